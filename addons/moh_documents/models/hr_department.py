@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class HrDepartment(models.Model):
+    _inherit = "hr.department"
+
+    moh_abbreviation = fields.Char(
+        string="Abbreviation",
+        help="The unit's abbreviation in document symbols (Decree 30/2020/ND-CP, Appendix III), "
+             "e.g. KHTC in 'No. 15/BYT-KHTC'.",
+    )
+    moh_agency_code = fields.Char(
+        string="Agency Identification Code",
+        help="Code of the unit in the national list of agency identification codes "
+             "(Decision 20/2020/QD-TTg), used in document exchange and dossier codes.",
+    )
+
+    _moh_abbreviation_company_unique = models.Constraint(
+        "UNIQUE(moh_abbreviation, company_id)",
+        "Two departments of one agency cannot share an abbreviation.",
+    )

@@ -1,0 +1,25 @@
+from odoo.tests import new_test_user
+
+
+class MohUsersMixin:
+    """One user per back-office role, made by the test itself (not the demo data)."""
+
+    @classmethod
+    def _moh_setup_users(cls):
+        env = cls.env
+        cls.department_drug = env.ref("moh_documents.dep_drug")
+        cls.department_legal = env.ref("moh_documents.dep_legal")
+
+        def user(login, groups, department=None):
+            user = new_test_user(env, login=login, groups=groups, name=login.title(), tz="Asia/Ho_Chi_Minh")
+            if department:
+                env["hr.employee"].create({"name": user.name, "user_id": user.id, "department_id": department.id})
+            return user
+
+        cls.clerk = user("t_clerk", "moh_documents.group_clerk", env.ref("moh_documents.dep_office"))
+        cls.specialist = user("t_specialist", "moh_documents.group_specialist", cls.department_drug)
+        cls.head = user("t_head", "moh_documents.group_department_head", cls.department_drug)
+        cls.leader = user("t_leader", "moh_documents.group_ministry_leader", env.ref("moh_documents.dep_office"))
+        cls.admin = user("t_admin", "moh_documents.group_moh_admin")
+        cls.portal = new_test_user(env, login="t_portal", groups="base.group_portal", name="Portal Business")
+        cls.plain_user = new_test_user(env, login="t_employee", groups="base.group_user", name="Other Employee")

@@ -1,0 +1,49 @@
+"""Read an Odoo test-run log: count the tests from Odoo's own result line and list the problems.
+
+Problems: any ERROR or CRITICAL line, and any WARNING raised by, or about, the project's modules
+(Odoo's own notices, such as running as root, are not the project's). Prints one line of
+``key=value`` pairs for scripts/test.sh and the problem lines before it.
+"""
+
+import re
+import sys
+
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$"
+)
+RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+OURS = re.compile(r"\bmoh[._]")
+
+
+def main(path):
+    failed = errors = run = skipped = 0
+    found_result = False
+    problems = []
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for raw in log:
+            match = LINE.match(raw.rstrip("\n"))
+            if not match:
+                continue
+            level, logger, msg = match["level"], match["logger"], match["msg"]
+            result = RESULT.search(msg)
+            if result and logger == "odoo.tests.result":
+                found_result = True
+                failed, errors, run = (int(g) for g in result.groups())
+                continue
+            if logger.startswith("odoo.addons.moh_") and msg.startswith("skipped "):
+                skipped += 1
+            if level in ("ERROR", "CRITICAL") or (
+                level == "WARNING" and (logger.startswith("odoo.addons.moh_") or OURS.search(msg))
+            ):
+                problems.append(raw.rstrip("\n"))
+    for line in problems:
+        print("PROBLEM " + line)
+    passed = max(run - failed - errors - skipped, 0)
+    print(
+        f"found_result={int(found_result)} run={run} passed={passed} failed={failed} "
+        f"errors={errors} skipped={skipped} problems={len(problems)}"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
