@@ -55,6 +55,10 @@ find_odoo() {
     local tree
     for tree in "${ODOO_PATH:-}" /opt/odoo; do
         [ -n "$tree" ] || continue
+        if [ "$tree" = "${ODOO_PATH:-}" ] && { [ ! -f "$tree/odoo-bin" ] || [ ! -f "$tree/odoo/release.py" ]; }; then
+            # An explicit ODOO_PATH is obeyed: no silent fallback to another tree.
+            ODOO_MISSING="ODOO_PATH=$tree is not an Odoo source tree (no odoo-bin)"; return 1
+        fi
         if [ -f "$tree/odoo-bin" ] && [ -f "$tree/odoo/release.py" ]; then
             if ! grep -qE "^version_info = \(19, 0," "$tree/odoo/release.py"; then
                 ODOO_MISSING="the Odoo tree at $tree is not 19.0"; return 1
@@ -114,27 +118,27 @@ ensure_postgres() {
     bindir=$(pg_config --bindir 2>/dev/null)
     [ -x "$bindir/initdb" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     [ -x "$bindir/initdb" ] || die "no PostgreSQL reachable at $PGHOST:$PGPORT and no initdb to start one (install postgresql)"
-    local data="$CACHE/pgdata" run_as=()
+    # Everything the server writes (data, socket, log) lives in one folder it owns.
+    local dir="$CACHE/pg" run_as=()
+    local data="$dir/data"
+    mkdir -p "$dir"
     # initdb and postgres refuse to run as root: run them as the postgres system user then.
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || die "running as root and no 'postgres' system user to run a private cluster"
         run_as=(runuser -u postgres --)
+        chown postgres "$dir"
     fi
     PGHOST=127.0.0.1
     PGPORT=$(free_port)
     if [ ! -f "$data/PG_VERSION" ]; then
         log "initialising a private PostgreSQL cluster in $data"
-        mkdir -p "$data"
-        [ ${#run_as[@]} -eq 0 ] || chown postgres "$data"
         "${run_as[@]}" "$bindir/initdb" -D "$data" -U "$DB_USER" -A trust -E UTF8 --locale=C.UTF-8 >"$CACHE/initdb.log" 2>&1 \
             || die "initdb failed, see $CACHE/initdb.log"
     fi
-    mkdir -p "$CACHE/pgsock"
-    [ ${#run_as[@]} -eq 0 ] || chown postgres "$CACHE/pgsock"
     log "starting the private PostgreSQL cluster on port $PGPORT"
-    "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$CACHE/postgres.log" -w \
-        -o "-h 127.0.0.1 -p $PGPORT -k $CACHE/pgsock" start >/dev/null \
-        || die "the private PostgreSQL did not start, see $CACHE/postgres.log"
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/postgres.log" -w \
+        -o "-h 127.0.0.1 -p $PGPORT -k $dir" start >/dev/null \
+        || die "the private PostgreSQL did not start, see $dir/postgres.log"
     PRIVATE_PG="$bindir/pg_ctl -D $data"
     PRIVATE_PG_RUN_AS="${run_as[*]}"
     export PGHOST PGPORT

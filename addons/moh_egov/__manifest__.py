@@ -12,7 +12,6 @@
         "python": ["moh-core"],
     },
     "data": [
-        "security/moh_egov_groups.xml",
         "views/res_partner_views.xml",
         "views/moh_egov_menus.xml",
     ],

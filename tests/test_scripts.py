@@ -1,0 +1,62 @@
+"""The test script's own judges: the Odoo log check and the JUnit counter."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+PREFIX = "2026-11-23 10:00:00,000 42"
+
+
+def check(tmp_path, *lines):
+    log = tmp_path / "odoo.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(SCRIPTS / "check_odoo_log.py"), str(log)],
+        check=True, capture_output=True, text=True,
+    ).stdout.splitlines()
+    counts = dict(pair.split("=") for pair in out[-1].split())
+    return {k: int(v) for k, v in counts.items()}, out[:-1]
+
+
+RESULT = f"{PREFIX} INFO db odoo.tests.result: 0 failed, 0 error(s) of 12 tests when loading database 'db'"
+
+
+def test_clean_run_counts_odoo_results(tmp_path):
+    counts, problems = check(
+        tmp_path,
+        "Running as user 'root' is a security risk.",
+        f"{PREFIX} WARNING ? odoo.service.server: some notice of Odoo's own",
+        f"{PREFIX} INFO db odoo.addons.moh_documents.tests.test_x: skipped TestX.test_y : no demo",
+        RESULT,
+    )
+    assert counts == {"found_result": 1, "run": 12, "passed": 11, "failed": 0, "errors": 0,
+                      "skipped": 1, "problems": 0}
+    assert problems == []
+
+
+def test_warnings_of_the_project_and_any_error_are_problems(tmp_path):
+    counts, problems = check(
+        tmp_path,
+        f"{PREFIX} WARNING db odoo.addons.moh_egov.models.x: something of ours",
+        f"{PREFIX} WARNING db odoo.modules.loading: The models ['moh.register'] have no access rules",
+        f"{PREFIX} ERROR db odoo.addons.base.models.ir_cron: anything at all",
+        f"{PREFIX} ERROR db odoo.tests.result: 1 failed, 0 error(s) of 12 tests when loading database 'db'",
+    )
+    assert counts["problems"] == 3
+    assert counts["failed"] == 1 and counts["passed"] == 11
+    assert all(line.startswith("PROBLEM ") for line in problems)
+
+
+def test_a_crash_before_the_result_line_is_visible(tmp_path):
+    counts, _ = check(tmp_path, f"{PREFIX} CRITICAL db odoo.service.server: Failed to initialize database")
+    assert counts["found_result"] == 0 and counts["problems"] == 1
+
+
+def test_junit_count(tmp_path):
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        '<testsuites><testsuite tests="7" failures="1" errors="1" skipped="2"/></testsuites>')
+    out = subprocess.run([sys.executable, str(SCRIPTS / "junit_count.py"), str(report)],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    assert out == "passed=3 failed=2 skipped=2"
