@@ -14,9 +14,13 @@ if [ -z "$name" ]; then
 fi
 shift
 ensure_venv
+ensure_postgres
+trap stop_postgres EXIT
+find_odoo || log "Odoo not found ($ODOO_MISSING): benchmarks that need it will fail"
+export MOH_ODOO_BIN="${ODOO_BIN:-}" MOH_ODOO_ARGS="$(odoo_args)" MOH_DB_USER_NAME="$DB_USER" PGHOST PGPORT
 if [ -f "scripts/bench/$name.sh" ]; then
-    exec bash "scripts/bench/$name.sh" "$@"
+    bash "scripts/bench/$name.sh" "$@"; exit $?
 elif [ -f "scripts/bench/$name.py" ]; then
-    exec "$VENV/bin/python" "scripts/bench/$name.py" "$@"
+    "$VENV/bin/python" "scripts/bench/$name.py" "$@"; exit $?
 fi
 die "no benchmark '$name'; available: $(available | tr '\n' ' ')"

@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import fields, models
 
 
@@ -18,6 +20,16 @@ class ResCompany(models.Model):
         string="Statutory Working Calendar",
         help="Working days and public holidays used for every statutory deadline.",
     )
+
+    moh_due_soon_days = fields.Integer(
+        string="Due Soon Within (working days)", default=2,
+        help="Open work whose deadline is at most this many working days away is shown as due soon "
+             "and its people are reminded.",
+    )
+
+    def _moh_local_date(self, utc_datetime):
+        """The agency's calendar date of a stored (UTC) datetime."""
+        return pytz.utc.localize(utc_datetime).astimezone(self._moh_calendar()._moh_tz()).date()
 
     def _moh_calendar(self):
         """The calendar deadlines are counted on: the agency's statutory calendar, else its

@@ -1,2 +1,3 @@
 from . import test_roles
 from . import test_working_calendar
+from . import test_incoming_routing

@@ -21,5 +21,23 @@ class MohUsersMixin:
         cls.head = user("t_head", "moh_documents.group_department_head", cls.department_drug)
         cls.leader = user("t_leader", "moh_documents.group_ministry_leader", env.ref("moh_documents.dep_office"))
         cls.admin = user("t_admin", "moh_documents.group_moh_admin")
+        cls.specialist_legal = user("t_specialist_pc", "moh_documents.group_specialist", cls.department_legal)
+        cls.head_legal = user("t_head_pc", "moh_documents.group_department_head", cls.department_legal)
+        cls.deputy = user("t_deputy", "moh_documents.group_ministry_leader", env.ref("moh_documents.dep_office"))
+        # Each department is led by its head (hr.department.manager_id).
+        cls.department_drug.manager_id = cls.head.employee_id
+        cls.department_legal.manager_id = cls.head_legal.employee_id
         cls.portal = new_test_user(env, login="t_portal", groups="base.group_portal", name="Portal Business")
         cls.plain_user = new_test_user(env, login="t_employee", groups="base.group_user", name="Other Employee")
+
+    @classmethod
+    def _moh_new_document(cls, user=None, **values):
+        env = cls.env(user=user or cls.clerk)
+        return env["moh.incoming.document"].create({
+            "sender_name": "Sở Y tế Hà Nội",
+            "number_symbol": "123/SYT-NVY",
+            "issue_date": "2026-11-16",
+            "document_type_id": env.ref("moh_documents.document_type_cong_van").id,
+            "abstract": "V/v báo cáo tình hình cung ứng thuốc",
+            **values,
+        })

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class MohDocumentType(models.Model):
+    """A type of administrative document and its abbreviation (Decree 30/2020/ND-CP, Appendix III).
+
+    The abbreviation is the middle part of a typed document's symbol ("15/QĐ-BYT"); a công văn
+    has none and its symbol names the drafting unit instead ("15/BYT-KHTC").
+    """
+
+    _name = "moh.document.type"
+    _description = "Document Type"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    abbreviation = fields.Char(help="E.g. QĐ for a decision; empty for an official letter (công văn).")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+
+    _name_unique = models.Constraint("UNIQUE(name)", "A document type with this name already exists.")

@@ -1,0 +1,354 @@
+"""Incoming official documents (văn bản đến), as Decree 30/2020/ND-CP, Art. 20-24 handles them.
+
+The clerk registers a document in an incoming register (a yearly number), submits it to a
+leader; the leader directs it to one lead department and any cooperating departments with a
+deadline and instructions; department heads assign specialists; the lead department's
+specialist completes it. Each step is a method that checks who may take it, records it in the
+routing timeline and the chatter (with the person acted for, under a delegation), and moves the
+mail activities to whoever must act next.
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
+
+STATES = [
+    ("draft", "Draft"),
+    ("registered", "Registered"),
+    ("submitted", "Awaiting Direction"),
+    ("in_progress", "In Progress"),
+    ("done", "Completed"),
+    ("cancelled", "Cancelled"),
+]
+CHANNELS = [
+    ("paper", "Paper (scanned)"),
+    ("email", "E-mail"),
+    ("edxml", "Document exchange (edXML)"),
+    ("portal", "Public service portal"),
+]
+
+
+class MohIncomingDocument(models.Model):
+    _name = "moh.incoming.document"
+    _description = "Incoming Document"
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.deadline.mixin"]
+    _order = "received_date desc, id desc"
+    _rec_names_search = ["name", "number_symbol", "abstract", "sender_name"]
+
+    name = fields.Char(string="Reference", compute="_compute_name", store=True)
+    state = fields.Selection(STATES, default="draft", required=True, tracking=True, index=True, copy=False)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+
+    # Registration (Decree 30, Art. 22)
+    register_id = fields.Many2one(
+        "moh.document.register", string="Register", required=True, tracking=True, check_company=True,
+        domain="[('direction', '=', 'incoming')]", default=lambda self: self._default_register())
+    number = fields.Integer(string="Incoming Number", readonly=True, copy=False, group_operator=False)
+    year = fields.Integer(readonly=True, copy=False, group_operator=False)
+    received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
+    channel = fields.Selection(CHANNELS, required=True, default="paper")
+
+    # The document as issued by its sender
+    sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")
+    sender_name = fields.Char(string="Sender", required=True)
+    sender_code = fields.Char(string="Sender Agency Code", help="Agency identification code of the sender.")
+    number_symbol = fields.Char(string="Number and Symbol", required=True, help="E.g. 123/UBND-VX")
+    issue_date = fields.Date(string="Issue Date", required=True)
+    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True)
+    abstract = fields.Text(string="Abstract", required=True, help="Trích yếu: what the document is about.")
+    signer_name = fields.Char(string="Signed By")
+    urgency = fields.Selection(URGENCY, required=True, default="normal", tracking=True)
+    confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
+    page_count = fields.Integer(string="Pages")
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "moh_incoming_document_attachment_rel", "document_id", "attachment_id",
+        string="Files")
+
+    # Direction
+    leader_id = fields.Many2one("res.users", string="Directing Leader", tracking=True,
+                                domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)])
+    instruction = fields.Text(string="Instructions", help="Ý kiến chỉ đạo of the leader.")
+    assignment_ids = fields.One2many("moh.document.assignment", "document_id", string="Assignments")
+    lead_department_id = fields.Many2one(
+        "hr.department", string="Lead Department", compute="_compute_lead", store=True, index=True)
+    trace_ids = fields.One2many("moh.document.trace", "document_id", string="Routing Timeline")
+    reader_ids = fields.Many2many(
+        "res.users", "moh_incoming_document_reader_rel", "document_id", "user_id",
+        string="Granted Readers", default=lambda self: [(6, 0, [self.env.uid])],
+        help="Who may read a confidential document. The people it is routed to are added as it moves.")
+    result = fields.Text(readonly=True, copy=False)
+    in_my_department = fields.Boolean(
+        compute="_compute_in_my_department", search="_search_in_my_department",
+        string="Routed to My Department")
+
+    _number_unique = models.Constraint(
+        "UNIQUE(register_id, year, number)", "This incoming number is already used in this register.")
+
+    def _default_register(self):
+        return self.env["moh.document.register"].search(
+            [("direction", "=", "incoming"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)], limit=1)
+
+    @api.depends("number", "year", "register_id.code", "number_symbol")
+    def _compute_name(self):
+        for doc in self:
+            if doc.number:
+                doc.name = f"{doc.number:02d}/{doc.year} - {doc.number_symbol or ''}".strip(" -")
+            else:
+                doc.name = doc.number_symbol or self.env._("New incoming document")
+
+    @api.depends("assignment_ids.role", "assignment_ids.state", "assignment_ids.department_id")
+    def _compute_lead(self):
+        for doc in self:
+            lead = doc.assignment_ids.filtered(lambda a: a.role == "lead" and a.state != "cancelled")
+            doc.lead_department_id = lead[:1].department_id
+
+    def _compute_in_my_department(self):
+        departments = self.env.user.employee_ids.department_id
+        for doc in self:
+            doc.in_my_department = bool(departments) and bool(
+                doc.assignment_ids.department_id & self.env["hr.department"].search([("id", "child_of", departments.ids)]))
+
+    def _search_in_my_department(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        departments = self.env.user.employee_ids.department_id
+        domain = [("assignment_ids.department_id", "child_of", departments.ids)] if departments else [("id", "=", False)]
+        return domain if (operator == "=") == value else ["!"] + domain
+
+    @api.constrains("register_id", "confidentiality")
+    def _check_confidential_register(self):
+        for doc in self:
+            if (doc.confidentiality != "normal") != doc.register_id.confidential:
+                raise ValidationError(self.env._(
+                    "Confidential documents go in a confidential register, and only they do "
+                    "(Decree 30/2020/ND-CP: confidential documents have their own series)."))
+
+    # -- who acts -------------------------------------------------------------------------------
+
+    def _moh_acting_for(self, users):
+        """The user among ``users`` that the current user acts as: themself, or a leader who
+        delegated to them today. Raises AccessError when they may act for none of them."""
+        me = self.env.user
+        if me in users:
+            return me
+        delegators = self.env["moh.delegation"]._moh_delegators_of(me) & users
+        if delegators:
+            return delegators[:1]
+        raise AccessError(self.env._(
+            "You cannot take this step on %(document)s: it is for %(people)s.",
+            document=self.display_name, people=", ".join(users.mapped("name")) or "-"))
+
+    def _moh_record(self, action, note=None, acting_for=None, department=None, targets=None, assignment=None):
+        """One routing step: a timeline record and a chatter message saying who did it and for whom."""
+        self.ensure_one()
+        me = self.env.user
+        on_behalf = acting_for if acting_for and acting_for != me else self.env["res.users"]
+        trace = self.env["moh.document.trace"].sudo().create({
+            "document_id": self.id,
+            "assignment_id": assignment.id if assignment else False,
+            "action": action,
+            "user_id": me.id,
+            "on_behalf_of_id": on_behalf.id,
+            "department_id": department.id if department else False,
+            "target_user_ids": [(6, 0, targets.ids)] if targets else [],
+            "note": note,
+        })
+        label = dict(trace._fields["action"]._description_selection(self.env))[action]
+        parts = [Markup("<b>%s</b>") % label]
+        if department:
+            parts.append(Markup(" — %s") % department.display_name)
+        if targets:
+            parts.append(Markup(" → %s") % ", ".join(targets.mapped("name")))
+        if on_behalf:
+            parts.append(Markup("<br/><i>%s</i>") % self.env._("On behalf of %(leader)s", leader=on_behalf.name))
+        if note:
+            parts.append(Markup("<br/>%s") % note)
+        self.sudo().message_post(body=Markup("").join(parts), author_id=me.partner_id.id,
+                                 subtype_xmlid="mail.mt_note")
+        return trace
+
+    def _moh_grant(self, users):
+        """People the document is routed to may read it, confidential or not."""
+        new = users - self.reader_ids
+        if new:
+            self.sudo().reader_ids = [(4, user.id) for user in new]
+
+    def _moh_todo(self, users, summary, deadline=None, note=None):
+        for user in users:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=deadline or fields.Date.context_today(self),
+                summary=summary, note=note, user_id=user.id)
+
+    def _moh_close_todos(self, users=None):
+        activities = self.sudo().activity_ids
+        if users is not None:
+            activities = activities.filtered(lambda a: a.user_id in users)
+        activities.action_feedback(feedback=self.env._("Done"))
+
+    def _moh_check_state(self, *states):
+        for doc in self:
+            if doc.state not in states:
+                raise UserError(self.env._(
+                    "%(document)s is %(state)s: this step is not possible now.",
+                    document=doc.display_name,
+                    state=dict(doc._fields["state"]._description_selection(self.env))[doc.state]))
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def action_register(self):
+        """The clerk gives the document its incoming number (Decree 30, Art. 22)."""
+        self._moh_check_clerk()
+        self._moh_check_state("draft")
+        for doc in self:
+            doc._moh_grant(self.env.user)
+            doc._moh_record("register")
+            year = doc.company_id._moh_local_date(doc.received_date).year
+            number = doc.register_id._moh_allocate_number(self._name, year)
+            doc.sudo().write({"number": number, "year": year, "state": "registered"})
+        return True
+
+    def action_submit(self, leader=None):
+        """The clerk sends the registered document to a leader for direction."""
+        self._moh_check_clerk()
+        self._moh_check_state("registered")
+        for doc in self:
+            leader = leader or doc.leader_id
+            if not leader:
+                raise UserError(self.env._("Choose the leader who will direct %(document)s.", document=doc.display_name))
+            if not leader.has_group("moh_documents.group_ministry_leader"):
+                raise UserError(self.env._("%(user)s is not a ministry leader.", user=leader.name))
+            doc.sudo().write({"leader_id": leader.id, "state": "submitted"})
+            doc._moh_grant(leader)
+            doc._moh_record("submit", targets=leader)
+            deadline = doc._moh_default_deadline(fields.Date.context_today(doc))
+            doc._moh_todo(leader, self.env._("Direct the document"), deadline=deadline)
+        return True
+
+    def action_register_and_submit(self, leader=None):
+        self.action_register()
+        return self.action_submit(leader)
+
+    @api.model
+    def register_incoming(self, vals_list):
+        """Create and register documents in one call (one transaction): the entry point for
+        integrations (document exchange, portal, partner systems). Returns their ids and numbers."""
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        documents = self.create(vals_list)
+        documents.action_register()
+        return [{"id": doc.id, "number": doc.number, "year": doc.year} for doc in documents]
+
+    def action_quick_register(self):
+        """The quick registration form's button: number it, and submit it when a leader is chosen."""
+        self.ensure_one()
+        if self.leader_id:
+            self.action_register_and_submit()
+        else:
+            self.action_register()
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+            "view_mode": "form", "target": "current",
+        }
+
+    def _moh_check_clerk(self):
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office (clerks) registers and submits documents."))
+
+    def _moh_default_deadline(self, start):
+        self.ensure_one()
+        days = self.env["moh.deadline.policy"]._moh_working_days_for(self.urgency, self.document_type_id, self.company_id)
+        return self.company_id._moh_calendar().moh_add_working_days(start, days)
+
+    def action_direct(self, lead_department, cooperating_departments=None, deadline=None, instruction=None):
+        """The leader directs: one lead department, cooperating departments, deadline, instructions."""
+        self.ensure_one()
+        self._moh_check_state("submitted")
+        acting_for = self._moh_acting_for(self.leader_id)
+        cooperating = (cooperating_departments or self.env["hr.department"]) - lead_department
+        if not lead_department:
+            raise UserError(self.env._("Choose the lead department."))
+        deadline = fields.Date.to_date(deadline) or self._moh_default_deadline(fields.Date.context_today(self))
+        if deadline < fields.Date.context_today(self):
+            raise UserError(self.env._("The deadline cannot be in the past."))
+        self.sudo().write({"deadline": deadline, "instruction": instruction, "state": "in_progress"})
+        Assignment = self.env["moh.document.assignment"].sudo()
+        assignments = Assignment.create([
+            {"document_id": self.id, "department_id": department.id, "role": role, "deadline": deadline,
+             "assigned_by_id": acting_for.id}
+            for department, role in [(lead_department, "lead")] + [(d, "cooperate") for d in cooperating]
+        ])
+        self._moh_close_todos(acting_for)
+        self._moh_record("assign", note=instruction, acting_for=acting_for,
+                         department=lead_department,
+                         targets=assignments._moh_department_heads())
+        for assignment in assignments:
+            heads = assignment._moh_department_heads()
+            self._moh_grant(heads)
+            self._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
+                           deadline=deadline, note=instruction)
+        return assignments
+
+    def action_leader_return(self, reason):
+        """The leader sends the document back to the records office, with a reason."""
+        self.ensure_one()
+        self._moh_check_state("submitted")
+        acting_for = self._moh_acting_for(self.leader_id)
+        self._moh_require_reason(reason)
+        self._moh_close_todos()
+        self.sudo().state = "registered"
+        self._moh_record("return", note=reason, acting_for=acting_for)
+        clerks = self.trace_ids.filtered(lambda t: t.action == "register").user_id
+        self._moh_todo(clerks, self.env._("Returned by the leader"), note=reason)
+        return True
+
+    def action_recall(self, reason):
+        """The leader (or the clerk, before direction) takes the document back from the departments."""
+        self.ensure_one()
+        self._moh_check_state("submitted", "in_progress")
+        self._moh_require_reason(reason)
+        if self.state == "submitted":
+            self._moh_check_clerk()
+            acting_for, new_state = self.env.user, "registered"
+        else:
+            acting_for, new_state = self._moh_acting_for(self.leader_id), "submitted"
+        open_assignments = self.assignment_ids.filtered(lambda a: a.state not in ("done", "cancelled"))
+        open_assignments.sudo().write({"state": "cancelled"})
+        self._moh_close_todos()
+        self.sudo().state = new_state
+        self._moh_record("recall", note=reason, acting_for=acting_for)
+        if new_state == "submitted":
+            self._moh_todo(self.leader_id, self.env._("Direct the document again"), note=reason)
+        return True
+
+    def _moh_require_reason(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason."))
+
+    def _moh_check_completion(self):
+        """The document is completed when its lead department has completed its assignment."""
+        for doc in self.filtered(lambda d: d.state == "in_progress"):
+            lead = doc.assignment_ids.filtered(lambda a: a.role == "lead" and a.state == "done")
+            if lead:
+                doc.sudo().write({"state": "done", "done_date": lead[:1].done_date, "result": lead[:1].result})
+
+    # -- protection -----------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_numbered(self):
+        if any(doc.number for doc in self):
+            raise UserError(self.env._(
+                "A registered document keeps its number: cancel it instead of deleting it."))
+
+    def action_open_wizard(self):
+        """Open the step wizard for the step named in the context (buttons of the form)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "moh.incoming.step.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_id": self.id, "default_step": self.env.context.get("moh_step")},
+        }

@@ -1,0 +1,1 @@
+from . import moh_incoming_step_wizard
