@@ -13,6 +13,24 @@ LINE = re.compile(
 )
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 OURS = re.compile(r"\bmoh[._]")
+# In a record's continuation lines (tracebacks), only our addons' own files count.
+OUR_FILES = re.compile(r"/addons/moh_")
+
+
+def _records(lines):
+    """Log records: a header line with the lines that continue it (tracebacks)."""
+    current = None
+    for raw in lines:
+        line = raw.rstrip("\n")
+        match = LINE.match(line)
+        if match:
+            if current:
+                yield current
+            current = [line, match["level"], match["logger"], match["msg"], line]
+        elif current:
+            current[4] += "\n" + line
+    if current:
+        yield current
 
 
 def main(path):
@@ -20,22 +38,21 @@ def main(path):
     found_result = False
     problems = []
     with open(path, encoding="utf-8", errors="replace") as log:
-        for raw in log:
-            match = LINE.match(raw.rstrip("\n"))
-            if not match:
-                continue
-            level, logger, msg = match["level"], match["logger"], match["msg"]
-            result = RESULT.search(msg)
-            if result and logger == "odoo.tests.result":
-                found_result = True
-                failed, errors, run = (int(g) for g in result.groups())
-                continue
-            if logger.startswith("odoo.addons.moh_") and msg.startswith("skipped "):
-                skipped += 1
-            if level in ("ERROR", "CRITICAL") or (
-                level == "WARNING" and (logger.startswith("odoo.addons.moh_") or OURS.search(msg))
-            ):
-                problems.append(raw.rstrip("\n"))
+        records = list(_records(log))
+    for header, level, logger, msg, text in records:
+        result = RESULT.search(msg)
+        if result and logger == "odoo.tests.result":
+            found_result = True
+            failed, errors, run = (int(g) for g in result.groups())
+            continue
+        if logger.startswith("odoo.addons.moh_") and msg.startswith("skipped "):
+            skipped += 1
+        # A warning is ours when raised by our modules or when any of its lines (a traceback,
+        # a deprecation's source line) points at them.
+        if level in ("ERROR", "CRITICAL") or (
+            level == "WARNING" and (logger.startswith("odoo.addons.moh_") or OURS.search(msg) or OUR_FILES.search(text))
+        ):
+            problems.append(header)
     for line in problems:
         print("PROBLEM " + line)
     passed = max(run - failed - errors - skipped, 0)

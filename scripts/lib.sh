@@ -86,6 +86,29 @@ PY
     return 1
 }
 
+# Debian packages the tests and the product use: fonts with Vietnamese glyphs for PDFs, poppler
+# (pdfsig, pdftotext) as an independent PDF checker, SoftHSM as a PKCS#11 token, Chromium for
+# browser tests. Installed when missing and we may (root with apt-get); otherwise a warning.
+
+ensure_system_packages() {
+    local missing=()
+    [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
+    [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
+    command -v pdfsig >/dev/null || missing+=(poppler-utils)
+    command -v qpdf >/dev/null || missing+=(qpdf)
+    command -v softhsm2-util >/dev/null || missing+=(softhsm2)
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing Debian packages: ${missing[*]}"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+            >"$CACHE/apt.log" 2>&1 || log "WARNING: could not install ${missing[*]} (see $CACHE/apt.log)"
+    else
+        log "WARNING: missing Debian packages ${missing[*]}; tests that need them are skipped"
+    fi
+}
+
 free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

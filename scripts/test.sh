@@ -15,6 +15,7 @@ set -uo pipefail
 cd "$ROOT"
 
 ensure_venv
+ensure_system_packages
 PY="$VENV/bin/python"
 ensure_postgres
 TEST_DB=""

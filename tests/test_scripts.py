@@ -38,12 +38,14 @@ def test_clean_run_counts_odoo_results(tmp_path):
 def test_warnings_of_the_project_and_any_error_are_problems(tmp_path):
     counts, problems = check(
         tmp_path,
+        f"{PREFIX} WARNING db py.warnings: /opt/odoo/odoo/orm/fields.py:26: DeprecationWarning: old API",
+        '  File "/src/addons/moh_documents/models/x.py", line 34, in <module>',
         f"{PREFIX} WARNING db odoo.addons.moh_egov.models.x: something of ours",
         f"{PREFIX} WARNING db odoo.modules.loading: The models ['moh.register'] have no access rules",
         f"{PREFIX} ERROR db odoo.addons.base.models.ir_cron: anything at all",
         f"{PREFIX} ERROR db odoo.tests.result: 1 failed, 0 error(s) of 12 tests when loading database 'db'",
     )
-    assert counts["problems"] == 3
+    assert counts["problems"] == 4
     assert counts["failed"] == 1 and counts["passed"] == 11
     assert all(line.startswith("PROBLEM ") for line in problems)
 

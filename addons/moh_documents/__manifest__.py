@@ -12,6 +12,7 @@
         "python": [
             "moh-core",
             "holidays",
+            "cryptography",
             "pyhanko",
             "pyhanko-certvalidator",
             "reportlab",
@@ -35,10 +36,12 @@
         "views/moh_document_assignment_views.xml",
         "views/moh_document_config_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
+        "wizard/moh_register_print_wizard_views.xml",
         "views/moh_documents_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/moh_incoming_document_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -25,7 +25,7 @@ TARGET = 0.5
 def main():
     db = f"moh_bench_{os.getpid()}"
     install = [*os.environ["MOH_ODOO_BIN"].split(), *os.environ["MOH_ODOO_ARGS"].split(), "-d", db,
-               "-i", "moh_documents", "--stop-after-init", "--log-level=warn", "--http-port=0"]
+               "-i", "moh_documents", "--stop-after-init", "--log-level=warn", "--http-interface=127.0.0.1", "--http-port=0"]
     print(f"installing moh_documents into {db} ...", flush=True)
     subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
     try:

@@ -11,3 +11,5 @@ from . import moh_delegation
 from . import moh_document_trace
 from . import moh_incoming_document
 from . import moh_document_assignment
+from . import moh_trust_root
+from . import moh_signature_validation

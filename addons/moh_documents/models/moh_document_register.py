@@ -6,6 +6,8 @@ per register and year; confidential documents have registers (and so series) of 
 
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
@@ -24,7 +26,7 @@ class MohDocumentRegister(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short code shown beside the number, e.g. VBĐ.")
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing")], required=True, default="incoming")
+        [("incoming", "Incoming"), ("outgoing", "Outgoing")], string="Register Kind", required=True, default="incoming")
     confidential = fields.Boolean(
         help="Confidential documents are registered in their own register with their own series.")
     sequence = fields.Integer(default=10)
@@ -55,9 +57,10 @@ class MohDocumentRegister(models.Model):
         self.env.flush_all()
         table = self.env[model_name]._table
         query = f"SELECT COALESCE(MAX({number_field}), 0) FROM {table} WHERE register_id = %s AND {year_field} = %s"
-        if odoo_module.current_test:
-            # Tests run in one transaction on one connection: no concurrency to guard against,
-            # and the test's own uncommitted rows must count.
+        if odoo_module.current_test or not self.env.registry.ready:
+            # Tests, and module installation (demo data), run in one transaction on one
+            # connection: no concurrency to guard against, and their own uncommitted rows (and
+            # tables) exist only there.
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (self.id, year))
             cr.execute(query, (self.id, year))
             return cr.fetchone()[0] + 1
@@ -75,12 +78,15 @@ class MohDocumentRegister(models.Model):
             lock_cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (self.id, year))
             lock_cr.execute(query, (self.id, year))
             state[key] = lock_cr.fetchone()[0] + 1
-        except Exception as exc:
+        except psycopg2.errors.LockNotAvailable as exc:
             lock_cr.close()
             _logger.info("Numbering of register %s is busy: %s", self.id, exc)
             raise UserError(self.env._(
                 "The register %(register)s is busy; nothing was saved, please try again.",
                 register=self.display_name)) from exc
+        except Exception:
+            lock_cr.close()
+            raise
         # Release the lock when this transaction ends, whichever way.
         cr.postcommit.add(lock_cr.close)
         cr.postrollback.add(lock_cr.close)

@@ -46,8 +46,8 @@ class MohIncomingDocument(models.Model):
     register_id = fields.Many2one(
         "moh.document.register", string="Register", required=True, tracking=True, check_company=True,
         domain="[('direction', '=', 'incoming')]", default=lambda self: self._default_register())
-    number = fields.Integer(string="Incoming Number", readonly=True, copy=False, group_operator=False)
-    year = fields.Integer(readonly=True, copy=False, group_operator=False)
+    number = fields.Integer(string="Incoming Number", readonly=True, copy=False, aggregator=False)
+    year = fields.Integer(readonly=True, copy=False, aggregator=False)
     received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="paper")
 
@@ -66,6 +66,12 @@ class MohIncomingDocument(models.Model):
     attachment_ids = fields.Many2many(
         "ir.attachment", "moh_incoming_document_attachment_rel", "document_id", "attachment_id",
         string="Files")
+
+    signature_validation_ids = fields.One2many(
+        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks")
+    signature_status = fields.Selection(
+        [("unsigned", "Not Signed"), ("valid", "Valid Signatures"), ("invalid", "Invalid Signature")],
+        compute="_compute_signature_validations")
 
     # Direction
     leader_id = fields.Many2one("res.users", string="Directing Leader", tracking=True,
@@ -104,6 +110,46 @@ class MohIncomingDocument(models.Model):
         for doc in self:
             lead = doc.assignment_ids.filtered(lambda a: a.role == "lead" and a.state != "cancelled")
             doc.lead_department_id = lead[:1].department_id
+
+    def _compute_signature_validations(self):
+        checks = self.env["moh.signature.validation"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]) if self.ids else self.env["moh.signature.validation"]
+        for doc in self:
+            mine = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id in doc.attachment_ids)
+            doc.signature_validation_ids = mine
+            if any(not c.valid and (c.signed or c.problem_codes) for c in mine):
+                doc.signature_status = "invalid"
+            elif mine.filtered("signed"):
+                doc.signature_status = "valid"
+            else:
+                doc.signature_status = "unsigned"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        for doc in documents.filtered("attachment_ids"):
+            doc._moh_link_attachments()
+            doc.action_validate_signatures()
+        return documents
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            for doc in self:
+                doc._moh_link_attachments()
+                doc.action_validate_signatures()
+        return result
+
+    def _moh_link_attachments(self):
+        """Files uploaded on the form belong to the document (and follow its access rules)."""
+        self.attachment_ids.sudo().filtered(lambda a: not a.res_id).write({"res_model": self._name, "res_id": self.id})
+
+    def action_validate_signatures(self):
+        """Check the digital signatures of the document's PDF files (Decree 30: incoming
+        electronic documents keep their signatures, which must be checked)."""
+        for doc in self:
+            self.env["moh.signature.validation"]._moh_validate(doc, doc.attachment_ids)
+        return True
 
     def _compute_in_my_department(self):
         departments = self.env.user.employee_ids.department_id
@@ -240,6 +286,35 @@ class MohIncomingDocument(models.Model):
         documents = self.create(vals_list)
         documents.action_register()
         return [{"id": doc.id, "number": doc.number, "year": doc.year} for doc in documents]
+
+    @api.model
+    def _moh_demo_route(self):
+        """Demo data: move the demo documents through their steps, as their people would."""
+        if self.env["res.lang"]._lang_get("vi_VN"):
+            # The demo people work in Vietnamese: their chatter messages are written in it.
+            self = self.with_context(lang="vi_VN")
+        ref = self.env.ref
+        clerk, leader = ref("moh_documents.user_vanthu"), ref("moh_documents.user_botruong")
+        docs = [ref(f"moh_documents.demo_incoming_{i}") for i in range(1, 6)]
+        for doc in docs[:4]:
+            doc.with_user(clerk).action_register()
+        for doc in docs[:3]:
+            doc.with_user(clerk).action_submit(leader)
+        today = fields.Date.context_today(self)
+        # 1: directed with a deadline already past, in progress at the drug administration.
+        late = docs[0].with_user(leader).action_direct(
+            ref("moh_documents.dep_drug"), ref("moh_documents.dep_legal"),
+            deadline=today, instruction="Cục Quản lý Dược chủ trì, Vụ Pháp chế phối hợp, báo cáo Bộ trưởng.")
+        docs[0].sudo().deadline = late.sudo().deadline = self.env.company._moh_calendar().moh_add_working_days(today, -2)
+        late.filtered(lambda a: a.role == "lead").with_user(ref("moh_documents.user_cuctruong_qld")) \
+            .action_assign_specialists(ref("moh_documents.user_chuyenvien_qld"), "Khẩn trương tham mưu.")
+        # 2: directed, due soon, completed by the medical services administration.
+        done = docs[1].with_user(leader).action_direct(ref("moh_documents.dep_medical_services"))
+        done.with_user(ref("moh_documents.user_cuctruong_kcb")).action_assign_specialists(ref("moh_documents.user_chuyenvien_kcb"))
+        done.with_user(ref("moh_documents.user_chuyenvien_kcb")).action_complete(
+            "Đã tổng hợp vào báo cáo chung của Bộ.", reply_reference="1520/BYT-KCB")
+        # 3 waits for the leader; 4 is registered; 5 is still a draft.
+        return True
 
     def action_quick_register(self):
         """The quick registration form's button: number it, and submit it when a leader is chosen."""

@@ -319,3 +319,29 @@ class TestIncomingDeadlines(MohUsersMixin, TransactionCase):
             # Escalated once, not every day.
             self.env["moh.document.assignment"]._cron_moh_deadline_reminders()
             self.assertEqual(len(doc.trace_ids.filtered(lambda t: t.action == "escalate")), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterPrint(MohUsersMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._moh_setup_users()
+
+    def test_clerk_prints_the_register_in_decree_30_layout(self):
+        import base64
+
+        register = self.env["moh.document.register"].create(
+            {"name": "Sổ văn bản đến 2026", "code": "IN26", "direction": "incoming"})
+        doc = self._moh_new_document(register_id=register.id, received_date="2026-11-20 02:00:00")
+        doc.with_user(self.clerk).action_register()
+        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk).create(
+            {"register_id": register.id, "year": 2026})
+        action = wizard.action_print()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        pdf = base64.b64decode(attachment.datas)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        with self.assertRaises(UserError):
+            self.env["moh.register.print.wizard"].with_user(self.clerk).create(
+                {"register_id": register.id, "year": 2020}).action_print()

@@ -1,1 +1,2 @@
 from . import moh_incoming_step_wizard
+from . import moh_register_print_wizard

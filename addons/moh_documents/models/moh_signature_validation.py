@@ -1,0 +1,135 @@
+"""The result of checking the digital signatures of a PDF in the system, kept with the document.
+
+Circular 15/2025/TT-BKHCN asks signing software to check the signer, the certificate's
+validity, its chain to a trusted root and its revocation status, and to show the result in
+Vietnamese. The check itself is moh_core.pdf_signatures (pyHanko's full validation, with its
+difference analysis of later revisions and hard-fail revocation checking); this model stores
+its verdict per signature, and says why in the user's language.
+"""
+
+import base64
+import logging
+
+from odoo import api, fields, models
+
+from moh_core.pdf_signatures import InvalidPdfError, SignatureProblem, validate_pdf_signatures
+
+_logger = logging.getLogger(__name__)
+
+
+class MohSignatureValidation(models.Model):
+    _name = "moh.signature.validation"
+    _description = "Signature Validation"
+    _order = "attachment_id, sequence, id"
+
+    res_model = fields.Char(required=True, index=True)
+    res_id = fields.Many2oneReference(model_field="res_model", required=True, index=True)
+    attachment_id = fields.Many2one("ir.attachment", string="File", required=True, ondelete="cascade")
+    incoming_document_id = fields.Many2one(
+        "moh.incoming.document", ondelete="cascade", index="btree_not_null",
+        help="Set for incoming documents, so that the confidentiality rules reach the checks.")
+    sequence = fields.Integer()
+    field_name = fields.Char(string="Signature Field")
+    signed = fields.Boolean(help="False when the file carries no signature, or could not be read.")
+    signer_name = fields.Char(string="Signer")
+    signer_organisation = fields.Char(string="Organisation")
+    certificate_subject = fields.Char()
+    certificate_issuer = fields.Char(string="Issuer")
+    certificate_serial = fields.Char(string="Serial Number")
+    certificate = fields.Binary(attachment=False, help="The signer's certificate (DER), kept with the check.")
+    signing_time = fields.Datetime()
+    timestamp_time = fields.Datetime(string="Timestamp")
+    valid = fields.Boolean()
+    intact = fields.Boolean(string="Integrity")
+    trusted = fields.Boolean(string="Trusted Chain")
+    revoked = fields.Boolean()
+    revocation_checked = fields.Boolean()
+    coverage = fields.Selection([
+        ("entire_file", "Whole file"), ("entire_revision", "Whole revision"), ("partial", "Part of the file"),
+    ])
+    modification_level = fields.Char(string="Changes After Signing")
+    problem_codes = fields.Char()
+    explanation = fields.Text(compute="_compute_explanation")
+    validated_on = fields.Datetime(required=True, default=fields.Datetime.now)
+
+    def _problem_labels(self):
+        _ = self.env._
+        return {
+            SignatureProblem.MALFORMED: _("The file is not a readable PDF."),
+            SignatureProblem.UNSUPPORTED_FORMAT: _("The signature's format is not supported."),
+            SignatureProblem.TAMPERED: _("The signed content was altered after signing."),
+            SignatureProblem.SIGNATURE_INVALID: _("The cryptographic signature does not verify."),
+            SignatureProblem.UNTRUSTED: _("The signer's certificate does not chain to a trusted authority."),
+            SignatureProblem.REVOKED: _("The signer's certificate is revoked."),
+            SignatureProblem.REVOCATION_UNKNOWN: _("The certificate's revocation status could not be established."),
+            SignatureProblem.EXPIRED: _("The signer's certificate had expired."),
+            SignatureProblem.NOT_YET_VALID: _("The signer's certificate was not yet valid."),
+            SignatureProblem.CERTIFICATE_INVALID: _("The signer's certificate is not valid for signing."),
+            SignatureProblem.TIMESTAMP_INVALID: _("The timestamp is not valid."),
+            SignatureProblem.PARTIAL_COVERAGE: _("The signature covers only part of the file."),
+            SignatureProblem.MODIFIED_AFTER_SIGNING: _("The document was changed after it was signed."),
+            SignatureProblem.SEED_VALUE_VIOLATION: _("The signature breaks the constraints of its field."),
+            SignatureProblem.VALIDATION_FAILED: _("The signature could not be validated."),
+            SignatureProblem.NO_TIMESTAMP: _("No trusted timestamp: the signing time is the signer's own claim."),
+            SignatureProblem.NOT_COVERING_WHOLE_FILE: _("Later revisions follow this signature (allowed ones, e.g. further signatures)."),
+        }
+
+    @api.depends("problem_codes", "valid", "signed")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        labels = self._problem_labels()
+        for check in self:
+            codes = [c for c in (check.problem_codes or "").split(",") if c]
+            lines = [labels.get(SignatureProblem(code), code) for code in codes if code in SignatureProblem._value2member_map_]
+            if check.signed and check.valid:
+                lines.insert(0, self.env._("Valid signature."))
+            elif not check.signed and not codes:
+                lines.insert(0, self.env._("The file is not signed."))
+            check.explanation = "\n".join(lines)
+
+    @api.model
+    def _moh_validate(self, record, attachments):
+        """Check every PDF of ``attachments`` belonging to ``record``; replace earlier results."""
+        attachments = attachments.filtered(lambda a: a.mimetype == "application/pdf" or (a.name or "").lower().endswith(".pdf"))
+        Validation = self.sudo()
+        Validation.search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                           ("attachment_id", "in", attachments.ids)]).unlink()
+        material = self.env["moh.trust.root"]._moh_validation_material(record.company_id)
+        values = []
+        for attachment in attachments.sudo():
+            base = {"res_model": record._name, "res_id": record.id, "attachment_id": attachment.id,
+                    "incoming_document_id": record.id if record._name == "moh.incoming.document" else False}
+            try:
+                report = validate_pdf_signatures(attachment.raw or b"", **material)
+            except InvalidPdfError as exc:
+                _logger.info("Attachment %s is not a readable PDF: %s", attachment.id, exc)
+                values.append({**base, "signed": False, "valid": False,
+                               "problem_codes": SignatureProblem.MALFORMED.value})
+                continue
+            if not report.signatures:
+                values.append({**base, "signed": False, "valid": False})
+            for index, signature in enumerate(report.signatures):
+                signer = signature.signer
+                values.append({
+                    **base,
+                    "sequence": index,
+                    "signed": True,
+                    "field_name": signature.field_name,
+                    "signer_name": signer.common_name if signer else False,
+                    "signer_organisation": signer.organisation if signer else False,
+                    "certificate_subject": signer.subject if signer else False,
+                    "certificate_issuer": signer.issuer if signer else False,
+                    "certificate_serial": format(signer.serial_number, "X") if signer else False,
+                    "certificate": base64.b64encode(signer.der) if signer else False,
+                    "signing_time": signature.signing_time.replace(tzinfo=None) if signature.signing_time else False,
+                    "timestamp_time": signature.timestamp_time.replace(tzinfo=None) if signature.timestamp_time else False,
+                    "valid": signature.valid,
+                    "intact": signature.intact,
+                    "trusted": signature.trusted,
+                    "revoked": signature.revoked,
+                    "revocation_checked": signature.revocation_checked,
+                    "coverage": signature.coverage.value if signature.coverage else False,
+                    "modification_level": signature.modification_level,
+                    "problem_codes": ",".join(problem.value for problem in signature.problems),
+                })
+        return Validation.create(values)

@@ -1,0 +1,43 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MohTrustRoot(models.Model):
+    """A certificate authority whose signatures the ministry trusts (Circular 15/2025/TT-BKHCN:
+    a trust path to the national root, NEAC, or to the Government Cipher Committee's CA), with the
+    revocation list used when the signatures carry none."""
+
+    _name = "moh.trust.root"
+    _description = "Trusted Certificate Authority"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    certificate = fields.Binary(required=True, attachment=False, help="The CA certificate, PEM or DER.")
+    crl = fields.Binary(string="Revocation List", attachment=False, help="The CA's latest CRL, PEM or DER (optional).")
+    role = fields.Selection([("root", "Trust Root"), ("intermediate", "Intermediate CA")], required=True, default="root")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+
+    @api.constrains("certificate")
+    def _check_certificate(self):
+        from moh_core.pdf_signatures import load_certificate_bytes  # noqa: PLC0415
+
+        for root in self:
+            try:
+                load_certificate_bytes(base64.b64decode(root.certificate))
+            except ValueError as exc:
+                raise ValidationError(self.env._("This is not a certificate: %(error)s", error=exc)) from exc
+
+    @api.model
+    def _moh_validation_material(self, company=None):
+        """Trust roots, intermediate certificates and CRLs for moh_core's validation."""
+        company = company or self.env.company
+        authorities = self.sudo().search([("company_id", "=", company.id)])
+        decode = base64.b64decode
+        return {
+            "trust_roots": [decode(a.certificate) for a in authorities if a.role == "root"],
+            "other_certs": [decode(a.certificate) for a in authorities if a.role == "intermediate"],
+            "crls": [decode(a.crl) for a in authorities if a.crl],
+        }
