@@ -18,7 +18,7 @@ RUN apt-get update \
 # by pyHanko) shadow Debian's older copies without removing them. pyOpenSSL 26.4 is the release that
 # works with cryptography 50 (Odoo imports OpenSSL); holidays needs python-dateutil >= 2.9.0.post0.
 # moh_core is installed from a copy, not editable; the -e line of requirements.txt is for checkouts.
-COPY requirements.txt /tmp/moh/requirements.txt
+COPY requirements.txt requirements-oca.txt /tmp/moh/
 COPY moh_core /tmp/moh/moh_core
 RUN grep -v '^-e' /tmp/moh/requirements.txt > /tmp/moh/req.txt \
     && pip3 install --no-cache-dir --break-system-packages --root-user-action=ignore \
@@ -26,6 +26,8 @@ RUN grep -v '^-e' /tmp/moh/requirements.txt > /tmp/moh/req.txt \
         /tmp/moh/moh_core \
         pyopenssl==26.4.0 \
         python-dateutil==2.9.0.post0 \
+    && pip3 install --no-cache-dir --break-system-packages --root-user-action=ignore --no-deps \
+        -r /tmp/moh/requirements-oca.txt \
     && rm -rf /tmp/moh \
     && python3 -c "import cryptography, lxml.etree, OpenSSL, pyhanko, holidays, moh_core; \
 assert cryptography.__version__.startswith('50.'), cryptography.__version__; \

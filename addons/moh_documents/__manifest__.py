@@ -6,8 +6,8 @@
     "category": "Productivity/Documents",
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
-    "license": "LGPL-3",
-    "depends": ["mail", "hr", "resource"],
+    "license": "AGPL-3",
+    "depends": ["mail", "hr", "resource", "base_tier_validation"],
     "external_dependencies": {
         "python": [
             "moh-core",
@@ -28,6 +28,7 @@
         "data/res_company_data.xml",
         "data/moh_document_data.xml",
         "data/ir_cron_data.xml",
+        "data/tier_definition_data.xml",
         "views/hr_department_views.xml",
         "views/resource_calendar_views.xml",
         "views/moh_compensatory_workday_views.xml",
@@ -35,6 +36,7 @@
         "views/moh_incoming_document_views.xml",
         "views/moh_document_assignment_views.xml",
         "views/moh_document_config_views.xml",
+        "views/moh_outgoing_document_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
         "views/moh_documents_menus.xml",

@@ -6,7 +6,7 @@
     "category": "Services",
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["moh_documents", "portal"],
     "external_dependencies": {
         "python": ["moh-core"],

@@ -13,3 +13,5 @@ from . import moh_incoming_document
 from . import moh_document_assignment
 from . import moh_trust_root
 from . import moh_signature_validation
+from . import tier_definition
+from . import moh_outgoing_document

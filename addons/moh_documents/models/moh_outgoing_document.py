@@ -1,0 +1,198 @@
+"""Outgoing official documents (văn bản đi), Decree 30/2020/ND-CP, Art. 10-16.
+
+A specialist drafts; the draft is rendered in Decree 30's layout and every rendering is kept as
+a version; the draft goes through the review chain configured for its type and department (OCA
+base_tier_validation: department head, legal department, vice minister, ...); once approved, the
+competent person signs it, then the records office gives it the register's number and date and
+applies the agency's signature (the seal), and issues it.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
+
+STATES = [
+    ("draft", "Draft"),
+    ("to_sign", "Approved, to Sign"),
+    ("signed", "Signed"),
+    ("issued", "Issued"),
+    ("cancelled", "Cancelled"),
+]
+AUTHORITIES = [
+    ("none", "Head (no mark)"),
+    ("tm", "TM. (on behalf of the collective)"),
+    ("kt", "KT. (deputy signing for the head)"),
+    ("q", "Q. (acting head)"),
+    ("tl", "TL. (by order)"),
+    ("tuq", "TUQ. (by authorisation)"),
+]
+AUTHORITY_MARKS = {"none": "", "tm": "TM.", "kt": "KT.", "q": "Q.", "tl": "TL.", "tuq": "TUQ."}
+
+
+class MohOutgoingDocument(models.Model):
+    _name = "moh.outgoing.document"
+    _description = "Outgoing Document"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _order = "id desc"
+    _state_from = ["draft"]
+    _state_to = ["to_sign"]
+    _cancel_state = "cancelled"
+    _tier_validation_manual_config = False
+
+    name = fields.Char(string="Reference", compute="_compute_name", store=True)
+    state = fields.Selection(STATES, default="draft", required=True, tracking=True, index=True, copy=False)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True, tracking=True)
+    department_id = fields.Many2one(
+        "hr.department", string="Drafting Unit", required=True, tracking=True,
+        default=lambda self: self.env.user.employee_id.department_id)
+    drafter_id = fields.Many2one("res.users", string="Drafter", required=True, default=lambda self: self.env.user)
+    abstract = fields.Text(required=True, tracking=True, help="Trích yếu: what the document is about.")
+    body = fields.Text(help="The text of the document; paragraphs separated by a blank line.")
+    addressees = fields.Text(string="Addressed To", help="Kính gửi (official letters), one per line.")
+    recipients = fields.Text(string="Recipients", help="Nơi nhận, one per line; the archive line last.")
+    internal_department_ids = fields.Many2many(
+        "hr.department", string="Internal Recipients",
+        help="Departments of the ministry that receive the issued document as an incoming document.")
+    urgency = fields.Selection(URGENCY, required=True, default="normal")
+    confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal")
+
+    signer_id = fields.Many2one("res.users", string="Signer", tracking=True,
+                                help="The competent person who signs.")
+    signer_authority = fields.Selection(AUTHORITIES, string="Signing Authority", default="none", required=True)
+    signer_authority_position = fields.Char(string="Position Signed For", help="E.g. BỘ TRƯỞNG after KT.")
+    signer_position = fields.Char(string="Signer's Position", help="E.g. THỨ TRƯỞNG")
+
+    register_id = fields.Many2one(
+        "moh.document.register", string="Register", check_company=True,
+        domain="[('direction', '=', 'outgoing')]", default=lambda self: self._default_register())
+    number = fields.Integer(readonly=True, copy=False, aggregator=False)
+    year = fields.Integer(readonly=True, copy=False, aggregator=False)
+    symbol = fields.Char(compute="_compute_symbol", store=True, help="E.g. QĐ-BYT, or BYT-KHTC for an official letter.")
+    issue_date = fields.Date(readonly=True, copy=False)
+
+    version_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Versions", domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
+        help="Every rendering of the draft, oldest first.")
+    pdf_id = fields.Many2one("ir.attachment", string="Current PDF", readonly=True, copy=False)
+    department_head_id = fields.Many2one(
+        "res.users", compute="_compute_reviewers", store=True, string="Head of the Drafting Unit")
+    legal_reviewer_id = fields.Many2one(
+        "res.users", compute="_compute_reviewers", store=True, string="Legal Reviewer",
+        help="Head of the legal department, who checks the legality of normative and typed documents.")
+
+    _number_unique = models.Constraint(
+        "UNIQUE(register_id, year, number)", "This number is already used in this register.")
+
+    def _default_register(self):
+        return self.env["moh.document.register"].search(
+            [("direction", "=", "outgoing"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)], limit=1)
+
+    @api.depends("document_type_id.abbreviation", "company_id.moh_abbreviation", "department_id.moh_abbreviation")
+    def _compute_symbol(self):
+        for doc in self:
+            agency = doc.company_id.moh_abbreviation or ""
+            if doc.document_type_id.abbreviation:
+                doc.symbol = f"{doc.document_type_id.abbreviation}-{agency}"
+            else:
+                doc.symbol = "-".join(part for part in (agency, doc.department_id.moh_abbreviation) if part)
+
+    @api.depends("department_id.manager_id.user_id")
+    def _compute_reviewers(self):
+        legal = self.env.ref("moh_documents.dep_legal", raise_if_not_found=False)
+        legal_head = legal.sudo().manager_id.user_id if legal else self.env["res.users"]
+        for doc in self:
+            doc.department_head_id = doc.department_id.sudo().manager_id.user_id
+            doc.legal_reviewer_id = legal_head
+
+    @api.depends("number", "symbol", "abstract")
+    def _compute_name(self):
+        for doc in self:
+            if doc.number:
+                doc.name = f"{doc.number:02d}/{doc.symbol}"
+            else:
+                doc.name = self.env._("Draft: %(abstract)s", abstract=(doc.abstract or "")[:60])
+
+    @api.model
+    def _get_under_validation_exceptions(self):
+        # Reviewers only approve or reject; the chatter and activities stay writable.
+        return super()._get_under_validation_exceptions() + ["pdf_id", "message_main_attachment_id"]
+
+    # -- drafting -------------------------------------------------------------------------------
+
+    def _moh_layout(self):
+        """The document as moh_core.layout renders it."""
+        from moh_core.layout import OutgoingDocument, Signer  # noqa: PLC0415
+
+        self.ensure_one()
+        company = self.company_id
+        signer = self.signer_id
+        return OutgoingDocument(
+            agency_parent="",
+            agency=company.name or "",
+            number=self.number or None,
+            symbol=self.symbol or "",
+            place=company.city or "Hà Nội",
+            date=self.issue_date or None,
+            type_name=(self.document_type_id.with_context(lang="vi_VN").name or "").upper() if self.document_type_id.abbreviation else None,
+            abstract=self.abstract or "",
+            body=self.body or "",
+            kinh_gui=[line.strip() for line in (self.addressees or "").splitlines() if line.strip()],
+            signer=Signer(
+                authority=AUTHORITY_MARKS[self.signer_authority],
+                authority_position=self.signer_authority_position or "",
+                position=self.signer_position or "",
+                name=signer.name or "",
+            ),
+            recipients=[line.strip() for line in (self.recipients or "").splitlines() if line.strip()],
+            urgency=dict(self._fields["urgency"]._description_selection(self.with_context(lang="vi_VN").env))[self.urgency].upper() if self.urgency != "normal" else None,
+            confidentiality=dict(self._fields["confidentiality"]._description_selection(self.with_context(lang="vi_VN").env))[self.confidentiality].upper() if self.confidentiality != "normal" else None,
+        )
+
+    def action_render(self):
+        """Render the draft in Decree 30's layout and keep it as a new version."""
+        from moh_core.layout import render_outgoing_document  # noqa: PLC0415
+
+        for doc in self:
+            if doc.state != "draft":
+                raise UserError(self.env._("Only a draft is rendered again; later versions are signed."))
+            rendered = render_outgoing_document(doc._moh_layout())
+            version = len(doc.version_ids) + 1
+            attachment = self.env["ir.attachment"].create({
+                "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
+                "raw": rendered.pdf,
+                "mimetype": "application/pdf",
+                "res_model": doc._name,
+                "res_id": doc.id,
+            })
+            doc.pdf_id = attachment
+            doc.message_post(body=self.env._("Draft version %(version)s rendered.", version=version),
+                             attachment_ids=attachment.ids)
+        return True
+
+    def action_request_review(self):
+        """Send the draft through its review chain."""
+        for doc in self:
+            if not doc.pdf_id:
+                doc.action_render()
+        self.request_validation()
+        return True
+
+    def action_approved(self):
+        """After the whole chain approved: ready for the signer."""
+        # need_validation is computed without dependencies on the reviews: read it afresh.
+        self.invalidate_recordset(["need_validation", "validation_status", "review_ids"])
+        for doc in self:
+            doc.write({"state": "to_sign"})
+            if doc.signer_id:
+                doc.activity_schedule("mail.mail_activity_data_todo", user_id=doc.signer_id.id,
+                                      summary=self.env._("Sign the document"))
+        return True
+
+    def action_back_to_draft(self):
+        """Return an approved but unsigned document for editing: its review starts again."""
+        for doc in self.filtered(lambda d: d.state == "to_sign"):
+            doc.with_context(skip_validation_check=True).write({"state": "draft"})
+            doc.restart_validation()
+        return True

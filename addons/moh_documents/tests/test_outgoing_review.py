@@ -1,0 +1,91 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import MohUsersMixin
+
+
+@tagged("post_install", "-at_install")
+class TestOutgoingReview(MohUsersMixin, TransactionCase):
+    """Drafting in Decree 30's layout and the review chain (OCA base_tier_validation)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._moh_setup_users()
+        cls.env.company.moh_abbreviation = "BYT"
+        cls.department_drug.moh_abbreviation = "QLD"
+
+    def _draft(self, type_xmlid="moh_documents.document_type_quyet_dinh", **values):
+        return self.env["moh.outgoing.document"].with_user(self.specialist).create({
+            "document_type_id": self.env.ref(type_xmlid).id,
+            "department_id": self.department_drug.id,
+            "abstract": "Ban hành Danh mục thuốc hiếm",
+            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.\n\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+            "signer_id": self.leader.id,
+            "signer_authority": "kt",
+            "signer_authority_position": "BỘ TRƯỞNG",
+            "signer_position": "THỨ TRƯỞNG",
+            "recipients": "- Như Điều 3;\n- Lưu: VT, QLD.",
+            **values,
+        })
+
+    def _review(self, doc, user, decision, comment="Đồng ý"):
+        """Approve or reject as ``user`` through the comment dialog the chain asks for."""
+        method = doc.with_user(user).validate_tier if decision == "validate" else doc.with_user(user).reject_tier
+        action = method()
+        wizard = self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
+        wizard.add_comment()
+
+    def test_symbol_follows_decree_30(self):
+        self.assertEqual(self._draft().symbol, "QĐ-BYT")
+        self.assertEqual(self._draft("moh_documents.document_type_cong_van").symbol, "BYT-QLD")
+
+    def test_review_chain_with_rejection_and_versions(self):
+        doc = self._draft()
+        doc.with_user(self.specialist).action_render()
+        self.assertEqual(len(doc.version_ids), 1)
+        self.assertTrue(doc.pdf_id.raw.startswith(b"%PDF"))
+        doc.with_user(self.specialist).action_request_review()
+        reviews = doc.review_ids.sorted("sequence")
+        self.assertEqual(reviews.mapped("reviewer_ids"), self.head | self.head_legal | self.leader,
+                         "department head, then legal department, then the signer")
+        # Nobody may skip the chain: the legal department cannot approve before the head.
+        self.assertFalse(doc.with_user(self.head_legal).can_review)
+        with self.assertRaises(ValidationError):
+            doc.with_user(self.specialist).write({"state": "to_sign"})
+
+        self._review(doc, self.head, "validate")
+        self.assertTrue(doc.with_user(self.head_legal).can_review)
+        self._review(doc, self.head_legal, "reject", "Điều 2 thiếu căn cứ pháp lý")
+        self.assertEqual(doc.validation_status, "rejected")
+        self.assertIn("Điều 2 thiếu căn cứ pháp lý", doc.review_ids.mapped("comment"))
+
+        # Under review nobody edits the text; once rejected, the drafter restarts, edits,
+        # renders a new version and asks again.
+        with self.assertRaises(ValidationError):
+            doc.with_user(self.specialist).write({"body": "Sửa khi đang trình"})
+        doc.with_user(self.specialist).restart_validation()
+        doc.with_user(self.specialist).write({"body": doc.body + "\n\nĐiều 3. Chánh Văn phòng Bộ chịu trách nhiệm thi hành."})
+        doc.with_user(self.specialist).action_render()
+        self.assertEqual(len(doc.version_ids), 2, "every rendering is kept")
+        doc.with_user(self.specialist).action_request_review()
+        for reviewer in (self.head, self.head_legal, self.leader):
+            self._review(doc, reviewer, "validate")
+        self.assertEqual(doc.validation_status, "validated")
+        doc.with_user(self.specialist).action_approved()
+        self.assertEqual(doc.state, "to_sign")
+        self.assertIn(self.leader, doc.activity_ids.user_id)
+
+    def test_official_letters_skip_the_legal_review(self):
+        doc = self._draft("moh_documents.document_type_cong_van", addressees="Sở Y tế các tỉnh, thành phố")
+        doc.with_user(self.specialist).action_request_review()
+        self.assertEqual(doc.review_ids.reviewer_ids, self.head | self.leader)
+
+    def test_other_departments_do_not_see_drafts(self):
+        doc = self._draft()
+        self.assertFalse(self.env["moh.outgoing.document"].with_user(self.specialist_legal).search([("id", "=", doc.id)]))
+        self.assertTrue(self.env["moh.outgoing.document"].with_user(self.head).search([("id", "=", doc.id)]))
+        doc.with_user(self.specialist).action_request_review()
+        self._review(doc, self.head, "validate")
+        # Now that it is their turn to review, the legal department's head sees it.
+        self.assertTrue(self.env["moh.outgoing.document"].with_user(self.head_legal).search([("id", "=", doc.id)]))
