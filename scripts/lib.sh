@@ -88,7 +88,7 @@ PY
 }
 
 # Debian packages the tests and the product use: fonts with Vietnamese glyphs for PDFs, poppler
-# (pdfsig, pdftotext) as an independent PDF checker, SoftHSM as a PKCS#11 token, Chromium for
+# (pdfsig, pdftotext) and NSS's certutil as an independent PDF checker, SoftHSM as a PKCS#11 token, Chromium for
 # browser tests. Installed when missing and we may (root with apt-get); otherwise a warning.
 
 ensure_system_packages() {
@@ -98,6 +98,7 @@ ensure_system_packages() {
     command -v pdfsig >/dev/null || missing+=(poppler-utils)
     command -v qpdf >/dev/null || missing+=(qpdf)
     command -v softhsm2-util >/dev/null || missing+=(softhsm2)
+    command -v certutil >/dev/null || missing+=(libnss3-tools)
     command -v chromium >/dev/null || missing+=(chromium)
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
     [ ${#missing[@]} -eq 0 ] && return 0
