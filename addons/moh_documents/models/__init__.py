@@ -15,3 +15,4 @@ from . import moh_trust_root
 from . import moh_signature_validation
 from . import tier_definition
 from . import moh_outgoing_document
+from . import moh_signing_key

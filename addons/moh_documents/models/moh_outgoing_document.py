@@ -7,8 +7,13 @@ competent person signs it, then the records office gives it the register's numbe
 applies the agency's signature (the seal), and issues it.
 """
 
+import base64
+import hashlib
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from moh_core.signing import FieldBox, SigningError, SigningProblem, StampStyle, VisibleStamp
 
 from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
 
@@ -76,6 +81,9 @@ class MohOutgoingDocument(models.Model):
         "ir.attachment", "res_id", string="Versions", domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
         help="Every rendering of the draft, oldest first.")
     pdf_id = fields.Many2one("ir.attachment", string="Current PDF", readonly=True, copy=False)
+    signed_checksum = fields.Char(string="SHA-256 of the Issued PDF", readonly=True, copy=False)
+    signature_validation_ids = fields.One2many(
+        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks")
     department_head_id = fields.Many2one(
         "res.users", compute="_compute_reviewers", store=True, string="Head of the Drafting Unit")
     legal_reviewer_id = fields.Many2one(
@@ -195,4 +203,101 @@ class MohOutgoingDocument(models.Model):
         for doc in self.filtered(lambda d: d.state == "to_sign"):
             doc.with_context(skip_validation_check=True).write({"state": "draft"})
             doc.restart_validation()
+        return True
+
+    # -- signing --------------------------------------------------------------------------------
+
+    def _compute_signature_validations(self):
+        checks = self.env["moh.signature.validation"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]) if self.ids else self.env["moh.signature.validation"]
+        for doc in self:
+            doc.signature_validation_ids = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id == doc.pdf_id)
+
+    @api.model
+    def _moh_signing_message(self, error):
+        """A signing error in the user's language, with every reason."""
+        _ = self.env._
+        labels = {
+            SigningProblem.EXPIRED: _("the certificate has expired"),
+            SigningProblem.NOT_YET_VALID: _("the certificate is not yet valid"),
+            SigningProblem.REVOKED: _("the certificate is revoked"),
+            SigningProblem.UNTRUSTED: _("the certificate does not chain to a trusted authority"),
+            SigningProblem.REVOCATION_UNKNOWN: _("the certificate's revocation status cannot be established"),
+            SigningProblem.KEY_USAGE: _("the certificate is not meant for signing"),
+            SigningProblem.WEAK_KEY: _("the key is too weak (RSA 2048 or ECDSA 256 bits at least)"),
+            SigningProblem.UNSUPPORTED_ALGORITHM: _("the key's algorithm is not allowed"),
+            SigningProblem.KEY_LOAD_FAILED: _("the key could not be opened: check the password"),
+            SigningProblem.TOKEN_ERROR: _("the token could not be used"),
+            SigningProblem.TIMESTAMP_FAILED: _("the timestamp authority did not answer"),
+        }
+        reasons = "; ".join(labels.get(code, code.value) for code in error.codes)
+        return _("Signing refused: %(reasons)s.", reasons=reasons)
+
+    def _moh_validation_material(self):
+        material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
+        return {"trust_roots": material["trust_roots"], "crls": material["crls"], "other_certs": material["other_certs"]}
+
+    def _moh_timestamper(self):
+        company = self.company_id
+        if company.moh_signature_level == "B-B":
+            return None
+        if not company.moh_tsa_url:
+            raise UserError(self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level))
+        from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
+
+        return HTTPTimeStamper(company.moh_tsa_url)
+
+    def _moh_prepare_for_signing(self):
+        """The final rendering, with every signature field created before the first signature."""
+        from moh_core.layout import render_outgoing_document  # noqa: PLC0415
+        from moh_core.signing import prepare_fields  # noqa: PLC0415
+
+        self.ensure_one()
+        rendered = render_outgoing_document(self._moh_layout())
+        pdf = prepare_fields(rendered.pdf, [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes])
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": f"{self.symbol or 'van-ban'}-ky.pdf", "raw": pdf, "mimetype": "application/pdf",
+            "res_model": self._name, "res_id": self.id,
+        })
+        self.sudo().pdf_id = attachment
+        return attachment
+
+    def _moh_store_signed(self, pdf_bytes, label):
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": label, "raw": pdf_bytes, "mimetype": "application/pdf",
+            "res_model": self._name, "res_id": self.id,
+        })
+        self.sudo().write({"pdf_id": attachment.id, "signed_checksum": hashlib.sha256(pdf_bytes).hexdigest()})
+        self.env["moh.signature.validation"]._moh_validate(self, attachment)
+        return attachment
+
+    def action_sign(self, password=None):
+        """The competent person signs with their own key (visible signature: position, name, time)."""
+        from moh_core.signing import sign  # noqa: PLC0415
+
+        self.ensure_one()
+        if self.state != "to_sign":
+            raise UserError(self.env._("Only an approved document is signed."))
+        if self.env.user != self.signer_id:
+            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
+        key = self.env["moh.signing.key"]._moh_personal(self.env.user)
+        if not self.pdf_id or not self.pdf_id.name.endswith("-ky.pdf"):
+            self._moh_prepare_for_signing()
+        position = "\n".join(filter(None, [
+            " ".join(filter(None, [AUTHORITY_MARKS[self.signer_authority], self.signer_authority_position])),
+            self.signer_position]))
+        with key._moh_signer(password) as signer:
+            try:
+                result = sign(
+                    self.pdf_id.raw, signer, field="signer", level=self.company_id.moh_signature_level,
+                    timestamper=self._moh_timestamper(), **self._moh_validation_material(),
+                    stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=self.signer_id.name, position=position,
+                                       image_png=base64.b64decode(key.image) if key.image else None),
+                )
+            except SigningError as exc:
+                raise UserError(self._moh_signing_message(exc)) from exc
+        self._moh_store_signed(result.pdf, f"{self.symbol or 'van-ban'}-da-ky.pdf")
+        self.sudo().state = "signed"
+        self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
+        self.message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name))
         return True

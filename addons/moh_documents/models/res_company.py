@@ -27,6 +27,14 @@ class ResCompany(models.Model):
              "and its people are reminded.",
     )
 
+    moh_signature_level = fields.Selection(
+        [("B-B", "PAdES B-B (signature)"), ("B-T", "PAdES B-T (with timestamp)"),
+         ("B-LT", "PAdES B-LT (with timestamp and revocation data)")],
+        string="Signature Level", default="B-B", required=True,
+        help="B-LT keeps the certificates and revocation data in the PDF, so the signature can be "
+             "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).")
+    moh_tsa_url = fields.Char(string="Timestamp Authority URL", help="RFC 3161 service used for B-T and B-LT.")
+
     def _moh_local_date(self, utc_datetime):
         """The agency's calendar date of a stored (UTC) datetime."""
         return pytz.utc.localize(utc_datetime).astimezone(self._moh_calendar()._moh_tz()).date()

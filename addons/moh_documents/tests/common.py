@@ -41,3 +41,10 @@ class MohUsersMixin:
             "abstract": "V/v báo cáo tình hình cung ứng thuốc",
             **values,
         })
+
+    def _review(self, doc, user, decision, comment="Đồng ý"):
+        """Approve or reject an outgoing document as ``user``, through the comment dialog."""
+        method = doc.with_user(user).validate_tier if decision == "validate" else doc.with_user(user).reject_tier
+        action = method()
+        wizard = self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
+        wizard.add_comment()

@@ -29,13 +29,6 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
             **values,
         })
 
-    def _review(self, doc, user, decision, comment="Đồng ý"):
-        """Approve or reject as ``user`` through the comment dialog the chain asks for."""
-        method = doc.with_user(user).validate_tier if decision == "validate" else doc.with_user(user).reject_tier
-        action = method()
-        wizard = self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
-        wizard.add_comment()
-
     def test_symbol_follows_decree_30(self):
         self.assertEqual(self._draft().symbol, "QĐ-BYT")
         self.assertEqual(self._draft("moh_documents.document_type_cong_van").symbol, "BYT-QLD")

@@ -1,0 +1,78 @@
+"""Signing keys: a person's PKCS#12 file, or a PKCS#11 token (the agency seal on an HSM).
+
+A PKCS#12 file is stored as uploaded: its private key stays encrypted under the owner's password,
+which is asked at each signing and never stored (Decree 23/2025/ND-CP: the signer keeps sole
+control of the key). A token's PIN is readable by system administrators only.
+"""
+
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from moh_core.pdf_signatures import load_certificate_bytes
+from moh_core.signing import SigningError, load_pkcs11_signer, load_pkcs12_signer
+
+
+class MohSigningKey(models.Model):
+    _name = "moh.signing.key"
+    _description = "Signing Key"
+    _order = "usage, name"
+
+    name = fields.Char(required=True)
+    usage = fields.Selection([("personal", "Personal Signature"), ("seal", "Agency Seal")],
+                             required=True, default="personal")
+    user_id = fields.Many2one("res.users", string="Owner", index=True,
+                              help="The person who signs with it (personal keys).")
+    kind = fields.Selection([("pkcs12", "PKCS#12 File"), ("pkcs11", "PKCS#11 Token")], required=True, default="pkcs12")
+    pkcs12_file = fields.Binary(string="PKCS#12 File", attachment=False, groups="base.group_user")
+    pkcs11_library = fields.Char(string="PKCS#11 Library", groups="base.group_system")
+    pkcs11_token = fields.Char(string="Token Label", groups="base.group_system")
+    pkcs11_key = fields.Char(string="Key Label", groups="base.group_system")
+    pkcs11_certificate = fields.Char(string="Certificate Label", groups="base.group_system")
+    pkcs11_pin = fields.Char(string="PIN", groups="base.group_system")
+    certificate = fields.Binary(attachment=False, readonly=True, help="The key's certificate (DER).")
+    certificate_subject = fields.Char(readonly=True)
+    valid_until = fields.Datetime(readonly=True)
+    image = fields.Binary(string="Signature or Seal Picture", attachment=False,
+                          help="PNG with a transparent background: the blue handwritten signature, or the red seal.")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+
+    def _moh_signer(self, password=None):
+        """Load the key once, for one or many signatures. The caller closes it."""
+        self.ensure_one()
+        key = self.sudo()
+        try:
+            if key.kind == "pkcs12":
+                if not key.pkcs12_file:
+                    raise UserError(self.env._("No PKCS#12 file is uploaded for %(key)s.", key=key.name))
+                return load_pkcs12_signer(base64.b64decode(key.pkcs12_file), password or "")
+            return load_pkcs11_signer(key.pkcs11_library, key.pkcs11_token, key.pkcs11_pin,
+                                      key.pkcs11_key, key.pkcs11_certificate)
+        except SigningError as exc:
+            raise UserError(self.env["moh.outgoing.document"]._moh_signing_message(exc)) from exc
+
+    def action_read_certificate(self, password=None):
+        """Read and keep the certificate (subject, expiry), e.g. after an upload."""
+        for key in self:
+            with key._moh_signer(password) as signer:
+                der = signer.certificate_der
+            info = load_certificate_bytes(der)
+            key.write({"certificate": base64.b64encode(der), "certificate_subject": info.subject,
+                       "valid_until": info.not_after.replace(tzinfo=None)})
+        return True
+
+    @api.model
+    def _moh_seal(self, company):
+        seal = self.sudo().search([("usage", "=", "seal"), ("company_id", "=", company.id)], limit=1)
+        if not seal:
+            raise UserError(self.env._("No agency seal key is configured (E-Office → Configuration → Signing Keys)."))
+        return seal
+
+    @api.model
+    def _moh_personal(self, user):
+        key = self.sudo().search([("usage", "=", "personal"), ("user_id", "=", user.id)], limit=1)
+        if not key:
+            raise UserError(self.env._("%(user)s has no signing key.", user=user.name))
+        return key
