@@ -27,6 +27,7 @@
         "data/hr_department_data.xml",
         "data/res_company_data.xml",
         "data/moh_document_data.xml",
+        "data/moh_document_type_templates.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
         "views/hr_department_views.xml",
@@ -39,6 +40,7 @@
         "views/moh_outgoing_document_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
+        "wizard/moh_outgoing_sign_wizard_views.xml",
         "views/moh_documents_menus.xml",
     ],
     "demo": [

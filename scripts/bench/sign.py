@@ -151,8 +151,66 @@ def main() -> None:
                     f"{tag}={1 / product_median:.1f}/{1 / baseline_median:.1f}sig/s"
                 )
         worst = max(ratios)
+        figures.append(odoo_bulk())
         print(f"BENCH sign ratio={worst:.2f} target={TARGET} " + " ".join(figures))
 
 
 if __name__ == "__main__":
     main()
+
+
+ODOO_BULK_SCRIPT = """
+import base64, tempfile, time
+from moh_core.pki import generate_test_pki
+pki = generate_test_pki(tempfile.mkdtemp())
+env["moh.trust.root"].create([
+    {"name": "root", "role": "root", "certificate": base64.b64encode(pki.root.der), "crl": base64.b64encode(pki.crls[0])},
+    {"name": "ca", "role": "intermediate", "certificate": base64.b64encode(pki.intermediate.der), "crl": base64.b64encode(pki.crls[1])},
+])
+leader = env["res.users"].create({"name": "Thứ trưởng", "login": "bench_leader",
+    "group_ids": [(4, env.ref("moh_documents.group_ministry_leader").id)]})
+with open(pki.signer.p12_path, "rb") as handle:
+    env["moh.signing.key"].create({"name": "k", "user_id": leader.id, "pkcs12_file": base64.b64encode(handle.read())})
+env["tier.definition"].search([("model", "=", "moh.outgoing.document")]).write({"active": False})
+docs = env["moh.outgoing.document"].create([{
+    "document_type_id": env.ref("moh_documents.document_type_cong_van").id,
+    "department_id": env.ref("moh_documents.dep_drug").id,
+    "abstract": f"V/v văn bản số {i}", "body": "Nội dung văn bản.", "signer_id": leader.id,
+    "signer_position": "THỨ TRƯỞNG"} for i in range(COUNT)])
+docs.write({"state": "to_sign"})
+env.flush_all()
+start = time.perf_counter()
+docs.with_user(leader).action_sign(pki.password)
+env.flush_all()
+elapsed = time.perf_counter() - start
+assert set(docs.mapped("state")) == {"signed"}
+assert all(docs.mapped("signature_validation_ids.valid"))
+print(f"ODOO_BULK {len(docs)} {elapsed:.3f}")
+env.cr.rollback()
+"""
+
+
+def odoo_bulk(count: int = int(os.environ.get("MOH_BENCH_ODOO_DOCS", 100))) -> str:
+    """Bulk signing from the Odoo side: ``count`` approved documents signed in one action (key
+    opened once; each document rendered, its fields prepared, signed and validated back)."""
+    import shlex  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    if not os.environ.get("MOH_ODOO_BIN"):
+        return "odoo_bulk=skipped(no Odoo)"
+    base = [*shlex.split(os.environ["MOH_ODOO_BIN"]), *shlex.split(os.environ["MOH_ODOO_ARGS"])]
+    db = f"moh_bench_sign_{os.getpid()}"
+    try:
+        subprocess.run([*base, "-d", db, "-i", "moh_documents", "--stop-after-init", "--log-level=warn",
+                        "--http-interface=127.0.0.1", "--http-port=0"], check=True, stdout=subprocess.DEVNULL)
+        shell = [base[0], *base[1:2], "shell", *base[2:], "-d", db, "--log-level=warn", "--no-http"]
+        out = subprocess.run(shell, input=ODOO_BULK_SCRIPT.replace("COUNT", str(count)),
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
+                        f'DROP DATABASE IF EXISTS "{db}"'], check=False, capture_output=True)
+    line = next(row for row in out.splitlines() if row.startswith("ODOO_BULK"))
+    _, docs, seconds = line.split()
+    rate = int(docs) / float(seconds)
+    print(f"Odoo bulk signing: {docs} documents in {float(seconds):.1f} s = {rate:.1f} documents/s")
+    return f"odoo_bulk={rate:.1f}docs/s"

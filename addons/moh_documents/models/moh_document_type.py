@@ -16,5 +16,9 @@ class MohDocumentType(models.Model):
     abbreviation = fields.Char(help="E.g. QĐ for a decision; empty for an official letter (công văn).")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    body_template = fields.Text(
+        string="Template", help="The skeleton a new draft of this type starts from (its customary parts, "
+                                "e.g. the legal bases and articles of a decision).")
+    recipients_template = fields.Text(string="Recipients Template", help="The usual Nơi nhận lines of this type.")
 
     _name_unique = models.Constraint("UNIQUE(name)", "A document type with this name already exists.")

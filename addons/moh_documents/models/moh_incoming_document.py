@@ -402,6 +402,21 @@ class MohIncomingDocument(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason."))
 
+    def _moh_receive_internally(self, department):
+        """A document the ministry itself issued to one of its departments: it goes straight to
+        that department's head, with the default deadline, without a leader's direction."""
+        self.ensure_one()
+        deadline = self._moh_default_deadline(fields.Date.context_today(self))
+        self.sudo().write({"state": "in_progress", "deadline": deadline})
+        assignment = self.env["moh.document.assignment"].sudo().create({
+            "document_id": self.id, "department_id": department.id, "role": "lead", "deadline": deadline})
+        heads = assignment._moh_department_heads()
+        self._moh_grant(heads)
+        self._moh_record("assign", department=department, targets=heads, assignment=assignment)
+        self._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
+                       deadline=deadline)
+        return assignment
+
     def _moh_check_completion(self):
         """The document is completed when its lead department has completed its assignment."""
         for doc in self.filtered(lambda d: d.state == "in_progress"):

@@ -9,6 +9,7 @@ applies the agency's signature (the seal), and issues it.
 
 import base64
 import hashlib
+import textwrap
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -32,6 +33,11 @@ AUTHORITIES = [
     ("tl", "TL. (by order)"),
     ("tuq", "TUQ. (by authorisation)"),
 ]
+def _pem(der, label):
+    body = "\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
+    return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n"
+
+
 AUTHORITY_MARKS = {"none": "", "tm": "TM.", "kt": "KT.", "q": "Q.", "tl": "TL.", "tuq": "TUQ."}
 
 
@@ -105,6 +111,14 @@ class MohOutgoingDocument(models.Model):
                 doc.symbol = f"{doc.document_type_id.abbreviation}-{agency}"
             else:
                 doc.symbol = "-".join(part for part in (agency, doc.department_id.moh_abbreviation) if part)
+
+    @api.onchange("document_type_id")
+    def _onchange_document_type_template(self):
+        """A new draft starts from its type's template."""
+        if self.document_type_id.body_template and not self.body:
+            self.body = self.document_type_id.body_template
+        if self.document_type_id.recipients_template and not self.recipients:
+            self.recipients = self.document_type_id.recipients_template
 
     @api.depends("department_id.manager_id.user_id")
     def _compute_reviewers(self):
@@ -253,8 +267,17 @@ class MohOutgoingDocument(models.Model):
         from moh_core.signing import prepare_fields  # noqa: PLC0415
 
         self.ensure_one()
+        from moh_core.signing import TextField  # noqa: PLC0415
+
         rendered = render_outgoing_document(self._moh_layout())
-        pdf = prepare_fields(rendered.pdf, [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes])
+        # Every field (signer, seal, and the number and date the records office fills in after the
+        # signature) exists before the first signature: adding one later weakens the signature.
+        pdf = prepare_fields(
+            rendered.pdf,
+            [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
+            [TextField(name=box.name, page=box.page, box=box.box, font_size=box.font_size,
+                       italic=box.italic, align=box.align) for box in rendered.text_boxes],
+        )
         attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{self.symbol or 'van-ban'}-ky.pdf", "raw": pdf, "mimetype": "application/pdf",
             "res_model": self._name, "res_id": self.id,
@@ -262,42 +285,133 @@ class MohOutgoingDocument(models.Model):
         self.sudo().pdf_id = attachment
         return attachment
 
-    def _moh_store_signed(self, pdf_bytes, label):
+    def _moh_store_signed(self, result, label):
+        """Archive the signed bytes as they are, with their checksum, the validation of every
+        signature in them, and the evidence of the check made before this signature."""
         attachment = self.env["ir.attachment"].sudo().create({
-            "name": label, "raw": pdf_bytes, "mimetype": "application/pdf",
+            "name": label, "raw": result.pdf, "mimetype": "application/pdf",
             "res_model": self._name, "res_id": self.id,
         })
-        self.sudo().write({"pdf_id": attachment.id, "signed_checksum": hashlib.sha256(pdf_bytes).hexdigest()})
-        self.env["moh.signature.validation"]._moh_validate(self, attachment)
+        self.sudo().write({"pdf_id": attachment.id, "signed_checksum": hashlib.sha256(result.pdf).hexdigest()})
+        checks = self.env["moh.signature.validation"]._moh_validate(self, attachment)
+        crls = "".join(_pem(der, "X509 CRL") for der in result.check.revocation.crls)
+        checks.filtered(lambda c: c.field_name == result.field_name).write({
+            "signing_check": result.check.summary,
+            "signing_revocation_data": base64.b64encode(crls.encode()) if crls else False,
+        })
         return attachment
 
     def action_sign(self, password=None):
-        """The competent person signs with their own key (visible signature: position, name, time)."""
+        """The competent person signs with their own key (visible signature: position, name,
+        time). Several documents at once load the key once (bulk signing)."""
         from moh_core.signing import sign  # noqa: PLC0415
 
-        self.ensure_one()
-        if self.state != "to_sign":
-            raise UserError(self.env._("Only an approved document is signed."))
-        if self.env.user != self.signer_id:
-            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
+        for doc in self:
+            if doc.state != "to_sign":
+                raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
+            if self.env.user != doc.signer_id:
+                raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
+        if not self:
+            return True
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
-        if not self.pdf_id or not self.pdf_id.name.endswith("-ky.pdf"):
-            self._moh_prepare_for_signing()
-        position = "\n".join(filter(None, [
-            " ".join(filter(None, [AUTHORITY_MARKS[self.signer_authority], self.signer_authority_position])),
-            self.signer_position]))
+        picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
         with key._moh_signer(password) as signer:
+            for doc in self:
+                if not doc.pdf_id or not doc.pdf_id.name.endswith("-ky.pdf"):
+                    doc._moh_prepare_for_signing()
+                position = "\n".join(filter(None, [
+                    " ".join(filter(None, [AUTHORITY_MARKS[doc.signer_authority], doc.signer_authority_position])),
+                    doc.signer_position]))
+                try:
+                    result = sign(
+                        doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
+                        timestamper=doc._moh_timestamper(), **doc._moh_validation_material(),
+                        stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=doc.signer_id.name,
+                                           position=position, image_png=picture),
+                    )
+                except SigningError as exc:
+                    raise UserError(self._moh_signing_message(exc)) from exc
+                doc._moh_store_signed(result, f"{doc.symbol or 'van-ban'}-da-ky.pdf")
+                doc.sudo().state = "signed"
+                doc.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
+                doc.sudo().message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name),
+                                        author_id=self.env.user.partner_id.id)
+                clerks = self.env.ref("moh_documents.group_clerk").sudo().all_user_ids.filtered(lambda u: not u.share)[:1]
+                if clerks:
+                    doc.activity_schedule("mail.mail_activity_data_todo", user_id=clerks.id,
+                                          summary=self.env._("Number, seal and issue"))
+        return True
+
+    def action_open_sign_wizard(self):
+        return {
+            "type": "ir.actions.act_window", "res_model": "moh.outgoing.sign.wizard", "view_mode": "form",
+            "target": "new", "context": {"default_document_ids": self.ids},
+        }
+
+    def action_issue(self):
+        """The records office numbers and dates the signed document, applies the agency's
+        signature (the seal) and issues it (Decree 30/2020/ND-CP, Art. 15-16): the signed PDF is
+        archived with its checksum, internal recipients receive it as an incoming document."""
+        from moh_core.layout import format_issue_date  # noqa: PLC0415
+        from moh_core.signing import fill_fields, make_seal_image, sign  # noqa: PLC0415
+
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office numbers, seals and issues documents."))
+        for doc in self:
+            if doc.state != "signed":
+                raise UserError(self.env._("Only a signed document is issued."))
+            if not doc.register_id:
+                raise UserError(self.env._("Choose the outgoing register."))
+            seal = self.env["moh.signing.key"]._moh_seal(doc.company_id)
+            today = fields.Date.context_today(doc)
+            number = doc.register_id._moh_allocate_number(self._name, today.year)
             try:
-                result = sign(
-                    self.pdf_id.raw, signer, field="signer", level=self.company_id.moh_signature_level,
-                    timestamper=self._moh_timestamper(), **self._moh_validation_material(),
-                    stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=self.signer_id.name, position=position,
-                                       image_png=base64.b64decode(key.image) if key.image else None),
-                )
+                filled = fill_fields(doc.pdf_id.raw, {"number": f"{number:02d}", "date": format_issue_date(today)})
+                with seal._moh_signer() as signer:
+                    result = sign(
+                        filled, signer, field="seal", level=doc.company_id.moh_signature_level,
+                        timestamper=doc._moh_timestamper(), **doc._moh_validation_material(),
+                        stamp=VisibleStamp(style=StampStyle.SEAL, image_png=base64.b64decode(seal.image)
+                                           if seal.image else make_seal_image(doc.company_id.name)),
+                    )
             except SigningError as exc:
                 raise UserError(self._moh_signing_message(exc)) from exc
-        self._moh_store_signed(result.pdf, f"{self.symbol or 'van-ban'}-da-ky.pdf")
-        self.sudo().state = "signed"
-        self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
-        self.message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name))
+            doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
+            doc._moh_store_signed(result, f"{doc.name.replace('/', '_')}.pdf")
+            doc._moh_deliver_internally()
+            doc.sudo().message_post(body=self.env._("Issued as %(name)s.", name=doc.name),
+                                    author_id=self.env.user.partner_id.id)
         return True
+
+    def _moh_deliver_internally(self):
+        """Each internal recipient department receives the issued document as an incoming one,
+        directed to it by the records office's usual route."""
+        self.ensure_one()
+        if not self.internal_department_ids:
+            return self.env["moh.incoming.document"]
+        Incoming = self.env["moh.incoming.document"].sudo()
+        documents = Incoming.create([{
+            "register_id": Incoming._default_register().id,
+            "channel": "edxml",
+            "sender_name": self.company_id.name,
+            "sender_code": self.company_id.moh_agency_code,
+            "number_symbol": self.name,
+            "issue_date": self.issue_date,
+            "document_type_id": self.document_type_id.id,
+            "abstract": self.abstract,
+            "signer_name": self.signer_id.name,
+            "urgency": self.urgency,
+            "attachment_ids": [(0, 0, {"name": self.pdf_id.name, "raw": self.pdf_id.raw, "mimetype": "application/pdf"})],
+        } for _department in self.internal_department_ids])
+        documents.action_register()
+        for document, department in zip(documents, self.internal_department_ids):
+            document._moh_receive_internally(department)
+        return documents
+
+    def write(self, vals):
+        # An issued document is final: only the chatter and followers move on.
+        if any(doc.state == "issued" for doc in self) and set(vals) - {
+                "message_follower_ids", "message_main_attachment_id", "activity_ids"}:
+            if not self.env.su:
+                raise UserError(self.env._("An issued document cannot be changed."))
+        return super().write(vals)

@@ -51,6 +51,12 @@ class MohSignatureValidation(models.Model):
     problem_codes = fields.Char()
     explanation = fields.Text(compute="_compute_explanation")
     validated_on = fields.Datetime(required=True, default=fields.Datetime.now)
+    # Evidence of a signature made here (Circular 15/2025/TT-BKHCN: keep the certificate, the
+    # revocation data in force at signing time and the result of the check with the signature).
+    signing_check = fields.Text(string="Check Before Signing", readonly=True)
+    signing_revocation_data = fields.Binary(
+        string="Revocation Data at Signing", attachment=True, readonly=True,
+        help="The CRLs (PEM) the signer's certificate was checked against when signing.")
 
     def _problem_labels(self):
         _ = self.env._

@@ -30,7 +30,8 @@ class MohSigningKey(models.Model):
     pkcs11_token = fields.Char(string="Token Label", groups="base.group_system")
     pkcs11_key = fields.Char(string="Key Label", groups="base.group_system")
     pkcs11_certificate = fields.Char(string="Certificate Label", groups="base.group_system")
-    pkcs11_pin = fields.Char(string="PIN", groups="base.group_system")
+    pin = fields.Char(string="PIN or Password", groups="base.group_system",
+                      help="The token PIN, or the PKCS#12 password of the agency seal (never of a person's key).")
     certificate = fields.Binary(attachment=False, readonly=True, help="The key's certificate (DER).")
     certificate_subject = fields.Char(readonly=True)
     valid_until = fields.Datetime(readonly=True)
@@ -47,8 +48,9 @@ class MohSigningKey(models.Model):
             if key.kind == "pkcs12":
                 if not key.pkcs12_file:
                     raise UserError(self.env._("No PKCS#12 file is uploaded for %(key)s.", key=key.name))
-                return load_pkcs12_signer(base64.b64decode(key.pkcs12_file), password or "")
-            return load_pkcs11_signer(key.pkcs11_library, key.pkcs11_token, key.pkcs11_pin,
+                secret = password if key.usage == "personal" else key.pin
+                return load_pkcs12_signer(base64.b64decode(key.pkcs12_file), secret or "")
+            return load_pkcs11_signer(key.pkcs11_library, key.pkcs11_token, key.pin,
                                       key.pkcs11_key, key.pkcs11_certificate)
         except SigningError as exc:
             raise UserError(self.env["moh.outgoing.document"]._moh_signing_message(exc)) from exc

@@ -82,3 +82,12 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
         self._review(doc, self.head, "validate")
         # Now that it is their turn to review, the legal department's head sees it.
         self.assertTrue(self.env["moh.outgoing.document"].with_user(self.head_legal).search([("id", "=", doc.id)]))
+
+    def test_a_new_draft_starts_from_its_type_template(self):
+        from odoo.tests import Form
+
+        with Form(self.env["moh.outgoing.document"].with_user(self.specialist)) as form:
+            form.document_type_id = self.env.ref("moh_documents.document_type_quyet_dinh")
+            form.abstract = "Ban hành quy chế"
+            self.assertIn("QUYẾT ĐỊNH:", form.body)
+            self.assertIn("Lưu: VT", form.recipients)

@@ -5,14 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from moh_core.pki import generate_test_pki
-from moh_core.testing import pdfsig_verdicts
+from moh_core.testing import find_softhsm, make_softhsm_token, pdfsig_verdicts
 
 from .common import MohUsersMixin
 
 
-@tagged("post_install", "-at_install")
-class TestOutgoingSigning(MohUsersMixin, TransactionCase):
-    """The competent person signs an approved document with their own key (PAdES)."""
+class OutgoingSigningCase(MohUsersMixin, TransactionCase):
+    """Test PKI, trusted authorities and personal keys for the signing tests."""
 
     @classmethod
     def setUpClass(cls):
@@ -52,6 +51,11 @@ class TestOutgoingSigning(MohUsersMixin, TransactionCase):
         doc.with_user(self.specialist).action_approved()
         return doc
 
+
+@tagged("post_install", "-at_install")
+class TestOutgoingSigning(OutgoingSigningCase):
+    """The competent person signs an approved document with their own key (PAdES)."""
+
     def test_signer_signs_and_the_pdf_validates_with_pyhanko_and_pdfsig(self):
         doc = self._approved()
         doc.with_user(self.leader).action_sign(self.pki.password)
@@ -65,6 +69,19 @@ class TestOutgoingSigning(MohUsersMixin, TransactionCase):
         self.assertTrue(verdicts["signer"]["valid"], verdicts)
         self.assertTrue(verdicts["signer"]["trusted"], verdicts)
         self.assertTrue(doc.signed_checksum)
+        # The check made before signing, and the revocation data it used, are kept with it.
+        self.assertIn("certificate OK", check.signing_check)
+        self.assertIn(b"BEGIN X509 CRL", base64.b64decode(check.signing_revocation_data))
+
+    def test_bulk_signing_with_the_key_opened_once(self):
+        docs = self._approved() | self._approved() | self._approved()
+        wizard = self.env["moh.outgoing.sign.wizard"].with_user(self.leader).create(
+            {"document_ids": [(6, 0, docs.ids)], "password": self.pki.password})
+        wizard.action_sign()
+        self.assertEqual(set(docs.mapped("state")), {"signed"})
+        self.assertFalse(wizard.password, "the password is not kept")
+        for doc in docs:
+            self.assertTrue(doc.signature_validation_ids.valid)
 
     def test_only_the_signer_signs(self):
         doc = self._approved()
@@ -88,3 +105,93 @@ class TestOutgoingSigning(MohUsersMixin, TransactionCase):
         self.assertFalse(Key.with_user(self.head).search([]))
         with self.assertRaises(AccessError):
             self.leader_key.with_user(self.head).read(["pkcs12_file"])
+
+
+@tagged("post_install", "-at_install")
+class TestOutgoingIssuing(OutgoingSigningCase):
+    """The records office numbers, dates and seals the signed document, then issues it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with open(cls.pki.seal.p12_path, "rb") as handle:
+            cls.seal_key = cls.env["moh.signing.key"].create(
+                {"name": "Chữ ký số Bộ Y tế", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
+                 "pin": cls.pki.password})
+        cls.register = cls.env["moh.document.register"].create(
+            {"name": "Sổ văn bản đi (kiểm thử)", "code": "TEST-DI", "direction": "outgoing"})
+
+    def _signed(self, **values):
+        doc = self._approved()
+        doc.sudo().write({"register_id": self.register.id, **values})
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        return doc
+
+    def _text(self, pdf):
+        import subprocess
+
+        path = f"{self.pki_dir.name}/issued.pdf"
+        with open(path, "wb") as handle:
+            handle.write(pdf)
+        return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+    def test_clerk_numbers_seals_and_issues(self):
+        doc = self._signed(internal_department_ids=[(6, 0, self.department_legal.ids)])
+        doc.with_user(self.clerk).action_issue()
+        self.assertEqual(doc.state, "issued")
+        self.assertEqual((doc.number, doc.name), (1, "01/QĐ-BYT"))
+        pdf = doc.pdf_id.raw
+        # Both signatures valid for pyHanko (difference analysis: the number and date were filled
+        # in form fields after the signer signed) and for poppler's pdfsig.
+        checks = {c.field_name: c for c in doc.signature_validation_ids}
+        self.assertEqual(set(checks), {"signer", "seal"})
+        for name, check in checks.items():
+            self.assertTrue(check.valid and check.trusted, f"{name}: {check.explanation}")
+        self.assertEqual(checks["seal"].signer_name, self.pki.seal.common_name)
+        verdicts = pdfsig_verdicts(pdf, self.pki.root.cert_path)
+        self.assertTrue(all(v["valid"] and v["trusted"] for v in verdicts.values()), verdicts)
+        self.assertEqual(set(verdicts), {"signer", "seal"})
+        text = self._text(pdf)
+        self.assertIn("01/QĐ-BYT", text.replace(" ", ""))
+        self.assertEqual(doc.signed_checksum, __import__("hashlib").sha256(pdf).hexdigest())
+        # Final: nobody edits it any more.
+        with self.assertRaises(UserError):
+            doc.with_user(self.clerk).sudo(False).write({"abstract": "Sửa sau khi phát hành"})
+        # The legal department receives it as an incoming document, waiting for its head.
+        incoming = self.env["moh.incoming.document"].search([("number_symbol", "=", "01/QĐ-BYT")])
+        self.assertEqual(len(incoming), 1)
+        self.assertEqual(incoming.lead_department_id, self.department_legal)
+        self.assertEqual(incoming.signature_status, "valid")
+        self.assertIn(self.head_legal, incoming.activity_ids.user_id)
+
+    def test_only_the_records_office_issues_a_signed_document(self):
+        doc = self._approved()
+        with self.assertRaises(UserError):
+            doc.with_user(self.clerk).action_issue()  # not signed yet
+        doc.sudo().register_id = self.register
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        for user in (self.leader, self.head, self.specialist):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                doc.with_user(user).action_issue()
+
+    def test_tampering_with_the_issued_pdf_is_detected(self):
+        doc = self._signed()
+        doc.with_user(self.clerk).action_issue()
+        tampered = bytearray(doc.pdf_id.raw)
+        tampered[len(tampered) // 2] ^= 0x01
+        copy = self.env["ir.attachment"].create({"name": "tampered.pdf", "raw": bytes(tampered), "mimetype": "application/pdf"})
+        checks = self.env["moh.signature.validation"]._moh_validate(doc, copy)
+        self.assertFalse(all(check.valid for check in checks))
+
+    def test_seal_on_a_pkcs11_token(self):
+        if not find_softhsm():
+            self.skipTest("SoftHSM2 is not installed")
+        token = make_softhsm_token(f"{self.pki_dir.name}/hsm", self.pki.seal, chain=(self.pki.intermediate,))
+        self.seal_key.write({
+            "kind": "pkcs11", "pkcs11_library": token.lib_path, "pkcs11_token": token.token_label,
+            "pkcs11_key": token.key_label, "pkcs11_certificate": token.cert_label, "pin": token.pin,
+        })
+        doc = self._signed()
+        doc.with_user(self.clerk).action_issue()
+        checks = {c.field_name: c for c in doc.signature_validation_ids}
+        self.assertTrue(checks["seal"].valid, checks["seal"].explanation)

@@ -1,2 +1,3 @@
 from . import moh_incoming_step_wizard
 from . import moh_register_print_wizard
+from . import moh_outgoing_sign_wizard

@@ -33,6 +33,19 @@ components of an administrative document's format (thể thức) and where each 
   (20/30/40 × 8 mm) in bright red, as the stamps are struck.
 * Page numbers: 13 pt, top centre, from page 2 on.
 
+Electronic issuing (Decree 30): the competent person signs first, then the records office gives
+the document its register number and issue date and applies the agency's signature. For a
+draft (``number``/``date`` None) only the static parts around those values are drawn: "Số: "
+and "/QĐ-BYT" around a blank as wide as a four-digit number, and "Hà Nội, " before a blank as
+wide as the longest date part ("ngày 28 tháng 12 năm 2026").
+:attr:`RenderedDocument.text_boxes` gives the blanks (the number right-aligned against the
+slash, the date left-aligned after the place; each as tall as the line, with the capitals of
+the line centred in it), where the signing code creates the form fields filled after the
+signer's signature (:func:`moh_core.signing.prepare_fields`, :func:`moh_core.signing.fill_fields`).
+A numbered rendering draws each line in one piece, as before. A filled draft's date line is the
+same to the pixel; its number line differs only by the blank's unused width (two digits for
+"05") after "Số:".
+
 The signature picture and the seal are not drawn here: the signing code creates visible
 signature fields at the rectangles returned in :attr:`RenderedDocument.signature_boxes`. The
 signer's box (7c) is centred in the space between the position and the name; the seal's box (8)
@@ -56,12 +69,13 @@ from collections.abc import Sequence
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
@@ -87,8 +101,10 @@ __all__ = [
     "Signer",
     "OutgoingDocument",
     "SignatureBox",
+    "TextBox",
     "RenderedDocument",
     "format_document_number",
+    "format_issue_date",
     "format_number_symbol",
     "format_place_date",
     "render_outgoing_document",
@@ -146,6 +162,10 @@ _NBSP = "\u00a0"
 _BLANK_NUMBER = _NBSP * 12
 #: Blank left for the day and the month in a draft's date.
 _BLANK_DAY = _NBSP * 10
+#: The widest values the records office fills in a draft (all digits are equally wide):
+#: numbers up to four digits, and the date part with a two-digit month.
+_NUMBER_PLACEHOLDER = "0000"
+_DATE_PLACEHOLDER = "ngày 00 tháng 00 năm 0000"
 
 
 # --- input and output -------------------------------------------------------------------------
@@ -242,15 +262,48 @@ class SignatureBox:
 
 
 @dataclasses.dataclass(frozen=True)
+class TextBox:
+    """Where a value filled in after signing goes on a draft (electronic issuing).
+
+    ``name`` is "number" (box 3: the register number, e.g. "05", between "Số: " and "/QĐ-BYT")
+    or "date" (box 4: the date part, e.g. "ngày 20 tháng 11 năm 2026", after "Hà Nội, ").
+    ``page`` is 0-based, ``box`` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of
+    the page, ``font_size`` the size the text around it is set in, ``italic`` whether it is (the
+    date is), ``align`` how the value sits in the box ("right" for the number, against the
+    slash; "left" for the date, after the place). The box is as wide as the widest value and as
+    tall as the line; the surrounding text's capitals are centred in it.
+    """
+
+    name: Literal["number", "date"]
+    page: int
+    box: tuple[float, float, float, float]
+    font_size: float
+    italic: bool = False
+    align: Literal["left", "center", "right"] = "left"
+
+
+@dataclasses.dataclass(frozen=True)
 class RenderedDocument:
-    """The PDF and the rectangles where the signing code puts the visible signatures."""
+    """The PDF and the rectangles where the signing code puts the visible signatures.
+
+    ``text_boxes`` are the blanks of a draft for the number and the date (empty when both are
+    known at rendering time), see :class:`TextBox`.
+    """
 
     pdf: bytes
     signature_boxes: tuple[SignatureBox, ...]
+    text_boxes: tuple[TextBox, ...] = ()
 
     def box(self, name: str) -> SignatureBox:
         """The signature box called ``name`` ("signer" or "seal")."""
         for item in self.signature_boxes:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def text_box(self, name: str) -> TextBox:
+        """The text box called ``name`` ("number" or "date")."""
+        for item in self.text_boxes:
             if item.name == name:
                 return item
         raise KeyError(name)
@@ -272,16 +325,26 @@ def format_number_symbol(number: int | None, symbol: str) -> str:
     return nfc(f"Số: {shown}/{symbol.strip()}")
 
 
+def format_issue_date(date: dt.date) -> str:
+    """The date part of box 4, "ngày 05 tháng 02 năm 2026": what fills a draft's date box.
+
+    Days below 10 and the months 1 and 2 take a leading zero (Decree 30, Appendix I).
+    """
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    return f"ngày {date.day:02d} tháng {month} năm {date.year}"
+
+
 def format_place_date(place: str, date: dt.date | None) -> str:
     """Box 4: "Hà Nội, ngày 05 tháng 02 năm 2026".
 
-    Days below 10 and the months 1 and 2 take a leading zero (Decree 30, Appendix I). A ``None`` date (a draft) leaves the day and month blank and the year as "20..".
+    Days below 10 and the months 1 and 2 take a leading zero (Decree 30, Appendix I). A ``None``
+    date leaves the day and month blank and the year as "20.." (the rendered draft leaves the
+    whole date part blank instead, see :class:`TextBox`).
     """
     place = nfc(place.strip())
     if date is None:
         return f"{place}, ngày{_BLANK_DAY}tháng{_BLANK_DAY}năm 20.."
-    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
-    return f"{place}, ngày {date.day:02d} tháng {month} năm {date.year}"
+    return f"{place}, {format_issue_date(date)}"
 
 
 # --- flowables --------------------------------------------------------------------------------
@@ -372,6 +435,94 @@ class _SignatureSpace(Flowable):
                 "seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)
             ),
         ]
+
+
+class _FillLine(Flowable):
+    """A centred line with a blank a value is filled in later: ``prefix``, blank, ``suffix``.
+
+    Drawn as the one-line Paragraph of the same style would draw the whole line (same height
+    and baseline). When drawn it records the blank as a :class:`TextBox`: as wide as
+    ``blank_width``, as tall as the line (font size x line spacing), placed so that the text's
+    capitals are centred in it. A line too wide for the column puts the blank and the suffix
+    on a second line.
+    """
+
+    def __init__(
+        self,
+        name: Literal["number", "date"],
+        prefix: str,
+        suffix: str,
+        *,
+        font: str,
+        size: float,
+        blank_width: float,
+        align: Literal["left", "center", "right"],
+        sink: list[TextBox],
+    ):
+        super().__init__()
+        self.name = name
+        self.prefix = nfc(prefix)
+        self.suffix = nfc(suffix)
+        self.font = font
+        self.size = size
+        self.blank_width = blank_width
+        self.align = align
+        self.sink = sink
+        self.leading = size * _LINE_SPACING
+        self.width = 0.0
+        self.height = self.leading
+
+    def _widths(self) -> tuple[float, float]:
+        return (
+            stringWidth(self.prefix, self.font, self.size),
+            stringWidth(self.suffix, self.font, self.size),
+        )
+
+    def _split(self) -> bool:
+        prefix_w, suffix_w = self._widths()
+        return prefix_w + self.blank_width + suffix_w > self.width + 0.01
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = self.leading * (2 if self._split() else 1)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        prefix_w, suffix_w = self._widths()
+        # where a Paragraph puts its first baseline (reportlab.platypus.paragraph.drawPara)
+        if rl_config.paraFontSizeHeightOffset:
+            first_baseline = self.height - self.size
+        else:
+            first_baseline = self.height - getAscentDescent(self.font, self.size)[0]
+        if self._split():
+            prefix_x = (self.width - prefix_w) / 2
+            blank_x = (self.width - self.blank_width - suffix_w) / 2
+            blank_baseline = first_baseline - self.leading
+        else:
+            prefix_x = (self.width - prefix_w - self.blank_width - suffix_w) / 2
+            blank_x = prefix_x + prefix_w
+            blank_baseline = first_baseline
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        canv.setFont(self.font, self.size)
+        if self.prefix:
+            canv.drawString(prefix_x, first_baseline, self.prefix)
+        if self.suffix:
+            canv.drawString(blank_x + self.blank_width, blank_baseline, self.suffix)
+        canv.restoreState()
+        cap_height = getFont(self.font).face.capHeight * self.size / 1000
+        bottom = blank_baseline - (self.leading - cap_height) / 2
+        self.sink.append(
+            TextBox(
+                self.name,
+                canv.getPageNumber() - 1,
+                _absolute(canv, blank_x, bottom, blank_x + self.blank_width, bottom + self.leading),
+                self.size,
+                italic=self.font in (FONT_ITALIC, FONT_BOLD_ITALIC),
+                align=self.align,
+            )
+        )
 
 
 def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, ...]:
@@ -522,8 +673,10 @@ def _agency_rule_length(lines: Sequence[str]) -> float:
     return min(widest, max(widest * 0.45, 15 * mm))
 
 
-def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Boxes 1-4, 5b, 10a and 10b: the two-column header."""
+def _header(
+    doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]
+) -> list[Flowable]:
+    """Boxes 1-4, 5b, 10a and 10b: the two-column header (a draft's blanks go to text_sink)."""
     agency_lines = [nfc(doc.agency).upper().strip()]
     left_top: list[Flowable] = []
     if doc.agency_parent.strip():
@@ -537,9 +690,24 @@ def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowab
         _Rule(stringWidth(MOTTO, FONT_BOLD, _MOTTO_SIZE)),
     ]
 
-    left_bottom: list[Flowable] = [
-        Paragraph(escape(format_number_symbol(doc.number, doc.symbol)), st["number"])
-    ]
+    left_bottom: list[Flowable]
+    if doc.number is None:
+        left_bottom = [
+            _FillLine(
+                "number",
+                "Số: ",
+                f"/{doc.symbol.strip()}",
+                font=FONT_REGULAR,
+                size=_NUMBER_SIZE,
+                blank_width=stringWidth(_NUMBER_PLACEHOLDER, FONT_REGULAR, _NUMBER_SIZE),
+                align="right",
+                sink=text_sink,
+            )
+        ]
+    else:
+        left_bottom = [
+            Paragraph(escape(format_number_symbol(doc.number, doc.symbol)), st["number"])
+        ]
     if doc.is_cong_van and doc.abstract.strip():
         abstract = nfc(doc.abstract).strip()
         if not abstract.lower().startswith("v/v"):
@@ -552,7 +720,22 @@ def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowab
         mark = nfc(doc.urgency).strip().upper()
         left_bottom.append(_StampMark(mark, URGENCY_LEVELS.get(mark, 20) * mm))
 
-    right_bottom = [Paragraph(escape(format_place_date(doc.place, doc.date)), st["date"])]
+    right_bottom: list[Flowable]
+    if doc.date is None:
+        right_bottom = [
+            _FillLine(
+                "date",
+                f"{' '.join(nfc(doc.place).split())}, ",
+                "",
+                font=FONT_ITALIC,
+                size=_DATE_SIZE,
+                blank_width=stringWidth(_DATE_PLACEHOLDER, FONT_ITALIC, _DATE_SIZE),
+                align="left",
+                sink=text_sink,
+            )
+        ]
+    else:
+        right_bottom = [Paragraph(escape(format_place_date(doc.place, doc.date)), st["date"])]
     return [
         _table(
             [[left_top, right_top], [left_bottom, right_bottom]],
@@ -683,14 +866,16 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     """Lay ``doc`` out as Decree 30/2020/NĐ-CP, Appendix I prescribes and render it as PDF.
 
     Returns the PDF and the boxes where the signer's signature picture (7c) and the agency's
-    seal (8) go, on the page where the signature block actually landed. The output is
-    deterministic for a given input.
+    seal (8) go, on the page where the signature block actually landed, and for a draft the
+    boxes where the number and the date are filled in after signing (:class:`TextBox`). The
+    output is deterministic for a given input.
 
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     register_fonts()
     st = _styles()
     sink: list[SignatureBox] = []
+    text_sink: list[TextBox] = []
     buffer = io.BytesIO()
     title = " ".join(
         p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p
@@ -715,7 +900,7 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     body = _body(doc, st)
     last = body.pop() if body else None
     story: list[Flowable] = [
-        *_header(doc, st),
+        *_header(doc, st, text_sink),
         *_title(doc, st),
         *_kinh_gui(doc, st),
         *body,
@@ -724,4 +909,10 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     template.build(story, onLaterPages=_draw_page_number)
     if len(sink) != 2:  # pragma: no cover - the block is always drawn
         raise RuntimeError("The signature block was not drawn.")
-    return RenderedDocument(pdf=buffer.getvalue(), signature_boxes=tuple(sink))
+    # one box per name (the last drawn, should a flowable ever be drawn twice)
+    text_boxes = {box.name: box for box in text_sink}
+    return RenderedDocument(
+        pdf=buffer.getvalue(),
+        signature_boxes=tuple(sink),
+        text_boxes=tuple(text_boxes[name] for name in ("number", "date") if name in text_boxes),
+    )

@@ -40,6 +40,23 @@ Workflow::
                   trust_roots=roots, crls=crls, stamp=VisibleStamp(StampStyle.SIGNER, ...))
     result.pdf, result.check, result.revocation_data            # archive all three
 
+Electronic issuing (Decree 30/2020/NĐ-CP): the competent person signs the draft, THEN
+the records office gives it its register number and issue date and applies the agency's signature.
+The number and the date go in AcroForm text fields created with the signature fields::
+
+    pdf = prepare_fields(pdf, [FieldBox("signer", ...), FieldBox("seal", ...)],
+                         [TextField("number", 0, (161, 721, 187, 737), 13, align="right"),
+                          TextField("date", 0, (370, 720, 526, 737), 14, italic=True)])
+    pdf = sign(pdf, signer, field="signer", ...).pdf
+    pdf = fill_fields(pdf, {"number": "05", "date": "ngày 20 tháng 11 năm 2026"})
+    pdf = sign(pdf, seal, field="seal", stamp=VisibleStamp(StampStyle.SEAL, ...), ...).pdf
+
+Filling sets each field's value and appearance in one incremental update: pyHanko's difference
+analysis classes it as FORM_FILLING, which an approval signature (no DocMDP) allows, so the
+signer's signature stays valid; any other change after it (the body, a new annotation) does not.
+The text is drawn with the document's own face (Liberation Serif, the Times New Roman metric
+clone, rescaled to 1000 units per em, see :func:`_em1000_font`), Noto Serif when it is missing.
+
 Create every signature field with :func:`prepare_fields` *before* the first signature: adding a
 field after a signature is a modification that weakens the earlier signature's status. For the
 same reason :func:`sign` creates a missing field (invisible) only in a document with no signature
@@ -86,9 +103,10 @@ import hashlib
 import json
 import logging
 import math
+import re
 import struct
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -105,7 +123,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib.scaleUpem import scale_upem
 from PIL import Image, ImageDraw, ImageFont
 from pyhanko.pdf_utils import content as pdf_content
 from pyhanko.pdf_utils import generic
@@ -147,7 +167,7 @@ from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
-from moh_core.fonts import nfc
+from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
 
 __all__ = [
     "DEFAULT_BYTES_RESERVED",
@@ -170,8 +190,10 @@ __all__ = [
     "SigningProblem",
     "SigningRefused",
     "StampStyle",
+    "TextField",
     "VisibleStamp",
     "check_signer_certificate",
+    "fill_fields",
     "finish_interrupted",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
@@ -257,6 +279,7 @@ class SigningProblem(StrEnum):
     FIELD_EXISTS = "field_exists"
     FIELD_NOT_FOUND = "field_not_found"
     FIELD_ALREADY_SIGNED = "field_already_signed"
+    FIELD_ALREADY_FILLED = "field_already_filled"
     DOCUMENT_ALREADY_SIGNED = "document_already_signed"
     INVALID_STAMP = "invalid_stamp"
     FONT_NOT_FOUND = "font_not_found"
@@ -290,10 +313,11 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.TOKEN_ERROR: "the PKCS#11 token could not be used",
     SigningProblem.INVALID_PDF: "the file is not a PDF that can be signed",
     SigningProblem.ENCRYPTED_PDF: "the PDF is encrypted",
-    SigningProblem.INVALID_FIELD: "the signature field description is invalid",
-    SigningProblem.FIELD_EXISTS: "a signature field with this name already exists",
-    SigningProblem.FIELD_NOT_FOUND: "the signature field does not exist",
+    SigningProblem.INVALID_FIELD: "the field description is invalid",
+    SigningProblem.FIELD_EXISTS: "a field with this name already exists",
+    SigningProblem.FIELD_NOT_FOUND: "the field does not exist",
     SigningProblem.FIELD_ALREADY_SIGNED: "the signature field is already signed",
+    SigningProblem.FIELD_ALREADY_FILLED: "the text field already has a value",
     SigningProblem.DOCUMENT_ALREADY_SIGNED: "the document is already signed; "
     "fields must be created before the first signature",
     SigningProblem.INVALID_STAMP: "the visible stamp description is invalid",
@@ -354,6 +378,31 @@ class FieldBox:
     name: str
     page: int = 0
     box: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text field to create next to the signature fields, filled later by :func:`fill_fields`.
+
+    For the register number and the issue date, which the records office writes on an
+    electronic document after the competent person signed (see the module docstring);
+    :class:`moh_core.layout.TextBox` gives the boxes of a rendered draft.
+
+    :param name: the field name (no dots).
+    :param page: 0-based page index.
+    :param box: ``(x1, y1, x2, y2)`` in PDF points, origin bottom left: as wide as the widest
+        value (a wider one is drawn smaller to fit), as tall as the line.
+    :param font_size: the text size in points.
+    :param italic: the italic face (the date of Decree 30's box 4 is italic).
+    :param align: ``"left"``, ``"center"`` or ``"right"`` in the box (PDF quadding /Q).
+    """
+
+    name: str
+    page: int
+    box: tuple[float, float, float, float]
+    font_size: float = 13.0
+    italic: bool = False
+    align: str = "left"
 
 
 @dataclass(frozen=True)
@@ -1074,55 +1123,415 @@ def _page_count(writer: IncrementalPdfFileWriter) -> int:
     return int(writer.root["/Pages"]["/Count"])
 
 
-def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox]) -> bytes:
-    """Create all signature fields (signer, seal, ...) in ONE incremental update, before signing.
+def _field_names(writer: IncrementalPdfFileWriter) -> set[str]:
+    """Fully qualified names of every form field (any type)."""
+    names: set[str] = set()
+    try:
+        fields = writer.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return names
+
+    def walk(items: Any, parent: str, depth: int) -> None:
+        if depth > 16:
+            return
+        for item in items:
+            node = item.get_object()
+            if not isinstance(node, generic.DictionaryObject) or "/T" not in node:
+                continue
+            name = f"{parent}.{node['/T']}" if parent else str(node["/T"])
+            names.add(name)
+            if "/Kids" in node:
+                walk(node["/Kids"], name, depth + 1)
+
+    walk(fields, "", 0)
+    return names
+
+
+def _checked_box(name: str, box: Sequence[float]) -> tuple[float, float, float, float]:
+    try:
+        x1, y1, x2, y2 = (float(v) for v in box)
+    except (TypeError, ValueError) as exc:
+        raise SigningFailed(
+            SigningProblem.INVALID_FIELD, f"Field {name!r}: box {box!r} is not four numbers."
+        ) from exc
+    if not (x2 > x1 and y2 > y1) or any(math.isnan(v) for v in (x1, y1, x2, y2)):
+        raise SigningFailed(
+            SigningProblem.INVALID_FIELD,
+            f"Field {name!r}: box {box} must be (x1, y1, x2, y2) with x2 > x1 and y2 > y1.",
+        )
+    return x1, y1, x2, y2
+
+
+def prepare_fields(
+    pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[TextField] = ()
+) -> bytes:
+    """Create all fields (signer, seal, ...; number, date) in ONE incremental update, first.
 
     Later boxes are drawn above earlier ones (widget order), so list the seal after the signer
     whose box it overlaps.
 
-    :raises SigningFailed: ``INVALID_FIELD`` (bad name, page or box; duplicate names),
-        ``FIELD_EXISTS``, ``DOCUMENT_ALREADY_SIGNED`` (SIGNING.md: a field added after a
-        signature weakens it), ``INVALID_PDF``/``ENCRYPTED_PDF``.
+    ``text_fields`` become read-only AcroForm text fields (FT /Tx, one widget each, empty value,
+    no border or background, printed) whose default appearance (/DA) names a font with the
+    Vietnamese letters kept in the form's default resources (/AcroForm /DR); fill them after
+    signing with :func:`fill_fields`.
+
+    :raises SigningFailed: ``INVALID_FIELD`` (bad name, page, box, size or alignment; duplicate
+        names; nothing to create), ``FIELD_EXISTS``, ``DOCUMENT_ALREADY_SIGNED`` (SIGNING.md: a
+        field added after a signature weakens it), ``INVALID_PDF``/``ENCRYPTED_PDF``,
+        ``FONT_NOT_FOUND``.
     """
     boxes = list(boxes)
-    if not boxes:
-        raise SigningFailed(SigningProblem.INVALID_FIELD, "No signature field to create.")
-    names = [box.name for box in boxes]
+    text_fields = list(text_fields)
+    if not boxes and not text_fields:
+        raise SigningFailed(SigningProblem.INVALID_FIELD, "No field to create.")
+    names = [box.name for box in boxes] + [text.name for text in text_fields]
     if len(set(names)) != len(names):
         raise SigningFailed(SigningProblem.INVALID_FIELD, f"Duplicate field names in {names}.")
     writer = _open_writer(pdf)
     existing = _signature_fields(writer)
     if any(existing.values()):
         raise SigningFailed(SigningProblem.DOCUMENT_ALREADY_SIGNED)
+    all_existing = _field_names(writer) | set(existing)
     pages = _page_count(writer)
-    specs = []
-    for box in boxes:
-        if not box.name or "." in box.name or not box.name.isprintable():
+    for name, page in [(box.name, box.page) for box in boxes] + [
+        (text.name, text.page) for text in text_fields
+    ]:
+        if not name or "." in name or not name.isprintable():
             raise SigningFailed(
-                SigningProblem.INVALID_FIELD, f"Invalid field name {box.name!r} (no dots)."
+                SigningProblem.INVALID_FIELD, f"Invalid field name {name!r} (no dots)."
             )
-        if box.name in existing:
-            raise SigningFailed(
-                SigningProblem.FIELD_EXISTS, f"The field {box.name!r} already exists."
-            )
-        if not 0 <= box.page < pages:
+        if name in all_existing:
+            raise SigningFailed(SigningProblem.FIELD_EXISTS, f"The field {name!r} already exists.")
+        if not 0 <= page < pages:
             raise SigningFailed(
                 SigningProblem.INVALID_FIELD,
-                f"Field {box.name!r}: page index {box.page} outside 0..{pages - 1}.",
+                f"Field {name!r}: page index {page} outside 0..{pages - 1}.",
             )
-        rect = None
-        if box.box is not None:
-            x1, y1, x2, y2 = (float(v) for v in box.box)
-            if not (x2 > x1 and y2 > y1) or any(math.isnan(v) for v in (x1, y1, x2, y2)):
-                raise SigningFailed(
-                    SigningProblem.INVALID_FIELD,
-                    f"Field {box.name!r}: box {box.box} must be (x1, y1, x2, y2) "
-                    "with x2 > x1 and y2 > y1.",
-                )
-            rect = (x1, y1, x2, y2)
-        specs.append(pdf_fields.SigFieldSpec(box.name, on_page=box.page, box=rect))
+    specs = [
+        pdf_fields.SigFieldSpec(
+            box.name,
+            on_page=box.page,
+            box=None if box.box is None else _checked_box(box.name, box.box),
+        )
+        for box in boxes
+    ]
+    checked_text = []
+    for text in text_fields:
+        rect = _checked_box(text.name, text.box)
+        if not 4 <= float(text.font_size) <= 72:
+            raise SigningFailed(
+                SigningProblem.INVALID_FIELD, f"Field {text.name!r}: font_size must be 4-72 points."
+            )
+        if text.align not in _QUADDING:
+            raise SigningFailed(
+                SigningProblem.INVALID_FIELD,
+                f"Field {text.name!r}: align must be one of {', '.join(_QUADDING)}.",
+            )
+        checked_text.append((text, rect))
     for spec in specs:
         pdf_fields.append_signature_field(writer, spec)
+    if checked_text:
+        _add_text_fields(writer, checked_text)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Text fields filled after signing (number and date)
+# ---------------------------------------------------------------------------------------------
+
+#: PDF quadding (/Q) of the alignments.
+_QUADDING: dict[str, int] = {"left": 0, "center": 1, "right": 2}
+_ALIGNMENTS = {value: key for key, value in _QUADDING.items()}
+#: Field flags: ReadOnly (bit 1), DoNotSpellCheck (bit 23), DoNotScroll (bit 24).
+_TEXT_FIELD_FLAGS = 1 | 1 << 22 | 1 << 23
+#: Annotation flags: Print.
+_TEXT_WIDGET_FLAGS = 4
+#: /DR resource names of the two faces.
+_FIELD_FONT_NAMES = {False: "/MohSerif", True: "/MohSerif-Italic"}
+_NOTO_SERIF = {
+    False: Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"),
+    True: Path("/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf"),
+}
+_LIBERATION_SERIF = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Italic.ttf"}
+#: What the fonts keep: ASCII, Latin-1, Latin Extended-A/B (Đ, Ă, Ơ, Ư, ...), combining marks,
+#: the Vietnamese letters with two marks (Latin Extended Additional), punctuation and the đồng.
+_FIELD_FONT_UNICODES: tuple[int, ...] = (
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x370),
+    *range(0x1E00, 0x1F00),
+    *range(0x2010, 0x2030),
+    0x20AB,
+)
+_VIETNAMESE_LETTERS = "".join(
+    nfc(base + mark)
+    for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+    for mark in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+)
+#: What the /DR fonts cover: enough for a viewer to show any Vietnamese number or date.
+_DR_REPERTOIRE = "".join(chr(c) for c in range(0x20, 0x7F)) + "đĐ" + _VIETNAMESE_LETTERS
+#: Shaping like reportlab draws the page text: no kerning, no ligatures.
+_FIELD_FEATURES = {"kern": False, "liga": False}
+_DA_FONT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+([0-9.]+)\s+Tf")
+
+
+def _field_font_file(italic: bool) -> Path:
+    """The document's face (Liberation Serif) if installed, else Noto Serif."""
+    candidates: list[Path] = []
+    try:
+        candidates.append(find_font_dir() / _LIBERATION_SERIF[italic])
+    except FontNotFoundError:
+        pass
+    candidates.append(_NOTO_SERIF[italic])
+    return _find_font(candidates)
+
+
+@functools.lru_cache(maxsize=8)
+def _em1000_font(path: str) -> tuple[bytes, float]:
+    """The font at ``path`` cut to Latin and Vietnamese, at 1000 units per em, and its cap
+    height in em.
+
+    pyHanko 0.38 writes glyph widths in font units (see :func:`_font_bytes`), right only for
+    1000 units per em; Liberation Serif has 2048, so it is rescaled with fontTools (outlines,
+    metrics, kerning) and its hinting, meaningless after rescaling, dropped. Cut first to the
+    few hundred glyphs Vietnamese text needs, which also makes the rescaling quick.
+    """
+    try:
+        font = TTFont(path)
+        options = font_subset.Options()
+        options.hinting = False
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        options.drop_tables += ["FFTM"]
+        subsetter = font_subset.Subsetter(options=options)
+        subsetter.populate(unicodes=_FIELD_FONT_UNICODES)
+        subsetter.subset(font)
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
+        output = BytesIO()
+        font.save(output)
+        cap_height = getattr(font["OS/2"], "sCapHeight", 0) or 700
+    except (OSError, KeyError, TTLibError) as exc:
+        raise SigningFailed(
+            SigningProblem.FONT_NOT_FOUND, f"The field font {path} cannot be read: {exc}"
+        ) from exc
+    return output.getvalue(), cap_height / 1000
+
+
+def _field_engine(
+    writer: IncrementalPdfFileWriter, italic: bool, size: float
+) -> GlyphAccumulator:
+    data, _ = _em1000_font(str(_field_font_file(italic)))
+    return GlyphAccumulator(
+        writer=writer,
+        font_handle=BytesIO(data),
+        font_size=size,
+        features=_FIELD_FEATURES,
+        obj_stream=writer.prepare_object_stream() if writer.stream_xrefs else None,
+    )
+
+
+def _indirect_dict(
+    writer: IncrementalPdfFileWriter, parent: generic.DictionaryObject, key: str
+) -> generic.DictionaryObject:
+    """``parent[key]`` as a dictionary to modify (created direct if missing); an indirect one
+    is marked as updated."""
+    if key not in parent:
+        parent[generic.pdf_name(key)] = generic.DictionaryObject()
+    raw = parent.raw_get(key)
+    if isinstance(raw, generic.IndirectObject):
+        writer.mark_update(raw)
+        return raw.get_object()
+    return raw
+
+
+def _add_text_fields(
+    writer: IncrementalPdfFileWriter,
+    texts: Sequence[tuple[TextField, tuple[float, float, float, float]]],
+) -> None:
+    root = writer.root
+    if "/AcroForm" not in root:
+        root[generic.pdf_name("/AcroForm")] = writer.add_object(
+            generic.DictionaryObject({generic.pdf_name("/Fields"): generic.ArrayObject()})
+        )
+        writer.update_root()
+    raw_form = root.raw_get("/AcroForm")
+    if isinstance(raw_form, generic.IndirectObject):
+        writer.mark_update(raw_form)
+        form = raw_form.get_object()
+    else:
+        writer.update_root()
+        form = raw_form
+    if "/Fields" not in form:
+        form[generic.pdf_name("/Fields")] = generic.ArrayObject()
+    raw_fields = form.raw_get("/Fields")
+    if isinstance(raw_fields, generic.IndirectObject):
+        writer.mark_update(raw_fields)
+    fields = raw_fields.get_object()
+    resources = _indirect_dict(writer, form, "/DR")
+    fonts = _indirect_dict(writer, resources, "/Font")
+    for italic in sorted({text.italic for text, _ in texts}):
+        engine = _field_engine(writer, italic, 10)
+        engine.shape(_DR_REPERTOIRE, with_actual_text=False)
+        fonts[generic.pdf_name(_FIELD_FONT_NAMES[italic])] = engine.as_resource()
+    first_da = None
+    for text, (x1, y1, x2, y2) in texts:
+        page_ref = writer.find_page_for_modification(text.page)[0]
+        da = f"{_FIELD_FONT_NAMES[text.italic]} {float(text.font_size):g} Tf 0 g"
+        first_da = first_da or da
+        empty = generic.StreamObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+                generic.pdf_name("/BBox"): generic.ArrayObject(
+                    [generic.FloatObject(0), generic.FloatObject(0),
+                     generic.FloatObject(x2 - x1), generic.FloatObject(y2 - y1)]
+                ),
+                generic.pdf_name("/Resources"): generic.DictionaryObject(),
+            },
+            stream_data=b"/Tx BMC EMC",
+        )
+        widget = generic.DictionaryObject(
+            {
+                generic.pdf_name("/FT"): generic.pdf_name("/Tx"),
+                generic.pdf_name("/T"): generic.pdf_string(text.name),
+                generic.pdf_name("/Ff"): generic.NumberObject(_TEXT_FIELD_FLAGS),
+                generic.pdf_name("/V"): generic.pdf_string(""),
+                generic.pdf_name("/DA"): generic.pdf_string(da),
+                generic.pdf_name("/Q"): generic.NumberObject(_QUADDING[text.align]),
+                generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
+                generic.pdf_name("/F"): generic.NumberObject(_TEXT_WIDGET_FLAGS),
+                generic.pdf_name("/Rect"): generic.ArrayObject(
+                    [generic.FloatObject(v) for v in (x1, y1, x2, y2)]
+                ),
+                generic.pdf_name("/P"): page_ref,
+                generic.pdf_name("/AP"): generic.DictionaryObject(
+                    {generic.pdf_name("/N"): writer.add_object(empty)}
+                ),
+            }
+        )
+        widget_ref = writer.add_object(widget)
+        fields.append(widget_ref)
+        writer.register_annotation(page_ref, widget_ref)
+    if "/DA" not in form and first_da:
+        form[generic.pdf_name("/DA")] = generic.pdf_string(first_da)
+
+
+def _text_fields(writer: IncrementalPdfFileWriter) -> dict[str, generic.IndirectObject]:
+    """Top-level text fields with a single widget (the ones :func:`prepare_fields` makes)."""
+    result: dict[str, generic.IndirectObject] = {}
+    try:
+        fields = writer.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return result
+    for item in fields:
+        if not isinstance(item, generic.IndirectObject):
+            continue
+        node = item.get_object()
+        if isinstance(node, generic.DictionaryObject) and node.get("/FT") == "/Tx":
+            result[str(node.get("/T", ""))] = item
+    return result
+
+
+def _field_appearance(
+    writer: IncrementalPdfFileWriter,
+    field_dict: generic.DictionaryObject,
+    text: str,
+    engines: dict[bool, GlyphAccumulator],
+) -> generic.StreamObject:
+    x1, y1, x2, y2 = (float(v) for v in field_dict["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    match = _DA_FONT.search(str(field_dict.get("/DA", "")).encode("latin-1", "replace"))
+    font_name = "/" + match.group(1).decode("ascii") if match else _FIELD_FONT_NAMES[False]
+    size = float(match.group(2)) if match else 13.0
+    italic = font_name == _FIELD_FONT_NAMES[True]
+    align = _ALIGNMENTS.get(int(field_dict.get("/Q", 0)), "left")
+    if italic not in engines:
+        engines[italic] = _field_engine(writer, italic, size)
+    engine = engines[italic]
+    _, cap_height = _em1000_font(str(_field_font_file(italic)))
+    em_width = engine.shape(text, with_actual_text=False).x_advance or 1.0
+    if em_width * size > width:  # a value wider than the box is drawn smaller, never clipped
+        size = width / em_width
+    engine.font_size = size
+    text_width = em_width * size
+    if align == "right":
+        x = width - text_width
+    elif align == "center":
+        x = (width - text_width) / 2
+    else:
+        x = 0.0
+    baseline = (height - cap_height * size) / 2  # capitals centred in the box
+    ops = b"/Tx BMC q BT %s %g Tf 0 g 1 0 0 1 %g %g Tm %s ET Q EMC" % (
+        font_name.encode("ascii"), size, x, baseline, engine.shape(text).graphics_ops
+    )
+    return generic.StreamObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+            generic.pdf_name("/BBox"): generic.ArrayObject(
+                [generic.FloatObject(0), generic.FloatObject(0),
+                 generic.FloatObject(width), generic.FloatObject(height)]
+            ),
+            generic.pdf_name("/Resources"): generic.DictionaryObject(
+                {
+                    generic.pdf_name("/Font"): generic.DictionaryObject(
+                        {generic.pdf_name(font_name): engine.as_resource()}
+                    )
+                }
+            ),
+        },
+        stream_data=ops,
+    )
+
+
+def fill_fields(pdf: bytes, values: Mapping[str, str]) -> bytes:
+    """Fill text fields made by :func:`prepare_fields` in ONE incremental update.
+
+    Each field gets its value (/V, NFC, whitespace runs collapsed) and a new normal appearance
+    (/AP /N): the text in the field's font and size (/DA; shrunk only if it does not fit the
+    box), aligned as its /Q says, capitals centred vertically, black, no border or background.
+    Nothing else changes, so pyHanko's difference analysis classes the update as FORM_FILLING:
+    earlier approval signatures stay valid (a certification signature allowing only signing
+    would not). Use it after the competent person's signature and before the agency's seal.
+
+    :param values: field name -> text, e.g. ``{"number": "05", "date": "ngày 20 tháng 11 năm
+        2026"}``.
+    :raises SigningFailed: ``FIELD_NOT_FOUND`` (no text field of that name),
+        ``FIELD_ALREADY_FILLED`` (an issued number or date is never rewritten), ``INVALID_FIELD``
+        (empty value, nothing to fill), ``INVALID_PDF``/``ENCRYPTED_PDF``, ``FONT_NOT_FOUND``.
+    """
+    if not values:
+        raise SigningFailed(SigningProblem.INVALID_FIELD, "No field value to fill in.")
+    writer = _open_writer(pdf)
+    fields = _text_fields(writer)
+    cleaned: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in fields:
+            raise SigningFailed(
+                SigningProblem.FIELD_NOT_FOUND, f"There is no text field named {name!r}."
+            )
+        text = " ".join(nfc(str(value)).split())
+        if not text:
+            raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {name!r}: empty value.")
+        if str(fields[name].get_object().get("/V", "")).strip():
+            raise SigningFailed(
+                SigningProblem.FIELD_ALREADY_FILLED, f"The field {name!r} is already filled in."
+            )
+        cleaned[name] = text
+    engines: dict[bool, GlyphAccumulator] = {}
+    for name, text in cleaned.items():
+        ref = fields[name]
+        field_dict = ref.get_object()
+        appearance = _field_appearance(writer, field_dict, text, engines)
+        field_dict[generic.pdf_name("/V")] = generic.pdf_string(text)
+        field_dict[generic.pdf_name("/AP")] = generic.DictionaryObject(
+            {generic.pdf_name("/N"): writer.add_object(appearance)}
+        )
+        writer.mark_update(ref)
     output = BytesIO()
     writer.write(output)
     return output.getvalue()
