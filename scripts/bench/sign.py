@@ -155,9 +155,6 @@ def main() -> None:
         print(f"BENCH sign ratio={worst:.2f} target={TARGET} " + " ".join(figures))
 
 
-if __name__ == "__main__":
-    main()
-
 
 ODOO_BULK_SCRIPT = """
 import base64, tempfile, time
@@ -214,3 +211,7 @@ def odoo_bulk(count: int = int(os.environ.get("MOH_BENCH_ODOO_DOCS", 100))) -> s
     rate = int(docs) / float(seconds)
     print(f"Odoo bulk signing: {docs} documents in {float(seconds):.1f} s = {rate:.1f} documents/s")
     return f"odoo_bulk={rate:.1f}docs/s"
+
+
+if __name__ == "__main__":
+    main()

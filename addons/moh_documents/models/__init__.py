@@ -16,3 +16,4 @@ from . import moh_signature_validation
 from . import tier_definition
 from . import moh_outgoing_document
 from . import moh_signing_key
+from . import moh_signing_session

@@ -315,32 +315,50 @@ class MohOutgoingDocument(models.Model):
             return True
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
         picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
+        from moh_core.signing import check_signer_certificate  # noqa: PLC0415
+
+        material = self[:1]._moh_validation_material()
         with key._moh_signer(password) as signer:
+            # Bulk signing: the certificate is checked once for the whole batch (and again if
+            # the batch outlasts the check's validity), not once per document.
+            try:
+                check = check_signer_certificate(signer, **material)
+            except SigningError as exc:
+                raise UserError(self._moh_signing_message(exc)) from exc
             for doc in self:
                 if not doc.pdf_id or not doc.pdf_id.name.endswith("-ky.pdf"):
                     doc._moh_prepare_for_signing()
-                position = "\n".join(filter(None, [
-                    " ".join(filter(None, [AUTHORITY_MARKS[doc.signer_authority], doc.signer_authority_position])),
-                    doc.signer_position]))
                 try:
                     result = sign(
                         doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(), **doc._moh_validation_material(),
+                        timestamper=doc._moh_timestamper(), **material, check=check,
                         stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=doc.signer_id.name,
-                                           position=position, image_png=picture),
+                                           position=doc._moh_position(), image_png=picture),
                     )
                 except SigningError as exc:
                     raise UserError(self._moh_signing_message(exc)) from exc
-                doc._moh_store_signed(result, f"{doc.symbol or 'van-ban'}-da-ky.pdf")
-                doc.sudo().state = "signed"
-                doc.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
-                doc.sudo().message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name),
-                                        author_id=self.env.user.partner_id.id)
-                clerks = self.env.ref("moh_documents.group_clerk").sudo().all_user_ids.filtered(lambda u: not u.share)[:1]
-                if clerks:
-                    doc.activity_schedule("mail.mail_activity_data_todo", user_id=clerks.id,
-                                          summary=self.env._("Number, seal and issue"))
+                doc._moh_after_signature(result)
         return True
+
+    def _moh_position(self):
+        """The signature block's authority and position lines, e.g. "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"."""
+        self.ensure_one()
+        return "\n".join(filter(None, [
+            " ".join(filter(None, [AUTHORITY_MARKS[self.signer_authority], self.signer_authority_position])),
+            self.signer_position]))
+
+    def _moh_after_signature(self, result):
+        """Archive the signer's signed PDF and hand the document to the records office."""
+        self.ensure_one()
+        self._moh_store_signed(result, f"{self.symbol or 'van-ban'}-da-ky.pdf")
+        self.sudo().state = "signed"
+        self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
+        self.sudo().message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name),
+                                 author_id=self.env.user.partner_id.id)
+        clerk = self.env.ref("moh_documents.group_clerk").sudo().all_user_ids.filtered(lambda u: not u.share)[:1]
+        if clerk:
+            self.activity_schedule("mail.mail_activity_data_todo", user_id=clerk.id,
+                                   summary=self.env._("Number, seal and issue"))
 
     def action_open_sign_wizard(self):
         return {
@@ -415,3 +433,68 @@ class MohOutgoingDocument(models.Model):
             if not self.env.su:
                 raise UserError(self.env._("An issued document cannot be changed."))
         return super().write(vals)
+
+    # -- signing on the signer's own token (interrupted signing) ---------------------------------
+
+    def moh_sign_prepare(self, certificate, chain=()):
+        """First half of a signature made on the signer's own token.
+
+        :param certificate: the signer's certificate, DER in base64 (read from the token).
+        :param chain: intermediate certificates from the token, DER in base64.
+        :returns: ``session`` (to send back), ``digest`` (SHA-256 of ``signed_attributes``, for
+            tokens that sign a hash), ``signed_attributes`` (DER, for APIs that hash themselves),
+            ``signature_algorithm`` ("rsassa_pss" with SHA-256, MGF1-SHA-256 and
+            ``pss_salt_length``, or "ecdsa"), all bytes in base64.
+        """
+        import secrets  # noqa: PLC0415
+
+        from moh_core.signing import prepare_interrupted  # noqa: PLC0415
+
+        self.ensure_one()
+        if self.state != "to_sign":
+            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
+        if self.env.user != self.signer_id:
+            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
+        if not self.pdf_id or not self.pdf_id.name.endswith("-ky.pdf"):
+            self._moh_prepare_for_signing()
+        try:
+            prepared = prepare_interrupted(
+                self.pdf_id.raw, field="signer", signer_cert_der=base64.b64decode(certificate),
+                chain_der=[base64.b64decode(item) for item in chain], level=self.company_id.moh_signature_level,
+                stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=self.signer_id.name, position=self._moh_position()),
+                **self._moh_validation_material(),
+            )
+        except SigningError as exc:
+            raise UserError(self._moh_signing_message(exc)) from exc
+        session = self.env["moh.signing.session"].sudo().create({
+            "document_id": self.id, "user_id": self.env.user.id,
+            "state": base64.b64encode(prepared.state), "token": secrets.token_urlsafe(24),
+        })
+        return {
+            "session": session.token,
+            "digest": base64.b64encode(prepared.digest).decode(),
+            "digest_algorithm": prepared.digest_algorithm,
+            "signed_attributes": base64.b64encode(prepared.signed_attrs).decode(),
+            "signature_algorithm": prepared.signature_algorithm,
+            "pss_salt_length": prepared.pss_salt_length,
+        }
+
+    @api.model
+    def moh_sign_finish(self, session, signature):
+        """Second half: embed the token's signature value (base64) and record the signed PDF."""
+        from moh_core.signing import finish_interrupted  # noqa: PLC0415
+
+        record = self.env["moh.signing.session"].sudo().search([("token", "=", session)], limit=1)
+        if not record:
+            raise UserError(self.env._("Unknown or finished signing session."))
+        state = record._moh_check_usable()
+        doc = record.document_id.with_env(self.env)
+        if doc.state != "to_sign":
+            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
+        try:
+            result = finish_interrupted(state, base64.b64decode(signature), timestamper=doc._moh_timestamper())
+        except SigningError as exc:
+            raise UserError(self._moh_signing_message(exc)) from exc
+        record.unlink()
+        doc._moh_after_signature(result)
+        return {"document": doc.id, "state": doc.state}

@@ -1,0 +1,31 @@
+"""JSON interface for signing on the signer's own token (a USB token the server cannot reach).
+
+The signer's local signing software, logged in as the signer:
+
+1. ``POST /moh/outgoing/<id>/sign/prepare`` with ``{"certificate": <DER, base64>, "chain": [...]}``
+   → ``{"session", "digest", "digest_algorithm", "signed_attributes", "signature_algorithm",
+   "pss_salt_length"}`` (bytes in base64). The certificate is checked first (validity, chain,
+   revocation, key and algorithm per Circular 15/2025/TT-BKHCN); a refusal says why.
+2. Signs ``digest`` (or ``signed_attributes``) on the token: RSASSA-PSS with SHA-256, MGF1-SHA-256
+   and a 32-byte salt, or ECDSA with SHA-256.
+3. ``POST /moh/outgoing/sign/finish`` with ``{"session", "signature": <base64>}`` →
+   ``{"document", "state": "signed"}``. The value is verified against the certificate before it
+   is embedded. Sessions expire after 15 minutes.
+
+Both are JSON-RPC routes (``type="jsonrpc"``): the body is ``{"jsonrpc": "2.0", "params": {...}}``.
+"""
+
+from odoo import http
+from odoo.http import request
+
+
+class MohSigningController(http.Controller):
+    @http.route("/moh/outgoing/<int:document_id>/sign/prepare", type="jsonrpc", auth="user", methods=["POST"])
+    def prepare(self, document_id, certificate, chain=()):
+        document = request.env["moh.outgoing.document"].browse(document_id)
+        document.check_access("read")
+        return document.moh_sign_prepare(certificate, list(chain))
+
+    @http.route("/moh/outgoing/sign/finish", type="jsonrpc", auth="user", methods=["POST"])
+    def finish(self, session, signature):
+        return request.env["moh.outgoing.document"].moh_sign_finish(session, signature)
