@@ -48,6 +48,9 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
+from moh_core.certificates import load_certificates as _load_certificates
+from moh_core.certificates import pem_or_der as _pem_or_der
+
 __all__ = [
     "CertificateInfo",
     "Coverage",
@@ -599,25 +602,6 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None else None
 
 
-def _pem_or_der(data: bytes) -> Iterable[bytes]:
-    """DER as is; PEM may hold several blocks."""
-    if pem.detect(data):
-        return [der for _, _, der in pem.unarmor(data, multiple=True)]
-    return [data]
-
-
-def _load_certificates(items: Sequence[bytes], what: str) -> list[asn1_x509.Certificate]:
-    """asn1crypto objects: pyhanko-certvalidator 0.33's trust manager does not parse bytes."""
-    certificates = []
-    for index, item in enumerate(items):
-        try:
-            for der in _pem_or_der(bytes(item)):
-                cert = asn1_x509.Certificate.load(der)
-                cert.native  # noqa: B018 - parse fully now, not deep inside validation
-                certificates.append(cert)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{what} #{index + 1} is not a DER or PEM certificate: {exc}") from exc
-    return certificates
 
 
 def _load_crls(items: Sequence[bytes]) -> list[asn1_crl.CertificateList]:

@@ -153,6 +153,7 @@ from pyhanko.sign.signers.pdf_signer import (
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
+
 from pyhanko_certvalidator.errors import (
     ExpiredError,
     InsufficientRevinfoError,
@@ -168,6 +169,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
 from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
+
+from moh_core.certificates import load_certificates as _load_certificates
+from moh_core.certificates import pem_or_der as _pem_or_der
 
 __all__ = [
     "DEFAULT_BYTES_RESERVED",
@@ -844,23 +848,6 @@ def load_pkcs11_signer(
 # ---------------------------------------------------------------------------------------------
 
 
-def _pem_or_der(data: bytes) -> list[bytes]:
-    if pem.detect(data):
-        return [der for _, _, der in pem.unarmor(data, multiple=True)]
-    return [data]
-
-
-def _load_certificates(items: Iterable[bytes], what: str) -> list[asn1_x509.Certificate]:
-    result = []
-    for index, item in enumerate(items):
-        try:
-            for der in _pem_or_der(bytes(item)):
-                cert = asn1_x509.Certificate.load(der)
-                cert.native  # noqa: B018 - parse fully now, not deep inside validation
-                result.append(cert)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{what} #{index + 1} is not a DER or PEM certificate: {exc}") from exc
-    return result
 
 
 @dataclass(frozen=True)
