@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from moh_core.pki import generate_test_pki
-from moh_core.testing import find_softhsm, make_softhsm_token, pdfsig_verdicts
+from moh_core.testing import TimestampServer, find_softhsm, make_softhsm_token, pdfsig_verdicts
 
 from .common import MohUsersMixin
 
@@ -195,3 +195,26 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         doc.with_user(self.clerk).action_issue()
         checks = {c.field_name: c for c in doc.signature_validation_ids}
         self.assertTrue(checks["seal"].valid, checks["seal"].explanation)
+
+    def test_long_term_signatures_with_the_configured_timestamp_authority(self):
+        """PAdES B-LT as chosen in the settings: timestamps from the configured TSA, and the
+        certificates and revocation data embedded in the PDF."""
+        with TimestampServer(self.pki) as tsa:
+            self.env.company.write({"moh_signature_level": "B-LT", "moh_tsa_url": tsa.url})
+            doc = self._signed()
+            doc.with_user(self.clerk).action_issue()
+        checks = {c.field_name: c for c in doc.signature_validation_ids}
+        for name, check in checks.items():
+            self.assertTrue(check.valid, f"{name}: {check.explanation}")
+            self.assertTrue(check.timestamp_time, f"{name} has no timestamp")
+        # The revocation data travels with the document: it validates with no CRL given.
+        from moh_core.pdf_signatures import validate_pdf_signatures
+
+        report = validate_pdf_signatures(doc.pdf_id.raw, trust_roots=[self.pki.root.der])
+        self.assertTrue(report.all_valid, report.summary)
+
+    def test_timestamp_levels_need_a_timestamp_authority(self):
+        self.env.company.write({"moh_signature_level": "B-T", "moh_tsa_url": False})
+        doc = self._approved()
+        with self.assertRaises(UserError):
+            doc.with_user(self.leader).action_sign(self.pki.password)

@@ -316,3 +316,42 @@ def pdfsig_verdicts(pdf: bytes, root_cert_pem_path: str | PathLike[str]) -> dict
         verdict["valid"] = "Signature Validation: Signature is Valid." in text
         verdict["trusted"] = "Certificate Validation: Certificate is Trusted." in text
     return verdicts
+
+
+class TimestampServer:
+    """An RFC 3161 timestamp authority over HTTP on loopback (the test PKI's TSA), so that code
+    configured with a TSA URL, as the product is, can be tested end to end. Use as a context
+    manager; ``url`` is where to send requests."""
+
+    def __init__(self, pki: TestPki):
+        import http.server  # noqa: PLC0415
+        import threading  # noqa: PLC0415
+
+        from asn1crypto import tsp  # noqa: PLC0415
+
+        stamper = make_timestamper(pki)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(response)))
+                self.end_headers()
+                self.wfile.write(response)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/tsa"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> TimestampServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
