@@ -40,7 +40,7 @@ from moh_core.signing import (
     TextField,
     VisibleStamp,
 )
-from moh_core.testing import append_forged_update
+from moh_core.testing import append_forged_update, make_nss_db, pdfsig_blocks
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -114,19 +114,11 @@ def seal(pki):
 
 @pytest.fixture(scope="module")
 def nss_db(pki, tmp_path_factory):
-    """A temporary NSS database trusting the test root, for pdfsig (as in test_signing)."""
+    """A temporary NSS database trusting the test root, for pdfsig."""
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
         pytest.skip("pdfsig (poppler-utils) or certutil (libnss3-tools) not installed")
     directory = tmp_path_factory.mktemp("nss")
-    subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"],
-        check=True, capture_output=True,
-    )
-    subprocess.run(
-        ["certutil", "-d", f"sql:{directory}", "-A", "-n", "root", "-t", "C,C,C",
-         "-i", str(pki.root.cert_path)],
-        check=True, capture_output=True,
-    )
+    make_nss_db(directory, pki.root.cert_path)
     return directory
 
 
@@ -210,25 +202,7 @@ def validate(pki, pdf):
 
 
 def pdfsig(nss_db, pdf: bytes, tmp_path) -> dict[str, list[str]]:
-    path = tmp_path / "issued.pdf"
-    path.write_bytes(pdf)
-    output = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nss_db}", str(path)],
-        capture_output=True, text=True, timeout=60,
-    ).stdout
-    blocks: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in output.splitlines():
-        if re.match(r"^Signature #\d+:", line):
-            current = []
-            continue
-        if current is None:
-            continue
-        field = re.match(r"^\s*- Signature Field Name: (.*)$", line)
-        if field:
-            blocks[field.group(1).strip()] = current
-        current.append(line.strip())
-    return blocks
+    return pdfsig_blocks(pdf, f"sql:{nss_db}")
 
 
 def page_text(pdf: bytes, tmp_path, *, layout: bool = True) -> str:

@@ -35,9 +35,11 @@ from moh_core.signing import (
 from moh_core.testing import (
     append_forged_update,
     find_softhsm,
+    make_nss_db,
     make_pdf,
     make_softhsm_token,
     make_timestamper,
+    pdfsig_blocks,
 )
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -123,17 +125,7 @@ def nss_db(pki, tmp_path_factory):
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
         pytest.skip("pdfsig (poppler-utils) or certutil (libnss3-tools) not installed")
     directory = tmp_path_factory.mktemp("nss")
-    subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"],
-        check=True, capture_output=True,
-    )
-    # "C,C,C": pdfsig checks signing certificates with the S/MIME trust bit; "C,," (SSL only)
-    # leaves them "issuer isn't Trusted".
-    subprocess.run(
-        ["certutil", "-d", f"sql:{directory}", "-A", "-n", "root", "-t", "C,C,C",
-         "-i", str(pki.root.cert_path)],
-        check=True, capture_output=True,
-    )
+    make_nss_db(directory, pki.root.cert_path)
     return directory
 
 
@@ -246,25 +238,7 @@ def by_field(report):
 
 
 def pdfsig(nss_db, pdf: bytes, tmp_path) -> dict[str, list[str]]:
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(pdf)
-    output = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nss_db}", str(path)],
-        capture_output=True, text=True, timeout=60,
-    ).stdout
-    blocks: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in output.splitlines():
-        if re.match(r"^Signature #\d+:", line):
-            current = []
-            continue
-        if current is None:
-            continue
-        field = re.match(r"^\s*- Signature Field Name: (.*)$", line)
-        if field:
-            blocks[field.group(1).strip()] = current
-        current.append(line.strip())
-    return blocks
+    return pdfsig_blocks(pdf, f"sql:{nss_db}")
 
 
 def signer_infos(pdf: bytes):

@@ -2115,23 +2115,11 @@ def sign(
     :raises SigningRefused: the certificate check failed (all codes in ``codes``).
     :raises SigningFailed: bad PDF/field, TSA or token failure, signature too large.
     """
-    _install_log_filter()
-
-    async def run() -> SignResult:
-        session = await _start_run(
-            signer, level=level, trust_roots=trust_roots, crls=crls, other_certs=other_certs,
-            ocsps=ocsps, timestamper=timestamper, bytes_reserved=bytes_reserved, check=check,
-            max_check_age=max_check_age,
-        )
-        try:
-            return await session.sign_one(
-                pdf, field=field, stamp=stamp, reason=reason, location=location
-            )
-        finally:
-            if session.context is not None:
-                await session.context.aclose()
-
-    return asyncio.run(run())
+    return sign_many(
+        [pdf], signer, field=field, level=level, trust_roots=trust_roots, crls=crls,
+        other_certs=other_certs, ocsps=ocsps, timestamper=timestamper, stamp=stamp, reason=reason,
+        location=location, bytes_reserved=bytes_reserved, check=check, max_check_age=max_check_age,
+    )[0]
 
 
 def sign_many(

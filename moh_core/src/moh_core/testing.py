@@ -275,47 +275,68 @@ def make_softhsm_token(
     )
 
 
-def pdfsig_verdicts(pdf: bytes, root_cert_pem_path: str | PathLike[str]) -> dict[str, dict[str, object]]:
-    """poppler's pdfsig, an independent validator, on ``pdf`` with the test root trusted.
+def make_nss_db(directory: str | PathLike[str], root_cert_pem_path: str | PathLike[str]) -> str:
+    """An NSS database in ``directory`` trusting the test root, for pdfsig; returns its spec.
 
-    pdfsig's exit code is no verdict (SIGNING.md): its per-signature lines are parsed instead.
-    Returns, per signature field, ``valid`` ("Signature is Valid."), ``trusted`` ("Certificate is
-    Trusted.") and the raw ``lines``. Needs poppler-utils and libnss3-tools (certutil).
+    "C,C,C": pdfsig checks signing certificates with the S/MIME trust bit ("C,," leaves them
+    "issuer isn't Trusted"). Needs libnss3-tools (certutil).
     """
-    import re  # noqa: PLC0415
     import shutil  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
 
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
         raise RuntimeError("pdfsig (poppler-utils) or certutil (libnss3-tools) is not installed")
-    with tempfile.TemporaryDirectory() as directory:
-        nss = f"sql:{directory}"
-        subprocess.run(["certutil", "-N", "-d", nss, "--empty-password"], check=True, capture_output=True)
-        # "C,C,C": pdfsig checks signing certificates with the S/MIME trust bit.
-        subprocess.run(["certutil", "-d", nss, "-A", "-n", "root", "-t", "C,C,C", "-i", str(root_cert_pem_path)],
-                       check=True, capture_output=True)
-        path = f"{directory}/document.pdf"
-        with open(path, "wb") as handle:
-            handle.write(pdf)
-        output = subprocess.run(["pdfsig", "-nssdir", nss, path], capture_output=True, text=True, timeout=60).stdout
-    verdicts: dict[str, dict[str, object]] = {}
-    lines: list[str] | None = None
+    nss = f"sql:{directory}"
+    subprocess.run(["certutil", "-N", "-d", nss, "--empty-password"], check=True, capture_output=True)
+    subprocess.run(["certutil", "-d", nss, "-A", "-n", "root", "-t", "C,C,C", "-i", str(root_cert_pem_path)],
+                   check=True, capture_output=True)
+    return nss
+
+
+def pdfsig_blocks(pdf: bytes, nss: str) -> dict[str, list[str]]:
+    """poppler's pdfsig output for ``pdf``, as its lines per signature field.
+
+    pdfsig's exit code is no verdict (SIGNING.md): callers read these lines.
+    """
+    import re  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        output = subprocess.run(["pdfsig", "-nssdir", nss, handle.name],
+                                capture_output=True, text=True, timeout=60).stdout
+    blocks: dict[str, list[str]] = {}
+    current: list[str] | None = None
     for line in output.splitlines():
         if re.match(r"^Signature #\d+:", line):
-            lines = []
+            current = []
             continue
-        if lines is None:
+        if current is None:
             continue
-        lines.append(line.strip())
         field = re.match(r"^\s*- Signature Field Name: (.*)$", line)
         if field:
-            verdicts[field.group(1).strip()] = {"lines": lines}
-    for verdict in verdicts.values():
-        text = "\n".join(verdict["lines"])
-        verdict["valid"] = "Signature Validation: Signature is Valid." in text
-        verdict["trusted"] = "Certificate Validation: Certificate is Trusted." in text
-    return verdicts
+            blocks[field.group(1).strip()] = current
+        current.append(line.strip())
+    return blocks
+
+
+def pdfsig_verdicts(pdf: bytes, root_cert_pem_path: str | PathLike[str]) -> dict[str, dict[str, object]]:
+    """pdfsig's verdict per signature field, with the test root trusted: ``valid`` ("Signature is
+    Valid."), ``trusted`` ("Certificate is Trusted.") and the raw ``lines``."""
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as directory:
+        blocks = pdfsig_blocks(pdf, make_nss_db(directory, root_cert_pem_path))
+    return {
+        name: {
+            "lines": lines,
+            "valid": "Signature Validation: Signature is Valid." in lines,
+            "trusted": "Certificate Validation: Certificate is Trusted." in lines,
+        }
+        for name, lines in blocks.items()
+    }
 
 
 class TimestampServer:
