@@ -46,6 +46,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/moh_incoming_document_demo.xml",
+        "demo/moh_signing_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -489,3 +489,14 @@ def test_noto_serif_when_liberation_serif_is_missing(draft, monkeypatch, tmp_pat
     font = date["/AP"]["/N"].get_object()["/Resources"]["/Font"]["/MohSerif-Italic"]
     assert "NotoSerif-Italic" in font.get_object()["/DescendantFonts"][0].get_object()["/BaseFont"]
     assert f"Hà Nội, {DATE}" in squash(page_text(filled, tmp_path))
+
+
+def test_pdfsig_verdicts_read_the_per_signature_lines(pki, issued):
+    """The helper the Odoo tests use agrees with the lines read above."""
+    from moh_core.testing import pdfsig_verdicts
+
+    if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
+        pytest.skip("pdfsig (poppler-utils) or certutil (libnss3-tools) not installed")
+    verdicts = pdfsig_verdicts(issued.sealed, pki.root.cert_path)
+    assert set(verdicts) == {"signer", "seal"}
+    assert all(v["valid"] and v["trusted"] for v in verdicts.values())

@@ -78,3 +78,39 @@ class MohSigningKey(models.Model):
         if not key:
             raise UserError(self.env._("%(user)s has no signing key.", user=user.name))
         return key
+
+    @api.model
+    def _moh_load_demo_signing(self):
+        """Demo data: an offline test PKI (never a real person's key), trusted by the agency,
+        with signing keys for the demo leaders and the agency seal, so that drafts can be signed
+        and issued out of the box. Every key's password is the test PKI's ("test")."""
+        import os  # noqa: PLC0415
+
+        from odoo.tools import config  # noqa: PLC0415
+
+        from moh_core.pki import DEFAULT_PASSWORD, generate_test_pki  # noqa: PLC0415
+
+        directory = os.path.join(config["data_dir"], "moh_demo_pki", self.env.cr.dbname)
+        pki = generate_test_pki(directory, organisation=self.env.company.name or "Bộ Y tế")
+        self.env["moh.trust.root"].create([
+            {"name": "Demo root CA", "role": "root", "certificate": base64.b64encode(pki.root.der),
+             "crl": base64.b64encode(pki.crls[0])},
+            {"name": "Demo intermediate CA", "role": "intermediate",
+             "certificate": base64.b64encode(pki.intermediate.der), "crl": base64.b64encode(pki.crls[1])},
+        ])
+
+        def p12(entity):
+            with open(entity.p12_path, "rb") as handle:
+                return base64.b64encode(handle.read())
+
+        from moh_core.signing import make_seal_image, make_signature_image  # noqa: PLC0415
+
+        keys = self.create([
+            {"name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id, "pkcs12_file": p12(pki.signer),
+             "image": base64.b64encode(make_signature_image(user.name))}
+            for user in (self.env.ref("moh_documents.user_botruong"), self.env.ref("moh_documents.user_thutruong"))
+        ] + [{"name": f"{self.env.company.name} (demo seal)", "usage": "seal", "pkcs12_file": p12(pki.seal),
+              "pin": DEFAULT_PASSWORD, "image": base64.b64encode(make_seal_image(self.env.company.name or "Bộ Y tế"))}])
+        keys.filtered(lambda k: k.usage == "personal").action_read_certificate(DEFAULT_PASSWORD)
+        keys.filtered(lambda k: k.usage == "seal").action_read_certificate()
+        return True

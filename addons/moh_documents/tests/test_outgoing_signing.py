@@ -114,6 +114,8 @@ class TestOutgoingIssuing(OutgoingSigningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The agency's seal is this test's (a database with demo data has its own).
+        cls.env["moh.signing.key"].search([("usage", "=", "seal")]).active = False
         with open(cls.pki.seal.p12_path, "rb") as handle:
             cls.seal_key = cls.env["moh.signing.key"].create(
                 {"name": "Chữ ký số Bộ Y tế", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),

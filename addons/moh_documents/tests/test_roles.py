@@ -91,3 +91,12 @@ class TestDemoOrganisation(TransactionCase):
             self.assertIn(abbreviation, by_abbreviation)
         self.assertEqual(
             by_abbreviation["QLD"].with_context(lang="vi_VN").name, "Cục Quản lý Dược")
+
+    def test_demo_signing_setup(self):
+        leader = self.env.ref("moh_documents.user_botruong", raise_if_not_found=False)
+        if not leader:
+            self.skipTest("installed without demo data")
+        key = self.env["moh.signing.key"].search([("user_id", "=", leader.id)])
+        self.assertTrue(key.certificate_subject)
+        self.assertTrue(self.env["moh.signing.key"].search([("usage", "=", "seal")]).certificate)
+        self.assertGreaterEqual(self.env["moh.trust.root"].search_count([]), 2)

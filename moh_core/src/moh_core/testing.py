@@ -332,8 +332,8 @@ def pdfsig_verdicts(pdf: bytes, root_cert_pem_path: str | PathLike[str]) -> dict
     return {
         name: {
             "lines": lines,
-            "valid": "Signature Validation: Signature is Valid." in lines,
-            "trusted": "Certificate Validation: Certificate is Trusted." in lines,
+            "valid": "Signature Validation: Signature is Valid." in "\n".join(lines),
+            "trusted": "Certificate Validation: Certificate is Trusted." in "\n".join(lines),
         }
         for name, lines in blocks.items()
     }
