@@ -9,20 +9,19 @@ mkdir -p "$CACHE"
 log() { printf '[moh] %s\n' "$*" >&2; }
 die() { printf '[moh] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# A Python 3.12 (preferred: wheels for everything) or 3.11 interpreter: $PYTHON, python3.12,
-# python3.11, or one managed by pyenv.
+# A Python 3.12 interpreter (the reference: wheels for everything, and the pins of
+# requirements-dev.txt are 3.12's): $PYTHON, python3.12 on the PATH, or one managed by pyenv.
 find_python() {
-    local candidate
-    for candidate in "${PYTHON:-}" python3.12 python3.11; do
+    local candidate version
+    for candidate in "${PYTHON:-}" python3.12; do
         [ -n "$candidate" ] || continue
-        if "$candidate" -c 'import sys; assert sys.version_info[:2] in ((3, 12), (3, 11))' 2>/dev/null; then
+        if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
             command -v "$candidate"; return 0
         fi
     done
     if command -v pyenv >/dev/null 2>&1; then
-        local version
-        for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[21]\.[0-9]+$' | sort -rV); do
-            candidate="$(pyenv root)/versions/$version/bin/python${version%.*}"
+        for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.12\.[0-9]+$' | sort -rV); do
+            candidate="$(pyenv root)/versions/$version/bin/python3.12"
             [ -x "$candidate" ] && { echo "$candidate"; return 0; }
         done
     fi
@@ -34,7 +33,7 @@ find_python() {
 ensure_venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         local python
-        python=$(find_python) || die "Python 3.12 or 3.11 is needed (set PYTHON=/path/to/python3.12)."
+        python=$(find_python) || die "Python 3.12 is needed (set PYTHON=/path/to/python3.12)."
         log "creating virtualenv $VENV with $python"
         "$python" -m venv "$VENV" || die "could not create the virtualenv"
         "$VENV/bin/pip" install -q --upgrade pip setuptools wheel || die "could not upgrade pip"
