@@ -31,7 +31,6 @@ from moh_core.layout import (
     render_outgoing_document,
 )
 from moh_core.pdf_signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.pki import generate_test_pki
 from moh_core.signing import (
     FieldBox,
     SigningFailed,
@@ -89,16 +88,6 @@ def quyet_dinh(**changes: object) -> OutgoingDocument:
 
 
 # ------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return generate_test_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def material(pki):
-    return {"trust_roots": pki.trust_roots, "crls": pki.crls}
 
 
 @pytest.fixture(scope="module")

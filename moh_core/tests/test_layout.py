@@ -19,6 +19,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from moh_core.testing import pdftotext as _text
 from moh_core.layout import (
     MOTTO,
     NATIONAL_TITLE,
@@ -123,16 +124,6 @@ def _write(tmp_path: Path, rendered: RenderedDocument, name: str) -> Path:
     path = tmp_path / name
     path.write_bytes(rendered.pdf)
     return path
-
-
-def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
-    if first is not None:
-        args += ["-f", str(first)]
-    if last is not None:
-        args += ["-l", str(last)]
-    result = subprocess.run([*args, str(path), "-"], capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
 
 
 def _pages(path: Path) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from moh_core.testing import pdftotext as _text
 from moh_core.fonts import (
     FONT_BOLD,
     FONT_FAMILY,
@@ -105,16 +106,6 @@ def _write(tmp_path: Path, pdf: bytes, name: str = "register.pdf") -> Path:
     path = tmp_path / name
     path.write_bytes(pdf)
     return path
-
-
-def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
-    if first is not None:
-        args += ["-f", str(first)]
-    if last is not None:
-        args += ["-l", str(last)]
-    result = subprocess.run([*args, str(path), "-"], capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
 
 
 def _squash(text: str) -> str:

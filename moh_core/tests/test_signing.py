@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from moh_core.pdf_signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.pki import CRL_BASE_URL, generate_test_pki
+from moh_core.pki import CRL_BASE_URL
 from moh_core.signing import (
     FieldBox,
     SigningFailed,
@@ -54,16 +54,6 @@ ATTACH_BOX = (360.0, 770.0, 565.0, 810.0)  # top right of an A4 page
 
 
 # ------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return generate_test_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def material(pki):
-    return {"trust_roots": pki.trust_roots, "crls": pki.crls}
 
 
 @pytest.fixture(scope="module")

@@ -275,6 +275,18 @@ def make_softhsm_token(
     )
 
 
+def pdftotext(path: str | PathLike[str], first: int | None = None, last: int | None = None) -> str:
+    """The text of a PDF file as poppler's ``pdftotext -layout`` reads it (pages ``first``-``last``)."""
+    import subprocess  # noqa: PLC0415
+
+    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
+    if first is not None:
+        args += ["-f", str(first)]
+    if last is not None:
+        args += ["-l", str(last)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+
+
 def make_nss_db(directory: str | PathLike[str], root_cert_pem_path: str | PathLike[str]) -> str:
     """An NSS database in ``directory`` trusting the test root, for pdfsig; returns its spec.
 

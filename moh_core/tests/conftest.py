@@ -1,0 +1,15 @@
+"""Fixtures shared by the signing and issuing tests: one offline test PKI per test module."""
+
+import pytest
+
+from moh_core.pki import generate_test_pki
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return generate_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def material(pki):
+    return {"trust_roots": pki.trust_roots, "crls": pki.crls}
