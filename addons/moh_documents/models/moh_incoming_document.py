@@ -153,9 +153,9 @@ class MohIncomingDocument(models.Model):
 
     def _compute_in_my_department(self):
         departments = self.env.user.employee_ids.department_id
+        mine = self.env["hr.department"].search([("id", "child_of", departments.ids)]) if departments else departments
         for doc in self:
-            doc.in_my_department = bool(departments) and bool(
-                doc.assignment_ids.department_id & self.env["hr.department"].search([("id", "child_of", departments.ids)]))
+            doc.in_my_department = bool(doc.assignment_ids.department_id & mine)
 
     def _search_in_my_department(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
