@@ -1,0 +1,640 @@
+"""One-stop shop arithmetic: dossier codes, deadlines, the processing clock, completeness.
+
+Rules implemented (Decree 118/2025/NĐ-CP on the one-stop shop for administrative procedures,
+in force 1 July 2025):
+
+* **Dossier code** (Art. 28): the competent agency's identification code, the date of receipt as
+  ``yymmdd`` and the sequence number of the dossier that day, e.g. ``000.00.04.G18-200727-0516``
+  (:func:`format_dossier_code`, :func:`parse_dossier_code`). The sequence has four digits, more
+  only past 9999 dossiers a day.
+* **Acceptance of an online dossier** (Art. 17.2.c): accepted, or sent back for supplements,
+  within 8 working hours of submission (:func:`acceptance_deadline`).
+* **Processing time** (Art. 17.3): counted in working days from receipt of the complete, valid
+  dossier; the day of receipt is not counted (:func:`due_date`).
+* **Supplements** (Art. 19.5, 11.2.c, 16.3): the request goes out within 3 working days of
+  receipt, once only (:func:`supplement_request_deadline`); the processing time then restarts
+  *from zero* on the day the completed dossier arrives — it does not pause and resume; a dossier
+  not completed within 15 days of the request is closed (:func:`supplement_completion_deadline`).
+* **Late results** (Art. 19.6, 12.5): at least one working day before the deadline the agency sends
+  an apology with the reason and a proposed new date (:func:`apology_deadline`); the deadline is
+  extended once only.
+
+:class:`DossierClock` combines these rules for one dossier. It is immutable: each event
+(:meth:`~DossierClock.request_supplement`, :meth:`~DossierClock.receive_supplement`,
+:meth:`~DossierClock.extend`) returns a new clock, so the caller stores the clock's fields and
+rebuilds it from them. Days are counted with a :class:`~moh_core.calendar.WorkingCalendar`
+(weekends, public holidays and the government's moved days), hours in its office hours; times are
+local naive datetimes in the agency's time zone.
+
+:func:`completeness` checks the files of a dossier against the procedure's list of required
+documents, using the verdicts of :func:`moh_core.uploads.check_upload`.
+
+Every refusal is a :class:`OneStopError` with a machine code (:class:`OneStopProblem`) that the
+Odoo side translates, and an English message. Nothing here imports Odoo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from moh_core.calendar import WorkingCalendar
+
+if TYPE_CHECKING:  # uploads pulls in pyHanko; the clock arithmetic does not need it
+    from moh_core.uploads import UploadCheck, UploadProblem
+
+__all__ = [
+    "ACCEPTANCE_HOURS",
+    "SUPPLEMENT_COMPLETION_DAYS",
+    "SUPPLEMENT_REQUEST_DAYS",
+    "CompletenessProblem",
+    "CompletenessReport",
+    "DayUnit",
+    "DossierClock",
+    "ItemStatus",
+    "OneStopError",
+    "OneStopProblem",
+    "Outcome",
+    "ProvidedFile",
+    "Requirement",
+    "RequirementStatus",
+    "acceptance_deadline",
+    "apology_deadline",
+    "completeness",
+    "due_date",
+    "format_dossier_code",
+    "parse_dossier_code",
+    "supplement_completion_deadline",
+    "supplement_request_deadline",
+]
+
+#: Working hours to accept or send back an online dossier (Art. 17.2.c).
+ACCEPTANCE_HOURS = 8
+#: Working days from receipt within which a supplement may be requested (Art. 19.5).
+SUPPLEMENT_REQUEST_DAYS = 3
+#: Days within which a requested supplement must arrive, or the dossier is closed (Art. 16.3).
+SUPPLEMENT_COMPLETION_DAYS = 15
+
+
+class OneStopProblem(StrEnum):
+    """Machine codes of :class:`OneStopError`; the Odoo side translates them."""
+
+    INVALID_AGENCY_CODE = "invalid_agency_code"
+    INVALID_SEQUENCE = "invalid_sequence"
+    MALFORMED_DOSSIER_CODE = "malformed_dossier_code"
+    INVALID_DAYS = "invalid_days"
+    DATE_BEFORE_RECEIPT = "date_before_receipt"
+    SUPPLEMENT_ALREADY_REQUESTED = "supplement_already_requested"
+    SUPPLEMENT_TOO_LATE = "supplement_too_late"
+    SUPPLEMENT_NOT_REQUESTED = "supplement_not_requested"
+    SUPPLEMENT_ALREADY_RECEIVED = "supplement_already_received"
+    SUPPLEMENT_BEFORE_REQUEST = "supplement_before_request"
+    SUPPLEMENT_EXPIRED = "supplement_expired"
+    SUPPLEMENT_PENDING = "supplement_pending"
+    EXTENSION_ALREADY_GRANTED = "extension_already_granted"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    EXTENSION_NOT_WORKING_DAY = "extension_not_working_day"
+    APOLOGY_TOO_LATE = "apology_too_late"
+    DUPLICATE_REQUIREMENT = "duplicate_requirement"
+
+    @property
+    def description(self) -> str:
+        """One English sentence, for logs and messages."""
+        return _PROBLEM_DESCRIPTIONS[self]
+
+
+_PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
+    OneStopProblem.INVALID_AGENCY_CODE: "the agency identification code is invalid "
+    "(digits and letters in dot-separated groups, e.g. 000.00.04.G18)",
+    OneStopProblem.INVALID_SEQUENCE: "the sequence number of the day must be at least 1",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form "
+    "<agency code>-<yymmdd>-<sequence>",
+    OneStopProblem.INVALID_DAYS: "a number of days or hours must not be negative",
+    OneStopProblem.DATE_BEFORE_RECEIPT: "the date is before the dossier was received",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "a supplement was already requested; "
+    "it may be requested once only",
+    OneStopProblem.SUPPLEMENT_TOO_LATE: "a supplement must be requested within 3 working days "
+    "of receipt",
+    OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "no supplement was requested for this dossier",
+    OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "the supplement was already received",
+    OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "the supplement cannot arrive before it was requested",
+    OneStopProblem.SUPPLEMENT_EXPIRED: "the supplement arrived after its deadline; "
+    "the dossier is to be closed",
+    OneStopProblem.SUPPLEMENT_PENDING: "the dossier is waiting for a supplement; "
+    "its processing time has not started again",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: "the deadline was already extended; "
+    "it may be extended once only",
+    OneStopProblem.EXTENSION_NOT_LATER: "the new deadline must be later than the current one",
+    OneStopProblem.EXTENSION_NOT_WORKING_DAY: "the new deadline must be a working day",
+    OneStopProblem.APOLOGY_TOO_LATE: "the apology and extension proposal must be sent at least "
+    "one working day before the deadline",
+    OneStopProblem.DUPLICATE_REQUIREMENT: "two required documents have the same key",
+}
+
+
+class OneStopError(ValueError):
+    """A one-stop shop rule was broken; ``code`` says which, the message says it in English."""
+
+    def __init__(self, code: OneStopProblem, message: str | None = None) -> None:
+        self.code = code
+        self.message = message or code.description
+        super().__init__(self.message)
+
+
+class DayUnit(StrEnum):
+    """How a period in days is counted."""
+
+    WORKING = "working"
+    """Working days of the calendar; the start day is not counted."""
+    CALENDAR = "calendar"
+    """Calendar days; a period ending on a day off ends on the next working day
+    (Civil Code 2015, Art. 148)."""
+
+
+class Outcome(StrEnum):
+    """When a result was returned, compared with the deadline (equal to the plain strings)."""
+
+    EARLY = "early"
+    """Before the deadline day."""
+    ON_TIME = "on_time"
+    """On the deadline day."""
+    LATE = "late"
+    """After the deadline day."""
+
+
+# -- dossier code (Art. 28) ----------------------------------------------------------------------
+
+#: An agency identification code: groups of digits and letters separated by dots.
+_AGENCY_CODE = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
+_DOSSIER_CODE = re.compile(
+    rf"(?P<agency>{_AGENCY_CODE})-(?P<date>[0-9]{{6}})-(?P<sequence>[0-9]{{4}}|[1-9][0-9]{{4,}})"
+)
+
+
+def format_dossier_code(agency_code: str, received: dt.date, sequence: int) -> str:
+    """The dossier code: ``<agency code>-<yymmdd>-<sequence of the day, 4 digits or more>``.
+
+    :raises OneStopError: ``INVALID_AGENCY_CODE`` or ``INVALID_SEQUENCE`` (below 1).
+    """
+    if not re.fullmatch(_AGENCY_CODE, agency_code or ""):
+        raise OneStopError(
+            OneStopProblem.INVALID_AGENCY_CODE,
+            f"Agency code {agency_code!r}: {OneStopProblem.INVALID_AGENCY_CODE.description}.",
+        )
+    if isinstance(received, dt.datetime):
+        received = received.date()
+    if sequence < 1:
+        raise OneStopError(OneStopProblem.INVALID_SEQUENCE)
+    return f"{agency_code}-{received:%y%m%d}-{sequence:04d}"
+
+
+def parse_dossier_code(code: str) -> tuple[str, dt.date, int]:
+    """``(agency code, date of receipt, sequence)`` of a code made by :func:`format_dossier_code`.
+
+    Two-digit years are read as 20yy. Only the canonical form is accepted (no spaces, no
+    sequence ``0000``, no leading zero beyond four digits), so that parsing and formatting
+    round-trip.
+
+    :raises OneStopError: ``MALFORMED_DOSSIER_CODE`` (a :class:`ValueError`).
+    """
+    match = _DOSSIER_CODE.fullmatch(code) if isinstance(code, str) else None
+    if match is None or int(match["sequence"]) < 1:
+        raise OneStopError(
+            OneStopProblem.MALFORMED_DOSSIER_CODE,
+            f"Dossier code {code!r}: {OneStopProblem.MALFORMED_DOSSIER_CODE.description}.",
+        )
+    digits = match["date"]
+    try:
+        received = dt.date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+    except ValueError as exc:
+        raise OneStopError(
+            OneStopProblem.MALFORMED_DOSSIER_CODE,
+            f"Dossier code {code!r}: {digits} is not a date.",
+        ) from exc
+    return match["agency"], received, int(match["sequence"])
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+
+
+def _day(moment: dt.date | dt.datetime) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _check_count(value: float) -> None:
+    if value < 0:
+        raise OneStopError(
+            OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}."
+        )
+
+
+def acceptance_deadline(
+    cal: WorkingCalendar, submitted_at: dt.datetime, hours: float = ACCEPTANCE_HOURS
+) -> dt.datetime:
+    """When an online dossier submitted at ``submitted_at`` must be accepted or sent back.
+
+    Counted in the calendar's office hours: a dossier submitted in the evening or at a weekend
+    starts its 8 hours at the next opening, and the lunch break does not count.
+    """
+    _check_count(hours)
+    return cal.add_working_hours(submitted_at, hours)
+
+
+def supplement_request_deadline(
+    cal: WorkingCalendar,
+    submitted_at: dt.date | dt.datetime,
+    days: int = SUPPLEMENT_REQUEST_DAYS,
+) -> dt.date:
+    """The last day to ask for a supplement: the ``days``-th working day after receipt."""
+    _check_count(days)
+    return cal.add_working_days(_day(submitted_at), days)
+
+
+def supplement_completion_deadline(
+    cal: WorkingCalendar,
+    requested_at: dt.date | dt.datetime,
+    days: int = SUPPLEMENT_COMPLETION_DAYS,
+    unit: DayUnit = DayUnit.WORKING,
+) -> dt.date:
+    """The last day for the completed dossier to arrive; past it the dossier is closed.
+
+    ``unit`` says how the days count: working days by default, or calendar days, the period then
+    ending on the next working day when its last day is a day off.
+    """
+    _check_count(days)
+    start = _day(requested_at)
+    if DayUnit(unit) is DayUnit.WORKING:
+        return cal.add_working_days(start, days)
+    end = start + dt.timedelta(days=days)
+    return end if cal.is_working_day(end) else cal.next_working_day(end)
+
+
+def due_date(cal: WorkingCalendar, received_on: dt.date, processing_days: int) -> dt.date:
+    """The day the result is due: ``processing_days`` working days after receipt of the complete
+    dossier, the day of receipt not counted (0 days: the same day)."""
+    _check_count(processing_days)
+    return cal.add_working_days(_day(received_on), processing_days)
+
+
+def apology_deadline(cal: WorkingCalendar, due: dt.date) -> dt.date:
+    """The last day to send the apology and extension proposal: the working day before ``due``."""
+    return cal.add_working_days(due, -1)
+
+
+# -- the clock of one dossier --------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DossierClock:
+    """The processing deadline of one dossier through its events.
+
+    Build it from the stored fields; each event returns a new clock whose fields are stored back.
+
+    * ``received_on``: the day the dossier was received (the receipt's date).
+    * ``processing_days``: the procedure's processing time in working days.
+    * ``supplement_requested_on`` / ``supplement_received_on``: the one supplement request and the
+      day the completed dossier arrived; the processing time restarts from zero on the latter.
+    * ``extended_due``: the new deadline of the one extension.
+    * ``supplement_days`` / ``supplement_unit``: the time allowed for the supplement.
+    """
+
+    calendar: WorkingCalendar
+    received_on: dt.date
+    processing_days: int
+    supplement_requested_on: dt.date | None = None
+    supplement_received_on: dt.date | None = None
+    extended_due: dt.date | None = None
+    supplement_days: int = SUPPLEMENT_COMPLETION_DAYS
+    supplement_unit: DayUnit = DayUnit.WORKING
+
+    def __post_init__(self) -> None:
+        _check_count(self.processing_days)
+        _check_count(self.supplement_days)
+        requested, received = self.supplement_requested_on, self.supplement_received_on
+        if requested is not None and requested < self.received_on:
+            raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
+        if received is not None and requested is None:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_NOT_REQUESTED)
+        if received is not None and requested is not None and received < requested:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_BEFORE_REQUEST)
+        if self.extended_due is not None and self.awaiting_supplement:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    @property
+    def awaiting_supplement(self) -> bool:
+        """A supplement was requested and has not arrived: no deadline runs."""
+        return self.supplement_requested_on is not None and self.supplement_received_on is None
+
+    @property
+    def clock_start(self) -> dt.date | None:
+        """The day the processing time runs from; None while awaiting the supplement."""
+        if self.awaiting_supplement:
+            return None
+        return self.supplement_received_on or self.received_on
+
+    @property
+    def original_due(self) -> dt.date | None:
+        """The deadline before any extension; None while awaiting the supplement."""
+        start = self.clock_start
+        return None if start is None else due_date(self.calendar, start, self.processing_days)
+
+    @property
+    def due(self) -> dt.date | None:
+        """The deadline in force (the extended one, if any); None while awaiting the supplement."""
+        return self.extended_due or self.original_due
+
+    @property
+    def extended(self) -> bool:
+        return self.extended_due is not None
+
+    @property
+    def supplement_request_due(self) -> dt.date:
+        """The last day a supplement may be requested."""
+        return supplement_request_deadline(self.calendar, self.received_on)
+
+    @property
+    def supplement_due(self) -> dt.date | None:
+        """The last day for the requested supplement to arrive; None when none was requested."""
+        if self.supplement_requested_on is None:
+            return None
+        return supplement_completion_deadline(
+            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit
+        )
+
+    @property
+    def apology_due(self) -> dt.date | None:
+        """The last day to send the apology with an extension proposal."""
+        due = self.due
+        return None if due is None else apology_deadline(self.calendar, due)
+
+    def supplement_expired(self, today: dt.date) -> bool:
+        """The requested supplement has not arrived and its time is over: close the dossier."""
+        due = self.supplement_due
+        return self.awaiting_supplement and due is not None and today > due
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """The deadline in force has passed (never while awaiting the supplement)."""
+        due = self.due
+        return due is not None and today > due
+
+    def working_days_left(self, today: dt.date) -> int | None:
+        """Working days from ``today`` to the deadline (negative once overdue), or None."""
+        due = self.due
+        return None if due is None else self.calendar.working_days_between(today, due)
+
+    def outcome(self, completed_on: dt.date) -> Outcome:
+        """Whether a result returned on ``completed_on`` is early, on time or late.
+
+        Judged against the deadline in force, i.e. the extended one after an extension.
+
+        :raises OneStopError: ``SUPPLEMENT_PENDING``, or ``DATE_BEFORE_RECEIPT``.
+        """
+        due = self._running_due()
+        if completed_on < self.received_on:
+            raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
+        if completed_on < due:
+            return Outcome.EARLY
+        if completed_on == due:
+            return Outcome.ON_TIME
+        return Outcome.LATE
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def request_supplement(self, on: dt.date) -> DossierClock:
+        """The agency asks for a supplement on ``on``: allowed once, within 3 working days.
+
+        :raises OneStopError: ``SUPPLEMENT_ALREADY_REQUESTED``, ``SUPPLEMENT_TOO_LATE``,
+            ``DATE_BEFORE_RECEIPT``.
+        """
+        if self.supplement_requested_on is not None:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED)
+        if on < self.received_on:
+            raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
+        if on > self.supplement_request_due:
+            raise OneStopError(
+                OneStopProblem.SUPPLEMENT_TOO_LATE,
+                f"{OneStopProblem.SUPPLEMENT_TOO_LATE.description} "
+                f"(received {self.received_on}, last day {self.supplement_request_due}, "
+                f"asked {on}).",
+            )
+        return dataclasses.replace(self, supplement_requested_on=on)
+
+    def receive_supplement(self, on: dt.date) -> DossierClock:
+        """The completed dossier arrives on ``on``: the processing time restarts from zero.
+
+        :raises OneStopError: ``SUPPLEMENT_NOT_REQUESTED``, ``SUPPLEMENT_ALREADY_RECEIVED``,
+            ``SUPPLEMENT_BEFORE_REQUEST``, ``SUPPLEMENT_EXPIRED`` (the dossier is to be closed).
+        """
+        if self.supplement_requested_on is None:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_NOT_REQUESTED)
+        if self.supplement_received_on is not None:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED)
+        if on < self.supplement_requested_on:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_BEFORE_REQUEST)
+        if self.supplement_expired(on):
+            raise OneStopError(
+                OneStopProblem.SUPPLEMENT_EXPIRED,
+                f"{OneStopProblem.SUPPLEMENT_EXPIRED.description} "
+                f"(last day {self.supplement_due}, arrived {on}).",
+            )
+        return dataclasses.replace(self, supplement_received_on=on)
+
+    def extend(self, new_due: dt.date, *, requested_on: dt.date | None = None) -> DossierClock:
+        """Extend the deadline to ``new_due``, once only.
+
+        ``requested_on``, when given, is the day the apology and proposal were sent; it must be no
+        later than :attr:`apology_due`.
+
+        :raises OneStopError: ``EXTENSION_ALREADY_GRANTED``, ``EXTENSION_NOT_LATER``,
+            ``EXTENSION_NOT_WORKING_DAY``, ``APOLOGY_TOO_LATE``, ``SUPPLEMENT_PENDING``.
+        """
+        due = self._running_due()
+        if self.extended_due is not None:
+            raise OneStopError(OneStopProblem.EXTENSION_ALREADY_GRANTED)
+        if new_due <= due:
+            raise OneStopError(
+                OneStopProblem.EXTENSION_NOT_LATER,
+                f"{OneStopProblem.EXTENSION_NOT_LATER.description} ({new_due} is not after {due}).",
+            )
+        if not self.calendar.is_working_day(new_due):
+            raise OneStopError(OneStopProblem.EXTENSION_NOT_WORKING_DAY)
+        last_apology_day = apology_deadline(self.calendar, due)
+        if requested_on is not None and requested_on > last_apology_day:
+            raise OneStopError(
+                OneStopProblem.APOLOGY_TOO_LATE,
+                f"{OneStopProblem.APOLOGY_TOO_LATE.description} "
+                f"(deadline {due}, last day {last_apology_day}, sent {requested_on}).",
+            )
+        return dataclasses.replace(self, extended_due=new_due)
+
+    def _running_due(self) -> dt.date:
+        due = self.due
+        if due is None:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
+        return due
+
+
+# -- completeness of the dossier's documents -----------------------------------------------------
+
+
+class ItemStatus(StrEnum):
+    """The state of one required document in a dossier."""
+
+    OK = "ok"
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+    """A file was provided but failed the upload check (wrong type, unreadable, encrypted...)."""
+    BAD_SIGNATURE = "bad_signature"
+    """A file was provided whose embedded signatures are not all valid."""
+
+
+#: Worst first: with several files for one requirement, the worst one decides.
+_SEVERITY = (ItemStatus.UNREADABLE, ItemStatus.BAD_SIGNATURE, ItemStatus.OK)
+
+
+@dataclasses.dataclass(frozen=True)
+class Requirement:
+    """One document of the procedure's dossier list (``key`` is stable, ``name`` is shown)."""
+
+    key: str
+    name: str
+    required: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class ProvidedFile:
+    """A file of the dossier, for one requirement; ``check`` is None for a file not checked
+    (e.g. a paper copy scanned at the counter), which counts as acceptable."""
+
+    requirement_key: str
+    filename: str
+    check: UploadCheck | None = None
+
+    @property
+    def status(self) -> ItemStatus:
+        if self.check is None:
+            return ItemStatus.OK
+        if not self.check.ok:
+            return ItemStatus.UNREADABLE
+        if self.check.signatures_valid is False:
+            return ItemStatus.BAD_SIGNATURE
+        return ItemStatus.OK
+
+
+@dataclasses.dataclass(frozen=True)
+class CompletenessProblem:
+    """Why a requirement blocks the dossier; ``filename`` and ``upload_problem`` name the file."""
+
+    requirement_key: str
+    status: ItemStatus
+    filename: str | None = None
+    upload_problem: UploadProblem | None = None
+
+    @property
+    def description(self) -> str:
+        text = {
+            ItemStatus.MISSING: "required document missing",
+            ItemStatus.UNREADABLE: "file not acceptable",
+            ItemStatus.BAD_SIGNATURE: "signature not valid",
+            ItemStatus.OK: "acceptable",
+        }[self.status]
+        text = f"{self.requirement_key}: {text}"
+        if self.filename:
+            text += f" ({self.filename}"
+            text += f": {self.upload_problem.description})" if self.upload_problem else ")"
+        return text
+
+
+@dataclasses.dataclass(frozen=True)
+class RequirementStatus:
+    """One requirement, its files and their combined status."""
+
+    requirement: Requirement
+    status: ItemStatus
+    files: tuple[ProvidedFile, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """A required document not ok, or an optional one provided but not acceptable."""
+        if self.status is ItemStatus.OK:
+            return False
+        return self.requirement.required or self.status is not ItemStatus.MISSING
+
+
+@dataclasses.dataclass(frozen=True)
+class CompletenessReport:
+    """Every requirement's status, in the procedure's order, and the files matching none."""
+
+    items: tuple[RequirementStatus, ...]
+    unmatched_files: tuple[ProvidedFile, ...] = ()
+    """Files for a key the procedure no longer lists: shown, not blocking."""
+
+    @property
+    def complete(self) -> bool:
+        """Every required document is ok and no provided file is unacceptable."""
+        return not any(item.blocking for item in self.items)
+
+    @property
+    def problems(self) -> tuple[CompletenessProblem, ...]:
+        """What blocks the dossier: one entry per missing document and per bad file."""
+        found: list[CompletenessProblem] = []
+        for item in self.items:
+            if not item.blocking:
+                continue
+            key = item.requirement.key
+            if item.status is ItemStatus.MISSING:
+                found.append(CompletenessProblem(key, ItemStatus.MISSING))
+                continue
+            for file in item.files:
+                if file.status is not ItemStatus.OK:
+                    problem = file.check.problem if file.check is not None else None
+                    found.append(CompletenessProblem(key, file.status, file.filename, problem))
+        return tuple(found)
+
+    def status_of(self, key: str) -> ItemStatus:
+        for item in self.items:
+            if item.requirement.key == key:
+                return item.status
+        raise KeyError(key)
+
+
+def completeness(
+    requirements: Sequence[Requirement], files: Iterable[ProvidedFile]
+) -> CompletenessReport:
+    """Check the dossier's files against its list of required documents.
+
+    A requirement is ``missing`` with no file, else the worst of its files: ``unreadable`` (the
+    upload check failed), ``bad_signature`` (signatures present and not all valid), ``ok``.
+    The dossier is complete when every required item is ok; an optional item may be missing,
+    but an optional file that is provided and not acceptable blocks too: it must be replaced or
+    removed before the dossier is accepted.
+
+    :raises OneStopError: ``DUPLICATE_REQUIREMENT``.
+    """
+    by_key: dict[str, list[ProvidedFile]] = {}
+    for requirement in requirements:
+        if requirement.key in by_key:
+            raise OneStopError(
+                OneStopProblem.DUPLICATE_REQUIREMENT,
+                f"{OneStopProblem.DUPLICATE_REQUIREMENT.description}: {requirement.key!r}.",
+            )
+        by_key[requirement.key] = []
+    unmatched: list[ProvidedFile] = []
+    for file in files:
+        by_key.get(file.requirement_key, unmatched).append(file)
+    items = []
+    for requirement in requirements:
+        provided = tuple(by_key[requirement.key])
+        if not provided:
+            status = ItemStatus.MISSING
+        else:
+            statuses = {file.status for file in provided}
+            status = next(s for s in _SEVERITY if s in statuses)
+        items.append(RequirementStatus(requirement, status, provided))
+    return CompletenessReport(tuple(items), tuple(unmatched))

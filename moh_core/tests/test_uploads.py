@@ -1,0 +1,301 @@
+"""Checks of files uploaded to an online dossier, as a business would upload them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+
+import pytest
+from moh_core.onestop import ItemStatus, ProvidedFile, Requirement, completeness
+from moh_core.pdf_signatures import InvalidPdfError, validate_pdf_signatures
+from moh_core.testing import append_forged_update, make_pdf, sign_pdf
+from moh_core.uploads import DEFAULT_MAX_BYTES, UploadProblem, check_upload
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+P = UploadProblem
+
+
+# ------------------------------------------------------------------------------------ inputs
+
+
+@pytest.fixture(scope="module")
+def pdf():
+    return make_pdf("Đơn đề nghị cấp giấy phép hoạt động", pages=3)
+
+
+@pytest.fixture(scope="module")
+def png():
+    buffer = io.BytesIO()
+    Image.effect_noise((200, 120), 40).convert("RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def jpeg():
+    buffer = io.BytesIO()
+    Image.effect_noise((200, 120), 40).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def signed(pki, pdf):
+    return sign_pdf(pdf, pki.signer.p12_path, pki.password)
+
+
+@pytest.fixture(scope="module")
+def validator(pki):
+    def validate(data: bytes):
+        return validate_pdf_signatures(data, trust_roots=pki.trust_roots, crls=pki.crls)
+
+    return validate
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF assembled by hand from numbered object bodies (object 1 is the catalog)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def encrypt(pdf: bytes, user_password: str | None) -> bytes:
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    writer.encrypt("owner-secret", user_password)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def ooxml(main_part: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("_rels/.rels", "<Relationships/>")  # not first: libmagic may see a zip
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(main_part, "<document/>")
+    return buffer.getvalue()
+
+
+def plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("ho-so/don.pdf", b"%PDF-1.7 not really")
+    return buffer.getvalue()
+
+
+#: The start of a Linux executable (ELF, x86-64) and of a Windows one (MZ/PE).
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + bytes(4000)
+WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(4000)
+
+
+# ------------------------------------------------------------------------------ good files
+
+
+def test_a_pdf_is_accepted_with_its_page_count(pdf):
+    check = check_upload(pdf, "Don de nghi.PDF")
+    assert check.ok and check.problem is None and check.message is None
+    assert (check.detected_type, check.mimetype) == ("pdf", "application/pdf")
+    assert check.pages == 3
+    assert check.size == len(pdf)
+    assert check.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert not check.signed and check.signature_count == 0 and check.signatures_valid is None
+
+
+def test_images_are_accepted(png, jpeg):
+    for data, name, kind in ((png, "anh-the.png", "png"), (jpeg, "CCCD.jpg", "jpeg"),
+                             (jpeg, "scan.jpeg", "jpeg")):
+        check = check_upload(data, name)
+        assert check.ok, check
+        assert check.detected_type == kind and check.mimetype == f"image/{kind}"
+        assert check.pages is None
+
+
+def test_a_name_without_extension_is_judged_by_content(png, pdf):
+    assert check_upload(png, "anh").detected_type == "png"
+    assert check_upload(pdf, "").ok
+
+
+# ----------------------------------------------------------------- type decided by content
+
+
+def test_a_png_renamed_to_pdf_is_refused(png):
+    check = check_upload(png, "giay-phep.pdf")
+    assert not check.ok and check.problem is P.WRONG_TYPE
+    assert check.detected_type == "png" and check.mimetype == "image/png"
+    assert "png" in check.detail
+
+
+@pytest.mark.parametrize(("data", "mimetypes"), [
+    (ELF, {"application/x-executable", "application/x-sharedlib", "application/x-pie-executable"}),
+    (WINDOWS_EXE, {"application/x-dosexec", "application/vnd.microsoft.portable-executable"}),
+])
+def test_a_program_renamed_to_pdf_is_refused(data, mimetypes):
+    check = check_upload(data, "ho-so.pdf")
+    assert check.problem is P.WRONG_TYPE
+    assert check.detected_type is None  # not a document type at all ...
+    assert check.mimetype in mimetypes  # ... and what it really is is reported
+    assert check.mimetype in check.detail
+
+
+def test_a_zip_renamed_to_pdf_is_refused():
+    check = check_upload(plain_zip(), "ho-so.pdf")
+    assert check.problem is P.WRONG_TYPE
+    assert check.detected_type == "zip"
+
+
+def test_a_type_not_allowed_is_refused(png, pdf):
+    check = check_upload(png, "anh.png", allowed={"pdf"})
+    assert check.problem is P.TYPE_NOT_ALLOWED and check.detected_type == "png"
+    # A program under its own name is not a wrong name but a refused type.
+    assert check_upload(ELF, "setup").problem is P.TYPE_NOT_ALLOWED
+    assert check_upload(plain_zip(), "ho-so.zip").problem is P.TYPE_NOT_ALLOWED
+    assert check_upload(plain_zip(), "ho-so.zip", allowed={"zip"}).ok
+
+
+def test_office_documents_are_recognised_from_their_parts():
+    docx = check_upload(ooxml("word/document.xml"), "bao-cao.docx", allowed={"docx"})
+    assert docx.ok and docx.detected_type == "docx"
+    assert docx.mimetype.endswith("wordprocessingml.document")
+    xlsx = check_upload(ooxml("xl/workbook.xml"), "so-lieu.xlsx")
+    assert xlsx.problem is P.TYPE_NOT_ALLOWED and xlsx.detected_type == "xlsx"
+    # A zip without the parts is not a Word document, whatever its name.
+    assert check_upload(plain_zip(), "bao-cao.docx", allowed={"docx"}).problem is P.WRONG_TYPE
+
+
+def test_unknown_allowed_types_are_a_programming_error(pdf):
+    with pytest.raises(ValueError, match="jpg"):
+        check_upload(pdf, "a.pdf", allowed={"pdf", "jpg"})
+
+
+# --------------------------------------------------------------------------- size
+
+
+def test_empty_and_oversize_files(pdf):
+    empty = check_upload(b"", "trong.pdf")
+    assert empty.problem is P.EMPTY and empty.size == 0
+    big = check_upload(pdf, "lon.pdf", max_bytes=len(pdf) - 1)
+    assert big.problem is P.TOO_LARGE
+    assert big.detected_type == "pdf" and big.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert check_upload(pdf, "vua.pdf", max_bytes=len(pdf)).ok
+    assert DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- damaged PDFs
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_truncated_pdf_is_unreadable(pdf, cut):
+    check = check_upload(pdf[: int(len(pdf) * cut)], "bi-cat.pdf")
+    assert check.problem is P.UNREADABLE_PDF
+    assert check.detected_type == "pdf"  # it starts like a PDF; it just cannot be read
+    assert check.detail
+
+
+def test_garbage_after_the_pdf_header_is_unreadable():
+    check = check_upload(b"%PDF-1.7\n" + bytes(range(256)) * 20, "rac.pdf")
+    assert check.problem is P.UNREADABLE_PDF
+
+
+def test_a_damaged_page_content_is_unreadable(pdf):
+    # Overwrite the middle of the first page's compressed content, keeping every offset valid
+    # ("!" is a valid ASCII85 digit: what breaks is the deflated data under it).
+    contents = int(re.search(rb"/Contents (\d+) 0 R", pdf).group(1))
+    start = pdf.index(b"stream\n", pdf.index(b"\n%d 0 obj" % contents)) + len(b"stream\n")
+    damaged = pdf[: start + 20] + b"!" * 40 + pdf[start + 60 :]
+    assert len(damaged) == len(pdf)
+    assert PdfFileReader(io.BytesIO(damaged)).root["/Pages"]["/Count"] == 3  # the structure is intact
+    assert check_upload(damaged, "hong.pdf").problem is P.UNREADABLE_PDF
+
+
+def test_a_pdf_without_pages_is_refused():
+    no_pages = raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    assert PdfFileReader(io.BytesIO(no_pages)).root["/Pages"]["/Count"] == 0  # a well-formed file
+    check = check_upload(no_pages, "khong-trang.pdf")
+    assert check.problem is P.NO_PAGES
+
+
+def test_a_pdf_with_a_page_tree_cycle_is_unreadable():
+    cycle = raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+    ])
+    assert check_upload(cycle, "vong.pdf").problem is P.UNREADABLE_PDF
+
+
+def test_a_hand_made_pdf_with_one_page_is_fine():
+    one_page = raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ])
+    check = check_upload(one_page, "mot-trang.pdf")
+    assert check.ok and check.pages == 1
+
+
+@pytest.mark.parametrize("user_password", ["mat-khau", None])
+def test_an_encrypted_pdf_is_refused(pdf, user_password):
+    # With a password to open it, or only an owner password restricting what may be done.
+    check = check_upload(encrypt(pdf, user_password), "bao-mat.pdf")
+    assert check.problem is P.ENCRYPTED_PDF
+    assert check.detected_type == "pdf"
+
+
+def test_damaged_images_are_refused(png, jpeg):
+    assert check_upload(png[: len(png) // 2], "anh.png").problem is P.UNREADABLE_IMAGE
+    assert check_upload(jpeg[: len(jpeg) // 2], "anh.jpg").problem is P.UNREADABLE_IMAGE
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def test_a_signed_pdf_is_counted_and_validated_by_the_callback(signed, validator):
+    unchecked = check_upload(signed, "giay-phep-ky-so.pdf")
+    assert unchecked.ok and unchecked.signed and unchecked.signature_count == 1
+    assert unchecked.signatures_valid is None  # no trust roots given: no verdict
+    checked = check_upload(signed, "giay-phep-ky-so.pdf", validate_signatures=validator)
+    assert checked.ok and checked.signatures_valid is True
+    assert checked.signature_report.all_valid
+    assert checked.pages == 3
+
+
+def test_a_signed_pdf_changed_after_signing_is_reported_invalid(signed, validator):
+    forged = append_forged_update(signed, "DA BI SUA")
+    check = check_upload(forged, "giay-phep-ky-so.pdf", validate_signatures=validator)
+    # Still a readable PDF, but the dossier's completeness check flags its signature.
+    assert check.ok and check.signed
+    assert check.signatures_valid is False
+    report = completeness(
+        [Requirement("licence", "Giấy phép")], [ProvidedFile("licence", check.filename, check)]
+    )
+    assert report.status_of("licence") is ItemStatus.BAD_SIGNATURE
+    assert not report.complete
+
+
+def test_the_callback_is_not_called_for_unsigned_pdfs(pdf):
+    def fail(data):
+        raise AssertionError("called for an unsigned PDF")
+
+    assert check_upload(pdf, "a.pdf", validate_signatures=fail).signatures_valid is None
+
+
+def test_a_pdf_the_validator_cannot_read_is_unreadable(signed):
+    def refuse(data):
+        raise InvalidPdfError("cannot read")
+
+    check = check_upload(signed, "a.pdf", validate_signatures=refuse)
+    assert check.problem is P.UNREADABLE_PDF
+
+
+def test_problem_codes_have_descriptions():
+    for problem in UploadProblem:
+        assert problem.description
