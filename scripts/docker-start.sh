@@ -89,7 +89,7 @@ else
          "with demo data and Vietnamese (vi_VN). This takes a few minutes."
     # workers=0: a one-shot run needs no prefork server nor the HTTP port.
     odoo -c "$ODOO_CONF" "${DB_ARGS[@]}" -d "$MOH_DB" \
-        -i moh_documents,moh_egov --with-demo --load-language=vi_VN \
+        -i moh_documents,moh_egov,payment_demo --with-demo --load-language=vi_VN \
         --workers=0 --stop-after-init
     echo "Initialisation of '$MOH_DB' finished."
 fi

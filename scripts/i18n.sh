@@ -12,7 +12,7 @@ find_odoo || die "$ODOO_MISSING"
 DB="moh_i18n_$$"
 trap 'psql -U "$DB_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null 2>&1; rm -rf "$CACHE/odoo-data/filestore/$DB"; stop_postgres' EXIT
 # shellcheck disable=SC2046
-$ODOO_BIN $(odoo_args) -d "$DB" -i moh_documents,moh_egov --load-language=vi_VN --stop-after-init \
+$ODOO_BIN $(odoo_args) -d "$DB" -i moh_documents,moh_egov,payment_demo --load-language=vi_VN --stop-after-init \
     --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=warn
 # The i18n command reads its connection from a configuration file.
 conf="$CACHE/i18n.conf"

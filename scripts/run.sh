@@ -21,7 +21,7 @@ installed=$(psql -U "$DB_USER" -d "$MOH_DB" -Atc \
 if [ "$installed" != 1 ]; then
     log "installing moh_documents and moh_egov with demo data and Vietnamese into database $MOH_DB"
     $ODOO_BIN -c config/odoo.local.conf $(odoo_args) -d "$MOH_DB" \
-        -i moh_documents,moh_egov --with-demo --load-language=vi_VN --stop-after-init --http-port="$(free_port)"
+        -i moh_documents,moh_egov,payment_demo --with-demo --load-language=vi_VN --stop-after-init --http-port="$(free_port)"
 fi
 
 port=${MOH_HTTP_PORT:-8069}

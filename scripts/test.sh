@@ -50,7 +50,7 @@ if find_odoo; then
     odoo_log="$CACHE/odoo-test.log"
     log "Odoo tests: installing moh_documents and moh_egov with demo data into $TEST_DB (log: $odoo_log)"
     # shellcheck disable=SC2046
-    $ODOO_BIN $(odoo_args) -d "$TEST_DB" -i moh_documents,moh_egov --with-demo --load-language=vi_VN \
+    $ODOO_BIN $(odoo_args) -d "$TEST_DB" -i moh_documents,moh_egov,payment_demo --with-demo --load-language=vi_VN \
         --test-enable --test-tags=/moh_documents,/moh_egov --stop-after-init \
         --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info --workers=0 \
         >"$odoo_log" 2>&1

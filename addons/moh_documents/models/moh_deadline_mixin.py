@@ -37,10 +37,10 @@ class MohDeadlineMixin(models.AbstractModel):
         for record in self:
             record.completed_late = bool(
                 record.done_date and record.deadline
-                and record.env.company._moh_local_date(record.done_date) > record.deadline)
+                and record.env.company.sudo()._moh_local_date(record.done_date) > record.deadline)
 
     def _moh_due_soon_limit(self, today=None):
-        company = self.env.company
+        company = self.env.company.sudo()  # every role counts on the statutory calendar
         today = today or fields.Date.context_today(self)
         return company._moh_calendar().moh_add_working_days(today, company.moh_due_soon_days)
 

@@ -64,6 +64,7 @@ __all__ = [
     "RequirementStatus",
     "acceptance_deadline",
     "apology_deadline",
+    "classify_completion",
     "completeness",
     "due_date",
     "format_dossier_code",
@@ -280,6 +281,16 @@ def due_date(cal: WorkingCalendar, received_on: dt.date, processing_days: int) -
     return cal.add_working_days(_day(received_on), processing_days)
 
 
+def classify_completion(completed_on: dt.date, due: dt.date) -> Outcome:
+    """A result returned on ``completed_on`` against the deadline ``due`` (the one in force,
+    i.e. the extended one after an extension): before the deadline day, on it, or after it."""
+    if completed_on < due:
+        return Outcome.EARLY
+    if completed_on == due:
+        return Outcome.ON_TIME
+    return Outcome.LATE
+
+
 def apology_deadline(cal: WorkingCalendar, due: dt.date) -> dt.date:
     """The last day to send the apology and extension proposal: the working day before ``due``."""
     return cal.add_working_days(due, -1)
@@ -398,11 +409,7 @@ class DossierClock:
         due = self._running_due()
         if completed_on < self.received_on:
             raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
-        if completed_on < due:
-            return Outcome.EARLY
-        if completed_on == due:
-            return Outcome.ON_TIME
-        return Outcome.LATE
+        return classify_completion(completed_on, due)
 
     # -- events ---------------------------------------------------------------------------------
 

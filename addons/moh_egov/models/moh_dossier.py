@@ -1,0 +1,661 @@
+"""Dossiers of online public services, handled by the one-stop shop (Decree 118/2025/ND-CP).
+
+Life of a dossier::
+
+    draft ──submit──▶ submitted ──accept──▶ received ──assign──▶ processing ──propose──▶ approval
+      (business)        │  ▲   (8 working hours)                   (department)   (e-result signed
+                        │  │                                                        and issued)
+                        │  └──supplements arrive── supplement ──15 days──▶ closed       │
+                        ├──request supplement──────────┘                               ▼
+                        └──refuse──▶ refused                                            done
+
+The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3);
+a request for supplements goes out once only, within 3 working days, and the clock restarts from
+zero when the completed dossier arrives (Art. 19.5). A result that will be late needs an apology
+with a proposed new date at least one working day before the deadline, and the deadline moves
+once only (Art. 19.6). The applicant may ask to stop (Art. 21). Every hand-over is recorded with
+its time on the process control slip (Circular 03/2025/TT-VPCP, form 06).
+"""
+
+import datetime as dt
+import secrets
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("supplement", "Awaiting Supplements"),
+    ("received", "Received"),
+    ("processing", "In Appraisal"),
+    ("approval", "Result in Approval"),
+    ("done", "Result Returned"),
+    ("refused", "Refused"),
+    ("closed", "Closed (not completed)"),
+    ("stopped", "Stopped at the Applicant's Request"),
+]
+OPEN_STATES = ("received", "processing", "approval")
+FINAL_STATES = ("done", "refused", "closed", "stopped")
+OUTCOMES = [("early", "Before the Due Date"), ("on_time", "On the Due Date"), ("late", "Late")]
+RATINGS = [("3", "Very Satisfied"), ("2", "Satisfied"), ("1", "Not Satisfied")]
+
+
+class MohDossier(models.Model):
+    _name = "moh.dossier"
+    _description = "Public Service Dossier"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin"]
+    _order = "id desc"
+    _moh_open_states = OPEN_STATES
+    _moh_done_state = "done"
+
+    name = fields.Char(string="Reference", compute="_compute_name", store=True)
+    code = fields.Char(string="Dossier Code", readonly=True, copy=False, index="btree_not_null", tracking=True,
+                       help="Agency code, date of receipt (yymmdd) and number of the day (Decree 118/2025/ND-CP, Art. 28).")
+    register_id = fields.Many2one("moh.document.register", string="Dossier Register", readonly=True, copy=False)
+    receipt_day = fields.Integer(readonly=True, copy=False, aggregator=False)
+    code_sequence = fields.Integer(readonly=True, copy=False, aggregator=False)
+    procedure_id = fields.Many2one("moh.procedure", required=True, index=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    state = fields.Selection(STATES, default="draft", required=True, index=True, tracking=True, copy=False)
+    channel = fields.Selection([("online", "Online"), ("counter", "At the Counter")], required=True, default="online")
+
+    partner_id = fields.Many2one("res.partner", string="Applicant", required=True, index=True, tracking=True,
+                                 help="The business applying (its company record).")
+    applicant_user_id = fields.Many2one("res.users", string="Filed By", readonly=True, copy=False)
+    contact_name = fields.Char()
+    contact_email = fields.Char()
+    contact_phone = fields.Char()
+
+    department_id = fields.Many2one("hr.department", string="Processing Department", index=True, tracking=True)
+    specialist_id = fields.Many2one("res.users", string="Specialist", tracking=True, index=True)
+    appraisal_note = fields.Text(help="The specialist's findings, written into the draft result.")
+
+    document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
+    value_ids = fields.One2many("moh.dossier.value", "dossier_id", string="Application Form")
+    handover_ids = fields.One2many("moh.dossier.handover", "dossier_id", string="Hand-overs")
+
+    submitted_at = fields.Datetime(readonly=True, copy=False, tracking=True)
+    acceptance_deadline = fields.Datetime(
+        readonly=True, copy=False, help="Online dossiers are accepted or sent back within 8 working hours.")
+    received_at = fields.Datetime(string="Received On", readonly=True, copy=False, tracking=True,
+                                  help="Receipt of the complete, valid dossier: the clock starts here.")
+    first_deadline = fields.Date(string="Due Date Before Extension", readonly=True, copy=False)
+
+    supplement_count = fields.Integer(readonly=True, copy=False)
+    supplement_requested_at = fields.Datetime(readonly=True, copy=False)
+    supplement_deadline = fields.Date(readonly=True, copy=False,
+                                      help="A dossier not completed by then is closed.")
+    supplement_items = fields.Text(string="Supplements Requested", readonly=True, copy=False)
+    supplement_received_at = fields.Datetime(readonly=True, copy=False)
+    refusal_reason = fields.Text(readonly=True, copy=False)
+    extension_reason = fields.Text(readonly=True, copy=False)
+    apology_sent_at = fields.Datetime(readonly=True, copy=False)
+    stop_reason = fields.Text(string="Reason to Stop", readonly=True, copy=False)
+    stop_requested_at = fields.Datetime(readonly=True, copy=False)
+
+    currency_id = fields.Many2one(related="procedure_id.currency_id")
+    fee_amount = fields.Monetary(string="Fee", readonly=True, copy=False)
+    payment_state = fields.Selection(
+        [("none", "No Fee"), ("pending", "To Pay"), ("paid", "Paid")], default="none", readonly=True, copy=False, tracking=True)
+    paid_online = fields.Boolean(readonly=True, copy=False)
+    transaction_ids = fields.Many2many("payment.transaction", "moh_dossier_transaction_rel", "dossier_id", "transaction_id",
+                                       string="Payments", readonly=True, copy=False)
+
+    result_document_id = fields.Many2one("moh.outgoing.document", string="Result Document", readonly=True, copy=False)
+    result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
+    outcome = fields.Selection(OUTCOMES, compute="_compute_outcome", store=True)
+    lookup_secret = fields.Char(readonly=True, copy=False, groups="base.group_user",
+                                help="Given to the applicant with the code: both are needed to look the status up without logging in.")
+    rating = fields.Selection(RATINGS, string="Satisfaction", readonly=True, copy=False)
+    rating_comment = fields.Text(readonly=True, copy=False)
+
+    completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
+    is_complete = fields.Boolean(compute="_compute_completeness_report")
+
+    # -- naming ---------------------------------------------------------------------------------
+
+    @api.depends("code", "procedure_id")
+    def _compute_name(self):
+        for dossier in self:
+            dossier.name = dossier.code or self.env._("Draft %(id)s", id=dossier.id or "")
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for dossier in self:
+            dossier.access_url = f"/my/dossiers/{dossier.id}"
+
+    @api.depends("done_date", "deadline", "state")
+    def _compute_outcome(self):
+        from moh_core.onestop import classify_completion  # noqa: PLC0415
+
+        for dossier in self:
+            if dossier.state == "done" and dossier.done_date and dossier.deadline:
+                dossier.outcome = classify_completion(
+                    dossier.company_id.sudo()._moh_local_date(dossier.done_date), dossier.deadline).value
+            else:
+                dossier.outcome = False
+
+    # -- time on the agency's calendar ----------------------------------------------------------
+
+    def _moh_calendar(self):
+        """The agency's statutory calendar (read in sudo: every role counts on it)."""
+        calendar = self.company_id.sudo()._moh_calendar()
+        return calendar, calendar._moh_working_calendar(), calendar._moh_tz()
+
+    def _moh_local(self, utc_value):
+        tz = self.company_id.sudo()._moh_calendar()._moh_tz()
+        return pytz.utc.localize(utc_value).astimezone(tz).replace(tzinfo=None)
+
+    def _moh_utc(self, local_value):
+        tz = self.company_id.sudo()._moh_calendar()._moh_tz()
+        return tz.localize(local_value).astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _moh_today(self):
+        return self._moh_local(fields.Datetime.now()).date()
+
+    # -- completeness -------------------------------------------------------------------------
+
+    def _moh_completeness(self):
+        """The automatic completeness check, as the business sees it before submitting and the
+        one-stop officer on receipt (moh_core.onestop.completeness)."""
+        from moh_core.onestop import ProvidedFile, Requirement, completeness  # noqa: PLC0415
+
+        self.ensure_one()
+        requirements = [Requirement(key=str(req.id), name=req.name, required=req.required)
+                        for req in self.procedure_id.requirement_ids]
+        files = [ProvidedFile(requirement_key=str(doc.requirement_id.id), filename=doc.name, check=doc._moh_check())
+                 for doc in self.document_ids if doc.requirement_id]
+        report = completeness(requirements, files)
+        missing_fields = [value.field_id.name for value in self._moh_form_values()
+                          if value.field_id.required and not (value.value or "").strip()]
+        return report, missing_fields
+
+    def _moh_completeness_lines(self):
+        """[(requirement, status, text)] for the views, in the user's language."""
+        self.ensure_one()
+        report, missing_fields = self._moh_completeness()
+        labels = {
+            "ok": self.env._("Provided"),
+            "missing": self.env._("Missing"),
+            "unreadable": self.env._("Unreadable or not accepted"),
+            "bad_signature": self.env._("Signature not valid"),
+            "optional": self.env._("Optional, not provided"),
+        }
+        lines = []
+        requirements = {str(req.id): req for req in self.procedure_id.requirement_ids}
+        for item in report.items:
+            requirement = requirements[item.requirement.key]
+            status = item.status
+            if status == "missing" and not requirement.required:
+                status = "optional"
+            lines.append((requirement, status, labels[status]))
+        for name in missing_fields:
+            lines.append((None, "missing", self.env._("Form field %(field)s is empty", field=name)))
+        return lines, report.complete and not missing_fields
+
+    @api.depends("document_ids", "document_ids.check_state", "value_ids.value", "procedure_id")
+    def _compute_completeness_report(self):
+        for dossier in self:
+            if not dossier.procedure_id:
+                dossier.completeness_report = False
+                dossier.is_complete = False
+                continue
+            lines, complete = dossier._moh_completeness_lines()
+            rows = "".join(
+                f"<tr><td>{(req.name if req else '')}</td><td class='{'text-success' if status == 'ok' else 'text-muted' if status == 'optional' else 'text-danger'}'>{text}</td></tr>"
+                for req, status, text in lines)
+            verdict = self.env._("Complete") if complete else self.env._("Incomplete")
+            dossier.completeness_report = f"<p><b>{verdict}</b></p><table class='table table-sm'>{rows}</table>"
+            dossier.is_complete = complete
+
+    def _moh_form_values(self):
+        """One value line per form field of the procedure (created on demand)."""
+        self.ensure_one()
+        existing = {value.field_id: value for value in self.value_ids}
+        missing = self.procedure_id.form_field_ids.filtered(lambda f: f not in existing)
+        if missing:
+            self.env["moh.dossier.value"].sudo().create([{"dossier_id": self.id, "field_id": f.id} for f in missing])
+            self.invalidate_recordset(["value_ids"])
+        return self.value_ids.sorted(lambda v: (v.field_id.sequence, v.field_id.id))
+
+    # -- creation by the business ----------------------------------------------------------------
+
+    @api.model
+    def _moh_new_for_user(self, procedure, user):
+        """A new draft for ``user``'s business (created in sudo by the portal controller)."""
+        partner = user.partner_id
+        return self.sudo().create({
+            "procedure_id": procedure.id,
+            "company_id": procedure.company_id.id,
+            "partner_id": partner.commercial_partner_id.id,
+            "applicant_user_id": user.id,
+            "contact_name": partner.name,
+            "contact_email": partner.email,
+            "contact_phone": partner.phone,
+            "department_id": procedure.department_id.id,
+        })
+
+    def _moh_check_state(self, *states):
+        for dossier in self:
+            if dossier.state not in states:
+                raise UserError(self.env._(
+                    "Dossier %(name)s is %(state)s: this step is not possible now; nothing was changed.",
+                    name=dossier.name, state=dict(self._fields["state"]._description_selection(self.env))[dossier.state]))
+
+    def action_submit(self):
+        """The business files the dossier: it gets its code (Art. 28) and its lookup secret; the
+        one-stop shop must accept it or ask for supplements within 8 working hours."""
+        from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
+
+        self._moh_check_state("draft")
+        self.check_access("read")
+        for dossier in self.sudo():
+            lines, complete = dossier._moh_completeness_lines()
+            if not complete:
+                problems = "; ".join(f"{req.name if req else ''} {text}".strip() for req, status, text in lines
+                                     if status not in ("ok", "optional"))
+                raise UserError(self.env._("The dossier is not complete yet: %(problems)s.", problems=problems))
+            now = fields.Datetime.now()
+            _calendar, working, _tz = dossier._moh_calendar()
+            local_now = dossier._moh_local(now)
+            fee = dossier.procedure_id.fee
+            vals = {
+                "state": "submitted",
+                "submitted_at": now,
+                "acceptance_deadline": dossier._moh_utc(acceptance_deadline(working, local_now)),
+                "lookup_secret": dossier.lookup_secret or secrets.token_hex(4).upper(),
+                "fee_amount": fee,
+                "payment_state": "pending" if fee else "none",
+            }
+            if not dossier.code:
+                vals.update(dossier._moh_allocate_code(local_now.date()))
+            dossier.sudo().write(vals)
+            dossier._moh_handover("submit", self.env._("Applicant"), self.env._("One-stop shop"),
+                                  due_at=dossier.acceptance_deadline)
+            dossier._moh_notify("moh_egov.mail_template_dossier_submitted")
+        return True
+
+    def _moh_allocate_code(self, day):
+        """Code per Art. 28: agency code, yymmdd of receipt, number of the day (gapless, under the
+        register's lock as incoming documents are numbered)."""
+        from moh_core.onestop import format_dossier_code  # noqa: PLC0415
+
+        self.ensure_one()
+        register = self.env["moh.document.register"].sudo().search(
+            [("direction", "=", "dossier"), ("company_id", "=", self.company_id.id)], limit=1)
+        if not register:
+            raise UserError(self.env._("No dossier register is configured for %(company)s.", company=self.company_id.name))
+        agency = self.company_id.moh_agency_code or "000.00.00.H00"
+        receipt_day = int(day.strftime("%Y%m%d"))
+        sequence = register._moh_allocate_number(self._name, receipt_day, number_field="code_sequence",
+                                                 year_field="receipt_day")
+        return {"register_id": register.id, "receipt_day": receipt_day, "code_sequence": sequence,
+                "code": format_dossier_code(agency, day, sequence)}
+
+    # -- one-stop shop ---------------------------------------------------------------------------
+
+    def _moh_check_onestop(self):
+        if not (self.env.user.has_group("moh_egov.group_onestop") or self.env.is_superuser()):
+            raise AccessError(self.env._("Only the one-stop shop receives, refuses and returns dossiers."))
+
+    def action_accept(self):
+        """Accept a complete dossier: the clock starts, the receipt and appointment slip is issued."""
+        from moh_core.onestop import due_date  # noqa: PLC0415
+
+        self._moh_check_onestop()
+        self._moh_check_state("submitted")
+        for dossier in self:
+            dossier.document_ids._moh_revalidate_signatures()
+            lines, complete = dossier._moh_completeness_lines()
+            if not complete:
+                raise UserError(self.env._("The dossier is not complete: ask for supplements or refuse it."))
+            if dossier.payment_state == "pending":
+                raise UserError(self.env._("The fee of dossier %(name)s is not paid yet.", name=dossier.name))
+            now = fields.Datetime.now()
+            _calendar, working, _tz = dossier._moh_calendar()
+            # After supplements the clock restarts from zero on the day the completed dossier arrived.
+            start = dossier._moh_local(dossier.supplement_received_at or now).date()
+            due = due_date(working, start, dossier.procedure_id.processing_days)
+            dossier.write({"state": "received", "received_at": now, "deadline": due, "first_deadline": due})
+            dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"))
+            dossier._moh_attach_slip("receipt")
+            dossier._moh_notify("moh_egov.mail_template_dossier_received")
+        return True
+
+    def action_request_supplement(self, items):
+        """Ask once, within 3 working days of receipt, for the documents missing; the business has
+        15 working days to complete the dossier."""
+        from moh_core.onestop import supplement_completion_deadline, supplement_request_deadline  # noqa: PLC0415
+
+        self._moh_check_onestop()
+        self._moh_check_state("submitted", "received", "processing")
+        if not (items or "").strip():
+            raise UserError(self.env._("Say which documents are to be added or completed."))
+        for dossier in self:
+            if dossier.supplement_count:
+                raise UserError(self.env._("Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."))
+            _calendar, working, _tz = dossier._moh_calendar()
+            today = dossier._moh_today()
+            limit = supplement_request_deadline(working, dossier._moh_local(dossier.submitted_at))
+            if today > limit:
+                raise UserError(self.env._(
+                    "Supplements had to be requested by %(date)s, within 3 working days of receipt.",
+                    date=limit.strftime("%d/%m/%Y")))
+            dossier.write({
+                "state": "supplement",
+                "supplement_count": 1,
+                "supplement_requested_at": fields.Datetime.now(),
+                "supplement_deadline": supplement_completion_deadline(working, today),
+                "supplement_items": items.strip(),
+                "deadline": False,
+            })
+            dossier._moh_handover("supplement", self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier._moh_attach_slip("supplement")
+            dossier._moh_notify("moh_egov.mail_template_dossier_supplement")
+        return True
+
+    def action_supplement_done(self):
+        """The business has added what was asked: back to the one-stop shop, which accepts it
+        again; the clock will restart from today."""
+        from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
+
+        self._moh_check_state("supplement")
+        self.check_access("read")
+        for dossier in self.sudo():
+            lines, complete = dossier._moh_completeness_lines()
+            if not complete:
+                raise UserError(self.env._("The dossier is still not complete."))
+            now = fields.Datetime.now()
+            _calendar, working, _tz = dossier._moh_calendar()
+            dossier.sudo().write({
+                "state": "submitted", "supplement_received_at": now,
+                "acceptance_deadline": dossier._moh_utc(acceptance_deadline(working, dossier._moh_local(now))),
+                "received_at": False, "deadline": False,
+            })
+            dossier._moh_handover("supplement_done", self.env._("Applicant"), self.env._("One-stop shop"),
+                                  due_at=dossier.acceptance_deadline)
+        return True
+
+    def action_refuse(self, reason):
+        self._moh_check_onestop()
+        self._moh_check_state("submitted", "supplement")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reasons for refusing the dossier."))
+        for dossier in self:
+            dossier.write({"state": "refused", "refusal_reason": reason.strip(), "done_date": fields.Datetime.now()})
+            dossier._moh_handover("refuse", self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier._moh_attach_slip("refusal")
+            dossier._moh_notify("moh_egov.mail_template_dossier_refused")
+        return True
+
+    def action_assign(self, department=None, specialist=None):
+        """Hand the dossier to the department that decides (and to a specialist of it)."""
+        self._moh_check_state("received", "processing")
+        for dossier in self:
+            if dossier.state == "received":
+                dossier._moh_check_onestop()
+            department = department or dossier.department_id or dossier.procedure_id.department_id
+            vals = {"state": "processing", "department_id": department.id}
+            if specialist:
+                vals["specialist_id"] = specialist.id
+            dossier.write(vals)
+            dossier._moh_handover("assign", self.env._("One-stop shop") if specialist is None else department.name,
+                                  specialist.name if specialist else department.name,
+                                  department=department)
+            if specialist:
+                dossier.activity_schedule("mail.mail_activity_data_todo", user_id=specialist.id,
+                                          date_deadline=dossier.deadline,
+                                          summary=self.env._("Appraise dossier %(code)s", code=dossier.code))
+        return True
+
+    def action_propose_result(self):
+        """The specialist has appraised the dossier: the e-result is drafted as an outgoing
+        document of the procedure's type and goes through its review and signing chain."""
+        self._moh_check_state("processing")
+        Outgoing = self.env["moh.outgoing.document"]
+        for dossier in self:
+            procedure = dossier.procedure_id
+            department = dossier.department_id or procedure.department_id
+            head = department.sudo().manager_id.user_id
+            signer = head or self.env.user
+            position = signer.sudo().employee_id.job_title or "THỦ TRƯỞNG ĐƠN VỊ"
+            result = Outgoing.sudo().create({
+                "document_type_id": procedure.result_document_type_id.id,
+                "department_id": department.id,
+                "drafter_id": (dossier.specialist_id or self.env.user).id,
+                "abstract": self.env._("%(result)s – dossier %(code)s of %(applicant)s",
+                                       result=procedure.result_type, code=dossier.code, applicant=dossier.partner_id.name),
+                "body": dossier._moh_result_body(),
+                "addressees": dossier.partner_id.name,
+                "recipients": f"- {dossier.partner_id.name};\n- {self.env._('Archive')}: VT, {department.moh_abbreviation or ''}.",
+                "signer_id": signer.id,
+                "signer_position": position.upper(),
+                "dossier_id": dossier.id,
+            })
+            result.action_render()
+            dossier.write({"state": "approval", "result_document_id": result.id})
+            dossier._moh_handover("propose", department.name, self.env._("Leaders (approval and signature)"))
+        return True
+
+    def _moh_result_body(self):
+        self.ensure_one()
+        values = "\n".join(f"{value.field_id.name}: {value.value or ''}" for value in self._moh_form_values())
+        paragraphs = [
+            self.env._("Having considered dossier %(code)s of %(applicant)s received on %(date)s under the procedure %(procedure)s;",
+                       code=self.code, applicant=self.partner_id.name,
+                       date=self._moh_local(self.received_at).strftime("%d/%m/%Y") if self.received_at else "",
+                       procedure=self.procedure_id.name),
+            values,
+            self.appraisal_note or "",
+        ]
+        return "\n\n".join(p for p in paragraphs if p)
+
+    def _moh_result_issued(self, document):
+        """Called when the e-result was signed, sealed and issued: it is returned to the business."""
+        for dossier in self:
+            now = fields.Datetime.now()
+            attachment = self.env["ir.attachment"].sudo().create({
+                "name": f"{dossier.code}-ket-qua.pdf",
+                "raw": document.pdf_id.raw,
+                "mimetype": "application/pdf",
+                "res_model": dossier._name,
+                "res_id": dossier.id,
+            })
+            dossier.sudo().write({"state": "done", "done_date": now, "result_attachment_id": attachment.id})
+            dossier.sudo()._moh_handover("return", self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier.sudo()._moh_notify("moh_egov.mail_template_dossier_done")
+
+    def action_apologise(self, reason, new_deadline):
+        """Ask the applicant's pardon and move the deadline, once only, at least one working day
+        before it falls due (Art. 19.6)."""
+        from moh_core.onestop import apology_deadline  # noqa: PLC0415
+
+        self._moh_check_state(*OPEN_STATES)
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for the delay."))
+        new_deadline = fields.Date.to_date(new_deadline)
+        for dossier in self:
+            if dossier.apology_sent_at:
+                raise UserError(self.env._("The deadline of a dossier can be extended once only."))
+            _calendar, working, _tz = dossier._moh_calendar()
+            limit = apology_deadline(working, dossier.deadline)
+            if dossier._moh_today() > limit:
+                raise UserError(self.env._(
+                    "The apology had to be sent by %(date)s, at least one working day before the deadline.",
+                    date=limit.strftime("%d/%m/%Y")))
+            if not new_deadline or new_deadline <= dossier.deadline:
+                raise UserError(self.env._("The new date must come after the current deadline %(date)s.",
+                                           date=dossier.deadline.strftime("%d/%m/%Y")))
+            dossier.write({"extension_reason": reason.strip(), "apology_sent_at": fields.Datetime.now(),
+                           "deadline": new_deadline})
+            dossier._moh_attach_slip("apology")
+            dossier._moh_notify("moh_egov.mail_template_dossier_extended")
+        return True
+
+    def action_request_stop(self, reason):
+        """The applicant asks to stop the dossier (Art. 21); the one-stop shop confirms."""
+        self._moh_check_state("submitted", "supplement", *OPEN_STATES)
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the dossier should be stopped."))
+        self.check_access("read")
+        for dossier in self:
+            dossier.sudo().write({"stop_reason": reason.strip(), "stop_requested_at": fields.Datetime.now()})
+            dossier.sudo().message_post(body=self.env._("The applicant asks to stop the dossier: %(reason)s", reason=reason.strip()))
+            onestop = self.env.ref("moh_egov.group_onestop").sudo().all_user_ids[:1]
+            if onestop:
+                dossier.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=onestop.id,
+                                                 summary=self.env._("Stop dossier %(code)s", code=dossier.code))
+        return True
+
+    def action_stop(self):
+        self._moh_check_onestop()
+        for dossier in self:
+            if not dossier.stop_requested_at:
+                raise UserError(self.env._("The applicant has not asked to stop this dossier."))
+        self._moh_check_state("submitted", "supplement", *OPEN_STATES)
+        for dossier in self:
+            dossier.write({"state": "stopped", "done_date": fields.Datetime.now()})
+            dossier._moh_handover("stop", self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier._moh_attach_slip("stop")
+            dossier._moh_notify("moh_egov.mail_template_dossier_stopped")
+        return True
+
+    @api.model
+    def _cron_moh_close_incomplete(self):
+        """Close dossiers whose supplements did not arrive in time (Art. 19.5)."""
+        today = fields.Date.context_today(self)
+        expired = self.search([("state", "=", "supplement"), ("supplement_deadline", "<", today)])
+        for dossier in expired:
+            dossier.write({"state": "closed", "done_date": fields.Datetime.now()})
+            dossier._moh_handover("close", self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier._moh_notify("moh_egov.mail_template_dossier_closed")
+        return expired
+
+    # -- payment -------------------------------------------------------------------------------
+
+    def _moh_payment_done(self, transaction):
+        for dossier in self.filtered(lambda d: d.payment_state == "pending"):
+            if transaction.currency_id != dossier.currency_id or transaction.amount < dossier.fee_amount:
+                dossier.sudo().message_post(body=self.env._(
+                    "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
+                    amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
+                continue
+            dossier.sudo().write({"payment_state": "paid", "paid_online": True})
+            dossier.sudo().message_post(body=self.env._(
+                "Fee paid online: %(amount)s %(currency)s (%(reference)s).",
+                amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
+
+    # -- satisfaction ----------------------------------------------------------------------------
+
+    def _moh_rate(self, rating, comment=""):
+        self.ensure_one()
+        if self.state not in FINAL_STATES:
+            raise UserError(self.env._("A dossier is rated once it is finished."))
+        if rating not in dict(RATINGS):
+            raise UserError(self.env._("Choose one of the satisfaction levels."))
+        self.sudo().write({"rating": rating, "rating_comment": (comment or "").strip()})
+
+    # -- hand-overs, slips, emails ----------------------------------------------------------------
+
+    def _moh_handover(self, kind, from_label, to_label, department=None, due_at=None):
+        """Close the current step and open the next one on the process control slip."""
+        self.ensure_one()
+        Handover = self.env["moh.dossier.handover"].sudo()
+        now = fields.Datetime.now()
+        current = self.handover_ids.filtered(lambda h: not h.done_at)
+        current.sudo()._moh_close(now)
+        if kind in ("refuse", "return", "close", "stop"):
+            return Handover.create({"dossier_id": self.id, "kind": kind, "from_label": from_label, "to_label": to_label,
+                                    "user_id": self.env.user.id, "started_at": now, "done_at": now})
+        if due_at is None:
+            due_at = self._moh_step_due(kind, now)
+        return Handover.create({
+            "dossier_id": self.id, "kind": kind, "from_label": from_label, "to_label": to_label,
+            "user_id": self.env.user.id, "department_id": department.id if department else False,
+            "started_at": now, "due_at": due_at,
+        })
+
+    def _moh_step_due(self, kind, now):
+        """When the step that starts now is due: its share of the statutory time (procedure steps),
+        and never later than the dossier's deadline."""
+        stage = {"accept": "reception", "assign": "appraisal", "propose": "approval"}.get(kind)
+        if not stage or not self.deadline:
+            return False
+        _calendar, working, _tz = self._moh_calendar()
+        days = sum(self.procedure_id.step_ids.filtered(lambda s: s.stage == stage).mapped("days"))
+        deadline_end = self._moh_utc(dt.datetime.combine(self.deadline, working.day_intervals[-1][1]))
+        if not days:
+            return deadline_end
+        due = self._moh_utc(working.add_working_hours(self._moh_local(now), days * working.hours_per_day))
+        return min(due, deadline_end)
+
+    def _moh_slip_data(self):
+        """What every slip says about the dossier and its applicant."""
+        self.ensure_one()
+        return {"dossier": self, "company": self.company_id}
+
+    def _moh_attach_slip(self, kind):
+        """Render a one-stop slip (Circular 03/2025/TT-VPCP forms 01-06) and keep it on the dossier."""
+        from ..report.slips import render_dossier_slip  # noqa: PLC0415
+
+        self.ensure_one()
+        pdf, filename = render_dossier_slip(self, kind)
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": filename, "raw": pdf, "mimetype": "application/pdf",
+            "res_model": self._name, "res_id": self.id,
+        })
+        self.sudo().message_post(body=self.env._("Slip issued: %(name)s", name=filename), attachment_ids=attachment.ids,
+                                 subtype_xmlid="mail.mt_note")
+        return attachment
+
+    def action_print_slip(self):
+        """Download a slip (kind in the context) from the back office."""
+        self.ensure_one()
+        attachment = self._moh_attach_slip(self.env.context.get("moh_slip", "control"))
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def _moh_notify(self, template_xmlid):
+        """Email the business about a step that concerns it (and keep it in the chatter)."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for dossier in self:
+            dossier.sudo().message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+
+    # -- the portal ---------------------------------------------------------------------------
+
+    def _get_portal_return_action(self):
+        return self.env.ref("moh_egov.action_moh_dossier")
+
+    def _moh_public_status(self):
+        """What the public lookup shows: status and dates only, nothing about the applicant."""
+        self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "code": self.code,
+            "procedure": self.procedure_id.name,
+            "state": states[self.state],
+            "submitted": self._moh_local(self.submitted_at).strftime("%d/%m/%Y") if self.submitted_at else "",
+            "deadline": self.deadline.strftime("%d/%m/%Y") if self.deadline else "",
+            "done": self._moh_local(self.done_date).strftime("%d/%m/%Y") if self.done_date else "",
+        }
+
+    @api.model
+    def _moh_lookup(self, code, secret):
+        """Public lookup by code and secret; None unless both match (compared in constant time)."""
+        code = (code or "").strip()
+        secret = (secret or "").strip().upper()
+        if not code or not secret:
+            return None
+        dossier = self.sudo().search([("code", "=", code)], limit=1)
+        if not dossier or not secrets.compare_digest(dossier.lookup_secret or "", secret):
+            return None
+        return dossier
+
+    def action_view_result(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "moh.outgoing.document",
+                "res_id": self.result_document_id.id, "view_mode": "form"}

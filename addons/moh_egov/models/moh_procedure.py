@@ -1,0 +1,80 @@
+"""Administrative procedures (thủ tục hành chính) offered as online public services.
+
+Each procedure states what a business files (the documents required, each with a template, and
+the application form's fields), how long the ministry takes (statutory working days, split
+across the one-stop steps), the fee, the department that decides and what it returns.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+ONLINE_LEVELS = [
+    ("full", "Full-Process Online"),
+    ("partial", "Partial Online"),
+]
+
+
+class MohProcedure(models.Model):
+    _name = "moh.procedure"
+    _description = "Administrative Procedure"
+    _inherit = ["mail.thread"]
+    _order = "sequence, code"
+
+    code = fields.Char(required=True, tracking=True, help="The procedure's code in the national database, e.g. 1.002088.")
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    field_name = fields.Char(string="Field", translate=True, help="E.g. Pharmaceuticals, Cosmetics, Medical Equipment.")
+    online_level = fields.Selection(ONLINE_LEVELS, required=True, default="full", tracking=True)
+    description = fields.Text(translate=True, help="Who files it and what the ministry decides.")
+    legal_basis = fields.Text(translate=True)
+    requirement_ids = fields.One2many("moh.procedure.requirement", "procedure_id", string="Documents Required", copy=True)
+    form_field_ids = fields.One2many("moh.procedure.form.field", "procedure_id", string="Application Form", copy=True)
+    step_ids = fields.One2many("moh.procedure.step", "procedure_id", string="Processing Steps", copy=True)
+    processing_days = fields.Integer(
+        string="Processing Time (working days)", required=True, tracking=True,
+        help="Statutory time from receipt of a complete, valid dossier to the result (Decree 118/2025/ND-CP, Art. 17.3).")
+    steps_days = fields.Float(string="Days Split Across Steps", compute="_compute_steps_days")
+    fee = fields.Monetary(tracking=True, help="Fee per dossier, paid online before the dossier is processed.")
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.ref("base.VND"))
+    fee_note = fields.Char(translate=True, help="E.g. per product; legal basis of the fee.")
+    department_id = fields.Many2one("hr.department", string="Responsible Department", required=True, tracking=True)
+    result_type = fields.Char(required=True, translate=True, help="What the applicant receives, e.g. Receipt number of the product notification.")
+    result_document_type_id = fields.Many2one(
+        "moh.document.type", string="Result Document Type", required=True,
+        help="The kind of official document the e-result is issued as (a Decision, a Certificate, ...).")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    dossier_ids = fields.One2many("moh.dossier", "procedure_id")
+    dossier_count = fields.Integer(compute="_compute_dossier_count")
+
+    _code_company_unique = models.Constraint("UNIQUE(code, company_id)", "This procedure code is already in the catalogue.")
+    _processing_days_positive = models.Constraint("CHECK(processing_days > 0)", "The processing time must be at least one working day.")
+
+    @api.depends("step_ids.days")
+    def _compute_steps_days(self):
+        for procedure in self:
+            procedure.steps_days = sum(procedure.step_ids.mapped("days"))
+
+    def _compute_dossier_count(self):
+        counts = dict(self.env["moh.dossier"]._read_group(
+            [("procedure_id", "in", self.ids)], ["procedure_id"], ["__count"]))
+        for procedure in self:
+            procedure.dossier_count = counts.get(procedure, 0)
+
+    @api.constrains("step_ids", "processing_days")
+    def _check_steps(self):
+        for procedure in self:
+            if procedure.step_ids and procedure.steps_days > procedure.processing_days:
+                raise ValidationError(self.env._(
+                    "The steps of %(procedure)s take %(steps)s working days, more than its %(days)s.",
+                    procedure=procedure.name, steps=procedure.steps_days, days=procedure.processing_days))
+
+    def _compute_display_name(self):
+        for procedure in self:
+            procedure.display_name = f"{procedure.code} – {procedure.name}" if procedure.code else procedure.name
+
+    def action_view_dossiers(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("moh_egov.action_moh_dossier")
+        action["domain"] = [("procedure_id", "in", self.ids)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,1 @@
+from . import moh_dossier_action_wizard
