@@ -30,6 +30,10 @@ class MohSigningKey(models.Model):
     pkcs11_token = fields.Char(string="Token Label", groups="base.group_system")
     pkcs11_key = fields.Char(string="Key Label", groups="base.group_system")
     pkcs11_certificate = fields.Char(string="Certificate Label", groups="base.group_system")
+    pkcs11_environment = fields.Text(
+        string="Module Environment", groups="base.group_system",
+        help="NAME=value lines the PKCS#11 module reads its configuration from, set before it "
+             "starts, e.g. SOFTHSM2_CONF=/var/lib/odoo/hsm/softhsm2.conf.")
     pin = fields.Char(string="PIN or Password", groups="base.group_system",
                       help="The token PIN, or the PKCS#12 password of the agency seal (never of a person's key).")
     certificate = fields.Binary(attachment=False, readonly=True, help="The key's certificate (DER).")
@@ -51,9 +55,18 @@ class MohSigningKey(models.Model):
                 secret = password if key.usage == "personal" else key.pin
                 return load_pkcs12_signer(base64.b64decode(key.pkcs12_file), secret or "")
             return load_pkcs11_signer(key.pkcs11_library, key.pkcs11_token, key.pin,
-                                      key.pkcs11_key, key.pkcs11_certificate)
+                                      key.pkcs11_key, key.pkcs11_certificate,
+                                      environment=key._moh_pkcs11_environment())
         except SigningError as exc:
             raise UserError(self.env["moh.outgoing.document"]._moh_signing_message(exc)) from exc
+
+    def _moh_pkcs11_environment(self):
+        environment = {}
+        for line in (self.sudo().pkcs11_environment or "").splitlines():
+            name, sep, value = line.strip().partition("=")
+            if sep and name.strip():
+                environment[name.strip()] = value.strip()
+        return environment
 
     def action_read_certificate(self, password=None):
         """Read and keep the certificate (subject, expiry), e.g. after an upload."""
@@ -109,8 +122,28 @@ class MohSigningKey(models.Model):
             {"name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id, "pkcs12_file": p12(pki.signer),
              "image": base64.b64encode(make_signature_image(user.name))}
             for user in (self.env.ref("moh_documents.user_botruong"), self.env.ref("moh_documents.user_thutruong"))
-        ] + [{"name": f"{self.env.company.name} (demo seal)", "usage": "seal", "pkcs12_file": p12(pki.seal),
-              "pin": DEFAULT_PASSWORD, "image": base64.b64encode(make_seal_image(self.env.company.name or "Bộ Y tế"))}])
+        ] + [{"name": f"{self.env.company.name} (demo seal)", "usage": "seal",
+              "image": base64.b64encode(make_seal_image(self.env.company.name or "Bộ Y tế")),
+              **self._moh_demo_seal_storage(pki, directory)}])
         keys.filtered(lambda k: k.usage == "personal").action_read_certificate(DEFAULT_PASSWORD)
         keys.filtered(lambda k: k.usage == "seal").action_read_certificate()
         return True
+
+    @api.model
+    def _moh_demo_seal_storage(self, pki, directory):
+        """Where the demo seal's key lives: on a SoftHSM2 token, as on the agency's HSM, when
+        SoftHSM2 is installed; otherwise in a PKCS#12 file."""
+        import logging  # noqa: PLC0415
+
+        from moh_core.pki import DEFAULT_PASSWORD  # noqa: PLC0415
+        from moh_core.testing import find_softhsm, make_softhsm_token  # noqa: PLC0415
+
+        if find_softhsm():
+            token = make_softhsm_token(f"{directory}/hsm", pki.seal, chain=(pki.intermediate,),
+                                       token_label="moh-seal", pin="1234", so_pin="5678")
+            return {"kind": "pkcs11", "pkcs11_library": token.lib_path, "pkcs11_token": token.token_label,
+                    "pkcs11_key": token.key_label, "pkcs11_certificate": token.cert_label, "pin": token.pin,
+                    "pkcs11_environment": f"SOFTHSM2_CONF={token.conf_path}"}
+        logging.getLogger(__name__).info("SoftHSM2 is not installed: the demo seal is a PKCS#12 file.")
+        with open(pki.seal.p12_path, "rb") as handle:
+            return {"kind": "pkcs12", "pkcs12_file": base64.b64encode(handle.read()), "pin": DEFAULT_PASSWORD}

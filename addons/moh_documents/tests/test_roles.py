@@ -100,3 +100,25 @@ class TestDemoOrganisation(TransactionCase):
         self.assertTrue(key.certificate_subject)
         self.assertTrue(self.env["moh.signing.key"].search([("usage", "=", "seal")]).certificate)
         self.assertGreaterEqual(self.env["moh.trust.root"].search_count([]), 2)
+
+    def test_demo_seal_is_on_a_softhsm_token(self):
+        import base64  # noqa: PLC0415
+        import os  # noqa: PLC0415
+
+        from moh_core.testing import find_softhsm  # noqa: PLC0415
+
+        if not self.env.ref("moh_documents.user_botruong", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        if not find_softhsm():
+            self.skipTest("SoftHSM2 is not installed: the demo seal is a PKCS#12 file")
+        seal = self.env["moh.signing.key"].search([("usage", "=", "seal")], limit=1)
+        self.assertEqual(seal.kind, "pkcs11")
+        self.assertIn("SOFTHSM2_CONF=", seal.pkcs11_environment)
+        # As after a server restart: the process does not know the token directory; the key does.
+        previous = os.environ.pop("SOFTHSM2_CONF", None)
+        try:
+            with seal._moh_signer() as signer:
+                self.assertEqual(signer.certificate_der, base64.b64decode(seal.certificate))
+        finally:
+            if previous is not None:
+                os.environ["SOFTHSM2_CONF"] = previous

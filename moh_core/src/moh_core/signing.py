@@ -103,6 +103,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
 import struct
 import threading
@@ -764,8 +765,14 @@ def load_pkcs11_signer(
     cert_label: str,
     *,
     chain: Sequence[bytes] = (),
+    environment: Mapping[str, str] | None = None,
 ) -> MohSigner:
     """Open a PKCS#11 session (an HSM; SoftHSM2 in tests) and keep it open for bulk signing.
+
+    ``environment`` holds the variables the PKCS#11 module reads its configuration from when it
+    initialises (``SOFTHSM2_CONF`` for SoftHSM2, ``ChrystokiConfigurationPath`` for Thales Luna,
+    ...): they are set in this process before the module is used, and the module is initialised
+    again if it was already running with other values.
 
     The certificate is read from the token by ``cert_label``; every other certificate on the
     token is pulled too (a CA chain stored there), and ``chain`` (DER or PEM) adds more. RSA keys
@@ -785,6 +792,7 @@ def load_pkcs11_signer(
 
     session = None
     try:
+        _apply_pkcs11_environment(lib_path, environment or {})
         criteria = TokenCriteria(label=token_label)
         try:
             session = open_pkcs11_session(lib_path, token_criteria=criteria, user_pin=pin)
@@ -841,6 +849,20 @@ def load_pkcs11_signer(
         common_name=_common_name(cert),
         _session=session,
     )
+
+
+def _apply_pkcs11_environment(lib_path: str, environment: Mapping[str, str]) -> None:
+    """Set the module's configuration variables; re-initialise a module loaded with others."""
+    changed = {name: value for name, value in environment.items() if os.environ.get(name) != value}
+    if not changed:
+        return
+    os.environ.update(changed)
+    import pkcs11
+
+    try:
+        pkcs11.lib(lib_path).reinitialize()  # re-reads its configuration (a no-op cost if fresh)
+    except pkcs11.exceptions.PKCS11Error:
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
