@@ -620,3 +620,16 @@ def test_the_module_does_not_import_odoo():
         "assert not [m for m in sys.modules if m == 'odoo' or m.startswith('odoo.')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_blank_application_form(tmp_path):
+    from moh_core.slips import render_blank_form
+
+    pdf = render_blank_form("Phiếu công bố sản phẩm mỹ phẩm", "Cục Quản lý Dược",
+                            ["Tên sản phẩm", "Nhãn hàng", "Nhà sản xuất và nước sản xuất"])
+    path = tmp_path / "form.pdf"
+    path.write_bytes(pdf)
+    text = pdftotext(path)
+    for expected in ("PHIẾU CÔNG BỐ SẢN PHẨM MỸ PHẨM", "Kính gửi: Cục Quản lý Dược", "Nhà sản xuất và nước sản xuất",
+                     "ĐẠI DIỆN TỔ CHỨC"):
+        assert expected in text

@@ -73,6 +73,25 @@ class MohProcedure(models.Model):
         for procedure in self:
             procedure.display_name = f"{procedure.code} – {procedure.name}" if procedure.code else procedure.name
 
+    @api.model
+    def _moh_demo_templates(self):
+        """Demo data: the application form of each procedure (its first required document) gets a
+        blank template to download, listing the form's fields."""
+        import base64  # noqa: PLC0415
+
+        from moh_core.slips import render_blank_form  # noqa: PLC0415
+
+        for procedure in self.search([]):
+            requirement = procedure.requirement_ids.filtered("required")[:1]
+            if not requirement or requirement.template:
+                continue
+            vi = procedure.with_context(lang="vi_VN")
+            lines = [field.name for field in vi.form_field_ids] + ["Tên tổ chức, doanh nghiệp", "Mã số thuế", "Địa chỉ",
+                                                                  "Điện thoại, thư điện tử"]
+            pdf = render_blank_form(requirement.with_context(lang="vi_VN").name, vi.department_id.name, lines)
+            requirement.write({"template": base64.b64encode(pdf), "template_filename": f"mau-don-{procedure.code}.pdf"})
+        return True
+
     def action_view_dossiers(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("moh_egov.action_moh_dossier")
         action["domain"] = [("procedure_id", "in", self.ids)]
