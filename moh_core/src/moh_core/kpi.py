@@ -576,11 +576,6 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
     ),
 }
 
-_UNKNOWN_NOTE = (
-    "Dossiers whose answer is not recorded are left out of that indicator; cooperating "
-    "departments' shares are not dossiers and are left out of all."
-)
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ServiceIndicators:
