@@ -9,6 +9,8 @@ class MohOutgoingDocument(models.Model):
 
     def action_issue(self):
         result = super().action_issue()
-        for document in self.filtered("dossier_id"):
+        # The records office issues e-results without reading dossiers otherwise: hand the
+        # issued document to its dossier with the system's rights.
+        for document in self.sudo().filtered("dossier_id"):
             document.dossier_id._moh_result_issued(document)
         return result

@@ -144,6 +144,7 @@ class EgovCase(OutgoingSigningCase):
         result.with_user(self.specialist).action_approved()
         result.sudo().register_id = self.register
         result.with_user(result.signer_id).action_sign(self.pki.password)
+        self.env.invalidate_all()  # what the clerk reads comes from the database, with the clerk's rights
         result.with_user(self.clerk).action_issue()
 
     @staticmethod
