@@ -1,9 +1,10 @@
 """Benchmark: portal applications submitted per second, against the server's plain login page.
 
-A fresh database gets moh_documents, moh_egov and payment_demo with demo data; a real Odoo server
-with 4 workers serves it on loopback. Locust (headless, its own virtualenv under
-.cache/bench-venv so that it cannot disturb Odoo's pinned packages) runs USERS virtual users,
-each logged in as its own portal user of its own business: they apply for the demo procedure
+A fresh database gets moh_documents, moh_egov and payment_demo with demo data and Vietnamese (as
+scripts/run.sh and scripts/test.sh install them); a real Odoo server with 4 workers serves it on
+loopback. Locust (headless, in its own virtualenv under .cache/bench-venv so that it cannot
+disturb Odoo's pinned packages) runs USERS virtual users, each logged in as its own portal user
+of its own business: they apply for the demo procedure
 "notification of imported cosmetic products", then post the application form with its three
 required PDFs and submit=1 (each file checked on arrival, the completeness check, the dossier
 code allocated under the register's lock, the submission email). Baseline, same tool, same
@@ -125,17 +126,21 @@ def main():
     WORK.mkdir(parents=True)
     db = f"moh_bench_portal_{os.getpid()}"
     install = [*shlex.split(os.environ["MOH_ODOO_BIN"]), *shlex.split(os.environ["MOH_ODOO_ARGS"]), "-d", db,
-               "-i", "moh_documents,moh_egov,payment_demo", "--with-demo", "--stop-after-init", "--log-level=warn",
-               "--http-interface=127.0.0.1", "--http-port=0"]
-    log(f"installing moh_documents, moh_egov, payment_demo with demo data into {db} ...")
+               "-i", "moh_documents,moh_egov,payment_demo", "--with-demo", "--load-language=vi_VN",
+               "--stop-after-init", "--log-level=warn", "--http-interface=127.0.0.1", "--http-port=0"]
+    log(f"installing moh_documents, moh_egov, payment_demo with demo data and Vietnamese into {db} ...")
     started = time.monotonic()
-    subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
+    with (WORK / "install.log").open("w") as output:
+        subprocess.run(install, check=True, stdout=output, stderr=subprocess.STDOUT)
     log(f"installed in {time.monotonic() - started:.0f} s")
     try:
         with running_server(db, workers=WORKERS, log_path=WORK / "odoo-server.log") as server:
             admin = server.rpc("admin", "admin")
             procedure = admin.call("moh.procedure", "search_read", [("code", "=", PROCEDURE_CODE)],
-                                   ["name", "requirement_ids"])[0]
+                                   ["name", "requirement_ids"])
+            if not procedure:  # Odoo goes on without a module's demo data when it fails to load
+                sys.exit(f"the demo procedure {PROCEDURE_CODE} is missing: see {WORK / 'install.log'}")
+            procedure = procedure[0]
             requirements = admin.call("moh.procedure.requirement", "read", procedure["requirement_ids"], ["required"])
             pdfs = {req["id"]: make_pdf(WORK / f"tai-lieu-{req['id']}.pdf", f"Tai lieu {req['id']}")
                     for req in requirements if req["required"]}
@@ -149,6 +154,7 @@ def main():
             run_locust(locust, server.url, "PortalApplicant", WARMUP, "warmup", config)  # workers, caches
             login = run_locust(locust, server.url, "LoginPage", DURATION, "login", config)["GET /web/login"]
             portal = run_locust(locust, server.url, "PortalApplicant", DURATION, "portal", config)
+            codes = [d["code"] for d in admin.call("moh.dossier", "search_read", [("code", "!=", False)], ["code"])]
             submitted = admin.call("moh.dossier", "search_count", [("state", "=", "submitted")])
     finally:
         subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
@@ -166,12 +172,15 @@ def main():
     failures = WORK / "portal_failures.csv"
     if failures.exists() and int(submit["Failure Count"]):
         log("submission failures:\n" + failures.read_text(encoding="utf-8")[:2000])
-    log(f"dossiers in state submitted after the run (warm-up included): {submitted}")
+    log(f"dossiers in state submitted after the run (warm-up included): {submitted}; "
+        f"dossier codes unique: {'yes' if len(set(codes)) == len(codes) else 'NO'}")
+    if len(set(codes)) != len(codes):
+        sys.exit("two dossiers got the same code")
     log(f"submissions: {submit_rate:.2f}/s, login page: {login_rate:.1f}/s, {USERS} users, {DURATION} s each")
     if not submit_rate:
         sys.exit("no application was submitted")
     print(f"BENCH portal ratio={submit_rate / login_rate:.3f} target={TARGET} submissions_per_s={submit_rate:.2f} "
-          f"login_per_s={login_rate:.1f} users={USERS} workers={WORKERS} seconds={DURATION} tool=locust-{LOCUST_VERSION}")
+          f"login_per_s={login_rate:.1f} users={USERS} workers={WORKERS} seconds={DURATION} tool=locust-{LOCUST_VERSION} codes_unique=yes")
 
 
 if __name__ == "__main__":
