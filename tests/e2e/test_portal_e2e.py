@@ -16,7 +16,6 @@ import shlex
 import shutil
 import uuid
 import warnings
-import xmlrpc.client
 from pathlib import Path
 
 import pytest
@@ -196,23 +195,6 @@ def review_until_validated(server, document_id):
     pytest.fail(f"the review chain did not end after {reviewed}")
 
 
-def issue_result(server, document_id):
-    """The records office numbers, seals and issues the e-result (the demo clerk vanthu).
-
-    Known addon bug: moh_egov's MohOutgoingDocument.action_issue hands the issued document to
-    its dossier with the clerk's own rights, and the clerk group has no access to moh.dossier,
-    so the issue fails and is rolled back. Until that is fixed the step is done, with a warning,
-    by quantri, the demo administrator who is also a clerk (and may read dossiers)."""
-    try:
-        server.rpc("vanthu", "vanthu").call("moh.outgoing.document", "action_issue", [document_id])
-    except xmlrpc.client.Fault as exc:
-        if "(moh.dossier)" not in exc.faultString:
-            raise
-        warnings.warn("moh_egov bug: the clerk vanthu cannot issue an e-result (no access to moh.dossier in "
-                      "MohOutgoingDocument.action_issue); issued by quantri instead")
-        server.rpc("quantri", "quantri").call("moh.outgoing.document", "action_issue", [document_id])
-
-
 def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_path):
     from selenium.webdriver.support.ui import Select
 
@@ -371,7 +353,8 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             assert signer_login == "cuctruong.qld", "the Drug Administration's head signs"
             server.rpc(signer_login, signer_login).call("moh.outgoing.document", "action_sign", [result_id],
                                                         SIGNER_PASSWORD)
-            issue_result(server, result_id)
+            # The records office numbers, seals and issues it (no rights on dossiers needed).
+            server.rpc("vanthu", "vanthu").call("moh.outgoing.document", "action_issue", [result_id])
             assert admin.call("moh.dossier", "read", [dossier_id], ["state"])[0]["state"] == "done"
 
             # -- the business downloads the signed e-result ----------------------------------------
