@@ -38,6 +38,7 @@
         "views/moh_document_assignment_views.xml",
         "views/moh_document_config_views.xml",
         "views/moh_outgoing_document_views.xml",
+        "views/moh_kpi_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
         "wizard/moh_outgoing_sign_wizard_views.xml",

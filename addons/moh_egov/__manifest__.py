@@ -24,6 +24,7 @@
         "wizard/moh_dossier_action_wizard_views.xml",
         "views/portal_templates.xml",
         "views/moh_egov_menus.xml",
+        "views/moh_kpi_dashboard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

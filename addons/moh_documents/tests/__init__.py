@@ -6,3 +6,4 @@ from . import test_outgoing_signing
 from . import test_own_token_signing
 from . import test_signature_validation
 from . import test_translations
+from . import test_kpi

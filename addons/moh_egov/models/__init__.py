@@ -12,3 +12,5 @@ from . import moh_outgoing_document
 from . import payment_transaction
 from . import payment_provider
 from . import moh_signing_key
+from . import moh_kpi_item
+from . import moh_kpi_dashboard

@@ -81,14 +81,15 @@ class MohProcedure(models.Model):
 
         from moh_core.slips import render_blank_form  # noqa: PLC0415
 
+        lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
         for procedure in self.search([]):
             requirement = procedure.requirement_ids.filtered("required")[:1]
             if not requirement or requirement.template:
                 continue
-            vi = procedure.with_context(lang="vi_VN")
+            vi = procedure.with_context(lang=lang)
             lines = [field.name for field in vi.form_field_ids] + ["Tên tổ chức, doanh nghiệp", "Mã số thuế", "Địa chỉ",
                                                                   "Điện thoại, thư điện tử"]
-            pdf = render_blank_form(requirement.with_context(lang="vi_VN").name, vi.department_id.name, lines)
+            pdf = render_blank_form(requirement.with_context(lang=lang).name, vi.department_id.name, lines)
             requirement.write({"template": base64.b64encode(pdf), "template_filename": f"mau-don-{procedure.code}.pdf"})
         return True
 

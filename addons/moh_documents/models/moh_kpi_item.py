@@ -1,0 +1,93 @@
+"""One row per piece of work a department handles, for the processing-time indicators.
+
+A database view: every routing of an incoming document to a department (lead or cooperating),
+and, with moh_egov, every public service dossier. Pivot and graph views work on it directly
+(analysts), the dashboard feeds its rows to moh_core.kpi, and any figure opens the rows behind
+it. Dates are the agency's local dates.
+"""
+
+from odoo import api, fields, models, tools
+
+KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier")]
+
+
+class MohKpiItem(models.Model):
+    _name = "moh.kpi.item"
+    _description = "Processing Item"
+    _auto = False
+    _order = "received_date desc, id desc"
+    _rec_name = "name"
+
+    kind = fields.Selection(KINDS, readonly=True)
+    name = fields.Char(string="Reference", readonly=True)
+    res_model = fields.Char(readonly=True)
+    res_id = fields.Integer(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
+    user_id = fields.Many2one("res.users", string="Person", readonly=True)
+    cooperating = fields.Boolean(readonly=True, help="A cooperating department's share, not the lead's.")
+    received_date = fields.Date(readonly=True)
+    deadline = fields.Date(readonly=True)
+    done_date = fields.Date(string="Completed On", readonly=True)
+    is_open = fields.Boolean(string="Open", readonly=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True, help="Open and past its deadline today.")
+    completed_late = fields.Boolean(readonly=True)
+    online = fields.Boolean(readonly=True)
+    fee_paid = fields.Boolean(readonly=True)
+    paid_online = fields.Boolean(readonly=True)
+    result_electronic = fields.Boolean(readonly=True)
+    digitised = fields.Boolean(readonly=True)
+    rating = fields.Integer(readonly=True, aggregator="avg")
+
+    @api.model
+    def _moh_tz_sql(self):
+        return "'Asia/Ho_Chi_Minh'"
+
+    @api.model
+    def _moh_kpi_selects(self):
+        """The SELECTs the view unites; other modules add theirs (same columns, same order)."""
+        tz = self._moh_tz_sql()
+        return [f"""
+            SELECT a.id * 4 AS id, 'document' AS kind, d.name AS name,
+                   'moh.incoming.document' AS res_model, d.id AS res_id, d.company_id AS company_id,
+                   a.department_id AS department_id,
+                   (SELECT rel.res_users_id FROM moh_document_assignment_res_users_rel rel
+                     WHERE rel.moh_document_assignment_id = a.id ORDER BY rel.res_users_id LIMIT 1) AS user_id,
+                   a.role = 'cooperate' AS cooperating,
+                   (a.create_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date AS received_date,
+                   a.deadline AS deadline,
+                   (a.done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date AS done_date,
+                   a.state IN ('new', 'in_progress') AS is_open,
+                   a.state IN ('new', 'in_progress') AND a.deadline < CURRENT_DATE AS is_overdue,
+                   COALESCE(a.completed_late, FALSE) AS completed_late,
+                   NULL::boolean AS online, NULL::boolean AS fee_paid, NULL::boolean AS paid_online,
+                   NULL::boolean AS result_electronic, NULL::boolean AS digitised, NULL::integer AS rating
+              FROM moh_document_assignment a
+              JOIN moh_incoming_document d ON d.id = a.document_id
+             WHERE a.state NOT IN ('cancelled', 'returned')
+        """]
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(f"CREATE VIEW {self._table} AS ({' UNION ALL '.join(self._moh_kpi_selects())})")
+
+    def action_open_source(self):
+        """Open the document or dossier behind this row."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
+                "view_mode": "form", "target": "current"}
+
+    def _moh_core_items(self):
+        """These rows as moh_core.kpi items."""
+        from moh_core.kpi import Item  # noqa: PLC0415
+
+        return [Item(key=row.id, department=row.department_id.id, person=row.user_id.id,
+                     received_on=row.received_date, deadline=row.deadline,
+                     done_on=None if row.is_open else row.done_date, cooperating=row.cooperating,
+                     online=row.online if row.kind == "dossier" else None,
+                     paid_online=row.paid_online if row.kind == "dossier" and row.fee_paid else None,
+                     fee_paid=row.fee_paid if row.kind == "dossier" else None,
+                     result_electronic=row.result_electronic if row.kind == "dossier" and not row.is_open else None,
+                     digitised=row.digitised if row.kind == "dossier" else None,
+                     rating=row.rating or None)
+                for row in self if row.received_date]

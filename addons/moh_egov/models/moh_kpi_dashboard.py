@@ -1,0 +1,71 @@
+"""The dashboard's service-quality indicators for dossiers (Decision 766/QĐ-TTg), each shown
+beside its definition (the decision's own formulas were not published with it: these are the
+product's definitions, moh_core.kpi.DEFINITIONS)."""
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class MohKpiDashboard(models.TransientModel):
+    _inherit = "moh.kpi.dashboard"
+
+    service_score = fields.Float(string="Service Score (of 100)", readonly=True, digits=(5, 1))
+    service_indicators = fields.Html(string="Service Quality (Decision 766)", readonly=True, sanitize=True)
+
+    def action_refresh(self):
+        action = super().action_refresh()
+        if self.kind == "dossier":
+            self._moh_refresh_service_indicators()
+        else:
+            self.write({"service_score": 0.0, "service_indicators": False})
+        return action
+
+    def _moh_dossier_items(self):
+        """The visible dossiers of the period as moh_core.kpi items (one SQL read, no records)."""
+        from moh_core.kpi import Item  # noqa: PLC0415
+
+        Item_ = self.env["moh.kpi.item"]
+        query = Item_._search(self._moh_base_domain())
+        self.env.cr.execute(SQL(
+            """SELECT id, department_id, user_id, received_date, deadline, CASE WHEN is_open THEN NULL ELSE done_date END,
+                      online, fee_paid, paid_online, result_electronic, digitised, rating
+                 FROM moh_kpi_item WHERE id IN (%s)""", query.subselect()))
+        return [Item(key=row[0], department=row[1], person=row[2], received_on=row[3], deadline=row[4], done_on=row[5],
+                     online=row[6], fee_paid=row[7], paid_online=row[8] if row[7] else None,
+                     result_electronic=row[9] if row[5] else None, digitised=row[10], rating=row[11])
+                for row in self.env.cr.fetchall()]
+
+    def _moh_refresh_service_indicators(self):
+        from moh_core.kpi import Period, score, service_indicators  # noqa: PLC0415
+
+        calendar = self.env.company.sudo()._moh_calendar()._moh_working_calendar()
+        service = service_indicators(self._moh_dossier_items(), Period(self.date_from, self.date_to),
+                                     self._moh_reference_day(), calendar)
+        labels = {
+            "on_time_rate": (self.env._("On-time rate"),
+                             self.env._("Dossiers completed by their due date (the extended one after an extension) / dossiers completed in the period.")),
+            "online_share": (self.env._("Submitted online"),
+                             self.env._("Dossiers received online / dossiers received in the period.")),
+            "online_payment_share": (self.env._("Fees paid online"),
+                                     self.env._("Dossiers whose fee was paid online / dossiers whose fee was paid.")),
+            "electronic_result_share": (self.env._("Results issued electronically"),
+                                        self.env._("Dossiers completed with a signed e-result / dossiers completed.")),
+            "digitised_share": (self.env._("Dossiers digitised"),
+                                self.env._("Dossiers received whose documents are held electronically / dossiers received.")),
+            "satisfaction": (self.env._("Satisfaction"),
+                             self.env._("Rated dossiers rated satisfied or very satisfied / rated dossiers.")),
+        }
+        rows = []
+        for name, (label, definition) in labels.items():
+            value = getattr(service, name)
+            numerator, denominator = service.counts.get(name, (0, 0))
+            shown = f"{100 * value:.1f}%" if value is not None else "–"
+            rows.append(f"<tr><td>{label}</td><td class='text-end fw-bold'>{shown}</td>"
+                        f"<td class='text-end text-muted'>{numerator}/{denominator}</td><td class='small'>{definition}</td></tr>")
+        head = (f"<tr><th>{self.env._('Indicator')}</th><th class='text-end'>{self.env._('Value')}</th>"
+                f"<th class='text-end'>{self.env._('Count')}</th><th>{self.env._('Definition (the product’s)')}</th></tr>")
+        total = score(service)
+        self.write({
+            "service_score": total or 0.0,
+            "service_indicators": f"<table class='table table-sm'>{head}{''.join(rows)}</table>",
+        })

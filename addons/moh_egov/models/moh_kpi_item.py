@@ -1,0 +1,29 @@
+from odoo import api, models
+
+
+class MohKpiItem(models.Model):
+    _inherit = "moh.kpi.item"
+
+    @api.model
+    def _moh_kpi_selects(self):
+        """Dossiers from their receipt (the complete dossier, Decree 118/2025/ND-CP Art. 17.3)."""
+        tz = self._moh_tz_sql()
+        return super()._moh_kpi_selects() + [f"""
+            SELECT d.id * 4 + 1 AS id, 'dossier' AS kind, d.code AS name,
+                   'moh.dossier' AS res_model, d.id AS res_id, d.company_id AS company_id,
+                   d.department_id AS department_id, d.specialist_id AS user_id, FALSE AS cooperating,
+                   (d.received_at AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date AS received_date,
+                   d.deadline AS deadline,
+                   CASE WHEN d.state = 'done' THEN (d.done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date END AS done_date,
+                   d.state IN ('received', 'processing', 'approval') AS is_open,
+                   d.state IN ('received', 'processing', 'approval') AND d.deadline < CURRENT_DATE AS is_overdue,
+                   COALESCE(d.completed_late, FALSE) AS completed_late,
+                   d.channel = 'online' AS online,
+                   d.payment_state = 'paid' AS fee_paid,
+                   COALESCE(d.paid_online, FALSE) AS paid_online,
+                   d.result_attachment_id IS NOT NULL AS result_electronic,
+                   (d.channel = 'online' OR EXISTS (SELECT 1 FROM moh_dossier_document x WHERE x.dossier_id = d.id)) AS digitised,
+                   NULLIF(d.rating, '')::integer AS rating
+              FROM moh_dossier d
+             WHERE d.received_at IS NOT NULL
+        """]
