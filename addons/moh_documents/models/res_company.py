@@ -27,6 +27,15 @@ class ResCompany(models.Model):
              "and its people are reminded.",
     )
 
+    moh_digest_enabled = fields.Boolean(
+        string="Daily Digest to Leaders", default=True,
+        help="Each morning, department heads receive their department's overdue and due-soon work, "
+             "and ministry leaders what is escalated to them.")
+    moh_escalation_days = fields.Integer(
+        string="Escalate to Ministry Leaders After (working days overdue)", default=3,
+        help="Overdue work appears in the ministry leaders' digest once it is this many working days "
+             "past its deadline (0: as soon as it is overdue).")
+
     moh_signature_level = fields.Selection(
         [("B-B", "PAdES B-B (signature)"), ("B-T", "PAdES B-T (with timestamp)"),
          ("B-LT", "PAdES B-LT (with timestamp and revocation data)")],

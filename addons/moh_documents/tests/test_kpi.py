@@ -120,3 +120,33 @@ class TestKpi(MohUsersMixin, TransactionCase):
         top = dashboard.bottleneck_ids[:1]
         self.assertEqual(top.stage, "department")
         self.assertTrue(top.overdue_hours > 0)
+
+    def test_daily_digest_to_heads_and_escalation_to_leaders(self):
+        company = self.env.company
+        company.moh_escalation_days = 5
+        for user in (self.head, self.head_legal, self.leader, self.deputy):
+            user.email = f"{user.login}@moh.example.vn"
+        Mail = self.env["mail.mail"]
+        before = Mail.search([]).ids
+        with freeze_time("2026-11-30 02:00:00"):
+            # the open items: drug due 20/11 and 10/12 (and the one done 2/12 is not open),
+            # legal due 6/11
+            self.env.cr.execute("UPDATE moh_document_assignment SET state = 'in_progress', done_date = NULL "
+                                "WHERE id = %s", (self.assignments[5].id,))
+            sent = self.env["moh.kpi.digest"]._cron_moh_daily_digest()
+        mails = Mail.search([("id", "not in", before)])
+        self.assertTrue(sent)
+        by_recipient = {mail.email_to: mail for mail in mails}
+        head_mail = next(m for to, m in by_recipient.items() if "t_head@" in to)
+        self.assertIn("20/11/2026", head_mail.body_html)
+        self.assertIn("27/11/2026", head_mail.body_html)
+        self.assertNotIn("06/11/2026", head_mail.body_html, "another department's work")
+        legal_mail = next(m for to, m in by_recipient.items() if "t_head_pc@" in to)
+        self.assertIn("06/11/2026", legal_mail.body_html)
+        leader_mail = next(m for to, m in by_recipient.items() if "t_leader@" in to)
+        # 5 working days overdue on 30/11: due on or before 20/11 (23, 25, 26, 27, 30 after it).
+        self.assertIn("06/11/2026", leader_mail.body_html)
+        self.assertIn("20/11/2026", leader_mail.body_html)
+        self.assertNotIn("27/11/2026", leader_mail.body_html, "not yet escalated")
+        company.moh_digest_enabled = False
+        self.assertEqual(self.env["moh.kpi.digest"]._cron_moh_daily_digest(), 0)

@@ -191,3 +191,16 @@ class TestPortal(EgovCase, HttpCase):
                 "access_token": "x", "provider_id": self.provider.id, "payment_method_id": False, "token_id": None,
                 "amount": 1.0, "flow": "direct", "tokenization_requested": False, "landing_route": "/"})
         self.assertFalse(self.env["payment.transaction"].search([("moh_dossier_ids", "in", dossier.ids)]))
+
+    def test_transparency_page_shows_aggregates_only(self):
+        dossier = self._received() if self.provider else None
+        if not dossier:
+            self.skipTest("payment_demo is not installed")
+        response = self.url_open("/transparency")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_moh_transparency_table", response.text)
+        names = {self.department_drug.with_context(lang=lang).name for lang in ("en_US", "vi_VN")}
+        self.assertTrue(any(name in response.text for name in names), "the deciding department's row")
+        for private in (dossier.code, self.business_a.name, self.portal_a.partner_id.email, self.onestop.name):
+            self.assertNotIn(private, response.text)
+        self.assertEqual(self.url_open("/transparency?year=abc").status_code, 200)
