@@ -2,6 +2,10 @@
 beside its definition (the decision's own formulas were not published with it: these are the
 product's definitions, moh_core.kpi.DEFINITIONS)."""
 
+import datetime as dt
+
+import pytz
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -19,6 +23,29 @@ class MohKpiDashboard(models.TransientModel):
         else:
             self.write({"service_score": 0.0, "service_indicators": False})
         return action
+
+    def _moh_steps(self):
+        """The one-stop steps of the dossiers: reception (until accepted or sent back), appraisal
+        in the department, approval and signature (process control slip rows)."""
+        from moh_core.kpi import Step  # noqa: PLC0415
+
+        if self.kind != "dossier":
+            return super()._moh_steps()
+        stages = {"submit": "reception", "supplement_done": "reception", "assign": "appraisal", "propose": "approval"}
+        visible = self.env["moh.dossier"].search([("state", "!=", "draft")])
+        handovers = self.env["moh.dossier.handover"].sudo().search([
+            ("dossier_id", "in", visible.ids), ("kind", "in", list(stages)),
+            ("started_at", "<=", fields.Datetime.to_datetime(self.date_to) + dt.timedelta(days=1)),
+            "|", ("done_at", "=", False), ("done_at", ">=", fields.Datetime.to_datetime(self.date_from))])
+        tz = self.env.company.sudo()._moh_calendar()._moh_tz()
+
+        def local(value):
+            return pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None) if value else None
+
+        return [Step(key=h.id, item_key=h.dossier_id.id, stage=stages[h.kind],
+                     department=(h.department_id or h.dossier_id.department_id).id if h.kind != "submit" else False,
+                     started_at=local(h.started_at), due_at=local(h.due_at), done_at=local(h.done_at))
+                for h in handovers]
 
     def _moh_dossier_items(self):
         """The visible dossiers of the period as moh_core.kpi items (one SQL read, no records)."""

@@ -4,3 +4,4 @@ from . import test_dossier_flow
 from . import test_deadlines
 from . import test_dossier_access
 from . import test_portal
+from . import test_kpi
