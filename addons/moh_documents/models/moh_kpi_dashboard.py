@@ -212,28 +212,69 @@ class MohKpiDashboard(models.TransientModel):
         return f"<table class='table table-sm'>{head}{''.join(reversed(rows))}</table>"
 
     def _moh_steps(self):
-        """Processing steps for the bottleneck view: each department's share of a document."""
+        """Processing steps for the bottleneck view, from the routing timeline of the documents
+        the user may see: registration by the records office (from receipt), direction by the
+        leader (from submission), assignment of specialists in each department (from the
+        department's receipt), and each department's processing (up to its deadline). Decree
+        30/2020/ND-CP has documents registered and presented on the day they arrive or the next
+        working day: the first three steps are due at the end of the next working day."""
         from moh_core.kpi import Step  # noqa: PLC0415
 
         if self.kind != "document":
             return []
-        Assignment = self.env["moh.document.assignment"]
-        assignments = Assignment.search([("state", "not in", ("cancelled", "returned")), ("create_date", "<=", fields.Datetime.to_datetime(self.date_to) + dt.timedelta(days=1)),
-                                         "|", ("done_date", "=", False), ("done_date", ">=", self.date_from)])
         calendar = self.env.company.sudo()._moh_calendar()
+        working = calendar._moh_working_calendar()
         tz = calendar._moh_tz()
-        end_of_day = calendar._moh_working_calendar().day_intervals[-1][1]
+        end_of_day = working.day_intervals[-1][1]
+        window_end = fields.Datetime.to_datetime(self.date_to) + dt.timedelta(days=1)
+        window_start = fields.Datetime.to_datetime(self.date_from)
 
         def local(value):
             if not value:
                 return None
             return fields.Datetime.context_timestamp(self.with_context(tz=tz.zone), value).replace(tzinfo=None)
 
-        return [Step(key=a.id, item_key=a.document_id.id, stage="department", department=a.department_id.id,
-                     started_at=local(a.create_date),
-                     due_at=dt.datetime.combine(a.deadline, end_of_day) if a.deadline else None,
-                     done_at=local(a.done_date))
-                for a in assignments]
+        def next_day_end(moment):
+            return dt.datetime.combine(working.add_working_days(moment.date(), 1), end_of_day)
+
+        Assignment = self.env["moh.document.assignment"]
+        assignments = Assignment.search([
+            ("state", "not in", ("cancelled", "returned")), ("create_date", "<=", window_end),
+            "|", ("done_date", "=", False), ("done_date", ">=", window_start)])
+        documents = self.env["moh.incoming.document"].search([
+            ("received_date", "<=", window_end), ("received_date", ">=", window_start - dt.timedelta(days=90))])
+        traces = self.env["moh.document.trace"].sudo().search_read(
+            [("document_id", "in", (documents | assignments.document_id).ids),
+             ("action", "in", ("register", "submit", "assign", "assign_specialist"))],
+            ["document_id", "assignment_id", "action", "date"], order="date, id")
+        first = {}
+        for trace in traces:
+            key = (trace["document_id"][0], trace["action"], trace["assignment_id"] and trace["assignment_id"][0])
+            first.setdefault(key, trace["date"])
+            first.setdefault((trace["document_id"][0], trace["action"], None), trace["date"])
+        steps = []
+        for document in documents:
+            received = local(document.received_date)
+            steps.append(Step(key=f"register-{document.id}", item_key=document.id, stage="registration", department=None,
+                              started_at=received, due_at=next_day_end(received),
+                              done_at=local(first.get((document.id, "register", None)))))
+            submitted = first.get((document.id, "submit", None))
+            if submitted:
+                submitted = local(submitted)
+                steps.append(Step(key=f"direct-{document.id}", item_key=document.id, stage="direction", department=None,
+                                  started_at=submitted, due_at=next_day_end(submitted),
+                                  done_at=local(first.get((document.id, "assign", None)))))
+        for a in assignments:
+            started = local(a.create_date)
+            steps.append(Step(key=f"department-{a.id}", item_key=a.document_id.id, stage="department",
+                              department=a.department_id.id, started_at=started,
+                              due_at=dt.datetime.combine(a.deadline, end_of_day) if a.deadline else None,
+                              done_at=local(a.done_date)))
+            steps.append(Step(key=f"specialist-{a.id}", item_key=a.document_id.id, stage="specialist_assignment",
+                              department=a.department_id.id, started_at=started, due_at=next_day_end(started),
+                              done_at=local(first.get((a.document_id.id, "assign_specialist", a.id))
+                                            or (a.done_date if a.done_date else None))))
+        return steps
 
     def _moh_refresh_bottlenecks(self):
         from moh_core.kpi import Period, bottlenecks  # noqa: PLC0415
@@ -243,7 +284,11 @@ class MohKpiDashboard(models.TransientModel):
         if not steps:
             return
         calendar = self.env.company.sudo()._moh_calendar()._moh_working_calendar()
-        loads = bottlenecks(steps, Period(self.date_from, self.date_to), self._moh_reference_day(), calendar)
+        # Up to now when the period runs to today or later, else to the end of the period.
+        tz = self.env.company.sudo()._moh_calendar()._moh_tz()
+        now = fields.Datetime.context_timestamp(self.with_context(tz=tz.zone), fields.Datetime.now()).replace(tzinfo=None)
+        reference = now if self.date_to >= now.date() else self.date_to
+        loads = bottlenecks(steps, Period(self.date_from, self.date_to), reference, calendar)
         self.env["moh.kpi.dashboard.bottleneck"].create([{
             "dashboard_id": self.id, "stage": load.stage, "department_id": load.department,
             "overdue_hours": load.overdue_hours, "overdue_steps": load.overdue_steps, "steps": load.steps,

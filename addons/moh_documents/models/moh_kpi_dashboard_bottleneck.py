@@ -10,6 +10,9 @@ class MohKpiDashboardBottleneck(models.TransientModel):
 
     dashboard_id = fields.Many2one("moh.kpi.dashboard", required=True, ondelete="cascade")
     stage = fields.Selection([
+        ("registration", "Registration (records office)"),
+        ("direction", "Direction by the Leader"),
+        ("specialist_assignment", "Assignment of Specialists"),
         ("department", "Department Processing"),
         ("reception", "One-Stop Reception"),
         ("appraisal", "Appraisal"),

@@ -139,6 +139,10 @@ class MohSigningKey(models.Model):
         from moh_core.testing import find_softhsm, make_softhsm_token  # noqa: PLC0415
 
         if find_softhsm():
+            import shutil  # noqa: PLC0415
+
+            # A database installed again under the same name gets a new token, not a second one.
+            shutil.rmtree(f"{directory}/hsm", ignore_errors=True)
             token = make_softhsm_token(f"{directory}/hsm", pki.seal, chain=(pki.intermediate,),
                                        token_label="moh-seal", pin="1234", so_pin="5678")
             return {"kind": "pkcs11", "pkcs11_library": token.lib_path, "pkcs11_token": token.token_label,

@@ -117,9 +117,24 @@ class TestKpi(MohUsersMixin, TransactionCase):
         dashboard = self._dashboard(self.leader)
         with freeze_time("2026-11-30 02:00:00"):
             dashboard.action_find_bottlenecks()
-        top = dashboard.bottleneck_ids[:1]
-        self.assertEqual(top.stage, "department")
-        self.assertTrue(top.overdue_hours > 0)
+        loads = {(line.stage, line.department_id): line for line in dashboard.bottleneck_ids}
+        hours = dashboard.bottleneck_ids.mapped("overdue_hours")
+        self.assertEqual(hours, sorted(hours, reverse=True), "most overdue first")
+        # The legal department received its document on 3/11 and never assigned a specialist:
+        # due at the end of 4/11, overdue every working day from 5/11 to 27/11 (16 days, 24/11 a
+        # holiday) and one hour on 30/11 by 09:00: 129 working hours. Its deadline was 6/11:
+        # 14 days and one hour, 113 hours.
+        self.assertAlmostEqual(loads[("specialist_assignment", self.department_legal)].overdue_hours, 129)
+        self.assertAlmostEqual(loads[("department", self.department_legal)].overdue_hours, 113)
+        self.assertEqual(dashboard.bottleneck_ids[0].stage, "specialist_assignment")
+        drug = loads[("department", self.department_drug)]
+        # Overdue working hours of the drug department in November (done at 10:00 local):
+        # due 10/11, done 11/11: 2; due 30/10, done 3/11: 2/11 and 2 hours on 3/11 = 10 (before
+        # 1/11 is outside the period); due 20/11, still open: 23, 25, 26, 27/11 and an hour on the
+        # 30th = 33; due 27/11, done 2/12: an hour on the 30th; its cooperating share due 10/11,
+        # done 12/11: 10.
+        self.assertAlmostEqual(drug.overdue_hours, 56)
+        self.assertEqual(drug.overdue_steps, 5)
 
     def test_daily_digest_to_heads_and_escalation_to_leaders(self):
         company = self.env.company
