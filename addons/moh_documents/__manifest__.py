@@ -41,6 +41,7 @@
         "views/moh_kpi_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
+        "wizard/moh_edxml_import_wizard_views.xml",
         "wizard/moh_outgoing_sign_wizard_views.xml",
         "views/moh_documents_menus.xml",
     ],

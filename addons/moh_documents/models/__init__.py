@@ -22,3 +22,4 @@ from . import moh_kpi_dashboard
 from . import moh_kpi_dashboard_line
 from . import moh_kpi_dashboard_bottleneck
 from . import moh_kpi_digest
+from . import moh_edxml

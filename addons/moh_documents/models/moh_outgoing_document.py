@@ -401,6 +401,16 @@ class MohOutgoingDocument(models.Model):
                                     author_id=self.env.user.partner_id.id)
         return True
 
+    def action_export_edxml(self):
+        """Download the issued document as an edXML message (QCVN 102:2016/BTTTT)."""
+        self.ensure_one()
+        data = self.env["moh.edxml"]._moh_export(self)
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{(self.name or 'van-ban').replace('/', '_')}.edxml", "raw": data,
+            "mimetype": "application/xml", "res_model": self._name, "res_id": self.id,
+        })
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
     def _moh_deliver_internally(self):
         """Each internal recipient department receives the issued document as an incoming one,
         directed to it by the records office's usual route."""

@@ -1,0 +1,163 @@
+"""Documents exchanged with other agencies as edXML messages (QCVN 102:2016/BTTTT).
+
+Export: an issued outgoing document becomes a document message (header from the document, the
+signed PDF as attachment). Import: a document message becomes a registered incoming document
+with its attachments (signatures validated as for any incoming PDF); a status message is noted
+on the outgoing document it answers. Building, parsing and the refusal of hostile or malformed
+XML are moh_core.edxml's; a refused message imports nothing and says why in the user's language.
+"""
+
+import datetime as dt
+
+import pytz
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+#: The product's mapping of urgency to edXML's Priority (the regulation gives no list).
+PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
+#: DocumentType/Type as the exchange SDK codes it: 1 legal normative document, 2 administrative.
+ADMINISTRATIVE = 2
+
+
+class MohEdxml(models.AbstractModel):
+    _name = "moh.edxml"
+    _description = "edXML Document Exchange"
+
+    # -- export ---------------------------------------------------------------------------------
+
+    @api.model
+    def _moh_organization(self, company):
+        from moh_core.edxml import Organization  # noqa: PLC0415
+
+        return Organization(organ_id=company.moh_agency_code or "000.00.00.H00", name=company.name,
+                            address=", ".join(p for p in (company.street, company.city) if p) or None,
+                            email=company.email or None, telephone=company.phone or None,
+                            website=company.website or None)
+
+    @api.model
+    def _moh_export(self, document, recipients=()):
+        """The edXML message of an issued outgoing document, to ``recipients`` (Organizations)."""
+        from moh_core.edxml import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
+
+        document.ensure_one()
+        if document.state != "issued":
+            raise UserError(self.env._("Only an issued document is sent to other agencies."))
+        vi = document.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else document
+        number = f"{document.number:02d}"
+        message = DocumentMessage(
+            sender=self._moh_organization(document.company_id),
+            recipients=tuple(recipients) or (self._moh_organization(document.company_id),),
+            code_number=number,
+            code_notation=document.symbol or "",
+            promulgation_date=document.issue_date,
+            promulgation_place=document.company_id.city or None,
+            document_type=ADMINISTRATIVE,
+            document_type_name=vi.document_type_id.name,
+            subject=document.abstract,
+            content=document.body or None,
+            signer=Signer(full_name=document.signer_id.name, position=document.signer_position or None,
+                          competence=dict(vi._fields["signer_authority"]._description_selection(vi.env)).get(
+                              document.signer_authority) if document.signer_authority != "none" else None),
+            priority=PRIORITY.get(document.urgency, 0),
+            to_places=tuple(line.strip(" -;.") for line in (document.recipients or "").splitlines() if line.strip(" -;.")),
+        )
+        attachment = Attachment(name=document.pdf_id.name, data=document.pdf_id.raw, content_type="application/pdf")
+        sent_at = dt.datetime.now(pytz.utc).replace(microsecond=0)
+        return build_document_message(message, [attachment], sent_at=sent_at)
+
+    # -- import ---------------------------------------------------------------------------------
+
+    @api.model
+    def _moh_problem_message(self, error):
+        from moh_core.edxml import EdxmlProblem as P  # noqa: PLC0415
+
+        _ = self.env._
+        messages = {
+            P.TOO_LARGE: _("The message is larger than the exchange allows."),
+            P.ATTACHMENT_TOO_LARGE: _("An attachment of the message is larger than the exchange allows."),
+            P.DOCTYPE_FORBIDDEN: _("The message declares a DOCTYPE or entities, which the exchange forbids (possible attack)."),
+            P.MALFORMED: _("The message is not well-formed XML."),
+            P.NAMESPACE_ERROR: _("The message uses XML prefixes it does not declare."),
+            P.NOT_EDXML: _("The file is not an edXML message."),
+            P.NOT_CONFORMANT: _("The message does not have the structure edXML requires."),
+            P.INVALID_DATE: _("A date of the message cannot be read."),
+            P.BAD_ATTACHMENT_ENCODING: _("An attachment of the message is not correctly encoded."),
+            P.MISSING_ATTACHMENT: _("The message lists an attachment it does not contain."),
+            P.DUPLICATE_ATTACHMENT: _("The message contains the same attachment twice."),
+        }
+        return _("The edXML message was refused and nothing was imported: %(reason)s",
+                 reason=messages.get(error.code, error.message))
+
+    @api.model
+    def _moh_document_type(self, message):
+        Type = self.env["moh.document.type"].with_context(active_test=False)
+        abbreviation = (message.code_notation or "").split("-", 1)[0]
+        found = Type.search([("abbreviation", "=", abbreviation)], limit=1) if abbreviation else Type
+        if not found and message.document_type_name:
+            for lang in ("vi_VN", "en_US"):
+                found = Type.with_context(lang=lang).search([("name", "=ilike", message.document_type_name)], limit=1)
+                if found:
+                    break
+        return found or self.env.ref("moh_documents.document_type_cong_van")
+
+    @api.model
+    def _moh_import(self, data, filename="message.edxml"):
+        """Register the incoming document an edXML message carries, or note a status message.
+        Returns the incoming document, or the outgoing document the status answers."""
+        from moh_core.edxml import EdxmlError, ParsedStatus, parse_message  # noqa: PLC0415
+
+        try:
+            parsed = parse_message(data)
+        except EdxmlError as exc:
+            raise UserError(self._moh_problem_message(exc)) from exc
+        if isinstance(parsed, ParsedStatus):
+            return self._moh_import_status(parsed)
+        message = parsed.message
+        urgency = {value: key for key, value in PRIORITY.items()}.get(message.priority, "normal")
+        Incoming = self.env["moh.incoming.document"]
+        number_symbol = f"{message.code_number}/{message.code_notation}" if message.code_notation else message.code_number
+        duplicate = Incoming.search([("sender_code", "=", message.sender.organ_id), ("number_symbol", "=", number_symbol),
+                                     ("issue_date", "=", message.promulgation_date)], limit=1)
+        if duplicate:
+            raise UserError(self.env._("This document (%(number)s of %(sender)s) was already received as %(existing)s.",
+                                       number=number_symbol, sender=message.sender.name or message.sender.organ_id,
+                                       existing=duplicate.display_name))
+        notes = [f"{notice.code}: {notice.detail}" for notice in parsed.notices]
+        notes += [f"{a.name}: {notice.code}: {notice.detail}" for a in parsed.attachments for notice in a.notices]
+        result = Incoming.register_incoming({
+            "channel": "edxml",
+            "sender_name": message.sender.name or message.sender.organ_id,
+            "sender_code": message.sender.organ_id,
+            "number_symbol": number_symbol,
+            "issue_date": message.promulgation_date,
+            "document_type_id": self._moh_document_type(message).id,
+            "abstract": message.subject,
+            "signer_name": message.signer.full_name if message.signer else False,
+            "urgency": urgency,
+            "attachment_ids": [(0, 0, {"name": a.name, "raw": a.content, "mimetype": a.content_type or "application/octet-stream"})
+                               for a in parsed.attachments],
+        })
+        document = Incoming.browse(result[0]["id"])
+        body = self.env._("Received by document exchange (edXML) from %(sender)s.", sender=message.sender.name or message.sender.organ_id)
+        if notes:
+            body += " " + self.env._("Tolerated deviations of the message: %(notes)s", notes="; ".join(notes))
+        document.message_post(body=body)
+        return document
+
+    @api.model
+    def _moh_import_status(self, parsed):
+        status = parsed.message
+        document_id = status.response_for.document_id or ""
+        number_notation = document_id.split(",", 2)[-1] if document_id.count(",") >= 2 else ""
+        number, _sep, notation = number_notation.partition("/")
+        Outgoing = self.env["moh.outgoing.document"]
+        outgoing = Outgoing.search([("symbol", "=", notation), ("number", "=", int(number) if number.isdigit() else -1)], limit=1)
+        if not outgoing:
+            raise UserError(self.env._("The status message answers %(document)s, which is not one of our issued documents.",
+                                       document=document_id or "?"))
+        outgoing.sudo().message_post(body=self.env._(
+            "%(agency)s: %(status)s (%(code)s)%(description)s",
+            agency=status.sender.name or status.sender.organ_id, status=status.status.description,
+            code=status.status.value, description=f" — {status.description}" if status.description else ""))
+        return outgoing

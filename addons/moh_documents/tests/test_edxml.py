@@ -1,0 +1,93 @@
+"""Exchange with other agencies as edXML: an issued document round-trips (export, import as a
+registered incoming document, signatures still valid), status messages are noted, hostile or
+repeated messages import nothing."""
+
+import base64
+import datetime as dt
+
+import pytz
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from moh_core.edxml import Organization, ResponseFor, StatusCode, StatusMessage, build_status_message, parse_message
+
+from .test_outgoing_signing import OutgoingSigningCase
+
+
+@tagged("post_install", "-at_install")
+class TestEdxmlExchange(OutgoingSigningCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.moh_agency_code = "000.00.00.G18"
+        Key = cls.env["moh.signing.key"]
+        Key.search([("usage", "=", "seal")]).active = False
+        with open(cls.pki.seal.p12_path, "rb") as handle:
+            Key.create({"name": "Con dấu (kiểm thử)", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
+                        "pin": cls.pki.password})
+
+    def setUp(self):
+        super().setUp()
+        doc = self._approved()
+        doc.sudo().register_id = self.env.ref("moh_documents.register_outgoing")
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        doc.with_user(self.clerk).action_issue()
+        self.issued = doc
+
+    def test_round_trip_keeps_the_document_and_its_signatures(self):
+        data = self.env["moh.edxml"]._moh_export(self.issued)
+        parsed = parse_message(data)
+        self.assertEqual(parsed.message.code_notation, self.issued.symbol)
+        self.assertEqual(int(parsed.message.code_number), self.issued.number)
+        self.assertEqual(parsed.message.promulgation_date, self.issued.issue_date)
+        self.assertEqual(parsed.message.subject, self.issued.abstract)
+        self.assertEqual(parsed.attachments[0].content, self.issued.pdf_id.raw)
+
+        incoming = self.env["moh.edxml"].with_user(self.clerk)._moh_import(data)
+        self.assertEqual(incoming._name, "moh.incoming.document")
+        self.assertEqual(incoming.channel, "edxml")
+        self.assertEqual(incoming.sender_code, "000.00.00.G18")
+        self.assertEqual(incoming.number_symbol, f"{self.issued.number:02d}/{self.issued.symbol}")
+        self.assertEqual(incoming.issue_date, self.issued.issue_date)
+        self.assertEqual(incoming.document_type_id, self.issued.document_type_id)
+        self.assertEqual(incoming.abstract, self.issued.abstract)
+        self.assertTrue(incoming.number, "registered in the incoming register")
+        self.assertEqual(incoming.attachment_ids.raw, self.issued.pdf_id.raw)
+        checks = self.env["moh.signature.validation"].sudo().search(
+            [("res_model", "=", incoming._name), ("res_id", "=", incoming.id)])
+        self.assertEqual(set(checks.mapped("field_name")), {"signer", "seal"})
+        self.assertTrue(all(checks.mapped("valid")), checks.mapped("explanation"))
+        # The same message again: refused, nothing more imported.
+        count = self.env["moh.incoming.document"].search_count([])
+        with self.assertRaises(UserError):
+            self.env["moh.edxml"].with_user(self.clerk)._moh_import(data)
+        self.assertEqual(self.env["moh.incoming.document"].search_count([]), count)
+
+    def test_hostile_or_broken_messages_import_nothing(self):
+        count = self.env["moh.incoming.document"].search_count([])
+        xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+               b'<edXMLEnvelope xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">&e;</edXMLEnvelope>')
+        laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+                  b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>')
+        for data in (xxe, laughs, b"<not-closed>", b"%PDF-1.4 not xml", b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>"):
+            with self.subTest(data=data[:30]), self.assertRaises(UserError) as refusal:
+                self.env["moh.edxml"].with_user(self.clerk)._moh_import(data)
+            self.assertIn("nothing was imported", str(refusal.exception))
+        self.assertEqual(self.env["moh.incoming.document"].search_count([]), count)
+
+    def test_status_message_is_noted_on_the_outgoing_document(self):
+        document_id = f"000.00.00.G18,{self.issued.issue_date:%Y/%m/%d},{self.issued.number:02d}/{self.issued.symbol}"
+        status = StatusMessage(
+            sender=Organization(organ_id="000.00.01.H26", name="Sở Y tế Hà Nội"),
+            response_for=ResponseFor(organ_id="000.00.00.G18", document_id=document_id,
+                                     code=f"{self.issued.number:02d}/{self.issued.symbol}",
+                                     promulgation_date=self.issued.issue_date),
+            status=StatusCode("03"),
+            timestamp=pytz.timezone("Asia/Ho_Chi_Minh").localize(dt.datetime(2026, 11, 23, 9, 30)),
+            description="Đã vào sổ văn bản đến",
+        )
+        record = self.env["moh.edxml"].with_user(self.clerk)._moh_import(build_status_message(status))
+        self.assertEqual(record, self.issued)
+        self.assertIn("Sở Y tế Hà Nội", self.issued.message_ids[0].body)
