@@ -156,8 +156,13 @@ class MohEdxml(models.AbstractModel):
         if not outgoing:
             raise UserError(self.env._("The status message answers %(document)s, which is not one of our issued documents.",
                                        document=document_id or "?"))
+        _ = self.env._
+        labels = {"01": _("delivered"), "02": _("refused or returned"), "03": _("accepted and registered"),
+                  "04": _("assigned"), "05": _("being processed"), "06": _("completed"),
+                  "13": _("recall requested"), "15": _("recall accepted"), "16": _("recall refused")}
         outgoing.sudo().message_post(body=self.env._(
             "%(agency)s: %(status)s (%(code)s)%(description)s",
-            agency=status.sender.name or status.sender.organ_id, status=status.status.description,
+            agency=status.sender.name or status.sender.organ_id,
+            status=labels.get(status.status.value, status.status.description),
             code=status.status.value, description=f" — {status.description}" if status.description else ""))
         return outgoing
