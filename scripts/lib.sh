@@ -96,7 +96,7 @@ ensure_system_packages() {
     [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
     command -v pdfsig >/dev/null || missing+=(poppler-utils)
     command -v qpdf >/dev/null || missing+=(qpdf)
-    ls /usr/lib/*/libmagic.so.1 /usr/lib/libmagic.so.1 >/dev/null 2>&1 || missing+=(libmagic1)
+    compgen -G "/usr/lib/*/libmagic.so.1" >/dev/null || missing+=(libmagic1)
     command -v softhsm2-util >/dev/null || missing+=(softhsm2)
     command -v certutil >/dev/null || missing+=(libnss3-tools)
     command -v chromium >/dev/null || missing+=(chromium)

@@ -51,16 +51,15 @@ class MohKpiDashboard(models.TransientModel):
         """The visible dossiers of the period as moh_core.kpi items (one SQL read, no records)."""
         from moh_core.kpi import Item  # noqa: PLC0415
 
-        Item_ = self.env["moh.kpi.item"]
-        query = Item_._search(self._moh_base_domain())
-        self.env.cr.execute(SQL(
-            """SELECT id, department_id, user_id, received_date, deadline, CASE WHEN is_open THEN NULL ELSE done_date END,
-                      online, fee_paid, paid_online, result_electronic, digitised, rating
-                 FROM moh_kpi_item WHERE id IN (%s)""", query.subselect()))
+        query = self.env["moh.kpi.item"]._search(self._moh_relevant_domain())
+        columns = ("id", "department_id", "user_id", "received_date", "deadline", "done_date", "is_open",
+                   "online", "fee_paid", "paid_online", "result_electronic", "digitised", "rating")
+        self.env.cr.execute(query.select(*(SQL.identifier(query.table, column) for column in columns)))
+        rows = [(*row[:5], None if row[6] else row[5], *row[7:]) for row in self.env.cr.fetchall()]
         return [Item(key=row[0], department=row[1], person=row[2], received_on=row[3], deadline=row[4], done_on=row[5],
                      online=row[6], fee_paid=row[7], paid_online=row[8] if row[7] else None,
                      result_electronic=row[9] if row[5] else None, digitised=row[10], rating=row[11])
-                for row in self.env.cr.fetchall()]
+                for row in rows]
 
     def _moh_refresh_service_indicators(self):
         from moh_core.kpi import Period, score, service_indicators  # noqa: PLC0415

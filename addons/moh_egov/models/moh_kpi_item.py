@@ -5,6 +5,10 @@ class MohKpiItem(models.Model):
     _inherit = "moh.kpi.item"
 
     @api.model
+    def _moh_kpi_indexes(self):
+        return super()._moh_kpi_indexes() + [("moh_dossier", "received_at"), ("moh_dossier", "done_date")]
+
+    @api.model
     def _moh_kpi_selects(self):
         """Dossiers from their receipt (the complete dossier, Decree 118/2025/ND-CP Art. 17.3)."""
         tz = self._moh_tz_sql()
