@@ -111,8 +111,9 @@ class MohKpiDashboard(models.TransientModel):
         return self._moh_base_domain() & (
             Domain("received_date", ">=", start) | Domain("is_open", "=", True) | Domain("done_date", ">=", start))
 
-    def _moh_aggregate(self, group_by_department=True):
-        """The figures per department (or in total) in one SQL query over the visible items."""
+    def _moh_aggregate(self, group_by_department=True, with_total=False):
+        """The figures per department (or in total) in one SQL query over the visible items;
+        ``with_total`` adds the total row (department None, last column 1) in the same pass."""
         Item = self.env["moh.kpi.item"]
         start, end, ref = self.date_from, self.date_to, self._moh_reference_day()
         query = Item._search(self._moh_relevant_domain())
@@ -128,7 +129,9 @@ class MohKpiDashboard(models.TransientModel):
         index = self._moh_working_index(min(first, start), max(end, ref))
         days, counts = list(index), list(index.values())
         ref_index = index[ref]
-        group = SQL("i.department_id") if group_by_department else SQL("NULL::integer")
+        group = SQL("i.department_id") if group_by_department or with_total else SQL("NULL::integer")
+        grouping = SQL("GROUPING SETS ((i.department_id), ())") if with_total else SQL("1")
+        flag = SQL("GROUPING(i.department_id)") if with_total else SQL("0")
         completed = SQL("(NOT i.is_open AND i.done_date BETWEEN %s AND %s)", start, end)
         still_open = SQL("(i.received_date <= %s AND (i.is_open OR i.done_date > %s))", ref, ref)
         age = SQL("(%s - r.idx)", ref_index)
@@ -149,14 +152,15 @@ class MohKpiDashboard(models.TransientModel):
                    COUNT(*) FILTER (WHERE %(open)s AND i.deadline < %(ref)s),
                    AVG(d.idx - r.idx) FILTER (WHERE %(completed)s),
                    PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY d.idx - r.idx) FILTER (WHERE %(completed)s),
-                   %(buckets)s
+                   %(buckets)s,
+                   %(flag)s
               FROM i
               JOIN wd r ON r.day = i.received_date
               LEFT JOIN wd d ON d.day = i.done_date
-             GROUP BY 1
+             GROUP BY %(grouping)s
             """,
             days=days, counts=counts, group=group, start=start, end=end, completed=completed, open=still_open,
-            ref=ref, buckets=SQL(", ").join(buckets), rows=rows,
+            ref=ref, buckets=SQL(", ").join(buckets), rows=rows, flag=flag, grouping=grouping,
         )
         cr.execute(sql)
         return cr.fetchall()
@@ -165,9 +169,12 @@ class MohKpiDashboard(models.TransientModel):
         self.ensure_one()
         Line = self.env["moh.kpi.dashboard.line"]
         self.line_ids.unlink()
-        rows = self._moh_aggregate()
+        rows = self._moh_aggregate(with_total=True)
+        totals = [row for row in rows if row[-1]]
         lines = []
         for row in rows:
+            if row[-1]:
+                continue
             department_id, *figures = row
             values = dict(zip(FIGURES, figures[:6]))
             completed = values["completed"]
@@ -180,14 +187,13 @@ class MohKpiDashboard(models.TransientModel):
         for rank, values in enumerate(lines, 1):
             values["rank"] = rank
         Line.create(lines)
-        total = self._moh_aggregate(group_by_department=False)
-        total = total[0] if total else (None,) + (0,) * 13
+        total = totals[0] if totals else (None,) + (0,) * 14
         values = dict(zip(FIGURES, total[1:7]))
         self.write({
             **values,
             "on_time_rate": 100.0 * values["completed_on_time"] / values["completed"] if values["completed"] else 0.0,
             "average_days": float(total[7] or 0), "p90_days": float(total[8] or 0),
-            "ageing": self._moh_ageing_html(total[9:]),
+            "ageing": self._moh_ageing_html(total[9:14]),
             "trend": self._moh_trend_html(),
         })
         self.bottleneck_ids.unlink()  # computed on demand: action_find_bottlenecks
@@ -211,20 +217,42 @@ class MohKpiDashboard(models.TransientModel):
                 f"<tr><td>{self.env._('Items')}</td>{cells}</tr></table>")
 
     def _moh_trend_html(self):
-        """Received, completed and on-time rate of the last six months up to the period's end."""
-        rows = []
-        month = self.date_to.replace(day=1)
-        for _i in range(6):
-            last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-            probe = self.new({"kind": self.kind, "date_from": month, "date_to": last})
-            total = probe._moh_aggregate(group_by_department=False)
-            received, completed, on_time = (total[0][1], total[0][2], total[0][3]) if total else (0, 0, 0)
+        """Received, completed and on-time rate of the six months up to the period's end, in one
+        pass over the items received or completed in those months."""
+        last_month = self.date_to.replace(day=1)
+        months = [last_month]
+        for _i in range(5):
+            months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+        months.reverse()
+        first_day = months[0]
+        last_day = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        Item = self.env["moh.kpi.item"]
+        domain = Domain([("kind", "=", self.kind), ("cooperating", "=", False)]) & (
+            Domain([("received_date", ">=", first_day), ("received_date", "<=", last_day)])
+            | Domain([("is_open", "=", False), ("done_date", ">=", first_day), ("done_date", "<=", last_day)]))
+        query = Item._search(domain)
+        rows = query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
+                              for column in ("received_date", "done_date", "is_open", "completed_late")))
+        self.env.cr.execute(SQL(
+            """
+            WITH i AS MATERIALIZED (%(rows)s)
+            SELECT m, SUM(received), SUM(completed), SUM(on_time) FROM (
+                SELECT date_trunc('month', received_date)::date AS m, 1 AS received, 0 AS completed, 0 AS on_time
+                  FROM i WHERE received_date BETWEEN %(first)s AND %(last)s
+                UNION ALL
+                SELECT date_trunc('month', done_date)::date, 0, 1, (NOT completed_late)::int
+                  FROM i WHERE NOT is_open AND done_date BETWEEN %(first)s AND %(last)s
+            ) AS t GROUP BY m
+            """, rows=rows, first=first_day, last=last_day))
+        figures = {month: (received, completed, on_time) for month, received, completed, on_time in self.env.cr.fetchall()}
+        lines = []
+        for month in months:
+            received, completed, on_time = figures.get(month, (0, 0, 0))
             rate = f"{100.0 * on_time / completed:.0f}%" if completed else "–"
-            rows.append(f"<tr><td>{month.strftime('%m/%Y')}</td><td>{received}</td><td>{completed}</td><td>{rate}</td></tr>")
-            month = (month - dt.timedelta(days=1)).replace(day=1)
+            lines.append(f"<tr><td>{month.strftime('%m/%Y')}</td><td>{received}</td><td>{completed}</td><td>{rate}</td></tr>")
         head = (f"<tr><th>{self.env._('Month')}</th><th>{self.env._('Received')}</th>"
                 f"<th>{self.env._('Completed')}</th><th>{self.env._('On Time')}</th></tr>")
-        return f"<table class='table table-sm'>{head}{''.join(reversed(rows))}</table>"
+        return f"<table class='table table-sm'>{head}{''.join(lines)}</table>"
 
     def _moh_steps(self):
         """Processing steps for the bottleneck view, from the routing timeline of the documents

@@ -72,6 +72,12 @@ class TestKpi(MohUsersMixin, TransactionCase):
         self.assertEqual((legal.received, legal.open_overdue), (1, 1))
         self.assertEqual(dashboard.line_ids[0].department_id, self.department_drug, "ranked by overdue items, then rate")
         self.assertEqual(dashboard.received, 6)
+        # Six-month trend: November received 6 (5 + the legal department's), completed 3, 1 on time;
+        # October received the one completed late on 3/11.
+        trend = dashboard.trend.replace(" ", "")
+        self.assertIn("<td>11/2026</td><td>6</td><td>3</td><td>33%</td>", trend)
+        self.assertIn("<td>10/2026</td><td>1</td><td>0</td><td>–</td>", trend)
+        self.assertIn("<td>06/2026</td>", trend)
 
     def test_figures_match_the_core_definitions(self):
         dashboard = self._dashboard(self.leader)
