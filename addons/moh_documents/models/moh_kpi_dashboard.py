@@ -131,7 +131,7 @@ class MohKpiDashboard(models.TransientModel):
         ref_index = index[ref]
         group = SQL("i.department_id") if group_by_department or with_total else SQL("NULL::integer")
         grouping = SQL("GROUPING SETS ((i.department_id), ())") if with_total else SQL("1")
-        flag = SQL("GROUPING(i.department_id)") if with_total else SQL("0")
+        flag = SQL(", GROUPING(i.department_id)") if with_total else SQL("")
         completed = SQL("(NOT i.is_open AND i.done_date BETWEEN %s AND %s)", start, end)
         still_open = SQL("(i.received_date <= %s AND (i.is_open OR i.done_date > %s))", ref, ref)
         age = SQL("(%s - r.idx)", ref_index)
@@ -152,8 +152,7 @@ class MohKpiDashboard(models.TransientModel):
                    COUNT(*) FILTER (WHERE %(open)s AND i.deadline < %(ref)s),
                    AVG(d.idx - r.idx) FILTER (WHERE %(completed)s),
                    PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY d.idx - r.idx) FILTER (WHERE %(completed)s),
-                   %(buckets)s,
-                   %(flag)s
+                   %(buckets)s%(flag)s
               FROM i
               JOIN wd r ON r.day = i.received_date
               LEFT JOIN wd d ON d.day = i.done_date
