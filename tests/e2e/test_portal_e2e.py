@@ -14,6 +14,7 @@ import os
 import re
 import shlex
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -194,6 +195,7 @@ def review_until_validated(server, document_id):
 
 
 def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_path):
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     root_pem = data_dir() / "moh_demo_pki" / odoo_db / "root.pem"
@@ -306,10 +308,18 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             payment = portal.present(".o_moh_payment form#o_payment_form")
             radios = payment.find_elements("css selector", "input[name='o_payment_radio'][data-provider-code='demo']")
             assert radios, "the demo provider is offered"
-            if not radios[0].is_selected():
+            # The payment form's script opens the provider's inline form when the option is chosen;
+            # on a loaded machine it may start after a first click, so choose it again until it does.
+            card = None
+            for _attempt in range(18):
+                inputs = [el for el in driver.find_elements(By.CSS_SELECTOR, "input#customer_input") if el.is_displayed()]
+                if inputs:
+                    card = inputs[0]
+                    break
                 driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", radios[0])
                 driver.execute_script("arguments[0].click();", radios[0])
-            card = portal.visible("input#customer_input")
+                time.sleep(5)
+            assert card is not None, "the demo provider's card form opens"
             card.send_keys("4242 4242 4242 4242")
             Select(portal.css("select#simulated_payment_state")).select_by_value("done")
             portal.shot("payment")
