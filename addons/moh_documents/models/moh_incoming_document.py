@@ -300,7 +300,8 @@ class MohIncomingDocument(models.Model):
             doc.with_user(clerk).action_register()
         for doc in docs[:3]:
             doc.with_user(clerk).action_submit(leader)
-        today = fields.Date.context_today(self)
+        # The leader's day (Hà Nội), not the server's: between 17:00 and 24:00 UTC they differ.
+        today = fields.Date.context_today(self.with_user(leader))
         # 1: directed with a deadline already past, in progress at the drug administration.
         late = docs[0].with_user(leader).action_direct(
             ref("moh_documents.dep_drug"), ref("moh_documents.dep_legal"),
