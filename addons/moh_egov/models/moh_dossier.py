@@ -592,11 +592,6 @@ class MohDossier(models.Model):
         due = self._moh_utc(working.add_working_hours(self._moh_local(now), days * working.hours_per_day))
         return min(due, deadline_end)
 
-    def _moh_slip_data(self):
-        """What every slip says about the dossier and its applicant."""
-        self.ensure_one()
-        return {"dossier": self, "company": self.company_id}
-
     def _moh_attach_slip(self, kind):
         """Render a one-stop slip (Circular 03/2025/TT-VPCP forms 01-06) and keep it on the dossier."""
         from ..report.slips import render_dossier_slip  # noqa: PLC0415
