@@ -30,6 +30,7 @@ from moh_core.kpi import (
     indicators,
     score,
     service_indicators,
+    service_indicators_from_counts,
 )
 
 D = dt.date
@@ -445,3 +446,28 @@ def test_open_steps_are_overdue_up_to_now(steps, vn_calendar):
     now = T(2026, 11, 30, 10, 0)
     sign = bottlenecks(steps, NOVEMBER, now, vn_calendar)[0]
     assert (sign.stage, sign.overdue_hours) == ("sign", 2 + 2 + 2)  # s4: Mon 08:00-10:00
+
+
+def test_service_indicators_from_counts_matches_the_item_count(vn_calendar):
+    """The same indicators whether counted item by item or from counts made elsewhere (SQL)."""
+    items = [
+        Item(key=1, department=1, person=None, received_on=D(2026, 11, 2), deadline=D(2026, 11, 10), done_on=D(2026, 11, 9),
+             online=True, fee_paid=True, paid_online=True, result_electronic=True, digitised=True, rating=3),
+        Item(key=2, department=1, person=None, received_on=D(2026, 11, 3), deadline=D(2026, 11, 5), done_on=D(2026, 11, 9),
+             online=False, fee_paid=True, paid_online=False, result_electronic=False, digitised=False, rating=1),
+        Item(key=3, department=2, person=None, received_on=D(2026, 11, 4), deadline=D(2026, 11, 20), done_on=None,
+             online=True, fee_paid=False, paid_online=None, result_electronic=None, digitised=True),
+    ]
+    period = Period(D(2026, 11, 1), D(2026, 11, 30))
+    by_item = service_indicators(items, period, D(2026, 11, 30), vn_calendar)
+    from_counts = service_indicators_from_counts(
+        by_item.indicators, online=(2, 3), online_payment=(1, 2), electronic_result=(1, 2), digitised=(2, 3),
+        satisfied=(1, 2), rating_sum=4)
+    assert from_counts == by_item
+
+
+def test_service_indicators_from_counts_refuses_a_numerator_above_its_denominator(vn_calendar):
+    figures = service_indicators([], Period(D(2026, 11, 1), D(2026, 11, 30)), D(2026, 11, 30), vn_calendar).indicators
+    with pytest.raises(ValueError, match="online_share"):
+        service_indicators_from_counts(figures, online=(3, 2), online_payment=(0, 0), electronic_result=(0, 0),
+                                       digitised=(0, 0), satisfied=(0, 0), rating_sum=0)

@@ -18,6 +18,7 @@ from . import moh_outgoing_document
 from . import moh_signing_key
 from . import moh_signing_session
 from . import moh_kpi_item
+from . import moh_kpi_fact
 from . import moh_kpi_dashboard
 from . import moh_kpi_dashboard_line
 from . import moh_kpi_dashboard_bottleneck

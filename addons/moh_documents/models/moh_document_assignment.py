@@ -170,6 +170,7 @@ class MohDocumentAssignment(models.Model):
     def _cron_moh_deadline_reminders(self):
         """Daily: remind the people who must act before a deadline; after it, escalate to the
         department head and the directing leader (once)."""
+        self = self.with_context(**self.env.company._moh_local_context())  # noqa: PLW0642 - the agency's day
         today = fields.Date.context_today(self)
         Assignment = self.sudo()
         due_soon = Assignment.search([("deadline_state", "=", "due_soon"), "|", ("reminded_on", "=", False), ("reminded_on", "!=", today)])

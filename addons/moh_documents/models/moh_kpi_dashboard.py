@@ -1,13 +1,15 @@
 """The leaders' dashboard: processing-time indicators per department for a period, a ranking,
 trends, bottlenecks, and every figure opening the items behind it.
 
-The figures are the definitions of moh_core.kpi (documents and dossiers alike), computed in one
-SQL aggregate over the processing items the user may see (their record rules apply), with
-working days counted through an index of the statutory calendar's working days. Each figure is
-also a search domain, so a drill-down opens exactly the items counted.
+The figures are the definitions of moh_core.kpi (documents and dossiers alike), added up in SQL
+from the daily counts of moh.kpi.fact and the open items of moh.kpi.item, as far as the user may
+see them (record rules apply to both), with working days counted through an index of the
+statutory calendar's working days. Each figure is also a search domain on moh.kpi.item, so a
+drill-down opens exactly the items counted.
 """
 
 import datetime as dt
+import math
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -103,66 +105,118 @@ class MohKpiDashboard(models.TransientModel):
             day -= dt.timedelta(days=1)
         return first_day, last_day
 
-    def _moh_relevant_domain(self):
-        """Items that can count in a figure of the period: received in it, still open, or
-        completed in it or after its start (open at the reference day). Exact, not a sample:
-        it only spares the aggregate the items finished before the period."""
-        start = self.date_from
-        return self._moh_base_domain() & (
-            Domain("received_date", ">=", start) | Domain("is_open", "=", True) | Domain("done_date", ">=", start))
+    def _moh_facts(self, domain, *columns):
+        """SELECT of ``columns`` of the daily counts (moh.kpi.fact) of this dashboard's kind, lead
+        departments only, within ``domain``, as the user may see them (record rules)."""
+        Fact = self.env["moh.kpi.fact"]
+        query = Fact._search(Domain([("kind", "=", self.kind), ("cooperating", "=", False)]) & Domain(domain))
+        return query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
+                              for column in columns))
 
-    def _moh_aggregate(self, group_by_department=True, with_total=False):
-        """The figures per department (or in total) in one SQL query over the visible items;
-        ``with_total`` adds the total row (department None, last column 1) in the same pass."""
-        Item = self.env["moh.kpi.item"]
+    def _moh_calendar_index(self):
+        """The working-day index over every day an item can have been received on, up to the
+        period's end: (its SQL, as a relation wd(day, idx), and the index itself)."""
         start, end, ref = self.date_from, self.date_to, self._moh_reference_day()
-        query = Item._search(self._moh_relevant_domain())
-        rows = query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column)) for column in (
-            "received_date", "deadline", "done_date", "is_open", "completed_late", "department_id")))
-        cr = self.env.cr
-        # The items' dates are computed in the view: the planner over-estimates them, which would
-        # make PostgreSQL compile the query (JIT) for longer than it runs.
-        cr.execute("SET LOCAL jit = off")
-        cr.execute("SET LOCAL work_mem = '64MB'")
-        cr.execute(SQL("SELECT MIN(q.received_date) FROM (%s) AS q", rows))
-        first = cr.fetchone()[0] or start
+        self.env.cr.execute("SELECT MIN(day) FROM moh_kpi_fact WHERE kind = %s AND facet = 'received'", [self.kind])
+        first = self.env.cr.fetchone()[0] or start
         index = self._moh_working_index(min(first, start), max(end, ref))
-        days, counts = list(index), list(index.values())
-        ref_index = index[ref]
-        group = SQL("i.department_id") if group_by_department or with_total else SQL("NULL::integer")
-        grouping = SQL("GROUPING SETS ((i.department_id), ())") if with_total else SQL("1")
-        flag = SQL(", GROUPING(i.department_id)") if with_total else SQL("")
-        completed = SQL("(NOT i.is_open AND i.done_date BETWEEN %s AND %s)", start, end)
-        still_open = SQL("(i.received_date <= %s AND (i.is_open OR i.done_date > %s))", ref, ref)
-        age = SQL("(%s - r.idx)", ref_index)
-        buckets = [
-            SQL("COUNT(*) FILTER (WHERE %s AND %s BETWEEN %s AND %s)", still_open, age, low, high if high is not None else 10**9)
-            for _name, low, high in AGEING
-        ]
-        sql = SQL(
+        sql = SQL("SELECT * FROM unnest(%s::date[], %s::int[]) AS w(day, idx)", list(index), list(index.values()))
+        return sql, index
+
+    def _moh_open_items(self):
+        """SELECT (department_id, received_date, deadline) of the items still open at the
+        reference day, read live from moh.kpi.item (their age and lateness change every day):
+        the open ones, and those completed after the reference day (a past period)."""
+        Item, ref = self.env["moh.kpi.item"], self._moh_reference_day()
+        base = self._moh_base_domain() & Domain("received_date", "<=", ref)
+        selects = []
+        for domain in (Domain("is_open", "=", True), Domain([("is_open", "=", False), ("done_date", ">", ref)])):
+            query = Item._search(base & domain)
+            selects.append(query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
+                                          for column in ("department_id", "received_date", "deadline"))))
+        return SQL(" UNION ALL ").join(selects)
+
+    def _moh_aggregate(self, with_total=False):
+        """The figures per department: (department, received, completed, on time, late, open on
+        time, open overdue, average working days, 90th percentile, the five ageing buckets);
+        ``with_total`` adds the total row (department None), and a last column saying which row
+        is the total (1) and which a department's (0).
+
+        Received and completed are added up from the daily counts (moh.kpi.fact); the working
+        days from receipt to completion are counted on the calendar as it is now; the open items
+        are read live. The percentile is the nearest rank's (PERCENTILE_DISC)."""
+        start, end, ref = self.date_from, self.date_to, self._moh_reference_day()
+        cr = self.env.cr
+        wd, index = self._moh_calendar_index()
+        facts = self._moh_facts([("facet", "in", ("received", "completed")), ("day", ">=", start), ("day", "<=", end)],
+                                "department_id", "facet", "day", "received_date", "completed_late", "n")
+        completed = SQL("f.facet = 'completed'")
+        cr.execute(SQL(
             """
-            WITH wd AS (SELECT * FROM unnest(%(days)s::date[], %(counts)s::int[]) AS w(day, idx)),
-                 i AS MATERIALIZED (%(rows)s)
-            SELECT %(group)s AS department_id,
-                   COUNT(*) FILTER (WHERE i.received_date BETWEEN %(start)s AND %(end)s),
-                   COUNT(*) FILTER (WHERE %(completed)s),
-                   COUNT(*) FILTER (WHERE %(completed)s AND NOT i.completed_late),
-                   COUNT(*) FILTER (WHERE %(completed)s AND i.completed_late),
-                   COUNT(*) FILTER (WHERE %(open)s AND (i.deadline IS NULL OR i.deadline >= %(ref)s)),
-                   COUNT(*) FILTER (WHERE %(open)s AND i.deadline < %(ref)s),
-                   AVG(d.idx - r.idx) FILTER (WHERE %(completed)s),
-                   PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY d.idx - r.idx) FILTER (WHERE %(completed)s),
-                   %(buckets)s%(flag)s
-              FROM i
-              JOIN wd r ON r.day = i.received_date
-              LEFT JOIN wd d ON d.day = i.done_date
-             GROUP BY %(grouping)s
-            """,
-            days=days, counts=counts, group=group, start=start, end=end, completed=completed, open=still_open,
-            ref=ref, buckets=SQL(", ").join(buckets), rows=rows, flag=flag, grouping=grouping,
-        )
-        cr.execute(sql)
-        return cr.fetchall()
+            WITH wd AS (%(wd)s),
+                 h AS (SELECT f.department_id, f.facet, f.completed_late, d.idx - r.idx AS days, SUM(f.n)::integer AS n
+                         FROM (%(facts)s) AS f
+                         LEFT JOIN wd d ON %(completed)s AND d.day = f.day
+                         LEFT JOIN wd r ON %(completed)s AND r.day = f.received_date
+                        GROUP BY 1, 2, 3, 4)
+            SELECT h.department_id,
+                   COALESCE(SUM(h.n) FILTER (WHERE h.facet = 'received'), 0),
+                   COALESCE(SUM(h.n) FILTER (WHERE h.facet = 'completed'), 0),
+                   COALESCE(SUM(h.n) FILTER (WHERE h.facet = 'completed' AND NOT h.completed_late), 0),
+                   COALESCE(SUM(h.n) FILTER (WHERE h.facet = 'completed' AND h.completed_late), 0),
+                   SUM(h.n * h.days) FILTER (WHERE h.facet = 'completed')::numeric
+                     / NULLIF(SUM(h.n) FILTER (WHERE h.facet = 'completed'), 0)::numeric,
+                   array_agg(h.days ORDER BY h.days) FILTER (WHERE h.facet = 'completed' AND h.n <> 0),
+                   array_agg(h.n ORDER BY h.days) FILTER (WHERE h.facet = 'completed' AND h.n <> 0),
+                   GROUPING(h.department_id)
+              FROM h
+             GROUP BY GROUPING SETS ((h.department_id), ())
+            """, wd=wd, facts=facts, completed=completed))
+        done = {(row[0], row[-1]): row[1:-1] for row in cr.fetchall()}
+        age = SQL("(%s - r.idx)", index[ref])
+        buckets = [SQL("COUNT(*) FILTER (WHERE %s BETWEEN %s AND %s)", age, low, high if high is not None else 10**9)
+                   for _name, low, high in AGEING]
+        cr.execute(SQL(
+            """
+            WITH wd AS (%(wd)s)
+            SELECT o.department_id,
+                   COUNT(*) FILTER (WHERE o.deadline IS NULL OR o.deadline >= %(ref)s),
+                   COUNT(*) FILTER (WHERE o.deadline < %(ref)s),
+                   %(buckets)s, GROUPING(o.department_id)
+              FROM (%(open)s) AS o
+              JOIN wd r ON r.day = o.received_date
+             GROUP BY GROUPING SETS ((o.department_id), ())
+            """, wd=wd, ref=ref, buckets=SQL(", ").join(buckets), open=self._moh_open_items()))
+        still_open = {(row[0], row[-1]): row[1:-1] for row in cr.fetchall()}
+        rows = []
+        for key in sorted(done.keys() | still_open.keys(), key=lambda k: (k[1], k[0] is None, k[0] or 0)):
+            department, is_total = key
+            if is_total and not with_total:
+                continue
+            received, completed_n, on_time, late, average, days, counts = done.get(key, (0, 0, 0, 0, None, None, None))
+            open_figures = still_open.get(key, (0,) * (2 + len(AGEING)))
+            if not is_total and not (received or completed_n or any(open_figures)):
+                continue  # differences that cancel out (items moved to another department)
+            row = (department, received, completed_n, on_time, late, *open_figures[:2], average,
+                   self._moh_percentile(days, counts, 0.9), *open_figures[2:])
+            rows.append((*row, is_total) if with_total else row)
+        if with_total and not any(row[-1] for row in rows):
+            rows.append((None, 0, 0, 0, 0, 0, 0, None, None, *(0,) * len(AGEING), 1))
+        return rows
+
+    @staticmethod
+    def _moh_percentile(values, counts, fraction):
+        """The nearest-rank percentile of ``values`` (ascending) each seen ``counts`` times, as
+        PostgreSQL's PERCENTILE_DISC computes it: the value at row ceil(fraction * N)."""
+        if not values:
+            return None
+        rank = max(math.ceil(fraction * sum(counts)), 1)
+        seen = 0
+        for value, count in zip(values, counts):
+            seen += count
+            if seen >= rank:
+                return value
+        return values[-1]
 
     def action_refresh(self):
         self.ensure_one()
@@ -216,8 +270,8 @@ class MohKpiDashboard(models.TransientModel):
                 f"<tr><td>{self.env._('Items')}</td>{cells}</tr></table>")
 
     def _moh_trend_html(self):
-        """Received, completed and on-time rate of the six months up to the period's end, in one
-        pass over the items received or completed in those months."""
+        """Received, completed and on-time rate of the six months up to the period's end, from
+        the daily counts."""
         last_month = self.date_to.replace(day=1)
         months = [last_month]
         for _i in range(5):
@@ -225,24 +279,16 @@ class MohKpiDashboard(models.TransientModel):
         months.reverse()
         first_day = months[0]
         last_day = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        Item = self.env["moh.kpi.item"]
-        domain = Domain([("kind", "=", self.kind), ("cooperating", "=", False)]) & (
-            Domain([("received_date", ">=", first_day), ("received_date", "<=", last_day)])
-            | Domain([("is_open", "=", False), ("done_date", ">=", first_day), ("done_date", "<=", last_day)]))
-        query = Item._search(domain)
-        rows = query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
-                              for column in ("received_date", "done_date", "is_open", "completed_late")))
+        facts = self._moh_facts([("facet", "in", ("received", "completed")), ("day", ">=", first_day), ("day", "<=", last_day)],
+                                "facet", "day", "completed_late", "n")
         self.env.cr.execute(SQL(
             """
-            WITH i AS MATERIALIZED (%(rows)s)
-            SELECT m, SUM(received), SUM(completed), SUM(on_time) FROM (
-                SELECT date_trunc('month', received_date)::date AS m, 1 AS received, 0 AS completed, 0 AS on_time
-                  FROM i WHERE received_date BETWEEN %(first)s AND %(last)s
-                UNION ALL
-                SELECT date_trunc('month', done_date)::date, 0, 1, (NOT completed_late)::int
-                  FROM i WHERE NOT is_open AND done_date BETWEEN %(first)s AND %(last)s
-            ) AS t GROUP BY m
-            """, rows=rows, first=first_day, last=last_day))
+            SELECT date_trunc('month', f.day)::date,
+                   COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'received'), 0),
+                   COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'completed'), 0),
+                   COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'completed' AND NOT f.completed_late), 0)
+              FROM (%s) AS f GROUP BY 1
+            """, facts))
         figures = {month: (received, completed, on_time) for month, received, completed, on_time in self.env.cr.fetchall()}
         lines = []
         for month in months:

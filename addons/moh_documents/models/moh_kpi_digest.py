@@ -20,6 +20,7 @@ class MohKpiDigest(models.AbstractModel):
         company = self.env.company
         if not company.moh_digest_enabled:
             return 0
+        self = self.with_context(**company._moh_local_context())  # noqa: PLW0642 - the agency's day
         today = fields.Date.context_today(self)
         calendar = company.sudo()._moh_calendar()
         due_soon = calendar.moh_add_working_days(today, company.moh_due_soon_days)

@@ -44,10 +44,13 @@ class MohKpiItem(models.Model):
         return "'Asia/Ho_Chi_Minh'"
 
     @api.model
-    def _moh_kpi_selects(self):
-        """The SELECTs the view unites; other modules add theirs (same columns, same order)."""
+    def _moh_kpi_sources(self):
+        """(source table, SELECT) pairs the view unites; other modules add theirs (same columns,
+        same order). Each SELECT reads its table as ``{source} <alias>`` and ends with its WHERE
+        clause: the view puts the table there, the triggers of moh.kpi.fact the rows a statement
+        changed. Every figure of moh.kpi.fact must come from the source table's own row."""
         tz = self._moh_tz_sql()
-        return [f"""
+        return [("moh_document_assignment", f"""
             SELECT a.id * 4 AS id, 'document' AS kind, d.name AS name,
                    'moh.incoming.document' AS res_model, a.document_id AS res_id, a.company_id AS company_id,
                    a.department_id AS department_id,
@@ -62,10 +65,10 @@ class MohKpiItem(models.Model):
                    COALESCE(a.completed_late, FALSE) AS completed_late,
                    NULL::boolean AS online, NULL::boolean AS fee_paid, NULL::boolean AS paid_online,
                    NULL::boolean AS result_electronic, NULL::boolean AS digitised, NULL::integer AS rating
-              FROM moh_document_assignment a
+              FROM {{source}} a
               LEFT JOIN moh_incoming_document d ON d.id = a.document_id
              WHERE a.state NOT IN ('cancelled', 'returned')
-        """]
+        """)]
 
     @api.model
     def _moh_kpi_indexes(self):
@@ -73,14 +76,25 @@ class MohKpiItem(models.Model):
         dates, so that a period's items are found without reading every row."""
         return [("moh_document_assignment", "create_date"), ("moh_document_assignment", "done_date")]
 
+    @api.model
+    def _moh_kpi_open_indexes(self):
+        """(table, open condition) of each source: its open rows are indexed apart, so that the
+        open items (counted live, their age and lateness change every day) are read alone."""
+        return [("moh_document_assignment", "state IN ('new', 'in_progress')")]
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"CREATE VIEW {self._table} AS ({' UNION ALL '.join(self._moh_kpi_selects())})")
+        sources = self._moh_kpi_sources()
+        union = " UNION ALL ".join(sql.replace("{source}", table) for table, sql in sources)
+        self.env.cr.execute(f"CREATE VIEW {self._table} AS ({union})")
         tz = self._moh_tz_sql()
         for table, column in self._moh_kpi_indexes():
             self.env.cr.execute(
                 f"CREATE INDEX IF NOT EXISTS {table}_{column}_local_date_idx "
                 f"ON {table} ((({column} AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date))")
+        for table, condition in self._moh_kpi_open_indexes():
+            self.env.cr.execute(f"CREATE INDEX IF NOT EXISTS {table}_kpi_open_idx ON {table} (department_id) WHERE {condition}")
+        self.env["moh.kpi.fact"]._moh_install(sources)
 
     def action_open_source(self):
         """Open the document or dossier behind this row."""

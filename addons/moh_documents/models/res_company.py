@@ -48,6 +48,12 @@ class ResCompany(models.Model):
         """The agency's calendar date of a stored (UTC) datetime."""
         return pytz.utc.localize(utc_datetime).astimezone(self._moh_calendar()._moh_tz()).date()
 
+    def _moh_local_context(self):
+        """A context whose "today" is the agency's: scheduled jobs run as a user whose time zone
+        may be the server's (UTC), which is the day before in Hà Nội from 17:00 UTC on."""
+        self.ensure_one()
+        return {"tz": self.sudo()._moh_calendar()._moh_tz().zone}
+
     def _moh_calendar(self):
         """The calendar deadlines are counted on: the agency's statutory calendar, else its
         default working hours."""

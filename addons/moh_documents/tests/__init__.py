@@ -7,4 +7,5 @@ from . import test_own_token_signing
 from . import test_signature_validation
 from . import test_translations
 from . import test_kpi
+from . import test_kpi_fact
 from . import test_edxml

@@ -3,7 +3,7 @@ as the ministry discloses them (no dossier, no applicant, no officer named)."""
 
 import datetime as dt
 
-from odoo import http
+from odoo import fields, http
 from odoo.http import request
 
 
@@ -11,9 +11,9 @@ class MohTransparency(http.Controller):
 
     @http.route("/transparency", type="http", auth="public", website=True, sitemap=True)
     def moh_transparency(self, year=None, **kw):
-        from moh_core.kpi import Period, service_indicators  # noqa: PLC0415
 
-        today = dt.date.today()
+        company = request.env.company.sudo()
+        today = company._moh_local_date(fields.Datetime.now())
         try:
             year = int(year) if year else today.year
         except ValueError:
@@ -33,9 +33,7 @@ class MohTransparency(http.Controller):
                 "average": f"{average:.1f}" if average is not None else "–",
             })
         rows.sort(key=lambda r: r["department"])
-        calendar = request.env.company.sudo()._moh_calendar()._moh_working_calendar()
-        service = service_indicators(board._moh_dossier_items(), Period(board.date_from, board.date_to),
-                                     board._moh_reference_day(), calendar)
+        service = board._moh_service_indicators()
 
         def share(value):
             return f"{100 * value:.1f}%" if value is not None else "–"

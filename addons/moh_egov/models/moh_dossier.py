@@ -74,6 +74,9 @@ class MohDossier(models.Model):
     appraisal_note = fields.Text(help="The specialist's findings, written into the draft result.")
 
     document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
+    digitised = fields.Boolean(compute="_compute_digitised", store=True,
+                               help="Its documents are held electronically: filed online, or scanned at the counter "
+                                    "(Decision 766/QĐ-TTg).")
     value_ids = fields.One2many("moh.dossier.value", "dossier_id", string="Application Form")
     handover_ids = fields.One2many("moh.dossier.handover", "dossier_id", string="Hand-overs")
 
@@ -195,6 +198,11 @@ class MohDossier(models.Model):
         for name in missing_fields:
             lines.append((None, "missing", self.env._("Form field %(field)s is empty", field=name)))
         return lines, report.complete and not missing_fields
+
+    @api.depends("channel", "document_ids")
+    def _compute_digitised(self):
+        for dossier in self:
+            dossier.digitised = dossier.channel == "online" or bool(dossier.document_ids)
 
     @api.depends("document_ids", "document_ids.check_state", "value_ids.value", "procedure_id")
     def _compute_completeness_report(self):
@@ -526,6 +534,7 @@ class MohDossier(models.Model):
     @api.model
     def _cron_moh_close_incomplete(self):
         """Close dossiers whose supplements did not arrive in time (Art. 19.5)."""
+        self = self.with_context(**self.env.company._moh_local_context())  # noqa: PLW0642 - the agency's day
         today = fields.Date.context_today(self)
         expired = self.search([("state", "=", "supplement"), ("supplement_deadline", "<", today)])
         for dossier in expired:

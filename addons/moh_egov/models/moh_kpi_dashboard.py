@@ -47,26 +47,44 @@ class MohKpiDashboard(models.TransientModel):
                      started_at=local(h.started_at), due_at=local(h.due_at), done_at=local(h.done_at))
                 for h in handovers]
 
-    def _moh_dossier_items(self):
-        """The visible dossiers of the period as moh_core.kpi items (one SQL read, no records)."""
-        from moh_core.kpi import Item  # noqa: PLC0415
+    def _moh_service_indicators(self):
+        """The Decision 766 indicators of the visible dossiers of the period, added up from the
+        daily counts (moh.kpi.fact) with the processing figures of :meth:`_moh_aggregate`."""
+        from moh_core.kpi import AGEING_BUCKETS, RATING_SATISFIED, Indicators, service_indicators_from_counts  # noqa: PLC0415
 
-        query = self.env["moh.kpi.item"]._search(self._moh_relevant_domain())
-        columns = ("id", "department_id", "user_id", "received_date", "deadline", "done_date", "is_open",
-                   "online", "fee_paid", "paid_online", "result_electronic", "digitised", "rating")
-        self.env.cr.execute(query.select(*(SQL.identifier(query.table, column) for column in columns)))
-        rows = [(*row[:5], None if row[6] else row[5], *row[7:]) for row in self.env.cr.fetchall()]
-        return [Item(key=row[0], department=row[1], person=row[2], received_on=row[3], deadline=row[4], done_on=row[5],
-                     online=row[6], fee_paid=row[7], paid_online=row[8] if row[7] else None,
-                     result_electronic=row[9] if row[5] else None, digitised=row[10], rating=row[11])
-                for row in rows]
+        total = next(row for row in self._moh_aggregate(with_total=True) if row[-1])
+        figures = Indicators(
+            reference_day=self._moh_reference_day(), received=total[1], completed=total[2], completed_on_time=total[3],
+            completed_late=total[4], open_on_time=total[5], open_overdue=total[6],
+            average_days=float(total[7]) if total[7] is not None else None, p90_days=total[8],
+            ageing=dict(zip(AGEING_BUCKETS, total[9:14])))
+        facts = self._moh_facts([("facet", "in", ("received", "service")), ("day", ">=", self.date_from),
+                                 ("day", "<=", self.date_to)],
+                                "facet", "online", "fee_paid", "paid_online", "digitised", "result_electronic", "rating", "n")
+        self.env.cr.execute(SQL(
+            """
+            SELECT COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND online), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND online IS NOT NULL), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND fee_paid AND paid_online), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND fee_paid AND paid_online IS NOT NULL), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'service' AND result_electronic), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'service' AND result_electronic IS NOT NULL), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND digitised), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND digitised IS NOT NULL), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'service' AND rating >= %(satisfied)s), 0),
+                   COALESCE(SUM(n) FILTER (WHERE facet = 'service' AND rating > 0), 0),
+                   COALESCE(SUM(n * rating) FILTER (WHERE facet = 'service' AND rating > 0), 0)
+              FROM (%(facts)s) AS f
+            """, facts=facts, satisfied=RATING_SATISFIED))
+        c = self.env.cr.fetchone()
+        return service_indicators_from_counts(
+            figures, online=c[0:2], online_payment=c[2:4], electronic_result=c[4:6], digitised=c[6:8],
+            satisfied=c[8:10], rating_sum=c[10])
 
     def _moh_refresh_service_indicators(self):
-        from moh_core.kpi import Period, score, service_indicators  # noqa: PLC0415
+        from moh_core.kpi import score  # noqa: PLC0415
 
-        calendar = self.env.company.sudo()._moh_calendar()._moh_working_calendar()
-        service = service_indicators(self._moh_dossier_items(), Period(self.date_from, self.date_to),
-                                     self._moh_reference_day(), calendar)
+        service = self._moh_service_indicators()
         labels = {
             "on_time_rate": (self.env._("On-time rate"),
                              self.env._("Dossiers completed by their due date (the extended one after an extension) / dossiers completed in the period.")),

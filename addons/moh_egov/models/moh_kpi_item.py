@@ -9,10 +9,14 @@ class MohKpiItem(models.Model):
         return super()._moh_kpi_indexes() + [("moh_dossier", "received_at"), ("moh_dossier", "done_date")]
 
     @api.model
-    def _moh_kpi_selects(self):
+    def _moh_kpi_open_indexes(self):
+        return super()._moh_kpi_open_indexes() + [("moh_dossier", "state IN ('received', 'processing', 'approval')")]
+
+    @api.model
+    def _moh_kpi_sources(self):
         """Dossiers from their receipt (the complete dossier, Decree 118/2025/ND-CP Art. 17.3)."""
         tz = self._moh_tz_sql()
-        return super()._moh_kpi_selects() + [f"""
+        return super()._moh_kpi_sources() + [("moh_dossier", f"""
             SELECT d.id * 4 + 1 AS id, 'dossier' AS kind, d.code AS name,
                    'moh.dossier' AS res_model, d.id AS res_id, d.company_id AS company_id,
                    d.department_id AS department_id, d.specialist_id AS user_id, FALSE AS cooperating,
@@ -26,8 +30,8 @@ class MohKpiItem(models.Model):
                    d.payment_state = 'paid' AS fee_paid,
                    COALESCE(d.paid_online, FALSE) AS paid_online,
                    d.result_attachment_id IS NOT NULL AS result_electronic,
-                   (d.channel = 'online' OR EXISTS (SELECT 1 FROM moh_dossier_document x WHERE x.dossier_id = d.id)) AS digitised,
+                   COALESCE(d.digitised, FALSE) AS digitised,
                    NULLIF(d.rating, '')::integer AS rating
-              FROM moh_dossier d
+              FROM {{source}} d
              WHERE d.received_at IS NOT NULL
-        """]
+        """)]

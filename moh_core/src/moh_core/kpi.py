@@ -51,7 +51,7 @@ import calendar as _gregorian
 import dataclasses
 import datetime as dt
 import operator
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "indicators",
     "score",
     "service_indicators",
+    "service_indicators_from_counts",
 ]
 
 
@@ -650,16 +651,39 @@ def service_indicators(
                 rated[0] += rating >= RATING_SATISFIED
                 rated[1] += 1
                 rating_sum += rating
-    figures = _pair_result(lead, cooperating, ref)
+    return service_indicators_from_counts(
+        _pair_result(lead, cooperating, ref),
+        online=online, online_payment=payment, electronic_result=electronic, digitised=digitised,
+        satisfied=rated, rating_sum=rating_sum,
+    )
+
+
+def service_indicators_from_counts(
+    figures: Indicators,
+    *,
+    online: Sequence[int],
+    online_payment: Sequence[int],
+    electronic_result: Sequence[int],
+    digitised: Sequence[int],
+    satisfied: Sequence[int],
+    rating_sum: int,
+) -> ServiceIndicators:
+    """The Decision 766 indicators from counts already made elsewhere (an SQL aggregate, say):
+    the processing ``figures`` of the dossiers and, for each share, ``(numerator,
+    denominator)`` as :func:`service_indicators` counts them — ``satisfied`` is (rated satisfied
+    or very satisfied, rated) and ``rating_sum`` the sum of those ratings."""
     counts = {
         "on_time_rate": (figures.completed_on_time, figures.completed),
         "online_share": tuple(online),
-        "online_payment_share": tuple(payment),
-        "electronic_result_share": tuple(electronic),
+        "online_payment_share": tuple(online_payment),
+        "electronic_result_share": tuple(electronic_result),
         "digitised_share": tuple(digitised),
-        "satisfaction": tuple(rated),
-        "average_rating": (rating_sum, rated[1]),
+        "satisfaction": tuple(satisfied),
+        "average_rating": (rating_sum, satisfied[1]),
     }
+    for name, (numerator, denominator) in counts.items():
+        if name != "average_rating" and not 0 <= numerator <= denominator:
+            raise ValueError(f"{name}: {numerator} of {denominator} is not a share.")
     return ServiceIndicators(
         **{name: _share(*pair) for name, pair in counts.items()},
         counts=counts,

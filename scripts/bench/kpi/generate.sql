@@ -164,7 +164,7 @@ SELECT s.*, r.day AS r_day, dl.day AS deadline, dn.day AS done_day,
 INSERT INTO moh_dossier (
     procedure_id, company_id, partner_id, department_id, specialist_id, register_id, receipt_day, code_sequence,
     name, code, state, channel, payment_state, fee_amount, paid_online, rating, outcome, deadline, first_deadline,
-    completed_late, done_date, submitted_at, received_at, result_attachment_id,
+    completed_late, done_date, submitted_at, received_at, result_attachment_id, digitised,
     create_uid, write_uid, create_date, write_date)
 SELECT x.procedure_id, %(company_id)s, (%(partners)s::int[])[1 + x.n %% %(n_partners)s], x.department_id,
        (%(specialists)s::int[])[1 + x.n %% %(n_specialists)s], %(dossier_register_id)s,
@@ -186,6 +186,7 @@ SELECT x.procedure_id, %(company_id)s, (%(partners)s::int[])[1 + x.n %% %(n_part
        CASE WHEN x.state IN ('done', 'refused', 'closed') THEN x.done END,
        x.submitted, x.received,
        CASE WHEN x.state = 'done' AND x.v < 0.75 THEN %(attachment_id)s END,
+       x.channel = 'online',
        %(uid)s, %(uid)s, x.submitted, COALESCE(CASE WHEN x.state IN ('done', 'refused', 'closed') THEN x.done END, x.received, x.submitted)
   FROM (
     SELECT d.*, t.received_time - interval '1 day' * (1 + d.n %% 3) AS submitted,
@@ -225,6 +226,10 @@ SELECT d.id, %(attachment_id)s, 'don-de-nghi.pdf', 'application/pdf', 48213, COA
        %(uid)s, %(uid)s, COALESCE(d.received_at, d.submitted_at), COALESCE(d.received_at, d.submitted_at)
   FROM moh_dossier d
  WHERE d.id > %(dossier_base)s AND (d.channel = 'online' OR d.id %% 10 < 6);
+-- The scanned counter dossiers are digitised (moh.dossier.digitised, stored by the ORM).
+UPDATE moh_dossier d SET digitised = TRUE
+ WHERE d.id > %(dossier_base)s AND NOT d.digitised
+   AND EXISTS (SELECT 1 FROM moh_dossier_document x WHERE x.dossier_id = d.id);
 
 -- step: analyze
 DROP TABLE bench_doc;
