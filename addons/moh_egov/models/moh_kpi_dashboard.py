@@ -16,13 +16,13 @@ class MohKpiDashboard(models.TransientModel):
     service_score = fields.Float(string="Service Score (of 100)", readonly=True, digits=(5, 1))
     service_indicators = fields.Html(string="Service Quality (Decision 766)", readonly=True, sanitize=True)
 
-    def action_refresh(self):
-        action = super().action_refresh()
+    def _moh_refresh_values(self, total):
+        values = super()._moh_refresh_values(total)
         if self.kind == "dossier":
-            self._moh_refresh_service_indicators()
+            values.update(self._moh_service_values(total))
         else:
-            self.write({"service_score": 0.0, "service_indicators": False})
-        return action
+            values.update({"service_score": 0.0, "service_indicators": False})
+        return values
 
     def _moh_steps(self):
         """The one-stop steps of the dossiers: reception (until accepted or sent back), appraisal
@@ -47,12 +47,13 @@ class MohKpiDashboard(models.TransientModel):
                      started_at=local(h.started_at), due_at=local(h.due_at), done_at=local(h.done_at))
                 for h in handovers]
 
-    def _moh_service_indicators(self):
+    def _moh_service_indicators(self, total=None):
         """The Decision 766 indicators of the visible dossiers of the period, added up from the
-        daily counts (moh.kpi.fact) with the processing figures of :meth:`_moh_aggregate`."""
+        daily counts (moh.kpi.fact) with the processing figures of :meth:`_moh_aggregate` (its
+        total row ``total``, computed when not given)."""
         from moh_core.kpi import AGEING_BUCKETS, RATING_SATISFIED, Indicators, service_indicators_from_counts  # noqa: PLC0415
 
-        total = next(row for row in self._moh_aggregate(with_total=True) if row[-1])
+        total = total or next(row for row in self._moh_aggregate(with_total=True) if row[-1])
         figures = Indicators(
             reference_day=self._moh_reference_day(), received=total[1], completed=total[2], completed_on_time=total[3],
             completed_late=total[4], open_on_time=total[5], open_overdue=total[6],
@@ -81,10 +82,10 @@ class MohKpiDashboard(models.TransientModel):
             figures, online=c[0:2], online_payment=c[2:4], electronic_result=c[4:6], digitised=c[6:8],
             satisfied=c[8:10], rating_sum=c[10])
 
-    def _moh_refresh_service_indicators(self):
+    def _moh_service_values(self, total):
         from moh_core.kpi import score  # noqa: PLC0415
 
-        service = self._moh_service_indicators()
+        service = self._moh_service_indicators(total)
         labels = {
             "on_time_rate": (self.env._("On-time rate"),
                              self.env._("Dossiers completed by their due date (the extended one after an extension) / dossiers completed in the period.")),
@@ -108,8 +109,7 @@ class MohKpiDashboard(models.TransientModel):
                         f"<td class='text-end text-muted'>{numerator}/{denominator}</td><td class='small'>{definition}</td></tr>")
         head = (f"<tr><th>{self.env._('Indicator')}</th><th class='text-end'>{self.env._('Value')}</th>"
                 f"<th class='text-end'>{self.env._('Count')}</th><th>{self.env._('Definition (the product’s)')}</th></tr>")
-        total = score(service)
-        self.write({
-            "service_score": total or 0.0,
+        return {
+            "service_score": score(service) or 0.0,
             "service_indicators": f"<table class='table table-sm'>{head}{''.join(rows)}</table>",
-        })
+        }

@@ -6,7 +6,14 @@ class MohKpiItem(models.Model):
 
     @api.model
     def _moh_kpi_indexes(self):
-        return super()._moh_kpi_indexes() + [("moh_dossier", "received_at"), ("moh_dossier", "done_date")]
+        return super()._moh_kpi_indexes() + [("moh_dossier", "received_at")]
+
+    @api.model
+    def _moh_kpi_expression_indexes(self):
+        """The completion date counts for completed dossiers only (the view's expression)."""
+        tz = self._moh_tz_sql()
+        return super()._moh_kpi_expression_indexes() + [("moh_dossier", "kpi_done_date", (
+            f"CASE WHEN state = 'done' THEN (done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date END"))]
 
     @api.model
     def _moh_kpi_open_indexes(self):
