@@ -9,9 +9,11 @@ dossiers. Then, inside Odoo (the registry loaded in this process), for a YEAR an
 and for documents and dossiers:
 
 * product: ``env['moh.kpi.dashboard'].create({...})._moh_aggregate()``, the per-department
-  indicator computation through the moh_kpi_item view, as the superuser and as the ministry
-  leader (record rules applied); and ``action_refresh()`` as a whole (departments, total, ageing,
-  the 6-month trend, and for dossiers the Decision 766 service indicators);
+  indicator computation (the daily counts of moh.kpi.fact, which the database's triggers kept
+  up to date while the bulk SQL ran, and the open items read live through moh.kpi.item), as the
+  superuser and as the ministry leader (record rules applied); and ``action_refresh()`` as a
+  whole (departments, total, ageing, the 6-month trend, and for dossiers the Decision 766
+  service indicators);
 * baseline: one hand-written SQL aggregate on the base tables (scripts/bench/kpi/hand_*.sql)
   with the same working-day calendar built in SQL (scripts/bench/kpi/calendar.sql), whose
   per-department figures must be identical to the product's (the benchmark stops otherwise).
