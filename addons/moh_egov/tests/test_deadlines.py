@@ -72,6 +72,21 @@ class TestDossierDeadlines(EgovCase):
         self.assertIn(dossier, closed)
         self.assertEqual(dossier.state, "closed")
 
+    def test_scheduled_closing_counts_on_the_agencys_day(self):
+        """At 18:00 UTC on the last day it is already the next day in Hà Nội: the job, run as a
+        user without a time zone, closes the dossier then, not seven hours later."""
+        with freeze_time("2026-11-23 02:00:00"):
+            dossier = self._submitted()
+            dossier.with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm")
+        limit = dossier.supplement_deadline
+        job = self.env["moh.dossier"].with_context(tz=False)
+        with freeze_time(f"{limit.isoformat()} 16:30:00"):  # 23:30 in Hà Nội: still the last day
+            job._cron_moh_close_incomplete()
+            self.assertEqual(dossier.state, "supplement")
+        with freeze_time(f"{limit.isoformat()} 18:00:00"):  # 01:00 the next day in Hà Nội
+            job._cron_moh_close_incomplete()
+        self.assertEqual(dossier.state, "closed")
+
     def test_late_dossier_apologises_once_before_its_deadline(self):
         with freeze_time("2026-11-23 02:00:00"):
             dossier = self._received()
