@@ -6,7 +6,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-CHECK_STATES = [("ok", "Accepted"), ("rejected", "Rejected"), ("bad_signature", "Signature Not Valid")]
+CHECK_STATES = [("ok", "Accepted"), ("bad_signature", "Signature Not Valid")]
 
 
 class MohDossierDocument(models.Model):
