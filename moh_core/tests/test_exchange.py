@@ -1,17 +1,15 @@
-"""Portal events, message ids, retry delays and the OpenAPI check (moh_core.exchange)."""
+"""Portal events, message ids and the OpenAPI check (moh_core.exchange)."""
 
 import datetime as dt
 import json
 
 import pytest
 from moh_core.exchange import (
-    DEFAULT_RETRY_PATTERN,
     ExchangeError,
     check_openapi,
     new_message_id,
     parse_portal_event,
     portal_event,
-    retry_delay,
 )
 
 UTC = dt.timezone.utc
@@ -74,15 +72,6 @@ def test_message_ids_are_unique_uuids():
     assert all(len(i) == 36 for i in ids)
 
 
-def test_retry_delay_follows_the_pattern():
-    assert [retry_delay(n) for n in range(1, 10)] == [10, 10, 60, 60, 300, 300, 300, 1800, 1800]
-    assert retry_delay(1, {2: 5, 4: 50}) == 5, "before the first key: its value"
-    assert retry_delay(4, {2: 5, 4: 50}) == 50
-    assert DEFAULT_RETRY_PATTERN[1] == 10
-    with pytest.raises(ExchangeError):
-        retry_delay(0)
-
-
 def test_openapi_check_finds_structural_problems():
     good = {
         "openapi": "3.0.3", "info": {"title": "API", "version": "1"},
@@ -103,3 +92,31 @@ def test_openapi_check_finds_structural_problems():
     assert any("does not start with '/'" in p for p in problems)
     assert any("no responses" in p for p in problems)
     assert check_openapi([]) == ["the document is not a JSON object"]
+
+
+def test_local_peer_accepts_each_message_once_and_remembers_after_a_restart(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from moh_core.testing_peer import LocalPeer
+
+    journal = tmp_path / "peer.jsonl"
+
+    def post(peer, message_id, token="secret"):
+        request = urllib.request.Request(peer.url, data=b"<edXML/>", method="POST", headers={
+            "X-MOH-Message-Id": message_id, "X-MOH-Message-Kind": "edxml", "Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with LocalPeer(token="secret", journal=journal) as peer:
+        assert post(peer, "m1") == (200, {"status": "received", "message_id": "m1"})
+        assert post(peer, "m1")[1]["status"] == "already_received"
+        assert post(peer, "m2", token="wrong")[0] == 401
+    with LocalPeer(token="secret", journal=journal) as peer:
+        assert post(peer, "m1")[1]["status"] == "already_received"
+        assert post(peer, "m2")[1]["status"] == "received"
+        assert [d["message_id"] for d in peer.journal.deliveries] == ["m1", "m1", "m1", "m2"]
+        assert set(peer.journal.accepted) == {"m1", "m2"}

@@ -8,3 +8,4 @@ from . import test_signature_validation
 from . import test_translations
 from . import test_kpi
 from . import test_edxml
+from . import test_exchange

@@ -14,8 +14,6 @@ partner API's description.
   an HTTP header and in the body or file name), by which the receiver recognises a message it
   already received, so that delivery "at least once" by the queue is "exactly once" at the
   receiver.
-* **Backoff**: :func:`retry_delay` reads a retry pattern ("from the n-th try, wait s seconds"),
-  the same form OCA queue_job uses, to say when a failed delivery is tried again.
 * **OpenAPI**: :func:`check_openapi` checks the structure of an OpenAPI 3 document (the partner
   API's description kept in the addon), so a broken edit is caught by a plain test.
 """
@@ -30,9 +28,6 @@ from datetime import date, datetime, timedelta, timezone
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
-#: Default retry pattern: tries 1-2 wait 10 s, 3-4 one minute, 5-7 five minutes, then 30 minutes.
-DEFAULT_RETRY_PATTERN: dict[int, int] = {1: 10, 3: 60, 5: 300, 8: 1800}
-
 
 class ExchangeError(ValueError):
     """Input that cannot make a valid message; the message says what is wrong."""
@@ -41,22 +36,6 @@ class ExchangeError(ValueError):
 def new_message_id() -> str:
     """A new message identifier: a random UUID, in its canonical text form."""
     return str(uuid.uuid4())
-
-
-def retry_delay(attempt: int, pattern: Mapping[int, int] | None = None) -> int:
-    """Seconds to wait after failed try number ``attempt`` (1-based): the value of the largest
-    key of ``pattern`` not above ``attempt``; the first value before it."""
-    if attempt < 1:
-        raise ExchangeError("attempt numbers start at 1")
-    pattern = dict(pattern or DEFAULT_RETRY_PATTERN)
-    if not pattern:
-        raise ExchangeError("the retry pattern is empty")
-    keys = sorted(pattern)
-    chosen = keys[0]
-    for key in keys:
-        if key <= attempt:
-            chosen = key
-    return int(pattern[chosen])
 
 
 @dataclass(frozen=True)
