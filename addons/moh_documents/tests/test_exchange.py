@@ -6,28 +6,20 @@ message; status messages go back automatically to the agency that sent us a docu
 import ast
 import datetime as dt
 import os
-import socket
 import tempfile
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.edxml import Attachment, DocumentMessage, Organization, build_document_message, parse_message
 from moh_core.testing_peer import LocalPeer
 
-from .common import MohUsersMixin
+from .common import ExchangeTestMixin, MohUsersMixin, free_port
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ExchangeMixin(MohUsersMixin):
+class ExchangeMixin(MohUsersMixin, ExchangeTestMixin):
 
     @classmethod
     def _moh_setup_exchange(cls):
@@ -39,21 +31,6 @@ class ExchangeMixin(MohUsersMixin):
             "url": f"http://127.0.0.1:{cls.port}/", "auth_token": "token-to-peer", "inbound_token": "token-from-peer",
             "receiving_user_id": cls.clerk.id, "max_attempts": 3, "timeout": 5,
         })
-
-    def _deliver(self, message):
-        """Run the delivery job as the job runner would; the cursor a failure is recorded with is
-        the test's (registry test mode)."""
-        with self.enter_registry_test_mode():
-            return message._moh_deliver()
-
-    def _deliver_expecting_retry(self, message):
-        """The job asks queue_job to retry it. (Not assertRaises: it would roll back what the job
-        recorded about the failure in its own transaction.)"""
-        try:
-            self._deliver(message)
-        except RetryableJobError:
-            return
-        self.fail("the delivery was not retried")
 
     def _enqueue(self, payload=b"<edXML/>", peer=None):
         with trap_jobs() as trap:
