@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -79,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not message_id:
             return self._answer(400, {"error": "no message id"})
         new = self.server.journal.record(message_id, self.headers.get("X-MOH-Message-Kind", ""), body)
+        if self.server.delay:
+            # Received and journaled, not answered yet: a sender that dies now has not seen the answer.
+            time.sleep(self.server.delay)
         return self._answer(200, {"status": "received" if new else "already_received", "message_id": message_id})
 
 
@@ -88,9 +92,11 @@ class LocalPeer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int = 0, *, token: str | None = None, journal: str | os.PathLike[str] | None = None):
+    def __init__(self, port: int = 0, *, token: str | None = None, journal: str | os.PathLike[str] | None = None,
+                 delay: float = 0):
         super().__init__(("127.0.0.1", port), _Handler)
         self.token = token
+        self.delay = delay
         self.fail_status: int | None = None
         self.journal = PeerJournal(journal)
         self._thread: threading.Thread | None = None
@@ -120,8 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--journal", required=True)
     parser.add_argument("--token")
+    parser.add_argument("--delay", type=float, default=0, help="seconds between receiving a message and answering")
     args = parser.parse_args(argv)
-    peer = LocalPeer(args.port, token=args.token, journal=args.journal)
+    peer = LocalPeer(args.port, token=args.token, journal=args.journal, delay=args.delay)
     try:
         peer.serve_forever()
     finally:
