@@ -96,6 +96,10 @@ class TestExchange(ExchangeMixin, TransactionCase):
         Message = self.env["moh.exchange.message"].with_user(self.admin)
         self.assertIn(message, Message.search(ast.literal_eval(dead_letters.domain)))
         self.assertEqual(self.peer.with_user(self.admin).dead_count, 1)
+        menu = self.env.ref("moh_documents.menu_moh_exchange_dead_letter")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.admin)._visible_menu_ids())
+        for user in (self.clerk, self.leader):
+            self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids())
         # Other roles neither see nor retry it.
         for user in (self.clerk, self.specialist, self.leader):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
