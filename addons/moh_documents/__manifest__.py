@@ -7,7 +7,7 @@
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
     "license": "AGPL-3",
-    "depends": ["mail", "hr", "resource", "base_tier_validation"],
+    "depends": ["mail", "hr", "resource", "base_tier_validation", "queue_job"],
     "external_dependencies": {
         "python": [
             "moh-core",
@@ -17,6 +17,7 @@
             "pyhanko-certvalidator",
             "reportlab",
             "lxml",
+            "requests",
         ],
     },
     "data": [
@@ -30,6 +31,7 @@
         "data/moh_document_type_templates.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
+        "data/queue_job_data.xml",
         "views/hr_department_views.xml",
         "views/resource_calendar_views.xml",
         "views/moh_compensatory_workday_views.xml",
@@ -39,6 +41,7 @@
         "views/moh_document_config_views.xml",
         "views/moh_outgoing_document_views.xml",
         "views/moh_kpi_views.xml",
+        "views/moh_exchange_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
         "wizard/moh_edxml_import_wizard_views.xml",

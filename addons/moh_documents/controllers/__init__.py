@@ -1,1 +1,3 @@
 from . import signing
+from . import exchange
+from . import api

@@ -24,3 +24,5 @@ from . import moh_kpi_dashboard_line
 from . import moh_kpi_dashboard_bottleneck
 from . import moh_kpi_digest
 from . import moh_edxml
+from . import moh_exchange_peer
+from . import moh_exchange_message

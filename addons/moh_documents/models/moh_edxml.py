@@ -166,3 +166,51 @@ class MohEdxml(models.AbstractModel):
             status=labels.get(status.status.value, status.status.description),
             code=status.status.value, description=f" — {status.description}" if status.description else ""))
         return outgoing
+
+    # -- sending through the exchange queue -----------------------------------------------------
+
+    @api.model
+    def _moh_send_document(self, document, peers):
+        """Queue the edXML message of an issued outgoing document for each of ``peers``."""
+        messages = self.env["moh.exchange.message"]
+        for peer in peers:
+            recipient = self._moh_peer_organization(peer)
+            data = self._moh_export(document, [recipient])
+            messages |= messages._moh_enqueue(peer, "edxml", data, record=document)
+        return messages
+
+    @api.model
+    def _moh_peer_organization(self, peer):
+        from moh_core.edxml import Organization  # noqa: PLC0415
+
+        return Organization(organ_id=peer.code, name=peer.name)
+
+    @api.model
+    def _moh_send_status(self, document, code, description=None):
+        """Tell the agency that sent ``document`` (an incoming document received by edXML) what
+        happened to it: a status message (01 delivered … 06 completed) through the exchange
+        queue. Nothing is sent for documents that did not come by edXML or whose sender is not
+        a configured peer."""
+        from moh_core.edxml import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id  # noqa: PLC0415
+
+        document.ensure_one()
+        if document.channel != "edxml" or not document.sender_code:
+            return self.env["moh.exchange.message"]
+        peer = self.env["moh.exchange.peer"]._moh_find(document.sender_code, document.company_id)
+        if not peer:
+            return self.env["moh.exchange.message"]
+        number, _sep, notation = (document.number_symbol or "").partition("/")
+        user = self.env.user.sudo()
+        status = StatusMessage(
+            sender=self._moh_organization(document.company_id),
+            response_for=ResponseFor(
+                organ_id=document.sender_code,
+                document_id=make_document_id(document.sender_code, document.issue_date, number, notation),
+                code=document.number_symbol, promulgation_date=document.issue_date),
+            status=StatusCode(code),
+            timestamp=dt.datetime.now(pytz.utc).replace(microsecond=0),
+            description=description or None,
+            staff=StaffInfo(staff=user.name, email=user.email or None,
+                            department=user.employee_id.department_id.name if user.employee_id else None),
+        )
+        return self.env["moh.exchange.message"]._moh_enqueue(peer, "status", build_status_message(status), record=document)

@@ -254,6 +254,7 @@ class MohIncomingDocument(models.Model):
             year = doc.company_id._moh_local_date(doc.received_date).year
             number = doc.register_id._moh_allocate_number(self._name, year)
             doc.sudo().write({"number": number, "year": year, "state": "registered"})
+            self.env["moh.edxml"]._moh_send_status(doc, "03")
         return True
 
     def action_submit(self, leader=None):
@@ -365,6 +366,7 @@ class MohIncomingDocument(models.Model):
             self._moh_grant(heads)
             self._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
                            deadline=deadline, note=instruction)
+        self.env["moh.edxml"]._moh_send_status(self, "04", instruction)
         return assignments
 
     def action_leader_return(self, reason):
@@ -378,6 +380,7 @@ class MohIncomingDocument(models.Model):
         self._moh_record("return", note=reason, acting_for=acting_for)
         clerks = self.trace_ids.filtered(lambda t: t.action == "register").user_id
         self._moh_todo(clerks, self.env._("Returned by the leader"), note=reason)
+        self.env["moh.edxml"]._moh_send_status(self, "02", reason)
         return True
 
     def action_recall(self, reason):
@@ -424,6 +427,7 @@ class MohIncomingDocument(models.Model):
             lead = doc.assignment_ids.filtered(lambda a: a.role == "lead" and a.state == "done")
             if lead:
                 doc.sudo().write({"state": "done", "done_date": lead[:1].done_date, "result": lead[:1].result})
+                self.env["moh.edxml"]._moh_send_status(doc, "06", lead[:1].result)
 
     # -- protection -----------------------------------------------------------------------------
 

@@ -66,6 +66,11 @@ class MohOutgoingDocument(models.Model):
     internal_department_ids = fields.Many2many(
         "hr.department", string="Internal Recipients",
         help="Departments of the ministry that receive the issued document as an incoming document.")
+    exchange_peer_ids = fields.Many2many(
+        "moh.exchange.peer", string="Send by edXML To", domain=[("national_portal", "=", False)],
+        help="Other agencies that receive the issued document as an edXML message, through the exchange queue.")
+    exchange_message_ids = fields.One2many(
+        "moh.exchange.message", "res_id", string="Exchange Messages", domain=[("res_model", "=", "moh.outgoing.document")])
     urgency = fields.Selection(URGENCY, required=True, default="normal")
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal")
 
@@ -410,6 +415,47 @@ class MohOutgoingDocument(models.Model):
             "mimetype": "application/xml", "res_model": self._name, "res_id": self.id,
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def action_send_edxml(self):
+        """The records office sends the issued document to the chosen agencies (edXML, queued:
+        delivered when each peer answers, retried when it does not)."""
+        self.ensure_one()
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office sends documents to other agencies."))
+        if not self.exchange_peer_ids:
+            raise UserError(self.env._("Choose the agencies to send the document to."))
+        messages = self.env["moh.edxml"]._moh_send_document(self, self.exchange_peer_ids)
+        self.sudo().message_post(body=self.env._("Queued for sending by edXML to %(peers)s.",
+                                                 peers=", ".join(self.exchange_peer_ids.mapped("name"))))
+        return messages
+
+    # -- partner API (controllers/api.py) -------------------------------------------------------
+
+    @api.model
+    def _moh_api_find(self, number_symbol):
+        """The document numbered ``number_symbol`` ("15/QĐ-BYT") that this user may read."""
+        number, _sep, symbol = (number_symbol or "").strip().partition("/")
+        if not number.isdigit() or not symbol:
+            return self.browse()
+        return self.search([("number", "=", int(number)), ("symbol", "=", symbol), ("state", "=", "issued")],
+                           order="issue_date desc", limit=1)
+
+    def _moh_api_status(self):
+        """What a partner system is told: the document's identity and state, and what the
+        agencies it was sent to reported (edXML status messages)."""
+        self.ensure_one()
+        doc = self.sudo()
+        sent = doc.exchange_message_ids.filtered(lambda m: m.direction == "out" and m.kind == "edxml")
+        return {
+            "number": f"{doc.number:02d}/{doc.symbol}",
+            "state": doc.state,
+            "state_name": dict(doc._fields["state"]._description_selection(self.env))[doc.state],
+            "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
+            "document_type": doc.document_type_id.name,
+            "abstract": doc.abstract,
+            "sent_to": [{"agency_code": m.peer_id.code, "agency": m.peer_id.name, "delivery": m.state,
+                         "sent_at": m.sent_at.isoformat() + "Z" if m.sent_at else None} for m in sent],
+        }
 
     def _moh_deliver_internally(self):
         """Each internal recipient department receives the issued document as an incoming one,

@@ -9,3 +9,5 @@ from . import test_translations
 from . import test_kpi
 from . import test_kpi_fact
 from . import test_edxml
+from . import test_exchange
+from . import test_partner_api

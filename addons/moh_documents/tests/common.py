@@ -1,4 +1,34 @@
+import socket
+
 from odoo.tests import new_test_user
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+
+def free_port():
+    """A TCP port nothing listens on (a peer that is down), until a test starts a peer on it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ExchangeTestMixin:
+    """Run exchange delivery jobs in a test as the job runner would."""
+
+    def _deliver(self, message):
+        """Run the delivery job as the job runner would; the cursor a failure is recorded with is
+        the test's (registry test mode)."""
+        with self.enter_registry_test_mode():
+            return message._moh_deliver()
+
+    def _deliver_expecting_retry(self, message):
+        """The job asks queue_job to retry it. (Not assertRaises: it would roll back what the job
+        recorded about the failure in its own transaction.)"""
+        try:
+            self._deliver(message)
+        except RetryableJobError:
+            return
+        self.fail("the delivery was not retried")
 
 
 class MohUsersMixin:

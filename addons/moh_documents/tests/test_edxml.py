@@ -91,3 +91,27 @@ class TestEdxmlExchange(OutgoingSigningCase):
         record = self.env["moh.edxml"].with_user(self.clerk)._moh_import(build_status_message(status))
         self.assertEqual(record, self.issued)
         self.assertIn("Sở Y tế Hà Nội", self.issued.message_ids[0].body)
+
+    def test_the_records_office_sends_the_issued_document_to_peers_through_the_queue(self):
+        from odoo.exceptions import AccessError  # noqa: PLC0415
+
+        from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
+
+        peers = self.env["moh.exchange.peer"].create([
+            {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"},
+            {"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "folder", "folder_path": "/nonexistent/outbox"},
+        ])
+        self.issued.sudo().exchange_peer_ids = peers
+        with self.assertRaises(AccessError):
+            self.issued.with_user(self.specialist).action_send_edxml()
+        with trap_jobs() as trap:
+            messages = self.issued.with_user(self.clerk).action_send_edxml()
+            trap.assert_jobs_count(2)
+        self.assertEqual(messages.mapped("kind"), ["edxml", "edxml"])
+        self.assertEqual(messages.peer_id, peers)
+        self.assertEqual(len(set(messages.mapped("message_id"))), 2)
+        for message in messages:
+            parsed = parse_message(message.payload_raw())
+            self.assertEqual([r.organ_id for r in parsed.message.recipients], [message.peer_id.code])
+            self.assertEqual(parsed.attachments[0].content, self.issued.pdf_id.raw)
+        self.assertEqual(self.issued.sudo().exchange_message_ids, messages)

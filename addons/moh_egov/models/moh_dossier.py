@@ -631,6 +631,87 @@ class MohDossier(models.Model):
 
     # -- the portal ---------------------------------------------------------------------------
 
+    # -- national portal sync -------------------------------------------------------------------
+
+    def write(self, vals):
+        """Every change of status is sent to the national public service portal (DVCQG) as an
+        event, through the exchange queue, in the same transaction as the change: a step that
+        rolls back sends nothing, a step that commits is sent, however long the portal is down."""
+        if "state" not in vals:
+            return super().write(vals)
+        before = {dossier.id: dossier.state for dossier in self}
+        result = super().write(vals)
+        for dossier in self:
+            if dossier.state != before[dossier.id]:
+                dossier._moh_portal_sync(before[dossier.id])
+        return result
+
+    def _moh_portal_sync(self, previous_state):
+        """Queue the portal event of this dossier's new status (moh_core.exchange.portal_event)."""
+        self.ensure_one()
+        peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
+        if not peer or not self.code:
+            return self.env["moh.exchange.message"]
+        event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
+        return self.env["moh.exchange.message"]._moh_enqueue(
+            peer, "portal_event", event.to_json(), record=self, content_type="application/json",
+            message_id=event.event_id, sequence=event.sequence)
+
+    def _moh_portal_sequence(self):
+        Message = self.env["moh.exchange.message"].sudo()
+        last = Message.search([("res_model", "=", self._name), ("res_id", "=", self.id), ("kind", "=", "portal_event"),
+                               ("direction", "=", "out")], order="sequence desc", limit=1)
+        return (last.sequence or 0) + 1
+
+    def _moh_portal_event(self, previous_state, sequence):
+        from moh_core.exchange import portal_event  # noqa: PLC0415
+
+        dossier = self.sudo()
+        vi = dossier.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else dossier
+        states = dict(vi._fields["state"]._description_selection(vi.env))
+        applicant = dossier.partner_id.commercial_partner_id
+        return portal_event(
+            dossier_code=dossier.code,
+            procedure_code=dossier.procedure_id.code,
+            procedure_name=vi.procedure_id.name,
+            status_code=dossier.state,
+            status_name=states[dossier.state],
+            previous_status_code=previous_state,
+            applicant={"name": applicant.name, "identification": applicant.vat or None,
+                       "kind": "organization" if applicant.is_company else "person",
+                       "email": dossier.contact_email or applicant.email or None,
+                       "phone": dossier.contact_phone or applicant.phone or None},
+            agency_code=dossier.company_id.moh_agency_code or "000.00.00.H00",
+            processing_unit=dossier.department_id.name or None,
+            channel=dossier.channel,
+            submitted_at=dossier.submitted_at or None,
+            received_at=dossier.received_at or None,
+            due_date=dossier.deadline or None,
+            completed_at=dossier.done_date or None,
+            event_time=dt.datetime.now(pytz.utc).replace(microsecond=0),
+            sequence=sequence,
+        )
+
+    def _moh_api_status(self):
+        """What a partner system is told about a dossier (controllers/api.py): status and dates,
+        not the applicant's files."""
+        self.ensure_one()
+        dossier = self.sudo()
+        states = dict(dossier._fields["state"]._description_selection(self.env))
+        return {
+            "code": dossier.code,
+            "procedure_code": dossier.procedure_id.code,
+            "procedure_name": dossier.procedure_id.name,
+            "status_code": dossier.state,
+            "status_name": states[dossier.state],
+            "processing_unit": dossier.department_id.name or None,
+            "submitted_at": dossier.submitted_at.isoformat() + "Z" if dossier.submitted_at else None,
+            "received_at": dossier.received_at.isoformat() + "Z" if dossier.received_at else None,
+            "due_date": dossier.deadline.isoformat() if dossier.deadline else None,
+            "completed_at": dossier.done_date.isoformat() + "Z" if dossier.done_date else None,
+            "outcome": dossier.outcome or None,
+        }
+
     def _get_portal_return_action(self):
         return self.env.ref("moh_egov.action_moh_dossier")
 

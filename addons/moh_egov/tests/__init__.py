@@ -5,3 +5,5 @@ from . import test_deadlines
 from . import test_dossier_access
 from . import test_portal
 from . import test_kpi
+from . import test_portal_sync
+from . import test_partner_api

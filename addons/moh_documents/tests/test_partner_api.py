@@ -1,0 +1,87 @@
+"""The partner API: an issued document's status by its number, with an API key of a partner
+system's technical user; nothing without a valid key, nothing the key may not see."""
+
+import base64
+import json
+from pathlib import Path
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from moh_core.exchange import check_openapi
+
+from .test_outgoing_signing import OutgoingSigningCase
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerApi(OutgoingSigningCase, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.moh_agency_code = "000.00.00.G18"
+        Key = cls.env["moh.signing.key"]
+        Key.search([("usage", "=", "seal")]).active = False
+        with open(cls.pki.seal.p12_path, "rb") as handle:
+            Key.create({"name": "Con dấu (kiểm thử)", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
+                        "pin": cls.pki.password})
+        cls.partner_user = new_test_user(cls.env, login="t_api_partner", groups="moh_documents.group_api_partner",
+                                         name="Hệ thống đối tác")
+        cls.key = cls.env["res.users.apikeys"].with_user(cls.partner_user).sudo()._generate(
+            "moh_partner_api", "Hệ thống đối tác", None)
+        cls.clerk_key = cls.env["res.users.apikeys"].with_user(cls.clerk).sudo()._generate(None, "Khóa văn thư", None)
+
+    def setUp(self):
+        super().setUp()
+        doc = self._approved()
+        doc.sudo().register_id = self.env.ref("moh_documents.register_outgoing")
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        doc.with_user(self.clerk).action_issue()
+        self.issued = doc
+        self.number = f"{doc.number:02d}/{doc.symbol}"
+
+    def _get(self, path, key=None):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return self.url_open(path, headers=headers)
+
+    def test_an_issued_document_by_its_number(self):
+        response = self._get(f"/api/v1/documents/{self.number}", self.key)
+        self.assertEqual(response.status_code, 200, response.text)
+        data = response.json()
+        self.assertEqual(data["number"], self.number)
+        self.assertEqual(data["state"], "issued")
+        self.assertEqual(data["issue_date"], self.issued.issue_date.isoformat())
+        self.assertEqual(data["abstract"], self.issued.abstract)
+        self.assertEqual(data["sent_to"], [])
+        # The slash of the number may come encoded.
+        encoded = self._get(f"/api/v1/documents/{self.number.replace('/', '%2F')}", self.key)
+        self.assertEqual(encoded.status_code, 200)
+
+    def test_without_a_valid_partner_key_nothing_is_told(self):
+        path = f"/api/v1/documents/{self.number}"
+        for key in (None, "not-a-key", self.key[:-1] + ("0" if self.key[-1] != "0" else "1"), self.clerk_key):
+            with self.subTest(key=key and key[:6]):
+                response = self._get(path, key)
+                self.assertEqual(response.status_code, 401)
+                self.assertEqual(response.json()["error"], "unauthorized")
+                self.assertNotIn(self.issued.abstract, response.text)
+
+    def test_unknown_draft_and_confidential_documents_are_not_found(self):
+        draft = self._approved()
+        confidential = self._approved()
+        confidential.sudo().write({"confidentiality": "secret"})
+        for number in ("999/QĐ-BYT", "abc", f"{draft.id}/{draft.symbol}"):
+            with self.subTest(number=number):
+                self.assertEqual(self._get(f"/api/v1/documents/{number}", self.key).status_code, 404)
+        # Issued but confidential: the partner's record rules hide it, as if it did not exist.
+        self.issued.sudo().confidentiality = "secret"
+        self.assertEqual(self._get(f"/api/v1/documents/{self.number}", self.key).status_code, 404)
+
+    def test_the_openapi_description_is_served_and_valid(self):
+        response = self._get("/api/v1/openapi.json")
+        self.assertEqual(response.status_code, 200)
+        document = response.json()
+        self.assertEqual(check_openapi(document), [])
+        self.assertIn("/api/v1/documents/{number}", document["paths"])
+        self.assertIn("/api/v1/dossiers/{code}", document["paths"])
+        kept = json.loads((Path(__file__).resolve().parent.parent / "static" / "api" / "openapi.json").read_text())
+        self.assertEqual(document, kept)
