@@ -1,7 +1,7 @@
 """The exchange queue on a real Odoo server with OCA queue_job's job runner, against a peer in its
 own process: messages wait while the peer is down, and each is received exactly once when it
 comes back, even though the Odoo server is killed (SIGKILL) in the middle of a delivery and
-restarted.
+restarted, and then the peer itself is killed after receiving a message and before answering.
 
 The messages are the status messages ("03 accepted and registered") the e-office sends back to
 an agency when the records office registers documents that agency sent by edXML. The peer holds
@@ -97,6 +97,27 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         copies = [d for d in deliveries if d["message_id"] == first]
         assert len(copies) >= 2 and [d["accepted"] for d in copies][1:] == [False] * (len(copies) - 1), \
             "the message interrupted by the crash was sent again and recognised as a copy"
+
+        # Now the peer dies (SIGKILL) after receiving a message and before answering it, and
+        # comes back with its journal: the sender sees no answer, sends again, the copy is known.
+        clerk = server.rpc("vanthu", "vanthu")
+        clerk.call("moh.incoming.document", "register_incoming", [{
+            "register_id": register_id, "channel": "edxml", "sender_name": "Sở Y tế (kiểm thử)", "sender_code": code,
+            "number_symbol": f"{i + 1}/SYT-E2E-B", "issue_date": "2026-11-20", "document_type_id": type_id,
+            "abstract": f"Thông báo bổ sung số {i + 1}"} for i in range(2)])
+        expected = sorted(m["message_id"] for m in messages())
+        assert len(expected) == MESSAGES + 2
+        before = len(peer.deliveries())
+        interrupted = wait_for(lambda: peer.deliveries()[before:], 90, "a delivery after the restart")[0]["message_id"]
+        peer.kill()
+        assert interrupted not in [m["message_id"] for m in messages() if m["state"] == "sent"]
+        peer.start()
+        wait_for(lambda: all(m["state"] == "sent" for m in messages()), 240, "every message to be sent after the peer's crash")
+        deliveries = peer.deliveries()
+        assert sorted(d["message_id"] for d in deliveries if d["accepted"]) == expected, "each message received exactly once"
+        again = [d["accepted"] for d in deliveries if d["message_id"] == interrupted][1:]
+        assert again, "the message the peer died on was sent again"
+        assert not any(again), "and recognised as a copy"
     finally:
         peer.stop()
         try:
