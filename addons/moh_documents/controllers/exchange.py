@@ -13,6 +13,8 @@
 
 import logging
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
@@ -34,10 +36,17 @@ class MohExchangeController(http.Controller):
         message_id = (request.httprequest.headers.get("X-MOH-Message-Id") or "").strip()
         if not message_id or len(message_id) > 200:
             return request.make_json_response({"error": "the X-MOH-Message-Id header is required"}, status=400)
+        too_large = {"error": f"the message is too large: at most {DEFAULT_MAX_BYTES} bytes"}
         length = request.httprequest.content_length
         if length is not None and length > DEFAULT_MAX_BYTES:
-            return request.make_json_response({"error": "the message is too large"}, status=413)
-        data = request.httprequest.get_data(cache=False)
+            return request.make_json_response(too_large, status=413)
+        # Werkzeug stops reading a body past this limit; a body sent without its length
+        # (chunked) is in any case refused by moh_core.edxml's size check before parsing.
+        request.httprequest.max_content_length = DEFAULT_MAX_BYTES
+        try:
+            data = request.httprequest.get_data(cache=False)
+        except RequestEntityTooLarge:
+            return request.make_json_response(too_large, status=413)
         if peer.receiving_user_id:
             # What the peer sends is registered in the name of its clerk, for the whole request.
             request.update_env(user=peer.receiving_user_id.id)

@@ -265,3 +265,24 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         self.assertIn("DOCTYPE", refused.json()["error"])
         self.assertEqual(Incoming.search_count([]), count)
         self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "msg-bad")]))
+
+    def test_an_oversize_message_is_refused(self):
+        from moh_core.edxml import DEFAULT_MAX_BYTES  # noqa: PLC0415
+
+        Incoming = self.env["moh.incoming.document"]
+        count = Incoming.search_count([])
+        huge = self._message() + b" " * (DEFAULT_MAX_BYTES + 1)
+        declared = self._post(huge, message_id="msg-huge")
+        self.assertEqual(declared.status_code, 413)
+        self.assertIn("too large", declared.json()["error"])
+
+        def chunks():  # sent without a Content-Length (chunked transfer)
+            yield self._message()
+            for _i in range(DEFAULT_MAX_BYTES // (1 << 20) + 1):
+                yield b" " * (1 << 20)
+
+        chunked = self._post(chunks(), message_id="msg-huge-chunked")
+        # Refused at the door (413) or by the message's own size check before parsing (422).
+        self.assertIn(chunked.status_code, (413, 422))
+        self.assertEqual(Incoming.search_count([]), count)
+        self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "like", "msg-huge")]))
