@@ -2,7 +2,6 @@
 registered incoming document, signatures still valid), status messages are noted, hostile or
 repeated messages import nothing."""
 
-import base64
 import datetime as dt
 
 import pytz
@@ -22,11 +21,7 @@ class TestEdxmlExchange(OutgoingSigningCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.moh_agency_code = "000.00.00.G18"
-        Key = cls.env["moh.signing.key"]
-        Key.search([("usage", "=", "seal")]).active = False
-        with open(cls.pki.seal.p12_path, "rb") as handle:
-            Key.create({"name": "Con dấu (kiểm thử)", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
-                        "pin": cls.pki.password})
+        cls._moh_test_seal("Con dấu (kiểm thử)")
 
     def setUp(self):
         super().setUp()

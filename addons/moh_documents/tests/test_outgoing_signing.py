@@ -36,6 +36,15 @@ class OutgoingSigningCase(MohUsersMixin, TransactionCase):
         cls.leader_key = Key.create({"name": "Khóa ký của Thứ trưởng", "user_id": cls.leader.id, "pkcs12_file": p12(pki.signer)})
         cls.deputy_key = Key.create({"name": "Khóa đã thu hồi", "user_id": cls.deputy.id, "pkcs12_file": p12(pki.revoked_signer)})
 
+    @classmethod
+    def _moh_test_seal(cls, name="Chữ ký số Bộ Y tế (kiểm thử)"):
+        """The agency's seal becomes this test PKI's (a database with demo data has its own)."""
+        Key = cls.env["moh.signing.key"]
+        Key.search([("usage", "=", "seal")]).active = False
+        with open(cls.pki.seal.p12_path, "rb") as handle:
+            return Key.create({"name": name, "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
+                               "pin": cls.pki.password})
+
     def _approved(self, signer=None):
         doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
             "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
@@ -114,12 +123,7 @@ class TestOutgoingIssuing(OutgoingSigningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The agency's seal is this test's (a database with demo data has its own).
-        cls.env["moh.signing.key"].search([("usage", "=", "seal")]).active = False
-        with open(cls.pki.seal.p12_path, "rb") as handle:
-            cls.seal_key = cls.env["moh.signing.key"].create(
-                {"name": "Chữ ký số Bộ Y tế", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
-                 "pin": cls.pki.password})
+        cls.seal_key = cls._moh_test_seal("Chữ ký số Bộ Y tế")
         cls.register = cls.env["moh.document.register"].create(
             {"name": "Sổ văn bản đi (kiểm thử)", "code": "TEST-DI", "direction": "outgoing"})
 

@@ -1,7 +1,6 @@
 """The partner API: an issued document's status by its number, with an API key of a partner
 system's technical user; nothing without a valid key, nothing the key may not see."""
 
-import base64
 import json
 from pathlib import Path
 
@@ -19,11 +18,7 @@ class TestPartnerApi(OutgoingSigningCase, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.moh_agency_code = "000.00.00.G18"
-        Key = cls.env["moh.signing.key"]
-        Key.search([("usage", "=", "seal")]).active = False
-        with open(cls.pki.seal.p12_path, "rb") as handle:
-            Key.create({"name": "Con dấu (kiểm thử)", "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
-                        "pin": cls.pki.password})
+        cls._moh_test_seal("Con dấu (kiểm thử)")
         cls.partner_user = new_test_user(cls.env, login="t_api_partner", groups="moh_documents.group_api_partner",
                                          name="Hệ thống đối tác")
         cls.key = cls.env["res.users.apikeys"].with_user(cls.partner_user).sudo()._generate(
