@@ -10,7 +10,7 @@ ensure_venv
 ensure_postgres
 find_odoo || die "$ODOO_MISSING"
 DB="moh_i18n_$$"
-trap 'psql -U "$DB_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null 2>&1; rm -rf "$CACHE/odoo-data/filestore/$DB"; stop_postgres' EXIT
+trap 'psql -U "$DB_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null 2>&1; rm -rf "$CACHE/odoo-data/filestore/$DB" "$CACHE/odoo-data/moh_demo_pki/$DB" "$CACHE/odoo-data/moh_exchange/$DB"; stop_postgres' EXIT
 # shellcheck disable=SC2046
 $ODOO_BIN $(odoo_args) -d "$DB" -i moh_documents,moh_egov,payment_demo --with-demo --load-language=vi_VN --stop-after-init \
     --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=warn

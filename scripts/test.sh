@@ -22,7 +22,7 @@ TEST_DB=""
 cleanup() {
     if [ -n "$TEST_DB" ] && [ -z "${MOH_KEEP_DB:-}" ]; then
         psql -U "$DB_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$TEST_DB\"" >/dev/null 2>&1
-        rm -rf "$CACHE/odoo-data/filestore/$TEST_DB"
+        rm -rf "$CACHE/odoo-data/filestore/$TEST_DB" "$CACHE/odoo-data/moh_demo_pki/$TEST_DB" "$CACHE/odoo-data/moh_exchange/$TEST_DB"
     fi
     stop_postgres
 }

@@ -52,6 +52,7 @@
         "demo/res_users_demo.xml",
         "demo/moh_incoming_document_demo.xml",
         "demo/moh_signing_demo.xml",
+        "demo/moh_exchange_demo.xml",
     ],
     "installable": True,
     "application": True,

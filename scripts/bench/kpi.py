@@ -111,7 +111,7 @@ def drop(db):
         cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     conn.close()
     if data_dir():
-        for leftover in (data_dir() / "filestore" / db, data_dir() / "moh_demo_pki" / db):
+        for leftover in (data_dir() / "filestore" / db, data_dir() / "moh_demo_pki" / db, data_dir() / "moh_exchange" / db):
             shutil.rmtree(leftover, ignore_errors=True)
     log(f"dropped {db} and its filestore")
 

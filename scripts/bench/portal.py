@@ -160,7 +160,7 @@ def main():
         subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
                         f'DROP DATABASE IF EXISTS "{db}"'], check=False)
         if data_dir():
-            for leftover in (data_dir() / "filestore" / db, data_dir() / "moh_demo_pki" / db):
+            for leftover in (data_dir() / "filestore" / db, data_dir() / "moh_demo_pki" / db, data_dir() / "moh_exchange" / db):
                 shutil.rmtree(leftover, ignore_errors=True)
 
     submit = portal["submit"]

@@ -74,6 +74,34 @@ class MohExchangePeer(models.Model):
             if peer.timeout < 1 or peer.max_attempts < 1:
                 raise ValidationError(self.env._("The timeout and the number of attempts must be at least 1."))
 
+    @api.constrains("national_portal", "active", "company_id")
+    def _check_one_national_portal(self):
+        self.flush_model()  # an archiving written in the same transaction counts
+        for peer in self.filtered(lambda p: p.national_portal and p.active):
+            if self.search_count([("national_portal", "=", True), ("active", "=", True),
+                                  ("company_id", "=", peer.company_id.id)]) > 1:
+                raise ValidationError(self.env._(
+                    "%(company)s already sends its dossiers' statuses to a national portal: archive that peer first.",
+                    company=peer.company_id.name))
+
+    @api.model
+    def _moh_load_demo_peers(self):
+        """Demo data: the national public service portal and a provincial health department, both
+        reached through watched folders under the server's data directory (one per database), so
+        that the demo's dossier events and edXML messages can be seen arriving as files."""
+        from odoo.tools import config  # noqa: PLC0415
+
+        root = os.path.join(config["data_dir"], "moh_exchange", self.env.cr.dbname)
+        clerk = self.env.ref("moh_documents.user_vanthu", raise_if_not_found=False)
+        return self.create([{
+            "name": "Cổng Dịch vụ công quốc gia", "code": "DVCQG.VPCP", "national_portal": True,
+            "transport": "folder", "folder_path": os.path.join(root, "dvcqg"),
+        }, {
+            "name": "Sở Y tế Thành phố Hồ Chí Minh", "code": "000.00.01.H29",
+            "transport": "folder", "folder_path": os.path.join(root, "so-y-te-tphcm"),
+            "receiving_user_id": clerk.id if clerk else False,
+        }])
+
     @api.model
     def _moh_find(self, code, company=None):
         company = company or self.env.company

@@ -3,8 +3,9 @@ the same transaction, queued in order; the events wait while the portal is down 
 delivered once when it comes back."""
 
 import json
+import os
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, free_port
@@ -24,6 +25,8 @@ class TestPortalSync(ExchangeTestMixin, EgovCase):
         super().setUpClass()
         cls.business_a.vat = "0101234567"
         cls.port = free_port()
+        # This test's portal stands in for the one configured (one per agency).
+        cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
         cls.portal_peer = cls.env["moh.exchange.peer"].create({
             "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)", "code": "DVCQG", "national_portal": True,
             "transport": "http", "url": f"http://127.0.0.1:{cls.port}/", "auth_token": "portal-token", "timeout": 5})
@@ -90,3 +93,23 @@ class TestPortalSync(ExchangeTestMixin, EgovCase):
         self.portal_peer.active = False
         dossier = self._submitted()
         self.assertFalse(self._events(dossier))
+
+    def test_one_national_portal_per_agency(self):
+        with self.assertRaises(ValidationError):
+            self.env["moh.exchange.peer"].create({
+                "name": "Cổng thứ hai", "code": "DVCQG.2", "national_portal": True, "transport": "http",
+                "url": "http://127.0.0.1:9/"})
+
+    def test_the_demo_portal_receives_events_as_files(self):
+        demo = self.env["moh.exchange.peer"].with_context(active_test=False).search([("code", "=", "DVCQG.VPCP")])
+        if not demo:
+            self.skipTest("installed without demo data")
+        self.portal_peer.active = False
+        demo.active = True
+        dossier = self._submitted()
+        event = self._events(dossier)
+        self.assertEqual(event.peer_id, demo)
+        self.assertEqual(self._deliver(event)[:4], "sent")
+        with open(os.path.join(demo.folder_path, event._moh_file_name()), "rb") as handle:
+            received = parse_portal_event(handle.read())
+        self.assertEqual((received["event_id"], received["dossier_code"]), (event.message_id, dossier.code))
