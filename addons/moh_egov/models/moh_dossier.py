@@ -24,6 +24,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
 
 STATES = [
     ("draft", "Draft"),
@@ -545,6 +546,21 @@ class MohDossier(models.Model):
 
     # -- payment -------------------------------------------------------------------------------
 
+    def action_record_counter_payment(self):
+        """The fee paid at the one-stop counter (in cash or by transfer to the agency's account),
+        recorded by the officer who received it: not an online payment (Decision 766)."""
+        self._moh_check_onestop()
+        self._moh_check_state("submitted", "supplement")
+        for dossier in self:
+            if dossier.payment_state != "pending":
+                raise UserError(self.env._("The fee of dossier %(name)s is not awaiting payment; nothing was changed.",
+                                           name=dossier.name))
+            dossier.sudo().write({"payment_state": "paid", "paid_online": False})
+            dossier.message_post(body=self.env._(
+                "Fee received at the counter: %(amount)s, recorded by %(user)s.",
+                amount=format_amount(self.env, dossier.fee_amount, dossier.currency_id), user=self.env.user.name))
+        return True
+
     def _moh_payment_done(self, transaction):
         for dossier in self.filtered(lambda d: d.payment_state == "pending"):
             if transaction.currency_id != dossier.currency_id or transaction.amount < dossier.fee_amount:
@@ -556,6 +572,50 @@ class MohDossier(models.Model):
             dossier.sudo().message_post(body=self.env._(
                 "Fee paid online: %(amount)s %(currency)s (%(reference)s).",
                 amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
+
+    # -- demo data ------------------------------------------------------------------------------
+
+    @api.model
+    def _moh_load_demo_dossiers(self):
+        """Demo data: the demo businesses' dossiers at different steps, made through the same
+        steps as on the portal and at the one-stop counter (so their codes, slips, hand-overs and
+        national portal events are real): waiting for acceptance, received, in appraisal, waiting
+        for supplements, and refused."""
+        from moh_core.testing import make_pdf  # noqa: PLC0415
+
+        onestop = self.env.ref("moh_egov.user_motcua")
+        samples = {"char": "Kem dưỡng ẩm Hoa Sen", "text": "Sản phẩm dùng ngoài da, tuýp 50 ml.",
+                   "date": "2026-11-02", "integer": "12"}
+        plans = [
+            ("moh_egov.user_dn_hoasen", "moh_egov.procedure_cosmetic_import", "submitted"),
+            ("moh_egov.user_dn_songhong", "moh_egov.procedure_drug_advertising", "processing"),
+            ("moh_egov.user_dn_hoasen2", "moh_egov.procedure_cosmetic_domestic", "received"),
+            ("moh_egov.user_dn_songhong", "moh_egov.procedure_health_supplement", "supplement"),
+            ("moh_egov.user_dn_hoasen", "moh_egov.procedure_cfs_cosmetic", "refused"),
+        ]
+        dossiers = self.browse()
+        for user_ref, procedure_ref, stage in plans:
+            user, procedure = self.env.ref(user_ref), self.env.ref(procedure_ref)
+            dossier = self._moh_new_for_user(procedure, user)
+            for value in dossier._moh_form_values():
+                value.value = samples.get(value.field_id.field_type, samples["char"])
+            for requirement in procedure.requirement_ids.filtered("required"):
+                self.env["moh.dossier.document"]._moh_add(
+                    dossier, requirement, f"{procedure.code}-{requirement.id}.pdf",
+                    make_pdf(f"{requirement.name} — {user.partner_id.commercial_partner_id.name}"))
+            dossier.with_user(user).action_submit()
+            officer = dossier.with_user(onestop)
+            if stage == "supplement":
+                officer.action_request_supplement("Bổ sung Giấy chứng nhận đủ điều kiện sản xuất còn hiệu lực.")
+            elif stage == "refused":
+                officer.action_refuse("Sản phẩm không thuộc phạm vi cấp Giấy chứng nhận lưu hành tự do của Bộ Y tế.")
+            elif stage in ("received", "processing"):
+                officer.action_record_counter_payment()
+                officer.action_accept()
+                if stage == "processing":
+                    officer.action_assign()
+            dossiers |= dossier
+        return dossiers
 
     # -- satisfaction ----------------------------------------------------------------------------
 

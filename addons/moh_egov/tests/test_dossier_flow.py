@@ -123,6 +123,22 @@ class TestDossierFlow(EgovCase):
         with self.assertRaises(UserError):
             dossier.with_user(self.onestop).action_accept()
 
+    @freeze_time("2026-11-23 02:00:00")
+    def test_fee_paid_at_the_counter(self):
+        dossier = self._submitted()
+        with self.assertRaises(UserError):
+            dossier.with_user(self.onestop).action_accept()  # the fee is not paid yet
+        for outsider in (self.portal_a, self.specialist):
+            with self.assertRaises(AccessError):
+                dossier.with_user(outsider).action_record_counter_payment()
+        dossier.with_user(self.onestop).action_record_counter_payment()
+        self.assertEqual((dossier.payment_state, dossier.paid_online), ("paid", False), "paid, not online")
+        self.assertIn(self.onestop.name, dossier.sudo().message_ids[0].body, "who received the fee is noted")
+        with self.assertRaises(UserError):
+            dossier.with_user(self.onestop).action_record_counter_payment()  # not twice
+        dossier.with_user(self.onestop).action_accept()
+        self.assertEqual(dossier.state, "received")
+
     def test_stop_at_the_applicants_request(self):
         dossier = self._submitted()
         with self.assertRaises(UserError):
