@@ -25,11 +25,7 @@ class TestEdxmlExchange(OutgoingSigningCase):
 
     def setUp(self):
         super().setUp()
-        doc = self._approved()
-        doc.sudo().register_id = self.env.ref("moh_documents.register_outgoing")
-        doc.with_user(self.leader).action_sign(self.pki.password)
-        doc.with_user(self.clerk).action_issue()
-        self.issued = doc
+        self.issued = self._issued()
 
     def test_round_trip_keeps_the_document_and_its_signatures(self):
         data = self.env["moh.edxml"]._moh_export(self.issued)

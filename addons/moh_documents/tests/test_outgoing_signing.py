@@ -45,6 +45,14 @@ class OutgoingSigningCase(MohUsersMixin, TransactionCase):
             return Key.create({"name": name, "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
                                "pin": cls.pki.password})
 
+    def _issued(self):
+        """An approved document, signed by the leader and issued, sealed, by the records office."""
+        doc = self._approved()
+        doc.sudo().register_id = self.env.ref("moh_documents.register_outgoing")
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        doc.with_user(self.clerk).action_issue()
+        return doc
+
     def _approved(self, signer=None):
         doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
             "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,

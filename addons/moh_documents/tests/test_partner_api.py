@@ -27,11 +27,7 @@ class TestPartnerApi(OutgoingSigningCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        doc = self._approved()
-        doc.sudo().register_id = self.env.ref("moh_documents.register_outgoing")
-        doc.with_user(self.leader).action_sign(self.pki.password)
-        doc.with_user(self.clerk).action_issue()
-        self.issued = doc
+        self.issued = doc = self._issued()
         self.number = f"{doc.number:02d}/{doc.symbol}"
 
     def _get(self, path, key=None):
