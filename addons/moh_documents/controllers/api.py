@@ -55,12 +55,17 @@ class MohPartnerApi(http.Controller):
     @http.route("/api/v1/documents/<path:number>", type="http", auth="public", methods=["GET"], csrf=False,
                 save_session=False)
     def document_status(self, number):
+        return self._moh_status(lambda env: env["moh.outgoing.document"]._moh_api_find(number), "document")
+
+    def _moh_status(self, find, what):
+        """The JSON status of the record ``find(env)`` returns in the partner's environment:
+        401 without a valid key, 404 when the partner finds nothing."""
         env = self._moh_api_env()
         if env is None:
             return self._moh_unauthorized()
-        document = env["moh.outgoing.document"]._moh_api_find(number)
-        if not document:
-            return self._moh_not_found("document")
-        return self._moh_json(document._moh_api_status())
+        record = find(env)
+        if not record:
+            return self._moh_not_found(what)
+        return self._moh_json(record._moh_api_status())
 
 

@@ -76,7 +76,6 @@ class MohExchangePeer(models.Model):
 
     @api.constrains("national_portal", "active", "company_id")
     def _check_one_national_portal(self):
-        self.flush_model()  # an archiving written in the same transaction counts
         for peer in self.filtered(lambda p: p.national_portal and p.active):
             if self.search_count([("national_portal", "=", True), ("active", "=", True),
                                   ("company_id", "=", peer.company_id.id)]) > 1:

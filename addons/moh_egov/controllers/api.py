@@ -11,10 +11,6 @@ class MohPartnerApiDossiers(MohPartnerApi):
     @http.route("/api/v1/dossiers/<string:code>", type="http", auth="public", methods=["GET"], csrf=False,
                 save_session=False)
     def dossier_status(self, code):
-        env = self._moh_api_env()
-        if env is None:
-            return self._moh_unauthorized()
-        dossier = env["moh.dossier"].search([("code", "=", code.strip()), ("state", "!=", "draft")], limit=1)
-        if not dossier:
-            return self._moh_not_found("dossier")
-        return self._moh_json(dossier._moh_api_status())
+        return self._moh_status(
+            lambda env: env["moh.dossier"].search([("code", "=", code.strip()), ("state", "!=", "draft")], limit=1),
+            "dossier")
