@@ -1,0 +1,68 @@
+"""The rule every workflow model of the product follows: its workflow fields change only inside
+its step methods.
+
+In Odoo, ``readonly=True`` on a field, a hidden button or a missing menu are presentation, not
+security: any user with write access to a model can write any stored field over RPC
+(``/web/dataset/call_kw``, ``/json/2``), and ``create`` accepts any field, or a ``default_*`` key
+in the context. A model that inherits this mixin names its workflow fields (state, numbers,
+dates, signed files, links to other records, results, codes, fees, deadlines ...) in
+``_moh_workflow_fields``; ``create`` and ``write`` then refuse them, for every user, officers and
+administrators included. Step methods first check who calls them and on what, then write those
+fields in superuser mode (``sudo()``), which no RPC client can reach.
+
+Models may also freeze their content in some states (``_moh_check_content_update``), as
+hr_holidays' ``_check_approval_update`` and account.move's protected fields do.
+"""
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+
+class MohWorkflowGuard(models.AbstractModel):
+    _name = "moh.workflow.guard"
+    _description = "Workflow Fields Guard"
+
+    #: Fields that only the model's step methods change (written in sudo after their checks).
+    _moh_workflow_fields = ()
+
+    @api.model
+    def _moh_guarded_fields(self):
+        """The fields ``create`` and ``write`` refuse outside superuser mode; overridable when a
+        model's set depends on its configuration."""
+        return set(self._moh_workflow_fields)
+
+    def _moh_refuse_workflow_fields(self, names):
+        labels = ", ".join(sorted(self._fields[name]._description_string(self.env)
+                                  for name in names if name in self._fields))
+        raise AccessError(self.env._(
+            "%(fields)s of %(model)s change only through the steps of its workflow, never directly.",
+            fields=labels, model=self._description))
+
+    def _moh_check_content_update(self, vals):
+        """Refuse ``vals`` when the records' state freezes their content. Models override it;
+        called for every write that is not made in superuser mode."""
+        return
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su:
+            return super().create(vals_list)
+        guarded = self._moh_guarded_fields()
+        # A ``default_<field>`` in the context is a value as well: drop those of workflow fields.
+        context = self.env.context
+        if any(key.startswith("default_") and key[8:] in guarded for key in context):
+            self = self.with_context({key: value for key, value in context.items()  # noqa: PLW0642
+                                      if not (key.startswith("default_") and key[8:] in guarded)})
+        for vals in vals_list:
+            forbidden = guarded.intersection(vals)
+            if forbidden:
+                self._moh_refuse_workflow_fields(forbidden)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            forbidden = self._moh_guarded_fields().intersection(vals)
+            if forbidden:
+                self._moh_refuse_workflow_fields(forbidden)
+            self._moh_check_content_update(vals)
+        return super().write(vals)
