@@ -78,3 +78,32 @@ class MohUsersMixin:
         action = method()
         wizard = self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
         wizard.add_comment()
+
+
+class RpcAttackMixin:
+    """Call the server as an attacker does: over JSON-RPC (``/web/dataset/call_kw``), with a
+    session of the given user, in an ``HttpCase``. A refusal comes back as the exception's
+    class name (``odoo.exceptions.AccessError``...), never as a Python exception of the test."""
+
+    def _rpc(self, user, model, method, args=(), kwargs=None, password=None):
+        """Call ``model.method(*args, **kwargs)`` as ``user`` (logged in with ``password``, by
+        default the login: what ``new_test_user`` sets). Returns ``(result, error_name)``."""
+        from odoo.tests.common import JsonRpcException  # noqa: PLC0415
+
+        if getattr(self, "_moh_rpc_login", None) != user.login:
+            self.authenticate(user.login, password or user.login)
+            self._moh_rpc_login = user.login
+        try:
+            result = self.make_jsonrpc_request("/web/dataset/call_kw", {
+                "model": model, "method": method, "args": list(args), "kwargs": kwargs or {},
+            })
+        except JsonRpcException as exc:
+            return None, str(exc)
+        return result, None
+
+    def assertRpcRefused(self, user, model, method, args=(), kwargs=None, errors=("odoo.exceptions.AccessError",)):
+        """The call is refused with one of ``errors``; returns the error's name."""
+        result, error = self._rpc(user, model, method, args, kwargs)
+        self.assertIn(error, errors, f"{user.login} called {model}.{method}{tuple(args)!r}: "
+                                     f"expected one of {errors}, got {error or repr(result)}")
+        return error
