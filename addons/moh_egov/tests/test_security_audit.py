@@ -20,6 +20,8 @@ ADDONS = ("moh_documents", "moh_egov")
 # Methods the ORM itself calls, whose access Odoo checks (ACLs, record rules, field groups).
 ORM_ENTRY_POINTS = {"create", "write", "unlink", "copy", "read", "search", "default_get", "name_create",
                     "web_read", "web_save", "web_search_read", "onchange"}
+# Fields of Odoo's chatter and activities, restricted to employees by Odoo itself.
+MAIL_FIELDS = ("activity_", "message_", "my_activity_")
 ROLES = [
     # (column, xmlids of the groups, or a special kind)
     ("public", "public"),
@@ -114,7 +116,8 @@ def model_table(env):
             cells.append(rights or "-")
         guarded = sorted(model._moh_guarded_fields()) if hasattr(model, "_moh_guarded_fields") else []
         cells.append(", ".join(guarded) or "-")
-        restricted = sorted(f"{field.name} ({field.groups})" for field in model._fields.values() if field.groups)
+        restricted = sorted(f"{field.name} ({field.groups})" for field in model._fields.values()
+                            if field.groups and not field.name.startswith(MAIL_FIELDS))
         cells.append(", ".join(restricted) or "-")
         rules = env["ir.rule"].sudo().search([("model_id.model", "=", name)], order="id")
         cells.append("; ".join(f"{rule.name} ({', '.join(rule.groups.mapped('name')) or 'global'})"
