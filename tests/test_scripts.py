@@ -1,7 +1,6 @@
 """The test script's own judges (the Odoo log check and the JUnit counter), and what the run
 scripts install: demo data only with MOH_DEMO=1."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,8 +70,12 @@ def test_junit_count(tmp_path):
 # -- demo data only when asked for ---------------------------------------------------------------
 
 
-def install_command(script, demo):
-    env = {key: value for key, value in os.environ.items() if key != "MOH_DEMO"}
+def install_command(script, demo, tmp_path):
+    # An environment in which the scripts cannot do anything real should the option be ignored:
+    # no Python 3.12 nor virtualenv, no Odoo tree, no reachable database.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON": "false", "MOH_VENV": str(tmp_path / "no-venv"),
+           "ODOO_PATH": str(tmp_path / "no-odoo"), "ODOO_RC": str(tmp_path / "no.conf"), "MOH_DATA_DIR": str(tmp_path),
+           "HOST": "127.0.0.1", "PORT": "1"}
     if demo is not None:
         env["MOH_DEMO"] = demo
     return subprocess.run(["bash", str(SCRIPTS / script), "--print-install-command"], env=env,
@@ -81,8 +84,8 @@ def install_command(script, demo):
 
 @pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])
 @pytest.mark.parametrize("demo", [None, "", "0", "yes"])
-def test_without_moh_demo_nothing_of_the_demo_is_installed(script, demo):
-    command = install_command(script, demo)
+def test_without_moh_demo_nothing_of_the_demo_is_installed(script, demo, tmp_path):
+    command = install_command(script, demo, tmp_path)
     modules = command[command.index("-i") + 1].split(",")
     assert {"moh_documents", "moh_egov"} <= set(modules)
     assert "payment_demo" not in modules
@@ -90,8 +93,8 @@ def test_without_moh_demo_nothing_of_the_demo_is_installed(script, demo):
 
 
 @pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])
-def test_with_moh_demo_the_demo_is_installed(script):
-    command = install_command(script, "1")
+def test_with_moh_demo_the_demo_is_installed(script, tmp_path):
+    command = install_command(script, "1", tmp_path)
     assert "payment_demo" in command[command.index("-i") + 1].split(",")
     assert "--with-demo" in command
 
