@@ -21,10 +21,9 @@ before that decision, and what the portal can tell the applicant at once:
 * that checking it does not **inflate** more than a budget: everything the check decompresses
   (a PDF's cross-reference and object streams, its pages' content streams, an image's pixels)
   counts against ``max_inflated_bytes`` (default 100 MiB for the whole file, a quarter of it for
-  one stream). Decoding stops as
-  soon as the budget is reached (pyHanko's bounded decoders: ``zlib`` with a maximum output
-  length, never an unbounded inflate) and the file is refused (``INFLATES_TOO_MUCH``): a small
-  "decompression bomb" cannot fill the server's memory;
+  one stream). Decoding stops as soon as the budget is reached (pyHanko's bounded decoders:
+  ``zlib`` with a maximum output length, never an unbounded inflate) and the file is refused
+  (``INFLATES_TOO_MUCH``): a small "decompression bomb" cannot fill the server's memory;
 * its SHA-256, for the dossier's audit trail.
 
 Signature validation needs the agency's trust roots and CRLs, which the Odoo side holds, so it is
@@ -269,6 +268,10 @@ def check_upload(
     return check
 
 
+#: One stream may take at most this fraction (1/n) of the decompression budget.
+_STREAM_SHARE = 4
+
+
 def _decode_limits(max_inflated_bytes: int) -> DecodeLimits:
     """pyHanko's decoding limits for an upload: all streams together decode to at most
     ``max_inflated_bytes``, one stream to at most a quarter of it (zlib's bounded output briefly
@@ -279,10 +282,6 @@ def _decode_limits(max_inflated_bytes: int) -> DecodeLimits:
         per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
         document_budget=DocumentDecodeBudget(base_allowance=max_inflated_bytes, max_ratio=0),
     )
-
-
-#: One stream may take at most this fraction (1/n) of the decompression budget.
-_STREAM_SHARE = 4
 
 
 def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
