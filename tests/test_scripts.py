@@ -1,8 +1,11 @@
-"""The test script's own judges: the Odoo log check and the JUnit counter."""
+"""The test script's own judges (the Odoo log check and the JUnit counter), and what the run
+scripts install: demo data only with MOH_DEMO=1."""
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 PREFIX = "2026-11-23 10:00:00,000 42"
@@ -62,3 +65,52 @@ def test_junit_count(tmp_path):
     out = subprocess.run([sys.executable, str(SCRIPTS / "junit_count.py"), str(report)],
                          check=True, capture_output=True, text=True).stdout.strip()
     assert out == "passed=3 failed=2 skipped=2"
+
+
+# -- demo data only when asked for ---------------------------------------------------------------
+
+
+def install_command(script, demo, tmp_path):
+    # An environment in which the scripts cannot do anything real should the option be ignored:
+    # no Python 3.12 nor virtualenv, no Odoo tree, no reachable database.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON": "false", "MOH_VENV": str(tmp_path / "no-venv"),
+           "ODOO_PATH": str(tmp_path / "no-odoo"), "ODOO_RC": str(tmp_path / "no.conf"), "MOH_DATA_DIR": str(tmp_path),
+           "HOST": "127.0.0.1", "PORT": "1"}
+    if demo is not None:
+        env["MOH_DEMO"] = demo
+    return subprocess.run(["bash", str(SCRIPTS / script), "--print-install-command"], env=env,
+                          check=True, capture_output=True, text=True, timeout=60).stdout.split()
+
+
+@pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])
+@pytest.mark.parametrize("demo", [None, "", "0", "yes"])
+def test_without_moh_demo_nothing_of_the_demo_is_installed(script, demo, tmp_path):
+    command = install_command(script, demo, tmp_path)
+    modules = command[command.index("-i") + 1].split(",")
+    assert {"moh_documents", "moh_egov"} <= set(modules)
+    assert "payment_demo" not in modules
+    assert "--with-demo" not in command
+
+
+@pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])
+def test_with_moh_demo_the_demo_is_installed(script, tmp_path):
+    command = install_command(script, "1", tmp_path)
+    assert "payment_demo" in command[command.index("-i") + 1].split(",")
+    assert "--with-demo" in command
+
+
+@pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])
+def test_the_first_install_sets_the_administrator_and_master_passwords(script):
+    text = (SCRIPTS / script).read_text(encoding="utf-8")
+    # The install itself uses the printed arguments, then the administrator gets a password
+    # (given or generated) unless the demo keeps its documented one; the master password of
+    # the configuration is replaced by a given or generated one.
+    assert "$(install_args)" in text.split("--print-install-command", 1)[1]
+    assert 'env.ref("base.user_admin").password = os.environ["MOH_NEW_ADMIN_PASSWORD"]' in text
+    assert "MOH_ADMIN_PASSWORD" in text and "MOH_MASTER_PASSWORD" in text
+    assert "admin_passwd = " in text
+
+
+def test_the_tests_still_install_the_demo():
+    text = (SCRIPTS / "test.sh").read_text(encoding="utf-8")
+    assert "payment_demo --with-demo" in text

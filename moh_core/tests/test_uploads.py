@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
+import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 from moh_core.onestop import ItemStatus, ProvidedFile, Requirement, completeness
 from moh_core.pdf_signatures import InvalidPdfError, validate_pdf_signatures
 from moh_core.testing import append_forged_update, make_pdf, sign_pdf
-from moh_core.uploads import DEFAULT_MAX_BYTES, UploadProblem, check_upload
+from moh_core.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
@@ -66,6 +69,55 @@ def raw_pdf(objects: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+MiB = 1024 * 1024
+
+
+def deflate_zeros(size: int) -> bytes:
+    """zlib of ``size`` zero bytes, compressed piece by piece (the zeros never all in memory)."""
+    compressor = zlib.compressobj(9)
+    block = bytes(MiB)
+    parts = [compressor.compress(block) for _ in range(size // MiB)]
+    parts.append(compressor.compress(bytes(size % MiB)))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def inflating_pdf(stream_sizes: list[int]) -> bytes:
+    """A valid PDF with one page per size, each page's content stream the zlib of that many
+    zero bytes: 200 MiB of content fits in a ~200 KiB file (a "decompression bomb")."""
+    count = len(stream_sizes)
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)]
+    for i, size in enumerate(stream_sizes):
+        stream = deflate_zeros(size)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (4 + 2 * i))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream))
+    return raw_pdf(objects)
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def inflating_png(width: int, height: int) -> bytes:
+    """A grey PNG of ``width`` x ``height`` zero pixels, compressed row by row."""
+    compressor = zlib.compressobj(9)
+    row = bytes(width + 1)  # filter byte + pixels
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
+def peak_memory(function):
+    """(result, peak bytes allocated by Python while ``function`` ran)."""
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def encrypt(pdf: bytes, user_password: str | None) -> bytes:
@@ -294,6 +346,58 @@ def test_a_pdf_the_validator_cannot_read_is_unreadable(signed):
 
     check = check_upload(signed, "a.pdf", validate_signatures=refuse)
     assert check.problem is P.UNREADABLE_PDF
+
+
+# ------------------------------------------------------------------------ decompression bombs
+
+
+@pytest.fixture(scope="module")
+def pdf_bomb():
+    return inflating_pdf([200 * MiB])
+
+
+def test_a_small_pdf_inflating_to_200_mib_is_refused_in_bounded_memory(pdf_bomb):
+    assert len(pdf_bomb) < 250 * 1024, "a file far below the upload limit"
+    check, peak = peak_memory(lambda: check_upload(pdf_bomb, "don.pdf"))
+    assert check.problem is P.INFLATES_TOO_MUCH, check
+    assert check.pages is None
+    assert "decompress" in check.message
+    # The check stopped long before 200 MiB: about half the budget at most was ever held.
+    assert peak < 64 * MiB, f"{peak / MiB:.0f} MiB"
+    # A smaller budget holds less still.
+    check, peak = peak_memory(lambda: check_upload(pdf_bomb, "don.pdf", max_inflated_bytes=8 * MiB))
+    assert check.problem is P.INFLATES_TOO_MUCH
+    assert peak < 16 * MiB, f"{peak / MiB:.0f} MiB"
+
+
+def test_many_streams_share_one_budget():
+    # Each page's stream alone is within a quarter of the budget; together they exceed it.
+    many = inflating_pdf([3 * MiB] * 6)
+    assert check_upload(many, "don.pdf", max_inflated_bytes=16 * MiB).problem is P.INFLATES_TOO_MUCH
+    assert check_upload(many, "don.pdf", max_inflated_bytes=80 * MiB).pages == 6
+
+
+def test_a_pdf_with_ordinary_content_is_within_the_budget(pdf):
+    assert DEFAULT_MAX_INFLATED_BYTES >= 100 * MiB
+    assert check_upload(inflating_pdf([2 * MiB]), "don.pdf").pages == 1
+    assert check_upload(pdf, "don.pdf", max_inflated_bytes=MiB).ok
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_png_whose_pixels_exceed_the_budget_is_refused_before_decoding():
+    bomb = inflating_png(12_000, 10_000)  # 120 MB of pixels in a ~120 KB file
+    assert len(bomb) < 1024 * 1024
+    check, peak = peak_memory(lambda: check_upload(bomb, "nhan.png"))
+    assert check.problem is P.INFLATES_TOO_MUCH, check
+    assert peak < 16 * MiB, f"{peak / MiB:.0f} MiB"
+    small = inflating_png(300, 200)
+    assert check_upload(small, "nhan.png").ok
+    assert check_upload(small, "nhan.png", max_inflated_bytes=1000).problem is P.INFLATES_TOO_MUCH
+
+
+def test_the_budget_must_be_positive(pdf):
+    with pytest.raises(ValueError):
+        check_upload(pdf, "don.pdf", max_inflated_bytes=0)
 
 
 def test_problem_codes_have_descriptions():

@@ -1,7 +1,7 @@
 """Benchmark: portal applications submitted per second, against the server's plain login page.
 
 A fresh database gets moh_documents, moh_egov and payment_demo with demo data and Vietnamese (as
-scripts/run.sh and scripts/test.sh install them); a real Odoo server with 4 workers serves it on
+scripts/test.sh, and scripts/run.sh with MOH_DEMO=1, install them); a real Odoo server with 4 workers serves it on
 loopback. Locust (headless, in its own virtualenv under .cache/bench-venv so that it cannot
 disturb Odoo's pinned packages) runs USERS virtual users, each logged in as its own portal user
 of its own business: they apply for the demo procedure

@@ -9,6 +9,10 @@
   imported again (a sender that did not see our first answer sends again: that is expected);
 * 400 without a message id, 401 without a valid token, 422 when the message is refused (the
   reason in ``error``; nothing imported), 413 when it is larger than the exchange allows.
+
+The sender is the peer the token authenticates: a message whose ``From`` names another agency
+is refused (422, logged), and a status message is accepted only for a document sent to that peer
+by edXML (moh.edxml).
 """
 
 import logging

@@ -5,14 +5,33 @@ signed PDF as attachment). Import: a document message becomes a registered incom
 with its attachments (signatures validated as for any incoming PDF); a status message is noted
 on the outgoing document it answers. Building, parsing and the refusal of hostile or malformed
 XML are moh_core.edxml's; a refused message imports nothing and says why in the user's language.
+
+Who sent a message:
+
+* received from a peer over the exchange (``/moh/exchange/edxml``, authenticated by the peer's
+  token): the sender is the peer, whatever the message says. A message whose ``From`` names
+  another agency is refused (and logged), and a status message is accepted only for a document
+  we sent to that peer by edXML;
+* imported from a file by the records office (the import wizard, a clerk's step): nothing
+  authenticates the file, so the sender is what the file states, marked on the document as not
+  verified by the exchange; the signatures of its PDF attachments are validated as for any
+  incoming PDF, and the clerk judges the file as a paper letter is judged.
 """
 
 import datetime as dt
+import logging
 
 import pytz
 
 from odoo import api, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+class MohEdxmlSenderError(UserError):
+    """A message from an authenticated peer that names another sender, or answers a document
+    never sent to that peer."""
 
 #: The product's mapping of urgency to edXML's Priority (the regulation gives no list).
 PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
@@ -102,33 +121,58 @@ class MohEdxml(models.AbstractModel):
         return found or self.env.ref("moh_documents.document_type_cong_van")
 
     @api.model
-    def _moh_import(self, data, filename="message.edxml"):
+    def _moh_check_sender(self, claimed, peer, message_id=None):
+        """Refuse a message of ``peer`` whose ``From`` (``claimed``, an Organization) names another
+        agency; the attempt is logged."""
+        if (claimed.organ_id or "").strip() == (peer.code or "").strip():
+            return
+        _logger.warning("edXML message %s refused: sent by peer %s (id %s) but its From names %s (%s)",
+                        message_id or "?", peer.code, peer.id, claimed.organ_id, claimed.name)
+        raise MohEdxmlSenderError(self.env._(
+            "The edXML message was refused and nothing was imported: it names %(claimed)s (%(claimed_code)s) as "
+            "its sender, but it was sent by %(peer)s (%(peer_code)s). A peer sends only its own documents.",
+            claimed=claimed.name or claimed.organ_id or "?", claimed_code=claimed.organ_id or "?",
+            peer=peer.name, peer_code=peer.code))
+
+    @api.model
+    def _moh_import(self, data, filename="message.edxml", peer=None, message_id=None):
         """Register the incoming document an edXML message carries, or note a status message.
-        Returns the incoming document, or the outgoing document the status answers."""
+        Returns the incoming document, or the outgoing document the status answers.
+
+        ``peer``: the authenticated peer the message came from (moh.exchange.peer); the sender
+        is then the peer, and a message naming another sender is refused. Without a peer (a
+        file imported by the records office) the sender is what the file states, noted on the
+        document as not verified."""
         from moh_core.edxml import EdxmlError, ParsedStatus, parse_message  # noqa: PLC0415
 
         try:
             parsed = parse_message(data)
         except EdxmlError as exc:
             raise UserError(self._moh_problem_message(exc)) from exc
+        if peer:
+            self._moh_check_sender(parsed.message.sender, peer, message_id)
         if isinstance(parsed, ParsedStatus):
-            return self._moh_import_status(parsed)
+            return self._moh_import_status(parsed, peer=peer)
         message = parsed.message
+        if peer:
+            sender_code, sender_name = peer.code, peer.name
+        else:
+            sender_code, sender_name = message.sender.organ_id, message.sender.name or message.sender.organ_id
         urgency = {value: key for key, value in PRIORITY.items()}.get(message.priority, "normal")
         Incoming = self.env["moh.incoming.document"]
         number_symbol = f"{message.code_number}/{message.code_notation}" if message.code_notation else message.code_number
-        duplicate = Incoming.search([("sender_code", "=", message.sender.organ_id), ("number_symbol", "=", number_symbol),
+        duplicate = Incoming.search([("sender_code", "=", sender_code), ("number_symbol", "=", number_symbol),
                                      ("issue_date", "=", message.promulgation_date)], limit=1)
         if duplicate:
             raise UserError(self.env._("This document (%(number)s of %(sender)s) was already received as %(existing)s.",
-                                       number=number_symbol, sender=message.sender.name or message.sender.organ_id,
+                                       number=number_symbol, sender=sender_name,
                                        existing=duplicate.display_name))
         notes = [f"{notice.code}: {notice.detail}" for notice in parsed.notices]
         notes += [f"{a.name}: {notice.code}: {notice.detail}" for a in parsed.attachments for notice in a.notices]
         result = Incoming.register_incoming({
             "channel": "edxml",
-            "sender_name": message.sender.name or message.sender.organ_id,
-            "sender_code": message.sender.organ_id,
+            "sender_name": sender_name,
+            "sender_code": sender_code,
             "number_symbol": number_symbol,
             "issue_date": message.promulgation_date,
             "document_type_id": self._moh_document_type(message).id,
@@ -139,20 +183,43 @@ class MohEdxml(models.AbstractModel):
                                for a in parsed.attachments],
         })
         document = Incoming.browse(result[0]["id"])
-        body = self.env._("Received by document exchange (edXML) from %(sender)s.", sender=message.sender.name or message.sender.organ_id)
+        if peer:
+            body = self.env._("Received by document exchange (edXML) from %(sender)s.", sender=sender_name)
+        else:
+            body = self.env._(
+                "Imported from an edXML file by %(user)s. The sender (%(sender)s, %(code)s) is as the file states: "
+                "it was not verified by the document exchange. The signatures of its PDF attachments were checked "
+                "as for any incoming document.", user=self.env.user.name, sender=sender_name, code=sender_code or "?")
         if notes:
             body += " " + self.env._("Tolerated deviations of the message: %(notes)s", notes="; ".join(notes))
         document.message_post(body=body)
         return document
 
     @api.model
-    def _moh_import_status(self, parsed):
+    def _moh_import_status(self, parsed, peer=None):
+        """Note a status message on the outgoing document it answers. From a peer: only a
+        document sent to that peer by edXML (an outbound edXML message to it) is answered;
+        anything else is refused with one answer, so that a peer cannot probe our numbers."""
         status = parsed.message
         document_id = status.response_for.document_id or ""
         number_notation = document_id.split(",", 2)[-1] if document_id.count(",") >= 2 else ""
         number, _sep, notation = number_notation.partition("/")
         Outgoing = self.env["moh.outgoing.document"]
-        outgoing = Outgoing.search([("symbol", "=", notation), ("number", "=", int(number) if number.isdigit() else -1)], limit=1)
+        domain = [("symbol", "=", notation), ("number", "=", int(number) if number.isdigit() else -1)]
+        if peer:
+            sent = self.env["moh.exchange.message"].sudo().search([
+                ("direction", "=", "out"), ("kind", "=", "edxml"), ("peer_id", "=", peer.id),
+                ("res_model", "=", Outgoing._name)])
+            outgoing = Outgoing.sudo().search(domain + [("id", "in", sent.mapped("res_id"))], limit=1)
+            if not outgoing:
+                _logger.warning("edXML status message refused: peer %s (id %s) answers %s, which was not sent to it",
+                                peer.code, peer.id, document_id or "?")
+                raise MohEdxmlSenderError(self.env._(
+                    "The status message was refused: it answers %(document)s, which we did not send to %(peer)s by edXML.",
+                    document=document_id or "?", peer=peer.name))
+            outgoing = outgoing.with_env(self.env)
+        else:
+            outgoing = Outgoing.search(domain, limit=1)
         if not outgoing:
             raise UserError(self.env._("The status message answers %(document)s, which is not one of our issued documents.",
                                        document=document_id or "?"))
@@ -160,11 +227,15 @@ class MohEdxml(models.AbstractModel):
         labels = {"01": _("delivered"), "02": _("refused or returned"), "03": _("accepted and registered"),
                   "04": _("assigned"), "05": _("being processed"), "06": _("completed"),
                   "13": _("recall requested"), "15": _("recall accepted"), "16": _("recall refused")}
-        outgoing.sudo().message_post(body=self.env._(
+        body = self.env._(
             "%(agency)s: %(status)s (%(code)s)%(description)s",
-            agency=status.sender.name or status.sender.organ_id,
+            agency=peer.name if peer else status.sender.name or status.sender.organ_id,
             status=labels.get(status.status.value, status.status.description),
-            code=status.status.value, description=f" — {status.description}" if status.description else ""))
+            code=status.status.value, description=f" — {status.description}" if status.description else "")
+        if not peer:
+            body += " " + self.env._("(Imported from a file by %(user)s; the sending agency was not verified by the "
+                                     "document exchange.)", user=self.env.user.name)
+        outgoing.sudo().message_post(body=body)
         return outgoing
 
     # -- sending through the exchange queue -----------------------------------------------------

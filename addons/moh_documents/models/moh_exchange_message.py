@@ -75,8 +75,11 @@ class MohExchangeMessage(models.Model):
             valid = message.res_model in self.env and message.res_id
             message.record_ref = f"{message.res_model},{message.res_id}" if valid else False
 
-    def payload_raw(self):
+    def _moh_payload_raw(self):
+        """The payload's bytes, for the delivery job and the tests (never callable over RPC).
+        The caller's right to read the message is checked first (delivery runs in sudo)."""
         self.ensure_one()
+        self.check_access("read")
         data = self.sudo().with_context(bin_size=False).payload
         return base64.b64decode(data) if data else b""
 
@@ -183,6 +186,7 @@ class MohExchangeMessage(models.Model):
             "payload": base64.b64encode(data), "content_type": content_type or "application/xml",
         })
         message.payload_name = message._moh_file_name()
-        record = self.env["moh.edxml"].with_user(peer.receiving_user_id).with_company(peer.company_id)._moh_import(data, message.payload_name)
+        record = self.env["moh.edxml"].with_user(peer.receiving_user_id).with_company(peer.company_id)._moh_import(
+            data, message.payload_name, peer=peer, message_id=message_id)
         message.write({"res_model": record._name, "res_id": record.id, "kind": "status" if record._name == "moh.outgoing.document" else "edxml"})
         return message, False

@@ -11,7 +11,7 @@ import secrets
 import tempfile
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class MohExchangeTransportError(Exception):
@@ -122,6 +122,10 @@ class MohExchangePeer(models.Model):
         return self.browse()
 
     def action_new_inbound_token(self):
+        """A new token for the peer to authenticate with (the old one stops working)."""
+        if not self.env.user.has_group("moh_documents.group_moh_admin"):
+            raise AccessError(self.env._("Only an administrator renews a peer's token."))
+        self.check_access("write")
         for peer in self:
             peer.inbound_token = secrets.token_urlsafe(32)
 
@@ -147,7 +151,7 @@ class MohExchangePeer(models.Model):
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            response = requests.post(self.url, data=message.payload_raw(), headers=headers, timeout=self.timeout)
+            response = requests.post(self.url, data=message._moh_payload_raw(), headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise MohExchangeTransportError(self.env._("The peer could not be reached: %(error)s", error=exc)) from exc
         if 200 <= response.status_code < 300:
@@ -168,7 +172,7 @@ class MohExchangePeer(models.Model):
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".moh-", suffix=".part")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    out.write(message.payload_raw())
+                    out.write(message._moh_payload_raw())
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temporary, final)

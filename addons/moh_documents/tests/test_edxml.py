@@ -102,7 +102,7 @@ class TestEdxmlExchange(OutgoingSigningCase):
         self.assertEqual(messages.peer_id, peers)
         self.assertEqual(len(set(messages.mapped("message_id"))), 2)
         for message in messages:
-            parsed = parse_message(message.payload_raw())
+            parsed = parse_message(message.sudo()._moh_payload_raw())
             self.assertEqual([r.organ_id for r in parsed.message.recipients], [message.peer_id.code])
             self.assertEqual(parsed.attachments[0].content, self.issued.pdf_id.raw)
         self.assertEqual(self.issued.sudo().exchange_message_ids, messages)

@@ -184,7 +184,7 @@ class TestExchange(ExchangeMixin, TransactionCase):
         messages = Message.search([("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id")
         self.assertEqual(messages.mapped("kind"), ["status"] * 3)
         self.assertEqual(set(messages.peer_id), {self.peer})
-        statuses = [parse_message(m.payload_raw()).message for m in messages]
+        statuses = [parse_message(m._moh_payload_raw()).message for m in messages]
         self.assertEqual([s.status.value for s in statuses], ["03", "02", "04"])
         self.assertEqual(statuses[1].description, "Thiếu phụ lục")
         self.assertEqual(statuses[0].response_for.document_id, "000.00.01.H26,2026/11/20,45/SYT-NVY")
@@ -195,7 +195,7 @@ class TestExchange(ExchangeMixin, TransactionCase):
         lead.with_user(self.specialist).action_complete("Đã trả lời bằng văn bản 12/BYT-QLD")
         self.assertEqual(doc.state, "done")
         last = Message.search([("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id desc", limit=1)
-        self.assertEqual(parse_message(last.payload_raw()).message.status.value, "06")
+        self.assertEqual(parse_message(last._moh_payload_raw()).message.status.value, "06")
 
     def test_no_status_message_for_documents_that_did_not_come_by_edxml(self):
         paper = self._moh_new_document(sender_code=self.peer.code)
@@ -252,7 +252,7 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         # Registration sends "03 accepted and registered" back to the sender through the queue.
         status = self.env["moh.exchange.message"].search([("direction", "=", "out"), ("res_id", "=", document.id),
                                                           ("res_model", "=", document._name)])
-        self.assertEqual(parse_message(status.payload_raw()).message.status.value, "03")
+        self.assertEqual(parse_message(status._moh_payload_raw()).message.status.value, "03")
 
     def test_unauthenticated_incomplete_or_refused_messages_import_nothing(self):
         Incoming = self.env["moh.incoming.document"]

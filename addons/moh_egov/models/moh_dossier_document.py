@@ -66,6 +66,17 @@ class MohDossierDocument(models.Model):
         return int(self.env["ir.config_parameter"].sudo().get_param("moh_egov.upload_max_bytes", 20 * 1024 * 1024))
 
     @api.model
+    def _moh_inflate_limit(self):
+        """The most bytes checking one upload may decompress (PDF streams, image pixels)."""
+        from moh_core.uploads import DEFAULT_MAX_INFLATED_BYTES  # noqa: PLC0415
+
+        value = self.env["ir.config_parameter"].sudo().get_param("moh_egov.upload_max_inflated_bytes")
+        try:
+            return max(1, int(value)) if value else DEFAULT_MAX_INFLATED_BYTES
+        except ValueError:
+            return DEFAULT_MAX_INFLATED_BYTES
+
+    @api.model
     def _moh_add(self, dossier, requirement, filename, data, supplement=False):
         """Check an uploaded file and, if it is acceptable, add it to the dossier.
 
@@ -76,6 +87,7 @@ class MohDossierDocument(models.Model):
 
         result = check_upload(
             data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
+            max_inflated_bytes=self._moh_inflate_limit(),
             validate_signatures=self._moh_signature_callback(dossier.company_id),
         )
         if not result.ok:
@@ -127,9 +139,13 @@ class MohDossierDocument(models.Model):
                 "%(file)s is a %(detected)s file; this document is accepted as a PDF (or a picture where allowed)."),
             UploadProblem.NO_PAGES: self.env._("%(file)s is a PDF without any page."),
             UploadProblem.UNREADABLE_IMAGE: self.env._("%(file)s is a damaged or incomplete picture."),
+            UploadProblem.INFLATES_TOO_MUCH: self.env._(
+                "%(file)s decompresses to more than the %(inflate_limit)s MB of data allowed (it may be a "
+                "decompression bomb). Upload an ordinary copy of the document."),
         }
         template = messages.get(result.problem, self.env._("%(file)s was not accepted."))
-        return template % {"file": filename, "limit": limit_mb, "detected": result.detected_type or "?"}
+        return template % {"file": filename, "limit": limit_mb, "detected": result.detected_type or "?",
+                           "inflate_limit": self._moh_inflate_limit() // (1024 * 1024)}
 
     def _moh_download(self):
         self.ensure_one()

@@ -9,3 +9,4 @@ from . import test_portal_sync
 from . import test_partner_api
 from . import test_security_audit
 from . import test_security_walk
+from . import test_upload_limits

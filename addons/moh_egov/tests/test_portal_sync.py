@@ -47,7 +47,7 @@ class TestPortalSync(ExchangeTestMixin, EgovCase):
         events = self._events(dossier)
         self.assertEqual(events.mapped("sequence"), [1, 2, 3])
         self.assertEqual(set(events.peer_id), {self.portal_peer})
-        bodies = [parse_portal_event(event.payload_raw()) for event in events]
+        bodies = [parse_portal_event(event._moh_payload_raw()) for event in events]
         self.assertEqual([b["status_code"] for b in bodies], ["submitted", "received", "processing"])
         self.assertEqual([b["previous_status_code"] for b in bodies], ["draft", "submitted", "received"])
         self.assertEqual([b["event_id"] for b in bodies], events.mapped("message_id"))

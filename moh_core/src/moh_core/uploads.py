@@ -18,6 +18,12 @@ before that decision, and what the portal can tell the applicant at once:
   how many filled signature fields it has (document timestamps are not signatures) and, when the
   caller passes a validator, whether they are all valid;
 * for a PNG or JPEG, that the image decodes (a truncated scan is caught);
+* that checking it does not **inflate** more than a budget: everything the check decompresses
+  (a PDF's cross-reference and object streams, its pages' content streams, an image's pixels)
+  counts against ``max_inflated_bytes`` (default 100 MiB for the whole file, a quarter of it for
+  one stream). Decoding stops as soon as the budget is reached (pyHanko's bounded decoders:
+  ``zlib`` with a maximum output length, never an unbounded inflate) and the file is refused
+  (``INFLATES_TOO_MUCH``): a small "decompression bomb" cannot fill the server's memory;
 * its SHA-256, for the dossier's audit trail.
 
 Signature validation needs the agency's trust roots and CRLs, which the Odoo side holds, so it is
@@ -41,22 +47,26 @@ from pathlib import PurePath
 import magic
 from PIL import Image
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.decode_limits import (
+    DEFAULT_PURPOSE_LIMITS,
+    DecodeLimits,
+    DocumentDecodeBudget,
+    StreamDecodeLimits,
+)
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-# The same lenient opening as the signature validator's, so that a PDF accepted here is one the
-# validator can read.
 from moh_core.pdf_signatures import (
     EncryptedPdfError,
     InvalidPdfError,
     PdfValidationReport,
-    _open_pdf,
 )
 
 __all__ = [
     "DEFAULT_ALLOWED_TYPES",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_INFLATED_BYTES",
     "FILE_TYPES",
     "SignatureValidator",
     "UploadCheck",
@@ -68,6 +78,10 @@ __all__ = [
 DEFAULT_ALLOWED_TYPES: frozenset[str] = frozenset({"pdf", "png", "jpeg"})
 #: Default size limit of one file: 20 MiB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Default budget of the bytes the check may decompress from one file, all streams together:
+#: 100 MiB (five times the default size limit; ordinary scans and office PDFs need far less,
+#: since the images of a PDF are not decoded by the check).
+DEFAULT_MAX_INFLATED_BYTES = 100 * 1024 * 1024
 
 #: Type names this module knows -> their MIME type. Names are what ``allowed`` and
 #: :attr:`UploadCheck.detected_type` use.
@@ -119,6 +133,7 @@ class UploadProblem(StrEnum):
     ENCRYPTED_PDF = "encrypted_pdf"
     NO_PAGES = "no_pages"
     UNREADABLE_IMAGE = "unreadable_image"
+    INFLATES_TOO_MUCH = "inflates_too_much"
 
     @property
     def description(self) -> str:
@@ -135,6 +150,9 @@ _PROBLEM_DESCRIPTIONS: dict[UploadProblem, str] = {
     UploadProblem.ENCRYPTED_PDF: "the PDF is encrypted or password-protected",
     UploadProblem.NO_PAGES: "the PDF has no pages",
     UploadProblem.UNREADABLE_IMAGE: "the image is damaged or truncated and cannot be read",
+    UploadProblem.INFLATES_TOO_MUCH: (
+        "the file decompresses to more data than allowed (possibly a decompression bomb)"
+    ),
 }
 
 
@@ -183,6 +201,7 @@ def check_upload(
     *,
     allowed: Collection[str] = DEFAULT_ALLOWED_TYPES,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
     validate_signatures: SignatureValidator | None = None,
 ) -> UploadCheck:
     """Check an uploaded file; see the module's docstring for what is checked.
@@ -192,12 +211,18 @@ def check_upload(
     known extension is judged by its content alone.
 
     :param allowed: type names from :data:`FILE_TYPES`.
+    :param max_inflated_bytes: the most bytes the check decompresses from the file, all streams
+        (or an image's pixels) together, one PDF stream at most a quarter of it; beyond that the
+        file is refused as ``INFLATES_TOO_MUCH`` without decompressing further.
     :param validate_signatures: called with the bytes of a signed, readable PDF; its report's
         ``all_valid`` becomes :attr:`UploadCheck.signatures_valid`. If it raises
         :class:`~moh_core.pdf_signatures.InvalidPdfError` the PDF is unreadable; other exceptions
         (a bad trust-root configuration) propagate.
-    :raises ValueError: ``allowed`` names an unknown type.
+    :raises ValueError: ``allowed`` names an unknown type, or ``max_inflated_bytes`` is not
+        positive.
     """
+    if max_inflated_bytes < 1:
+        raise ValueError("max_inflated_bytes must be positive")
     unknown = set(allowed) - FILE_TYPES.keys()
     if unknown:
         raise ValueError(
@@ -233,22 +258,71 @@ def check_upload(
     if detected not in allowed:
         return refuse(UploadProblem.TYPE_NOT_ALLOWED, f"{detected or mimetype} is not accepted")
     if detected == "pdf":
-        return _check_pdf(check, data, validate_signatures)
+        return _check_pdf(check, data, validate_signatures, max_inflated_bytes)
     if detected in _IMAGE_TYPES:
-        problem = _image_problem(data)
+        problem = _image_problem(data, max_inflated_bytes)
+        if isinstance(problem, UploadProblem):
+            return refuse(problem, f"the image decodes to more than {max_inflated_bytes} bytes")
         if problem:
             return refuse(UploadProblem.UNREADABLE_IMAGE, problem)
     return check
 
 
+#: One stream may take at most this fraction (1/n) of the decompression budget.
+_STREAM_SHARE = 4
+
+
+def _decode_limits(max_inflated_bytes: int) -> DecodeLimits:
+    """pyHanko's decoding limits for an upload: all streams together decode to at most
+    ``max_inflated_bytes``, one stream to at most a quarter of it (zlib's bounded output briefly
+    holds a stream twice, so the memory a refused bomb takes stays about half the budget);
+    pyHanko's own stricter per-purpose limits and its ratio limit still apply."""
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=max(1, max_inflated_bytes // _STREAM_SHARE)),
+        per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
+        document_budget=DocumentDecodeBudget(base_allowance=max_inflated_bytes, max_ratio=0),
+    )
+
+
+def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
+    """Open foreign bytes as the signature validator does (leniently: hybrid-reference files
+    exist), with the decoding budget of an upload."""
+    if b"%PDF-" not in data[:1024]:
+        raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
+    try:
+        reader = PdfFileReader(
+            BytesIO(data), strict=False, decode_limits=_decode_limits(max_inflated_bytes)
+        )
+        encrypted = reader.encrypted
+        reader.root  # noqa: B018 - forces the catalog to be resolved now
+    except PdfDecodeLimitError:
+        raise
+    except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
+        raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
+    if encrypted:
+        raise EncryptedPdfError("The PDF is encrypted.")
+    return reader
+
+
 def _check_pdf(
-    check: UploadCheck, data: bytes, validate_signatures: SignatureValidator | None
+    check: UploadCheck,
+    data: bytes,
+    validate_signatures: SignatureValidator | None,
+    max_inflated_bytes: int,
 ) -> UploadCheck:
     def refuse(problem: UploadProblem, detail: str | None = None) -> UploadCheck:
         return dataclasses.replace(check, problem=problem, detail=detail)
 
+    def too_much(exc: Exception) -> UploadCheck:
+        return refuse(
+            UploadProblem.INFLATES_TOO_MUCH,
+            f"decompressing stopped at the budget of {max_inflated_bytes} bytes: {exc}",
+        )
+
     try:
-        reader = _open_pdf(data)
+        reader = _open_upload(data, max_inflated_bytes)
+    except PdfDecodeLimitError as exc:
+        return too_much(exc)
     except EncryptedPdfError as exc:
         return refuse(UploadProblem.ENCRYPTED_PDF, str(exc))
     except InvalidPdfError as exc:
@@ -259,8 +333,12 @@ def _check_pdf(
             1 for _, sig, _ in enumerate_sig_fields(reader, filled_status=True)
             if sig.get_object().get("/Type") != "/DocTimeStamp"
         )
+    except PdfDecodeLimitError as exc:
+        return too_much(exc)
     # Trust boundary: pyHanko raises many kinds of exception on corrupt input.
     except Exception as exc:  # noqa: BLE001
+        if _caused_by_decode_limit(exc):
+            return too_much(exc)
         return refuse(UploadProblem.UNREADABLE_PDF, f"{type(exc).__name__}: {exc}")
     if not pages:
         return refuse(UploadProblem.NO_PAGES)
@@ -311,13 +389,32 @@ def _read_pages(reader: PdfFileReader) -> int:
     return pages
 
 
-def _image_problem(data: bytes) -> str | None:
-    """Decode the image (JPEG at 1/8 scale: enough to reach its end); a reason if that fails."""
+def _caused_by_decode_limit(exc: BaseException) -> bool:
+    """Whether pyHanko's decoding limit is the cause of ``exc`` (some callers wrap errors)."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, PdfDecodeLimitError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def _image_problem(data: bytes, max_inflated_bytes: int) -> str | UploadProblem | None:
+    """Decode the image (JPEG at 1/8 scale: enough to reach its end); a reason if that fails,
+    ``INFLATES_TOO_MUCH`` if its pixels would take more than the budget (checked from its
+    header, before anything is decoded)."""
     try:
         with Image.open(BytesIO(data)) as image:
             image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            bands = len(image.getbands())
+            bits = 16 if image.mode.startswith("I;16") else 32 if image.mode in ("I", "F") else 8
+            if image.width * image.height * bands * bits // 8 > max_inflated_bytes:
+                return UploadProblem.INFLATES_TOO_MUCH
             image.load()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        return UploadProblem.INFLATES_TOO_MUCH
+    except (OSError, ValueError, SyntaxError) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 
