@@ -26,8 +26,11 @@ class ResUsers(models.Model):
 
     @api.constrains("group_ids")
     def _check_moh_api_partner_alone(self):
-        for user in self:
-            if user._moh_is_api_partner() and (user._is_internal() or user._is_portal()):
+        partner_group = self.env.ref("moh_documents.group_api_partner", raise_if_not_found=False)
+        identities = self.env.ref("base.group_user") | self.env.ref("base.group_portal")
+        for user in self.sudo():
+            groups = user.all_group_ids
+            if partner_group in groups and groups & identities:
                 raise ValidationError(self.env._(
                     "%(user)s is a partner system's user: it cannot also be an employee or a portal user.",
                     user=user.name))

@@ -7,3 +7,4 @@ from . import test_portal
 from . import test_kpi
 from . import test_portal_sync
 from . import test_partner_api
+from . import test_security_egov
