@@ -164,7 +164,6 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
     def test_a_partner_system_gets_no_portal_no_rpc_and_only_its_scope(self):
         partner_user = new_test_user(self.env, login="t_api_partner_sec", groups="moh_documents.group_api_partner",
                                      name="Hệ thống đối tác")
-        partner_user.moh_api_procedure_ids = self.procedure
         Keys = self.env["res.users.apikeys"].with_user(partner_user).sudo()
         scoped = Keys._generate("moh_partner_api", "Khóa API đối tác", None)
         unscoped = Keys._generate(None, "Khóa không phạm vi", None)
@@ -194,6 +193,7 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
             headers={"Content-Type": "application/json"})
         self.assertIn("error", response.json())
         # The API itself: only the API's scope, only the followed procedures.
+        partner_user.moh_api_procedure_ids = self.procedure
         ok = self.url_open(f"/api/v1/dossiers/{dossier.code}", headers={"Authorization": f"Bearer {scoped}"})
         self.assertEqual(ok.status_code, 200, ok.text)
         refused = self.url_open(f"/api/v1/dossiers/{dossier.code}", headers={"Authorization": f"Bearer {unscoped}"})
