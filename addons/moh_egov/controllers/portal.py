@@ -57,7 +57,9 @@ class MohEgovPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "dossier_count" in counters:
             Dossier = request.env["moh.dossier"]
-            values["dossier_count"] = Dossier.search_count([]) if Dossier.has_access("read") else 0
+            values["dossier_count"] = Dossier.search_count(
+                [("partner_id", "child_of", request.env.user.commercial_partner_id.id)]
+            ) if self._moh_is_business_user() and Dossier.has_access("read") else 0
         return values
 
     # -- helpers ----------------------------------------------------------------------------
