@@ -42,6 +42,7 @@
         "views/moh_outgoing_document_views.xml",
         "views/moh_kpi_views.xml",
         "views/moh_exchange_views.xml",
+        "views/res_users_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
         "wizard/moh_register_print_wizard_views.xml",
         "wizard/moh_edxml_import_wizard_views.xml",

@@ -19,6 +19,7 @@
         "data/moh_document_type_data.xml",
         "data/mail_template_data.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/moh_procedure_views.xml",
         "views/moh_dossier_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",

@@ -1,6 +1,7 @@
 from . import hr_department
 from . import moh_compensatory_workday
 from . import res_company
+from . import res_users_apikeys
 from . import res_users
 from . import resource_calendar
 from . import moh_workflow_guard

@@ -1,4 +1,9 @@
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
+
+from odoo.addons.base.models.res_users import check_identity
+
+from .res_users_apikeys import MOH_API_SCOPE
 
 
 class ResUsers(models.Model):
@@ -8,3 +13,50 @@ class ResUsers(models.Model):
         """Demo users work in Vietnamese, when it is installed (run and test scripts load it)."""
         if self.env["res.lang"]._lang_get("vi_VN"):
             self.write({"lang": "vi_VN"})
+
+    # -- partner systems (the JSON API) ------------------------------------------------------------
+    # A partner system's technical user (group Partner System (API)) is neither an employee nor a
+    # portal user: it holds no access right, cannot log in (no password, no session), and its API
+    # keys work only on the partner API (their scope, MOH_API_SCOPE), never for RPC
+    # (/web/dataset/call_kw, /json/2, XML-RPC).
+
+    def _moh_is_api_partner(self):
+        self.ensure_one()
+        return self.sudo().has_group("moh_documents.group_api_partner")
+
+    @api.constrains("group_ids")
+    def _check_moh_api_partner_alone(self):
+        partner_group = self.env.ref("moh_documents.group_api_partner", raise_if_not_found=False)
+        identities = self.env.ref("base.group_user") | self.env.ref("base.group_portal")
+        for user in self.sudo():
+            groups = user.all_group_ids
+            if partner_group in groups and groups & identities:
+                raise ValidationError(self.env._(
+                    "%(user)s is a partner system's user: it cannot also be an employee or a portal user.",
+                    user=user.name))
+
+    def _check_credentials(self, credential, env):
+        """A partner system's user authenticates nowhere but on the partner API (by its key)."""
+        if self.env.user._moh_is_api_partner():
+            raise AccessDenied()
+        return super()._check_credentials(credential, env)
+
+    @check_identity
+    def action_moh_new_partner_api_key(self):
+        """Give a partner system's user a new API key of the partner API's scope (shown once).
+        Administrators only: the partner's user cannot log in to make one itself."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only an administrator gives a partner system its API key."))
+        if not self._moh_is_api_partner():
+            raise UserError(self.env._("%(user)s is not a partner system's user.", user=self.name))
+        key = self.env["res.users.apikeys"].with_user(self).sudo()._generate(
+            MOH_API_SCOPE, self.env._("Partner API key of %(user)s", user=self.name), None)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.users.apikeys.show",
+            "name": self.env._("API Key Ready"),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_key": key},
+        }

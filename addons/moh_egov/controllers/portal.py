@@ -6,9 +6,12 @@ Logged-in businesses: apply, save a draft, upload documents (each checked on arr
 completeness check, submit, pay the fee, follow the dossier, add supplements, download slips and
 the signed e-result, rate the service, ask to stop.
 
-Every dossier route reads the dossier with the user's own rights first (record rules: a business
-sees its own company's dossiers); another business's dossier answers 404, as a missing one does.
-Writes then go through the model's methods in sudo, after that check.
+Every /my/dossiers route first checks that the logged-in user is a business (portal) user and
+that the dossier belongs to that user's company (its commercial partner), with the user's own
+rights (record rules) as well: another business's dossier, an officer, or a missing dossier all
+answer 404 (never 403: the answer must not tell whether the dossier exists). Only after that
+check does the route read or write in sudo, and only what belongs to that dossier: a file of its
+documents, one of its slips, its own issued e-result.
 """
 
 import logging
@@ -29,6 +32,23 @@ _logger = logging.getLogger(__name__)
 DOSSIERS_PER_PAGE = 20
 
 
+def moh_owned_dossier(dossier_id):
+    """The dossier ``dossier_id`` in sudo, when the logged-in user is a business (portal) user of
+    the dossier's company and may read it; NotFound otherwise, before anything is read in sudo."""
+    user = request.env.user
+    if user._is_public() or not user._is_portal():
+        raise NotFound()
+    dossier = request.env["moh.dossier"].browse(dossier_id)
+    try:
+        dossier.check_access("read")
+    except (AccessError, MissingError):
+        raise NotFound() from None
+    dossier = dossier.sudo()  # readable by the user: now only the company check
+    if not dossier.exists() or dossier.partner_id.commercial_partner_id != user.sudo().commercial_partner_id:
+        raise NotFound()
+    return dossier
+
+
 class MohEgovPortal(CustomerPortal):
 
     # -- portal home ------------------------------------------------------------------------
@@ -37,19 +57,17 @@ class MohEgovPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "dossier_count" in counters:
             Dossier = request.env["moh.dossier"]
-            values["dossier_count"] = Dossier.search_count([]) if Dossier.has_access("read") else 0
+            values["dossier_count"] = Dossier.search_count(
+                [("partner_id", "child_of", request.env.user.commercial_partner_id.id)]
+            ) if self._moh_is_business_user() and Dossier.has_access("read") else 0
         return values
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _moh_dossier(self, dossier_id):
-        """The dossier, if the current user may read it; 404 otherwise (never 403: the answer
-        must not tell whether another business's dossier exists)."""
-        try:
-            dossier = self._document_check_access("moh.dossier", dossier_id)
-        except (AccessError, MissingError):
-            raise NotFound() from None
-        return dossier  # sudo, after the access check
+        """The dossier, in sudo, if it belongs to the current business user's company; 404
+        otherwise (see the module's doc)."""
+        return moh_owned_dossier(dossier_id)
 
     @staticmethod
     def _moh_is_business_user():
@@ -59,8 +77,7 @@ class MohEgovPortal(CustomerPortal):
     def _moh_render_dossier(self, dossier, errors=(), notice=None, template="moh_egov.portal_my_dossier"):
         values = self._prepare_portal_layout_values()
         lines, complete = dossier._moh_completeness_lines()
-        slips = request.env["ir.attachment"].sudo().search([
-            ("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("name", "=like", "%-phieu-%")], order="id")
+        slips = dossier.slip_ids.sorted("id")
         values.update({
             "page_name": "dossier",
             "dossier": dossier,
@@ -163,11 +180,11 @@ class MohEgovPortal(CustomerPortal):
         if submit and not errors:
             try:
                 if dossier.state == "draft":
-                    dossier.with_user(request.env.user).sudo().action_submit()
+                    dossier.with_user(request.env.user).action_submit()
                     return self._moh_render_dossier(dossier, notice=request.env._(
                         "Dossier %(code)s was submitted. Keep its code and the lookup secret %(secret)s.",
                         code=dossier.code, secret=dossier.sudo().lookup_secret))
-                dossier.sudo().action_supplement_done()
+                dossier.with_user(request.env.user).action_supplement_done()
                 return self._moh_render_dossier(dossier, notice=request.env._("The supplements were sent to the one-stop shop."))
             except (UserError, ValidationError) as exc:
                 errors.append(exc.args[0])
@@ -210,11 +227,12 @@ class MohEgovPortal(CustomerPortal):
     @http.route(["/my/dossiers", "/my/dossiers/page/<int:page>"], type="http", auth="user", website=True)
     def moh_my_dossiers(self, page=1, **kw):
         Dossier = request.env["moh.dossier"]
-        if not Dossier.has_access("read"):
+        if not self._moh_is_business_user() or not Dossier.has_access("read"):
             raise NotFound()
-        total = Dossier.search_count([])
+        domain = [("partner_id", "child_of", request.env.user.commercial_partner_id.id)]
+        total = Dossier.search_count(domain)
         pager = portal_pager(url="/my/dossiers", total=total, page=page, step=DOSSIERS_PER_PAGE)
-        dossiers = Dossier.search([], limit=DOSSIERS_PER_PAGE, offset=pager["offset"], order="id desc")
+        dossiers = Dossier.search(domain, limit=DOSSIERS_PER_PAGE, offset=pager["offset"], order="id desc")
         values = self._prepare_portal_layout_values()
         values.update({"dossiers": dossiers, "pager": pager, "page_name": "dossiers", "default_url": "/my/dossiers"})
         return request.render("moh_egov.portal_my_dossiers", values)
@@ -234,18 +252,25 @@ class MohEgovPortal(CustomerPortal):
     @http.route("/my/dossiers/<int:dossier_id>/slip/<int:attachment_id>", type="http", auth="user")
     def moh_download_slip(self, dossier_id, attachment_id, **kw):
         dossier = self._moh_dossier(dossier_id)
-        attachment = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
-        if not attachment or attachment.res_model != "moh.dossier" or attachment.res_id != dossier.id \
-                or "-phieu-" not in (attachment.name or ""):
+        # One of the slips issued for this dossier (never any other attachment of it).
+        attachment = dossier.slip_ids.filtered(lambda a: a.id == attachment_id)
+        if not attachment or attachment.res_model != "moh.dossier" or attachment.res_id != dossier.id:
             raise NotFound()
         return self._moh_file(attachment)
 
     @http.route("/my/dossiers/<int:dossier_id>/result", type="http", auth="user")
     def moh_download_result(self, dossier_id, **kw):
         dossier = self._moh_dossier(dossier_id)
-        if dossier.state != "done" or not dossier.result_attachment_id:
+        attachment = dossier.result_attachment_id
+        result = dossier.result_document_id
+        # Only the dossier's own e-result: the copy, kept on the dossier, of the PDF its result
+        # document was issued with (same content), never whatever attachment the field names.
+        if dossier.state != "done" or not attachment or not result or result.dossier_id != dossier \
+                or result.state != "issued" or not result.pdf_id \
+                or attachment.res_model != "moh.dossier" or attachment.res_id != dossier.id \
+                or attachment.checksum != result.pdf_id.checksum:
             raise NotFound()
-        return self._moh_file(dossier.result_attachment_id)
+        return self._moh_file(attachment)
 
     @staticmethod
     def _moh_file(attachment):
@@ -269,7 +294,7 @@ class MohEgovPortal(CustomerPortal):
     def moh_stop(self, dossier_id, reason="", **kw):
         dossier = self._moh_dossier(dossier_id)
         try:
-            dossier.with_user(request.env.user).sudo().action_request_stop(reason)
+            dossier.with_user(request.env.user).action_request_stop(reason)
         except UserError as exc:
             return self._moh_render_dossier(dossier, errors=[exc.args[0]])
         return self._moh_render_dossier(dossier, notice=request.env._("Your request to stop the dossier was sent."))
@@ -307,12 +332,9 @@ class MohEgovPayment(payment_portal.PaymentPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>/transaction", type="jsonrpc", auth="user")
     def moh_dossier_transaction(self, dossier_id, access_token, **kwargs):
-        """Create the fee's transaction for a dossier the user may read (the amount is the
+        """Create the fee's transaction for a dossier of the user's business (the amount is the
         dossier's, whatever the browser sends)."""
-        try:
-            dossier = self._document_check_access("moh.dossier", dossier_id)
-        except (AccessError, MissingError):
-            raise NotFound() from None
+        dossier = moh_owned_dossier(dossier_id)
         if dossier.payment_state != "pending":
             raise ValidationError(request.env._("Nothing is due on this dossier."))
         partner = request.env.user.partner_id

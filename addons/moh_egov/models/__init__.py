@@ -1,6 +1,7 @@
 from . import res_partner
 from . import moh_document_register
 from . import moh_procedure
+from . import res_users
 from . import moh_procedure_requirement
 from . import moh_procedure_form_field
 from . import moh_procedure_step

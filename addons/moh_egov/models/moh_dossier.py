@@ -15,6 +15,19 @@ zero when the completed dossier arrives (Art. 19.5). A result that will be late 
 with a proposed new date at least one working day before the deadline, and the deadline moves
 once only (Art. 19.6). The applicant may ask to stop (Art. 21). Every hand-over is recorded with
 its time on the process control slip (Circular 03/2025/TT-VPCP, form 06).
+
+Who moves a dossier (every step checks the caller, then the dossier's state, and only then
+writes, in superuser mode: the workflow fields below are refused to ``create`` and ``write``
+for everybody, officers included — moh.workflow.guard):
+
+- the applicant (a portal user of the dossier's business): submit, send the supplements, ask
+  to stop;
+- the one-stop shop (group_onestop): accept, ask for supplements, refuse, record the fee paid
+  at the counter, hand over to a department, stop at the applicant's request;
+- the deciding department (its members, the dossier's specialist): propose the result,
+  apologise and extend; its head re-assigns the dossier to a specialist of the department;
+- the e-result is returned when the records office issues it (moh.outgoing.document);
+- the national public service portal hears of each change of status from those steps only.
 """
 
 import datetime as dt
@@ -22,7 +35,7 @@ import secrets
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
@@ -47,10 +60,22 @@ RATINGS = [("3", "Very Satisfied"), ("2", "Satisfied"), ("1", "Not Satisfied")]
 class MohDossier(models.Model):
     _name = "moh.dossier"
     _description = "Public Service Dossier"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
     _order = "id desc"
     _moh_open_states = OPEN_STATES
     _moh_done_state = "done"
+    # Everything but the specialist's appraisal note: set by the steps only (see the module's doc).
+    _moh_workflow_fields = (
+        "name", "code", "register_id", "receipt_day", "code_sequence", "procedure_id", "company_id", "state",
+        "channel", "partner_id", "applicant_user_id", "contact_name", "contact_email", "contact_phone",
+        "department_id", "specialist_id", "document_ids", "value_ids", "handover_ids", "slip_ids",
+        "submitted_at", "acceptance_deadline", "received_at", "first_deadline", "deadline", "done_date",
+        "completed_late", "supplement_count", "supplement_requested_at", "supplement_deadline", "supplement_items",
+        "supplement_received_at", "refusal_reason", "extension_reason", "apology_sent_at", "stop_reason",
+        "stop_requested_at", "fee_amount", "payment_state", "paid_online", "transaction_ids",
+        "result_document_id", "result_attachment_id", "outcome", "lookup_secret", "rating", "rating_comment",
+        "access_token", "digitised",
+    )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
     code = fields.Char(string="Dossier Code", readonly=True, copy=False, index="btree_not_null", tracking=True,
@@ -110,6 +135,9 @@ class MohDossier(models.Model):
 
     result_document_id = fields.Many2one("moh.outgoing.document", string="Result Document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
+    slip_ids = fields.Many2many("ir.attachment", "moh_dossier_slip_rel", "dossier_id", "attachment_id",
+                                string="Slips", readonly=True, copy=False,
+                                help="The one-stop slips issued for the dossier (the applicant downloads these).")
     outcome = fields.Selection(OUTCOMES, compute="_compute_outcome", store=True)
     lookup_secret = fields.Char(readonly=True, copy=False, groups="base.group_user",
                                 help="Given to the applicant with the code: both are needed to look the status up without logging in.")
@@ -254,13 +282,77 @@ class MohDossier(models.Model):
                     "Dossier %(name)s is %(state)s: this step is not possible now; nothing was changed.",
                     name=dossier.name, state=dict(self._fields["state"]._description_selection(self.env))[dossier.state]))
 
+    # -- who may take a step --------------------------------------------------------------------
+    # Each check looks at the user behind the call (``env.user``, also in superuser mode: the
+    # portal controller calls the applicant's steps as the logged-in business) and at the
+    # records, before the state and before anything is written.
+
+    def _moh_check_readable(self):
+        if not self.env.su:
+            self.check_access("read")
+
+    def _moh_check_applicant(self):
+        """The caller files for the dossiers' business: a portal user of that company."""
+        user = self.env.user
+        if user._is_superuser():
+            return
+        company = user.commercial_partner_id
+        if not (user._is_portal() and self and all(
+                dossier.partner_id.commercial_partner_id == company for dossier in self.sudo())):
+            raise AccessError(self.env._("Only the business that filed the dossier can take this step."))
+        self._moh_check_readable()
+
+    def _moh_check_onestop(self):
+        user = self.env.user
+        if not (user._is_superuser() or user.has_group("moh_egov.group_onestop")):
+            raise AccessError(self.env._("Only the one-stop shop receives, refuses and returns dossiers."))
+        self._moh_check_readable()
+
+    def _moh_is_department_member(self, user, head=False):
+        """``user`` works in the department the dossier is handed to (or in a parent department),
+        as a head when ``head``; or, without ``head``, is the dossier's specialist."""
+        self.ensure_one()
+        dossier = self.sudo()
+        if not head and dossier.specialist_id == user:
+            return True
+        if not user.has_group("moh_documents.group_department_head" if head else "moh_documents.group_specialist"):
+            return False
+        departments = user.sudo().employee_ids.department_id
+        if not departments or not dossier.department_id:
+            return False
+        return bool(self.env["hr.department"].sudo().search_count(
+            [("id", "=", dossier.department_id.id), ("id", "child_of", departments.ids)]))
+
+    def _moh_check_department(self, head=False, onestop=False):
+        """The caller works in the deciding department (its head when ``head``), or is in the
+        one-stop shop when ``onestop`` allows it."""
+        user = self.env.user
+        if user._is_superuser() or (onestop and user.has_group("moh_egov.group_onestop")):
+            self._moh_check_readable()
+            return
+        for dossier in self:
+            if not dossier._moh_is_department_member(user, head=head):
+                raise AccessError(self.env._(
+                    "Dossier %(name)s is handled by another department: this step is not yours.", name=dossier.sudo().name))
+        self._moh_check_readable()
+
+    def _moh_check_content_update(self, vals):
+        """Outside the steps, only the appraisal note changes: in appraisal, by the department."""
+        if "appraisal_note" in vals:
+            self._moh_check_department()
+            for dossier in self.sudo():
+                if dossier.state != "processing":
+                    raise UserError(self.env._(
+                        "The appraisal note of dossier %(name)s is written during the appraisal only; nothing was changed.",
+                        name=dossier.name))
+
     def action_submit(self):
         """The business files the dossier: it gets its code (Art. 28) and its lookup secret; the
         one-stop shop must accept it or ask for supplements within 8 working hours."""
         from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
 
+        self._moh_check_applicant()
         self._moh_check_state("draft")
-        self.check_access("read")
         for dossier in self.sudo():
             lines, complete = dossier._moh_completeness_lines()
             if not complete:
@@ -328,7 +420,7 @@ class MohDossier(models.Model):
             # After supplements the clock restarts from zero on the day the completed dossier arrived.
             start = dossier._moh_local(dossier.supplement_received_at or now).date()
             due = due_date(working, start, dossier.procedure_id.processing_days)
-            dossier.write({"state": "received", "received_at": now, "deadline": due, "first_deadline": due})
+            dossier.sudo().write({"state": "received", "received_at": now, "deadline": due, "first_deadline": due})
             dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"))
             dossier._moh_attach_slip("receipt")
             dossier._moh_notify("moh_egov.mail_template_dossier_received")
@@ -353,7 +445,7 @@ class MohDossier(models.Model):
                 raise UserError(self.env._(
                     "Supplements had to be requested by %(date)s, within 3 working days of receipt.",
                     date=limit.strftime("%d/%m/%Y")))
-            dossier.write({
+            dossier.sudo().write({
                 "state": "supplement",
                 "supplement_count": 1,
                 "supplement_requested_at": fields.Datetime.now(),
@@ -371,8 +463,8 @@ class MohDossier(models.Model):
         again; the clock will restart from today."""
         from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
 
+        self._moh_check_applicant()
         self._moh_check_state("supplement")
-        self.check_access("read")
         for dossier in self.sudo():
             lines, complete = dossier._moh_completeness_lines()
             if not complete:
@@ -394,35 +486,54 @@ class MohDossier(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reasons for refusing the dossier."))
         for dossier in self:
-            dossier.write({"state": "refused", "refusal_reason": reason.strip(), "done_date": fields.Datetime.now()})
+            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "done_date": fields.Datetime.now()})
             dossier._moh_handover("refuse", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("refusal")
             dossier._moh_notify("moh_egov.mail_template_dossier_refused")
         return True
 
     def action_assign(self, department=None, specialist=None):
-        """Hand the dossier to the department that decides (and to a specialist of it)."""
+        """Hand the dossier to the department that decides (and to a specialist of it): the
+        one-stop shop on receipt; afterwards the one-stop shop or the department's head."""
+        department = self.env["hr.department"].browse(getattr(department, "id", department) or [])
+        specialist = self.env["res.users"].browse(getattr(specialist, "id", specialist) or [])
+        for dossier in self:
+            if dossier.sudo().state == "received":
+                dossier._moh_check_onestop()
+            else:
+                dossier._moh_check_department(head=True, onestop=True)
         self._moh_check_state("received", "processing")
         for dossier in self:
-            if dossier.state == "received":
-                dossier._moh_check_onestop()
-            department = department or dossier.department_id or dossier.procedure_id.department_id
-            vals = {"state": "processing", "department_id": department.id}
+            sudo = dossier.sudo()
+            target = department.sudo() or sudo.department_id or sudo.procedure_id.department_id
+            if not target.exists():
+                raise UserError(self.env._("Choose the department that decides the dossier."))
+            if department and sudo.state == "processing" and not self.env.user.has_group("moh_egov.group_onestop") \
+                    and not self.env.user._is_superuser() and department != sudo.department_id:
+                raise AccessError(self.env._("Only the one-stop shop hands a dossier to another department."))
+            vals = {"state": "processing", "department_id": target.id}
             if specialist:
-                vals["specialist_id"] = specialist.id
-            dossier.write(vals)
-            dossier._moh_handover("assign", self.env._("One-stop shop") if specialist is None else department.name,
-                                  specialist.name if specialist else department.name,
-                                  department=department)
-            if specialist:
-                dossier.activity_schedule("mail.mail_activity_data_todo", user_id=specialist.id,
-                                          date_deadline=dossier.deadline,
-                                          summary=self.env._("Appraise dossier %(code)s", code=dossier.code))
+                person = specialist.sudo()
+                in_department = person.exists() and not person.share and self.env["hr.department"].sudo().search_count(
+                    [("id", "in", person.employee_ids.department_id.ids), ("id", "child_of", target.ids)])
+                if not in_department:
+                    raise UserError(self.env._("%(user)s does not work in %(department)s; nothing was changed.",
+                                               user=person.name, department=target.name))
+                vals["specialist_id"] = person.id
+            dossier.sudo().write(vals)
+            person = specialist.sudo()
+            dossier._moh_handover("assign", target.name if person else self.env._("One-stop shop"),
+                                  person.name if person else target.name, department=target)
+            if person:
+                dossier.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=person.id,
+                                                 date_deadline=sudo.deadline,
+                                                 summary=self.env._("Appraise dossier %(code)s", code=sudo.code))
         return True
 
     def action_propose_result(self):
         """The specialist has appraised the dossier: the e-result is drafted as an outgoing
         document of the procedure's type and goes through its review and signing chain."""
+        self._moh_check_department()
         self._moh_check_state("processing")
         Outgoing = self.env["moh.outgoing.document"]
         for dossier in self:
@@ -445,7 +556,7 @@ class MohDossier(models.Model):
                 "dossier_id": dossier.id,
             })
             result.action_render()
-            dossier.write({"state": "approval", "result_document_id": result.id})
+            dossier.sudo().write({"state": "approval", "result_document_id": result.id})
             dossier._moh_handover("propose", department.name, self.env._("Leaders (approval and signature)"))
         return True
 
@@ -463,8 +574,15 @@ class MohDossier(models.Model):
         return "\n\n".join(p for p in paragraphs if p)
 
     def _moh_result_issued(self, document):
-        """Called when the e-result was signed, sealed and issued: it is returned to the business."""
-        for dossier in self:
+        """Called when the e-result was signed, sealed and issued: it is returned to the business.
+        Only the dossier's own result document, issued, while the dossier waits for it."""
+        for dossier in self.sudo():
+            if dossier.state != "approval" or dossier.result_document_id != document or document.state != "issued" \
+                    or not document.pdf_id:
+                document.sudo().message_post(body=self.env._(
+                    "Issued, but not returned to dossier %(name)s: the dossier does not await this document as its result.",
+                    name=dossier.name))
+                continue
             now = fields.Datetime.now()
             attachment = self.env["ir.attachment"].sudo().create({
                 "name": f"{dossier.code}-ket-qua.pdf",
@@ -482,6 +600,7 @@ class MohDossier(models.Model):
         before it falls due (Art. 19.6)."""
         from moh_core.onestop import apology_deadline  # noqa: PLC0415
 
+        self._moh_check_department(onestop=True)
         self._moh_check_state(*OPEN_STATES)
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the delay."))
@@ -498,18 +617,18 @@ class MohDossier(models.Model):
             if not new_deadline or new_deadline <= dossier.deadline:
                 raise UserError(self.env._("The new date must come after the current deadline %(date)s.",
                                            date=dossier.deadline.strftime("%d/%m/%Y")))
-            dossier.write({"extension_reason": reason.strip(), "apology_sent_at": fields.Datetime.now(),
-                           "deadline": new_deadline})
+            dossier.sudo().write({"extension_reason": reason.strip(), "apology_sent_at": fields.Datetime.now(),
+                                  "deadline": new_deadline})
             dossier._moh_attach_slip("apology")
             dossier._moh_notify("moh_egov.mail_template_dossier_extended")
         return True
 
     def action_request_stop(self, reason):
         """The applicant asks to stop the dossier (Art. 21); the one-stop shop confirms."""
+        self._moh_check_applicant()
         self._moh_check_state("submitted", "supplement", *OPEN_STATES)
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the dossier should be stopped."))
-        self.check_access("read")
         for dossier in self:
             dossier.sudo().write({"stop_reason": reason.strip(), "stop_requested_at": fields.Datetime.now()})
             dossier.sudo().message_post(body=self.env._("The applicant asks to stop the dossier: %(reason)s", reason=reason.strip()))
@@ -521,12 +640,12 @@ class MohDossier(models.Model):
 
     def action_stop(self):
         self._moh_check_onestop()
-        for dossier in self:
+        for dossier in self.sudo():
             if not dossier.stop_requested_at:
                 raise UserError(self.env._("The applicant has not asked to stop this dossier."))
         self._moh_check_state("submitted", "supplement", *OPEN_STATES)
         for dossier in self:
-            dossier.write({"state": "stopped", "done_date": fields.Datetime.now()})
+            dossier.sudo().write({"state": "stopped", "done_date": fields.Datetime.now()})
             dossier._moh_handover("stop", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("stop")
             dossier._moh_notify("moh_egov.mail_template_dossier_stopped")
@@ -539,7 +658,7 @@ class MohDossier(models.Model):
         today = fields.Date.context_today(self)
         expired = self.search([("state", "=", "supplement"), ("supplement_deadline", "<", today)])
         for dossier in expired:
-            dossier.write({"state": "closed", "done_date": fields.Datetime.now()})
+            dossier.sudo().write({"state": "closed", "done_date": fields.Datetime.now()})
             dossier._moh_handover("close", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_notify("moh_egov.mail_template_dossier_closed")
         return expired
@@ -562,8 +681,20 @@ class MohDossier(models.Model):
         return True
 
     def _moh_payment_done(self, transaction):
-        for dossier in self.filtered(lambda d: d.payment_state == "pending"):
-            if transaction.currency_id != dossier.currency_id or transaction.amount < dossier.fee_amount:
+        """A confirmed online payment pays the fee of the dossiers it was made for: only a
+        transaction the payment provider confirmed (state done), made by the applicant's business,
+        in the fee's currency, covering the fees."""
+        if transaction.state != "done":
+            return
+        pending = self.sudo().filtered(lambda d: d.payment_state == "pending")
+        payer = transaction.partner_id.commercial_partner_id
+        for dossier in pending:
+            if payer != dossier.partner_id.commercial_partner_id:
+                dossier.message_post(body=self.env._(
+                    "A payment (%(reference)s) made by %(payer)s, not by the applicant, was not counted.",
+                    reference=transaction.reference, payer=payer.name))
+                continue
+            if transaction.currency_id != dossier.currency_id or transaction.amount < sum(pending.mapped("fee_amount")):
                 dossier.sudo().message_post(body=self.env._(
                     "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
                     amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
@@ -621,7 +752,8 @@ class MohDossier(models.Model):
 
     def _moh_rate(self, rating, comment=""):
         self.ensure_one()
-        if self.state not in FINAL_STATES:
+        self._moh_check_applicant()
+        if self.sudo().state not in FINAL_STATES:
             raise UserError(self.env._("A dossier is rated once it is finished."))
         if rating not in dict(RATINGS):
             raise UserError(self.env._("Choose one of the satisfaction levels."))
@@ -671,14 +803,24 @@ class MohDossier(models.Model):
             "name": filename, "raw": pdf, "mimetype": "application/pdf",
             "res_model": self._name, "res_id": self.id,
         })
+        self.sudo().write({"slip_ids": [Command.link(attachment.id)]})
         self.sudo().message_post(body=self.env._("Slip issued: %(name)s", name=filename), attachment_ids=attachment.ids,
                                  subtype_xmlid="mail.mt_note")
         return attachment
 
     def action_print_slip(self):
-        """Download a slip (kind in the context) from the back office."""
+        """Download a slip (kind in the context) from the back office: officers who may read the
+        dossier."""
+        from ..report.slips import FILE_SUFFIX  # noqa: PLC0415
+
         self.ensure_one()
-        attachment = self._moh_attach_slip(self.env.context.get("moh_slip", "control"))
+        if not self.env.user._is_internal():
+            raise AccessError(self.env._("Slips are printed by the ministry's officers."))
+        self._moh_check_readable()
+        kind = self.env.context.get("moh_slip", "control")
+        if kind not in FILE_SUFFIX:
+            raise UserError(self.env._("There is no such slip."))
+        attachment = self._moh_attach_slip(kind)
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     def _moh_notify(self, template_xmlid):
@@ -696,8 +838,10 @@ class MohDossier(models.Model):
     def write(self, vals):
         """Every change of status is sent to the national public service portal (DVCQG) as an
         event, through the exchange queue, in the same transaction as the change: a step that
-        rolls back sends nothing, a step that commits is sent, however long the portal is down."""
-        if "state" not in vals:
+        rolls back sends nothing, a step that commits is sent, however long the portal is down.
+        Only the steps change the status (in superuser mode, after their checks): any other
+        write of it is refused by the workflow guard before anything is queued."""
+        if "state" not in vals or not self.env.su:
             return super().write(vals)
         before = {dossier.id: dossier.state for dossier in self}
         result = super().write(vals)
@@ -802,5 +946,6 @@ class MohDossier(models.Model):
 
     def action_view_result(self):
         self.ensure_one()
+        self._moh_check_readable()
         return {"type": "ir.actions.act_window", "res_model": "moh.outgoing.document",
                 "res_id": self.result_document_id.id, "view_mode": "form"}

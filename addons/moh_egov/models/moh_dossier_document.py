@@ -12,6 +12,13 @@ CHECK_STATES = [("ok", "Accepted"), ("bad_signature", "Signature Not Valid")]
 class MohDossierDocument(models.Model):
     _name = "moh.dossier.document"
     _description = "Dossier Document"
+    _inherit = ["moh.workflow.guard"]
+    # Files arrive only through the upload check (_moh_add, in superuser mode after the portal's
+    # ownership check); nobody swaps a file or its check afterwards.
+    _moh_workflow_fields = (
+        "dossier_id", "requirement_id", "name", "attachment_id", "mimetype", "file_size", "pages", "sha256",
+        "signed", "detected_type", "signature_count", "signatures_valid", "check_state", "supplement", "uploaded_at",
+    )
     _order = "dossier_id, requirement_sequence, id"
 
     dossier_id = fields.Many2one("moh.dossier", required=True, ondelete="cascade", index=True)

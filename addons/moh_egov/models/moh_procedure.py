@@ -6,7 +6,7 @@ across the one-stop steps), the fee, the department that decides and what it ret
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 ONLINE_LEVELS = [
     ("full", "Full-Process Online"),
@@ -56,8 +56,10 @@ class MohProcedure(models.Model):
             procedure.steps_days = sum(procedure.step_ids.mapped("days"))
 
     def _compute_dossier_count(self):
-        counts = dict(self.env["moh.dossier"]._read_group(
-            [("procedure_id", "in", self.ids)], ["procedure_id"], ["__count"]))
+        """The dossiers the user may read (none for those who read no dossier)."""
+        Dossier = self.env["moh.dossier"]
+        counts = dict(Dossier._read_group(
+            [("procedure_id", "in", self.ids)], ["procedure_id"], ["__count"])) if Dossier.has_access("read") else {}
         for procedure in self:
             procedure.dossier_count = counts.get(procedure, 0)
 
@@ -94,6 +96,10 @@ class MohProcedure(models.Model):
         return True
 
     def action_view_dossiers(self):
+        """The dossiers of these procedures, for the officers (the list shows what they may read)."""
+        if not self.env.user._is_internal():
+            raise AccessError(self.env._("The dossiers are listed in the back office only."))
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("moh_egov.action_moh_dossier")
         action["domain"] = [("procedure_id", "in", self.ids)]
         action["context"] = {}

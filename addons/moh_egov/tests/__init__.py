@@ -10,3 +10,4 @@ from . import test_partner_api
 from . import test_security_audit
 from . import test_security_walk
 from . import test_upload_limits
+from . import test_security_egov

@@ -23,6 +23,13 @@ class MohDossierActionWizard(models.TransientModel):
     department_id = fields.Many2one("hr.department")
     specialist_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Only for a dossier the user may read (the step itself then checks the user's role)."""
+        wizards = super().create(vals_list)
+        wizards.dossier_id.check_access("read")
+        return wizards
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
@@ -32,8 +39,11 @@ class MohDossierActionWizard(models.TransientModel):
         return values
 
     def action_confirm(self):
+        """Perform the step as the user: each step checks the user's role on the dossier and its
+        state before anything changes (moh.dossier's action_* methods)."""
         self.ensure_one()
         dossier = self.dossier_id
+        dossier.check_access("read")
         if self.action == "supplement":
             dossier.action_request_supplement(self.reason)
         elif self.action == "refuse":
