@@ -95,6 +95,10 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             "review_ids": [(1, review.id, {"status": "approved"}) for review in reviews]}])
         self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], {"review_ids": [(5, 0, 0)]}])
         self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], {"validation_status": "validated"}])
+        # Nor by naming someone a reviewer through the users (the same table), even as the
+        # administrator of users.
+        self.assertRpcRefused(self.env.ref("base.user_admin"), "res.users", "write", [self.specialist.ids, {
+            "review_ids": [(4, review.id) for review in reviews]}])
         # Not their turn: the legal department and the signer before the head of the unit.
         for user in (self.head_legal, self.leader, self.specialist):
             with self.subTest(user=user.login):
