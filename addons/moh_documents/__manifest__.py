@@ -24,6 +24,7 @@
         "security/moh_documents_groups.xml",
         "security/ir.model.access.csv",
         "security/moh_documents_rules.xml",
+        "security/tier_review_security.xml",
         "data/resource_calendar_data.xml",
         "data/hr_department_data.xml",
         "data/res_company_data.xml",

@@ -5,6 +5,13 @@ a version; the draft goes through the review chain configured for its type and d
 base_tier_validation: department head, legal department, vice minister, ...); once approved, the
 competent person signs it, then the records office gives it the register's number and date and
 applies the agency's signature (the seal), and issues it.
+
+Trust model: the workflow fields (state, number, dates, PDFs, reviews, drafter...) change only
+inside the step methods below, each of which first checks who calls it, on which documents and in
+which state, then writes them in superuser mode. The content is frozen from the review request to
+the issue: nobody edits a document under review, approved or signed; Back to Draft reopens it and
+its review starts again. Reviews (tier.review) move only through the review steps, which check
+that it is the caller's turn.
 """
 
 import base64
@@ -44,21 +51,34 @@ AUTHORITY_MARKS = {"none": "", "tm": "TM.", "kt": "KT.", "q": "Q.", "tl": "TL.",
 class MohOutgoingDocument(models.Model):
     _name = "moh.outgoing.document"
     _description = "Outgoing Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    # The guard first: a workflow field is refused before the review chain's own write hooks run.
+    _inherit = ["moh.workflow.guard", "mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "id desc"
     _state_from = ["draft"]
     _state_to = ["to_sign"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
+    # Whoever may read a document may discuss it in its chatter (reviewers, signer, records
+    # office), also once its text is frozen and nobody may write it.
+    _mail_post_access = "read"
+
+    #: Changed only by the step methods (in superuser mode, after their checks); extended by
+    #: other modules (e.g. the dossier an e-result belongs to).
+    _moh_workflow_fields = (
+        "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
+        "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
+        "symbol", "drafter_id", "exchange_message_ids",
+    )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
-    state = fields.Selection(STATES, default="draft", required=True, tracking=True, index=True, copy=False)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True, tracking=True)
     department_id = fields.Many2one(
         "hr.department", string="Drafting Unit", required=True, tracking=True,
         default=lambda self: self.env.user.employee_id.department_id)
-    drafter_id = fields.Many2one("res.users", string="Drafter", required=True, default=lambda self: self.env.user)
+    drafter_id = fields.Many2one("res.users", string="Drafter", required=True, copy=False,
+                                 default=lambda self: self.env.user)
     abstract = fields.Text(required=True, tracking=True, help="Trích yếu: what the document is about.")
     body = fields.Text(help="The text of the document; paragraphs separated by a blank line.")
     addressees = fields.Text(string="Addressed To", help="Kính gửi (official letters), one per line.")
@@ -100,6 +120,9 @@ class MohOutgoingDocument(models.Model):
     legal_reviewer_id = fields.Many2one(
         "res.users", compute="_compute_reviewers", store=True, string="Legal Reviewer",
         help="Head of the legal department, who checks the legality of normative and typed documents.")
+
+    # Written by the review steps only: read-only in every form (so never sent on save).
+    review_ids = fields.One2many(readonly=True)
 
     _number_unique = models.Constraint(
         "UNIQUE(register_id, year, number)", "This number is already used in this register.")
@@ -146,6 +169,98 @@ class MohOutgoingDocument(models.Model):
         # Reviewers only approve or reject; the chatter and activities stay writable.
         return super()._get_under_validation_exceptions() + ["pdf_id", "message_main_attachment_id"]
 
+    # -- who may take each step ---------------------------------------------------------------
+
+    def _moh_roles(self, user):
+        """The parts ``user`` plays on this document: drafter, head (of the drafting unit),
+        signer, reviewer (named on one of its reviews)."""
+        self.ensure_one()
+        doc = self.sudo()
+        roles = set()
+        if user == doc.drafter_id:
+            roles.add("drafter")
+        if user == doc.department_head_id:
+            roles.add("head")
+        if user == doc.signer_id:
+            roles.add("signer")
+        if user in doc.review_ids.reviewer_ids:
+            roles.add("reviewer")
+        return roles
+
+    def _moh_step_label(self, step):
+        return {
+            "render": self.env._("Render"),
+            "request_review": self.env._("Request review"),
+            "approved": self.env._("Send to signer"),
+            "back_to_draft": self.env._("Back to draft"),
+            "restart_review": self.env._("Restart review"),
+        }[step]
+
+    def _moh_check_step(self, step, roles, states):
+        """Refuse ``step`` unless the caller may read every document, plays one of ``roles`` on
+        each and each is in one of ``states``. The system's own calls (superuser mode, made after
+        their own checks) pass."""
+        if self.env.su:
+            return
+        self.check_access("read")
+        user = self.env.user
+        step = self._moh_step_label(step)
+        labels = {
+            "drafter": self.env._("the drafter"),
+            "head": self.env._("the head of the drafting unit"),
+            "signer": self.env._("the signer"),
+            "reviewer": self.env._("its reviewers"),
+        }
+        for doc in self:
+            if not doc._moh_roles(user) & set(roles):
+                raise AccessError(self.env._(
+                    "%(step)s: only %(who)s may do this on %(doc)s.", step=step, doc=doc.display_name,
+                    who=", ".join(labels[role] for role in roles)))
+            if doc.state not in states:
+                raise UserError(self.env._(
+                    "%(step)s: not possible on %(doc)s in the stage %(state)s.", step=step,
+                    doc=doc.display_name, state=dict(doc._fields["state"]._description_selection(self.env))[doc.state]))
+
+    def _moh_frozen(self):
+        """Whether the text is frozen: from the review request to the issue (and once cancelled)."""
+        self.ensure_one()
+        doc = self.sudo()
+        return doc.state != "draft" or bool(doc.review_ids)
+
+    def _moh_check_content_update(self, vals):
+        """From the review request on, the document changes only through its steps: what the
+        reviewers approved is what the signer signs and the records office issues."""
+        self.check_access("read")  # who may not even read it learns nothing of its stage
+        for doc in self:
+            if not doc._moh_frozen():
+                continue
+            if doc.sudo().state == "issued":
+                raise UserError(self.env._("An issued document cannot be changed."))
+            raise UserError(self.env._(
+                "The text of %(doc)s is frozen from its review request until it is issued. To change "
+                "it, send it back to draft (Back to Draft, or Restart Validation while under review): "
+                "its review then starts again.", doc=doc.display_name))
+
+    def _check_access(self, operation):
+        """A document whose text is frozen is written by nobody but its steps: neither its fields
+        nor its files (attachments are writable by whoever may write their document)."""
+        result = super()._check_access(operation)
+        if self.env.su or operation not in ("write", "unlink"):
+            return result
+        forbidden = result[0] if result else self.browse()
+        frozen = self.browse([doc.id for doc in (self - forbidden)
+                              if isinstance(doc.id, int) and doc._moh_frozen()])
+        if not frozen:
+            return result
+
+        def error():
+            if result:
+                return result[1]()
+            return AccessError(self.env._(
+                "The text of %(doc)s is frozen from its review request until it is issued: only the "
+                "steps of its workflow change it or its files.", doc=frozen[:1].sudo().display_name))
+        return forbidden | frozen, error
+
     # -- drafting -------------------------------------------------------------------------------
 
     def _moh_layout(self):
@@ -178,51 +293,133 @@ class MohOutgoingDocument(models.Model):
         )
 
     def action_render(self):
-        """Render the draft in Decree 30's layout and keep it as a new version."""
+        """Render the draft in Decree 30's layout and keep it as a new version (the drafting unit
+        and the reviewers of a draft)."""
+        self._moh_check_step("render", ("drafter", "head", "reviewer"), ("draft",))
+        self._moh_render()
+        return True
+
+    def _moh_render(self):
+        """A new version rendered from the fields (the caller checked who and when)."""
         from moh_core.layout import render_outgoing_document  # noqa: PLC0415
 
         for doc in self:
             if doc.state != "draft":
                 raise UserError(self.env._("Only a draft is rendered again; later versions are signed."))
             rendered = render_outgoing_document(doc._moh_layout())
-            version = len(doc.version_ids) + 1
-            attachment = self.env["ir.attachment"].create({
+            version = len(doc.sudo().version_ids) + 1
+            attachment = self.env["ir.attachment"].sudo().create({
                 "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
                 "raw": rendered.pdf,
                 "mimetype": "application/pdf",
                 "res_model": doc._name,
                 "res_id": doc.id,
             })
-            doc.pdf_id = attachment
-            doc.message_post(body=self.env._("Draft version %(version)s rendered.", version=version),
-                             attachment_ids=attachment.ids)
-        return True
+            doc.sudo().pdf_id = attachment
+            doc.sudo().message_post(body=self.env._("Draft version %(version)s rendered.", version=version),
+                                    attachment_ids=attachment.ids, author_id=self.env.user.partner_id.id)
 
     def action_request_review(self):
-        """Send the draft through its review chain."""
-        for doc in self:
-            if not doc.pdf_id:
-                doc.action_render()
+        """Send the draft through its review chain (the drafter or the head of the drafting unit)."""
+        self._moh_check_step("request_review", ("drafter", "head"), ("draft",))
         self.request_validation()
         return True
 
     def action_approved(self):
         """After the whole chain approved: ready for the signer."""
+        self._moh_check_step("approved", ("drafter", "head", "signer"), ("draft",))
         # need_validation is computed without dependencies on the reviews: read it afresh.
         self.invalidate_recordset(["need_validation", "validation_status", "review_ids"])
         for doc in self:
-            doc.write({"state": "to_sign"})
+            reviews = doc.sudo().review_ids
+            if not reviews or any(review.status != "approved" for review in reviews):
+                raise UserError(self.env._(
+                    "%(doc)s goes to its signer only once every reviewer of its chain approved it.",
+                    doc=doc.display_name))
+            doc.sudo().write({"state": "to_sign"})
             if doc.signer_id:
-                doc.activity_schedule("mail.mail_activity_data_todo", user_id=doc.signer_id.id,
-                                      summary=self.env._("Sign the document"))
+                doc.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=doc.signer_id.id,
+                                             summary=self.env._("Sign the document"))
         return True
 
     def action_back_to_draft(self):
-        """Return an approved but unsigned document for editing: its review starts again."""
-        for doc in self.filtered(lambda d: d.state == "to_sign"):
-            doc.with_context(skip_validation_check=True).write({"state": "draft"})
-            doc.restart_validation()
+        """Reopen a document under review, or approved but unsigned, for editing (the drafting
+        unit or the signer): its review starts again, and what was prepared for the signature
+        is dropped."""
+        self._moh_check_step("back_to_draft", ("drafter", "head", "signer"), ("draft", "to_sign"))
+        for doc in self:
+            system = doc.sudo()
+            if doc.state == "to_sign":
+                system.with_context(skip_validation_check=True).write({"state": "draft", "pdf_id": False})
+                system.activity_ids.filtered(lambda a: a.user_id == doc.signer_id).unlink()
+            system.restart_validation()
         return True
+
+    # -- the review chain (OCA base_tier_validation) ------------------------------------------
+    # Its public methods act on tier.review records, which nobody writes directly: each checks
+    # here who calls it on which document, then runs in superuser mode (the user stays the
+    # caller: the chain still checks that the caller is the reviewer whose turn it is).
+
+    def request_validation(self):
+        if not self.env.su:
+            self._moh_check_step("request_review", ("drafter", "head"), ("draft",))
+            for doc in self:
+                if doc.sudo().review_ids:
+                    raise UserError(self.env._(
+                        "%(doc)s is already under review: restart its review to ask again.", doc=doc.display_name))
+        # What the reviewers see is rendered from the fields they approve.
+        self.sudo().filtered(lambda d: d.state == "draft" and d.need_validation)._moh_render()
+        return super(MohOutgoingDocument, self.sudo()).request_validation()
+
+    def restart_validation(self):
+        self._moh_check_step("restart_review", ("drafter", "head", "signer"), ("draft",))
+        return super(MohOutgoingDocument, self.sudo()).restart_validation()
+
+    def _moh_check_review_turn(self):
+        """The caller is the reviewer whose turn it is on this document under review."""
+        self.ensure_one()
+        if self.env.su:
+            return
+        self.check_access("read")
+        if self.state != "draft" or self.validation_status not in ("waiting", "pending") or not self.can_review:
+            raise AccessError(self.env._("It is not your turn to review %(doc)s.", doc=self.display_name))
+
+    def validate_tier(self):
+        self._moh_check_review_turn()
+        return super(MohOutgoingDocument, self.sudo()).validate_tier()
+
+    def reject_tier(self):
+        self._moh_check_review_turn()
+        return super(MohOutgoingDocument, self.sudo()).reject_tier()
+
+    def _moh_check_review_decision(self, decision, reviews):
+        """The comment dialog (comment.wizard) approves or rejects ``reviews``: each must be the
+        caller's own, open, of this document and at its turn in the chain."""
+        self.ensure_one()
+        if self.env.su:
+            return
+        self._moh_check_review_turn()
+        user = self.env.user
+        sequences = self.sudo()._get_sequences_to_approve(user)
+        if decision not in ("validate", "reject") or not reviews or any(
+                review.model != self._name or review.res_id != self.id
+                or review.status not in ("waiting", "pending")
+                or user not in review.reviewer_ids or review.sequence not in sequences
+                for review in reviews.sudo()):
+            raise AccessError(self.env._("It is not your turn to review %(doc)s.", doc=self.display_name))
+
+    @api.private
+    def evaluate_tier(self, tier):
+        return super().evaluate_tier(tier)
+
+    def _search_reviewer_ids(self, operator, value):
+        # The reviews' own read rule depends on the documents' (tier.review): search the reviews
+        # of the chain in superuser mode, the documents' rules still apply to the result.
+        return super(MohOutgoingDocument, self.sudo())._search_reviewer_ids(operator, value)
+
+    def unlink(self):
+        self.check_access("unlink")
+        return super(MohOutgoingDocument, self.sudo()).unlink()
 
     # -- signing --------------------------------------------------------------------------------
 
@@ -362,10 +559,11 @@ class MohOutgoingDocument(models.Model):
                                  author_id=self.env.user.partner_id.id)
         clerk = self.env.ref("moh_documents.group_clerk").sudo().all_user_ids.filtered(lambda u: not u.share)[:1]
         if clerk:
-            self.activity_schedule("mail.mail_activity_data_todo", user_id=clerk.id,
-                                   summary=self.env._("Number, seal and issue"))
+            self.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=clerk.id,
+                                          summary=self.env._("Number, seal and issue"))
 
     def action_open_sign_wizard(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window", "res_model": "moh.outgoing.sign.wizard", "view_mode": "form",
             "target": "new", "context": {"default_document_ids": self.ids},
@@ -409,8 +607,13 @@ class MohOutgoingDocument(models.Model):
     def action_export_edxml(self):
         """Download the issued document as an edXML message (QCVN 102:2016/BTTTT)."""
         self.ensure_one()
+        self.check_access("read")
+        if self.state != "issued":
+            raise UserError(self.env._("Only an issued document is exported."))
         data = self.env["moh.edxml"]._moh_export(self)
-        attachment = self.env["ir.attachment"].create({
+        # The document is final (nobody writes it, nor adds files to it): the export is attached
+        # by the system, readable by whoever may read the document.
+        attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{(self.name or 'van-ban').replace('/', '_')}.edxml", "raw": data,
             "mimetype": "application/xml", "res_model": self._name, "res_id": self.id,
         })
@@ -422,6 +625,9 @@ class MohOutgoingDocument(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("moh_documents.group_clerk"):
             raise AccessError(self.env._("Only the records office sends documents to other agencies."))
+        self.check_access("read")
+        if self.state != "issued":
+            raise UserError(self.env._("Only an issued document is sent to other agencies."))
         if not self.exchange_peer_ids:
             raise UserError(self.env._("Choose the agencies to send the document to."))
         messages = self.env["moh.edxml"]._moh_send_document(self, self.exchange_peer_ids)
@@ -481,14 +687,6 @@ class MohOutgoingDocument(models.Model):
         for document, department in zip(documents, self.internal_department_ids):
             document._moh_receive_internally(department)
         return documents
-
-    def write(self, vals):
-        # An issued document is final: only the chatter and followers move on.
-        if any(doc.state == "issued" for doc in self) and set(vals) - {
-                "message_follower_ids", "message_main_attachment_id", "activity_ids"}:
-            if not self.env.su:
-                raise UserError(self.env._("An issued document cannot be changed."))
-        return super().write(vals)
 
     # -- signing on the signer's own token (interrupted signing) ---------------------------------
 

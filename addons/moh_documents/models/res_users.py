@@ -60,3 +60,21 @@ class ResUsers(models.Model):
             "target": "new",
             "context": {"default_key": key},
         }
+    # The reviews a user is named on (base_tier_validation) share their table with the reviews'
+    # reviewers: naming oneself, or anyone, a reviewer through the user is a review written
+    # outside the review steps.
+    def _moh_check_reviews_untouched(self, vals):
+        if "review_ids" in vals and not self.env.su:
+            raise AccessError(self.env._(
+                "Reviews change only through the review steps of their document (request, approve, "
+                "reject, restart), never directly."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._moh_check_reviews_untouched(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._moh_check_reviews_untouched(vals)
+        return super().write(vals)

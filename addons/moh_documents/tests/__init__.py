@@ -12,3 +12,4 @@ from . import test_edxml
 from . import test_exchange
 from . import test_partner_api
 from . import test_security_exchange
+from . import test_security_outgoing

@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import MohUsersMixin
@@ -44,7 +44,8 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
                          "department head, then legal department, then the signer")
         # Nobody may skip the chain: the legal department cannot approve before the head.
         self.assertFalse(doc.with_user(self.head_legal).can_review)
-        with self.assertRaises(ValidationError):
+        # The stage is a workflow field: only the steps change it.
+        with self.assertRaises(AccessError):
             doc.with_user(self.specialist).write({"state": "to_sign"})
 
         self._review(doc, self.head, "validate")
@@ -55,13 +56,17 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
 
         # Under review nobody edits the text; once rejected, the drafter restarts, edits,
         # renders a new version and asks again.
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):
             doc.with_user(self.specialist).write({"body": "Sửa khi đang trình"})
         doc.with_user(self.specialist).restart_validation()
         doc.with_user(self.specialist).write({"body": doc.body + "\n\nĐiều 3. Chánh Văn phòng Bộ chịu trách nhiệm thi hành."})
         doc.with_user(self.specialist).action_render()
-        self.assertEqual(len(doc.version_ids), 2, "every rendering is kept")
+        # Every rendering is kept, the one made when the review was requested included: the
+        # reviewers read what the fields they approve render to.
+        self.assertEqual(len(doc.version_ids), 3, "every rendering is kept")
         doc.with_user(self.specialist).action_request_review()
+        self.assertEqual(len(doc.version_ids), 4)
+        self.assertEqual(doc.pdf_id, doc.version_ids.sorted("id")[-1])
         for reviewer in (self.head, self.head_legal, self.leader):
             self._review(doc, reviewer, "validate")
         self.assertEqual(doc.validation_status, "validated")
