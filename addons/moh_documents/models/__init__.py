@@ -3,6 +3,7 @@ from . import moh_compensatory_workday
 from . import res_company
 from . import res_users
 from . import resource_calendar
+from . import resource_calendar_leaves
 from . import moh_workflow_guard
 from . import moh_deadline_mixin
 from . import moh_document_type

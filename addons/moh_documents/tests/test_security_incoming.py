@@ -3,6 +3,7 @@ would: each role over JSON-RPC (/web/dataset/call_kw) and /web/content, with a r
 Each test asserts the refusal and that nothing changed."""
 
 import base64
+import datetime as dt
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -304,6 +305,24 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             for user in (self.portal, self.specialist):
                 with self.subTest(method=method, user=user.login):
                     self.assertRpcRefused(user, "resource.calendar", method, [[calendar.id], *args])
+
+    def test_employees_add_no_public_holiday_to_the_statutory_calendar(self):
+        calendar = self.env.company._moh_calendar()
+        leaves = self.env["resource.calendar.leaves"].sudo()
+        count = leaves.search_count([("calendar_id", "=", calendar.id), ("resource_id", "=", False)])
+        day = {"name": "Nghỉ giả", "calendar_id": calendar.id, "date_from": "2026-12-07 00:00:00",
+               "date_to": "2026-12-07 16:59:59"}
+        self.assertRpcRefused(self.specialist, "resource.calendar.leaves", "create", [{**day, "resource_id": False}])
+        # A leave of their own resource, turned into the calendar's day off afterwards.
+        own, error = self._rpc(self.specialist, "resource.calendar.leaves", "create",
+                               [{**day, "resource_id": self.specialist.employee_id.resource_id.id}])
+        if own:
+            self._rpc(self.specialist, "resource.calendar.leaves", "write", [[own], {"resource_id": False}])
+        self.assertEqual(leaves.search_count([("calendar_id", "=", calendar.id), ("resource_id", "=", False)]), count)
+        self.assertTrue(calendar._moh_working_calendar().is_working_day(dt.date(2026, 12, 7)))
+        # The e-office administrator does.
+        _result, error = self._rpc(self.admin, "resource.calendar.leaves", "create", [{**day, "resource_id": False}])
+        self.assertFalse(error)
 
     def test_settings_are_the_eoffice_administrators(self):
         hr_officer = new_test_user(self.env, login="t_hr", groups="hr.group_hr_user", name="HR Officer")
