@@ -258,6 +258,21 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertRpcRefused(self.clerk2, "moh.register.print.wizard", "action_print", [[wizard.id]])
         self.assertEqual(self.env["ir.attachment"].sudo().search_count([]), count)
 
+    def test_prints_attached_to_registers_before_are_detached(self):
+        register, _secret = self._confidential_register()
+        old = self.env["ir.attachment"].with_user(self.clerk).sudo().create({
+            "name": "MAT-2026.pdf", "raw": b"%PDF-1.4 old print", "mimetype": "application/pdf",
+            "res_model": register._name, "res_id": register.id})
+        old.sudo().create_uid = self.clerk
+        self.assertTrue(self._rpc(self.specialist, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])[0],
+                        "an old print is every employee's")
+        self.env["moh.register.print.wizard"]._moh_detach_old_prints()
+        found, _error = self._rpc(self.specialist, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])
+        self.assertFalse(found)
+        self.assertRpcRefused(self.specialist, "ir.attachment", "read", [[old.id], ["datas"]])
+        found, _error = self._rpc(self.clerk, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])
+        self.assertEqual([row["id"] for row in found], [old.id])
+
     # -- indicators -------------------------------------------------------------------------------
 
     def test_a_head_never_reads_another_heads_dashboard(self):

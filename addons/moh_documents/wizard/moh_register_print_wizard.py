@@ -1,6 +1,6 @@
 import base64
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from moh_core.registers import IncomingRegisterEntry, render_incoming_register
@@ -71,3 +71,13 @@ class MohRegisterPrintWizard(models.TransientModel):
             "res_id": self.id,
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    @api.model
+    def _moh_detach_old_prints(self):
+        """Prints made before they were kept on their dialog were attached to the register,
+        which every employee reads: detach them (module update), so that only whoever printed
+        each one still reads it (ir.attachment: a file attached to no record is its creator's)."""
+        old = self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", "moh.document.register"), ("res_id", "!=", False), ("mimetype", "=", "application/pdf")])
+        old.write({"res_model": False, "res_id": False})
+        return len(old)
