@@ -171,6 +171,15 @@ class MohIncomingDocument(models.Model):
                 doc._moh_validate_signatures()
         return result
 
+    def copy_data(self, default=None):
+        """A copy starts as a new draft: without the original's workflow fields (which
+        ``create`` would refuse), whoever copies it."""
+        vals_list = super().copy_data(default)
+        if self.env.su:
+            return vals_list
+        guarded = self._moh_guarded_fields() - set(default or ())
+        return [{name: value for name, value in vals.items() if name not in guarded} for vals in vals_list]
+
     def _moh_check_content_update(self, vals):
         """The metadata changes while the routing has not started (draft, registered), and the
         registration's own fields only before it; the mail framework's fields at any time."""

@@ -108,6 +108,13 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             self.assertRpcRefused(self.clerk, DOC, "write", [[doc.id], {"abstract": "Sửa sau khi trình"}])
             self._assert_unchanged(doc, before)
 
+    def test_a_copy_is_a_new_draft(self):
+        copy_id, error = self._rpc(self.clerk, DOC, "copy", [[self.registered.id]])
+        self.assertFalse(error)
+        copy = self.env[DOC].sudo().browse(copy_id)
+        self.assertEqual((copy.state, copy.number, copy.reader_ids), ("draft", 0, self.clerk))
+        self.assertRpcRefused(self.clerk, DOC, "copy", [[self.registered.id], {"state": "done"}])
+
     def test_officer_of_the_lead_department_with_clerk_rights_cannot_edit_after_direction(self):
         # An administrator (clerk rights) working in the drug department: the department's
         # record rule lets them write the routed document; the routing freezes it.
