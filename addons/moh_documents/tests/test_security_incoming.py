@@ -5,7 +5,7 @@ Each test asserts the refusal and that nothing changed."""
 import base64
 import datetime as dt
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import MohUsersMixin, RpcAttackMixin
@@ -107,6 +107,20 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             before = self._snapshot(doc, ["abstract", "sender_name"])
             self.assertRpcRefused(self.clerk, DOC, "write", [[doc.id], {"abstract": "Sửa sau khi trình"}])
             self._assert_unchanged(doc, before)
+
+    def test_the_clerks_forms_still_save(self):
+        """The forms send no workflow field (the statusbar is read-only): creating through them
+        works as before."""
+        for view in ("moh_documents.moh_incoming_document_view_form", "moh_documents.moh_incoming_document_view_form_quick"):
+            with self.subTest(view=view):
+                form = Form(self.env[DOC].with_user(self.clerk), view=view)
+                form.sender_name = "Sở Y tế Hải Phòng"
+                form.number_symbol = "77/SYT-NVY"
+                form.issue_date = dt.date(2026, 11, 16)
+                form.document_type_id = self.env.ref("moh_documents.document_type_cong_van")
+                form.abstract = "V/v báo cáo"
+                doc = form.save()
+                self.assertEqual((doc.state, doc.reader_ids), ("draft", self.clerk))
 
     def test_a_copy_is_a_new_draft(self):
         copy_id, error = self._rpc(self.clerk, DOC, "copy", [[self.registered.id]])
