@@ -24,8 +24,8 @@ superuser mode; ``create`` and ``write`` refuse them for everyone, administrator
   and the company no longer change, since the number belongs to them; once submitted to a
   leader, nothing changes but through the steps.
 * Steps and who takes them: ``action_register``, ``action_submit``,
-  ``action_register_and_submit``, ``action_quick_register``, ``register_incoming``: a clerk who
-  may write the document; ``action_direct``, ``action_leader_return``: the leader it was
+  ``action_register_and_submit``, ``action_quick_register``, ``register_incoming``,
+  ``action_cancel`` (before submission): a clerk who may write the document; ``action_direct``, ``action_leader_return``: the leader it was
   submitted to, or their delegate (moh.delegation); ``action_recall``: a clerk before direction,
   the directing leader (or delegate) after; the assignments' steps (moh.document.assignment):
   the department's head, its specialists.
@@ -500,6 +500,19 @@ class MohIncomingDocument(models.Model):
         self._moh_record("recall", note=reason, acting_for=acting_for)
         if new_state == "submitted":
             self._moh_todo(self.leader_id, self.env._("Direct the document again"), note=reason)
+        return True
+
+    def action_cancel(self, reason):
+        """The clerk cancels a document entered by mistake (a duplicate, not for this agency),
+        before it is submitted; a registered one keeps its number (Decree 30: no gap)."""
+        self.ensure_one()
+        self._moh_check_clerk()
+        self.check_access("write")
+        self._moh_check_state("draft", "registered")
+        self._moh_require_reason(reason)
+        self._moh_close_todos()
+        self.sudo().state = "cancelled"
+        self._moh_record("cancel", note=reason)
         return True
 
     def _moh_require_reason(self, reason):

@@ -210,6 +210,20 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
                 self.assertRpcRefused(user, DOC, "register_incoming", [{"sender_name": "X"}])
         self.assertEqual(self._snapshot(draft, ["state", "number"]), {"state": "draft", "number": 0})
 
+    def test_only_a_clerk_cancels_and_only_before_submission(self):
+        before = self._snapshot(self.registered, ["state"])
+        for user in (self.specialist, self.head, self.leader, self.portal):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, DOC, "action_cancel", [[self.registered.id], "Trùng"])
+        self._assert_unchanged(self.registered, before)
+        self.assertRpcRefused(self.clerk, DOC, "action_cancel", [[self.submitted.id], "Trùng"],
+                              errors=REFUSED)
+        self.assertEqual(self.submitted.sudo().state, "submitted")
+        _result, error = self._rpc(self.clerk, DOC, "action_cancel", [[self.registered.id], "Văn bản trùng"])
+        self.assertFalse(error)
+        self.assertEqual(self.registered.sudo().state, "cancelled")
+        self.assertTrue(self.registered.sudo().number, "it keeps its number")
+
     def test_step_dialogs_are_their_creators(self):
         wizard = self.env["moh.incoming.step.wizard"].with_user(self.head).create({
             "document_id": self.routed.id, "step": "complete", "assignment_id": self.lead.id,

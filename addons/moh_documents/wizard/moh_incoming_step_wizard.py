@@ -19,6 +19,7 @@ class MohIncomingStepWizard(models.TransientModel):
         ("complete", "Complete"),
         ("return", "Return"),
         ("forward", "Forward to Another Department"),
+        ("cancel", "Cancel"),
     ], required=True)
     assignment_id = fields.Many2one(
         "moh.document.assignment", string="Assignment",
@@ -74,4 +75,6 @@ class MohIncomingStepWizard(models.TransientModel):
                 assignment.action_return(self.note)
             case "forward":
                 assignment.action_forward(self.department_id, self.note)
+            case "cancel":
+                document.action_cancel(self.note)
         return {"type": "ir.actions.act_window_close"}
