@@ -413,9 +413,12 @@ class MohKpiDashboard(models.TransientModel):
         self.ensure_one()
         self._moh_check_reader()
         figure = figure or self.env.context.get("figure")
-        if not isinstance(figure, str) or (figure not in FIGURES and figure not in {f"ageing:{name}" for name, *_b in AGEING}):
+        try:
+            domain = self._moh_figure_domain(figure) if isinstance(figure, str) else None
+        except (ValueError, StopIteration):
+            domain = None
+        if domain is None:
             raise UserError(self.env._("Unknown figure."))
-        domain = self._moh_figure_domain(figure)
         if isinstance(department, int) and not isinstance(department, bool):
             department = self.env["hr.department"].browse(department)
         if department:

@@ -327,6 +327,13 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "received"])
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard.line", "action_drill", [dashboard.line_ids[:1].ids])
         self.assertRpcRefused(self.specialist, "moh.kpi.dashboard", "action_open_dashboard")
+        # Its owner drills into its figures, and only into figures.
+        drill, error = self._rpc(self.head, "moh.kpi.dashboard", "action_drill",
+                                 [[dashboard.id], "open_overdue", self.department_drug.id])
+        self.assertFalse(error)
+        self.assertEqual(drill["res_model"], "moh.kpi.item")
+        self.assertRpcRefused(self.head, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "name"],
+                              errors=("odoo.exceptions.UserError",))
 
     def test_items_of_confidential_documents_do_not_show_them(self):
         _register, secret = self._confidential_register()
