@@ -25,10 +25,12 @@ superuser mode; ``create`` and ``write`` refuse them for everyone, administrator
   leader, nothing changes but through the steps.
 * Steps and who takes them: ``action_register``, ``action_submit``,
   ``action_register_and_submit``, ``action_quick_register``, ``register_incoming``,
-  ``action_cancel`` (before submission): a clerk who may write the document; ``action_direct``, ``action_leader_return``: the leader it was
-  submitted to, or their delegate (moh.delegation); ``action_recall``: a clerk before direction,
-  the directing leader (or delegate) after; the assignments' steps (moh.document.assignment):
-  the department's head, its specialists.
+  ``action_cancel`` (before submission): a clerk who may write the document;
+  ``action_direct``, ``action_leader_return``: the leader it was submitted to, or their
+  delegate (moh.delegation); ``action_recall``: a clerk before direction, the directing leader
+  (or delegate) after; ``action_validate_signatures``, ``action_open_wizard``: an officer who
+  may read it; the assignments' steps (moh.document.assignment): the department's head, its
+  specialists.
 """
 
 from markupsafe import Markup
