@@ -4,6 +4,7 @@ from . import res_company
 from . import res_users_apikeys
 from . import res_users
 from . import resource_calendar
+from . import resource_calendar_leaves
 from . import moh_workflow_guard
 from . import moh_deadline_mixin
 from . import moh_document_type

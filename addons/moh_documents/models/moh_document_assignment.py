@@ -13,11 +13,29 @@ ASSIGNMENT_STATES = [
 
 class MohDocumentAssignment(models.Model):
     """A department's part in handling an incoming document: the lead (chủ trì) or a
-    cooperating department (phối hợp), its deadline, its specialists and its result."""
+    cooperating department (phối hợp), its deadline, its specialists and its result.
+
+    Every field is a workflow field (moh.workflow.guard): assignments are created by the
+    leader's direction (moh.incoming.document.action_direct) and change only through the steps
+    below, which check the caller's relation to the assignment before writing in superuser mode:
+
+    * ``action_assign_specialists``, ``action_forward``: the head of the assignment's department
+      (its manager, else its department heads), or their delegate;
+    * ``action_complete``: a specialist assigned to it, or the department's head (or delegate);
+    * ``action_return``: an assigned specialist (back to the head), or the head (back to the
+      leader).
+
+    No role has write, create or unlink access to assignments (ir.model.access); the guard also
+    holds for anyone who would be given it.
+    """
 
     _name = "moh.document.assignment"
     _description = "Document Assignment"
-    _inherit = ["moh.deadline.mixin"]
+    _inherit = ["moh.deadline.mixin", "moh.workflow.guard"]
+    _moh_workflow_fields = (
+        "document_id", "department_id", "role", "state", "assigned_by_id", "user_ids", "result", "reply_reference",
+        "reminded_on", "escalated_on", "deadline", "done_date", "completed_late",
+    )
     _order = "deadline, id"
     _moh_open_states = ("new", "in_progress")
 
@@ -67,14 +85,22 @@ class MohDocumentAssignment(models.Model):
                     department=assignment.department_id.name,
                     state=dict(assignment._fields["state"]._description_selection(self.env))[assignment.state]))
 
+    def _moh_check_step(self, *states):
+        """Before any step: one assignment, which the caller (an e-office officer) may read,
+        in one of ``states`` (open assignments exist only while their document is routed)."""
+        self.ensure_one()
+        self.env["moh.incoming.document"]._moh_check_officer()
+        self.check_access("read")
+        self._moh_check_state(*states)
+
     # -- steps ----------------------------------------------------------------------------------
 
     def action_assign_specialists(self, users, note=None):
         """The department head hands the work to specialists of the department."""
-        self.ensure_one()
-        self._moh_check_state("new", "in_progress")
+        self._moh_check_step("new", "in_progress")
         document = self.document_id
         acting_for = document._moh_acting_for(self._moh_department_heads())
+        users = document._moh_browse("res.users", users)
         if not users:
             raise UserError(self.env._("Choose at least one specialist."))
         members = self.env["hr.employee"].sudo().search(
@@ -95,8 +121,7 @@ class MohDocumentAssignment(models.Model):
 
     def action_complete(self, result, reply_reference=None):
         """A specialist of the assignment (or its head) completes it with a result."""
-        self.ensure_one()
-        self._moh_check_state("in_progress", "new")
+        self._moh_check_step("in_progress", "new")
         document = self.document_id
         acting_for = document._moh_acting_for(self.user_ids | self._moh_department_heads())
         if not (result or "").strip():
@@ -114,8 +139,7 @@ class MohDocumentAssignment(models.Model):
     def action_return(self, reason):
         """Send the work back one step: a specialist to the department head, the department
         head to the leader (the department should not handle this document)."""
-        self.ensure_one()
-        self._moh_check_state("new", "in_progress")
+        self._moh_check_step("new", "in_progress")
         document = self.document_id
         document._moh_require_reason(reason)
         heads = self._moh_department_heads()
@@ -144,11 +168,13 @@ class MohDocumentAssignment(models.Model):
 
     def action_forward(self, department, reason):
         """The department head passes the work to the department that should handle it."""
-        self.ensure_one()
-        self._moh_check_state("new")
+        self._moh_check_step("new")
         document = self.document_id
         acting_for = document._moh_acting_for(self._moh_department_heads())
         document._moh_require_reason(reason)
+        department = document._moh_browse("hr.department", department)
+        if len(department) != 1:
+            raise UserError(self.env._("Choose the department to forward the document to."))
         if department == self.department_id or department in document.assignment_ids.filtered(
                 lambda a: a.state in ("new", "in_progress")).department_id:
             raise UserError(self.env._("%(department)s already has this document.", department=department.name))

@@ -11,6 +11,7 @@ TRACE_ACTIONS = [
     ("complete", "Completed"),
     ("remind", "Reminded"),
     ("escalate", "Escalated"),
+    ("cancel", "Cancelled"),
 ]
 
 

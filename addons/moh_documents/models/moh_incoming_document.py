@@ -6,6 +6,31 @@ deadline and instructions; department heads assign specialists; the lead departm
 specialist completes it. Each step is a method that checks who may take it, records it in the
 routing timeline and the chatter (with the person acted for, under a delegation), and moves the
 mail activities to whoever must act next.
+
+Who changes what (moh.workflow.guard): the workflow fields below change only inside the step
+methods, which first check the caller's role and their relation to the document, then write in
+superuser mode; ``create`` and ``write`` refuse them for everyone, administrators included.
+
+* Always workflow fields: ``state``; the registration number and year (``number``, ``year``);
+  the routing (``assignment_ids``, ``lead_department_id``, ``deadline``, ``instruction``,
+  ``result``, ``done_date``, ``completed_late``); the routing timeline (``trace_ids``); who may
+  read a confidential document (``reader_ids``: granted by the routing, never by hand); the
+  signature checks (``signature_validation_ids``, ``signature_status``: computed from
+  moh.signature.validation, which only ``action_validate_signatures`` writes).
+* Metadata (sender, number and symbol, dates, type, abstract, urgency, files, the leader it will
+  be submitted to): the records office (clerks) edits it while the routing has not started
+  (draft or registered, record rule ``rule_incoming_clerk_write``); once registered, the register,
+  the confidentiality (which chooses the register), the received date (which chooses the year)
+  and the company no longer change, since the number belongs to them; once submitted to a
+  leader, nothing changes but through the steps.
+* Steps and who takes them: ``action_register``, ``action_submit``,
+  ``action_register_and_submit``, ``action_quick_register``, ``register_incoming``,
+  ``action_cancel`` (before submission): a clerk who may write the document;
+  ``action_direct``, ``action_leader_return``: the leader it was submitted to, or their
+  delegate (moh.delegation); ``action_recall``: a clerk before direction, the directing leader
+  (or delegate) after; ``action_validate_signatures``, ``action_open_wizard``: an officer who
+  may read it; the assignments' steps (moh.document.assignment): the department's head, its
+  specialists.
 """
 
 from markupsafe import Markup
@@ -34,9 +59,17 @@ CHANNELS = [
 class MohIncomingDocument(models.Model):
     _name = "moh.incoming.document"
     _description = "Incoming Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "moh.deadline.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
     _order = "received_date desc, id desc"
     _rec_names_search = ["name", "number_symbol", "abstract", "sender_name"]
+    _moh_workflow_fields = (
+        "state", "number", "year", "assignment_ids", "lead_department_id", "deadline", "instruction", "result",
+        "done_date", "completed_late", "trace_ids", "reader_ids", "signature_validation_ids", "signature_status",
+    )
+    #: Fixed by the registration: the number belongs to this register, year and company.
+    _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
+    #: Written by the mail framework (chatter, followers, activities), whatever the state.
+    _moh_mail_field_prefixes = ("message_", "activity_", "website_message_")
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
     state = fields.Selection(STATES, default="draft", required=True, tracking=True, index=True, copy=False)
@@ -129,7 +162,7 @@ class MohIncomingDocument(models.Model):
         documents = super().create(vals_list)
         for doc in documents.filtered("attachment_ids"):
             doc._moh_link_attachments()
-            doc.action_validate_signatures()
+            doc._moh_validate_signatures()
         return documents
 
     def write(self, vals):
@@ -137,16 +170,54 @@ class MohIncomingDocument(models.Model):
         if "attachment_ids" in vals:
             for doc in self:
                 doc._moh_link_attachments()
-                doc.action_validate_signatures()
+                doc._moh_validate_signatures()
         return result
 
+    def copy_data(self, default=None):
+        """A copy starts as a new draft: without the original's workflow fields (which
+        ``create`` would refuse), whoever copies it."""
+        vals_list = super().copy_data(default)
+        if self.env.su:
+            return vals_list
+        guarded = self._moh_guarded_fields() - set(default or ())
+        return [{name: value for name, value in vals.items() if name not in guarded} for vals in vals_list]
+
+    def _moh_check_content_update(self, vals):
+        """The metadata changes while the routing has not started (draft, registered), and the
+        registration's own fields only before it; the mail framework's fields at any time."""
+        changed = {name for name in vals if not name.startswith(self._moh_mail_field_prefixes)}
+        if not changed:
+            return
+        for doc in self:
+            if doc.state not in ("draft", "registered"):
+                raise AccessError(self.env._(
+                    "%(document)s is already with its leader or its departments: it changes only "
+                    "through the steps of its routing.", document=doc.display_name))
+            frozen = changed.intersection(self._moh_registration_fields)
+            if doc.state != "draft" and frozen:
+                labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in frozen))
+                raise AccessError(self.env._(
+                    "%(document)s is registered: %(fields)s no longer change (its number belongs to them).",
+                    document=doc.display_name, fields=labels))
+
     def _moh_link_attachments(self):
-        """Files uploaded on the form belong to the document (and follow its access rules)."""
+        """Files uploaded on the form belong to the document (and follow its access rules).
+        Only files the user may read themself can be attached: never someone else's file,
+        which the document would then serve to its readers."""
+        if not self.env.su:
+            self.attachment_ids.check_access("read")
         self.attachment_ids.sudo().filtered(lambda a: not a.res_id).write({"res_model": self._name, "res_id": self.id})
 
     def action_validate_signatures(self):
         """Check the digital signatures of the document's PDF files (Decree 30: incoming
-        electronic documents keep their signatures, which must be checked)."""
+        electronic documents keep their signatures, which must be checked). Anyone who may read
+        the document may check them again."""
+        self._moh_check_officer()
+        self.check_access("read")
+        self._moh_validate_signatures()
+        return True
+
+    def _moh_validate_signatures(self):
         for doc in self:
             self.env["moh.signature.validation"]._moh_validate(doc, doc.attachment_ids)
         return True
@@ -247,6 +318,7 @@ class MohIncomingDocument(models.Model):
     def action_register(self):
         """The clerk gives the document its incoming number (Decree 30, Art. 22)."""
         self._moh_check_clerk()
+        self.check_access("write")
         self._moh_check_state("draft")
         for doc in self:
             doc._moh_grant(self.env.user)
@@ -260,12 +332,14 @@ class MohIncomingDocument(models.Model):
     def action_submit(self, leader=None):
         """The clerk sends the registered document to a leader for direction."""
         self._moh_check_clerk()
+        self.check_access("write")
         self._moh_check_state("registered")
+        leader = self._moh_browse("res.users", leader)
         for doc in self:
             leader = leader or doc.leader_id
             if not leader:
                 raise UserError(self.env._("Choose the leader who will direct %(document)s.", document=doc.display_name))
-            if not leader.has_group("moh_documents.group_ministry_leader"):
+            if len(leader) != 1 or not leader._is_internal() or not leader.has_group("moh_documents.group_ministry_leader"):
                 raise UserError(self.env._("%(user)s is not a ministry leader.", user=leader.name))
             doc.sudo().write({"leader_id": leader.id, "state": "submitted"})
             doc._moh_grant(leader)
@@ -275,6 +349,7 @@ class MohIncomingDocument(models.Model):
         return True
 
     def action_register_and_submit(self, leader=None):
+        """Both steps of the clerk at once (each checks its caller)."""
         self.action_register()
         return self.action_submit(leader)
 
@@ -282,6 +357,7 @@ class MohIncomingDocument(models.Model):
     def register_incoming(self, vals_list):
         """Create and register documents in one call (one transaction): the entry point for
         integrations (document exchange, portal, partner systems). Returns their ids and numbers."""
+        self._moh_check_clerk()
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
         documents = self.create(vals_list)
@@ -319,7 +395,8 @@ class MohIncomingDocument(models.Model):
         return True
 
     def action_quick_register(self):
-        """The quick registration form's button: number it, and submit it when a leader is chosen."""
+        """The quick registration form's button: number it, and submit it when a leader is chosen
+        (the steps check the caller)."""
         self.ensure_one()
         if self.leader_id:
             self.action_register_and_submit()
@@ -331,8 +408,29 @@ class MohIncomingDocument(models.Model):
         }
 
     def _moh_check_clerk(self):
-        if not self.env.user.has_group("moh_documents.group_clerk"):
+        if not self.env.su and not self.env.user.has_group("moh_documents.group_clerk"):
             raise AccessError(self.env._("Only the records office (clerks) registers and submits documents."))
+
+    def _moh_check_officer(self):
+        """The routing's steps are for the records office and the e-office's officers only."""
+        user = self.env.user
+        if not self.env.su and not (user.has_group("moh_documents.group_clerk")
+                                    or user.has_group("moh_documents.group_specialist")):
+            raise AccessError(self.env._("Only the records office and the ministry's officers handle incoming documents."))
+
+    def _moh_browse(self, model, value):
+        """``value`` as records of ``model``: the records themselves, or ids as a JSON-RPC
+        client sends them."""
+        if isinstance(value, models.BaseModel):
+            if value._name != model:
+                raise UserError(self.env._("Unexpected value for this step."))
+            return value.with_env(self.env)
+        if not value:
+            return self.env[model]
+        ids = [value] if isinstance(value, int) else value
+        if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise UserError(self.env._("Unexpected value for this step."))
+        return self.env[model].browse(ids).exists()
 
     def _moh_default_deadline(self, start):
         self.ensure_one()
@@ -342,10 +440,12 @@ class MohIncomingDocument(models.Model):
     def action_direct(self, lead_department, cooperating_departments=None, deadline=None, instruction=None):
         """The leader directs: one lead department, cooperating departments, deadline, instructions."""
         self.ensure_one()
+        self._moh_check_officer()
         self._moh_check_state("submitted")
         acting_for = self._moh_acting_for(self.leader_id)
-        cooperating = (cooperating_departments or self.env["hr.department"]) - lead_department
-        if not lead_department:
+        lead_department = self._moh_browse("hr.department", lead_department)
+        cooperating = self._moh_browse("hr.department", cooperating_departments) - lead_department
+        if len(lead_department) != 1:
             raise UserError(self.env._("Choose the lead department."))
         deadline = fields.Date.to_date(deadline) or self._moh_default_deadline(fields.Date.context_today(self))
         if deadline < fields.Date.context_today(self):
@@ -372,6 +472,7 @@ class MohIncomingDocument(models.Model):
     def action_leader_return(self, reason):
         """The leader sends the document back to the records office, with a reason."""
         self.ensure_one()
+        self._moh_check_officer()
         self._moh_check_state("submitted")
         acting_for = self._moh_acting_for(self.leader_id)
         self._moh_require_reason(reason)
@@ -386,6 +487,7 @@ class MohIncomingDocument(models.Model):
     def action_recall(self, reason):
         """The leader (or the clerk, before direction) takes the document back from the departments."""
         self.ensure_one()
+        self._moh_check_officer()
         self._moh_check_state("submitted", "in_progress")
         self._moh_require_reason(reason)
         if self.state == "submitted":
@@ -400,6 +502,19 @@ class MohIncomingDocument(models.Model):
         self._moh_record("recall", note=reason, acting_for=acting_for)
         if new_state == "submitted":
             self._moh_todo(self.leader_id, self.env._("Direct the document again"), note=reason)
+        return True
+
+    def action_cancel(self, reason):
+        """The clerk cancels a document entered by mistake (a duplicate, not for this agency),
+        before it is submitted; a registered one keeps its number (Decree 30: no gap)."""
+        self.ensure_one()
+        self._moh_check_clerk()
+        self.check_access("write")
+        self._moh_check_state("draft", "registered")
+        self._moh_require_reason(reason)
+        self._moh_close_todos()
+        self.sudo().state = "cancelled"
+        self._moh_record("cancel", note=reason)
         return True
 
     def _moh_require_reason(self, reason):
@@ -440,6 +555,8 @@ class MohIncomingDocument(models.Model):
     def action_open_wizard(self):
         """Open the step wizard for the step named in the context (buttons of the form)."""
         self.ensure_one()
+        self._moh_check_officer()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "moh.incoming.step.wizard",

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -221,8 +222,19 @@ class MohKpiDashboard(models.TransientModel):
                 return value
         return values[-1]
 
+    def _moh_check_reader(self):
+        """The dashboard is for department heads and ministry leaders; each works on their own
+        dashboards only (record rules on the creator), with the figures their record rules on
+        moh.kpi.item and moh.kpi.fact let them see."""
+        if not self.env.su and not self.env.user.has_group("moh_documents.group_department_head"):
+            raise AccessError(self.env._("Only department heads and ministry leaders use the processing dashboard."))
+        if self:
+            self.check_access("write")
+
     def action_refresh(self):
+        """Compute the figures of the period again (the caller's own dashboard)."""
         self.ensure_one()
+        self._moh_check_reader()
         Line = self.env["moh.kpi.dashboard.line"]
         self.line_ids.unlink()
         rows = self._moh_aggregate(with_total=True)
@@ -264,6 +276,7 @@ class MohKpiDashboard(models.TransientModel):
     def action_find_bottlenecks(self):
         """Which step of which department holds the most overdue working time in the period."""
         self.ensure_one()
+        self._moh_check_reader()
         self._moh_refresh_bottlenecks()
         return self._moh_reopen()
 
@@ -334,6 +347,8 @@ class MohKpiDashboard(models.TransientModel):
         def next_day_end(moment):
             return dt.datetime.combine(working.add_working_days(moment.date(), 1), end_of_day)
 
+        # The assignments and documents the user may see (their record rules), then the routing
+        # steps of exactly those documents (read in superuser mode: only their dates are used).
         Assignment = self.env["moh.document.assignment"]
         assignments = Assignment.search([
             ("state", "not in", ("cancelled", "returned")), ("create_date", "<=", window_end),
@@ -396,9 +411,19 @@ class MohKpiDashboard(models.TransientModel):
     def action_drill(self, figure=None, department=None):
         """The list of the items behind a figure (of the whole period or of one department)."""
         self.ensure_one()
+        self._moh_check_reader()
         figure = figure or self.env.context.get("figure")
-        domain = self._moh_figure_domain(figure)
+        try:
+            domain = self._moh_figure_domain(figure) if isinstance(figure, str) else None
+        except (ValueError, StopIteration):
+            domain = None
+        if domain is None:
+            raise UserError(self.env._("Unknown figure."))
+        if isinstance(department, int) and not isinstance(department, bool):
+            department = self.env["hr.department"].browse(department)
         if department:
+            if not isinstance(department, models.BaseModel) or department._name != "hr.department" or len(department) != 1:
+                raise UserError(self.env._("Unknown department."))
             domain &= Domain("department_id", "=", department.id)
         return {
             "type": "ir.actions.act_window",
@@ -422,5 +447,7 @@ class MohKpiDashboard(models.TransientModel):
 
     @api.model
     def action_open_dashboard(self):
+        """The menu's entry: a new dashboard of the current month for the caller."""
+        self._moh_check_reader()
         dashboard = self.create({})
         return dashboard.action_refresh()

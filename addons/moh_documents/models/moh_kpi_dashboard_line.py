@@ -22,5 +22,7 @@ class MohKpiDashboardLine(models.TransientModel):
     p90_days = fields.Float(string="90th Percentile", readonly=True, digits=(6, 1))
 
     def action_drill(self):
+        """The items behind one of this line's figures (the caller's own dashboard only)."""
         self.ensure_one()
+        self.dashboard_id._moh_check_reader()
         return self.dashboard_id.action_drill(self.env.context.get("figure"), self.department_id)

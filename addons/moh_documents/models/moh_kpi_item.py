@@ -3,10 +3,12 @@
 A database view: every routing of an incoming document to a department (lead or cooperating),
 and, with moh_egov, every public service dossier. Pivot and graph views work on it directly
 (analysts), the dashboard feeds its rows to moh_core.kpi, and any figure opens the rows behind
-it. Dates are the agency's local dates.
+it. Dates are the agency's local dates. A confidential document is counted, but its reference is
+not shown (``***``): its items are read by people who may not read the document itself.
 """
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
 
 KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier")]
 
@@ -51,7 +53,8 @@ class MohKpiItem(models.Model):
         changed. Every figure of moh.kpi.fact must come from the source table's own row."""
         tz = self._moh_tz_sql()
         return [("moh_document_assignment", f"""
-            SELECT a.id * 4 AS id, 'document' AS kind, d.name AS name,
+            SELECT a.id * 4 AS id, 'document' AS kind,
+                   CASE WHEN d.confidentiality = 'normal' THEN d.name ELSE '***' END AS name,
                    'moh.incoming.document' AS res_model, a.document_id AS res_id, a.company_id AS company_id,
                    a.department_id AS department_id,
                    (SELECT rel.res_users_id FROM moh_document_assignment_res_users_rel rel
@@ -105,8 +108,12 @@ class MohKpiItem(models.Model):
         self.env["moh.kpi.fact"]._moh_install(sources)
 
     def action_open_source(self):
-        """Open the document or dossier behind this row."""
+        """Open the document or dossier behind this row, when the caller may read both."""
         self.ensure_one()
+        self.check_access("read")
+        if not self.res_model or self.res_model not in self.env:
+            raise AccessError(self.env._("This item has no document to open."))
+        self.env[self.res_model].browse(self.res_id).check_access("read")
         return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
                 "view_mode": "form", "target": "current"}
 

@@ -71,15 +71,20 @@ class ResourceCalendar(models.Model):
             **({"day_intervals": intervals} if intervals else {}),
         )
 
+    # Server-side helpers (deadlines, indicators): not callable over RPC (``api.private``).
+
+    @api.private
     def moh_add_working_days(self, start, days):
         """The ``days``-th working day after the date ``start``."""
         return self._moh_working_calendar().add_working_days(fields.Date.to_date(start), days)
 
+    @api.private
     def moh_working_days_between(self, start, end):
         """Working days after ``start`` up to and including ``end`` (dates)."""
         return self._moh_working_calendar().working_days_between(
             fields.Date.to_date(start), fields.Date.to_date(end))
 
+    @api.private
     def moh_is_working_day(self, day):
         return self._moh_working_calendar().is_working_day(fields.Date.to_date(day))
 

@@ -19,6 +19,7 @@ class MohIncomingStepWizard(models.TransientModel):
         ("complete", "Complete"),
         ("return", "Return"),
         ("forward", "Forward to Another Department"),
+        ("cancel", "Cancel"),
     ], required=True)
     assignment_id = fields.Many2one(
         "moh.document.assignment", string="Assignment",
@@ -46,8 +47,14 @@ class MohIncomingStepWizard(models.TransientModel):
             self.assignment_id = mine[:1]
 
     def action_confirm(self):
+        """Take the step as the current user: the document's (or assignment's) method checks
+        who they are and what they may do. A user confirms only their own dialogs (record rule)."""
         self.ensure_one()
+        self.check_access("write")
+        self.env["moh.incoming.document"]._moh_check_officer()
         document, assignment = self.document_id, self.assignment_id
+        if assignment and assignment.document_id != document:
+            raise UserError(self.env._("This assignment is not one of %(document)s.", document=document.display_name))
         if self.step in ("assign_specialists", "complete", "return", "forward") and not assignment:
             raise UserError(self.env._("Nothing of this document is assigned to you."))
         match self.step:
@@ -68,4 +75,6 @@ class MohIncomingStepWizard(models.TransientModel):
                 assignment.action_return(self.note)
             case "forward":
                 assignment.action_forward(self.department_id, self.note)
+            case "cancel":
+                document.action_cancel(self.note)
         return {"type": "ir.actions.act_window_close"}
