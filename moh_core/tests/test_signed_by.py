@@ -58,7 +58,7 @@ def test_a_later_signature_by_someone_else_is_refused(pki, signed):
 
 def test_content_appended_after_the_signature_is_refused(pki, signed):
     assert refusal(pki, append_forged_update(signed)) is SignedByProblem.NOT_WHOLE_FILE
-    assert refusal(pki, signed + b"\n% appended\n") is not None
+    assert refusal(pki, signed + b"\n% appended\n") is SignedByProblem.NOT_WHOLE_FILE
 
 
 def test_changed_signed_bytes_are_refused(pki, signed):
@@ -76,3 +76,17 @@ def test_a_revoked_certificate_is_refused(pki, document):
 def test_no_expected_certificate_is_a_programming_error(pki, signed):
     with pytest.raises(ValueError):
         check_signed_by(signed, [], trust_roots=pki.trust_roots)
+
+
+def test_long_term_validation_data_after_the_signature_is_accepted(pki, material):
+    """PAdES B-LT adds the DSS in an update after the signature: allowed, nothing else is."""
+    from moh_core import signing
+    from moh_core.testing import make_timestamper
+
+    signer = signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
+    with signer:
+        result = signing.sign(make_pdf("Quyết định B-LT"), signer, field="signer", level="B-LT",
+                              timestamper=make_timestamper(pki), **material)
+    report = check_signed_by(result.pdf, [pki.signer.der], trust_roots=pki.trust_roots)
+    assert report.valid
+    assert refusal(pki, append_forged_update(result.pdf)) is SignedByProblem.NOT_WHOLE_FILE

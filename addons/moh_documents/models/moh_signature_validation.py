@@ -57,6 +57,12 @@ class MohSignatureValidation(models.Model):
     signing_revocation_data = fields.Binary(
         string="Revocation Data at Signing", attachment=True, readonly=True,
         help="The CRLs (PEM) the signer's certificate was checked against when signing.")
+    signed_by_id = fields.Many2one("res.users", string="Signed Here By", readonly=True,
+                                   help="The person who made this signature in the system.")
+    signed_sha256 = fields.Char(string="SHA-256 at Signing", readonly=True,
+                                help="Checksum of the file as this signature made it.")
+    signing_certificate = fields.Binary(
+        attachment=False, readonly=True, help="The certificate (DER) the signature was made with, as the signing code used it.")
 
     def _problem_labels(self):
         _ = self.env._

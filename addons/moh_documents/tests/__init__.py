@@ -11,3 +11,4 @@ from . import test_kpi_fact
 from . import test_edxml
 from . import test_exchange
 from . import test_partner_api
+from . import test_security_signing

@@ -342,6 +342,10 @@ def validate_pdf_signatures(
     )
 
 
+#: pyHanko modification levels that only add long-term validation data (DSS, document timestamps).
+_LTA_LEVELS = frozenset({"LTA_UPDATES"})
+
+
 class SignedByProblem(StrEnum):
     """Why a PDF is not the one a given person signed (:func:`check_signed_by`)."""
 
@@ -352,7 +356,7 @@ class SignedByProblem(StrEnum):
     NOT_VALID = "not_valid"
     """The last signature is not valid (pyHanko's bottom line: altered, untrusted, revoked...)."""
     NOT_WHOLE_FILE = "not_whole_file"
-    """Something was added to the file after the last signature."""
+    """Something other than long-term validation data was added after the last signature."""
 
 
 class SignedByError(ValueError):
@@ -376,7 +380,8 @@ def check_signed_by(
 ) -> SignatureReport:
     """Check that the *last* signature of ``pdf_bytes`` was made with one of ``certificates``,
     is valid (pyHanko's bottom line, hard-fail revocation checking, offline) and covers the
-    whole file: nothing at all follows it.
+    whole file: nothing follows it but long-term validation data (PAdES B-LT/B-LTA: the DSS and
+    document timestamps, pyHanko's LTA_UPDATES).
 
     This is the check before a signed file moves on (e.g. is numbered and sealed): the file is
     exactly what that person signed, not a file without a signature, signed by someone else, or
@@ -408,7 +413,14 @@ def check_signed_by(
         raise SignedByError(
             SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last
         )
-    if last.coverage is not Coverage.ENTIRE_FILE:
+    # After the last signature, only long-term validation data may follow (PAdES B-LT/B-LTA:
+    # the DSS with certificates and revocation data, document timestamps).
+    lta_only = (
+        last.coverage is Coverage.ENTIRE_REVISION
+        and last.modification_level in _LTA_LEVELS
+        and last.docmdp_ok is not False
+    )
+    if last.coverage is not Coverage.ENTIRE_FILE and not lta_only:
         raise SignedByError(
             SignedByProblem.NOT_WHOLE_FILE,
             f"the last signature covers {last.coverage.value if last.coverage else 'nothing'}",
