@@ -145,6 +145,17 @@ class MohSigningKey(models.Model):
             return None, None
         return (bytes(row[0]) if row[0] is not None else None), row[1]
 
+    def _moh_check_content_update(self, vals):
+        # A key holding key material stays its owner's: giving it to someone else would let them
+        # try passwords on it, or sign with it.
+        if {"user_id", "usage"} & set(vals) and any(self.mapped("pkcs12_uploaded")):
+            for key in self.filtered("pkcs12_uploaded"):
+                if ("user_id" in vals and vals["user_id"] != key.user_id.id) or \
+                        ("usage" in vals and vals["usage"] != key.usage):
+                    raise UserError(self.env._(
+                        "%(key)s holds a key file: its owner and usage do not change. Upload the file "
+                        "as a new key instead.", key=key.name))
+
     # -- wrong passwords ----------------------------------------------------------------------
 
     def _moh_failures(self):

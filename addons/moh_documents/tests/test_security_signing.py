@@ -67,7 +67,7 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def assertNothingLeaks(self, what, *values):
         dumped = json.dumps(values, default=str)
         for marker in self._markers():
-            self.assertNotIn(marker, dumped, f"{what} gave away key material")
+            self.assertFalse(marker in dumped, f"{what} gave away key material")
 
     def _signed(self):
         doc = self._approved()
@@ -156,6 +156,10 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
                               [[key.id], {"certificate": base64.b64encode(self.pki.seal.der).decode(),
                                           "certificate_subject": "CN=Bộ trưởng"}])
         self.assertFalse(key.certificate)
+        # Nor is a key holding a file given to someone else (who could then try its password).
+        self.assertRpcRefused(self.admin, "moh.signing.key", "write", [self.leader_key.ids, {"user_id": self.admin.id}],
+                              errors=("odoo.exceptions.UserError",))
+        self.assertEqual(self.leader_key.user_id, self.leader)
 
     # -- 2. no password oracle ----------------------------------------------------------------
 
@@ -362,3 +366,26 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             self.assertRpcRefused(self.portal, model, "search_read", [[]], {"fields": ["id"]})
         self.env.invalidate_all()
         self.assertTrue(check.valid and root.active)
+
+    def test_signature_checks_are_read_by_the_documents_readers_only(self):
+        doc = self._signed()
+        checks = doc.sudo().signature_validation_ids
+        self.assertTrue(checks)
+        domain = [("res_model", "=", doc._name), ("res_id", "=", doc.id)]
+        # A specialist of another department, and an employee with no e-office role, do not read
+        # the document, so not its signature checks either.
+        for user in (self.specialist_legal, self.plain_user):
+            with self.subTest(user=user.login):
+                found, error = self._rpc(user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]})
+                self.assertEqual((found, error), ([], None))
+                self.assertRpcRefused(user, "moh.signature.validation", "read", [checks.ids, ["signer_name"]])
+        # Its readers do.
+        for user in (self.leader, self.specialist, self.clerk):
+            with self.subTest(user=user.login):
+                found, error = self._rpc(user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]})
+                self.assertFalse(error)
+                self.assertEqual({row["id"] for row in found}, set(checks.ids))
+                read, error = self._rpc(user, "moh.outgoing.document", "web_read", [doc.ids],
+                                        {"specification": {"signature_validation_ids": {"fields": {"valid": {}}}}})
+                self.assertFalse(error)
+                self.assertTrue(read[0]["signature_validation_ids"])
