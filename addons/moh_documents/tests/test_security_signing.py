@@ -241,6 +241,11 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             if cr.fetchone():
                 found.append(f"{table}.{column}")
         self.assertEqual(found, [], "the password was written to the database")
+        # Another user's sign dialog is neither read nor used.
+        for user in (self.deputy, self.specialist):
+            self.assertRpcRefused(user, "moh.outgoing.sign.wizard", "read", [[wizard_id], ["document_ids"]])
+            self.assertRpcRefused(user, "moh.outgoing.sign.wizard", "action_sign", [[wizard_id]],
+                                  {"context": {"moh_password": LEADER_PASSWORD}})
 
     # -- 4. action_issue verifies the signer's signature --------------------------------------
 
