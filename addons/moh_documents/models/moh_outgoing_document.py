@@ -494,12 +494,17 @@ class MohOutgoingDocument(models.Model):
             "name": label, "raw": result.pdf, "mimetype": "application/pdf",
             "res_model": self._name, "res_id": self.id,
         })
-        self.sudo().write({"pdf_id": attachment.id, "signed_checksum": hashlib.sha256(result.pdf).hexdigest()})
+        checksum = hashlib.sha256(result.pdf).hexdigest()
+        self.sudo().write({"pdf_id": attachment.id, "signed_checksum": checksum})
         checks = self.env["moh.signature.validation"]._moh_validate(self, attachment)
         crls = "".join(_pem(der, "X509 CRL") for der in result.check.revocation.crls)
-        checks.filtered(lambda c: c.field_name == result.field_name).write({
+        # The evidence of this signature: who signed here, with which certificate, which bytes.
+        checks.filtered(lambda c: c.field_name == result.field_name).sudo().write({
             "signing_check": result.check.summary,
             "signing_revocation_data": base64.b64encode(crls.encode()) if crls else False,
+            "signed_by_id": self.env.user.id,
+            "signed_sha256": checksum,
+            "signing_certificate": base64.b64encode(result.certificate_der),
         })
         return attachment
 
@@ -583,6 +588,7 @@ class MohOutgoingDocument(models.Model):
                 raise UserError(self.env._("Only a signed document is issued."))
             if not doc.register_id:
                 raise UserError(self.env._("Choose the outgoing register."))
+            doc._moh_check_signer_signature()
             seal = self.env["moh.signing.key"]._moh_seal(doc.company_id)
             today = fields.Date.context_today(doc)
             number = doc.register_id._moh_allocate_number(self._name, today.year)
@@ -602,6 +608,47 @@ class MohOutgoingDocument(models.Model):
             doc._moh_deliver_internally()
             doc.sudo().message_post(body=self.env._("Issued as %(name)s.", name=doc.name),
                                     author_id=self.env.user.partner_id.id)
+        return True
+
+    def _moh_check_signer_signature(self):
+        """Before the records office numbers and seals: the current PDF is exactly the one the
+        signer named on the document signed in the system. pyHanko checks that its last
+        signature is valid, covers the whole file and was made with a certificate recorded when
+        that person signed this document (or of their signing key); the file's SHA-256 is the
+        one recorded at that signature."""
+        from moh_core.pdf_signatures import SignedByError, SignedByProblem, check_signed_by  # noqa: PLC0415
+
+        self.ensure_one()
+        _ = self.env._
+        doc = self.sudo()
+        signer = doc.signer_id
+        if not signer or not doc.pdf_id:
+            raise UserError(_("%(doc)s has no signer or no signed PDF: it cannot be issued.", doc=doc.display_name))
+        pdf = doc.pdf_id.raw or b""
+        checksum = hashlib.sha256(pdf).hexdigest()
+        evidence = self.env["moh.signature.validation"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "=", doc.id), ("field_name", "=", "signer"),
+            ("signed_by_id", "=", signer.id), ("signing_certificate", "!=", False)])
+        keys = self.env["moh.signing.key"].sudo().with_context(active_test=False).search(
+            [("usage", "=", "personal"), ("user_id", "=", signer.id), ("certificate", "!=", False)])
+        certificates = {base64.b64decode(c) for c in evidence.mapped("signing_certificate") + keys.mapped("certificate")}
+        if not certificates:
+            raise UserError(_("%(doc)s cannot be issued: %(signer)s has never signed it in the system.",
+                              doc=doc.display_name, signer=signer.name))
+        reasons = {
+            SignedByProblem.NOT_SIGNED: _("the PDF carries no signature"),
+            SignedByProblem.OTHER_SIGNER: _("the PDF's last signature is not %(signer)s's", signer=signer.name),
+            SignedByProblem.NOT_VALID: _("the signature is not valid"),
+            SignedByProblem.NOT_WHOLE_FILE: _("the PDF was changed after it was signed"),
+        }
+        try:
+            check_signed_by(pdf, sorted(certificates), **doc._moh_validation_material())
+        except SignedByError as exc:
+            raise UserError(_("%(doc)s cannot be issued: %(reason)s. Ask %(signer)s to sign it again.",
+                              doc=doc.display_name, reason=reasons[exc.problem], signer=signer.name)) from exc
+        if doc.signed_checksum != checksum or checksum not in evidence.mapped("signed_sha256"):
+            raise UserError(_("%(doc)s cannot be issued: its PDF is not the file %(signer)s signed in the system. "
+                              "Ask %(signer)s to sign it again.", doc=doc.display_name, signer=signer.name))
         return True
 
     def action_export_edxml(self):
@@ -700,15 +747,14 @@ class MohOutgoingDocument(models.Model):
             ``signature_algorithm`` ("rsassa_pss" with SHA-256, MGF1-SHA-256 and
             ``pss_salt_length``, or "ecdsa"), all bytes in base64.
         """
-        import secrets  # noqa: PLC0415
-
         from moh_core.signing import prepare_interrupted  # noqa: PLC0415
 
         self.ensure_one()
-        if self.state != "to_sign":
-            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
+        self.check_access("read")
         if self.env.user != self.signer_id:
             raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
+        if self.state != "to_sign":
+            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
         if not self.pdf_id or not self.pdf_id.name.endswith("-ky.pdf"):
             self._moh_prepare_for_signing()
         try:
@@ -720,12 +766,9 @@ class MohOutgoingDocument(models.Model):
             )
         except SigningError as exc:
             raise UserError(self._moh_signing_message(exc)) from exc
-        session = self.env["moh.signing.session"].sudo().create({
-            "document_id": self.id, "user_id": self.env.user.id,
-            "state": base64.b64encode(prepared.state), "token": secrets.token_urlsafe(24),
-        })
+        token = self.env["moh.signing.session"]._moh_open(self, prepared.state)
         return {
-            "session": session.token,
+            "session": token,
             "digest": base64.b64encode(prepared.digest).decode(),
             "digest_algorithm": prepared.digest_algorithm,
             "signed_attributes": base64.b64encode(prepared.signed_attrs).decode(),
@@ -738,11 +781,13 @@ class MohOutgoingDocument(models.Model):
         """Second half: embed the token's signature value (base64) and record the signed PDF."""
         from moh_core.signing import finish_interrupted  # noqa: PLC0415
 
-        record = self.env["moh.signing.session"].sudo().search([("token", "=", session)], limit=1)
+        record = self.env["moh.signing.session"]._moh_find(session)
         if not record:
             raise UserError(self.env._("Unknown or finished signing session."))
         state = record._moh_check_usable()
         doc = record.document_id.with_env(self.env)
+        if doc.signer_id != self.env.user:
+            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
         if doc.state != "to_sign":
             raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
         try:

@@ -5,12 +5,19 @@ validity, its chain to a trusted root and its revocation status, and to show the
 Vietnamese. The check itself is moh_core.pdf_signatures (pyHanko's full validation, with its
 difference analysis of later revisions and hard-fail revocation checking); this model stores
 its verdict per signature, and says why in the user's language.
+
+A check is read by those who may read the record it belongs to (as ir.attachment's access
+follows its res_model/res_id): a confidential document's checks are not shown to others. Checks
+are written by the validation code only (no user has write access).
 """
 
 import base64
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 from moh_core.pdf_signatures import InvalidPdfError, SignatureProblem, validate_pdf_signatures
 
@@ -57,6 +64,57 @@ class MohSignatureValidation(models.Model):
     signing_revocation_data = fields.Binary(
         string="Revocation Data at Signing", attachment=True, readonly=True,
         help="The CRLs (PEM) the signer's certificate was checked against when signing.")
+    signed_by_id = fields.Many2one("res.users", string="Signed Here By", readonly=True,
+                                   help="The person who made this signature in the system.")
+    signed_sha256 = fields.Char(string="SHA-256 at Signing", readonly=True,
+                                help="Checksum of the file as this signature made it.")
+    signing_certificate = fields.Binary(
+        attachment=False, readonly=True, help="The certificate (DER) the signature was made with, as the signing code used it.")
+
+    # -- access: the record's readers only ------------------------------------------------------
+
+    @api.model
+    def _moh_readable_domain(self):
+        """Checks of records the current user may read (each model's own rules apply)."""
+        self.env.cr.execute(f'SELECT DISTINCT res_model FROM "{self._table}"')
+        domain = Domain.FALSE
+        for (name,) in self.env.cr.fetchall():
+            comodel = self.env.get(name)
+            if comodel is None or not comodel.has_access("read"):
+                continue
+            domain |= Domain("res_model", "=", name) & Domain(
+                "res_id", "in", comodel.with_context(active_test=False)._search([]))
+        return domain
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        if not (self.env.su or bypass_access):
+            domain = Domain(domain) & self._moh_readable_domain()
+        return super()._search(domain, offset, limit, order, active_test=active_test, bypass_access=bypass_access)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or (result and result[0] == self) or not self:
+            return result
+        forbidden = result[0] if result else self.browse()
+        targets = defaultdict(set)
+        for check in (self - forbidden).sudo():
+            targets[check.res_model].add(check.res_id)
+        denied = set()
+        for name, ids in targets.items():
+            comodel = self.env.get(name)
+            if comodel is None:
+                denied.update((name, res_id) for res_id in ids)
+                continue
+            records = comodel.browse(ids).exists()
+            readable = set(records._filtered_access("read").ids) if comodel.has_access("read") else set()
+            denied.update((name, res_id) for res_id in ids if res_id not in readable)
+        if denied:
+            forbidden |= (self - forbidden).sudo().filtered(lambda c: (c.res_model, c.res_id) in denied).sudo(False)
+        if not forbidden:
+            return None
+        return forbidden, lambda: AccessError(self.env._(
+            "You may not read these signature checks: they belong to a record you may not read."))
 
     def _problem_labels(self):
         _ = self.env._

@@ -14,3 +14,4 @@ from . import test_partner_api
 from . import test_security_exchange
 from . import test_security_outgoing
 from . import test_security_incoming
+from . import test_security_signing

@@ -2,16 +2,28 @@ from odoo import fields, models
 
 
 class MohOutgoingSignWizard(models.TransientModel):
-    """Asks the signer for their key's password; signs one or many documents with it."""
+    """Asks the signer for their key's password; signs one or many documents with it.
+
+    The password is never stored, not even in this wizard's row: the field is not stored (as
+    res.users.identitycheck's), and the Sign button passes what was typed in its context
+    (``moh_password``), for this call only.
+    """
 
     _name = "moh.outgoing.sign.wizard"
     _description = "Sign Documents"
 
     document_ids = fields.Many2many("moh.outgoing.document", string="Documents", required=True)
-    password = fields.Char(help="The password of your PKCS#12 key. It is used for this signing only and never stored.")
+    password = fields.Char(store=False,
+                           help="The password of your PKCS#12 key. It is used for this signing only and never stored.")
+
+    def init(self):
+        # Earlier versions stored the field: whatever a row may still hold goes with its column.
+        self.env.cr.execute(f'ALTER TABLE "{self._table}" DROP COLUMN IF EXISTS password')
 
     def action_sign(self):
         self.ensure_one()
-        password, self.password = self.password, False
-        self.document_ids.action_sign(password)
+        context = dict(self.env.context)
+        password = context.pop("moh_password", None) or self.password
+        # Nothing further down (messages, activities, jobs) carries the password on.
+        self.document_ids.with_context(context).action_sign(password)
         return {"type": "ir.actions.act_window_close"}

@@ -12,14 +12,16 @@ class MohSigningKey(models.Model):
         from the demo PKI's signer (password "test"), so that e-results can be signed."""
         from moh_core.signing import make_signature_image  # noqa: PLC0415
 
-        template = self.search([("usage", "=", "personal"), ("pkcs12_file", "!=", False)], limit=1)
+        Key = self.sudo()
+        template = Key.search([("usage", "=", "personal")]).filtered("pkcs12_uploaded")[:1]
         if not template:
             return False
+        pkcs12, _pin = template._moh_secret()
         heads = self.env["moh.procedure"].search([]).department_id.manager_id.user_id
-        heads -= self.search([("usage", "=", "personal")]).user_id
-        self.create([{
+        heads -= Key.search([("usage", "=", "personal")]).user_id
+        Key.create([{
             "name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id,
-            "pkcs12_file": template.pkcs12_file, "certificate": template.certificate,
+            "pkcs12_file": base64.b64encode(pkcs12), "certificate": template.certificate,
             "certificate_subject": template.certificate_subject, "valid_until": template.valid_until,
             "image": base64.b64encode(make_signature_image(user.name)),
         } for user in heads])

@@ -59,6 +59,9 @@ __all__ = [
     "PdfValidationReport",
     "SignatureProblem",
     "SignatureReport",
+    "SignedByError",
+    "SignedByProblem",
+    "check_signed_by",
     "load_certificate_bytes",
     "validate_pdf_signatures",
 ]
@@ -337,6 +340,95 @@ def validate_pdf_signatures(
     return PdfValidationReport(
         signatures=tuple(report for _, report in ordered), validation_time=checked_at
     )
+
+
+#: pyHanko modification levels that only add long-term validation data (DSS, document timestamps).
+_LTA_LEVELS = frozenset({"LTA_UPDATES"})
+
+
+class SignedByProblem(StrEnum):
+    """Why a PDF is not the one a given person signed (:func:`check_signed_by`)."""
+
+    NOT_SIGNED = "not_signed"
+    """The file carries no signature (or is not a readable PDF)."""
+    OTHER_SIGNER = "other_signer"
+    """The last signature was made with a certificate other than the expected ones."""
+    NOT_VALID = "not_valid"
+    """The last signature is not valid (pyHanko's bottom line: altered, untrusted, revoked...)."""
+    NOT_WHOLE_FILE = "not_whole_file"
+    """Something other than long-term validation data was added after the last signature."""
+
+
+class SignedByError(ValueError):
+    """The PDF is not signed last, validly and over the whole file, by an expected certificate."""
+
+    def __init__(self, problem: SignedByProblem, detail: str, report: SignatureReport | None = None):
+        super().__init__(f"{problem.value}: {detail}")
+        self.problem = problem
+        self.detail = detail
+        self.report = report
+
+
+def check_signed_by(
+    pdf_bytes: bytes,
+    certificates: Sequence[bytes],
+    *,
+    trust_roots: Sequence[bytes],
+    crls: Sequence[bytes] = (),
+    other_certs: Sequence[bytes] = (),
+    validation_time: datetime | None = None,
+) -> SignatureReport:
+    """Check that the *last* signature of ``pdf_bytes`` was made with one of ``certificates``,
+    is valid (pyHanko's bottom line, hard-fail revocation checking, offline) and covers the
+    whole file: nothing follows it but long-term validation data (PAdES B-LT/B-LTA: the DSS and
+    document timestamps, pyHanko's LTA_UPDATES).
+
+    This is the check before a signed file moves on (e.g. is numbered and sealed): the file is
+    exactly what that person signed, not a file without a signature, signed by someone else, or
+    changed after the signature.
+
+    :param certificates: the accepted signer certificates, DER or PEM.
+    :returns: the report of the last signature.
+    :raises SignedByError: with the :class:`SignedByProblem` and a readable detail.
+    :raises ValueError: ``certificates`` is empty or holds something that is not a certificate.
+    """
+    expected = {cert.dump() for cert in _load_certificates(certificates, "certificate")}
+    if not expected:
+        raise ValueError("no expected signer certificate given")
+    try:
+        report = validate_pdf_signatures(
+            pdf_bytes,
+            trust_roots=trust_roots,
+            crls=crls,
+            other_certs=other_certs,
+            validation_time=validation_time,
+        )
+    except InvalidPdfError as exc:
+        raise SignedByError(SignedByProblem.NOT_SIGNED, f"not a readable PDF: {exc}") from exc
+    if not report.signatures:
+        raise SignedByError(SignedByProblem.NOT_SIGNED, "the file carries no signature")
+    last = report.signatures[-1]
+    if last.signer is None or last.signer.der not in expected:
+        who = (last.signer.common_name or last.signer.subject) if last.signer else "unreadable"
+        raise SignedByError(
+            SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last
+        )
+    # After the last signature, only long-term validation data may follow (PAdES B-LT/B-LTA:
+    # the DSS with certificates and revocation data, document timestamps).
+    lta_only = (
+        last.coverage is Coverage.ENTIRE_REVISION
+        and last.modification_level in _LTA_LEVELS
+        and last.docmdp_ok is not False
+    )
+    if last.coverage is not Coverage.ENTIRE_FILE and not lta_only:
+        raise SignedByError(
+            SignedByProblem.NOT_WHOLE_FILE,
+            f"the last signature covers {last.coverage.value if last.coverage else 'nothing'}",
+            last,
+        )
+    if not last.valid:
+        raise SignedByError(SignedByProblem.NOT_VALID, last.summary, last)
+    return last
 
 
 def load_certificate_bytes(data: bytes) -> CertificateInfo:
