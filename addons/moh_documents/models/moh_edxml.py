@@ -260,15 +260,19 @@ class MohEdxml(models.AbstractModel):
     def _moh_send_status(self, document, code, description=None):
         """Tell the agency that sent ``document`` (an incoming document received by edXML) what
         happened to it: a status message (01 delivered … 06 completed) through the exchange
-        queue. Nothing is sent for documents that did not come by edXML or whose sender is not
-        a configured peer."""
+        queue. Nothing is sent for documents that did not come by edXML from that peer (a message
+        the peer delivered, recorded as received)."""
         from moh_core.edxml import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id  # noqa: PLC0415
 
         document.ensure_one()
         if document.channel != "edxml" or not document.sender_code:
             return self.env["moh.exchange.message"]
         peer = self.env["moh.exchange.peer"]._moh_find(document.sender_code, document.company_id)
-        if not peer:
+        # Only to the peer the document really came from: a document typed in by hand with a
+        # peer's code tells that peer nothing.
+        if not peer or not self.env["moh.exchange.message"].sudo().search_count([
+                ("direction", "=", "in"), ("peer_id", "=", peer.id),
+                ("res_model", "=", document._name), ("res_id", "=", document.id)], limit=1):
             return self.env["moh.exchange.message"]
         number, _sep, notation = (document.number_symbol or "").partition("/")
         user = self.env.user.sudo()

@@ -367,9 +367,20 @@ class MohOutgoingDocument(models.Model):
                 if doc.sudo().review_ids:
                     raise UserError(self.env._(
                         "%(doc)s is already under review: restart its review to ask again.", doc=doc.display_name))
+                doc._moh_check_signer_competent()
         # What the reviewers see is rendered from the fields they approve.
         self.sudo().filtered(lambda d: d.state == "draft" and d.need_validation)._moh_render()
         return super(MohOutgoingDocument, self.sudo()).request_validation()
+
+    def _moh_check_signer_competent(self):
+        """The signer is a competent person (Decree 30, Art. 13): a leader of a unit or of the
+        ministry, never a specialist, who would otherwise approve his own draft in the signer's
+        step of the chain and sign it."""
+        signer = self.sudo().signer_id
+        if signer and not signer.has_group("moh_documents.group_department_head"):
+            raise UserError(self.env._(
+                "%(signer)s cannot sign %(doc)s: documents are signed by the leaders of a unit or of the ministry.",
+                signer=signer.name, doc=self.display_name))
 
     def restart_validation(self):
         self._moh_check_step("restart_review", ("drafter", "head", "signer"), ("draft",))

@@ -174,6 +174,9 @@ class TestExchange(ExchangeMixin, TransactionCase):
         doc = self._moh_new_document(channel="edxml", sender_code=self.peer.code, number_symbol="45/SYT-NVY",
                                      issue_date="2026-11-20")
         Message = self.env["moh.exchange.message"]
+        # As the exchange records it when the peer delivers the document.
+        Message.create({"message_id": "from-peer-45", "direction": "in", "peer_id": self.peer.id, "kind": "edxml",
+                        "state": "received", "res_model": doc._name, "res_id": doc.id})
         with trap_jobs() as trap:
             doc.with_user(self.clerk).action_register()
             trap.assert_jobs_count(1)
@@ -200,8 +203,13 @@ class TestExchange(ExchangeMixin, TransactionCase):
     def test_no_status_message_for_documents_that_did_not_come_by_edxml(self):
         paper = self._moh_new_document(sender_code=self.peer.code)
         unknown = self._moh_new_document(channel="edxml", sender_code="000.00.77.H99", number_symbol="9/X-Y")
-        (paper | unknown).with_user(self.clerk).action_register()
-        self.assertFalse(self.env["moh.exchange.message"].search([("res_id", "in", (paper | unknown).ids),
+        # Typed in by a clerk as if it came by edXML from the peer: the peer never sent it.
+        claimed = self._moh_new_document(channel="edxml", sender_code=self.peer.code, number_symbol="46/SYT-NVY")
+        documents = paper | unknown | claimed
+        documents.with_user(self.clerk).action_register()
+        documents[2].with_user(self.clerk).action_submit(self.leader)
+        documents[2].with_user(self.leader).action_direct(self.department_drug, instruction="Xử lý")
+        self.assertFalse(self.env["moh.exchange.message"].search([("res_id", "in", documents.ids),
                                                                   ("res_model", "=", paper._name)]))
 
 

@@ -308,6 +308,19 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
 
     # -- 5. delegations ---------------------------------------------------------------------------
 
+    def test_a_specialist_cannot_name_himself_signer(self):
+        """Else he would approve his own draft in the signer's step of the chain, then sign it."""
+        doc = self._draft(signer_id=self.specialist.id)
+        self.assertRpcRefused(self.specialist, DOC, "action_request_review", [[doc.id]],
+                              errors=("odoo.exceptions.UserError",))
+        self.env.invalidate_all()
+        self.assertFalse(doc.sudo().review_ids)
+        self.assertEqual(doc.sudo().state, "draft")
+        # A leader may be named: the chain starts.
+        self._rpc_ok(self.specialist, DOC, "write", [[doc.id], {"signer_id": self.leader.id}])
+        self._rpc_ok(self.specialist, DOC, "action_request_review", [[doc.id]])
+        self.assertTrue(doc.sudo().review_ids)
+
     def test_only_the_delegator_delegates(self):
         Delegation = self.env["moh.delegation"].sudo()
         period = {"date_from": dt.date.today().isoformat(), "date_to": (dt.date.today() + dt.timedelta(days=7)).isoformat()}
