@@ -169,7 +169,7 @@ class MohEdxml(models.AbstractModel):
                                        existing=duplicate.display_name))
         notes = [f"{notice.code}: {notice.detail}" for notice in parsed.notices]
         notes += [f"{a.name}: {notice.code}: {notice.detail}" for a in parsed.attachments for notice in a.notices]
-        result = Incoming.register_incoming({
+        document = Incoming.create({
             "channel": "edxml",
             "sender_name": sender_name,
             "sender_code": sender_code,
@@ -182,7 +182,10 @@ class MohEdxml(models.AbstractModel):
             "attachment_ids": [(0, 0, {"name": a.name, "raw": a.content, "mimetype": a.content_type or "application/octet-stream"})
                                for a in parsed.attachments],
         })
-        document = Incoming.browse(result[0]["id"])
+        if peer:
+            # The agency the exchange authenticated: the one the document's statuses go back to.
+            document.sudo().exchange_peer_id = peer
+        document.action_register()
         if peer:
             body = self.env._("Received by document exchange (edXML) from %(sender)s.", sender=sender_name)
         else:
@@ -260,19 +263,16 @@ class MohEdxml(models.AbstractModel):
     def _moh_send_status(self, document, code, description=None):
         """Tell the agency that sent ``document`` (an incoming document received by edXML) what
         happened to it: a status message (01 delivered … 06 completed) through the exchange
-        queue. Nothing is sent for documents that did not come by edXML from that peer (a message
-        the peer delivered, recorded as received)."""
+        queue. Nothing is sent for documents that no peer delivered through the exchange."""
         from moh_core.edxml import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id  # noqa: PLC0415
 
         document.ensure_one()
         if document.channel != "edxml" or not document.sender_code:
             return self.env["moh.exchange.message"]
-        peer = self.env["moh.exchange.peer"]._moh_find(document.sender_code, document.company_id)
-        # Only to the peer the document really came from: a document typed in by hand with a
-        # peer's code tells that peer nothing.
-        if not peer or not self.env["moh.exchange.message"].sudo().search_count([
-                ("direction", "=", "in"), ("peer_id", "=", peer.id),
-                ("res_model", "=", document._name), ("res_id", "=", document.id)], limit=1):
+        # Only to the peer the document really came from (set by the exchange when that peer
+        # delivered it): a document typed in by hand with a peer's code tells that peer nothing.
+        peer = document.sudo().exchange_peer_id
+        if not peer:
             return self.env["moh.exchange.message"]
         number, _sep, notation = (document.number_symbol or "").partition("/")
         user = self.env.user.sudo()

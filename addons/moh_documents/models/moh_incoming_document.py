@@ -65,6 +65,7 @@ class MohIncomingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "assignment_ids", "lead_department_id", "deadline", "instruction", "result",
         "done_date", "completed_late", "trace_ids", "reader_ids", "signature_validation_ids", "signature_status",
+        "exchange_peer_id",
     )
     #: Fixed by the registration: the number belongs to this register, year and company.
     _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
@@ -83,6 +84,10 @@ class MohIncomingDocument(models.Model):
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="paper")
+    exchange_peer_id = fields.Many2one(
+        "moh.exchange.peer", string="Received From (Exchange)", readonly=True, index="btree_not_null",
+        help="The agency that delivered this document through the document exchange (authenticated): "
+             "the only one told what becomes of it.")
 
     # The document as issued by its sender
     sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")

@@ -792,6 +792,8 @@ class MohOutgoingDocument(models.Model):
         """Second half: embed the token's signature value (base64) and record the signed PDF."""
         from moh_core.signing import finish_interrupted  # noqa: PLC0415
 
+        if not self.env.user.has_group("moh_documents.group_department_head"):
+            raise AccessError(self.env._("Only the leaders who sign documents finish a signature."))
         record = self.env["moh.signing.session"]._moh_find(session)
         if not record:
             raise UserError(self.env._("Unknown or finished signing session."))

@@ -175,8 +175,7 @@ class TestExchange(ExchangeMixin, TransactionCase):
                                      issue_date="2026-11-20")
         Message = self.env["moh.exchange.message"]
         # As the exchange records it when the peer delivers the document.
-        Message.create({"message_id": "from-peer-45", "direction": "in", "peer_id": self.peer.id, "kind": "edxml",
-                        "state": "received", "res_model": doc._name, "res_id": doc.id})
+        doc.sudo().exchange_peer_id = self.peer
         with trap_jobs() as trap:
             doc.with_user(self.clerk).action_register()
             trap.assert_jobs_count(1)

@@ -3,6 +3,7 @@ import tempfile
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from moh_core.pki import generate_test_pki
 from moh_core.testing import TimestampServer, find_softhsm, make_softhsm_token, pdfsig_verdicts
@@ -118,6 +119,8 @@ class TestOutgoingSigning(OutgoingSigningCase):
         self.assertIn("revoked", str(refusal.exception))
         self.assertEqual(doc.state, "to_sign")
 
+    # A wrong password is logged as a warning for the administrators: expected here.
+    @mute_logger("odoo.addons.moh_documents.models.moh_signing_key")
     def test_keys_are_private_to_their_owner(self):
         Key = self.env["moh.signing.key"]
         self.assertEqual(Key.with_user(self.leader).search([]), self.leader_key)

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from moh_core.testing import append_forged_update, sign_pdf
 
@@ -186,6 +187,8 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.env.invalidate_all()
         self.assertEqual((key.certificate_subject, key.valid_until), before)
 
+    # A wrong password is logged as a warning for the administrators: expected here.
+    @mute_logger("odoo.addons.moh_documents.models.moh_signing_key")
     def test_wrong_passwords_lock_the_key_for_a_while(self):
         key = self.leader_key
         for attempt in range(5):

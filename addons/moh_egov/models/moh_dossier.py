@@ -398,10 +398,6 @@ class MohDossier(models.Model):
 
     # -- one-stop shop ---------------------------------------------------------------------------
 
-    def _moh_check_onestop(self):
-        if not (self.env.user.has_group("moh_egov.group_onestop") or self.env.is_superuser()):
-            raise AccessError(self.env._("Only the one-stop shop receives, refuses and returns dossiers."))
-
     def action_accept(self):
         """Accept a complete dossier: the clock starts, the receipt and appointment slip is issued."""
         from moh_core.onestop import due_date  # noqa: PLC0415
