@@ -403,3 +403,22 @@ def test_the_budget_must_be_positive(pdf):
 def test_problem_codes_have_descriptions():
     for problem in UploadProblem:
         assert problem.description
+
+
+def test_the_signature_validator_reads_foreign_pdfs_within_the_same_budget(pdf_bomb):
+    """validate_pdf_signatures opens foreign bytes with the decoding budget too: whatever stream
+    it happens to read, it never inflates one without bound."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from moh_core.pdf_signatures import decode_limits, validate_pdf_signatures
+
+    reader = PdfFileReader(BytesIO(pdf_bomb), strict=False, decode_limits=decode_limits(8 * MiB))
+    page = reader.root["/Pages"]["/Kids"][0]
+    with pytest.raises(PdfDecodeLimitError):
+        page["/Contents"].data  # noqa: B018 - decoding is the point
+    report, peak = peak_memory(lambda: validate_pdf_signatures(pdf_bomb, trust_roots=[], max_inflated_bytes=8 * MiB))
+    assert not report.signed
+    assert peak < 32 * MiB, f"{peak / MiB:.0f} MiB"

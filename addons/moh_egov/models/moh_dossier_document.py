@@ -128,7 +128,8 @@ class MohDossierDocument(models.Model):
         from moh_core.pdf_signatures import validate_pdf_signatures  # noqa: PLC0415
 
         material = self.env["moh.trust.root"]._moh_validation_material(company)
-        return lambda data: validate_pdf_signatures(data, **material)
+        limit = self._moh_inflate_limit()
+        return lambda data: validate_pdf_signatures(data, **material, max_inflated_bytes=limit)
 
     def _moh_upload_message(self, filename, result):
         from moh_core.uploads import UploadProblem  # noqa: PLC0415

@@ -34,6 +34,12 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.decode_limits import (
+    DEFAULT_PURPOSE_LIMITS,
+    DecodeLimits,
+    DocumentDecodeBudget,
+    StreamDecodeLimits,
+)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
 from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
@@ -64,6 +70,8 @@ __all__ = [
     "check_signed_by",
     "load_certificate_bytes",
     "validate_pdf_signatures",
+    "decode_limits",
+    "DEFAULT_MAX_INFLATED_BYTES",
 ]
 
 logger = logging.getLogger(__name__)
@@ -283,6 +291,24 @@ class PdfValidationReport:
         return " ".join([head, *(sig.summary for sig in self.signatures)])
 
 
+#: What one foreign PDF may decompress to, all its streams together (a decompression bomb is
+#: refused beyond it); one stream takes at most a quarter of it.
+DEFAULT_MAX_INFLATED_BYTES = 100 * 1024 * 1024
+_STREAM_SHARE = 4
+
+
+def decode_limits(max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES) -> DecodeLimits:
+    """pyHanko's decoding limits for foreign bytes: all streams together decode to at most
+    ``max_inflated_bytes``, one stream to at most a quarter of it (zlib's bounded output briefly
+    holds a stream twice, so the memory a refused bomb takes stays about half the budget);
+    pyHanko's own stricter per-purpose limits and its ratio limit still apply."""
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=max(1, max_inflated_bytes // _STREAM_SHARE)),
+        per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
+        document_budget=DocumentDecodeBudget(base_allowance=max_inflated_bytes, max_ratio=0),
+    )
+
+
 def validate_pdf_signatures(
     pdf_bytes: bytes,
     *,
@@ -291,6 +317,7 @@ def validate_pdf_signatures(
     other_certs: Sequence[bytes] = (),
     validation_time: datetime | None = None,
     allow_fetching: bool = False,
+    max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
 ) -> PdfValidationReport:
     """Validate every signature in ``pdf_bytes`` with pyHanko.
 
@@ -301,6 +328,8 @@ def validate_pdf_signatures(
     :param validation_time: timezone-aware moment to validate at; default: now.
     :param allow_fetching: let pyHanko download CRLs/OCSP responses and certificates named in
         the certificates. Off by default so validation is offline and reproducible.
+    :param max_inflated_bytes: what the file's streams may decompress to, together
+        (:func:`decode_limits`); beyond it the file is refused, never inflated without bound.
     :raises InvalidPdfError: the bytes are not a readable PDF (:class:`EncryptedPdfError` when
         encrypted). A readable PDF without signatures gives an empty report.
     :raises ValueError: a trust root, CRL or certificate argument cannot be parsed, or
@@ -313,7 +342,7 @@ def validate_pdf_signatures(
     crl_list = _load_crls(crls)
     checked_at = (validation_time or datetime.now(UTC)).astimezone(UTC)
 
-    reader = _open_pdf(pdf_bytes)
+    reader = _open_pdf(pdf_bytes, max_inflated_bytes)
     try:
         filled_fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # trust boundary: any parse failure of foreign bytes
@@ -442,7 +471,7 @@ def load_certificate_bytes(data: bytes) -> CertificateInfo:
     return _certificate_info(certificates[0])
 
 
-def _open_pdf(pdf_bytes: bytes) -> PdfFileReader:
+def _open_pdf(pdf_bytes: bytes, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES) -> PdfFileReader:
     """Open foreign bytes leniently (``strict=False``: hybrid-reference files exist), or refuse."""
     if not isinstance(pdf_bytes, bytes | bytearray | memoryview):
         raise TypeError(f"pdf_bytes must be bytes, not {type(pdf_bytes).__name__}")
@@ -452,7 +481,7 @@ def _open_pdf(pdf_bytes: bytes) -> PdfFileReader:
     if b"%PDF-" not in data[:1024]:
         raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
     try:
-        reader = PdfFileReader(BytesIO(data), strict=False)
+        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes))
         encrypted = reader.encrypted
         reader.root  # noqa: B018 - forces the catalog to be resolved now
     except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input

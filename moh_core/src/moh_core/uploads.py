@@ -47,20 +47,16 @@ from pathlib import PurePath
 import magic
 from PIL import Image
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.decode_limits import (
-    DEFAULT_PURPOSE_LIMITS,
-    DecodeLimits,
-    DocumentDecodeBudget,
-    StreamDecodeLimits,
-)
 from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
 from moh_core.pdf_signatures import (
+    DEFAULT_MAX_INFLATED_BYTES,
     EncryptedPdfError,
     InvalidPdfError,
     PdfValidationReport,
+    decode_limits,
 )
 
 __all__ = [
@@ -81,7 +77,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: Default budget of the bytes the check may decompress from one file, all streams together:
 #: 100 MiB (five times the default size limit; ordinary scans and office PDFs need far less,
 #: since the images of a PDF are not decoded by the check).
-DEFAULT_MAX_INFLATED_BYTES = 100 * 1024 * 1024
 
 #: Type names this module knows -> their MIME type. Names are what ``allowed`` and
 #: :attr:`UploadCheck.detected_type` use.
@@ -268,22 +263,6 @@ def check_upload(
     return check
 
 
-#: One stream may take at most this fraction (1/n) of the decompression budget.
-_STREAM_SHARE = 4
-
-
-def _decode_limits(max_inflated_bytes: int) -> DecodeLimits:
-    """pyHanko's decoding limits for an upload: all streams together decode to at most
-    ``max_inflated_bytes``, one stream to at most a quarter of it (zlib's bounded output briefly
-    holds a stream twice, so the memory a refused bomb takes stays about half the budget);
-    pyHanko's own stricter per-purpose limits and its ratio limit still apply."""
-    return DecodeLimits(
-        per_stream=StreamDecodeLimits(max_output_size=max(1, max_inflated_bytes // _STREAM_SHARE)),
-        per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
-        document_budget=DocumentDecodeBudget(base_allowance=max_inflated_bytes, max_ratio=0),
-    )
-
-
 def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
     """Open foreign bytes as the signature validator does (leniently: hybrid-reference files
     exist), with the decoding budget of an upload."""
@@ -291,7 +270,7 @@ def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
         raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
     try:
         reader = PdfFileReader(
-            BytesIO(data), strict=False, decode_limits=_decode_limits(max_inflated_bytes)
+            BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes)
         )
         encrypted = reader.encrypted
         reader.root  # noqa: B018 - forces the catalog to be resolved now
