@@ -288,8 +288,16 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
             for _i in range(DEFAULT_MAX_BYTES // (1 << 20) + 1):
                 yield b" " * (1 << 20)
 
-        chunked = self._post(chunks(), message_id="msg-huge-chunked")
-        # Refused at the door (413) or by the message's own size check before parsing (422).
-        self.assertIn(chunked.status_code, (413, 422))
+        import requests  # noqa: PLC0415
+
+        try:
+            chunked = self._post(chunks(), message_id="msg-huge-chunked")
+        except requests.exceptions.ConnectionError:
+            # The server answered and closed the connection while the sender was still sending:
+            # refused at the door too.
+            pass
+        else:
+            # Refused at the door (413) or by the message's own size check before parsing (422).
+            self.assertIn(chunked.status_code, (413, 422))
         self.assertEqual(Incoming.search_count([]), count)
         self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "like", "msg-huge")]))

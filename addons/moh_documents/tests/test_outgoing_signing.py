@@ -103,6 +103,8 @@ class TestOutgoingSigning(OutgoingSigningCase):
         for doc in docs:
             self.assertTrue(doc.signature_validation_ids.valid)
 
+    # A wrong password is logged as a warning for the administrators: expected here.
+    @mute_logger("odoo.addons.moh_documents.models.moh_signing_key")
     def test_only_the_signer_signs(self):
         doc = self._approved()
         for user in (self.head, self.specialist, self.clerk, self.deputy):
@@ -119,8 +121,6 @@ class TestOutgoingSigning(OutgoingSigningCase):
         self.assertIn("revoked", str(refusal.exception))
         self.assertEqual(doc.state, "to_sign")
 
-    # A wrong password is logged as a warning for the administrators: expected here.
-    @mute_logger("odoo.addons.moh_documents.models.moh_signing_key")
     def test_keys_are_private_to_their_owner(self):
         Key = self.env["moh.signing.key"]
         self.assertEqual(Key.with_user(self.leader).search([]), self.leader_key)

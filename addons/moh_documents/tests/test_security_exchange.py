@@ -122,7 +122,9 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
             response = self._post(self._status(outgoing), "status-1")
         self.assertEqual(response.status_code, 422, response.text)
-        self.assertIn("did not send", response.json()["error"])
+        # The refusal names the document and the peer (in the peer clerk's language).
+        self.assertIn(f"{outgoing.number}/{outgoing.symbol}", response.json()["error"])
+        self.assertIn(self.peer.name, response.json()["error"])
         outgoing.invalidate_recordset()
         self.assertEqual(len(outgoing.message_ids), notes, "nothing noted on the document")
         self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "status-1")]))
