@@ -4,7 +4,8 @@ comes back, even though the Odoo server is killed (SIGKILL) in the middle of a d
 restarted, and then the peer itself is killed after receiving a message and before answering.
 
 The messages are the status messages ("03 accepted and registered") the e-office sends back to
-an agency when the records office registers documents that agency sent by edXML. The peer holds
+an agency when the records office registers documents that agency delivered to it by edXML (the
+agency posts them to the exchange endpoint with its token; only that agency is told their status). The peer holds
 each answer a few seconds after journaling the message, so the kill lands after the peer received
 a message and before Odoo could commit that it was sent: the restarted server sends it again, and
 the peer recognises the copy by its message id.
@@ -14,6 +15,7 @@ import datetime as dt
 import os
 import signal
 import time
+import urllib.request
 
 from exchange_peer import PeerProcess
 from odoo_server import OdooServer, free_port
@@ -31,6 +33,26 @@ def wait_for(condition, timeout, what):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def deliver_documents(server, code, token, suffix, count):
+    """The agency ``code`` delivers ``count`` documents to the e-office's exchange endpoint, as
+    its own system does (edXML, bearer token); each is registered by the peer's clerk."""
+    from moh_core.edxml import Attachment, DocumentMessage, Organization, build_document_message  # noqa: PLC0415
+
+    for i in range(count):
+        message = DocumentMessage(
+            sender=Organization(organ_id=code, name="Sở Y tế (kiểm thử)"),
+            recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number=str(i + 1), code_notation=f"SYT-E2E{suffix}", promulgation_date=dt.date(2026, 11, 20),
+            document_type=2, document_type_name="Công văn", subject=f"Thông báo số {i + 1}{suffix}")
+        data = build_document_message(message, [Attachment(name="tb.txt", data=b"Noi dung", content_type="text/plain")],
+                                      sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc))
+        request = urllib.request.Request(f"{server.url}/moh/exchange/edxml", data=data, method="POST", headers={
+            "Content-Type": "application/xml", "Authorization": f"Bearer {token}",
+            "X-MOH-Message-Id": f"{code}-in-{suffix}-{i}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200, response.read()
 
 
 def job_runner_server(db):
@@ -52,23 +74,15 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         peer_id = admin.call("moh.exchange.peer", "create", {
             "name": "Sở Y tế (kiểm thử đầu cuối)", "code": code, "transport": "http",
             "url": f"http://127.0.0.1:{peer.port}/", "auth_token": "e2e-token", "max_attempts": 100,
-            "timeout": 30, "receiving_user_id": clerk_id})
+            "timeout": 30, "receiving_user_id": clerk_id, "inbound_token": "e2e-inbound-token"})
         # Retries every 2 seconds rather than the production pattern, to keep the test short.
         admin.call("queue.job.function", "write", function_ids, {"edit_retry_pattern": "{1: 2}"})
-        register_id = admin.call("moh.document.register", "create", {
-            "name": "Sổ kiểm thử liên thông", "code": f"EX{dt.datetime.now():%H%M%S%f}", "direction": "incoming"})
-        type_id = admin.call("moh.document.type", "search", [("abbreviation", "=", "TB")], limit=1)[0]
-
-        # The records office registers documents the agency sent by edXML, while the agency's
-        # system is down: one status message each, queued.
-        clerk = server.rpc("vanthu", "vanthu")
-        clerk.call("moh.incoming.document", "register_incoming", [{
-            "register_id": register_id, "channel": "edxml", "sender_name": "Sở Y tế (kiểm thử)", "sender_code": code,
-            "number_symbol": f"{i + 1}/SYT-E2E", "issue_date": "2026-11-20", "document_type_id": type_id,
-            "abstract": f"Thông báo số {i + 1}"} for i in range(MESSAGES)])
+        # The agency delivers documents by edXML; the records office registers them while the
+        # agency's own system is down: one status message each, queued.
+        deliver_documents(server, code, "e2e-inbound-token", "", MESSAGES)
 
         def messages():
-            return admin.call("moh.exchange.message", "search_read", [("peer_id", "=", peer_id)],
+            return admin.call("moh.exchange.message", "search_read", [("peer_id", "=", peer_id), ("direction", "=", "out")],
                               fields=["message_id", "state", "attempts", "kind"])
 
         queued = messages()
@@ -100,11 +114,7 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
 
         # Now the peer dies (SIGKILL) after receiving a message and before answering it, and
         # comes back with its journal: the sender sees no answer, sends again, the copy is known.
-        clerk = server.rpc("vanthu", "vanthu")
-        clerk.call("moh.incoming.document", "register_incoming", [{
-            "register_id": register_id, "channel": "edxml", "sender_name": "Sở Y tế (kiểm thử)", "sender_code": code,
-            "number_symbol": f"{i + 1}/SYT-E2E-B", "issue_date": "2026-11-20", "document_type_id": type_id,
-            "abstract": f"Thông báo bổ sung số {i + 1}"} for i in range(2)])
+        deliver_documents(server, code, "e2e-inbound-token", "-B", 2)
         expected = sorted(m["message_id"] for m in messages())
         assert len(expected) == MESSAGES + 2
         before = len(peer.deliveries())
