@@ -1,3 +1,4 @@
+from . import moh_workflow_guard
 from . import hr_department
 from . import moh_compensatory_workday
 from . import res_company
@@ -5,7 +6,6 @@ from . import res_users_apikeys
 from . import res_users
 from . import resource_calendar
 from . import resource_calendar_leaves
-from . import moh_workflow_guard
 from . import moh_deadline_mixin
 from . import moh_document_type
 from . import moh_document_register

@@ -1,9 +1,8 @@
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
 
 class HrDepartment(models.Model):
-    _inherit = "hr.department"
+    _inherit = ["hr.department", "moh.settings.guard"]
 
     moh_abbreviation = fields.Char(
         string="Abbreviation",
@@ -20,21 +19,3 @@ class HrDepartment(models.Model):
         "UNIQUE(moh_abbreviation, company_id)",
         "Two departments of one agency cannot share an abbreviation.",
     )
-
-    def _moh_check_moh_fields(self, vals_list):
-        """The e-office's settings of a department are the e-office administrator's alone (other
-        groups may have write access to hr.department for other reasons)."""
-        if self.env.su or self.env.user.has_group("moh_documents.group_moh_admin"):
-            return
-        if any(name.startswith("moh_") for vals in vals_list for name in vals):
-            raise AccessError(self.env._("Only the e-office administrator changes the e-office settings of %(model)s.",
-                                         model=self._description))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._moh_check_moh_fields(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._moh_check_moh_fields([vals])
-        return super().write(vals)

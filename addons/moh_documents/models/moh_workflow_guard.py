@@ -66,3 +66,29 @@ class MohWorkflowGuard(models.AbstractModel):
                 self._moh_refuse_workflow_fields(forbidden)
             self._moh_check_content_update(vals)
         return super().write(vals)
+
+
+class MohSettingsGuard(models.AbstractModel):
+    """The e-office's settings on Odoo's own models (a department's abbreviation, the agency's
+    code, signature level, ...: the fields named ``moh_*``) are the e-office administrator's
+    alone, whatever other group gives write access to those models (HR officers, settings
+    administrators)."""
+
+    _name = "moh.settings.guard"
+    _description = "E-Office Settings Guard"
+
+    def _moh_check_settings(self, vals_list):
+        if self.env.su or self.env.user.has_group("moh_documents.group_moh_admin"):
+            return
+        if any(name.startswith("moh_") for vals in vals_list for name in vals):
+            raise AccessError(self.env._("Only the e-office administrator changes the e-office settings of %(model)s.",
+                                         model=self._description))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._moh_check_settings(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._moh_check_settings([vals])
+        return super().write(vals)

@@ -1,11 +1,10 @@
 import pytz
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = ["res.company", "moh.settings.guard"]
 
     moh_abbreviation = fields.Char(
         string="Agency Abbreviation",
@@ -44,24 +43,6 @@ class ResCompany(models.Model):
         help="B-LT keeps the certificates and revocation data in the PDF, so the signature can be "
              "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).")
     moh_tsa_url = fields.Char(string="Timestamp Authority URL", help="RFC 3161 service used for B-T and B-LT.")
-
-    def _moh_check_moh_fields(self, vals_list):
-        """The e-office's settings of the agency are the e-office administrator's alone (other
-        groups may have write access to res.company for other reasons)."""
-        if self.env.su or self.env.user.has_group("moh_documents.group_moh_admin"):
-            return
-        if any(name.startswith("moh_") for vals in vals_list for name in vals):
-            raise AccessError(self.env._("Only the e-office administrator changes the e-office settings of %(model)s.",
-                                         model=self._description))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._moh_check_moh_fields(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._moh_check_moh_fields([vals])
-        return super().write(vals)
 
     def _moh_local_date(self, utc_datetime):
         """The agency's calendar date of a stored (UTC) datetime."""
