@@ -93,3 +93,21 @@ def test_invalid_calendars_are_refused():
         WorkingCalendar(day_intervals=((dt.time(12), dt.time(8)),))
     with pytest.raises(ValueError):
         WorkingCalendar().add_working_hours(dt.datetime(2026, 1, 5, 8), -1)
+
+
+def test_library_dates_are_proposed_only_away_from_official_ones():
+    from moh_core.calendar import provisional_proposals
+
+    library = vietnam_public_holidays([2027])
+    # The notice 10065/VPCP-KGVX sets Tết 2027 (4-10 Feb) and National Day 2027 (2-5 Sep).
+    official = {D(2027, 2, 4) + dt.timedelta(days=n) for n in range(7)}
+    official |= {D(2027, 9, 2) + dt.timedelta(days=n) for n in range(4)}
+    proposed = provisional_proposals(library, official)
+    assert not any(day.month == 2 for day in proposed)  # Tết: the notice rules
+    assert D(2027, 9, 2) not in proposed and D(2027, 9, 3) not in proposed
+    # The holidays the notice does not cover are proposed.
+    assert {D(2027, 1, 1), D(2027, 4, 16), D(2027, 4, 30), D(2027, 11, 24)} <= set(proposed)
+    assert provisional_proposals(library, ()) == sorted(library)
+    # A moved day worked is not proposed next to an official break either.
+    assert provisional_proposals({D(2026, 8, 22)}, {D(2026, 8, 31)}, window_days=14) == []
+    assert provisional_proposals({D(2026, 8, 22)}, {D(2026, 8, 31)}) == [D(2026, 8, 22)]

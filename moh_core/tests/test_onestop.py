@@ -394,3 +394,27 @@ def test_duplicate_requirement_keys_are_refused():
     with pytest.raises(OneStopError) as info:
         completeness([Requirement("a", "A"), Requirement("a", "A again")], [])
     assert info.value.code is P.DUPLICATE_REQUIREMENT
+
+
+# -- procedures counted in calendar days ---------------------------------------------------------
+
+
+def test_due_date_in_calendar_days_counts_weekends_and_holidays(cal):
+    # Received Friday 20 Nov 2026, 3 days: working days skip the weekend and Culture Day (Tue 24),
+    # calendar days do not.
+    assert due_date(cal, D(2026, 11, 20), 3) == D(2026, 11, 26)
+    assert due_date(cal, D(2026, 11, 20), 3, DayUnit.CALENDAR) == D(2026, 11, 23)
+    assert due_date(cal, D(2026, 11, 20), 0, "calendar") == D(2026, 11, 20)
+    # Ending on a day off, the time limit ends on the next working day (Civil Code Art. 148.5):
+    # 5 calendar days from Monday 1 Feb 2027 end on Saturday 6 Feb, in Tết -> Thursday 11 Feb.
+    assert due_date(cal, D(2027, 2, 1), 5, DayUnit.CALENDAR) == D(2027, 2, 11)
+    with pytest.raises(OneStopError):
+        due_date(cal, D(2027, 2, 1), -1, DayUnit.CALENDAR)
+
+
+def test_clock_in_calendar_days(cal):
+    clock = DossierClock(cal, received_on=D(2027, 1, 18), processing_days=10, processing_unit=DayUnit.CALENDAR)
+    assert clock.due == D(2027, 1, 28)  # Thursday, weekends counted
+    resumed = clock.request_supplement(D(2027, 1, 19)).receive_supplement(D(2027, 1, 25))
+    assert resumed.due == D(2027, 2, 11)  # Thursday 4 Feb falls in Tết -> Thursday 11 Feb
+    assert DossierClock(cal, received_on=D(2027, 1, 18), processing_days=10).due == D(2027, 2, 1)

@@ -1,12 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .resource_calendar_leaves import HOLIDAY_STATES
+
 
 class MohCompensatoryWorkday(models.Model):
     """A weekend day the government declares worked to bridge a holiday (ngày làm bù).
 
     The day off it pays for is an ordinary public holiday (a global leave of the calendar); the
     worked day cannot be expressed by resource.calendar's weekly attendances, hence this model.
+    Like the holidays, it is official when entered from the government's notice, provisional
+    when proposed by the holidays library.
     """
 
     _name = "moh.compensatory.workday"
@@ -19,6 +23,14 @@ class MohCompensatoryWorkday(models.Model):
         "resource.calendar", string="Working Calendar", required=True, ondelete="cascade", index=True,
     )
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
+    state = fields.Selection(
+        HOLIDAY_STATES, string="Status", required=True, default="official",
+        help="Official: entered from the government's notice of the year. Provisional: proposed by "
+             "the holidays library for a year no notice covers yet; confirm it from the notice or "
+             "delete it.")
+    source = fields.Char(
+        string="Legal Source",
+        help="The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026).")
 
     _date_calendar_unique = models.Constraint(
         "UNIQUE(calendar_id, date)",

@@ -1,9 +1,12 @@
 """Statutory working days on a resource.calendar.
 
 Weekly attendances give the working weekdays and office hours, global leaves give the public
-holidays (seeded from the ``holidays`` library, editable by an administrator), and
-moh.compensatory.workday gives the weekend days the government declares worked. The counting
-itself is moh_core.calendar's, so the same rules hold with or without Odoo.
+holidays, and moh.compensatory.workday gives the weekend days the government declares worked.
+Holidays and worked days are data entered by the e-office administrator from each year's
+government notice (official, with the notice's number; the module ships those of the notices it
+knows); the ``holidays`` library only proposes, as provisional, the days of years no notice
+covers, once per year and calendar: a day the administrator deleted is never proposed again.
+The counting itself is moh_core.calendar's, so the same rules hold with or without Odoo.
 """
 
 import datetime as dt
@@ -15,9 +18,13 @@ from odoo import api, fields, models
 
 from moh_core.calendar import (
     WorkingCalendar,
+    provisional_proposals,
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
+
+#: The legal source written on the days the holidays library proposes.
+LIBRARY_SOURCE = "holidays library (Labour Code 2019, Art. 112): provisional, not a government notice"
 
 _logger = logging.getLogger(__name__)
 
@@ -33,6 +40,10 @@ class ResourceCalendar(models.Model):
     moh_compensatory_workday_ids = fields.One2many(
         "moh.compensatory.workday", "calendar_id", string="Compensatory Working Days",
     )
+    moh_seeded_years = fields.Char(
+        string="Years Proposed by the Holidays Library", readonly=True, copy=False,
+        help="Years for which the holidays library has proposed its provisional days on this calendar, "
+             "once: the days deleted since are not proposed again.")
 
     # -- the calendar as moh_core sees it -------------------------------------------------------
 
@@ -51,11 +62,20 @@ class ResourceCalendar(models.Model):
             (_float_to_time(a.hour_from), _float_to_time(a.hour_to))
             for a in attendances if int(a.dayofweek) == first_day and a.hour_to > a.hour_from
         ))
-        tz = self._moh_tz()
         day_start = intervals[0][0] if intervals else dt.time(8)
         day_end = intervals[-1][1] if intervals else dt.time(17)
+        return WorkingCalendar.from_dates(
+            self._moh_days_off(self.global_leave_ids, day_start, day_end),
+            self.moh_compensatory_workday_ids.mapped("date"),
+            weekdays=weekdays,
+            **({"day_intervals": intervals} if intervals else {}),
+        )
+
+    def _moh_days_off(self, leaves, day_start, day_end):
+        """The days ``leaves`` keep off from ``day_start`` to ``day_end`` (local times)."""
+        tz = self._moh_tz()
         holidays = set()
-        for leave in self.global_leave_ids:
+        for leave in leaves:
             local_from = pytz.utc.localize(leave.date_from).astimezone(tz).replace(tzinfo=None)
             local_to = pytz.utc.localize(leave.date_to).astimezone(tz).replace(tzinfo=None)
             day = local_from.date()
@@ -64,12 +84,7 @@ class ResourceCalendar(models.Model):
                 if local_from <= dt.datetime.combine(day, day_start) and local_to >= dt.datetime.combine(day, day_end):
                     holidays.add(day)
                 day += dt.timedelta(days=1)
-        return WorkingCalendar.from_dates(
-            holidays,
-            self.moh_compensatory_workday_ids.mapped("date"),
-            weekdays=weekdays,
-            **({"day_intervals": intervals} if intervals else {}),
-        )
+        return holidays
 
     # Server-side helpers (deadlines, indicators): not callable over RPC (``api.private``).
 
@@ -90,43 +105,63 @@ class ResourceCalendar(models.Model):
 
     # -- seeding from the holidays library ------------------------------------------------------
 
-    def _moh_seed_public_holidays(self, years):
-        """Add Vietnam's public holidays and compensatory working days for ``years``.
+    def _moh_seeded_years(self):
+        return {int(year) for year in (self.moh_seeded_years or "").split(",") if year.strip().isdigit()}
 
-        Idempotent, and it never overrides an administrator: a day already covered by a global
-        leave, or a compensatory day already recorded, is left alone; days removed by hand for a
-        year already seeded are not added back unless that year is seeded anew.
+    def _moh_seed_public_holidays(self, years):
+        """Propose, as provisional, the public holidays and compensatory working days of the
+        ``holidays`` library for ``years``.
+
+        Once per year and calendar: a year already proposed is skipped, so a day the
+        administrator deleted is never added back (to have a year proposed anew, remove it from
+        the calendar's proposed years). Near an official day (from a notice) nothing is proposed:
+        the notice rules that holiday (moh_core.calendar.provisional_proposals). A day already
+        off, or already worked, is left alone.
         """
         Leave = self.env["resource.calendar.leaves"].sudo()
         Workday = self.env["moh.compensatory.workday"].sudo()
-        names = vietnam_public_holidays(years, language="vi")
-        workdays = vietnam_compensatory_workdays(years)
         for calendar in self:
+            todo = sorted(set(years) - calendar._moh_seeded_years())
+            if not todo:
+                continue
+            names = vietnam_public_holidays(todo, language="vi")
+            workdays = vietnam_compensatory_workdays(todo)
             tz = calendar._moh_tz()
             existing = calendar._moh_working_calendar()
+            official_leaves = calendar.global_leave_ids.filtered(lambda leave: leave.moh_state == "official")
+            official = calendar._moh_days_off(
+                official_leaves, existing.day_intervals[0][0], existing.day_intervals[-1][1])
+            official |= set(calendar.moh_compensatory_workday_ids.filtered(
+                lambda day: day.state == "official").mapped("date"))
             leave_vals = []
-            for day, name in names.items():
+            for day in provisional_proposals(names, official):
                 if day in existing.holidays:
                     continue
                 start = tz.localize(dt.datetime.combine(day, dt.time.min))
                 end = tz.localize(dt.datetime.combine(day, dt.time(23, 59, 59)))
                 leave_vals.append({
-                    "name": name,
+                    "name": names[day],
                     "calendar_id": calendar.id,
                     "company_id": calendar.company_id.id,
                     "date_from": start.astimezone(pytz.utc).replace(tzinfo=None),
                     "date_to": end.astimezone(pytz.utc).replace(tzinfo=None),
                     "time_type": "leave",
+                    "moh_state": "provisional",
+                    "moh_source": LIBRARY_SOURCE,
                 })
             Leave.create(leave_vals)
+            # A swapped day is worked up to a fortnight from the break it pays for.
+            new_workdays = [day for day in provisional_proposals(workdays, official, window_days=14)
+                            if day not in existing.extra_working_days]
             Workday.create([
-                {"name": self.env._("Compensatory working day"), "date": day, "calendar_id": calendar.id}
-                for day in sorted(workdays - existing.extra_working_days)
+                {"name": self.env._("Compensatory working day"), "date": day, "calendar_id": calendar.id,
+                 "state": "provisional", "source": LIBRARY_SOURCE}
+                for day in new_workdays
             ])
+            calendar.sudo().moh_seeded_years = ",".join(map(str, sorted(calendar._moh_seeded_years() | set(todo))))
             _logger.info(
-                "Calendar %s: %d public holidays and %d compensatory working days added for %s",
-                calendar.display_name, len(leave_vals), len(workdays - existing.extra_working_days),
-                ", ".join(map(str, sorted(years))),
+                "Calendar %s: %d provisional public holidays and %d compensatory working days proposed for %s",
+                calendar.display_name, len(leave_vals), len(new_workdays), ", ".join(map(str, todo)),
             )
         return True
 

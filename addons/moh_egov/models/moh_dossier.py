@@ -9,7 +9,8 @@ Life of a dossier::
                         ├──request supplement──────────┘                               ▼
                         └──refuse──▶ refused                                            done
 
-The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3);
+The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3),
+or in calendar days for a procedure whose own text says so (moh.procedure.processing_unit);
 a request for supplements goes out once only, within 3 working days, and the clock restarts from
 zero when the completed dossier arrives (Art. 19.5). A result that will be late needs an apology
 with a proposed new date at least one working day before the deadline, and the deadline moves
@@ -415,7 +416,8 @@ class MohDossier(models.Model):
             _calendar, working, _tz = dossier._moh_calendar()
             # After supplements the clock restarts from zero on the day the completed dossier arrived.
             start = dossier._moh_local(dossier.supplement_received_at or now).date()
-            due = due_date(working, start, dossier.procedure_id.processing_days)
+            due = due_date(working, start, dossier.procedure_id.processing_days,
+                           dossier.procedure_id.processing_unit)
             dossier.sudo().write({"state": "received", "received_at": now, "deadline": due, "first_deadline": due})
             dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"))
             dossier._moh_attach_slip("receipt")

@@ -8,6 +8,12 @@ across the one-stop steps), the fee, the department that decides and what it ret
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+#: How a procedure's processing time counts (moh_core.onestop.DayUnit).
+PROCESSING_UNITS = [
+    ("working", "Working Days"),
+    ("calendar", "Calendar Days"),
+]
+
 ONLINE_LEVELS = [
     ("full", "Full-Process Online"),
     ("partial", "Partial Online"),
@@ -32,8 +38,13 @@ class MohProcedure(models.Model):
     form_field_ids = fields.One2many("moh.procedure.form.field", "procedure_id", string="Application Form", copy=True)
     step_ids = fields.One2many("moh.procedure.step", "procedure_id", string="Processing Steps", copy=True)
     processing_days = fields.Integer(
-        string="Processing Time (working days)", required=True, tracking=True,
+        string="Processing Time", required=True, tracking=True,
         help="Statutory time from receipt of a complete, valid dossier to the result (Decree 118/2025/ND-CP, Art. 17.3).")
+    processing_unit = fields.Selection(
+        PROCESSING_UNITS, string="Counted In", required=True, default="working", tracking=True,
+        help="Working days unless the procedure's own text sets its time limit in calendar days: weekends "
+             "and holidays then count, and a time limit ending on a day off ends on the next working day "
+             "(Civil Code 2015, Art. 148.5).")
     steps_days = fields.Float(string="Days Split Across Steps", compute="_compute_steps_days")
     fee = fields.Monetary(tracking=True, help="Fee per dossier, paid online before the dossier is processed.")
     currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.ref("base.VND"))

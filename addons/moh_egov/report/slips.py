@@ -57,7 +57,8 @@ def render_dossier_slip(dossier, kind):
         slip = slips.Receipt(
             **base, documents=documents, received_at=received, due_at=dossier.deadline,
             result_delivery="online" if dossier.channel == "online" else "counter",
-            processing_time=f"{dossier.procedure_id.processing_days} ngày làm việc",
+            processing_time=f"{dossier.procedure_id.processing_days} "
+                            + ("ngày" if dossier.procedure_id.processing_unit == "calendar" else "ngày làm việc"),
             submitted_online=dossier.channel == "online",
             submitter=dossier.contact_name or "", lookup_url=f"{base_url}/dossier-lookup")
         pdf = slips.render_receipt(slip)

@@ -3,7 +3,7 @@ restart the clock, one extension with an apology, closing incomplete dossiers.""
 
 import datetime as dt
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
 from .common import EgovCase
@@ -109,3 +109,27 @@ class TestDossierDeadlines(EgovCase):
             dossier = self._received()
         with freeze_time("2026-11-27 02:00:00"), self.assertRaises(UserError):  # the deadline day itself
             dossier.with_user(self.onestop).action_apologise("Quá muộn", dt.date(2026, 12, 4))
+
+    def test_calendar_day_procedure_counts_weekends(self):
+        """A procedure whose time limit is in calendar days: received Friday 20 November 2026,
+        4 days end on Tuesday 24 November, Culture Day, so on Wednesday 25 (Civil Code Art.
+        148.5); counted in working days it would be Friday 27."""
+        self.procedure.with_user(self.admin).write({"processing_days": 4, "processing_unit": "calendar"})
+        with freeze_time("2026-11-20 02:00:00"):
+            dossier = self._received()
+        self.assertEqual(dossier.deadline, dt.date(2026, 11, 25))
+        self.procedure.with_user(self.admin).write({"processing_unit": "working"})
+        with freeze_time("2026-11-20 02:00:00"):
+            dossier = self._received()
+        self.assertEqual(dossier.deadline, dt.date(2026, 11, 27))
+        # Three calendar days from Friday: Monday 23 November, the weekend counted.
+        self.procedure.with_user(self.admin).write({"processing_days": 3, "processing_unit": "calendar"})
+        with freeze_time("2026-11-20 02:00:00"):
+            dossier = self._received()
+        self.assertEqual(dossier.deadline, dt.date(2026, 11, 23))
+
+    def test_only_the_administrator_sets_how_a_procedure_counts(self):
+        for user in (self.onestop, self.head, self.clerk):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.procedure.with_user(user).write({"processing_unit": "calendar"})
+        self.assertEqual(self.procedure.processing_unit, "working")

@@ -6,10 +6,13 @@ dossier") are counted in working days: Saturdays, Sundays and public holidays do
 a Saturday the government declares worked (ngày làm bù) does.
 
 Public holidays follow the Labour Code 2019, Art. 112 (1 January, Tết, Hùng Kings' day, 30 April,
-1 May, National Day and its adjacent day, and from 2026 Vietnamese Culture Day on 24 November);
-their dates come from the maintained ``holidays`` library, which also knows the government's moved
-days. An administrator can add or remove days by hand: the calendar here is built from whatever
-set of dates the caller passes, so the library is only the seed.
+1 May, National Day and its adjacent day, and from 2026 Vietnamese Culture Day on 24 November,
+Resolution 28/2026/QH16). The days actually off and the weekend days worked instead (ngày làm
+bù) are set each year by a government notice (e.g. 10065/VPCP-KGVX of 2 October 2026 for
+24 November 2026, Tết and National Day 2027): they are data, entered from the notice with its
+number. The ``holidays`` library only *proposes* dates for years no notice covers yet; those are
+provisional (:func:`provisional_proposals`). The calendar here is built from whatever set of
+dates the caller passes.
 
 Conventions, chosen so that everybody counts the same way:
 
@@ -30,7 +33,13 @@ __all__ = [
     "DEFAULT_DAY_INTERVALS",
     "vietnam_public_holidays",
     "vietnam_compensatory_workdays",
+    "provisional_proposals",
+    "PROPOSAL_WINDOW_DAYS",
 ]
+
+#: A library date within this many days of an official day (off or worked) is not proposed: the
+#: notice that set the official day rules that holiday (Tết, National Day...) as a whole.
+PROPOSAL_WINDOW_DAYS = 7
 
 MONDAY_TO_FRIDAY = frozenset(range(5))
 
@@ -199,4 +208,25 @@ def vietnam_compensatory_workdays(years: Iterable[int]) -> frozenset[dt.date]:
     years = set(years)
     return frozenset(
         day for day in _vietnam(years, "vi").weekend_workdays if day.year in years
+    )
+
+
+def provisional_proposals(
+    proposed: Iterable[dt.date] | Mapping[dt.date, str],
+    official: Iterable[dt.date],
+    window_days: int = PROPOSAL_WINDOW_DAYS,
+) -> list[dt.date]:
+    """The ``proposed`` dates (from the ``holidays`` library) still worth proposing, as
+    provisional, next to the ``official`` ones (days off and days worked from a notice).
+
+    A date is left out when an official date lies within ``window_days`` of it: the notice has
+    set that holiday, its break and its swapped days, and the library's guess for it would only
+    contradict the notice (e.g. the library's two days of National Day 2027 against the notice's
+    four). Dates far from any official date are proposed.
+    """
+    official = sorted(set(official))
+    window = dt.timedelta(days=window_days)
+    return sorted(
+        day for day in set(proposed)
+        if not any(abs(day - other) <= window for other in official)
     )

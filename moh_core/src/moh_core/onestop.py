@@ -274,11 +274,26 @@ def supplement_completion_deadline(
     return end if cal.is_working_day(end) else cal.next_working_day(end)
 
 
-def due_date(cal: WorkingCalendar, received_on: dt.date, processing_days: int) -> dt.date:
-    """The day the result is due: ``processing_days`` working days after receipt of the complete
-    dossier, the day of receipt not counted (0 days: the same day)."""
+def due_date(
+    cal: WorkingCalendar,
+    received_on: dt.date,
+    processing_days: int,
+    unit: DayUnit = DayUnit.WORKING,
+) -> dt.date:
+    """The day the result is due: ``processing_days`` after receipt of the complete dossier, the
+    day of receipt not counted (0 days: the same day).
+
+    ``unit`` is the procedure's: working days (Art. 17.3, the default), or calendar days when the
+    procedure's own text sets its time limit in days without saying working days; weekends and
+    holidays then count, and a period ending on a day off ends on the next working day (Civil
+    Code 2015, Art. 148.5).
+    """
     _check_count(processing_days)
-    return cal.add_working_days(_day(received_on), processing_days)
+    start = _day(received_on)
+    if DayUnit(unit) is DayUnit.WORKING:
+        return cal.add_working_days(start, processing_days)
+    end = start + dt.timedelta(days=processing_days)
+    return end if processing_days == 0 or cal.is_working_day(end) else cal.next_working_day(end)
 
 
 def classify_completion(completed_on: dt.date, due: dt.date) -> Outcome:
@@ -306,7 +321,8 @@ class DossierClock:
     Build it from the stored fields; each event returns a new clock whose fields are stored back.
 
     * ``received_on``: the day the dossier was received (the receipt's date).
-    * ``processing_days``: the procedure's processing time in working days.
+    * ``processing_days`` / ``processing_unit``: the procedure's processing time, in working days
+      (the default) or calendar days.
     * ``supplement_requested_on`` / ``supplement_received_on``: the one supplement request and the
       day the completed dossier arrived; the processing time restarts from zero on the latter.
     * ``extended_due``: the new deadline of the one extension.
@@ -321,6 +337,7 @@ class DossierClock:
     extended_due: dt.date | None = None
     supplement_days: int = SUPPLEMENT_COMPLETION_DAYS
     supplement_unit: DayUnit = DayUnit.WORKING
+    processing_unit: DayUnit = DayUnit.WORKING
 
     def __post_init__(self) -> None:
         _check_count(self.processing_days)
@@ -353,7 +370,8 @@ class DossierClock:
     def original_due(self) -> dt.date | None:
         """The deadline before any extension; None while awaiting the supplement."""
         start = self.clock_start
-        return None if start is None else due_date(self.calendar, start, self.processing_days)
+        return None if start is None else due_date(
+            self.calendar, start, self.processing_days, self.processing_unit)
 
     @property
     def due(self) -> dt.date | None:
