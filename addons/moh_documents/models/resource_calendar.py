@@ -166,6 +166,36 @@ class ResourceCalendar(models.Model):
         return True
 
     @api.model
+    def _moh_adopt_library_days(self):
+        """Databases seeded before official and provisional days existed: their days off and
+        days worked without a legal source that are the library's (same day, same name) become
+        provisional, and the years of the calendar count as proposed (a day deleted there is not
+        added back).
+        Run at every update of the module; a calendar with proposed years is left alone."""
+        calendars = self.env["res.company"].sudo().search([]).mapped("moh_calendar_id")
+        for calendar in calendars.filtered(lambda calendar: not calendar.moh_seeded_years):
+            tz = calendar._moh_tz()
+
+            def local_day(leave):
+                return pytz.utc.localize(leave.date_from).astimezone(tz).date()
+
+            leaves = calendar.global_leave_ids.filtered(lambda leave: not leave.moh_source)
+            years = {local_day(leave).year for leave in leaves} | {
+                day.date.year for day in calendar.moh_compensatory_workday_ids}
+            if not years:
+                continue
+            names = vietnam_public_holidays(years, language="vi")
+            library_workdays = vietnam_compensatory_workdays(years)
+            # Only what the library itself gave (same day, same name) is adopted as provisional.
+            leaves.filtered(lambda leave: names.get(local_day(leave)) == leave.name).write(
+                {"moh_state": "provisional", "moh_source": LIBRARY_SOURCE})
+            calendar.moh_compensatory_workday_ids.filtered(
+                lambda day: not day.source and day.date in library_workdays).write(
+                {"state": "provisional", "source": LIBRARY_SOURCE})
+            calendar.moh_seeded_years = ",".join(map(str, sorted(years)))
+        return True
+
+    @api.model
     def _cron_moh_seed_public_holidays(self):
         """Keep the statutory calendars seeded for this year and the next two."""
         year = fields.Date.context_today(self).year

@@ -114,3 +114,28 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
         self.assertTrue(tet.exists())
         self.assertEqual(provisional.moh_state, "provisional")
         self.assertEqual(self.calendar.moh_seeded_years.count("2028"), 1)
+
+    def test_days_seeded_before_this_version_become_provisional(self):
+        """A database seeded by the library before official days existed: on update, the
+        library's days (same day and name, no source) become provisional, the others stay."""
+        tz_day = dt.timedelta(hours=7)
+        Leave = self.env["resource.calendar.leaves"]
+        library = Leave.create({
+            "name": "Ngày Văn hóa Việt Nam", "calendar_id": self.calendar.id,
+            "date_from": dt.datetime(2029, 11, 24) - tz_day, "date_to": dt.datetime(2029, 11, 24, 23, 59, 59) - tz_day})
+        manual = Leave.create({
+            "name": "Nghỉ thêm", "calendar_id": self.calendar.id,
+            "date_from": dt.datetime(2029, 11, 26) - tz_day, "date_to": dt.datetime(2029, 11, 26, 23, 59, 59) - tz_day})
+        self.assertEqual((library | manual).mapped("moh_state"), ["official", "official"])
+        self.calendar.moh_seeded_years = False
+        self.env["resource.calendar"]._moh_adopt_library_days()
+        self.assertEqual(library.moh_state, "provisional")
+        self.assertIn("holidays library", library.moh_source)
+        self.assertEqual(manual.moh_state, "official")
+        self.assertFalse(manual.moh_source)
+        self.assertIn("2029", self.calendar.moh_seeded_years.split(","))
+        self.assertEqual(self.env.ref("moh_documents.holiday_2027_tet").moh_state, "official")
+        # Once the years are recorded, nothing more is touched.
+        manual.moh_state = "official"
+        self.env["resource.calendar"]._moh_adopt_library_days()
+        self.assertEqual(manual.moh_state, "official")
