@@ -6,7 +6,7 @@ import datetime as dt
 import subprocess
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from moh_core.edxml import parse_message
@@ -117,3 +117,14 @@ class TestSignatureBlock(OutgoingSigningCase):
         self.assertEqual(parsed.message.signer.competence, "TL. BỘ TRƯỞNG KT. CỤC TRƯỞNG")
         self.assertEqual(parsed.message.signer.position, "PHÓ CỤC TRƯỞNG")
         self.assertEqual(parsed.message.signer.full_name, self.leader.name)
+
+    def test_the_stored_block_is_written_by_its_compute_only_and_outlives_a_reorganisation(self):
+        doc = self._draft(self.head)
+        with self.assertRaises(AccessError):
+            doc.with_user(self.specialist).write({"signer_block": "BỘ TRƯỞNG"})
+        self.assertEqual(doc.signer_block, "TL. BỘ TRƯỞNG / CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC")
+        # What the document was signed with stays, whatever the units' settings become later.
+        self.department_drug.moh_own_seal = True
+        self.env.company.moh_head_position = "Thủ trưởng"
+        doc.invalidate_recordset()
+        self.assertEqual(doc.signer_block, "TL. BỘ TRƯỞNG / CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC")
