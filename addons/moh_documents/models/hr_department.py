@@ -14,6 +14,12 @@ class HrDepartment(models.Model):
         help="Code of the unit in the national list of agency identification codes "
              "(Decision 20/2020/QD-TTg), used in document exchange and dossier codes.",
     )
+    moh_own_seal = fields.Boolean(
+        string="Issues in Its Own Name",
+        help="The unit has its own seal and signs in its own name: its head signs without "
+             "TL. (Decree 30/2020/ND-CP, Art. 13). Otherwise its head signs by order of the head of "
+             "the agency, e.g. TL. BỘ TRƯỞNG.",
+    )
 
     _moh_abbreviation_company_unique = models.Constraint(
         "UNIQUE(moh_abbreviation, company_id)",

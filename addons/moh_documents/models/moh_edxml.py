@@ -75,15 +75,23 @@ class MohEdxml(models.AbstractModel):
             document_type_name=vi.document_type_id.name,
             subject=document.abstract,
             content=document.body or None,
-            signer=Signer(full_name=document.signer_id.name, position=document.signer_position or None,
-                          competence=dict(vi._fields["signer_authority"]._description_selection(vi.env)).get(
-                              document.signer_authority) if document.signer_authority != "none" else None),
+            signer=self._moh_signer_info(document),
             priority=PRIORITY.get(document.urgency, 0),
             to_places=tuple(line.strip(" -;.") for line in (document.recipients or "").splitlines() if line.strip(" -;.")),
         )
         attachment = Attachment(name=document.pdf_id.name, data=document.pdf_id.raw, content_type="application/pdf")
         sent_at = dt.datetime.now(pytz.utc).replace(microsecond=0)
         return build_document_message(message, [attachment], sent_at=sent_at)
+
+    @api.model
+    def _moh_signer_info(self, document):
+        """SignerInfo as the document prints it: Competence the authority lines ("TL. BỘ TRƯỞNG
+        KT. CỤC TRƯỞNG", "Q. CỤC TRƯỞNG"), Position the signer's own, FullName the name."""
+        from moh_core.edxml import Signer  # noqa: PLC0415
+
+        block = document._moh_signer()
+        return Signer(full_name=block.name, position=document.signer_position or None,
+                      competence=" ".join(block.authority_lines) or None)
 
     # -- import ---------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import hashlib
 import textwrap
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from moh_core.signing import FieldBox, SigningError, SigningProblem, StampStyle, VisibleStamp
 
@@ -46,6 +46,12 @@ def _pem(der, label):
 
 
 AUTHORITY_MARKS = {"none": "", "tm": "TM.", "kt": "KT.", "q": "Q.", "tl": "TL.", "tuq": "TUQ."}
+#: Under "TL.", a unit's deputy signs "KT." and its acting head "Q." (Decree 30, Appendix I §II.7.b).
+DEPUTY_AUTHORITIES = [
+    ("none", "None"),
+    ("kt", "KT. (deputy of the unit's head)"),
+    ("q", "Q. (acting head of the unit)"),
+]
 
 
 class MohOutgoingDocument(models.Model):
@@ -67,7 +73,7 @@ class MohOutgoingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
         "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
-        "symbol", "drafter_id", "exchange_message_ids",
+        "symbol", "drafter_id", "exchange_message_ids", "signer_block",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -96,9 +102,30 @@ class MohOutgoingDocument(models.Model):
 
     signer_id = fields.Many2one("res.users", string="Signer", tracking=True,
                                 help="The competent person who signs.")
-    signer_authority = fields.Selection(AUTHORITIES, string="Signing Authority", default="none", required=True)
-    signer_authority_position = fields.Char(string="Position Signed For", help="E.g. BỘ TRƯỞNG after KT.")
-    signer_position = fields.Char(string="Signer's Position", help="E.g. THỨ TRƯỞNG")
+    # The authority (Decree 30, Art. 13) is derived from who signs for whom when the signer is
+    # chosen (_moh_derive_authority), may then be corrected within the rules (_check_signer_authority)
+    # and is stored with the document: the PDF, the register and edXML SignerInfo read it here.
+    signer_authority = fields.Selection(
+        AUTHORITIES, string="Signing Authority", required=True,
+        compute="_compute_signer_authority", store=True, readonly=False, precompute=True,
+        help="Derived from who signs for whom: TUQ. under a written authorisation (delegation), TL. for a "
+             "unit head signing by order of the head of the agency; KT., Q. and TM. are chosen.")
+    signer_authority_position = fields.Char(
+        string="Position Signed For", help="E.g. BỘ TRƯỞNG after KT.",
+        compute="_compute_signer_authority", store=True, readonly=False, precompute=True)
+    signer_deputy_authority = fields.Selection(
+        DEPUTY_AUTHORITIES, string="Authority Within the Unit", required=True,
+        compute="_compute_signer_authority", store=True, readonly=False, precompute=True,
+        help="Under TL.: KT. when the unit's deputy signs, Q. when its acting head signs.")
+    signer_deputy_authority_position = fields.Char(
+        string="Unit Position Signed For", help="E.g. CỤC TRƯỞNG in TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG.",
+        compute="_compute_signer_authority", store=True, readonly=False, precompute=True)
+    signer_position = fields.Char(
+        string="Signer's Position", help="E.g. THỨ TRƯỞNG",
+        compute="_compute_signer_position", store=True, readonly=False, precompute=True)
+    signer_block = fields.Char(
+        string="Signature Block", compute="_compute_signer_block", store=True,
+        help="The lines printed above the signature, as in the PDF, the register and edXML.")
 
     register_id = fields.Many2one(
         "moh.document.register", string="Register", check_company=True,
@@ -126,6 +153,98 @@ class MohOutgoingDocument(models.Model):
 
     _number_unique = models.Constraint(
         "UNIQUE(register_id, year, number)", "This number is already used in this register.")
+
+    @api.depends("signer_id")
+    def _compute_signer_position(self):
+        for doc in self:
+            title = doc.signer_id.sudo().employee_id.job_title
+            if title:
+                doc.signer_position = " ".join(title.upper().split())
+
+    @api.depends("signer_id", "department_id", "company_id")
+    def _compute_signer_authority(self):
+        for doc in self:
+            if doc.signer_id:
+                doc.update(doc._moh_derive_authority(doc.signer_id, doc.department_id, doc.company_id))
+            else:
+                doc.signer_authority = doc.signer_authority or "none"
+                doc.signer_deputy_authority = doc.signer_deputy_authority or "none"
+
+    @api.model
+    def _moh_derive_authority(self, signer, department, company, day=None):
+        """The authority of ``signer`` signing a document of ``department`` (Decree 30, Art. 13):
+
+        * under a written authorisation valid on ``day`` (a delegation to the signer): TUQ. and
+          the authoriser's position (13.3);
+        * the head of a unit of the agency (``department`` or a unit above it) that does not issue
+          in its own name: TL. and the position of the head of the agency (13.4), e.g.
+          "TL. BỘ TRƯỞNG" / "CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC";
+        * otherwise no mark: the head of the agency or of a unit with its own seal signs in their
+          own name; KT., Q. and TM. are standing assignments the user chooses.
+        """
+        vals = {"signer_authority": "none", "signer_authority_position": False,
+                "signer_deputy_authority": "none", "signer_deputy_authority_position": False}
+        signer = signer.sudo()
+        delegators = self.env["moh.delegation"]._moh_delegators_of(signer, day) if signer else signer
+        title = next((user.employee_id.job_title for user in delegators.sudo() if user.employee_id.job_title), False)
+        if title:
+            vals.update(signer_authority="tuq", signer_authority_position=" ".join(title.upper().split()))
+            return vals
+        unit = department.sudo()
+        while unit:
+            if unit.manager_id.user_id == signer:
+                break
+            unit = unit.parent_id
+        head_position = company.sudo().moh_head_position
+        if unit and not unit.moh_own_seal and head_position:
+            vals.update(signer_authority="tl", signer_authority_position=" ".join(head_position.upper().split()))
+        return vals
+
+    @api.depends("signer_id", "signer_authority", "signer_authority_position", "signer_deputy_authority",
+                 "signer_deputy_authority_position", "signer_position")
+    def _compute_signer_block(self):
+        for doc in self:
+            try:
+                doc.signer_block = " / ".join(doc._moh_signer().lines) if doc.signer_id else False
+            except ValueError:
+                doc.signer_block = False
+
+    @api.constrains("signer_id", "signer_authority", "signer_authority_position", "signer_deputy_authority",
+                    "signer_deputy_authority_position")
+    def _check_signer_authority(self):
+        """The user's choice of authority is kept within Decree 30's rules (Art. 13)."""
+        for doc in self:
+            mark = AUTHORITY_MARKS[doc.signer_authority]
+            deputy = doc.signer_deputy_authority
+            if mark and not (doc.signer_authority_position or "").strip():
+                raise ValidationError(self.env._(
+                    "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.", mark=mark))
+            if deputy != "none" and doc.signer_authority != "tl":
+                raise ValidationError(self.env._(
+                    "KT. or Q. within a unit is written under TL. only (TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG)."))
+            if deputy != "none" and not (doc.signer_deputy_authority_position or "").strip():
+                raise ValidationError(self.env._(
+                    "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.",
+                    mark=deputy.upper() + "."))
+            if doc.signer_authority == "tuq" and doc.signer_id and doc.state in ("draft", "to_sign") \
+                    and not self.env["moh.delegation"]._moh_delegators_of(doc.signer_id):
+                raise ValidationError(self.env._(
+                    "%(signer)s signs TUQ. only under a written authorisation valid today: record the "
+                    "delegation first.", signer=doc.signer_id.name))
+
+    def _moh_signer(self):
+        """The signature block as moh_core.layout.Signer (boxes 7a/7b)."""
+        from moh_core.layout import Signer  # noqa: PLC0415
+
+        self.ensure_one()
+        return Signer(
+            authority=AUTHORITY_MARKS[self.signer_authority],
+            authority_position=self.signer_authority_position or "",
+            deputy_authority=AUTHORITY_MARKS.get(self.signer_deputy_authority, ""),
+            deputy_authority_position=self.signer_deputy_authority_position or "",
+            position=self.signer_position or "",
+            name=self.signer_id.sudo().name or "",
+        )
 
     def _default_register(self):
         return self.env["moh.document.register"].search(
@@ -265,7 +384,7 @@ class MohOutgoingDocument(models.Model):
 
     def _moh_layout(self):
         """The document as moh_core.layout renders it."""
-        from moh_core.layout import OutgoingDocument, Signer  # noqa: PLC0415
+        from moh_core.layout import OutgoingDocument  # noqa: PLC0415
 
         self.ensure_one()
         company = self.company_id
@@ -281,12 +400,7 @@ class MohOutgoingDocument(models.Model):
             abstract=self.abstract or "",
             body=self.body or "",
             kinh_gui=[line.strip() for line in (self.addressees or "").splitlines() if line.strip()],
-            signer=Signer(
-                authority=AUTHORITY_MARKS[self.signer_authority],
-                authority_position=self.signer_authority_position or "",
-                position=self.signer_position or "",
-                name=signer.name or "",
-            ),
+            signer=self._moh_signer(),
             recipients=[line.strip() for line in (self.recipients or "").splitlines() if line.strip()],
             urgency=dict(self._fields["urgency"]._description_selection(self.with_context(lang="vi_VN").env))[self.urgency].upper() if self.urgency != "normal" else None,
             confidentiality=dict(self._fields["confidentiality"]._description_selection(self.with_context(lang="vi_VN").env))[self.confidentiality].upper() if self.confidentiality != "normal" else None,
@@ -550,8 +664,7 @@ class MohOutgoingDocument(models.Model):
                     result = sign(
                         doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
                         timestamper=doc._moh_timestamper(), **material, check=check,
-                        stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=doc.signer_id.name,
-                                           position=doc._moh_position(), image_png=picture),
+                        stamp=doc._moh_signer_stamp(picture),
                     )
                 except SigningError as exc:
                     raise UserError(self._moh_signing_message(exc)) from exc
@@ -561,9 +674,13 @@ class MohOutgoingDocument(models.Model):
     def _moh_position(self):
         """The signature block's authority and position lines, e.g. "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"."""
         self.ensure_one()
-        return "\n".join(filter(None, [
-            " ".join(filter(None, [AUTHORITY_MARKS[self.signer_authority], self.signer_authority_position])),
-            self.signer_position]))
+        return "\n".join(self._moh_signer().lines)
+
+    def _moh_signer_stamp(self, picture=None):
+        """The visible signature: the handwriting picture, the signer as their certificate names
+        them and the signing time; the authority, position and name are printed in the block
+        around it already (Decree 30, Appendix I: boxes 7a/7b are not repeated in 7c)."""
+        return VisibleStamp(style=StampStyle.SIGNER, image_png=picture)
 
     def _moh_after_signature(self, result):
         """Archive the signer's signed PDF and hand the document to the records office."""
@@ -772,7 +889,7 @@ class MohOutgoingDocument(models.Model):
             prepared = prepare_interrupted(
                 self.pdf_id.raw, field="signer", signer_cert_der=base64.b64decode(certificate),
                 chain_der=[base64.b64decode(item) for item in chain], level=self.company_id.moh_signature_level,
-                stamp=VisibleStamp(style=StampStyle.SIGNER, signer_name=self.signer_id.name, position=self._moh_position()),
+                stamp=self._moh_signer_stamp(),
                 **self._moh_validation_material(),
             )
         except SigningError as exc:

@@ -15,6 +15,11 @@ class ResCompany(models.Model):
         string="Agency Identification Code",
         help="Identification code of the agency (Decision 20/2020/QD-TTg), e.g. 000.00.00.G18.",
     )
+    moh_head_position = fields.Char(
+        string="Position of the Head", default="BỘ TRƯỞNG",
+        help="The position of the head of the agency, written after TL. when a unit head signs by "
+             "order (Decree 30/2020/ND-CP, Art. 13.4), e.g. BỘ TRƯỞNG.",
+    )
     moh_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Statutory Working Calendar",

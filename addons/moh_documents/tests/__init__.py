@@ -16,3 +16,4 @@ from . import test_security_outgoing
 from . import test_security_incoming
 from . import test_security_signing
 from . import test_official_holidays
+from . import test_signature_block

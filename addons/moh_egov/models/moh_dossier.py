@@ -539,7 +539,10 @@ class MohDossier(models.Model):
             department = dossier.department_id or procedure.department_id
             head = department.sudo().manager_id.user_id
             signer = head or self.env.user
-            position = signer.sudo().employee_id.job_title or "THỦ TRƯỞNG ĐƠN VỊ"
+            # The signer's authority is derived by the outgoing document from who signs for whom:
+            # the department's head decides in the ministry's name (TL. BỘ TRƯỞNG) unless the
+            # department issues in its own name (own seal).
+            position = signer.sudo().employee_id.job_title
             result = Outgoing.sudo().create({
                 "document_type_id": procedure.result_document_type_id.id,
                 "department_id": department.id,
@@ -550,7 +553,7 @@ class MohDossier(models.Model):
                 "addressees": dossier.partner_id.name,
                 "recipients": f"- {dossier.partner_id.name};\n- {self.env._('Archive')}: VT, {department.moh_abbreviation or ''}.",
                 "signer_id": signer.id,
-                "signer_position": position.upper(),
+                **({} if position else {"signer_position": "THỦ TRƯỞNG ĐƠN VỊ"}),
                 "dossier_id": dossier.id,
             })
             result.action_render()

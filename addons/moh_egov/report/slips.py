@@ -27,6 +27,26 @@ def _lines(text):
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
+def _deciding_head(dossier):
+    """Who signs Mẫu 04 (apology) and Mẫu 05 (stop notice): the head of the department that
+    decides the dossier, with the authority an outgoing document of that department would carry
+    (TL. BỘ TRƯỞNG unless the department issues in its own name); the agency's name when the
+    department has no head."""
+    from moh_core.layout import Signer  # noqa: PLC0415
+
+    from odoo.addons.moh_documents.models.moh_outgoing_document import AUTHORITY_MARKS  # noqa: PLC0415
+
+    department = dossier.department_id or dossier.procedure_id.department_id
+    head = department.manager_id.user_id
+    if not head:
+        return Signer(position="THỦ TRƯỞNG CƠ QUAN", name="-")
+    authority = dossier.env["moh.outgoing.document"]._moh_derive_authority(head, department, dossier.company_id)
+    return Signer(authority=AUTHORITY_MARKS[authority["signer_authority"]],
+                  authority_position=authority["signer_authority_position"] or "",
+                  position=" ".join((head.employee_id.job_title or "THỦ TRƯỞNG ĐƠN VỊ").upper().split()),
+                  name=head.name)
+
+
 def render_dossier_slip(dossier, kind):
     """``(pdf bytes, file name)`` of the slip ``kind`` (a key of FILE_SUFFIX) for ``dossier``."""
     from moh_core import slips  # noqa: PLC0415
@@ -46,8 +66,8 @@ def render_dossier_slip(dossier, kind):
             name=partner.name or "", address=", ".join(p for p in (partner.street, partner.city) if p),
             phone=dossier.contact_phone or partner.phone or "", email=dossier.contact_email or partner.email or ""),
         "procedure": dossier.procedure_id.name,
-        "officer": Signer(position="CÁN BỘ TIẾP NHẬN" if kind in ("receipt", "supplement", "refusal", "control")
-                          else "TL. THỦ TRƯỞNG CƠ QUAN", name=user.name or "-"),
+        "officer": (Signer(position="CÁN BỘ TIẾP NHẬN", name=user.name or "-")
+                    if kind in ("receipt", "supplement", "refusal", "control") else _deciding_head(dossier)),
     }
     received = _local(dossier, dossier.received_at or dossier.submitted_at) or now
     if kind == "receipt":

@@ -93,6 +93,7 @@ __all__ = [
     "NATIONAL_TITLE",
     "MOTTO",
     "AUTHORITIES",
+    "DEPUTY_AUTHORITIES",
     "URGENCY_LEVELS",
     "CONFIDENTIALITY_LEVELS",
     "SIGNER_BOX_SIZE_MM",
@@ -173,32 +174,87 @@ _DATE_PLACEHOLDER = "ngày 00 tháng 00 năm 0000"
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Signer:
-    """Boxes 7a/7b: who signs, and with which authority.
+    """Boxes 7a/7b: who signs, and with which authority (Decree 30, Art. 13; Appendix I §II.7.b).
 
     ``authority`` is one of :data:`AUTHORITIES` ("KT.", "TM.", ...) or empty when the head signs
     in their own name; ``authority_position`` is what follows it ("BỘ TRƯỞNG" in "KT. BỘ
     TRƯỞNG"); ``position`` is the signer's own position ("THỨ TRƯỞNG"), ``name`` their full name.
+    ``deputy_authority`` ("KT." or "Q.") with ``deputy_authority_position`` is the second line
+    of a "TL." block signed by a unit's deputy or acting head ("TL. BỘ TRƯỞNG" / "KT. CỤC
+    TRƯỞNG" / "PHÓ CỤC TRƯỞNG").
+
+    The printed lines (:attr:`lines`): TM., KT., TL. and TUQ. put the signer's position on the
+    next line; "Q." and the position it holds are one line ("Q. CỤC TRƯỞNG"), without the
+    signer's substantive position.
     """
 
     authority: str = ""
     authority_position: str = ""
     position: str
     name: str
+    deputy_authority: str = ""
+    deputy_authority_position: str = ""
 
     def __post_init__(self) -> None:
-        authority = self.authority.strip().upper()
-        if authority and not authority.endswith("."):
-            authority += "."
-        if authority and authority not in AUTHORITIES:
-            raise ValueError(
-                f"Unknown signing authority {self.authority!r}; expected one of "
-                f"{', '.join(AUTHORITIES)}."
-            )
+        authority = _authority_mark(self.authority)
+        deputy = _authority_mark(self.deputy_authority)
         if authority and not self.authority_position.strip():
             raise ValueError(f"The authority {authority} needs the position it signs for.")
+        if deputy:
+            if authority != "TL.":
+                raise ValueError(
+                    f"{deputy} {self.deputy_authority_position} may follow TL. only "
+                    "(Decree 30, Appendix I §II.7.b)."
+                )
+            if deputy not in DEPUTY_AUTHORITIES:
+                raise ValueError(
+                    f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}."
+                )
+            if not self.deputy_authority_position.strip():
+                raise ValueError(f"The authority {deputy} needs the position it signs for.")
         if not self.position.strip() or not self.name.strip():
             raise ValueError("The signer needs a position and a name.")
         object.__setattr__(self, "authority", authority)
+        object.__setattr__(self, "deputy_authority", deputy)
+
+    @property
+    def authority_lines(self) -> tuple[str, ...]:
+        """The authority lines, upper case, e.g. ("TL. BỘ TRƯỞNG", "KT. CỤC TRƯỞNG"); for Q.
+        the one line with the position it holds ("Q. CỤC TRƯỞNG")."""
+        lines = []
+        if self.authority:
+            lines.append(_caps(f"{self.authority} {self.authority_position}"))
+        if self.deputy_authority:
+            lines.append(_caps(f"{self.deputy_authority} {self.deputy_authority_position}"))
+        return tuple(lines)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every line printed above the signature, upper case: the authority lines, then the
+        signer's position unless the last authority is Q. (one line)."""
+        last = self.deputy_authority or self.authority
+        if last == "Q.":
+            return self.authority_lines
+        return (*self.authority_lines, _caps(self.position))
+
+
+#: Authorities a unit's deputy or acting head writes under "TL." (Appendix I §II.7.b).
+DEPUTY_AUTHORITIES: tuple[str, ...] = ("KT.", "Q.")
+
+
+def _authority_mark(value: str) -> str:
+    authority = (value or "").strip().upper()
+    if authority and not authority.endswith("."):
+        authority += "."
+    if authority and authority not in AUTHORITIES:
+        raise ValueError(
+            f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}."
+        )
+    return authority
+
+
+def _caps(text: str) -> str:
+    return " ".join(nfc(text).upper().split())
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -823,12 +879,7 @@ def _signature_block(
 ) -> Table:
     """Boxes 7a-7c, 8 on the right, 9b and 12 on the left, starting on the same line."""
     signer = doc.signer
-    right: list[Flowable] = []
-    if signer.authority:
-        right.append(
-            Paragraph(_upper(f"{signer.authority} {signer.authority_position}"), st["sign"])
-        )
-    right.append(Paragraph(_upper(signer.position), st["sign"]))
+    right: list[Flowable] = [Paragraph(_upper(line), st["sign"]) for line in signer.lines]
     right.append(_SignatureSpace(sink))
     right.append(Paragraph(_text(signer.name), st["sign"]))
 

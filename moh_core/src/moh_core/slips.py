@@ -633,12 +633,7 @@ def _officer_column(
     signer: Signer, st: dict[str, ParagraphStyle], *, note: bool, space: float
 ) -> list[Flowable]:
     """The signer's lines (authority, position), the blank for the signature, the name."""
-    out: list[Flowable] = []
-    if signer.authority:
-        out.append(
-            Paragraph(_upper(f"{signer.authority} {signer.authority_position}"), st["slip_sign"])
-        )
-    out.append(Paragraph(_upper(signer.position), st["slip_sign"]))
+    out: list[Flowable] = [Paragraph(_upper(line), st["slip_sign"]) for line in signer.lines]
     if note:
         out.append(Paragraph(_SIGN_NOTE, st["slip_sign_note"]))
     out.append(Spacer(0, space))
