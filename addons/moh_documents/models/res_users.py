@@ -1,9 +1,22 @@
+from functools import wraps
+
 from odoo import api, models
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 
 from odoo.addons.base.models.res_users import check_identity
 
 from .res_users_apikeys import MOH_API_SCOPE
+
+
+def _system_administrators_only(method):
+    """Refuse anyone but a system administrator before anything else (outside Odoo's identity
+    check, which would otherwise first ask any caller for their own password)."""
+    @wraps(method)
+    def wrapped(self, *args, **kwargs):
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only an administrator gives a partner system its API key."))
+        return method(self, *args, **kwargs)
+    return wrapped
 
 
 class ResUsers(models.Model):
@@ -41,13 +54,12 @@ class ResUsers(models.Model):
             raise AccessDenied()
         return super()._check_credentials(credential, env)
 
+    @_system_administrators_only
     @check_identity
     def action_moh_new_partner_api_key(self):
         """Give a partner system's user a new API key of the partner API's scope (shown once).
         Administrators only: the partner's user cannot log in to make one itself."""
         self.ensure_one()
-        if not self.env.user.has_group("base.group_system"):
-            raise AccessError(self.env._("Only an administrator gives a partner system its API key."))
         if not self._moh_is_api_partner():
             raise UserError(self.env._("%(user)s is not a partner system's user.", user=self.name))
         key = self.env["res.users.apikeys"].with_user(self).sudo()._generate(

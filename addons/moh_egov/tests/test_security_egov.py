@@ -161,6 +161,20 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
 
     # -- 4. the partner API: no ORM rights, no portal identity, its own key scope -----------------
 
+    def test_only_a_system_administrator_gives_a_partner_its_key(self):
+        partner_user = new_test_user(self.env, login="t_api_partner_key", groups="moh_documents.group_api_partner",
+                                     name="Hệ thống đối tác")
+        Checks = self.env["res.users.identitycheck"].sudo()
+        checks = Checks.search_count([])
+        eoffice_admin = new_test_user(self.env, login="t_eoffice_admin_key", groups="moh_documents.group_moh_admin")
+        for user in (self.onestop, self.specialist, self.portal_a, eoffice_admin):
+            with self.subTest(user=user.login):
+                # Refused before Odoo's identity check: no dialog, no key.
+                self.assertRefused(user, "res.users", "action_moh_new_partner_api_key", [partner_user.ids],
+                                   errors=("odoo.exceptions.AccessError",))
+        self.assertEqual(Checks.search_count([]), checks)
+        self.assertFalse(self.env["res.users.apikeys"].sudo().search([("user_id", "=", partner_user.id)]))
+
     def test_a_partner_system_gets_no_portal_no_rpc_and_only_its_scope(self):
         partner_user = new_test_user(self.env, login="t_api_partner_sec", groups="moh_documents.group_api_partner",
                                      name="Hệ thống đối tác")

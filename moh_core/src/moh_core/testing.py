@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -35,10 +36,13 @@ __all__ = [
     "SOFTHSM_LIBRARY_CANDIDATES",
     "SoftHsmToken",
     "append_forged_update",
+    "deflate_zeros",
     "find_softhsm",
+    "inflating_pdf",
     "make_pdf",
     "make_softhsm_token",
     "make_timestamper",
+    "raw_pdf",
     "sign_pdf",
 ]
 
@@ -388,3 +392,45 @@ class TimestampServer:
     def __exit__(self, *exc_info: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+# -- hand-made PDFs and decompression bombs --------------------------------------------------------
+
+_MiB = 1024 * 1024
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF assembled by hand from numbered object bodies (object 1 is the catalog)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def deflate_zeros(size: int) -> bytes:
+    """zlib of ``size`` zero bytes, compressed piece by piece (the zeros never all in memory)."""
+    compressor = zlib.compressobj(9)
+    block = bytes(_MiB)
+    parts = [compressor.compress(block) for _ in range(size // _MiB)]
+    parts.append(compressor.compress(bytes(size % _MiB)))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def inflating_pdf(stream_sizes: list[int]) -> bytes:
+    """A valid PDF with one page per size, each page's content stream the zlib of that many
+    zero bytes: 200 MiB of content fits in a ~200 KiB file (a "decompression bomb")."""
+    count = len(stream_sizes)
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)]
+    for i, size in enumerate(stream_sizes):
+        stream = deflate_zeros(size)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (4 + 2 * i))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream))
+    return raw_pdf(objects)
