@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .resource_calendar_leaves import HOLIDAY_STATES
+from .resource_calendar_leaves import HOLIDAY_SOURCE_HELP, HOLIDAY_STATE_HELP, HOLIDAY_STATES
 
 
 class MohCompensatoryWorkday(models.Model):
@@ -25,12 +25,10 @@ class MohCompensatoryWorkday(models.Model):
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
     state = fields.Selection(
         HOLIDAY_STATES, string="Status", required=True, default="official",
-        help="Official: entered from the government's notice of the year. Provisional: proposed by "
-             "the holidays library for a year no notice covers yet; confirm it from the notice or "
-             "delete it.")
+        help=HOLIDAY_STATE_HELP)
     source = fields.Char(
         string="Legal Source",
-        help="The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026).")
+        help=HOLIDAY_SOURCE_HELP)
 
     _date_calendar_unique = models.Constraint(
         "UNIQUE(calendar_id, date)",

@@ -148,7 +148,7 @@ class MohSigningKey(models.Model):
     def _moh_check_content_update(self, vals):
         # A key holding key material stays its owner's: giving it to someone else would let them
         # try passwords on it, or sign with it.
-        if {"user_id", "usage"} & set(vals) and any(self.mapped("pkcs12_uploaded")):
+        if {"user_id", "usage"} & set(vals):
             for key in self.filtered("pkcs12_uploaded"):
                 if ("user_id" in vals and vals["user_id"] != key.user_id.id) or \
                         ("usage" in vals and vals["usage"] != key.usage):

@@ -19,6 +19,10 @@ HOLIDAY_STATES = [
     ("official", "Official"),
     ("provisional", "Provisional"),
 ]
+HOLIDAY_STATE_HELP = ("Official: entered from the government's notice of the year. Provisional: proposed by "
+                      "the holidays library for a year no notice covers yet; confirm it from the notice or "
+                      "delete it.")
+HOLIDAY_SOURCE_HELP = "The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026)."
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -26,12 +30,10 @@ class ResourceCalendarLeaves(models.Model):
 
     moh_state = fields.Selection(
         HOLIDAY_STATES, string="Status", required=True, default="official",
-        help="Official: entered from the government's notice of the year. Provisional: proposed by "
-             "the holidays library for a year no notice covers yet; confirm it from the notice or "
-             "delete it.")
+        help=HOLIDAY_STATE_HELP)
     moh_source = fields.Char(
         string="Legal Source",
-        help="The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026).")
+        help=HOLIDAY_SOURCE_HELP)
 
     @api.depends("name", "moh_state")
     def _compute_display_name(self):
