@@ -64,11 +64,6 @@ class MohEgovPortal(CustomerPortal):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _moh_dossier(self, dossier_id):
-        """The dossier, in sudo, if it belongs to the current business user's company; 404
-        otherwise (see the module's doc)."""
-        return moh_owned_dossier(dossier_id)
-
     @staticmethod
     def _moh_is_business_user():
         user = request.env.user
@@ -167,7 +162,7 @@ class MohEgovPortal(CustomerPortal):
     @http.route("/my/dossiers/<int:dossier_id>/save", type="http", auth="user", website=True, methods=["POST"])
     def moh_save(self, dossier_id, submit=None, **post):
         """Save the form and the files of a draft (or of the supplements); submit if asked."""
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         errors = []
         if dossier.state == "draft":
             for value in dossier._moh_form_values():
@@ -211,7 +206,7 @@ class MohEgovPortal(CustomerPortal):
     @http.route("/my/dossiers/<int:dossier_id>/document/<int:document_id>/delete", type="http", auth="user",
                 website=True, methods=["POST"])
     def moh_delete_document(self, dossier_id, document_id, **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         document = dossier.document_ids.filtered(lambda d: d.id == document_id)
         if not document:
             raise NotFound()
@@ -239,11 +234,11 @@ class MohEgovPortal(CustomerPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>", type="http", auth="user", website=True)
     def moh_my_dossier(self, dossier_id, **kw):
-        return self._moh_render_dossier(self._moh_dossier(dossier_id))
+        return self._moh_render_dossier(moh_owned_dossier(dossier_id))
 
     @http.route("/my/dossiers/<int:dossier_id>/file/<int:document_id>", type="http", auth="user")
     def moh_download_document(self, dossier_id, document_id, **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         document = dossier.document_ids.filtered(lambda d: d.id == document_id)
         if not document:
             raise NotFound()
@@ -251,7 +246,7 @@ class MohEgovPortal(CustomerPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>/slip/<int:attachment_id>", type="http", auth="user")
     def moh_download_slip(self, dossier_id, attachment_id, **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         # One of the slips issued for this dossier (never any other attachment of it).
         attachment = dossier.slip_ids.filtered(lambda a: a.id == attachment_id)
         if not attachment or attachment.res_model != "moh.dossier" or attachment.res_id != dossier.id:
@@ -260,7 +255,7 @@ class MohEgovPortal(CustomerPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>/result", type="http", auth="user")
     def moh_download_result(self, dossier_id, **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         attachment = dossier.result_attachment_id
         result = dossier.result_document_id
         # Only the dossier's own e-result: the copy, kept on the dossier, of the PDF its result
@@ -283,7 +278,7 @@ class MohEgovPortal(CustomerPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>/rate", type="http", auth="user", website=True, methods=["POST"])
     def moh_rate(self, dossier_id, rating="", comment="", **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         try:
             dossier._moh_rate(rating, comment)
         except UserError as exc:
@@ -292,7 +287,7 @@ class MohEgovPortal(CustomerPortal):
 
     @http.route("/my/dossiers/<int:dossier_id>/stop", type="http", auth="user", website=True, methods=["POST"])
     def moh_stop(self, dossier_id, reason="", **kw):
-        dossier = self._moh_dossier(dossier_id)
+        dossier = moh_owned_dossier(dossier_id)
         try:
             dossier.with_user(request.env.user).action_request_stop(reason)
         except UserError as exc:
