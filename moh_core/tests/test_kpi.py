@@ -19,16 +19,13 @@ from moh_core.kpi import (
     DEFINITIONS,
     FIGURE_DEFINITIONS,
     FIGURES,
-    GROUP_WEIGHTS,
     Item,
     Period,
     Step,
     bottlenecks,
     drill_down,
     group_by,
-    group_scores,
     indicators,
-    score,
     service_indicators,
     service_indicators_from_counts,
 )
@@ -361,37 +358,7 @@ def test_service_indicators(dossiers, vn_calendar):
     assert service.indicators.cooperating.completed == 1
     assert set(DEFINITIONS) == set(service.counts)
     for label, text in DEFINITIONS.values():
-        assert label and text.startswith("Product's definition")
-
-
-def test_score_weights_the_five_groups_it_can_compute(dossiers, vn_calendar):
-    assert sum(GROUP_WEIGHTS.values()) == 100
-    service = service_indicators(dossiers, NOVEMBER, AFTER_NOVEMBER, vn_calendar)
-    points = group_scores(service)
-    assert points["transparency"] is None
-    assert points["progress"] == 20 * 0.75
-    assert points["online_services"] == 12 * 0.75
-    assert points["online_payment"] == pytest.approx(10 * 2 / 3)
-    assert points["satisfaction"] == pytest.approx(18 * 2 / 3)
-    assert points["digitisation"] == 22 * (0.5 + 0.75) / 2
-    # Rescaled to the 82 points computed, transparency being left out.
-    assert score(service) == pytest.approx(100 * (15 + 9 + 20 / 3 + 12 + 13.75) / 82)
-
-
-def test_a_perfect_service_scores_100_and_an_empty_period_nothing(vn_calendar):
-    perfect = [
-        dossier(n, D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 6), online=True, fee_paid=True,
-                paid_online=True, result_electronic=True, digitised=True, rating=3)
-        for n in range(3)
-    ]
-    assert score(service_indicators(perfect, NOVEMBER, AFTER_NOVEMBER, vn_calendar)) == 100
-    # No fee paid: online payment is left out like transparency, the rest rescaled to 72 points.
-    free = [dataclasses.replace(d, fee_paid=False) for d in perfect]
-    service = service_indicators(free, NOVEMBER, AFTER_NOVEMBER, vn_calendar)
-    assert service.online_payment_share is None
-    assert score(service) == 100
-    empty = service_indicators([], NOVEMBER, AFTER_NOVEMBER, vn_calendar)
-    assert empty.on_time_rate is None and score(empty) is None
+        assert label and text.startswith("Product measure: ")
 
 
 def test_a_rating_out_of_range_is_refused(vn_calendar):

@@ -1,4 +1,4 @@
-"""Processing-time indicators of documents and dossiers, and Decision 766 service indicators.
+"""Processing-time indicators of documents and dossiers, and the product's service measures of dossiers.
 
 What leaders watch, computed from plain records so that the Odoo addon can feed rows it reads with
 SQL and a benchmark can compare the figures with hand-written SQL. Nothing here imports Odoo.
@@ -12,10 +12,10 @@ Rules and sources:
 * A result is **on time** when it is done on or before its deadline day (the deadline day itself
   counts as on time, as :func:`moh_core.onestop.classify_completion` says ``on_time``); an item
   without a deadline counts as on time.
-* The **service indicators** follow the six groups of Decision 766/QĐ-TTg (2022) and the weights
-  the national portal scores them with. The decision's exact formulas were not found, so every
-  formula here is *the product's definition*, stated in :data:`DEFINITIONS` to be shown beside
-  the figure.
+* The **service indicators** are the product's own shares of dossiers (online, paid online,
+  e-results, digitised, rated satisfied), each defined in :data:`DEFINITIONS` as a *product
+  measure*; the groups, indicators and points of Decision 766/QĐ-TTg are scored from such counts
+  in :mod:`moh_core.service_quality`.
 
 Definitions of the processing figures (:func:`indicators`) for a :class:`Period` and the reference
 day ``min(today, period.end)``:
@@ -515,28 +515,9 @@ def drill_down(
     ]
 
 
-# -- Decision 766/QĐ-TTg service indicators ------------------------------------------------------
+# -- service measures of dossiers (counted for Decision 766/QĐ-TTg, moh_core.service_quality) -----
 
-#: The decision's six groups and their points out of 100, as the national portal scores them.
-GROUP_WEIGHTS: Mapping[str, int] = {
-    "transparency": 18,
-    "progress": 20,
-    "online_services": 12,
-    "online_payment": 10,
-    "satisfaction": 18,
-    "digitisation": 22,
-}
-
-GROUP_LABELS: Mapping[str, str] = {
-    "transparency": "Transparency",
-    "progress": "Processing progress",
-    "online_services": "Online public services",
-    "online_payment": "Online payment",
-    "satisfaction": "Satisfaction",
-    "digitisation": "Digitisation of dossiers and results",
-}
-
-_PRODUCT = "Product's definition (the formula of Decision 766/QĐ-TTg was not available): "
+_PRODUCT = "Product measure: "
 
 #: Indicator name -> (English label, English definition), shown beside the figure.
 DEFINITIONS: Mapping[str, tuple[str, str]] = {
@@ -580,7 +561,7 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ServiceIndicators:
-    """Decision 766 indicators of the dossiers of a period, as shares from 0 to 1.
+    """The product's service measures of the dossiers of a period, as shares from 0 to 1.
 
     Each share is None when its denominator is empty. ``counts`` gives each share's
     ``(numerator, denominator)`` (for ``average_rating``: the sum of ratings and their number).
@@ -606,7 +587,7 @@ def _share(numerator: int, denominator: int) -> float | None:
 def service_indicators(
     items: Iterable[Item], period: Period, today: dt.date, calendar: DayCounter
 ) -> ServiceIndicators:
-    """The Decision 766 indicators of the dossiers ``items`` over ``period`` (:data:`DEFINITIONS`).
+    """The product's service measures of the dossiers ``items`` over ``period`` (:data:`DEFINITIONS`).
 
     A dossier whose field is None is left out of that indicator (neither numerator nor
     denominator). Cooperating shares are left out.
@@ -668,7 +649,7 @@ def service_indicators_from_counts(
     satisfied: Sequence[int],
     rating_sum: int,
 ) -> ServiceIndicators:
-    """The Decision 766 indicators from counts already made elsewhere (an SQL aggregate, say):
+    """The product's service measures from counts already made elsewhere (an SQL aggregate, say):
     the processing ``figures`` of the dossiers and, for each share, ``(numerator,
     denominator)`` as :func:`service_indicators` counts them — ``satisfied`` is (rated satisfied
     or very satisfied, rated) and ``rating_sum`` the sum of those ratings."""
@@ -689,47 +670,6 @@ def service_indicators_from_counts(
         counts=counts,
         indicators=figures,
     )
-
-
-def group_scores(service: ServiceIndicators) -> dict[str, float | None]:
-    """Points of each of the decision's groups: the group's weight times its share.
-
-    ``transparency`` is always None: whether procedures, fees and results are published is not
-    in the dossier records. ``digitisation`` is the mean of ``digitised_share`` and
-    ``electronic_result_share`` (the one known if the other is None). A group whose share is
-    None (nothing to measure in the period) is None.
-    """
-    digitisation = [
-        share for share in (service.digitised_share, service.electronic_result_share)
-        if share is not None
-    ]
-    shares = {
-        "transparency": None,
-        "progress": service.on_time_rate,
-        "online_services": service.online_share,
-        "online_payment": service.online_payment_share,
-        "satisfaction": service.satisfaction,
-        "digitisation": sum(digitisation) / len(digitisation) if digitisation else None,
-    }
-    return {
-        group: None if share is None else GROUP_WEIGHTS[group] * share
-        for group, share in shares.items()
-    }
-
-
-def score(service: ServiceIndicators) -> float | None:
-    """The service score out of 100, over the groups that can be computed.
-
-    Transparency (18 points) is not computed — it is reported as None by :func:`group_scores` —
-    and is excluded: the points of the other groups are rescaled to their own weights, i.e.
-    ``100 * sum(points) / sum(weights of the groups computed)``, so a perfect service scores
-    100 rather than 82. A group with nothing to measure in the period (e.g. no fee paid) is
-    excluded the same way. None when no group can be computed.
-    """
-    points = {group: value for group, value in group_scores(service).items() if value is not None}
-    if not points:
-        return None
-    return 100 * sum(points.values()) / sum(GROUP_WEIGHTS[group] for group in points)
 
 
 # -- bottlenecks ---------------------------------------------------------------------------------
