@@ -22,6 +22,8 @@
         "views/res_users_views.xml",
         "views/moh_procedure_views.xml",
         "views/moh_dossier_views.xml",
+        "views/moh_dossier_complaint_views.xml",
+        "views/moh_service_indicator_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",

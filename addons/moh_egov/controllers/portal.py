@@ -4,7 +4,8 @@ Public pages: the procedure catalogue, each procedure's requirements and templat
 lookup of a dossier's status by its code and secret (status only: nothing about the applicant).
 Logged-in businesses: apply, save a draft, upload documents (each checked on arrival), see the
 completeness check, submit, pay the fee, follow the dossier, add supplements, download slips and
-the signed e-result, rate the service, ask to stop.
+the signed e-result, rate the service, file a complaint or recommendation and judge its answer,
+ask to stop.
 
 Every /my/dossiers route first checks that the logged-in user is a business (portal) user and
 that the dossier belongs to that user's company (its commercial partner), with the user's own
@@ -284,6 +285,29 @@ class MohEgovPortal(CustomerPortal):
         except UserError as exc:
             return self._moh_render_dossier(dossier, errors=[exc.args[0]])
         return self._moh_render_dossier(dossier, notice=request.env._("Thank you for your rating."))
+
+    @http.route("/my/dossiers/<int:dossier_id>/complaint", type="http", auth="user", website=True, methods=["POST"])
+    def moh_complaint(self, dossier_id, kind="complaint", description="", **kw):
+        dossier = moh_owned_dossier(dossier_id)
+        try:
+            request.env["moh.dossier.complaint"]._moh_file(dossier, kind, description)
+        except UserError as exc:
+            return self._moh_render_dossier(dossier, errors=[exc.args[0]])
+        return self._moh_render_dossier(dossier, notice=request.env._(
+            "Your complaint or recommendation was received; the answer is due by the date shown."))
+
+    @http.route("/my/dossiers/<int:dossier_id>/complaint/<int:complaint_id>/outcome", type="http", auth="user",
+                website=True, methods=["POST"])
+    def moh_complaint_outcome(self, dossier_id, complaint_id, outcome="", **kw):
+        dossier = moh_owned_dossier(dossier_id)
+        complaint = dossier.complaint_ids.filtered(lambda c: c.id == complaint_id)
+        if not complaint:
+            raise NotFound()
+        try:
+            complaint.with_env(request.env)._moh_set_outcome(outcome)
+        except UserError as exc:
+            return self._moh_render_dossier(dossier, errors=[exc.args[0]])
+        return self._moh_render_dossier(dossier, notice=request.env._("Thank you: your view of the answer was recorded."))
 
     @http.route("/my/dossiers/<int:dossier_id>/stop", type="http", auth="user", website=True, methods=["POST"])
     def moh_stop(self, dossier_id, reason="", **kw):

@@ -1,5 +1,6 @@
 """The public transparency page: per-department aggregate indicators of the public services,
-as the ministry discloses them (no dossier, no applicant, no officer named)."""
+as the ministry discloses them (no dossier, no applicant, no officer named), and the service
+quality of Decision 766/QĐ-TTg (five groups, 100 points) as far as the product measures it."""
 
 import datetime as dt
 
@@ -33,15 +34,9 @@ class MohTransparency(http.Controller):
                 "average": f"{average:.1f}" if average is not None else "–",
             })
         rows.sort(key=lambda r: r["department"])
-        service = board._moh_service_indicators()
-
-        def share(value):
-            return f"{100 * value:.1f}%" if value is not None else "–"
-
+        card = board._moh_scorecard()
         return request.render("moh_egov.portal_transparency", {
             "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),
-            "service": {name: share(getattr(service, name)) for name in (
-                "on_time_rate", "online_share", "online_payment_share", "electronic_result_share",
-                "digitised_share", "satisfaction")},
+            "scorecard": card, "scorecard_html": board._moh_scorecard_html(card),
             "page_name": "transparency",
         })

@@ -9,6 +9,8 @@ from . import moh_dossier
 from . import moh_dossier_document
 from . import moh_dossier_value
 from . import moh_dossier_handover
+from . import moh_dossier_complaint
+from . import moh_service_indicator
 from . import moh_outgoing_document
 from . import payment_transaction
 from . import payment_provider

@@ -144,6 +144,8 @@ class MohDossier(models.Model):
                                 help="Given to the applicant with the code: both are needed to look the status up without logging in.")
     rating = fields.Selection(RATINGS, string="Satisfaction", readonly=True, copy=False)
     rating_comment = fields.Text(readonly=True, copy=False)
+    complaint_ids = fields.One2many("moh.dossier.complaint", "dossier_id", string="Complaints and Recommendations",
+                                    readonly=True)
 
     completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
     is_complete = fields.Boolean(compute="_compute_completeness_report")

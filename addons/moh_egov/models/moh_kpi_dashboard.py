@@ -1,10 +1,13 @@
-"""The dashboard's service-quality indicators for dossiers (Decision 766/QĐ-TTg), each shown
-beside its definition (the decision's own formulas were not published with it: these are the
-product's definitions, moh_core.kpi.DEFINITIONS)."""
+"""The dashboard's service quality of public services: the five groups and 100 points of Decision
+766/QĐ-TTg (moh_core.service_quality), each indicator with its figure, what it counts, its
+formula and source, and "not measured here" where the product does not hold the data; the
+counts come from the daily counts (moh.kpi.fact), the procedures and the complaints the user may
+see."""
 
 import datetime as dt
 
 import pytz
+from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.tools import SQL
@@ -13,15 +16,18 @@ from odoo.tools import SQL
 class MohKpiDashboard(models.TransientModel):
     _inherit = "moh.kpi.dashboard"
 
-    service_score = fields.Float(string="Service Score (of 100)", readonly=True, digits=(5, 1))
-    service_indicators = fields.Html(string="Service Quality (Decision 766)", readonly=True, sanitize=True)
+    service_score = fields.Float(string="Service Points (of 100)", readonly=True, digits=(5, 2),
+                                 help="Points of Decision 766/QĐ-TTg's five groups that the product could measure.")
+    service_measurable = fields.Float(string="Measurable Points", readonly=True, digits=(5, 2),
+                                      help="Of the 100 points, those whose indicators the product measured in the period.")
+    service_indicators = fields.Html(string="Service Quality (Decision 766/QĐ-TTg)", readonly=True, sanitize=True)
 
     def _moh_refresh_values(self, total):
         values = super()._moh_refresh_values(total)
         if self.kind == "dossier":
             values.update(self._moh_service_values(total))
         else:
-            values.update({"service_score": 0.0, "service_indicators": False})
+            values.update({"service_score": 0.0, "service_measurable": 0.0, "service_indicators": False})
         return values
 
     def _moh_steps(self):
@@ -48,7 +54,7 @@ class MohKpiDashboard(models.TransientModel):
                 for h in handovers]
 
     def _moh_service_indicators(self, total=None):
-        """The Decision 766 indicators of the visible dossiers of the period, added up from the
+        """The product's service measures of the visible dossiers of the period, added up from the
         daily counts (moh.kpi.fact) with the processing figures of :meth:`_moh_aggregate` (its
         total row ``total``, computed when not given)."""
         from moh_core.kpi import AGEING_BUCKETS, RATING_SATISFIED, Indicators, service_indicators_from_counts  # noqa: PLC0415
@@ -82,34 +88,132 @@ class MohKpiDashboard(models.TransientModel):
             figures, online=c[0:2], online_payment=c[2:4], electronic_result=c[4:6], digitised=c[6:8],
             satisfied=c[8:10], rating_sum=c[10])
 
-    def _moh_service_values(self, total):
-        from moh_core.kpi import score  # noqa: PLC0415
+    def _moh_period_utc(self):
+        """The period's bounds as UTC datetimes: [first day 00:00, day after the last 00:00), local time."""
+        tz = self.env.company.sudo()._moh_calendar()._moh_tz()
+        bounds = (dt.datetime.combine(self.date_from, dt.time.min),
+                  dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+        return tuple(tz.localize(bound).astimezone(pytz.utc).replace(tzinfo=None) for bound in bounds)
 
+    def _moh_scope_procedures(self):
+        """The active procedures whose dossiers the user oversees: all for the one-stop shop and the
+        ministry's leaders, else those of the user's departments."""
+        Procedure = self.env["moh.procedure"]
+        user = self.env.user
+        if self.env.su or user.has_group("moh_documents.group_ministry_leader") or user.has_group("moh_egov.group_onestop"):
+            return Procedure.search([])
+        departments = user.sudo().employee_ids.department_id
+        return Procedure.search([("department_id", "child_of", departments.ids)]) if departments else Procedure
+
+    def _moh_service_counts(self, total=None):
+        """(numerator, denominator) of each Decision 766 indicator the product measures, over the
+        dossiers, procedures and complaints the user may see (record rules), for the period."""
         service = self._moh_service_indicators(total)
-        labels = {
-            "on_time_rate": (self.env._("On-time rate"),
-                             self.env._("Dossiers completed by their due date (the extended one after an extension) / dossiers completed in the period.")),
-            "online_share": (self.env._("Submitted online"),
-                             self.env._("Dossiers received online / dossiers received in the period.")),
-            "online_payment_share": (self.env._("Fees paid online"),
-                                     self.env._("Dossiers whose fee was paid online / dossiers whose fee was paid.")),
-            "electronic_result_share": (self.env._("Results issued electronically"),
-                                        self.env._("Dossiers completed with a signed e-result / dossiers completed.")),
-            "digitised_share": (self.env._("Dossiers digitised"),
-                                self.env._("Dossiers received whose documents are held electronically / dossiers received.")),
-            "satisfaction": (self.env._("Satisfaction"),
-                             self.env._("Rated dossiers rated satisfied or very satisfied / rated dossiers.")),
+        figures = service.indicators
+        start, end = self._moh_period_utc()
+        counts = {
+            "2.1": (figures.completed_on_time + figures.open_on_time,
+                    figures.completed + figures.open_on_time + figures.open_overdue),
+            "2.2": ((figures.average_days or 0.0) * figures.completed, figures.completed),
+            "3.3": service.counts["online_share"],
+            "3.6": service.counts["online_payment_share"],
+            "4.1": service.counts["electronic_result_share"],
+            "4.2": service.counts["digitised_share"],
         }
+        procedures = self._moh_scope_procedures()
+        received = [("received_at", ">=", start), ("received_at", "<", end)]
+        with_dossiers = {procedure.id for procedure, in self.env["moh.dossier"]._read_group(
+            received + [("procedure_id", "in", procedures.ids)], ["procedure_id"])}
+        counts["3.2"] = (len(with_dossiers), len(procedures))
+        fee_procedures = procedures.filtered(lambda p: p.fee > 0)
+        online_payment = bool(self.env["payment.provider"].sudo().search_count(
+            [("state", "!=", "disabled"), ("is_published", "=", True)]))
+        counts["3.5"] = (len(fee_procedures) if online_payment else 0, len(fee_procedures))
+        # Group 5: complaints and recommendations received in the period, and dossiers completed in it.
+        Complaint = self.env["moh.dossier.complaint"]
+        today = self._moh_reference_day()
+        complaints = Complaint.search([("received_at", ">=", start), ("received_at", "<", end)])
+        overdue = complaints.filtered(lambda c: (c.state == "answered" and not c.on_time)
+                                      or (c.state == "received" and c.due_date and c.due_date < today))
+        decided = complaints.filtered(lambda c: c.state == "answered" or c in overdue)
+        counts["5.1"] = (len(decided.filtered(lambda c: c.state == "answered" and c.on_time)), len(decided))
+        unsettled = complaints.filtered(lambda c: c.outcome == "dissatisfied" or c.repeated or c in overdue)
+        counts["5.2"] = (len(complaints) - len(unsettled), len(complaints))
+        counts["5.4"] = (len(complaints.filtered(lambda c: c.kind == "complaint")), len(complaints))
+        Dossier = self.env["moh.dossier"]
+        completed = [("state", "=", "done"), ("done_date", ">=", start), ("done_date", "<", end)]
+        handled = Dossier.search_count(completed)
+        disliked = Dossier.search_count(completed + ["|", "|", ("completed_late", "=", True), ("rating", "=", "1"),
+                                                     ("complaint_ids", "!=", False)])
+        counts["5.3"] = (handled - disliked, handled)
+        return counts
+
+    def _moh_scorecard(self, total=None):
+        """The five groups of Decision 766 with their points (moh_core.service_quality)."""
+        from moh_core.service_quality import scorecard  # noqa: PLC0415
+
+        return scorecard(self._moh_service_counts(total), self.env["moh.service.indicator"]._moh_indicators())
+
+    def _moh_scorecard_html(self, card):
+        """The scorecard as a table: each group with its points and how many were measurable, each
+        indicator with its figure, what it counts, its formula, its source and its points."""
+        from moh_core.service_quality import UNIT_DAYS  # noqa: PLC0415
+
+        _ = self.env._
+
+        def number(value):
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+
         rows = []
-        for name, (label, definition) in labels.items():
-            value = getattr(service, name)
-            numerator, denominator = service.counts.get(name, (0, 0))
-            shown = f"{100 * value:.1f}%" if value is not None else "–"
-            rows.append(f"<tr><td>{label}</td><td class='text-end fw-bold'>{shown}</td>"
-                        f"<td class='text-end text-muted'>{numerator}/{denominator}</td><td class='small'>{definition}</td></tr>")
-        head = (f"<tr><th>{self.env._('Indicator')}</th><th class='text-end'>{self.env._('Value')}</th>"
-                f"<th class='text-end'>{self.env._('Count')}</th><th>{self.env._('Definition (the product’s)')}</th></tr>")
+        for group in card.groups:
+            points = number(group.points) if group.points is not None else "–"
+            rows.append(Markup(
+                "<tr class='table-light o_moh_service_group'><th colspan='2'>%s. %s</th>"
+                "<th class='text-end'>%s</th><th colspan='3'>%s</th></tr>") % (
+                group.group.code, group.group.label, points,
+                _("%(points)s of %(measurable)s measurable points (the group has %(max)s)",
+                  points=points, measurable=number(group.measurable_points), max=number(group.group.points))))
+            for result in group.results:
+                indicator = result.indicator
+                if not result.measured:
+                    figure, count = _("not measured here"), ""
+                elif result.rate is None:
+                    figure, count = "–", f"{number(result.numerator)}/{number(result.denominator)}"
+                elif indicator.unit == UNIT_DAYS:
+                    figure, count = _("%(days)s working days", days=f"{result.rate:.1f}"), str(number(result.denominator))
+                else:
+                    figure, count = f"{100 * result.rate:.1f}%", f"{number(result.numerator)}/{number(result.denominator)}"
+                if not indicator.max_points:
+                    points = _("no points")
+                else:
+                    points = f"{number(result.points) if result.points is not None else '–'} / {number(indicator.max_points)}"
+                definition = Markup("%s<br/><span class='text-muted'>%s: %s<br/>%s: %s</span>") % (
+                    indicator.formula, _("Counted"), indicator.numerator, _("Out of"), indicator.denominator)
+                if indicator.product_measure:
+                    definition += Markup("<br/><em>%s %s</em>") % (_("Product measure:"), indicator.product_measure)
+                source = Markup("%s%s") % (indicator.source, "" if indicator.verified else Markup(
+                    " <span class='badge text-bg-warning'>%s</span>") % _("unverified"))
+                rows.append(Markup(
+                    "<tr class='o_moh_service_indicator' data-code='%s'><td>%s %s</td><td class='text-end fw-bold'>%s</td>"
+                    "<td class='text-end'>%s</td><td class='text-end text-muted'>%s</td><td class='small'>%s</td>"
+                    "<td class='small'>%s</td></tr>") % (
+                    indicator.code, indicator.code, indicator.label, figure, points, count, definition, source))
+        total = number(card.points) if card.points is not None else "–"
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th>%s</th><th>%s</th></tr>") % (
+            _("Indicator"), _("Figure"), _("Points"), _("Count"), _("Formula and what is counted"), _("Source"))
+        foot = Markup("<tr class='fw-bold o_moh_service_total'><td>%s</td><td></td><td class='text-end'>%s</td>"
+                      "<td colspan='3'>%s</td></tr>") % (
+            _("Total"), total, _("%(points)s of %(measurable)s measurable points (of %(max)s)",
+                                 points=total, measurable=number(card.measurable_points), max=card.max_points))
+        return Markup("<table class='table table-sm o_moh_service_table'><thead>%s</thead><tbody>%s%s</tbody></table>") % (
+            head, Markup("").join(rows), foot)
+
+    def _moh_service_values(self, total):
+        card = self._moh_scorecard(total)
         return {
-            "service_score": score(service) or 0.0,
-            "service_indicators": f"<table class='table table-sm'>{head}{''.join(rows)}</table>",
+            "service_score": card.points or 0.0,
+            "service_measurable": card.measurable_points,
+            "service_indicators": self._moh_scorecard_html(card),
         }
