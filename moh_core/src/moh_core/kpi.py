@@ -59,8 +59,6 @@ __all__ = [
     "DEFINITIONS",
     "FIGURES",
     "FIGURE_DEFINITIONS",
-    "GROUP_LABELS",
-    "GROUP_WEIGHTS",
     "RATING_NOT_SATISFIED",
     "RATING_SATISFIED",
     "RATING_VERY_SATISFIED",
@@ -73,9 +71,7 @@ __all__ = [
     "bottlenecks",
     "drill_down",
     "group_by",
-    "group_scores",
     "indicators",
-    "score",
     "service_indicators",
     "service_indicators_from_counts",
 ]

@@ -23,6 +23,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
+__all__ = [
+    "BELOW_SCALED",
+    "BELOW_ZERO",
+    "GROUPS",
+    "INDICATORS",
+    "INDICATOR_BY_CODE",
+    "TOTAL_POINTS",
+    "Group",
+    "GroupResult",
+    "Indicator",
+    "IndicatorResult",
+    "Scorecard",
+    "check_indicators",
+    "evaluate",
+    "scorecard",
+]
+
 #: How an indicator's points fall below its full-points rate.
 BELOW_SCALED = "scaled"  # max × rate / full_at (e.g. "full at ≥ 90 %, else rate × 6 / 90 %")
 BELOW_ZERO = "zero"  # nothing below full_at
