@@ -103,7 +103,7 @@ class MohDossier(models.Model):
     document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
     digitised = fields.Boolean(compute="_compute_digitised", store=True,
                                help="Its documents are held electronically: filed online, or scanned at the counter "
-                                    "(Decision 766/QĐ-TTg).")
+                                    "(the product's measure for Decision 766/QĐ-TTg, indicator 4.2).")
     value_ids = fields.One2many("moh.dossier.value", "dossier_id", string="Application Form")
     handover_ids = fields.One2many("moh.dossier.handover", "dossier_id", string="Hand-overs")
 

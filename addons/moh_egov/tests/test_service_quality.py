@@ -256,3 +256,16 @@ class TestComplaintPortal(EgovCase, HttpCase, RpcAttackMixin):
         complaint.invalidate_recordset()
         self.assertEqual((complaint.state, complaint.on_time, complaint.answer, complaint.outcome),
                          ("received", False, False, False))
+
+    def test_the_transparency_page_shows_the_five_groups_and_no_complaint(self):
+        dossier = self._submitted()
+        self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
+            dossier.sudo(), "complaint", "Nội dung khiếu nại riêng tư")
+        response = self.url_open("/transparency")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_moh_service_table", response.text)
+        self.assertEqual(response.text.count("o_moh_service_group"), 5)
+        self.assertIn("not measured here", response.text)
+        self.assertIn("measurable points (of 100)", response.text)
+        for private in ("Nội dung khiếu nại riêng tư", self.business_a.name, dossier.sudo().code):
+            self.assertNotIn(private, response.text)
