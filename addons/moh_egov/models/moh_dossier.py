@@ -12,10 +12,12 @@ Life of a dossier::
 The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3),
 or in calendar days for a procedure whose own text says so (moh.procedure.processing_unit);
 a request for supplements goes out once only, within 3 working days, and the clock restarts from
-zero when the completed dossier arrives (Art. 19.5). A result that will be late needs an apology
-with a proposed new date at least one working day before the deadline, and the deadline moves
-once only (Art. 19.6). The applicant may ask to stop (Art. 21). Every hand-over is recorded with
-its time on the process control slip (Circular 03/2025/TT-VPCP, form 06).
+zero when the completed dossier arrives (no legal text found: the product's parameters). A result
+that will be late needs an apology with a proposed new working day at least one working day before
+the deadline, and the deadline moves once only (form 04). Every deadline is counted by
+moh_core.onestop.DossierClock on the dossier's history (_moh_clock). The applicant may ask to
+stop (Art. 21). Every hand-over is recorded with its time on the process control slip (Circular
+03/2025/TT-VPCP, form 06).
 
 Who moves a dossier (every step checks the caller, then the dossier's state, and only then
 writes, in superuser mode: the workflow fields below are refused to ``create`` and ``write``
@@ -212,8 +214,9 @@ class MohDossier(models.Model):
         return clock
 
     def _moh_clock_history(self):
-        """The dossier's history as the clock sees it: its hand-overs (process control slip) in
-        order, and the extension (the apology's time and the deadline it set)."""
+        """The dossier's history as the clock sees it (called in sudo by :meth:`_moh_clock`): its
+        hand-overs (process control slip) in order, and the extension (the apology's time and the
+        deadline it set)."""
         from moh_core.onestop import ClockEvent, ClockEventKind as Kind  # noqa: PLC0415
 
         self.ensure_one()
@@ -224,14 +227,15 @@ class MohDossier(models.Model):
         # the clock and before those that end the dossier.
         timeline = [(h.started_at, 2 if kinds[h.kind] in (Kind.COMPLETE, Kind.STOP) else 0,
                      ClockEvent(kinds[h.kind], self._moh_local(h.started_at)))
-                    for h in self.sudo().handover_ids.sorted(lambda h: (h.started_at, h.id)) if h.kind in kinds]
+                    for h in self.handover_ids.sorted(lambda h: (h.started_at, h.id)) if h.kind in kinds]
         if self.apology_sent_at and self.deadline:
             timeline.append((self.apology_sent_at, 1, ClockEvent(
                 Kind.EXTEND, self._moh_local(self.apology_sent_at), new_due=self.deadline)))
         return [event for _at, _rank, event in sorted(timeline, key=lambda item: item[:2])]
 
     def _moh_clock_error(self, error, clock):
-        """The clock's refusal as a UserError in the user's language."""
+        """The clock's refusal as a UserError in the user's language (called in sudo by
+        :meth:`_moh_clock`)."""
         from moh_core.onestop import OneStopProblem as Problem  # noqa: PLC0415
 
         def day(value):
@@ -245,10 +249,10 @@ class MohDossier(models.Model):
                 "Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."),
             Problem.SUPPLEMENT_AFTER_EXTENSION: lambda: self.env._(
                 "The deadline of dossier %(name)s was extended: supplements can no longer be requested.",
-                name=self.sudo().name),
+                name=self.name),
             Problem.SUPPLEMENT_EXPIRED: lambda: self.env._(
                 "The time to complete dossier %(name)s ended on %(date)s: it is to be closed.",
-                name=self.sudo().name, date=day(clock.supplement_due)),
+                name=self.name, date=day(clock.supplement_due)),
             Problem.EXTENSION_ALREADY_GRANTED: lambda: self.env._(
                 "The deadline of a dossier can be extended once only."),
             Problem.APOLOGY_TOO_LATE: lambda: self.env._(
@@ -263,7 +267,7 @@ class MohDossier(models.Model):
         message = messages.get(error.code)
         return UserError(message() if message else self.env._(
             "Dossier %(name)s: this step breaks a deadline rule (%(reason)s); nothing was changed.",
-            name=self.sudo().name, reason=error.message))
+            name=self.name, reason=error.message))
 
     # -- completeness -------------------------------------------------------------------------
 
