@@ -15,11 +15,9 @@ from moh_core.calendar import (
 )
 from moh_core.onestop import (
     DayUnit,
-    DossierClock,
     ItemStatus,
     OneStopError,
     OneStopProblem,
-    Outcome,
     ProvidedFile,
     Requirement,
     acceptance_deadline,
@@ -162,147 +160,6 @@ def test_apology_is_due_one_working_day_before_the_deadline(cal):
     assert apology_deadline(cal, D(2027, 2, 15)) == D(2027, 2, 12)  # Monday -> Friday
 
 
-# -- the dossier's clock -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(cal):
-    # Received Monday 1 Feb 2027 with 10 working days: 2, 3, 11, 12, 15-19, 22 Feb.
-    return DossierClock(cal, received_on=D(2027, 2, 1), processing_days=10)
-
-
-def test_clock_due_date(clock):
-    assert clock.due == clock.original_due == D(2027, 2, 22)
-    assert clock.clock_start == D(2027, 2, 1)
-    assert clock.supplement_request_due == D(2027, 2, 11)
-    assert clock.apology_due == D(2027, 2, 19)
-    assert not clock.extended
-
-
-def test_supplement_restarts_the_clock_from_zero(clock):
-    waiting = clock.request_supplement(D(2027, 2, 3))
-    assert waiting.awaiting_supplement
-    assert waiting.due is None and waiting.clock_start is None
-    assert not waiting.is_overdue(D(2027, 3, 1))  # no deadline runs while waiting
-    assert waiting.supplement_due == D(2027, 3, 3)
-    # The completed dossier arrives Tuesday 16 Feb: 10 full working days again from there,
-    # not the 8 left before the request (that would be Friday 26 February).
-    resumed = waiting.receive_supplement(D(2027, 2, 16))
-    assert resumed.clock_start == D(2027, 2, 16)
-    assert resumed.due == D(2027, 3, 2)
-    assert resumed.received_on == D(2027, 2, 1)  # the original receipt is kept
-    assert clock.due == D(2027, 2, 22)  # events return new clocks
-
-
-def test_supplement_is_requested_once_only(clock):
-    waiting = clock.request_supplement(D(2027, 2, 2))
-    with pytest.raises(OneStopError) as info:
-        waiting.request_supplement(D(2027, 2, 3))
-    assert info.value.code is P.SUPPLEMENT_ALREADY_REQUESTED
-    assert "once only" in str(info.value)
-    resumed = waiting.receive_supplement(D(2027, 2, 11))
-    with pytest.raises(OneStopError) as info:
-        resumed.request_supplement(D(2027, 2, 11))
-    assert info.value.code is P.SUPPLEMENT_ALREADY_REQUESTED
-    with pytest.raises(OneStopError) as info:
-        resumed.receive_supplement(D(2027, 2, 12))
-    assert info.value.code is P.SUPPLEMENT_ALREADY_RECEIVED
-
-
-def test_supplement_request_window(clock):
-    assert clock.request_supplement(D(2027, 2, 11)).supplement_requested_on == D(2027, 2, 11)
-    with pytest.raises(OneStopError) as info:
-        clock.request_supplement(D(2027, 2, 12))
-    assert info.value.code is P.SUPPLEMENT_TOO_LATE
-    assert "2027-02-11" in str(info.value)
-    with pytest.raises(OneStopError) as info:
-        clock.request_supplement(D(2027, 1, 29))
-    assert info.value.code is P.DATE_BEFORE_RECEIPT
-
-
-def test_supplement_arriving_too_late_closes_the_dossier(clock):
-    waiting = clock.request_supplement(D(2027, 2, 3))
-    assert not waiting.supplement_expired(D(2027, 3, 3))
-    assert waiting.supplement_expired(D(2027, 3, 4))
-    assert waiting.receive_supplement(D(2027, 3, 3)).due is not None
-    with pytest.raises(OneStopError) as info:
-        waiting.receive_supplement(D(2027, 3, 4))
-    assert info.value.code is P.SUPPLEMENT_EXPIRED
-    with pytest.raises(OneStopError) as info:
-        waiting.receive_supplement(D(2027, 2, 2))
-    assert info.value.code is P.SUPPLEMENT_BEFORE_REQUEST
-    with pytest.raises(OneStopError) as info:
-        clock.receive_supplement(D(2027, 2, 3))
-    assert info.value.code is P.SUPPLEMENT_NOT_REQUESTED
-    # A calendar-day window, as some procedures set it.
-    calendar_days = DossierClock(
-        clock.calendar, D(2027, 1, 20), 10, supplement_unit=DayUnit.CALENDAR
-    ).request_supplement(D(2027, 1, 22))
-    assert calendar_days.supplement_due == D(2027, 2, 11)
-
-
-def test_extension_is_granted_once_and_must_be_later(clock):
-    extended = clock.extend(D(2027, 3, 5), requested_on=D(2027, 2, 19))
-    assert extended.due == D(2027, 3, 5)
-    assert extended.original_due == D(2027, 2, 22)
-    assert extended.extended
-    with pytest.raises(OneStopError) as info:
-        extended.extend(D(2027, 3, 12))
-    assert info.value.code is P.EXTENSION_ALREADY_GRANTED
-    for not_later in (D(2027, 2, 22), D(2027, 2, 19)):
-        with pytest.raises(OneStopError) as info:
-            clock.extend(not_later)
-        assert info.value.code is P.EXTENSION_NOT_LATER
-    with pytest.raises(OneStopError) as info:
-        clock.extend(D(2027, 2, 27))  # a Saturday
-    assert info.value.code is P.EXTENSION_NOT_WORKING_DAY
-
-
-def test_apology_sent_on_the_deadline_is_too_late(clock):
-    with pytest.raises(OneStopError) as info:
-        clock.extend(D(2027, 3, 5), requested_on=D(2027, 2, 22))
-    assert info.value.code is P.APOLOGY_TOO_LATE
-
-
-def test_no_extension_or_outcome_while_awaiting_the_supplement(clock):
-    waiting = clock.request_supplement(D(2027, 2, 3))
-    for action in (lambda: waiting.extend(D(2027, 3, 5)), lambda: waiting.outcome(D(2027, 2, 5))):
-        with pytest.raises(OneStopError) as info:
-            action()
-        assert info.value.code is P.SUPPLEMENT_PENDING
-
-
-def test_outcome_boundaries(clock):
-    assert clock.outcome(D(2027, 2, 19)) is Outcome.EARLY
-    assert clock.outcome(D(2027, 2, 1)) == "early"
-    assert clock.outcome(D(2027, 2, 22)) == "on_time"
-    assert clock.outcome(D(2027, 2, 23)) == "late"
-    assert not clock.is_overdue(D(2027, 2, 22))
-    assert clock.is_overdue(D(2027, 2, 23))
-    assert clock.working_days_left(D(2027, 2, 19)) == 1
-    assert clock.working_days_left(D(2027, 2, 24)) == -2
-    # After an extension the new deadline is the one in force.
-    extended = clock.extend(D(2027, 3, 5))
-    assert extended.outcome(D(2027, 2, 23)) == "early"
-    assert extended.outcome(D(2027, 3, 5)) == "on_time"
-    assert extended.outcome(D(2027, 3, 8)) == "late"
-    with pytest.raises(OneStopError) as info:
-        clock.outcome(D(2027, 1, 29))
-    assert info.value.code is P.DATE_BEFORE_RECEIPT
-
-
-def test_inconsistent_stored_clocks_are_refused(cal):
-    with pytest.raises(OneStopError) as info:
-        DossierClock(cal, D(2027, 2, 1), 10, supplement_received_on=D(2027, 2, 11))
-    assert info.value.code is P.SUPPLEMENT_NOT_REQUESTED
-    with pytest.raises(OneStopError) as info:
-        DossierClock(cal, D(2027, 2, 1), -1)
-    assert info.value.code is P.INVALID_DAYS
-    with pytest.raises(OneStopError) as info:
-        DossierClock(cal, D(2027, 2, 1), 10, D(2027, 2, 3), extended_due=D(2027, 3, 5))
-    assert info.value.code is P.SUPPLEMENT_PENDING
-
-
 def test_problem_codes_have_descriptions():
     for problem in OneStopProblem:
         assert problem.description
@@ -410,11 +267,3 @@ def test_due_date_in_calendar_days_counts_weekends_and_holidays(cal):
     assert due_date(cal, D(2027, 2, 1), 5, DayUnit.CALENDAR) == D(2027, 2, 11)
     with pytest.raises(OneStopError):
         due_date(cal, D(2027, 2, 1), -1, DayUnit.CALENDAR)
-
-
-def test_clock_in_calendar_days(cal):
-    clock = DossierClock(cal, received_on=D(2027, 1, 18), processing_days=10, processing_unit=DayUnit.CALENDAR)
-    assert clock.due == D(2027, 1, 28)  # Thursday, weekends counted
-    resumed = clock.request_supplement(D(2027, 1, 19)).receive_supplement(D(2027, 1, 25))
-    assert resumed.due == D(2027, 2, 11)  # Thursday 4 Feb falls in Tết -> Thursday 11 Feb
-    assert DossierClock(cal, received_on=D(2027, 1, 18), processing_days=10).due == D(2027, 2, 1)

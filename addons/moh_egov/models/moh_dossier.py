@@ -12,10 +12,12 @@ Life of a dossier::
 The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3),
 or in calendar days for a procedure whose own text says so (moh.procedure.processing_unit);
 a request for supplements goes out once only, within 3 working days, and the clock restarts from
-zero when the completed dossier arrives (Art. 19.5). A result that will be late needs an apology
-with a proposed new date at least one working day before the deadline, and the deadline moves
-once only (Art. 19.6). The applicant may ask to stop (Art. 21). Every hand-over is recorded with
-its time on the process control slip (Circular 03/2025/TT-VPCP, form 06).
+zero when the completed dossier arrives (no legal text found: the product's parameters). A result
+that will be late needs an apology with a proposed new working day at least one working day before
+the deadline, and the deadline moves once only (form 04). Every deadline is counted by
+moh_core.onestop.DossierClock on the dossier's history (_moh_clock). The applicant may ask to
+stop (Art. 21). Every hand-over is recorded with its time on the process control slip (Circular
+03/2025/TT-VPCP, form 06).
 
 Who moves a dossier (every step checks the caller, then the dossier's state, and only then
 writes, in superuser mode: the workflow fields below are refused to ``create`` and ``write``
@@ -191,6 +193,84 @@ class MohDossier(models.Model):
     def _moh_today(self):
         return self._moh_local(fields.Datetime.now()).date()
 
+    # -- the dossier's clock (moh_core.onestop.DossierClock) -----------------------------------
+
+    def _moh_clock(self, *events):
+        """The dossier's clock after its history and ``events`` (moh_core.onestop.ClockEvent):
+        every deadline the dossier stores is the clock's answer, never counted here.
+
+        :raises UserError: an event breaks a deadline rule (the clock's reason, translated).
+        """
+        from moh_core.onestop import DossierClock, OneStopError  # noqa: PLC0415
+
+        self.ensure_one()
+        dossier = self.sudo()
+        _calendar, working, _tz = dossier._moh_calendar()
+        procedure = dossier.procedure_id
+        clock = DossierClock(working, procedure.processing_days, procedure.processing_unit)
+        for event in [*dossier._moh_clock_history(), *events]:
+            try:
+                clock = clock.apply(event)
+            except OneStopError as error:
+                raise dossier._moh_clock_error(error, clock) from error
+        return clock
+
+    def _moh_clock_history(self):
+        """The dossier's history as the clock sees it (called in sudo by :meth:`_moh_clock`): its
+        hand-overs (process control slip) in order, and the extension (the apology's time and the
+        deadline it set)."""
+        from moh_core.onestop import ClockEvent, ClockEventKind as Kind  # noqa: PLC0415
+
+        self.ensure_one()
+        kinds = {"submit": Kind.RECEIVE, "accept": Kind.ACCEPT, "supplement": Kind.REQUEST_SUPPLEMENT,
+                 "supplement_done": Kind.RECEIVE_SUPPLEMENT, "return": Kind.COMPLETE,
+                 "refuse": Kind.STOP, "close": Kind.STOP, "stop": Kind.STOP}
+        # (time, rank, event): at the same instant the extension comes after the steps that opened
+        # the clock and before those that end the dossier.
+        timeline = [(h.started_at, 2 if kinds[h.kind] in (Kind.COMPLETE, Kind.STOP) else 0,
+                     ClockEvent(kinds[h.kind], self._moh_local(h.started_at)))
+                    for h in self.handover_ids.sorted(lambda h: (h.started_at, h.id)) if h.kind in kinds]
+        if self.apology_sent_at and self.deadline:
+            timeline.append((self.apology_sent_at, 1, ClockEvent(
+                Kind.EXTEND, self._moh_local(self.apology_sent_at), new_due=self.deadline)))
+        return [event for _at, _rank, event in sorted(timeline, key=lambda item: item[:2])]
+
+    def _moh_clock_error(self, error, clock):
+        """The clock's refusal as a UserError in the user's language (called in sudo by
+        :meth:`_moh_clock`)."""
+        from moh_core.onestop import OneStopProblem as Problem  # noqa: PLC0415
+
+        def day(value):
+            return value.strftime("%d/%m/%Y") if value else ""
+
+        messages = {
+            Problem.SUPPLEMENT_TOO_LATE: lambda: self.env._(
+                "Supplements had to be requested by %(date)s, within 3 working days of receipt.",
+                date=day(clock.supplement_request_due)),
+            Problem.SUPPLEMENT_ALREADY_REQUESTED: lambda: self.env._(
+                "Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."),
+            Problem.SUPPLEMENT_AFTER_EXTENSION: lambda: self.env._(
+                "The deadline of dossier %(name)s was extended: supplements can no longer be requested.",
+                name=self.name),
+            Problem.SUPPLEMENT_EXPIRED: lambda: self.env._(
+                "The time to complete dossier %(name)s ended on %(date)s: it is to be closed.",
+                name=self.name, date=day(clock.supplement_due)),
+            Problem.EXTENSION_ALREADY_GRANTED: lambda: self.env._(
+                "The deadline of a dossier can be extended once only."),
+            Problem.APOLOGY_TOO_LATE: lambda: self.env._(
+                "The apology had to be sent by %(date)s, at least one working day before the deadline.",
+                date=day(clock.apology_due)),
+            Problem.EXTENSION_NOT_LATER: lambda: self.env._(
+                "The new date must come after the current deadline %(date)s.", date=day(clock.due)),
+            Problem.EXTENSION_NOT_WORKING_DAY: lambda: self.env._(
+                "The new date is not a working day: choose a working day after the current deadline %(date)s.",
+                date=day(clock.due)),
+        }
+        message = messages.get(error.code)
+        return UserError(message() if message else self.env._(
+            "Dossier %(name)s: this step breaks a deadline rule (%(reason)s); nothing was changed.",
+            name=self.name, reason=error.message))
+
     # -- completeness -------------------------------------------------------------------------
 
     def _moh_completeness(self):
@@ -352,7 +432,7 @@ class MohDossier(models.Model):
     def action_submit(self):
         """The business files the dossier: it gets its code (Art. 28) and its lookup secret; the
         one-stop shop must accept it or ask for supplements within 8 working hours."""
-        from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
+        from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_applicant()
         self._moh_check_state("draft")
@@ -363,13 +443,13 @@ class MohDossier(models.Model):
                                      if status not in ("ok", "optional"))
                 raise UserError(self.env._("The dossier is not complete yet: %(problems)s.", problems=problems))
             now = fields.Datetime.now()
-            _calendar, working, _tz = dossier._moh_calendar()
             local_now = dossier._moh_local(now)
+            clock = dossier._moh_clock(ClockEvent(ClockEventKind.RECEIVE, local_now))
             fee = dossier.procedure_id.fee
             vals = {
                 "state": "submitted",
                 "submitted_at": now,
-                "acceptance_deadline": dossier._moh_utc(acceptance_deadline(working, local_now)),
+                "acceptance_deadline": dossier._moh_utc(clock.acceptance_due),
                 "lookup_secret": dossier.lookup_secret or secrets.token_hex(4).upper(),
                 "fee_amount": fee,
                 "payment_state": "pending" if fee else "none",
@@ -403,7 +483,7 @@ class MohDossier(models.Model):
 
     def action_accept(self):
         """Accept a complete dossier: the clock starts, the receipt and appointment slip is issued."""
-        from moh_core.onestop import due_date  # noqa: PLC0415
+        from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_onestop()
         self._moh_check_state("submitted")
@@ -415,12 +495,10 @@ class MohDossier(models.Model):
             if dossier.payment_state == "pending":
                 raise UserError(self.env._("The fee of dossier %(name)s is not paid yet.", name=dossier.name))
             now = fields.Datetime.now()
-            _calendar, working, _tz = dossier._moh_calendar()
             # After supplements the clock restarts from zero on the day the completed dossier arrived.
-            start = dossier._moh_local(dossier.supplement_received_at or now).date()
-            due = due_date(working, start, dossier.procedure_id.processing_days,
-                           dossier.procedure_id.processing_unit)
-            dossier.sudo().write({"state": "received", "received_at": now, "deadline": due, "first_deadline": due})
+            clock = dossier._moh_clock(ClockEvent(ClockEventKind.ACCEPT, dossier._moh_local(now)))
+            dossier.sudo().write({"state": "received", "received_at": now, "deadline": clock.due,
+                                  "first_deadline": clock.original_due})
             dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"))
             dossier._moh_attach_slip("receipt")
             dossier._moh_notify("moh_egov.mail_template_dossier_received")
@@ -429,7 +507,7 @@ class MohDossier(models.Model):
     def action_request_supplement(self, items):
         """Ask once, within 3 working days of receipt, for the documents missing; the business has
         15 working days to complete the dossier."""
-        from moh_core.onestop import supplement_completion_deadline, supplement_request_deadline  # noqa: PLC0415
+        from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_onestop()
         self._moh_check_state("submitted", "received", "processing")
@@ -438,20 +516,17 @@ class MohDossier(models.Model):
         for dossier in self:
             if dossier.supplement_count:
                 raise UserError(self.env._("Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."))
-            _calendar, working, _tz = dossier._moh_calendar()
-            today = dossier._moh_today()
-            limit = supplement_request_deadline(working, dossier._moh_local(dossier.submitted_at))
-            if today > limit:
-                raise UserError(self.env._(
-                    "Supplements had to be requested by %(date)s, within 3 working days of receipt.",
-                    date=limit.strftime("%d/%m/%Y")))
+            now = fields.Datetime.now()
+            # The window counts from the dossier's receipt (its filing), accepted or not.
+            clock = dossier._moh_clock(ClockEvent(ClockEventKind.REQUEST_SUPPLEMENT, dossier._moh_local(now)))
             dossier.sudo().write({
                 "state": "supplement",
                 "supplement_count": 1,
-                "supplement_requested_at": fields.Datetime.now(),
-                "supplement_deadline": supplement_completion_deadline(working, today),
+                "supplement_requested_at": now,
+                "supplement_deadline": clock.supplement_due,
                 "supplement_items": items.strip(),
-                "deadline": False,
+                "deadline": clock.due or False,
+                "first_deadline": clock.original_due or False,
             })
             dossier._moh_handover("supplement", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("supplement")
@@ -461,7 +536,7 @@ class MohDossier(models.Model):
     def action_supplement_done(self):
         """The business has added what was asked: back to the one-stop shop, which accepts it
         again; the clock will restart from today."""
-        from moh_core.onestop import acceptance_deadline  # noqa: PLC0415
+        from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_applicant()
         self._moh_check_state("supplement")
@@ -470,11 +545,11 @@ class MohDossier(models.Model):
             if not complete:
                 raise UserError(self.env._("The dossier is still not complete."))
             now = fields.Datetime.now()
-            _calendar, working, _tz = dossier._moh_calendar()
+            clock = dossier._moh_clock(ClockEvent(ClockEventKind.RECEIVE_SUPPLEMENT, dossier._moh_local(now)))
             dossier.sudo().write({
                 "state": "submitted", "supplement_received_at": now,
-                "acceptance_deadline": dossier._moh_utc(acceptance_deadline(working, dossier._moh_local(now))),
-                "received_at": False, "deadline": False,
+                "acceptance_deadline": dossier._moh_utc(clock.acceptance_due),
+                "received_at": False, "deadline": clock.due or False, "first_deadline": clock.original_due or False,
             })
             dossier._moh_handover("supplement_done", self.env._("Applicant"), self.env._("One-stop shop"),
                                   due_at=dossier.acceptance_deadline)
@@ -600,8 +675,8 @@ class MohDossier(models.Model):
 
     def action_apologise(self, reason, new_deadline):
         """Ask the applicant's pardon and move the deadline, once only, at least one working day
-        before it falls due (Art. 19.6)."""
-        from moh_core.onestop import apology_deadline  # noqa: PLC0415
+        before it falls due, to a later working day (moh_core.onestop.DossierClock.extend)."""
+        from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_department(onestop=True)
         self._moh_check_state(*OPEN_STATES)
@@ -611,17 +686,12 @@ class MohDossier(models.Model):
         for dossier in self:
             if dossier.apology_sent_at:
                 raise UserError(self.env._("The deadline of a dossier can be extended once only."))
-            _calendar, working, _tz = dossier._moh_calendar()
-            limit = apology_deadline(working, dossier.deadline)
-            if dossier._moh_today() > limit:
-                raise UserError(self.env._(
-                    "The apology had to be sent by %(date)s, at least one working day before the deadline.",
-                    date=limit.strftime("%d/%m/%Y")))
-            if not new_deadline or new_deadline <= dossier.deadline:
+            now = fields.Datetime.now()
+            if not new_deadline:
                 raise UserError(self.env._("The new date must come after the current deadline %(date)s.",
-                                           date=dossier.deadline.strftime("%d/%m/%Y")))
-            dossier.sudo().write({"extension_reason": reason.strip(), "apology_sent_at": fields.Datetime.now(),
-                                  "deadline": new_deadline})
+                                           date=dossier.deadline.strftime("%d/%m/%Y") if dossier.deadline else ""))
+            clock = dossier._moh_clock(ClockEvent(ClockEventKind.EXTEND, dossier._moh_local(now), new_due=new_deadline))
+            dossier.sudo().write({"extension_reason": reason.strip(), "apology_sent_at": now, "deadline": clock.due})
             dossier._moh_attach_slip("apology")
             dossier._moh_notify("moh_egov.mail_template_dossier_extended")
         return True
@@ -786,15 +856,13 @@ class MohDossier(models.Model):
         """When the step that starts now is due: its share of the statutory time (procedure steps),
         and never later than the dossier's deadline."""
         stage = {"accept": "reception", "assign": "appraisal", "propose": "approval"}.get(kind)
+        from moh_core.onestop import step_due  # noqa: PLC0415
+
         if not stage or not self.deadline:
             return False
         _calendar, working, _tz = self._moh_calendar()
         days = sum(self.procedure_id.step_ids.filtered(lambda s: s.stage == stage).mapped("days"))
-        deadline_end = self._moh_utc(dt.datetime.combine(self.deadline, working.day_intervals[-1][1]))
-        if not days:
-            return deadline_end
-        due = self._moh_utc(working.add_working_hours(self._moh_local(now), days * working.hours_per_day))
-        return min(due, deadline_end)
+        return self._moh_utc(step_due(working, self._moh_local(now), days, self.deadline))
 
     def _moh_attach_slip(self, kind):
         """Render a one-stop slip (Circular 03/2025/TT-VPCP forms 01-06) and keep it on the dossier."""

@@ -110,6 +110,40 @@ class TestDossierDeadlines(EgovCase):
         with freeze_time("2026-11-27 02:00:00"), self.assertRaises(UserError):  # the deadline day itself
             dossier.with_user(self.onestop).action_apologise("Quá muộn", dt.date(2026, 12, 4))
 
+    def test_supplement_window_counts_from_filing_not_acceptance(self):
+        """Filed on Friday 20 November 2026, accepted on Monday 23: the 3 working days run from the
+        filing (23, 25 and 26 November; Culture Day off), not from the acceptance (to the 27th)."""
+        dossiers = []
+        for _turn in range(2):
+            with freeze_time("2026-11-20 09:00:00"):  # Friday 16:00 in Hà Nội
+                dossier = self._submitted()
+                self._pay(dossier)
+            with freeze_time("2026-11-23 02:00:00"):
+                dossier.with_user(self.onestop).action_accept()
+            dossiers.append(dossier)
+        with freeze_time("2026-11-26 09:00:00"):  # Thursday 16:00: the last day
+            dossiers[0].with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm")
+        self.assertEqual(dossiers[0].state, "supplement")
+        with freeze_time("2026-11-27 02:00:00"), self.assertRaises(UserError) as error:
+            dossiers[1].with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm")
+        self.assertIn("26/11/2026", str(error.exception))
+        self.assertEqual((dossiers[1].state, dossiers[1].deadline), ("received", dt.date(2026, 11, 27)))
+
+    def test_extension_goes_to_a_working_day_and_ends_supplements(self):
+        with freeze_time("2026-11-23 02:00:00"):
+            dossier = self._received()
+        self.assertEqual(dossier.deadline, dt.date(2026, 11, 27))
+        with freeze_time("2026-11-25 02:00:00"):
+            with self.assertRaises(UserError, msg="Saturday 28 November is not a working day"):
+                dossier.with_user(self.onestop).action_apologise("Chờ ý kiến chuyên gia", dt.date(2026, 11, 28))
+            self.assertFalse(dossier.apology_sent_at)
+            self.assertEqual(dossier.deadline, dt.date(2026, 11, 27))
+            dossier.with_user(self.onestop).action_apologise("Chờ ý kiến chuyên gia", dt.date(2026, 12, 1))
+            self.assertEqual((dossier.deadline, dossier.first_deadline), (dt.date(2026, 12, 1), dt.date(2026, 11, 27)))
+            with self.assertRaises(UserError, msg="no supplements after the apology"):
+                dossier.with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm")
+        self.assertEqual((dossier.state, dossier.deadline), ("received", dt.date(2026, 12, 1)))
+
     def test_calendar_day_procedure_counts_weekends(self):
         """A procedure whose time limit is in calendar days: received Friday 20 November 2026,
         4 days end on Tuesday 24 November, Culture Day, so on Wednesday 25 (Civil Code Art.

@@ -9,20 +9,24 @@ in force 1 July 2025):
   only past 9999 dossiers a day.
 * **Acceptance of an online dossier** (Art. 17.2.c): accepted, or sent back for supplements,
   within 8 working hours of submission (:func:`acceptance_deadline`).
-* **Processing time** (Art. 17.3): counted in working days from receipt of the complete, valid
-  dossier; the day of receipt is not counted (:func:`due_date`).
-* **Supplements** (Art. 19.5, 11.2.c, 16.3): the request goes out within 3 working days of
-  receipt, once only (:func:`supplement_request_deadline`); the processing time then restarts
-  *from zero* on the day the completed dossier arrives — it does not pause and resume; a dossier
-  not completed within 15 days of the request is closed (:func:`supplement_completion_deadline`).
-* **Late results** (Art. 19.6, 12.5): at least one working day before the deadline the agency sends
-  an apology with the reason and a proposed new date (:func:`apology_deadline`); the deadline is
-  extended once only.
+* **Processing time** (Art. 17.3): counted in working days from acceptance of the complete,
+  valid dossier (form 01); the day of acceptance is not counted (:func:`due_date`). A procedure
+  whose own text sets its time limit in days counts calendar days, a period ending on a day off
+  ending on the next working day (Civil Code 2015, Art. 148.5).
+* **Supplements** (no legal text read sets them: the product's parameters, kept as configured):
+  requested once only, within 3 working days of the dossier's receipt
+  (:func:`supplement_request_deadline`); the processing time then restarts *from zero* on the day
+  the completed dossier arrives — it does not pause and resume; a dossier not completed within
+  15 working days of the request is closed (:func:`supplement_completion_deadline`).
+* **Late results** (form 04 of Circular 03/2025/TT-VPCP; the article, "one working day before" and
+  "once only" are to be verified): the agency sends an apology with the reason and a proposed new
+  date, a working day, by the working day before the deadline (:func:`apology_deadline`); the
+  deadline is extended once only.
 
-:class:`DossierClock` combines these rules for one dossier. It is immutable: each event
-(:meth:`~DossierClock.request_supplement`, :meth:`~DossierClock.receive_supplement`,
-:meth:`~DossierClock.extend`) returns a new clock, so the caller stores the clock's fields and
-rebuilds it from them. Days are counted with a :class:`~moh_core.calendar.WorkingCalendar`
+:class:`DossierClock` is the one implementation of these rules for a dossier: it replays the
+dossier's history (:class:`ClockEvent`: received, accepted, supplements requested and received,
+extension, stop, result returned) and answers the deadline in force, whether the clock is paused,
+the days used and the outcome. Days are counted with a :class:`~moh_core.calendar.WorkingCalendar`
 (weekends, public holidays and the government's moved days), hours in its office hours; times are
 local naive datetimes in the agency's time zone.
 
@@ -49,6 +53,8 @@ if TYPE_CHECKING:  # uploads pulls in pyHanko; the clock arithmetic does not nee
 
 __all__ = [
     "ACCEPTANCE_HOURS",
+    "ClockEvent",
+    "ClockEventKind",
     "SUPPLEMENT_COMPLETION_DAYS",
     "SUPPLEMENT_REQUEST_DAYS",
     "CompletenessProblem",
@@ -69,6 +75,7 @@ __all__ = [
     "due_date",
     "format_dossier_code",
     "parse_dossier_code",
+    "step_due",
     "supplement_completion_deadline",
     "supplement_request_deadline",
 ]
@@ -101,6 +108,13 @@ class OneStopProblem(StrEnum):
     EXTENSION_NOT_WORKING_DAY = "extension_not_working_day"
     APOLOGY_TOO_LATE = "apology_too_late"
     DUPLICATE_REQUIREMENT = "duplicate_requirement"
+    ALREADY_RECEIVED = "already_received"
+    NOT_RECEIVED = "not_received"
+    ALREADY_ACCEPTED = "already_accepted"
+    NOT_ACCEPTED = "not_accepted"
+    DOSSIER_ENDED = "dossier_ended"
+    SUPPLEMENT_AFTER_EXTENSION = "supplement_after_extension"
+    EVENT_BEFORE_PREVIOUS = "event_before_previous"
 
     @property
     def description(self) -> str:
@@ -134,6 +148,14 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.APOLOGY_TOO_LATE: "the apology and extension proposal must be sent at least "
     "one working day before the deadline",
     OneStopProblem.DUPLICATE_REQUIREMENT: "two required documents have the same key",
+    OneStopProblem.ALREADY_RECEIVED: "the dossier was already received",
+    OneStopProblem.NOT_RECEIVED: "the dossier has not been received",
+    OneStopProblem.ALREADY_ACCEPTED: "the dossier was already accepted",
+    OneStopProblem.NOT_ACCEPTED: "the dossier has not been accepted; its processing time has not started",
+    OneStopProblem.DOSSIER_ENDED: "the dossier is finished",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "the deadline was extended; supplements can no longer "
+    "be requested",
+    OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
 }
 
 
@@ -314,68 +336,147 @@ def apology_deadline(cal: WorkingCalendar, due: dt.date) -> dt.date:
 # -- the clock of one dossier --------------------------------------------------------------------
 
 
+class ClockEventKind(StrEnum):
+    """What happened to a dossier, as far as its clock is concerned."""
+
+    RECEIVE = "receive"
+    """The agency receives the dossier (filed online or at the counter): the day of the dossier
+    code (Art. 28), the start of the supplement request window and of the acceptance hours."""
+    ACCEPT = "accept"
+    """The one-stop shop accepts the complete, valid dossier (form 01): the processing time
+    starts (Art. 17.3)."""
+    REQUEST_SUPPLEMENT = "request_supplement"
+    """Supplements are requested (form 02): no deadline runs until the dossier is completed."""
+    RECEIVE_SUPPLEMENT = "receive_supplement"
+    """The completed dossier arrives: the processing time restarts from zero that day, once the
+    one-stop shop has accepted it again."""
+    EXTEND = "extend"
+    """The apology with a new date (form 04): the deadline moves to ``new_due``."""
+    STOP = "stop"
+    """The dossier ends without a result: stopped at the applicant's request (Art. 21, form 05),
+    refused or closed."""
+    COMPLETE = "complete"
+    """The result is returned."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ClockEvent:
+    """One event of a dossier's history, at a local time of the agency (naive datetime)."""
+
+    kind: ClockEventKind
+    at: dt.datetime
+    new_due: dt.date | None = None
+    """The new deadline of an :attr:`ClockEventKind.EXTEND`."""
+
+
 @dataclasses.dataclass(frozen=True)
 class DossierClock:
-    """The processing deadline of one dossier through its events.
+    """The deadlines of one dossier, replayed from its history: the one place where they are
+    counted.
 
-    Build it from the stored fields; each event returns a new clock whose fields are stored back.
+    Build it with the procedure's parameters, then :meth:`replay` the dossier's events (or apply
+    them one by one: :meth:`receive`, :meth:`accept`, :meth:`request_supplement`,
+    :meth:`receive_supplement`, :meth:`extend`, :meth:`stop`, :meth:`complete`). The clock is
+    immutable: each event returns a new clock, or raises :class:`OneStopError` when the event
+    breaks a rule. Times are local naive datetimes in the agency's time zone.
 
-    * ``received_on``: the day the dossier was received (the receipt's date).
+    Parameters:
+
     * ``processing_days`` / ``processing_unit``: the procedure's processing time, in working days
-      (the default) or calendar days.
-    * ``supplement_requested_on`` / ``supplement_received_on``: the one supplement request and the
-      day the completed dossier arrived; the processing time restarts from zero on the latter.
-    * ``extended_due``: the new deadline of the one extension.
-    * ``supplement_days`` / ``supplement_unit``: the time allowed for the supplement.
+      (Art. 17.3, the default) or calendar days (:func:`due_date`).
+    * ``supplement_request_days``: working days from receipt within which supplements may be
+      requested; ``supplement_days`` / ``supplement_unit``: the time the applicant has to complete
+      the dossier. No legal text read sets these (the product's defaults): they are parameters.
+    * ``acceptance_hours``: working hours to accept or send back an online dossier (Art. 17.2.c).
+
+    Rules:
+
+    * The processing time runs from acceptance of the complete dossier (Art. 17.3); after
+      supplements it restarts from zero on the day the completed dossier arrived.
+    * Supplements are requested once only, within ``supplement_request_days`` working days of the
+      dossier's *receipt* (the filing, not the acceptance: a dossier sent back before acceptance
+      has no acceptance day), and never after an extension (the apology comes after the
+      appraisal of the complete dossier). While they are awaited no deadline runs and no day is
+      used.
+    * The deadline is extended once only, to a later *working* day (the day the result is
+      returned), by an apology sent at least one working day before the deadline in force.
+    * A result is early, on time or late against the deadline in force (:func:`classify_completion`).
     """
 
     calendar: WorkingCalendar
-    received_on: dt.date
     processing_days: int
-    supplement_requested_on: dt.date | None = None
-    supplement_received_on: dt.date | None = None
-    extended_due: dt.date | None = None
+    processing_unit: DayUnit = DayUnit.WORKING
+    supplement_request_days: int = SUPPLEMENT_REQUEST_DAYS
     supplement_days: int = SUPPLEMENT_COMPLETION_DAYS
     supplement_unit: DayUnit = DayUnit.WORKING
-    processing_unit: DayUnit = DayUnit.WORKING
+    acceptance_hours: float = ACCEPTANCE_HOURS
+    # The state, set by the events.
+    received_at: dt.datetime | None = None
+    accepted_on: dt.date | None = None
+    supplement_requested_on: dt.date | None = None
+    supplement_received_at: dt.datetime | None = None
+    extended_due: dt.date | None = None
+    extension_requested_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    last_event_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         _check_count(self.processing_days)
+        _check_count(self.supplement_request_days)
         _check_count(self.supplement_days)
-        requested, received = self.supplement_requested_on, self.supplement_received_on
-        if requested is not None and requested < self.received_on:
-            raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
-        if received is not None and requested is None:
-            raise OneStopError(OneStopProblem.SUPPLEMENT_NOT_REQUESTED)
-        if received is not None and requested is not None and received < requested:
-            raise OneStopError(OneStopProblem.SUPPLEMENT_BEFORE_REQUEST)
-        if self.extended_due is not None and self.awaiting_supplement:
-            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
+        _check_count(self.acceptance_hours)
+        object.__setattr__(self, "processing_unit", DayUnit(self.processing_unit))
+        object.__setattr__(self, "supplement_unit", DayUnit(self.supplement_unit))
 
     # -- state ----------------------------------------------------------------------------------
 
     @property
+    def received_on(self) -> dt.date | None:
+        """The day the dossier was received (None before)."""
+        return None if self.received_at is None else self.received_at.date()
+
+    @property
+    def ended(self) -> bool:
+        """The result was returned, or the dossier stopped, refused or closed."""
+        return self.stopped_on is not None or self.completed_on is not None
+
+    @property
     def awaiting_supplement(self) -> bool:
-        """A supplement was requested and has not arrived: no deadline runs."""
-        return self.supplement_requested_on is not None and self.supplement_received_on is None
+        """Supplements were requested and have not arrived: the clock is paused."""
+        return self.supplement_requested_on is not None and self.supplement_received_at is None
+
+    paused = awaiting_supplement
+
+    @property
+    def awaiting_acceptance(self) -> bool:
+        """Received (or completed) and not yet accepted: the 8 working hours run."""
+        return (self.received_at is not None and self.accepted_on is None
+                and not self.awaiting_supplement and not self.ended)
 
     @property
     def clock_start(self) -> dt.date | None:
-        """The day the processing time runs from; None while awaiting the supplement."""
-        if self.awaiting_supplement:
+        """The day the processing time runs from: the acceptance, or the day the completed
+        dossier arrived; None before acceptance and while awaiting supplements."""
+        if self.accepted_on is None or self.awaiting_supplement:
             return None
-        return self.supplement_received_on or self.received_on
+        if self.supplement_received_at is not None:
+            return self.supplement_received_at.date()
+        return self.accepted_on
 
     @property
     def original_due(self) -> dt.date | None:
-        """The deadline before any extension; None while awaiting the supplement."""
+        """The deadline before any extension; None while no processing time runs."""
         start = self.clock_start
-        return None if start is None else due_date(
-            self.calendar, start, self.processing_days, self.processing_unit)
+        if start is None:
+            return None
+        return due_date(self.calendar, start, self.processing_days, self.processing_unit)
 
     @property
     def due(self) -> dt.date | None:
-        """The deadline in force (the extended one, if any); None while awaiting the supplement."""
+        """The deadline in force (the extended one, if any); None while no processing time runs."""
+        if self.clock_start is None:
+            return None
         return self.extended_due or self.original_due
 
     @property
@@ -383,18 +484,28 @@ class DossierClock:
         return self.extended_due is not None
 
     @property
-    def supplement_request_due(self) -> dt.date:
-        """The last day a supplement may be requested."""
-        return supplement_request_deadline(self.calendar, self.received_on)
+    def acceptance_due(self) -> dt.datetime | None:
+        """When the dossier awaiting acceptance must be accepted or sent back (Art. 17.2.c)."""
+        if not self.awaiting_acceptance:
+            return None
+        return acceptance_deadline(
+            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours)
+
+    @property
+    def supplement_request_due(self) -> dt.date | None:
+        """The last day supplements may be requested: counted from the receipt."""
+        if self.received_at is None:
+            return None
+        return supplement_request_deadline(
+            self.calendar, self.received_at, self.supplement_request_days)
 
     @property
     def supplement_due(self) -> dt.date | None:
-        """The last day for the requested supplement to arrive; None when none was requested."""
+        """The last day for the requested supplements to arrive; None when none were requested."""
         if self.supplement_requested_on is None:
             return None
         return supplement_completion_deadline(
-            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit
-        )
+            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit)
 
     @property
     def apology_due(self) -> dt.date | None:
@@ -403,85 +514,159 @@ class DossierClock:
         return None if due is None else apology_deadline(self.calendar, due)
 
     def supplement_expired(self, today: dt.date) -> bool:
-        """The requested supplement has not arrived and its time is over: close the dossier."""
+        """The requested supplements have not arrived and their time is over: close the dossier."""
         due = self.supplement_due
         return self.awaiting_supplement and due is not None and today > due
 
     def is_overdue(self, today: dt.date) -> bool:
-        """The deadline in force has passed (never while awaiting the supplement)."""
+        """The deadline in force has passed and the dossier is still open (never while paused)."""
         due = self.due
-        return due is not None and today > due
+        return due is not None and not self.ended and today > due
 
     def working_days_left(self, today: dt.date) -> int | None:
         """Working days from ``today`` to the deadline (negative once overdue), or None."""
         due = self.due
         return None if due is None else self.calendar.working_days_between(today, due)
 
-    def outcome(self, completed_on: dt.date) -> Outcome:
-        """Whether a result returned on ``completed_on`` is early, on time or late.
+    def days_used(self, today: dt.date) -> int:
+        """Days of the processing time used by ``today``, in the procedure's unit.
 
-        Judged against the deadline in force, i.e. the extended one after an extension.
-
-        :raises OneStopError: ``SUPPLEMENT_PENDING``, or ``DATE_BEFORE_RECEIPT``.
+        Counted from the clock's start up to ``today``, the end of the dossier or the supplement
+        request, whichever comes first: a pause uses no day, and after the supplements arrive the
+        count starts again from zero.
         """
+        if self.awaiting_supplement:
+            start, end = self.accepted_on, self.supplement_requested_on
+        else:
+            start, end = self.clock_start, self.stopped_on or self.completed_on
+        if start is None:
+            return 0
+        end = today if end is None else min(today, end)
+        if end <= start:
+            return 0
+        if self.processing_unit is DayUnit.WORKING:
+            return self.calendar.working_days_between(start, end)
+        return (end - start).days
+
+    def outcome(self, completed_on: dt.date | None = None) -> Outcome | None:
+        """Whether a result returned on ``completed_on`` (default: the day it was) is early, on
+        time or late against the deadline in force; None when no result was returned.
+
+        :raises OneStopError: ``NOT_ACCEPTED``, ``SUPPLEMENT_PENDING``, ``DATE_BEFORE_RECEIPT``.
+        """
+        completed_on = completed_on or self.completed_on
+        if completed_on is None:
+            return None
         due = self._running_due()
-        if completed_on < self.received_on:
+        if completed_on < self.clock_start:
             raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
         return classify_completion(completed_on, due)
 
     # -- events ---------------------------------------------------------------------------------
 
-    def request_supplement(self, on: dt.date) -> DossierClock:
-        """The agency asks for a supplement on ``on``: allowed once, within 3 working days.
+    def replay(self, events: Iterable[ClockEvent]) -> DossierClock:
+        """The clock after ``events``, in order.
+
+        :raises OneStopError: the first event that breaks a rule.
+        """
+        clock = self
+        for event in events:
+            clock = clock.apply(event)
+        return clock
+
+    def apply(self, event: ClockEvent) -> DossierClock:
+        """The clock after one event."""
+        kind = ClockEventKind(event.kind)
+        if kind is ClockEventKind.EXTEND:
+            if event.new_due is None:
+                raise OneStopError(OneStopProblem.EXTENSION_NOT_LATER)
+            return self.extend(event.new_due, event.at)
+        return getattr(self, kind.value)(event.at)
+
+    def receive(self, at: dt.datetime) -> DossierClock:
+        """The agency receives the dossier at ``at``.
+
+        :raises OneStopError: ``ALREADY_RECEIVED``.
+        """
+        if self.received_at is not None:
+            raise OneStopError(OneStopProblem.ALREADY_RECEIVED)
+        return self._event(at, received_at=at)
+
+    def accept(self, at: dt.datetime) -> DossierClock:
+        """The one-stop shop accepts the complete dossier at ``at``: the processing time starts,
+        from that day, or from the day the completed dossier arrived after supplements.
+
+        :raises OneStopError: ``NOT_RECEIVED``, ``ALREADY_ACCEPTED``, ``SUPPLEMENT_PENDING``,
+            ``DOSSIER_ENDED``, ``EVENT_BEFORE_PREVIOUS``.
+        """
+        self._check_open(at)
+        if self.awaiting_supplement:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
+        if self.accepted_on is not None:
+            raise OneStopError(OneStopProblem.ALREADY_ACCEPTED)
+        return self._event(at, accepted_on=at.date())
+
+    def request_supplement(self, at: dt.datetime) -> DossierClock:
+        """Supplements are requested at ``at``: once, within the window from receipt, not after an
+        extension; the clock pauses.
 
         :raises OneStopError: ``SUPPLEMENT_ALREADY_REQUESTED``, ``SUPPLEMENT_TOO_LATE``,
-            ``DATE_BEFORE_RECEIPT``.
+            ``SUPPLEMENT_AFTER_EXTENSION``, ``NOT_RECEIVED``, ``DOSSIER_ENDED``,
+            ``EVENT_BEFORE_PREVIOUS``.
         """
+        self._check_open(at)
         if self.supplement_requested_on is not None:
             raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED)
-        if on < self.received_on:
-            raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
-        if on > self.supplement_request_due:
+        if self.extended:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_AFTER_EXTENSION)
+        if at.date() > self.supplement_request_due:
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_TOO_LATE,
                 f"{OneStopProblem.SUPPLEMENT_TOO_LATE.description} "
                 f"(received {self.received_on}, last day {self.supplement_request_due}, "
-                f"asked {on}).",
+                f"asked {at.date()}).",
             )
-        return dataclasses.replace(self, supplement_requested_on=on)
+        return self._event(at, supplement_requested_on=at.date())
 
-    def receive_supplement(self, on: dt.date) -> DossierClock:
-        """The completed dossier arrives on ``on``: the processing time restarts from zero.
+    def receive_supplement(self, at: dt.datetime) -> DossierClock:
+        """The completed dossier arrives at ``at``: it awaits acceptance again, and the processing
+        time then restarts from zero on this day.
 
         :raises OneStopError: ``SUPPLEMENT_NOT_REQUESTED``, ``SUPPLEMENT_ALREADY_RECEIVED``,
-            ``SUPPLEMENT_BEFORE_REQUEST``, ``SUPPLEMENT_EXPIRED`` (the dossier is to be closed).
+            ``SUPPLEMENT_EXPIRED`` (the dossier is to be closed), ``DOSSIER_ENDED``,
+            ``EVENT_BEFORE_PREVIOUS``.
         """
+        self._check_open(at)
         if self.supplement_requested_on is None:
             raise OneStopError(OneStopProblem.SUPPLEMENT_NOT_REQUESTED)
-        if self.supplement_received_on is not None:
+        if self.supplement_received_at is not None:
             raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED)
-        if on < self.supplement_requested_on:
-            raise OneStopError(OneStopProblem.SUPPLEMENT_BEFORE_REQUEST)
-        if self.supplement_expired(on):
+        if self.supplement_expired(at.date()):
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_EXPIRED,
                 f"{OneStopProblem.SUPPLEMENT_EXPIRED.description} "
-                f"(last day {self.supplement_due}, arrived {on}).",
+                f"(last day {self.supplement_due}, arrived {at.date()}).",
             )
-        return dataclasses.replace(self, supplement_received_on=on)
+        return self._event(at, supplement_received_at=at, accepted_on=None)
 
-    def extend(self, new_due: dt.date, *, requested_on: dt.date | None = None) -> DossierClock:
-        """Extend the deadline to ``new_due``, once only.
-
-        ``requested_on``, when given, is the day the apology and proposal were sent; it must be no
-        later than :attr:`apology_due`.
+    def extend(self, new_due: dt.date, at: dt.datetime) -> DossierClock:
+        """The apology sent at ``at`` moves the deadline to ``new_due``, once only.
 
         :raises OneStopError: ``EXTENSION_ALREADY_GRANTED``, ``EXTENSION_NOT_LATER``,
-            ``EXTENSION_NOT_WORKING_DAY``, ``APOLOGY_TOO_LATE``, ``SUPPLEMENT_PENDING``.
+            ``EXTENSION_NOT_WORKING_DAY``, ``APOLOGY_TOO_LATE``, ``NOT_ACCEPTED``,
+            ``SUPPLEMENT_PENDING``, ``DOSSIER_ENDED``, ``EVENT_BEFORE_PREVIOUS``.
         """
+        self._check_open(at)
         due = self._running_due()
-        if self.extended_due is not None:
+        if self.extended:
             raise OneStopError(OneStopProblem.EXTENSION_ALREADY_GRANTED)
+        last_apology_day = apology_deadline(self.calendar, due)
+        if at.date() > last_apology_day:
+            raise OneStopError(
+                OneStopProblem.APOLOGY_TOO_LATE,
+                f"{OneStopProblem.APOLOGY_TOO_LATE.description} "
+                f"(deadline {due}, last day {last_apology_day}, sent {at.date()}).",
+            )
         if new_due <= due:
             raise OneStopError(
                 OneStopProblem.EXTENSION_NOT_LATER,
@@ -489,20 +674,62 @@ class DossierClock:
             )
         if not self.calendar.is_working_day(new_due):
             raise OneStopError(OneStopProblem.EXTENSION_NOT_WORKING_DAY)
-        last_apology_day = apology_deadline(self.calendar, due)
-        if requested_on is not None and requested_on > last_apology_day:
+        return self._event(at, extended_due=new_due, extension_requested_on=at.date())
+
+    def stop(self, at: dt.datetime) -> DossierClock:
+        """The dossier ends at ``at`` without a result (stopped, refused or closed).
+
+        :raises OneStopError: ``NOT_RECEIVED``, ``DOSSIER_ENDED``, ``EVENT_BEFORE_PREVIOUS``.
+        """
+        self._check_open(at)
+        return self._event(at, stopped_on=at.date())
+
+    def complete(self, at: dt.datetime) -> DossierClock:
+        """The result is returned at ``at``.
+
+        :raises OneStopError: ``NOT_ACCEPTED``, ``SUPPLEMENT_PENDING``, ``DOSSIER_ENDED``,
+            ``EVENT_BEFORE_PREVIOUS``.
+        """
+        self._check_open(at)
+        self._running_due()
+        return self._event(at, completed_on=at.date())
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _event(self, at: dt.datetime, **changes) -> DossierClock:
+        return dataclasses.replace(self, last_event_at=at, **changes)
+
+    def _check_open(self, at: dt.datetime) -> None:
+        if self.received_at is None:
+            raise OneStopError(OneStopProblem.NOT_RECEIVED)
+        if self.ended:
+            raise OneStopError(OneStopProblem.DOSSIER_ENDED)
+        if self.last_event_at is not None and at < self.last_event_at:
             raise OneStopError(
-                OneStopProblem.APOLOGY_TOO_LATE,
-                f"{OneStopProblem.APOLOGY_TOO_LATE.description} "
-                f"(deadline {due}, last day {last_apology_day}, sent {requested_on}).",
+                OneStopProblem.EVENT_BEFORE_PREVIOUS,
+                f"{OneStopProblem.EVENT_BEFORE_PREVIOUS.description} ({at} before {self.last_event_at}).",
             )
-        return dataclasses.replace(self, extended_due=new_due)
 
     def _running_due(self) -> dt.date:
+        if self.awaiting_supplement:
+            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
         due = self.due
         if due is None:
-            raise OneStopError(OneStopProblem.SUPPLEMENT_PENDING)
+            raise OneStopError(OneStopProblem.NOT_ACCEPTED)
         return due
+
+
+def step_due(
+    cal: WorkingCalendar, started_at: dt.datetime, days: float, dossier_due: dt.date
+) -> dt.datetime:
+    """When a one-stop step (a row of the process control slip, form 06) that starts at
+    ``started_at`` is due: its share of the processing time, ``days`` office days of the
+    calendar's hours, and never after the end of the dossier's due day."""
+    _check_count(days)
+    due_end = dt.datetime.combine(dossier_due, cal.day_intervals[-1][1])
+    if not days:
+        return due_end
+    return min(cal.add_working_hours(started_at, days * cal.hours_per_day), due_end)
 
 
 # -- completeness of the dossier's documents -----------------------------------------------------
