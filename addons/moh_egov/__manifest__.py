@@ -23,6 +23,7 @@
         "views/moh_procedure_views.xml",
         "views/moh_dossier_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",
+        "wizard/moh_dossier_register_print_wizard_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",
         "views/moh_egov_menus.xml",

@@ -28,6 +28,11 @@ class MohRegisterPrintWizard(models.TransientModel):
     def _state_label(self, doc):
         return dict(doc._fields["state"]._description_selection(self.env))[doc.state]
 
+    def _type_name(self, doc):
+        """The type's name as the printed register writes it, in Vietnamese when installed."""
+        lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
+        return doc.document_type_id.with_context(lang=lang).name
+
     def _entries(self, documents):
         if self.register_id.direction == "outgoing":
             yield from self._outgoing_entries(documents)
@@ -43,7 +48,7 @@ class MohRegisterPrintWizard(models.TransientModel):
                 sender=doc.sender_name,
                 number_symbol=doc.number_symbol,
                 issue_date=doc.issue_date,
-                type_and_abstract=f"{doc.document_type_id.name}: {doc.abstract}",
+                type_and_abstract=f"{self._type_name(doc)}: {doc.abstract}",
                 recipient=recipient,
                 note=self._state_label(doc),
                 transfer_date=company._moh_local_date(handed.create_date) if handed else None,
@@ -63,7 +68,7 @@ class MohRegisterPrintWizard(models.TransientModel):
                 number=doc.number,
                 number_symbol=doc.name,
                 issue_date=doc.issue_date,
-                type_and_abstract=f"{doc.document_type_id.name}: {doc.abstract}",
+                type_and_abstract=f"{self._type_name(doc)}: {doc.abstract}",
                 signer=doc.signer_id.name or "",
                 recipients="\n".join(recipients or internal),
                 file_copy_holder="; ".join(line.split(":", 1)[-1].strip().rstrip("./").strip() for line in archive),
