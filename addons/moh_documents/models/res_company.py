@@ -72,7 +72,7 @@ class ResCompany(models.Model):
         """The agency's identification code, needed for ``purpose`` (a translated phrase): a
         missing code is an error here, never replaced by another agency's or a made-up one."""
         self.ensure_one()
-        code = self.sudo().moh_agency_code
+        code = self.moh_agency_code
         if not code:
             raise UserError(self.env._(
                 "%(company)s has no agency identification code (Decision 20/2020/QĐ-TTg), which is "

@@ -25,7 +25,7 @@ class MohDossierRegisterPrintWizard(models.TransientModel):
 
     def _moh_domain(self):
         """Dossiers received in the agency's days ``date_from`` to ``date_to`` (its time zone)."""
-        tz = self.company_id.sudo()._moh_calendar()._moh_tz()
+        tz = self.company_id._moh_calendar()._moh_tz()
 
         def utc(day):
             local = tz.localize(dt.datetime.combine(day, dt.time.min))
