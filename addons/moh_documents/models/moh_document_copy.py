@@ -38,7 +38,7 @@ class MohDocumentCopy(models.Model):
     document_type_id = fields.Many2one(
         "moh.document.type", string="Form of Copy", required=True, domain=[("copy_form", "!=", False)],
         help="Sao y (whole document), trích sao (part of it) or sao lục (a copy of a sao y).")
-    copy_form = fields.Selection(related="document_type_id.copy_form", store=True)
+    copy_form = fields.Selection(related="document_type_id.copy_form", store=True, string="Kind of Copy")
     outgoing_id = fields.Many2one("moh.outgoing.document", string="Outgoing Document", index="btree_not_null")
     incoming_id = fields.Many2one("moh.incoming.document", string="Incoming Document", index="btree_not_null")
     source_copy_id = fields.Many2one("moh.document.copy", string="Copied Sao Y", index="btree_not_null",

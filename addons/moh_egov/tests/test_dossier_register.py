@@ -43,9 +43,12 @@ class TestDossierTrackingRegister(EgovCase):
         self.assertIn(f"Từ ngày {received.replace(day=1):%d/%m/%Y} đến ngày {received:%d/%m/%Y}", text)
         row = next(line for line in text.splitlines() if dossier.code in line)
         # STT, code, ..., received, appointment, handed over: left to right.
-        cells = [row.lstrip()[:1], dossier.code, f"{received:%d/%m/%Y}", f"{dossier.deadline:%d/%m/%Y}"]
-        self.assertEqual(cells[0], "1")
-        positions = [row.index(cell) for cell in cells[1:]]
+        period = self.env["moh.dossier"].sudo().search(
+            [("received_at", "!=", False)], order="received_at, id").filtered(
+            lambda d: received.replace(day=1) <= self.env.company._moh_local_date(d.received_at) <= received)
+        self.assertEqual(row.split()[0], str(list(period).index(dossier) + 1), "STT: its place in the period")
+        cells = [dossier.code, f"{received:%d/%m/%Y}", f"{dossier.deadline:%d/%m/%Y}"]
+        positions = [row.index(cell) for cell in cells]
         self.assertEqual(positions, sorted(positions), row)
         self.assertEqual(row.count(f"{received:%d/%m/%Y}"), 2, "received and handed to the department the same day")
         # A period without dossiers prints nothing.
