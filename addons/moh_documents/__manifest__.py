@@ -41,6 +41,7 @@
         "views/moh_document_assignment_views.xml",
         "views/moh_document_config_views.xml",
         "views/moh_outgoing_document_views.xml",
+        "views/moh_document_copy_views.xml",
         "views/moh_kpi_views.xml",
         "views/moh_exchange_views.xml",
         "views/res_users_views.xml",

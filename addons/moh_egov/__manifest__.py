@@ -25,6 +25,7 @@
         "views/moh_dossier_complaint_views.xml",
         "views/moh_service_indicator_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",
+        "wizard/moh_dossier_register_print_wizard_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",
         "views/moh_egov_menus.xml",

@@ -63,7 +63,9 @@ def job_runner_server(db):
 def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("ODOO_QUEUE_JOB_CHANNELS", "root:2,root.moh_exchange:1")
     peer = PeerProcess(free_port(), tmp_path / "peer.jsonl", token="e2e-token", delay=4)
-    code = f"E2E.{dt.datetime.now():%H%M%S%f}"
+    now = dt.datetime.now()
+    # A fresh agency identification code of Decision 20/2020's form for each run.
+    code = f"{now:%H}{now.microsecond % 10}.{now:%M}.{now:%S}.Z{now.microsecond // 10 % 100:02d}"
     server = job_runner_server(odoo_db).start()
     admin = server.rpc("admin", "admin")
     function_ids = admin.call("queue.job.function", "search", [("name", "=", JOB_FUNCTION)])

@@ -19,6 +19,7 @@ from . import moh_signature_validation
 from . import tier_definition
 from . import tier_review
 from . import moh_outgoing_document
+from . import moh_document_copy
 from . import moh_signing_key
 from . import moh_signing_session
 from . import moh_kpi_item

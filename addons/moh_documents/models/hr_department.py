@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HrDepartment(models.Model):
@@ -20,6 +20,11 @@ class HrDepartment(models.Model):
              "TL. (Decree 30/2020/ND-CP, Art. 13). Otherwise its head signs by order of the head of "
              "the agency, e.g. TL. BỘ TRƯỞNG.",
     )
+
+    @api.constrains("moh_agency_code")
+    def _check_moh_agency_code(self):
+        for department in self:
+            self.env["res.company"]._moh_check_agency_code(department.moh_agency_code, department.name)
 
     _moh_abbreviation_company_unique = models.Constraint(
         "UNIQUE(moh_abbreviation, company_id)",

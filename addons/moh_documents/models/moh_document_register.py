@@ -26,7 +26,9 @@ class MohDocumentRegister(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short code shown beside the number, e.g. VBĐ.")
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing")], string="Register Kind", required=True, default="incoming")
+        [("incoming", "Incoming"), ("outgoing", "Outgoing"), ("copy", "Copies")],
+        string="Register Kind", required=True, default="incoming",
+        help="Copies: the one yearly series of sao y, trích sao and sao lục copies (Decree 30/2020/ND-CP, Appendix III).")
     confidential = fields.Boolean(
         help="Confidential documents are registered in their own register with their own series.")
     sequence = fields.Integer(default=10)

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class MohDocumentType(models.Model):
-    """A type of administrative document and its abbreviation (Decree 30/2020/ND-CP, Appendix III).
+    """A type of administrative document and its abbreviation (Decree 30/2020/ND-CP, Art. 7 and
+    Appendix III: 27 typed documents, công văn and thư công, and the copy forms SY, TrS, SL).
 
     The abbreviation is the middle part of a typed document's symbol ("15/QĐ-BYT"); a công văn
     has none and its symbol names the drafting unit instead ("15/BYT-KHTC").
@@ -20,5 +21,10 @@ class MohDocumentType(models.Model):
         string="Template", help="The skeleton a new draft of this type starts from (its customary parts, "
                                 "e.g. the legal bases and articles of a decision).")
     recipients_template = fields.Text(string="Recipients Template", help="The usual Nơi nhận lines of this type.")
+    copy_form = fields.Selection(
+        [("sao_y", "Sao y (certified copy)"), ("trich_sao", "Trích sao (extract copy)"),
+         ("sao_luc", "Sao lục (copy of a sao y)")],
+        string="Form of Copy", help="Set on the three forms of copy (Decree 30/2020/ND-CP, Art. 25), which are "
+                                    "numbered in the agency's one yearly copy series, not drafted as documents.")
 
     _name_unique = models.Constraint("UNIQUE(name)", "A document type with this name already exists.")

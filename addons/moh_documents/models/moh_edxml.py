@@ -49,7 +49,8 @@ class MohEdxml(models.AbstractModel):
     def _moh_organization(self, company):
         from moh_core.edxml import Organization  # noqa: PLC0415
 
-        return Organization(organ_id=company.moh_agency_code or "000.00.00.H00", name=company.name,
+        organ_id = company._moh_agency_code(self.env._("as the sender (OrganId) of an edXML message"))
+        return Organization(organ_id=organ_id, name=company.name,
                             address=", ".join(p for p in (company.street, company.city) if p) or None,
                             email=company.email or None, telephone=company.phone or None,
                             website=company.website or None)

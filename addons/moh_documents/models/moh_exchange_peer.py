@@ -74,6 +74,13 @@ class MohExchangePeer(models.Model):
             if peer.timeout < 1 or peer.max_attempts < 1:
                 raise ValidationError(self.env._("The timeout and the number of attempts must be at least 1."))
 
+    @api.constrains("code", "national_portal")
+    def _check_code(self):
+        """An agency's code is its identification code of Decision 20/2020/QĐ-TTg (the edXML
+        OrganId); the national portal is a system, not a listed agency, and keeps its own code."""
+        for peer in self.filtered(lambda p: not p.national_portal):
+            self.env["res.company"]._moh_check_agency_code(peer.code, peer.name)
+
     @api.constrains("national_portal", "active", "company_id")
     def _check_one_national_portal(self):
         for peer in self.filtered(lambda p: p.national_portal and p.active):

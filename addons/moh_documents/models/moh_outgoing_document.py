@@ -79,7 +79,8 @@ class MohOutgoingDocument(models.Model):
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True, tracking=True)
+    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True, tracking=True,
+                                       domain=[("copy_form", "=", False)])
     department_id = fields.Many2one(
         "hr.department", string="Drafting Unit", required=True, tracking=True,
         default=lambda self: self.env.user.employee_id.department_id)
@@ -208,6 +209,13 @@ class MohOutgoingDocument(models.Model):
                 doc.signer_block = " / ".join(doc._moh_signer().lines) if doc.signer_id else False
             except ValueError:
                 doc.signer_block = False
+
+    @api.constrains("document_type_id")
+    def _check_not_a_copy_form(self):
+        """Sao y, trích sao and sao lục are made from an existing document and numbered in the
+        copy series (Decree 30/2020/ND-CP, Art. 25; Appendix III), not drafted."""
+        if any(doc.document_type_id.copy_form for doc in self):
+            raise ValidationError(self.env._("A copy is made from the document it copies (Copies), not drafted."))
 
     @api.constrains("signer_id", "signer_authority", "signer_authority_position", "signer_deputy_authority",
                     "signer_deputy_authority_position")

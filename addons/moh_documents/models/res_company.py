@@ -1,6 +1,9 @@
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from moh_core.agency_codes import AGENCY_CODE_EXAMPLE, is_agency_code
 
 
 class ResCompany(models.Model):
@@ -48,6 +51,34 @@ class ResCompany(models.Model):
         help="B-LT keeps the certificates and revocation data in the PDF, so the signature can be "
              "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).")
     moh_tsa_url = fields.Char(string="Timestamp Authority URL", help="RFC 3161 service used for B-T and B-LT.")
+
+    @api.constrains("moh_agency_code")
+    def _check_moh_agency_code(self):
+        for company in self:
+            self._moh_check_agency_code(company.moh_agency_code, company.name)
+
+    @api.model
+    def _moh_check_agency_code(self, code, owner):
+        """Refuse an agency identification code not of the form of Decision 20/2020/QĐ-TTg
+        (``[A-Z0-9]{3}.[A-Z0-9]{2}.[A-Z0-9]{2}.[A-Z][0-9]{2}``). An empty code is allowed on
+        entry; whatever needs the code refuses to go on without it (:meth:`_moh_agency_code`)."""
+        if code and not is_agency_code(code):
+            raise ValidationError(self.env._(
+                "%(owner)s: %(code)s is not an agency identification code. Decision 20/2020/QĐ-TTg "
+                "writes it as four groups of capital letters and digits separated by dots, the last "
+                "a letter and two digits, e.g. %(example)s.", owner=owner, code=code, example=AGENCY_CODE_EXAMPLE))
+
+    def _moh_agency_code(self, purpose):
+        """The agency's identification code, needed for ``purpose`` (a translated phrase): a
+        missing code is an error here, never replaced by another agency's or a made-up one."""
+        self.ensure_one()
+        code = self.moh_agency_code
+        if not code:
+            raise UserError(self.env._(
+                "%(company)s has no agency identification code (Decision 20/2020/QĐ-TTg), which is "
+                "needed %(purpose)s: an administrator enters it in the agency's settings.",
+                company=self.name, purpose=purpose))
+        return code
 
     def _moh_local_date(self, utc_datetime):
         """The agency's calendar date of a stored (UTC) datetime."""

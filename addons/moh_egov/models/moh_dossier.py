@@ -472,7 +472,7 @@ class MohDossier(models.Model):
             [("direction", "=", "dossier"), ("company_id", "=", self.company_id.id)], limit=1)
         if not register:
             raise UserError(self.env._("No dossier register is configured for %(company)s.", company=self.company_id.name))
-        agency = self.company_id.moh_agency_code or "000.00.00.H00"
+        agency = self.company_id._moh_agency_code(self.env._("at the head of every dossier code"))
         receipt_day = int(day.strftime("%Y%m%d"))
         sequence = register._moh_allocate_number(self._name, receipt_day, number_field="code_sequence",
                                                  year_field="receipt_day")
@@ -956,7 +956,7 @@ class MohDossier(models.Model):
                        "kind": "organization" if applicant.is_company else "person",
                        "email": dossier.contact_email or applicant.email or None,
                        "phone": dossier.contact_phone or applicant.phone or None},
-            agency_code=dossier.company_id.moh_agency_code or "000.00.00.H00",
+            agency_code=dossier.company_id._moh_agency_code(self.env._("in every status event sent to the portal")),
             processing_unit=dossier.department_id.name or None,
             channel=dossier.channel,
             submitted_at=dossier.submitted_at or None,

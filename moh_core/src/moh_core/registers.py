@@ -1,21 +1,27 @@
-"""Printed register of incoming documents (Sổ đăng ký văn bản đến).
+"""Printed registers: outgoing and incoming documents (Decree 30/2020/NĐ-CP, Appendix IV) and the
+one-stop dossier-tracking register (Mẫu 07).
 
-Decree 30/2020/NĐ-CP, Art. 22.2.a: incoming documents registered in the system "must be printed
-out with all the fields of the incoming-documents register form, and bound into a register".
-The form is in Appendix IV ("Mẫu về quản lý văn bản", IV. Mẫu sổ đăng ký văn bản đến):
+Decree 30/2020/NĐ-CP, Art. 16.1 and 22.2.a: documents registered in the system "must be printed
+out with all the fields of the register form, and bound into a register". The forms are in
+Appendix IV ("Mẫu sổ và mẫu phiếu"): I. Sổ đăng ký văn bản đi, VI. Sổ đăng ký văn bản đến.
+Each register is a :class:`RegisterForm` — its title, its column headings in the form's order and
+its legal source — so a column set read from a secondary source is data that can be corrected:
 
-1. Cover and first page: the direct parent agency (TÊN CƠ QUAN CHỦ QUẢN TRỰC TIẾP), the agency
-   (TÊN CƠ QUAN/ĐƠN VỊ), the title SỔ ĐĂNG KÝ VĂN BẢN ĐẾN, the year, "Từ ngày ... đến ngày ..."
-   and "Từ số ... đến số ...".
-2. Registered content, at least nine columns, numbered (1) to (9): Ngày đến | Số đến | Tác giả |
-   Số, ký hiệu | Ngày tháng | Tên loại và trích yếu nội dung | Đơn vị hoặc người nhận | Ký nhận |
-   Ghi chú.
+- I, outgoing (10 columns): Số, ký hiệu văn bản | Ngày tháng văn bản | Tên loại và trích yếu nội
+  dung văn bản | Người ký | Nơi nhận văn bản | Đơn vị, người nhận bản lưu | Số lượng bản | Ngày
+  chuyển | Ký nhận | Ghi chú.
+- VI, incoming (10 columns): Ngày đến | Số đến | Tác giả | Số, ký hiệu | Ngày tháng | Tên loại và
+  trích yếu nội dung | Đơn vị hoặc người nhận | Ngày chuyển | Ký nhận | Ghi chú.
+- Mẫu 07, Sổ theo dõi hồ sơ of the one-stop shop (Decree 118/2025/NĐ-CP; Circular
+  03/2025/TT-VPCP, Appendix I): see :data:`DOSSIER_TRACKING_FORM` and its ``source``.
 
+Cover and first page: the direct parent agency (TÊN CƠ QUAN CHỦ QUẢN TRỰC TIẾP), the agency
+(TÊN CƠ QUAN/ĐƠN VỊ), the title, the year, "Từ ngày ... đến ngày ..." and "Từ số ... đến số ...".
 Presentation follows Appendix I of the same decree where it applies to a register: Times New
 Roman-compatible font (see :mod:`moh_core.fonts`), agency names in capitals (the agency in bold),
 page numbers in Arabic numerals centred in the top margin and not shown on the first page, and
-incoming numbers written with a leading zero below 10 ("01", "02", ...). The register is a wide
-table, so it is printed on A4 landscape with 20 mm margins all round.
+numbers written with a leading zero below 10 ("01", "02", ...). The register is a wide table, so
+it is printed on A4 landscape with 20 mm margins all round.
 """
 
 from __future__ import annotations
@@ -38,34 +44,117 @@ from reportlab.platypus.flowables import Flowable
 from moh_core.fonts import FONT_BOLD, FONT_REGULAR, nfc, register_fonts
 
 __all__ = [
-    "INCOMING_REGISTER_TITLE",
+    "DOSSIER_TRACKING_FORM",
     "INCOMING_REGISTER_COLUMNS",
+    "INCOMING_REGISTER_FORM",
+    "INCOMING_REGISTER_TITLE",
+    "OUTGOING_REGISTER_COLUMNS",
+    "OUTGOING_REGISTER_FORM",
+    "DossierTrackingEntry",
     "IncomingRegisterEntry",
-    "format_register_number",
+    "OutgoingRegisterEntry",
+    "RegisterForm",
     "format_register_date",
+    "format_register_number",
+    "render_dossier_tracking_register",
     "render_incoming_register",
+    "render_outgoing_register",
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisterForm:
+    """A printed register's form: ``title``, ``columns`` (headings in the form's order),
+    ``widths_mm`` (one per column, summing to the 257 mm of A4 landscape between 20 mm margins),
+    ``centred`` (indexes of columns printed centred: dates, numbers) and the ``source`` it is
+    taken from."""
+
+    title: str
+    columns: tuple[str, ...]
+    widths_mm: tuple[float, ...]
+    source: str
+    centred: frozenset[int] = frozenset()
+    font_size: float = 11
+
+    def __post_init__(self) -> None:
+        if len(self.columns) != len(self.widths_mm):
+            raise ValueError(f"{self.title}: {len(self.columns)} columns but {len(self.widths_mm)} widths.")
+        if abs(sum(self.widths_mm) - 257) > 0.5:
+            raise ValueError(f"{self.title}: the columns are {sum(self.widths_mm)} mm wide, not 257 mm.")
 
 #: Title of the register (Decree 30/2020/NĐ-CP, Appendix IV).
 INCOMING_REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 
-#: Column headings (1)-(9) of the incoming-documents register, Decree 30/2020/NĐ-CP, Appendix IV.
-INCOMING_REGISTER_COLUMNS: tuple[str, ...] = (
-    "Ngày đến",
-    "Số đến",
-    "Tác giả",
-    "Số, ký hiệu",
-    "Ngày tháng",
-    "Tên loại và trích yếu nội dung",
-    "Đơn vị hoặc người nhận",
-    "Ký nhận",
-    "Ghi chú",
+#: Sổ đăng ký văn bản đến, Decree 30/2020/NĐ-CP, Appendix IV.VI: columns (1)-(10).
+INCOMING_REGISTER_FORM = RegisterForm(
+    title=INCOMING_REGISTER_TITLE,
+    columns=(
+        "Ngày đến",
+        "Số đến",
+        "Tác giả",
+        "Số, ký hiệu",
+        "Ngày tháng",
+        "Tên loại và trích yếu nội dung",
+        "Đơn vị hoặc người nhận",
+        "Ngày chuyển",
+        "Ký nhận",
+        "Ghi chú",
+    ),
+    widths_mm=(20, 15, 34, 30, 20, 56, 28, 20, 17, 17),
+    source="Nghị định 30/2020/NĐ-CP, Phụ lục IV, mục VI",
+    centred=frozenset({0, 1, 4, 7}),
+)
+INCOMING_REGISTER_COLUMNS: tuple[str, ...] = INCOMING_REGISTER_FORM.columns
+
+#: Sổ đăng ký văn bản đi, Decree 30/2020/NĐ-CP, Appendix IV.I: columns (1)-(10).
+OUTGOING_REGISTER_FORM = RegisterForm(
+    title="SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+    columns=(
+        "Số, ký hiệu văn bản",
+        "Ngày tháng văn bản",
+        "Tên loại và trích yếu nội dung văn bản",
+        "Người ký",
+        "Nơi nhận văn bản",
+        "Đơn vị, người nhận bản lưu",
+        "Số lượng bản",
+        "Ngày chuyển",
+        "Ký nhận",
+        "Ghi chú",
+    ),
+    widths_mm=(30, 20, 52, 28, 36, 26, 13, 20, 16, 16),
+    source="Nghị định 30/2020/NĐ-CP, Phụ lục IV, mục I",
+    centred=frozenset({1, 6, 7}),
+)
+OUTGOING_REGISTER_COLUMNS: tuple[str, ...] = OUTGOING_REGISTER_FORM.columns
+
+#: Mẫu 07, Sổ theo dõi hồ sơ of the one-stop shop. The columns are those of the form as commonly
+#: published (its predecessor, Mẫu 06 of Circular 01/2018/TT-VPCP); the names of Circular
+#: 03/2025/TT-VPCP's forms are to be verified, so the column set is data, corrected here.
+DOSSIER_TRACKING_FORM = RegisterForm(
+    title="SỔ THEO DÕI HỒ SƠ",
+    columns=(
+        "STT",
+        "Mã hồ sơ",
+        "Tên thủ tục hành chính",
+        "Tên tổ chức, cá nhân",
+        "Địa chỉ, số điện thoại",
+        "Cơ quan chủ trì giải quyết",
+        "Ngày nhận hồ sơ",
+        "Ngày hẹn trả kết quả",
+        "Ngày chuyển hồ sơ",
+        "Ngày có kết quả",
+        "Ngày trả kết quả",
+        "Ghi chú",
+    ),
+    widths_mm=(10, 40, 32, 26, 22, 22, 17, 17, 17, 17, 17, 20),
+    source="Mẫu 07 (Sổ theo dõi hồ sơ), Thông tư 03/2025/TT-VPCP, Phụ lục I (cột theo mẫu 06 "
+           "Thông tư 01/2018/TT-VPCP; cần đối chiếu)",
+    centred=frozenset({0, 6, 7, 8, 9, 10}),
+    font_size=9,
 )
 
 _PAGE_SIZE = landscape(A4)
 _MARGIN = 20 * mm
-#: Column widths in mm; they sum to the 257 mm between the margins of A4 landscape.
-_COLUMN_WIDTHS_MM: tuple[float, ...] = (21, 14, 36, 32, 21, 65, 30, 19, 19)
 _BODY_SIZE = 11
 _COVER_SIZE = 13
 _TITLE_SIZE = 16
@@ -90,10 +179,101 @@ class IncomingRegisterEntry:
     type_and_abstract: str
     recipient: str
     note: str = ""
+    #: Ngày chuyển: when the document was passed on to the unit or person (``None``: not yet).
+    transfer_date: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.number < 1:
             raise ValueError(f"Incoming numbers start at 1, got {self.number}.")
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells, in the columns of :data:`INCOMING_REGISTER_FORM`."""
+        return (
+            format_register_date(self.received_date),
+            format_register_number(self.number),
+            self.sender,
+            self.number_symbol,
+            format_register_date(self.issue_date),
+            self.type_and_abstract,
+            self.recipient,
+            format_register_date(self.transfer_date),
+            "",  # Ký nhận: signed by hand on the printed register.
+            self.note,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class OutgoingRegisterEntry:
+    """One line of the outgoing-documents register (Decree 30/2020/NĐ-CP, Appendix IV.I).
+
+    ``number`` and ``number_symbol`` ("15/QĐ-BYT"), the document's date, type and abstract,
+    signer, recipients (nơi nhận), the unit or person keeping the filed copy (bản lưu), the
+    number of copies and the date it was sent out.
+    """
+
+    number: int
+    number_symbol: str
+    issue_date: dt.date
+    type_and_abstract: str
+    signer: str
+    recipients: str
+    file_copy_holder: str = ""
+    copies: int | None = None
+    transfer_date: dt.date | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.number < 1:
+            raise ValueError(f"Outgoing numbers start at 1, got {self.number}.")
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells, in the columns of :data:`OUTGOING_REGISTER_FORM`."""
+        return (
+            self.number_symbol,
+            format_register_date(self.issue_date),
+            self.type_and_abstract,
+            self.signer,
+            self.recipients,
+            self.file_copy_holder,
+            "" if self.copies is None else str(self.copies),
+            format_register_date(self.transfer_date),
+            "",  # Ký nhận: signed by hand on the printed register.
+            self.note,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class DossierTrackingEntry:
+    """One dossier in the one-stop shop's tracking register (Mẫu 07, Sổ theo dõi hồ sơ)."""
+
+    code: str
+    procedure: str
+    applicant: str
+    contact: str
+    handling_agency: str
+    received: dt.date | None
+    appointment: dt.date | None
+    handed_over: dt.date | None = None
+    result: dt.date | None = None
+    returned: dt.date | None = None
+    note: str = ""
+
+    def cells(self, index: int) -> tuple[str, ...]:
+        """The row's cells, in the columns of :data:`DOSSIER_TRACKING_FORM`; ``index`` is STT."""
+        return (
+            str(index),
+            self.code,
+            self.procedure,
+            self.applicant,
+            self.contact,
+            self.handling_agency,
+            format_register_date(self.received),
+            format_register_date(self.appointment),
+            format_register_date(self.handed_over),
+            format_register_date(self.result),
+            format_register_date(self.returned),
+            self.note,
+        )
 
 
 def format_register_number(number: int) -> str:
@@ -112,13 +292,13 @@ def _markup(text: str) -> str:
     return "<br/>".join(escape(line) for line in lines)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(font_size: float = _BODY_SIZE) -> dict[str, ParagraphStyle]:
     """Paragraph styles of the register, all in the MohSerif family."""
     base = ParagraphStyle(
         "moh_register_body",
         fontName=FONT_REGULAR,
-        fontSize=_BODY_SIZE,
-        leading=_BODY_SIZE * 1.2,
+        fontSize=font_size,
+        leading=font_size * 1.2,
         alignment=TA_LEFT,
     )
     return {
@@ -203,64 +383,55 @@ def _agency_block(
 
 
 def _cover(
-    entries: Sequence[IncomingRegisterEntry],
+    form: RegisterForm,
     *,
     agency: str,
     parent_agency: str,
     register_name: str,
-    year: int,
+    year: int | None,
+    days: Sequence[dt.date],
+    numbers: Sequence[str],
     styles: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
     """Cover block of Appendix IV: agencies, title, register name, year, date and number span."""
     dots = "." * 20
-    if entries:
-        first_day = format_register_date(min(e.received_date for e in entries))
-        last_day = format_register_date(max(e.received_date for e in entries))
-        first_number = format_register_number(min(e.number for e in entries))
-        last_number = format_register_number(max(e.number for e in entries))
-    else:
-        first_day = last_day = first_number = last_number = dots
+    first_day = format_register_date(min(days)) if days else dots
+    last_day = format_register_date(max(days)) if days else dots
     flowables: list[Flowable] = [
         _agency_block(agency, parent_agency, styles),
-        Paragraph(escape(INCOMING_REGISTER_TITLE), styles["title"]),
+        Paragraph(escape(form.title), styles["title"]),
     ]
     if register_name.strip():
         flowables.append(Paragraph(f"<b>{_markup(register_name)}</b>", styles["cover"]))
-    flowables += [
-        Paragraph(f"Năm: {year}", styles["cover"]),
-        Paragraph(f"Từ ngày {first_day} đến ngày {last_day}", styles["cover"]),
-        Paragraph(f"Từ số {first_number} đến số {last_number}", styles["cover"]),
-        Spacer(0, 5 * mm),
-    ]
+    if year is not None:
+        flowables.append(Paragraph(f"Năm: {year}", styles["cover"]))
+    flowables.append(Paragraph(f"Từ ngày {first_day} đến ngày {last_day}", styles["cover"]))
+    if numbers is not None:
+        first_number, last_number = (numbers[0], numbers[-1]) if numbers else (dots, dots)
+        flowables.append(Paragraph(f"Từ số {escape(first_number)} đến số {escape(last_number)}", styles["cover"]))
+    flowables.append(Spacer(0, 5 * mm))
     return flowables
 
 
 def _register_table(
-    entries: Sequence[IncomingRegisterEntry], styles: dict[str, ParagraphStyle]
+    form: RegisterForm, rows: Sequence[Sequence[str]], styles: dict[str, ParagraphStyle]
 ) -> Table:
-    """The nine-column table of Appendix IV; its two heading rows repeat on every page."""
+    """The form's table: its headings, then the column numbers (1), (2), ... (both repeated on
+    every page), then one row per entry."""
     body, center, head = styles["body"], styles["body_center"], styles["head"]
     data: list[list[Flowable]] = [
-        [Paragraph(escape(title), head) for title in INCOMING_REGISTER_COLUMNS],
-        [Paragraph(f"({i})", center) for i in range(1, len(INCOMING_REGISTER_COLUMNS) + 1)],
+        [Paragraph(escape(title), head) for title in form.columns],
+        [Paragraph(f"({i})", center) for i in range(1, len(form.columns) + 1)],
     ]
-    for entry in entries:
+    for row in rows:
+        if len(row) != len(form.columns):
+            raise ValueError(f"{form.title}: a row of {len(row)} cells for {len(form.columns)} columns.")
         data.append(
-            [
-                Paragraph(format_register_date(entry.received_date), center),
-                Paragraph(format_register_number(entry.number), center),
-                Paragraph(_markup(entry.sender), body),
-                Paragraph(_markup(entry.number_symbol), body),
-                Paragraph(format_register_date(entry.issue_date), center),
-                Paragraph(_markup(entry.type_and_abstract), body),
-                Paragraph(_markup(entry.recipient), body),
-                Paragraph("", body),  # Ký nhận: signed by hand on the printed register.
-                Paragraph(_markup(entry.note), body),
-            ]
+            [Paragraph(_markup(cell), center if i in form.centred else body) for i, cell in enumerate(row)]
         )
     table = Table(
         data,
-        colWidths=[w * mm for w in _COLUMN_WIDTHS_MM],
+        colWidths=[w * mm for w in form.widths_mm],
         repeatRows=2,
         hAlign="CENTER",
     )
@@ -290,26 +461,19 @@ def _draw_page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.restoreState()
 
 
-def render_incoming_register(
-    entries: Iterable[IncomingRegisterEntry],
+def _render(
+    form: RegisterForm,
+    rows: Sequence[Sequence[str]],
     *,
     agency: str,
-    parent_agency: str = "",
+    parent_agency: str,
     register_name: str,
-    year: int,
+    year: int | None,
+    days: Sequence[dt.date],
+    numbers: Sequence[str] | None,
 ) -> bytes:
-    """Render the incoming-documents register of Decree 30/2020/NĐ-CP, Appendix IV, as PDF.
-
-    Entries are printed in the order given. The cover block names ``parent_agency`` (optional)
-    and ``agency`` in capitals, the title, ``register_name``, ``year`` and the span of dates and
-    numbers covered; the nine-column table follows, with its heading repeated on each page.
-    All text is NFC-normalised. The output is deterministic for a given input.
-
-    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
-    """
     register_fonts()
-    rows = tuple(entries)
-    styles = _styles()
+    styles = _styles(form.font_size)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -318,24 +482,114 @@ def render_incoming_register(
         rightMargin=_MARGIN,
         topMargin=_MARGIN,
         bottomMargin=_MARGIN,
-        title=nfc(f"{INCOMING_REGISTER_TITLE} {year} - {register_name}".strip(" -")),
+        title=nfc(f"{form.title} {year or ''} - {register_name}".strip(" -")),
         author=nfc(agency),
-        subject=INCOMING_REGISTER_TITLE,
+        subject=form.title,
         creator="moh_core",
         lang="vi-VN",
         invariant=True,
         # Otherwise every page starts in (unembedded) Helvetica.
         initialFontName=FONT_REGULAR,
-        initialFontSize=_BODY_SIZE,
+        initialFontSize=form.font_size,
     )
     story: list[Flowable] = _cover(
-        rows,
+        form,
         agency=agency,
         parent_agency=parent_agency,
         register_name=register_name,
         year=year,
+        days=days,
+        numbers=numbers,
         styles=styles,
     )
-    story.append(_register_table(rows, styles))
+    story.append(_register_table(form, rows, styles))
     doc.build(story, onLaterPages=_draw_page_number)
     return buffer.getvalue()
+
+
+def render_incoming_register(
+    entries: Iterable[IncomingRegisterEntry],
+    *,
+    agency: str,
+    parent_agency: str = "",
+    register_name: str,
+    year: int,
+) -> bytes:
+    """Render the incoming-documents register of Decree 30/2020/NĐ-CP, Appendix IV.VI, as PDF.
+
+    Entries are printed in the order given. The cover block names ``parent_agency`` (optional)
+    and ``agency`` in capitals, the title, ``register_name``, ``year`` and the span of dates and
+    numbers covered; the ten-column table of :data:`INCOMING_REGISTER_FORM` follows, with its
+    heading repeated on each page. All text is NFC-normalised. The output is deterministic for a
+    given input.
+
+    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
+    """
+    rows = tuple(entries)
+    numbers = sorted(e.number for e in rows)
+    return _render(
+        INCOMING_REGISTER_FORM,
+        [e.cells() for e in rows],
+        agency=agency,
+        parent_agency=parent_agency,
+        register_name=register_name,
+        year=year,
+        days=[e.received_date for e in rows],
+        numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]],
+    )
+
+
+def render_outgoing_register(
+    entries: Iterable[OutgoingRegisterEntry],
+    *,
+    agency: str,
+    parent_agency: str = "",
+    register_name: str,
+    year: int,
+) -> bytes:
+    """Render the outgoing-documents register of Decree 30/2020/NĐ-CP, Appendix IV.I, as PDF:
+    the cover block (as :func:`render_incoming_register`) and the ten columns of
+    :data:`OUTGOING_REGISTER_FORM`, one row per entry in the order given.
+
+    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
+    """
+    rows = tuple(entries)
+    numbers = sorted(e.number for e in rows)
+    return _render(
+        OUTGOING_REGISTER_FORM,
+        [e.cells() for e in rows],
+        agency=agency,
+        parent_agency=parent_agency,
+        register_name=register_name,
+        year=year,
+        days=[e.issue_date for e in rows],
+        numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]],
+    )
+
+
+def render_dossier_tracking_register(
+    entries: Iterable[DossierTrackingEntry],
+    *,
+    agency: str,
+    parent_agency: str = "",
+    date_from: dt.date,
+    date_to: dt.date,
+    form: RegisterForm = DOSSIER_TRACKING_FORM,
+) -> bytes:
+    """Render the one-stop shop's dossier-tracking register (Mẫu 07, Sổ theo dõi hồ sơ) of the
+    dossiers received from ``date_from`` to ``date_to``, in the order given, numbered 1, 2, ...
+    (STT). The columns are ``form``'s (:data:`DOSSIER_TRACKING_FORM` by default).
+
+    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
+    """
+    rows = tuple(entries)
+    return _render(
+        form,
+        [e.cells(i) for i, e in enumerate(rows, start=1)],
+        agency=agency,
+        parent_agency=parent_agency,
+        register_name="",
+        year=None,
+        days=[date_from, date_to],
+        numbers=None,
+    )

@@ -434,3 +434,35 @@ def inflating_pdf(stream_sizes: list[int]) -> bytes:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (4 + 2 * i))
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream))
     return raw_pdf(objects)
+
+
+def register_headings(pdf: bytes, widths_mm: Sequence[float], left_mm: float = 20) -> list[str]:
+    """The column headings of the first page of a printed register, column by column, as the
+    reader sees them: poppler's ``pdftotext -bbox`` gives each word's position; the words printed
+    above the column numbers "(1)", "(2)", ... and below the cover block are sorted into the
+    columns whose edges ``widths_mm`` (from ``left_mm``) give, and read top to bottom, left to
+    right. A heading in the wrong column, or out of order, reads back wrong."""
+    import html  # noqa: PLC0415
+    import re  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", file.name, "-"],
+                             capture_output=True, check=True).stdout.decode("utf-8")
+    words = [(float(x0), float(y0), float(x1), html.unescape(text)) for x0, y0, x1, text in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', out)]
+    number_row = min(y for _x0, y, _x1, text in words if text == "(1)")
+    cover_end = max(y for _x0, y, _x1, text in words if text.startswith("Từ") and y < number_row)
+    mm_pt = 72 / 25.4
+    edges = [left_mm * mm_pt]
+    for width in widths_mm:
+        edges.append(edges[-1] + width * mm_pt)
+    columns: list[list[tuple[float, float, str]]] = [[] for _ in widths_mm]
+    for x0, y, x1, text in words:
+        if cover_end < y < number_row - 1:
+            centre = (x0 + x1) / 2
+            index = next(i for i in range(len(widths_mm)) if edges[i] <= centre < edges[i + 1])
+            columns[index].append((round(y), x0, text))
+    return [" ".join(text for _y, _x, text in sorted(column)) for column in columns]

@@ -1,0 +1,183 @@
+"""Copies of administrative documents: sao y, trích sao, sao lục (Decree 30/2020/NĐ-CP, Art. 25-27).
+
+- Forms (Art. 25): *sao y* copies the whole content and format; *trích sao* recreates the format
+  with part of the content; *sao lục* copies a *sao y* (Art. 25.1.c). Copies made as the decree
+  requires have the legal value of the original (Art. 26).
+- Numbering (Appendix III): the copy forms are abbreviated SY, TrS and SL, and all copies of an
+  agency take their numbers from ONE series per year whatever their form, e.g. ``Số: 05/SY-BYT``
+  then ``Số: 06/TrS-BYT``.
+- The copy block (Appendix I, Part III): after the copied content, under a full-width rule, the
+  form of copy ("SAO Y", "TRÍCH SAO", "SAO LỤC"), the copying agency, the copy's number and
+  symbol, place and date, the competent person's position, signature and name, the seal, and the
+  recipients (Nơi nhận). It is laid out as a document's header and closing: agency and number on
+  the left, the form of copy and place/date on the right; recipients left, signer right.
+
+:func:`render_copy` renders the copy's own page(s): for a *trích sao* the copied extract first,
+then the block; a *sao y* or *sao lục* page is the block alone, appended after the copied pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
+from moh_core.layout import Signer, format_document_number, format_place_date
+
+__all__ = ["COPY_FORMS", "CopyBlock", "CopyForm", "format_copy_number", "render_copy"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CopyForm:
+    """A form of copy: its heading in the copy block and its abbreviation (Appendix III)."""
+
+    key: str
+    heading: str
+    abbreviation: str
+
+
+#: The three forms of copy, by key (Decree 30/2020/NĐ-CP, Art. 25; Appendix III).
+COPY_FORMS: dict[str, CopyForm] = {
+    form.key: form
+    for form in (
+        CopyForm("sao_y", "SAO Y", "SY"),
+        CopyForm("trich_sao", "TRÍCH SAO", "TrS"),
+        CopyForm("sao_luc", "SAO LỤC", "SL"),
+    )
+}
+
+
+def format_copy_number(number: int, form: str, agency_abbreviation: str) -> str:
+    """The copy's number and symbol, "05/SY-BYT": the number of the agency's one copy series of
+    the year, the form's abbreviation, the agency's abbreviation."""
+    if form not in COPY_FORMS:
+        raise ValueError(f"Unknown form of copy {form!r}; expected one of {', '.join(COPY_FORMS)}.")
+    if not agency_abbreviation.strip():
+        raise ValueError("The copying agency needs its abbreviation for the copy's symbol.")
+    return nfc(f"{format_document_number(number)}/{COPY_FORMS[form].abbreviation}-{agency_abbreviation.strip()}")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CopyBlock:
+    """What the copy block says (Appendix I, Part III): ``form`` (a :data:`COPY_FORMS` key),
+    the copying ``agency`` under its ``parent_agency``, ``number_symbol`` ("05/SY-BYT"),
+    ``place`` and ``date``, the ``signer`` (authority, position, name), ``recipients``."""
+
+    form: str
+    agency: str
+    parent_agency: str = ""
+    number_symbol: str
+    place: str
+    date: dt.date
+    signer: Signer
+    recipients: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if self.form not in COPY_FORMS:
+            raise ValueError(f"Unknown form of copy {self.form!r}; expected one of {', '.join(COPY_FORMS)}.")
+        if not self.agency.strip() or not self.number_symbol.strip() or not self.place.strip():
+            raise ValueError("A copy names the copying agency, its number and symbol, and the place.")
+        object.__setattr__(self, "recipients", tuple(self.recipients))
+
+
+_MARGIN_TOP = 20 * mm
+_MARGIN_BOTTOM = 20 * mm
+_MARGIN_LEFT = 30 * mm
+_MARGIN_RIGHT = 15 * mm
+_TEXT_WIDTH = A4[0] - _MARGIN_LEFT - _MARGIN_RIGHT  # 165 mm
+_LEFT = 70 * mm
+_RIGHT = _TEXT_WIDTH - _LEFT
+_SIGNATURE_SPACE = 30 * mm
+
+
+def _style(name: str, size: float, font: str = FONT_REGULAR, **kw: object) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.2, **kw)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph("<br/>".join(escape(line) for line in nfc(text).splitlines()), style)
+
+
+def _table(rows: list[list[Flowable | list[Flowable]]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
+    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        *extra,
+    ]))
+    return table
+
+
+def _block(block: CopyBlock) -> Flowable:
+    centre = {"alignment": TA_CENTER}
+    agency_lines: list[Flowable] = []
+    if block.parent_agency.strip():
+        agency_lines.append(_p(block.parent_agency.upper(), _style("copy_parent", 13, **centre)))
+    agency_lines.append(_p(block.agency.upper(), _style("copy_agency", 13, FONT_BOLD, **centre)))
+    form = COPY_FORMS[block.form]
+    header = _table(
+        [
+            [agency_lines, _p(form.heading, _style("copy_form", 14, FONT_BOLD, **centre))],
+            [_p(f"Số: {block.number_symbol}", _style("copy_number", 13, **centre)),
+             _p(format_place_date(block.place, block.date), _style("copy_date", 14, FONT_ITALIC, **centre))],
+        ],
+        (_LEFT, _RIGHT),
+        [("TOPPADDING", (0, 1), (-1, 1), 2 * mm)],
+    )
+    recipients: list[Flowable] = [_p("Nơi nhận:", _style("copy_to_head", 12, FONT_BOLD_ITALIC))]
+    lines = [line.strip() for line in block.recipients if line.strip()]
+    for i, line in enumerate(lines):
+        end = "./." if i == len(lines) - 1 else ";"
+        recipients.append(_p(f"- {line.rstrip(';.')}{end}", _style(f"copy_to_{i}", 11)))
+    sign_style = _style("copy_sign", 14, FONT_BOLD, alignment=TA_CENTER)
+    signature: list[Flowable] = [_p("\n".join(block.signer.lines), sign_style), Spacer(0, _SIGNATURE_SPACE),
+                                 _p(block.signer.name, sign_style)]
+    closing = _table([[recipients, signature]], (_LEFT + 5 * mm, _RIGHT - 5 * mm))
+    # The full-width rule that separates the copied content from the copy block.
+    rule = _table([[Spacer(0, 0)]], (_TEXT_WIDTH,), [("LINEABOVE", (0, 0), (-1, -1), 0.8, colors.black)])
+    return KeepTogether([Spacer(0, 4 * mm), rule, Spacer(0, 3 * mm), header, Spacer(0, 6 * mm), closing])
+
+
+def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
+    """The copy's own page(s) as PDF (A4, Decree 30's margins and fonts): ``extract``, the part
+    of the document a *trích sao* recreates (paragraphs separated by blank lines), then the copy
+    block under its rule. A *trích sao* without an extract, or an extract on another form, is
+    refused. Deterministic for a given input.
+
+    :raises ValueError: the extract does not fit the form.
+    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
+    """
+    if (block.form == "trich_sao") != bool(extract and extract.strip()):
+        raise ValueError("A trích sao carries the copied extract; a sao y or sao lục carries none "
+                         "(its copied pages come before the block).")
+    register_fonts()
+    story: list[Flowable] = []
+    if extract:
+        body = _style("copy_body", 14, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6)
+        for paragraph in nfc(extract).split("\n\n"):
+            if paragraph.strip():
+                story.append(_p(" ".join(paragraph.split()), body))
+    story.append(_block(block))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=_MARGIN_LEFT, rightMargin=_MARGIN_RIGHT, topMargin=_MARGIN_TOP,
+        bottomMargin=_MARGIN_BOTTOM, title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"),
+        author=nfc(block.agency), creator="moh_core", lang="vi-VN", invariant=True,
+        initialFontName=FONT_REGULAR, initialFontSize=14,
+    ).build(story)
+    return buffer.getvalue()
