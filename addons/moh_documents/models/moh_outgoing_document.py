@@ -73,7 +73,7 @@ class MohOutgoingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
         "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
-        "symbol", "drafter_id", "exchange_message_ids", "signer_block",
+        "symbol", "drafter_id", "exchange_message_ids", "signer_block", "exchange_key",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -134,6 +134,10 @@ class MohOutgoingDocument(models.Model):
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     symbol = fields.Char(compute="_compute_symbol", store=True, help="E.g. QĐ-BYT, or BYT-KHTC for an official letter.")
     issue_date = fields.Date(readonly=True, copy=False)
+    exchange_key = fields.Char(
+        string="Document Key", compute="_compute_exchange_key", store=True, index="btree_not_null", copy=False,
+        help="Our agency code, the date of issue with its year and the number/notation, normalised: the DocumentId "
+             "by which other agencies' edXML status messages name the document (never its number alone).")
 
     version_ids = fields.One2many(
         "ir.attachment", "res_id", string="Versions", domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
@@ -274,6 +278,17 @@ class MohOutgoingDocument(models.Model):
         for doc in self:
             doc.department_head_id = doc.department_id.sudo().manager_id.user_id
             doc.legal_reviewer_id = legal_head
+
+    @api.depends("company_id.moh_agency_code", "issue_date", "number", "symbol")
+    def _compute_exchange_key(self):
+        """The key of the DocumentId the document is sent under (moh.edxml._moh_export), QCVN 102:2016."""
+        from moh_core.edxml import document_key  # noqa: PLC0415
+
+        organization = self.env["moh.edxml"]._moh_organization
+        for doc in self:
+            key = doc.number and document_key(organization(doc.company_id).organ_id, doc.issue_date,
+                                              f"{doc.number}/{doc.symbol or ''}")
+            doc.exchange_key = str(key) if key else False
 
     @api.depends("number", "symbol", "abstract")
     def _compute_name(self):

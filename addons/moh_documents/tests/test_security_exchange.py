@@ -72,7 +72,7 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         return self.env["moh.outgoing.document"].create({
             "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
             "department_id": self.department_drug.id, "abstract": "V/v cung ứng thuốc",
-            "signer_id": self.leader.id, "number": number, "year": 2026,
+            "signer_id": self.leader.id, "number": number, "year": 2026, "issue_date": dt.date(2026, 11, 20),
         })
 
     # -- a peer names another sender --------------------------------------------------------------
@@ -116,25 +116,31 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
 
     # -- status messages ----------------------------------------------------------------------------
 
-    def test_a_status_for_a_document_never_sent_to_the_peer_is_refused(self):
+    def test_a_status_for_a_document_never_sent_to_the_peer_is_kept_and_attached_to_nothing(self):
         outgoing = self._outgoing(4242)
         notes = len(outgoing.message_ids)
-        with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
+        with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING") as logs:
             response = self._post(self._status(outgoing), "status-1")
-        self.assertEqual(response.status_code, 422, response.text)
-        # The refusal names the document and the peer (in the peer clerk's language).
-        self.assertIn(f"{outgoing.number}/{outgoing.symbol}", response.json()["error"])
-        self.assertIn(self.peer.name, response.json()["error"])
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertFalse(response.json()["id"], "attached to no document")
+        self.assertTrue(any("status-1" in line and self.peer.code in line for line in logs.output))
         outgoing.invalidate_recordset()
         self.assertEqual(len(outgoing.message_ids), notes, "nothing noted on the document")
-        self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "status-1")]))
-        # Sent to another peer only: still refused.
+        # Kept, with the reason, and put before the peer's clerk (who learns nothing of the document).
+        kept = self.env["moh.exchange.message"].search([("message_id", "=", "status-1"), ("direction", "=", "in")])
+        self.assertIn(f"{outgoing.number}/{outgoing.symbol}", kept.last_error)
+        self.assertFalse(kept.res_id)
+        told = self.env["mail.message"].search([("model", "=", self.peer._name), ("res_id", "=", self.peer.id)])
+        self.assertIn(self.clerk.partner_id, told.notified_partner_ids)
+        # Sent to another peer only: still attached to nothing.
         other = self.env["moh.exchange.peer"].create({"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "http",
                                                       "url": "http://127.0.0.1:9/"})
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(other, "edxml", b"<edXML/>", record=outgoing)
         with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
-            self.assertEqual(self._post(self._status(outgoing), "status-2").status_code, 422)
+            self.assertFalse(self._post(self._status(outgoing), "status-2").json()["id"])
+        outgoing.invalidate_recordset()
+        self.assertEqual(len(outgoing.message_ids), notes)
         # Once sent to this peer by edXML, its answer is noted.
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(self.peer, "edxml", b"<edXML/>", record=outgoing)
