@@ -12,6 +12,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.edxml import (
     Attachment,
+    Business,
+    DocumentAction,
     DocumentMessage,
     Organization,
     ResponseFor,
@@ -113,6 +115,44 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         self.assertEqual(document.sender_code, "000.00.00.G01")
         self.assertIn("not verified", document.message_ids[0].body)
         self.assertIn(self.clerk.name, document.message_ids[0].body)
+
+    # -- revocations (Decree 30, Art. 18.3-18.4) ----------------------------------------------------
+
+    def _import_file(self, user, data):
+        wizard_id, error = self._rpc(user, "moh.edxml.import.wizard", "create",
+                                     [{"file": base64.b64encode(data).decode(), "filename": "cv.edxml"}])
+        self.assertIsNone(error)
+        with trap_jobs():
+            action, error = self._rpc(user, "moh.edxml.import.wizard", "action_import", [[wizard_id]])
+        self.assertIsNone(error)
+        return self.env["moh.incoming.document"].browse(action["res_id"])
+
+    def test_the_records_office_imports_a_revocation_and_nobody_revokes_by_hand(self):
+        target = self._import_file(self.clerk, self._document(GOVERNMENT_OFFICE, number="91"))
+        self.assertEqual(target.state, "registered")
+        # Nobody sets the exchange's fields or the new states by hand, the clerk included.
+        for vals in ({"state": "revoked"}, {"state": "replaced"}, {"exchange_problem": "x"},
+                     {"replaced_by_id": target.id}, {"exchange_key": "000.00.00.G01,2026/11/20,1/X"},
+                     {"exchange_document_id": "000.00.00.G01,2026/11/20,1/X"}):
+            with self.subTest(vals=vals):
+                self.assertRpcRefused(self.clerk, "moh.incoming.document", "write", [[target.id], vals])
+        target.invalidate_recordset()
+        self.assertEqual((target.state, target.exchange_problem), ("registered", False))
+        # The file of the sending agency revoking it: imported by the clerk, the document is revoked.
+        message = DocumentMessage(
+            sender=GOVERNMENT_OFFICE, recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number="91", code_notation="VPCP-KGVX", promulgation_date=dt.date(2026, 11, 20),
+            document_type=2, subject="V/v triển khai gấp",
+            business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"))
+        revocation = build_document_message(message, [], sent_at=dt.datetime(2026, 11, 21, 3, 0, tzinfo=dt.timezone.utc))
+        for user in (self.signup, self.specialist):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, "moh.edxml.import.wizard", "create",
+                                      [{"file": base64.b64encode(revocation).decode(), "filename": "r.edxml"}])
+        self.assertEqual(self._import_file(self.clerk, revocation), target)
+        target.invalidate_recordset()
+        self.assertEqual(target.state, "revoked")
+        self.assertEqual(target.trace_ids[-1].user_id, self.clerk)
 
     # -- status messages ----------------------------------------------------------------------------
 
