@@ -59,8 +59,9 @@ class MohEdxml(models.AbstractModel):
                             website=company.website or None)
 
     @api.model
-    def _moh_export(self, document, recipients=()):
-        """The edXML message of an issued outgoing document, to ``recipients`` (Organizations)."""
+    def _moh_export(self, document, recipients=(), business=None):
+        """The edXML message of an issued outgoing document, to ``recipients`` (Organizations);
+        ``business``: a moh_core.edxml.Business, e.g. its revocation (by default a new document)."""
         from moh_core.edxml import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
 
         document.ensure_one()
@@ -82,6 +83,7 @@ class MohEdxml(models.AbstractModel):
             signer=self._moh_signer_info(document),
             priority=PRIORITY.get(document.urgency, 0),
             to_places=tuple(line.strip(" -;.") for line in (document.recipients or "").splitlines() if line.strip(" -;.")),
+            **({"business": business} if business else {}),
         )
         attachment = Attachment(name=document.pdf_id.name, data=document.pdf_id.raw, content_type="application/pdf")
         sent_at = dt.datetime.now(pytz.utc).replace(microsecond=0)
@@ -427,12 +429,13 @@ class MohEdxml(models.AbstractModel):
     # -- sending through the exchange queue -----------------------------------------------------
 
     @api.model
-    def _moh_send_document(self, document, peers):
-        """Queue the edXML message of an issued outgoing document for each of ``peers``."""
+    def _moh_send_document(self, document, peers, business=None):
+        """Queue the edXML message of an issued outgoing document (or its ``business``, e.g. its
+        revocation) for each of ``peers``."""
         messages = self.env["moh.exchange.message"]
         for peer in peers:
             recipient = self._moh_peer_organization(peer)
-            data = self._moh_export(document, [recipient])
+            data = self._moh_export(document, [recipient], business=business)
             messages |= messages._moh_enqueue(peer, "edxml", data, record=document)
         return messages
 

@@ -31,6 +31,7 @@ STATES = [
     ("signed", "Signed"),
     ("issued", "Issued"),
     ("cancelled", "Cancelled"),
+    ("revoked", "Revoked"),
 ]
 AUTHORITIES = [
     ("none", "Head (no mark)"),
@@ -370,6 +371,8 @@ class MohOutgoingDocument(models.Model):
                 continue
             if doc.sudo().state == "issued":
                 raise UserError(self.env._("An issued document cannot be changed."))
+            if doc.sudo().state == "revoked":
+                raise UserError(self.env._("A revoked document cannot be changed."))
             raise UserError(self.env._(
                 "The text of %(doc)s is frozen from its review request until it is issued. To change "
                 "it, send it back to draft (Back to Draft, or Restart Validation while under review): "
@@ -823,6 +826,31 @@ class MohOutgoingDocument(models.Model):
         messages = self.env["moh.edxml"]._moh_send_document(self, self.exchange_peer_ids)
         self.sudo().message_post(body=self.env._("Queued for sending by edXML to %(peers)s.",
                                                  peers=", ".join(self.exchange_peer_ids.mapped("name"))))
+        return messages
+
+    def action_revoke(self, reason=None):
+        """The records office revokes an issued document (Decree 30/2020/NĐ-CP, Art. 18.3-18.4;
+        QCVN 102:2016 BussinessDocType 1): each agency it was sent to by edXML gets the revocation
+        (the document again, under its own DocumentId, with the reason), and the document is
+        frozen: it is neither changed nor sent any more. The receivers answer 15 or 16, shown on
+        its timeline."""
+        from moh_core.edxml import ACTION_REASONS, Business, DocumentAction  # noqa: PLC0415
+
+        self.ensure_one()
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office revokes documents sent to other agencies."))
+        self.check_access("read")
+        if self.state != "issued":
+            raise UserError(self.env._("Only an issued document is revoked."))
+        reason = (reason or "").strip() or ACTION_REASONS[DocumentAction.REVOKE]
+        sent = self.sudo().exchange_message_ids.filtered(lambda m: m.direction == "out" and m.kind == "edxml")
+        messages = self.env["moh.edxml"]._moh_send_document(
+            self, sent.peer_id, business=Business(DocumentAction.REVOKE, reason))
+        self.sudo().state = "revoked"
+        self.sudo().message_post(
+            body=self.env._("Revoked (%(reason)s). The revocation was queued for %(peers)s.", reason=reason,
+                            peers=", ".join(sent.peer_id.mapped("name")) or "-"),
+            author_id=self.env.user.partner_id.id)
         return messages
 
     # -- partner API (controllers/api.py) -------------------------------------------------------

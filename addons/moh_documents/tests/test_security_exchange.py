@@ -154,6 +154,19 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         self.assertEqual(target.state, "revoked")
         self.assertEqual(target.trace_ids[-1].user_id, self.clerk)
 
+    def test_only_the_records_office_revokes_an_outgoing_document(self):
+        outgoing = self._outgoing(4545)
+        outgoing.write({"state": "issued"})
+        for user in (self.signup, self.specialist, self.leader):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, "moh.outgoing.document", "action_revoke", [[outgoing.id], "Sai"])
+        outgoing.invalidate_recordset()
+        self.assertEqual(outgoing.state, "issued")
+        # Nor does anyone set the state by hand, the clerk included.
+        self.assertRpcRefused(self.clerk, "moh.outgoing.document", "write", [[outgoing.id], {"state": "revoked"}])
+        outgoing.invalidate_recordset()
+        self.assertEqual(outgoing.state, "issued")
+
     # -- status messages ----------------------------------------------------------------------------
 
     def test_a_status_for_a_document_never_sent_to_the_peer_is_kept_and_attached_to_nothing(self):
