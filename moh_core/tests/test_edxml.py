@@ -33,6 +33,7 @@ from moh_core.edxml import (
     Attachment,
     Business,
     DocumentAction,
+    DocumentKey,
     DocumentMessage,
     EdxmlError,
     EdxmlNotice,
@@ -50,6 +51,9 @@ from moh_core.edxml import (
     UpdateReceiver,
     build_document_message,
     build_status_message,
+    business_targets,
+    document_key,
+    parse_document_id,
     parse_message,
 )
 
@@ -519,6 +523,93 @@ def test_the_sdk_samples_carry_their_business_details():
         "000.00.00.G22,2014/01/30,7806/VPCP-TTĐT", ("000.00.00.H41", "000.00.00.H14")
     )
     assert replacement.replaced == (replaced, replaced)
+
+
+@needs_samples
+def test_the_sdk_samples_name_the_documents_they_revoke_update_or_replace():
+    """Decree 30, Art. 18.3-18.4: the receiver finds the earlier document by its DocumentId."""
+    new = parse_message(sample("edoc_new.edxml")).message
+    assert business_targets(new) == ()
+
+    # The revoked document is sent again under its own DocumentId; ResponseFor (267/VPCP-TTĐT
+    # of another agency) is the document it answered, not the one revoked.
+    revocation = parse_message(sample("edoc_revocation.edxml")).message
+    assert revocation.action == DocumentAction.REVOKE
+    assert business_targets(revocation) == ("000.00.00.G22,2015/09/30,7816/VPCP-TTĐT",)
+    assert parse_document_id(business_targets(revocation)[0]) == DocumentKey(
+        "000.00.00.G22", date(2015, 9, 30), "7816", "VPCP-TTĐT"
+    )
+
+    # The update names its document in the Bussiness block, with the SDK's impossible date:
+    # no key, so it can match nothing (the receiver flags it instead of guessing).
+    update = parse_message(sample("edoc_update.edxml")).message
+    assert update.action == DocumentAction.UPDATE
+    assert business_targets(update) == ("000.00.00.G22,2014/02/30,7806/VPCP-TTĐT",)
+    assert parse_document_id(business_targets(update)[0]) is None
+
+    # The replacement lists the same replaced document twice: one target.
+    replacement = parse_message(sample("edoc_replacement.edxml")).message
+    assert replacement.action == DocumentAction.REPLACE
+    assert business_targets(replacement) == ("000.00.00.G22,2014/01/30,7806/VPCP-TTĐT",)
+    assert str(parse_document_id(business_targets(replacement)[0])) == (
+        "000.00.00.G22,2014/01/30,7806/VPCP-TTĐT"
+    )
+
+
+@needs_samples
+@pytest.mark.parametrize("name", sorted(STATUS_SAMPLES))
+def test_each_real_status_names_its_document_by_agency_date_and_number(name):
+    key = parse_message(sample(name)).message.document_key
+    # Even status 13, whose ResponseFor/OrganId is the recipient: the DocumentId decides.
+    assert key == DocumentKey("000.00.00.G22", date(2015, 9, 30), "7816", "VPCP-TTĐT")
+
+
+def test_the_document_key_keeps_agency_and_year_and_normalises_the_writing():
+    key = document_key("000.00.00.G18", date(2026, 3, 2), "05/BYT-KCB")
+    assert str(key) == "000.00.00.G18,2026/03/02,5/BYT-KCB"
+    # One document, written differently.
+    assert parse_document_id(" 000.00.00.g18 , 2026/3/2 , 5 / byt-kcb ") == key
+    assert parse_document_id("000.00.00.G18,2026-03-02,005/BYT-KCB") == key
+    decomposed = unicodedata.normalize("NFD", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT")
+    assert parse_document_id(decomposed) == parse_document_id(unicodedata.normalize("NFC", decomposed))
+    # The same number is another document in another year or from another agency.
+    assert document_key("000.00.00.G18", date(2025, 3, 2), "5/BYT-KCB") != key
+    assert document_key("000.00.01.H26", date(2026, 3, 2), "5/BYT-KCB") != key
+    assert document_key("000.00.00.G18", date(2026, 3, 2), "5/BYT-VP") != key
+    # A notation may contain "/" (a decree's number/year/notation).
+    assert document_key("000.00.00.G09", "2020/03/05", "30/2020/NĐ-CP").notation == "2020/NĐ-CP"
+    # Not a key: a bare UUID, an impossible date, a missing part, a number alone.
+    for text in (
+        "6b2f6b1e-3d0c-4a39-8c1e-0b5a3c1f9d11",
+        "000.00.00.G22,2014/02/30,7806/VPCP-TTĐT",
+        "000.00.00.G18,,5/BYT-KCB",
+        ",2026/03/02,5/BYT-KCB",
+        "000.00.00.G18,2026/03/02,5",
+        "000.00.00.G18,2026/03/02,/BYT-KCB",
+        "5/BYT-KCB",
+        "",
+        None,
+    ):
+        assert parse_document_id(text) is None, text
+
+
+def test_built_revocations_updates_and_replacements_name_their_targets():
+    own = "000.00.00.G18,2026/03/09,1234/BYT-KCB"
+    revoke = document(business=Business(DocumentAction.REVOKE))
+    assert business_targets(parse_message(built(revoke)).message) == (revoke.document_id,)
+    update = document(business=Business(DocumentAction.UPDATE, document_id=own))
+    assert business_targets(parse_message(built(update)).message) == (own,)
+    replaced = (
+        ReplacedDocument("000.00.00.G18,2026/03/02,1100/BYT-KCB"),
+        ReplacedDocument("000.00.00.G18,2025/03/02,1100/BYT-KCB"),
+    )
+    replace = document(business=Business(DocumentAction.REPLACE, replaced=replaced))
+    assert business_targets(parse_message(built(replace)).message) == tuple(
+        r.document_id for r in replaced
+    )
+    message = status(status=StatusCode.RECALL_ACCEPTED)
+    parsed = parse_message(build_status_message(message)).message
+    assert parsed.document_key == parse_document_id(message.response_for.document_id)
 
 
 @needs_samples

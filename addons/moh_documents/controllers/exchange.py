@@ -11,8 +11,9 @@
   reason in ``error``; nothing imported), 413 when it is larger than the exchange allows.
 
 The sender is the peer the token authenticates: a message whose ``From`` names another agency
-is refused (422, logged), and a status message is accepted only for a document sent to that peer
-by edXML (moh.edxml).
+is refused (422, logged), and a status message is attached only to a document sent to that peer
+by edXML (matched by its whole DocumentId); any other status is kept, attached to nothing, and
+put before the peer's clerk (moh.edxml).
 """
 
 import logging

@@ -12,6 +12,9 @@ TRACE_ACTIONS = [
     ("remind", "Reminded"),
     ("escalate", "Escalated"),
     ("cancel", "Cancelled"),
+    ("revoke", "Revoked by the sender"),
+    ("replace", "Replaced by the sender"),
+    ("update", "Updated by the sender"),
 ]
 
 

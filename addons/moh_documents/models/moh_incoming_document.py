@@ -30,7 +30,11 @@ superuser mode; ``create`` and ``write`` refuse them for everyone, administrator
   delegate (moh.delegation); ``action_recall``: a clerk before direction, the directing leader
   (or delegate) after; ``action_validate_signatures``, ``action_open_wizard``: an officer who
   may read it; the assignments' steps (moh.document.assignment): the department's head, its
-  specialists.
+  specialists; ``_moh_revoke``, ``_moh_amend``, ``_moh_mark_replaced`` (states *revoked* and
+  *replaced*): the edXML import alone, when the sending agency revokes, updates or replaces the
+  document it sent (Decree 30/2020/NĐ-CP, Art. 18.3-18.4; moh.edxml), which also writes the
+  exchange fields (``exchange_peer_id``, ``exchange_document_id``, ``exchange_problem``,
+  ``replaces_id``, ``replaced_by_id``).
 """
 
 from markupsafe import Markup
@@ -47,6 +51,8 @@ STATES = [
     ("in_progress", "In Progress"),
     ("done", "Completed"),
     ("cancelled", "Cancelled"),
+    ("revoked", "Revoked by the Sender"),
+    ("replaced", "Replaced"),
 ]
 CHANNELS = [
     ("paper", "Paper (scanned)"),
@@ -65,7 +71,7 @@ class MohIncomingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "assignment_ids", "lead_department_id", "deadline", "instruction", "result",
         "done_date", "completed_late", "trace_ids", "reader_ids", "signature_validation_ids", "signature_status",
-        "exchange_peer_id",
+        "exchange_peer_id", "exchange_document_id", "exchange_key", "exchange_problem", "replaces_id", "replaced_by_id",
     )
     #: Fixed by the registration: the number belongs to this register, year and company.
     _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
@@ -88,6 +94,22 @@ class MohIncomingDocument(models.Model):
         "moh.exchange.peer", string="Received From (Exchange)", readonly=True, index="btree_not_null",
         help="The agency that delivered this document through the document exchange (authenticated): "
              "the only one told what becomes of it.")
+    exchange_document_id = fields.Char(
+        string="Exchange Document ID", readonly=True, copy=False,
+        help="The DocumentId the sending agency gave the document in its edXML message (agency code, date, "
+             "number/notation): the name by which it revokes, updates or replaces it and reads our statuses.")
+    exchange_key = fields.Char(
+        string="Document Key", compute="_compute_exchange_key", store=True, index="btree_not_null", copy=False,
+        help="Sender's agency code, date of issue with its year and number/notation, normalised: how a revocation, "
+             "update or replacement received by edXML finds this document (never by its number alone).")
+    exchange_problem = fields.Text(
+        string="Exchange Problem", readonly=True, copy=False,
+        help="Why an edXML message received for this document could not be applied as it asked; the records "
+             "office decides what to do with it.")
+    replaces_id = fields.Many2one("moh.incoming.document", string="Replaces", readonly=True, copy=False,
+                                  index="btree_not_null")
+    replaced_by_id = fields.Many2one("moh.incoming.document", string="Replaced By", readonly=True, copy=False,
+                                     index="btree_not_null")
 
     # The document as issued by its sender
     sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")
@@ -142,6 +164,18 @@ class MohIncomingDocument(models.Model):
                 doc.name = f"{doc.number:02d}/{doc.year} - {doc.number_symbol or ''}".strip(" -")
             else:
                 doc.name = doc.number_symbol or self.env._("New incoming document")
+
+    @api.depends("sender_code", "issue_date", "number_symbol", "exchange_document_id")
+    def _compute_exchange_key(self):
+        """The sender's own DocumentId when it names the sender (the SDK's samples date it differently
+        from the document), else the key of the sender code, the date of issue and the number/notation."""
+        from moh_core.edxml import document_key, parse_document_id  # noqa: PLC0415
+
+        for doc in self:
+            own = document_key(doc.sender_code, doc.issue_date, doc.number_symbol)
+            sent = parse_document_id(doc.exchange_document_id)
+            key = sent if sent and own and sent.organ_id == own.organ_id else own
+            doc.exchange_key = str(key) if key else False
 
     @api.depends("assignment_ids.role", "assignment_ids.state", "assignment_ids.department_id")
     def _compute_lead(self):
@@ -521,6 +555,109 @@ class MohIncomingDocument(models.Model):
         self.sudo().state = "cancelled"
         self._moh_record("cancel", note=reason)
         return True
+
+    # -- what the sending agency does to a document it sent (Decree 30, Art. 18.3-18.4) ---------
+
+    @api.model
+    def _moh_find_by_key(self, key, company=None):
+        """The document received from the agency ``key`` names, with its date and number/notation
+        (a moh_core.edxml.DocumentKey), in ``company``; never matched by number alone. Searched in
+        superuser mode: a revocation reaches the document whoever may read it (confidential ones
+        too), and its caller has checked who sent it (the key's agency is the sender)."""
+        company = company or self.env.company
+        if not key:
+            return self.browse()
+        found = self.sudo().search([("exchange_key", "=", str(key)), ("company_id", "=", company.id),
+                                    ("state", "!=", "draft")], order="id desc", limit=1)
+        return found.with_env(self.env)
+
+    def _moh_people_involved(self):
+        """Whoever read, led, directed or handled the document: those told it was withdrawn."""
+        self.ensure_one()
+        doc = self.sudo()
+        assignments = doc.assignment_ids
+        return (doc.reader_ids | doc.leader_id | assignments.user_ids | assignments._moh_department_heads()) - self.env.user
+
+    def _moh_withdraw(self, state, action, note, body):
+        """Stop the routing of a document the sender withdrew: open assignments cancelled, to-dos
+        closed, the new state, a step on the timeline, and everyone involved told (a message in
+        their inbox). The document, its files and its history stay."""
+        self.ensure_one()
+        people = self._moh_people_involved()
+        open_assignments = self.assignment_ids.filtered(lambda a: a.state in a._moh_open_states)
+        open_assignments.sudo().write({"state": "cancelled"})
+        self._moh_close_todos()
+        self.sudo().state = state
+        self._moh_record(action, note=note)
+        self.sudo().message_post(body=body, partner_ids=people.partner_id.ids, subtype_xmlid="mail.mt_note",
+                                 author_id=self.env.user.partner_id.id)
+
+    def _moh_revoke(self, reason, attachments=()):
+        """The sender revoked the document (edXML BussinessDocType 1; Decree 30/2020/NĐ-CP, Art. 18.3-18.4):
+        cancelled with its metadata, its routing stopped, the people it was routed to told; the
+        revocation (reason, the sender's files) is kept on its timeline. Called by the edXML import."""
+        self.ensure_one()
+        body = Markup("%s") % self.env._(
+            "%(sender)s revoked this document: it is withdrawn and its handling stops. Reason: %(reason)s",
+            sender=self.sender_name, reason=reason or "-")
+        self._moh_withdraw("revoked", "revoke", reason, body)
+        if attachments:
+            self.sudo().message_post(body=self.env._("The revocation as received."), attachments=attachments,
+                                     subtype_xmlid="mail.mt_note")
+
+    def _moh_mark_replaced(self, new, reason):
+        """``new`` replaces the document (edXML BussinessDocType 3; Decree 30, Art. 18.3-18.4): linked both
+        ways, its routing stopped, the people it was routed to told to work on ``new``."""
+        self.ensure_one()
+        self.sudo().replaced_by_id = new
+        new.sudo().replaces_id = new.sudo().replaces_id or self
+        body = Markup("%s") % self.env._(
+            "%(sender)s replaced this document by %(new)s: work on the new one. Reason: %(reason)s",
+            sender=self.sender_name, new=new.display_name, reason=reason or "-")
+        self._moh_withdraw("replaced", "replace", reason, body)
+        new._moh_grant(self.sudo().reader_ids)
+
+    def _moh_amend(self, vals, reason, attachments=()):
+        """The sender updated the document (edXML BussinessDocType 2; Decree 30, Art. 18.3-18.4): the
+        changed metadata written, the earlier values kept in the timeline and the chatter, new
+        files added beside the earlier ones; the routing goes on. Returns the changed fields."""
+        self.ensure_one()
+        before = self.sudo()
+        changes = []
+        for name, value in vals.items():
+            field = self._fields[name]
+            old = before[name]
+            old_value = old.id if field.type == "many2one" else old
+            if (old_value or False) == (value or False):
+                continue
+            shown_old = old.display_name if field.type == "many2one" else old
+            shown_new = self.env[field.comodel_name].browse(value).display_name if field.type == "many2one" else value
+            if field.type == "selection":
+                labels = dict(field._description_selection(self.env))
+                shown_old, shown_new = labels.get(old, old), labels.get(value, value)
+            changes.append((field._description_string(self.env), shown_old or "-", shown_new or "-"))
+        write = {name: value for name, value in vals.items()}
+        if attachments:
+            write["attachment_ids"] = [(0, 0, values) for values in attachments]
+        self.sudo().write(write)
+        lines = [self.env._("%(field)s: %(old)s → %(new)s", field=label, old=old, new=new) for label, old, new in changes]
+        if attachments:
+            lines.append(self.env._("New files: %(files)s", files=", ".join(a["name"] for a in attachments)))
+        note = "; ".join([self.env._("Reason: %(reason)s", reason=reason or "-"), *lines])
+        self._moh_record("update", note=note)
+        people = self._moh_people_involved()
+        if people:
+            self.sudo().message_post(
+                body=self.env._("%(sender)s updated this document; its handling goes on.", sender=self.sender_name),
+                partner_ids=people.partner_id.ids, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        return changes
+
+    def _moh_flag(self, problem):
+        """Keep a message the exchange could not apply, and put it before the records office."""
+        self.ensure_one()
+        self.sudo().exchange_problem = problem
+        self.sudo().message_post(body=problem, subtype_xmlid="mail.mt_note")
+        self._moh_todo(self.env.user, self.env._("Check a message from %(sender)s", sender=self.sender_name), note=problem)
 
     def _moh_require_reason(self, reason):
         if not (reason or "").strip():

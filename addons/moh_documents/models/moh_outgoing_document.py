@@ -31,6 +31,7 @@ STATES = [
     ("signed", "Signed"),
     ("issued", "Issued"),
     ("cancelled", "Cancelled"),
+    ("revoked", "Revoked"),
 ]
 AUTHORITIES = [
     ("none", "Head (no mark)"),
@@ -73,7 +74,7 @@ class MohOutgoingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
         "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
-        "symbol", "drafter_id", "exchange_message_ids", "signer_block",
+        "symbol", "drafter_id", "exchange_message_ids", "signer_block", "exchange_key",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -135,6 +136,10 @@ class MohOutgoingDocument(models.Model):
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     symbol = fields.Char(compute="_compute_symbol", store=True, help="E.g. QĐ-BYT, or BYT-KHTC for an official letter.")
     issue_date = fields.Date(readonly=True, copy=False)
+    exchange_key = fields.Char(
+        string="Document Key", compute="_compute_exchange_key", store=True, index="btree_not_null", copy=False,
+        help="Our agency code, the date of issue with its year and the number/notation, normalised: the DocumentId "
+             "by which other agencies' edXML status messages name the document (never its number alone).")
 
     version_ids = fields.One2many(
         "ir.attachment", "res_id", string="Versions", domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
@@ -283,6 +288,17 @@ class MohOutgoingDocument(models.Model):
             doc.department_head_id = doc.department_id.sudo().manager_id.user_id
             doc.legal_reviewer_id = legal_head
 
+    @api.depends("company_id.moh_agency_code", "issue_date", "number", "symbol")
+    def _compute_exchange_key(self):
+        """The key of the DocumentId the document is sent under (moh.edxml._moh_export), QCVN 102:2016."""
+        from moh_core.edxml import document_key  # noqa: PLC0415
+
+        organization = self.env["moh.edxml"]._moh_organization
+        for doc in self:
+            key = doc.number and document_key(organization(doc.company_id).organ_id, doc.issue_date,
+                                              f"{doc.number}/{doc.symbol or ''}")
+            doc.exchange_key = str(key) if key else False
+
     @api.depends("number", "symbol", "abstract")
     def _compute_name(self):
         for doc in self:
@@ -363,6 +379,8 @@ class MohOutgoingDocument(models.Model):
                 continue
             if doc.sudo().state == "issued":
                 raise UserError(self.env._("An issued document cannot be changed."))
+            if doc.sudo().state == "revoked":
+                raise UserError(self.env._("A revoked document cannot be changed."))
             raise UserError(self.env._(
                 "The text of %(doc)s is frozen from its review request until it is issued. To change "
                 "it, send it back to draft (Back to Draft, or Restart Validation while under review): "
@@ -816,6 +834,31 @@ class MohOutgoingDocument(models.Model):
         messages = self.env["moh.edxml"]._moh_send_document(self, self.exchange_peer_ids)
         self.sudo().message_post(body=self.env._("Queued for sending by edXML to %(peers)s.",
                                                  peers=", ".join(self.exchange_peer_ids.mapped("name"))))
+        return messages
+
+    def action_revoke(self, reason=None):
+        """The records office revokes an issued document (Decree 30/2020/NĐ-CP, Art. 18.3-18.4;
+        QCVN 102:2016 BussinessDocType 1): each agency it was sent to by edXML gets the revocation
+        (the document again, under its own DocumentId, with the reason), and the document is
+        frozen: it is neither changed nor sent any more. The receivers answer 15 or 16, shown on
+        its timeline."""
+        from moh_core.edxml import ACTION_REASONS, Business, DocumentAction  # noqa: PLC0415
+
+        self.ensure_one()
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office revokes documents sent to other agencies."))
+        self.check_access("read")
+        if self.state != "issued":
+            raise UserError(self.env._("Only an issued document is revoked."))
+        reason = (reason or "").strip() or ACTION_REASONS[DocumentAction.REVOKE]
+        sent = self.sudo().exchange_message_ids.filtered(lambda m: m.direction == "out" and m.kind == "edxml")
+        messages = self.env["moh.edxml"]._moh_send_document(
+            self, sent.peer_id, business=Business(DocumentAction.REVOKE, reason))
+        self.sudo().state = "revoked"
+        self.sudo().message_post(
+            body=self.env._("Revoked (%(reason)s). The revocation was queued for %(peers)s.", reason=reason,
+                            peers=", ".join(sent.peer_id.mapped("name")) or "-"),
+            author_id=self.env.user.partner_id.id)
         return messages
 
     # -- partner API (controllers/api.py) -------------------------------------------------------

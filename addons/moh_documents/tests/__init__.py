@@ -18,3 +18,4 @@ from . import test_security_signing
 from . import test_official_holidays
 from . import test_signature_block
 from . import test_registers_and_copies
+from . import test_edxml_business

@@ -83,6 +83,41 @@ class TestEdxmlExchange(OutgoingSigningCase):
         self.assertEqual(record, self.issued)
         self.assertIn("Sở Y tế Hà Nội", self.issued.message_ids[0].body)
 
+    def test_the_records_office_revokes_an_issued_document_which_is_then_frozen(self):
+        """Decree 30, Art. 18.3-18.4: the sender revokes; every agency it was sent to is told."""
+        from odoo.exceptions import AccessError  # noqa: PLC0415
+
+        from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
+
+        from moh_core.edxml import DocumentAction  # noqa: PLC0415
+
+        peer = self.env["moh.exchange.peer"].create(
+            {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"})
+        self.issued.sudo().exchange_peer_ids = peer
+        with trap_jobs():
+            sent = self.issued.with_user(self.clerk).action_send_edxml()
+        with self.assertRaises(AccessError):
+            self.issued.with_user(self.specialist).action_revoke("Sai nội dung")
+        self.assertEqual(self.issued.state, "issued")
+        with trap_jobs() as trap:
+            revocation = self.issued.with_user(self.clerk).action_revoke("Sai nội dung")
+            trap.assert_jobs_count(1)
+        self.assertEqual(self.issued.state, "revoked")
+        self.assertEqual(revocation.peer_id, peer)
+        first = parse_message(sent.sudo()._moh_payload_raw()).message
+        message = parse_message(revocation.sudo()._moh_payload_raw()).message
+        self.assertEqual(message.action, DocumentAction.REVOKE)
+        self.assertEqual(message.business.reason, "Sai nội dung")
+        self.assertEqual(message.document_id, first.document_id, "it names the document as it was sent")
+        # Frozen: neither changed nor sent again, nor revoked twice.
+        with self.assertRaises(UserError):  # AccessError is one too
+            self.issued.with_user(self.clerk).write({"abstract": "Sửa sau khi thu hồi"})
+        with self.assertRaises(UserError):
+            self.issued.with_user(self.clerk).action_send_edxml()
+        with self.assertRaises(UserError):
+            self.issued.with_user(self.clerk).action_revoke()
+        self.assertEqual(self.issued.sudo().exchange_message_ids, sent | revocation)
+
     def test_the_records_office_sends_the_issued_document_to_peers_through_the_queue(self):
         from odoo.exceptions import AccessError  # noqa: PLC0415
 

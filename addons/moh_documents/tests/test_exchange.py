@@ -256,10 +256,11 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         self.assertIn(self.clerk, document.trace_ids.user_id, "registered in the name of the peer's clerk")
         received = self.env["moh.exchange.message"].search([("direction", "=", "in"), ("message_id", "=", "msg-1")])
         self.assertEqual((received.peer_id, received.record_ref), (self.peer, document))
-        # Registration sends "03 accepted and registered" back to the sender through the queue.
-        status = self.env["moh.exchange.message"].search([("direction", "=", "out"), ("res_id", "=", document.id),
-                                                          ("res_model", "=", document._name)])
-        self.assertEqual(parse_message(status._moh_payload_raw()).message.status.value, "03")
+        # Receipt sends "01 delivered", registration "03 accepted and registered" back to the sender
+        # through the queue.
+        statuses = self.env["moh.exchange.message"].search([("direction", "=", "out"), ("res_id", "=", document.id),
+                                                            ("res_model", "=", document._name)], order="id")
+        self.assertEqual([parse_message(s._moh_payload_raw()).message.status.value for s in statuses], ["01", "03"])
 
     def test_unauthenticated_incomplete_or_refused_messages_import_nothing(self):
         Incoming = self.env["moh.incoming.document"]

@@ -12,6 +12,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.edxml import (
     Attachment,
+    Business,
+    DocumentAction,
     DocumentMessage,
     Organization,
     ResponseFor,
@@ -72,7 +74,7 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         return self.env["moh.outgoing.document"].create({
             "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
             "department_id": self.department_drug.id, "abstract": "V/v cung ứng thuốc",
-            "signer_id": self.leader.id, "number": number, "year": 2026,
+            "signer_id": self.leader.id, "number": number, "year": 2026, "issue_date": dt.date(2026, 11, 20),
         })
 
     # -- a peer names another sender --------------------------------------------------------------
@@ -114,27 +116,84 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         self.assertIn("not verified", document.message_ids[0].body)
         self.assertIn(self.clerk.name, document.message_ids[0].body)
 
+    # -- revocations (Decree 30, Art. 18.3-18.4) ----------------------------------------------------
+
+    def _import_file(self, user, data):
+        wizard_id, error = self._rpc(user, "moh.edxml.import.wizard", "create",
+                                     [{"file": base64.b64encode(data).decode(), "filename": "cv.edxml"}])
+        self.assertIsNone(error)
+        with trap_jobs():
+            action, error = self._rpc(user, "moh.edxml.import.wizard", "action_import", [[wizard_id]])
+        self.assertIsNone(error)
+        return self.env["moh.incoming.document"].browse(action["res_id"])
+
+    def test_the_records_office_imports_a_revocation_and_nobody_revokes_by_hand(self):
+        target = self._import_file(self.clerk, self._document(GOVERNMENT_OFFICE, number="91"))
+        self.assertEqual(target.state, "registered")
+        # Nobody sets the exchange's fields or the new states by hand, the clerk included.
+        for vals in ({"state": "revoked"}, {"state": "replaced"}, {"exchange_problem": "x"},
+                     {"replaced_by_id": target.id}, {"exchange_key": "000.00.00.G01,2026/11/20,1/X"},
+                     {"exchange_document_id": "000.00.00.G01,2026/11/20,1/X"}):
+            with self.subTest(vals=vals):
+                self.assertRpcRefused(self.clerk, "moh.incoming.document", "write", [[target.id], vals])
+        target.invalidate_recordset()
+        self.assertEqual((target.state, target.exchange_problem), ("registered", False))
+        # The file of the sending agency revoking it: imported by the clerk, the document is revoked.
+        message = DocumentMessage(
+            sender=GOVERNMENT_OFFICE, recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number="91", code_notation="VPCP-KGVX", promulgation_date=dt.date(2026, 11, 20),
+            document_type=2, subject="V/v triển khai gấp",
+            business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"))
+        revocation = build_document_message(message, [], sent_at=dt.datetime(2026, 11, 21, 3, 0, tzinfo=dt.timezone.utc))
+        for user in (self.signup, self.specialist):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, "moh.edxml.import.wizard", "create",
+                                      [{"file": base64.b64encode(revocation).decode(), "filename": "r.edxml"}])
+        self.assertEqual(self._import_file(self.clerk, revocation), target)
+        target.invalidate_recordset()
+        self.assertEqual(target.state, "revoked")
+        self.assertEqual(target.trace_ids[-1].user_id, self.clerk)
+
+    def test_only_the_records_office_revokes_an_outgoing_document(self):
+        outgoing = self._outgoing(4545)
+        outgoing.write({"state": "issued"})
+        for user in (self.signup, self.specialist, self.leader):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, "moh.outgoing.document", "action_revoke", [[outgoing.id], "Sai"])
+        outgoing.invalidate_recordset()
+        self.assertEqual(outgoing.state, "issued")
+        # Nor does anyone set the state by hand, the clerk included.
+        self.assertRpcRefused(self.clerk, "moh.outgoing.document", "write", [[outgoing.id], {"state": "revoked"}])
+        outgoing.invalidate_recordset()
+        self.assertEqual(outgoing.state, "issued")
+
     # -- status messages ----------------------------------------------------------------------------
 
-    def test_a_status_for_a_document_never_sent_to_the_peer_is_refused(self):
+    def test_a_status_for_a_document_never_sent_to_the_peer_is_kept_and_attached_to_nothing(self):
         outgoing = self._outgoing(4242)
         notes = len(outgoing.message_ids)
-        with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
+        with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING") as logs:
             response = self._post(self._status(outgoing), "status-1")
-        self.assertEqual(response.status_code, 422, response.text)
-        # The refusal names the document and the peer (in the peer clerk's language).
-        self.assertIn(f"{outgoing.number}/{outgoing.symbol}", response.json()["error"])
-        self.assertIn(self.peer.name, response.json()["error"])
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertFalse(response.json()["id"], "attached to no document")
+        self.assertTrue(any("status-1" in line and self.peer.code in line for line in logs.output))
         outgoing.invalidate_recordset()
         self.assertEqual(len(outgoing.message_ids), notes, "nothing noted on the document")
-        self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "status-1")]))
-        # Sent to another peer only: still refused.
+        # Kept, with the reason, and put before the peer's clerk (who learns nothing of the document).
+        kept = self.env["moh.exchange.message"].search([("message_id", "=", "status-1"), ("direction", "=", "in")])
+        self.assertIn(f"{outgoing.number}/{outgoing.symbol}", kept.last_error)
+        self.assertFalse(kept.res_id)
+        told = self.env["mail.message"].search([("model", "=", self.peer._name), ("res_id", "=", self.peer.id)])
+        self.assertIn(self.clerk.partner_id, told.notified_partner_ids)
+        # Sent to another peer only: still attached to nothing.
         other = self.env["moh.exchange.peer"].create({"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "http",
                                                       "url": "http://127.0.0.1:9/"})
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(other, "edxml", b"<edXML/>", record=outgoing)
         with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
-            self.assertEqual(self._post(self._status(outgoing), "status-2").status_code, 422)
+            self.assertFalse(self._post(self._status(outgoing), "status-2").json()["id"])
+        outgoing.invalidate_recordset()
+        self.assertEqual(len(outgoing.message_ids), notes)
         # Once sent to this peer by edXML, its answer is noted.
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(self.peer, "edxml", b"<edXML/>", record=outgoing)

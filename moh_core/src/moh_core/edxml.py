@@ -116,6 +116,7 @@ __all__ = [
     "Attachment",
     "Business",
     "DocumentAction",
+    "DocumentKey",
     "DocumentMessage",
     "EdxmlError",
     "EdxmlNotice",
@@ -136,7 +137,10 @@ __all__ = [
     "UpdateReceiver",
     "build_document_message",
     "build_status_message",
+    "business_targets",
+    "document_key",
     "make_document_id",
+    "parse_document_id",
     "parse_message",
 ]
 
@@ -407,9 +411,9 @@ class Business:
     """The trace header's ``Bussiness`` block: what the message does to the document.
 
     In the SDK's samples a new document and an update carry a ``document_id`` (the document
-    concerned), a revocation says what it revokes in :attr:`DocumentMessage.response_for`, a
-    replacement lists the documents replaced in ``replaced``. A message without the block is a
-    new document.
+    concerned), a revocation is the revoked document sent again under its own ``DocumentId``, a
+    replacement lists the documents replaced in ``replaced`` (:func:`business_targets`). A
+    message without the block is a new document.
     """
 
     action: DocumentAction = DocumentAction.NEW
@@ -430,6 +434,69 @@ class Business:
 def make_document_id(organ_id: str, promulgation_date: date, number: str, notation: str) -> str:
     """``DocumentId`` as the SDK writes it: ``senderOrgId,yyyy/MM/dd,number/notation``."""
     return f"{organ_id},{promulgation_date.strftime(_DATE_FORMAT)},{number}/{notation}"
+
+
+@dataclass(frozen=True)
+class DocumentKey:
+    """What identifies a document between agencies: the issuing agency, the date of issue (with
+    its year) and the number/notation, normalised so that two writings of one ``DocumentId``
+    compare equal (QCVN 102:2016; Decree 30/2020/NĐ-CP, Art. 18.3-18.4: a revocation, update or
+    replacement, and every status message, name the document this way).
+
+    A number alone is no key: numbers restart every year (Decree 30, Art. 15) and every agency
+    has its own. ``str(key)`` is the canonical ``DocumentId``, used as the stored matching key.
+    """
+
+    organ_id: str
+    promulgation_date: date
+    number: str
+    notation: str
+
+    def __str__(self) -> str:
+        return make_document_id(self.organ_id, self.promulgation_date, self.number, self.notation)
+
+
+def _key_part(text: str) -> str:
+    return "".join(_nfc(text).split()).upper()
+
+
+def document_key(
+    organ_id: str | None, promulgation_date: date | str | None, number_notation: str | None
+) -> DocumentKey | None:
+    """The :class:`DocumentKey` of a document, or None when a part is missing or unreadable.
+
+    Normalised: spaces dropped, letters upper-cased (agency codes and notations are written in
+    capitals; NFC for the Vietnamese letters), leading zeros of a numeric number dropped
+    (``05`` and ``5`` are one number). The date is a :class:`~datetime.date` or text
+    ``yyyy/MM/dd`` (also ``yyyy-MM-dd``); an impossible date (the SDK's ``2014/02/30``) gives None:
+    such a key matches nothing. ``number_notation`` is ``number/notation``; the notation may
+    itself contain ``/`` (``30/2020/NĐ-CP``).
+    """
+    organ = _key_part(organ_id or "")
+    number, _sep, notation = (number_notation or "").partition("/")
+    number, notation = _key_part(number), _key_part(notation)
+    if number.isdigit():
+        number = number.lstrip("0") or "0"
+    if isinstance(promulgation_date, str):
+        match = _YMD.fullmatch(promulgation_date.strip())
+        try:
+            promulgation_date = date(*map(int, match.groups())) if match else None
+        except ValueError:
+            promulgation_date = None
+    elif isinstance(promulgation_date, datetime):
+        promulgation_date = promulgation_date.date()
+    if not (organ and number and notation and isinstance(promulgation_date, date)):
+        return None
+    return DocumentKey(organ, promulgation_date, number, notation)
+
+
+def parse_document_id(document_id: str | None) -> DocumentKey | None:
+    """The :class:`DocumentKey` of a ``DocumentId`` ``senderOrgId,yyyy/MM/dd,number/notation``;
+    None for anything else (a bare UUID, as some senders write, an impossible date)."""
+    parts = (document_id or "").split(",", 2)
+    if len(parts) != 3:
+        return None
+    return document_key(*parts)
 
 
 @dataclass(frozen=True)
@@ -490,6 +557,31 @@ class DocumentMessage:
         return self.business.action if self.business else DocumentAction.NEW
 
 
+def business_targets(message: DocumentMessage) -> tuple[str, ...]:
+    """The ``DocumentId`` s (as sent) of the earlier documents ``message`` acts on.
+
+    * a new document: none;
+    * a revocation or an update: the ``Bussiness`` block's ``DocumentId`` when it has one, else
+      the message's own ``DocumentId`` (the SDK re-sends the document itself, under its own id,
+      with ``BussinessDocType`` 1 or 2). ``ResponseFor`` is not a target: it names the document
+      the revoked one answered;
+    * a replacement: each ``ReplacementInfo/DocumentId`` once (the SDK's sample lists one twice),
+      else the block's ``DocumentId``.
+
+    Decree 30/2020/NĐ-CP, Art. 18.3-18.4 and QCVN 102:2016 (``Bussiness``).
+    """
+    business = message.business
+    if business is None or business.action == DocumentAction.NEW:
+        return ()
+    if business.action == DocumentAction.REPLACE:
+        replaced = tuple(dict.fromkeys(r.document_id for r in business.replaced if r.document_id))
+        if replaced:
+            return replaced
+        return (business.document_id,) if business.document_id else ()
+    target = business.document_id or message.document_id
+    return (target,) if target else ()
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file to send. ``content_type`` defaults to the type detected from the content, then the
@@ -517,6 +609,13 @@ class StatusMessage:
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", StatusCode(self.status))
         object.__setattr__(self, "timestamp", _vietnam_time(self.timestamp))
+
+    @property
+    def document_key(self) -> DocumentKey | None:
+        """The key of the document the status is about: its ``ResponseFor/DocumentId`` (agency,
+        date with year, number/notation), None when that is not a readable ``DocumentId``. Never
+        the number alone."""
+        return parse_document_id(self.response_for.document_id if self.response_for else None)
 
 
 # ============================================================================ read results
