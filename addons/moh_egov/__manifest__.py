@@ -23,6 +23,8 @@
         "views/moh_procedure_views.xml",
         "views/moh_dossier_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",
+        "wizard/moh_dossier_intake_views.xml",
+        "views/res_company_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",
         "views/moh_egov_menus.xml",

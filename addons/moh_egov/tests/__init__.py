@@ -12,3 +12,4 @@ from . import test_security_walk
 from . import test_upload_limits
 from . import test_security_egov
 from . import test_result_signature
+from . import test_paper_intake
