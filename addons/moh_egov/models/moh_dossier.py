@@ -575,9 +575,10 @@ class MohDossier(models.Model):
 
     def action_return_after_appraisal(self, reason):
         """Refuse a dossier once appraised: it is returned to the business with a written notice
-        of the reasons, signed for the deciding department (Decree 118/2025/ND-CP; not form 03,
-        which refuses to receive a dossier). By the department that appraises it (its members,
-        the dossier's specialist) or the one-stop shop returning it; reasons are required."""
+        of the reasons, signed for the deciding department (Decree 118/2025/ND-CP, article not
+        confirmed; not form 03, which refuses to receive a dossier). By the department that
+        appraises it (its members, the dossier's specialist) or the one-stop shop returning it;
+        reasons are required."""
         self._moh_check_department(onestop=True)
         self._moh_check_state("processing")
         if not (reason or "").strip():
