@@ -861,7 +861,8 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
     if with_guidance:
         head.append(Paragraph("Hướng dẫn", st["slip_cell_head"]))
         rest = _TEXT_WIDTH - 12 * mm
-        widths = [12 * mm, rest * 0.4, rest * 0.25, rest * 0.35] if with_reason else [12 * mm, rest * 0.5, rest * 0.5]
+        shares = (0.4, 0.25, 0.35) if with_reason else (0.5, 0.5)
+        widths = [12 * mm, *(rest * share for share in shares)]
     rows: list[list[Flowable]] = [head]
     for i, item in enumerate(request.items, start=1):
         row = [
