@@ -26,6 +26,8 @@
         "views/moh_service_indicator_views.xml",
         "wizard/moh_dossier_action_wizard_views.xml",
         "wizard/moh_dossier_register_print_wizard_views.xml",
+        "wizard/moh_dossier_intake_views.xml",
+        "views/res_company_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",
         "views/moh_egov_menus.xml",

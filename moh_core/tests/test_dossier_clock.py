@@ -214,3 +214,22 @@ def test_step_due_is_a_share_of_the_time_never_after_the_deadline(cal):
     # 20 hours would end on Thursday 14:00: capped at the end of the dossier's due day.
     assert step_due(cal, T(2026, 11, 23, 9), 2.5, D(2026, 11, 25)) == T(2026, 11, 25, 17)
     assert step_due(cal, T(2026, 11, 23, 9), 0, D(2026, 11, 27)) == T(2026, 11, 27, 17)
+
+
+def test_supplement_rules_the_procedure_turns_off(cal):
+    # No legal text sets a time limit to ask, "once only" or a time to complete: each may be off.
+    free = DossierClock(cal, 10, supplement_request_days=None, supplement_days=None, supplement_once_only=False)
+    clock = free.receive(T(2027, 2, 1, 9)).accept(T(2027, 2, 1, 10))
+    assert clock.supplement_request_due is None
+    # Asked a month after receipt: no window to miss; no day to complete by, never expired.
+    first = clock.request_supplement(T(2027, 3, 1, 9))
+    assert first.paused and first.supplement_due is None and not first.supplement_expired(D(2028, 1, 1))
+    refused(P.SUPPLEMENT_ALREADY_REQUESTED, lambda: first.request_supplement(T(2027, 3, 2, 9)))  # still awaited
+    back = first.receive_supplement(T(2027, 6, 1, 9)).accept(T(2027, 6, 1, 10))
+    # A second request is allowed, and the time restarts from zero on the second arrival.
+    second = back.request_supplement(T(2027, 6, 2, 9)).receive_supplement(T(2027, 6, 7, 9))
+    assert second.accept(T(2027, 6, 7, 10)).clock_start == D(2027, 6, 7)
+    # The same history with "once only" on refuses the second request.
+    once = DossierClock(cal, 10, supplement_request_days=None, supplement_days=None, supplement_once_only=True)
+    once = once.receive(T(2027, 2, 1, 9)).request_supplement(T(2027, 3, 1, 9)).receive_supplement(T(2027, 6, 1, 9))
+    refused(P.SUPPLEMENT_ALREADY_REQUESTED, lambda: once.request_supplement(T(2027, 6, 2, 9)))

@@ -23,9 +23,10 @@ clocks = st.builds(
     calendar=st.just(CAL),
     processing_days=st.integers(min_value=1, max_value=25),
     processing_unit=st.sampled_from(list(DayUnit)),
-    supplement_request_days=st.integers(min_value=0, max_value=5),
-    supplement_days=st.integers(min_value=0, max_value=20),
+    supplement_request_days=st.none() | st.integers(min_value=0, max_value=5),
+    supplement_days=st.none() | st.integers(min_value=0, max_value=20),
     supplement_unit=st.sampled_from(list(DayUnit)),
+    supplement_once_only=st.booleans(),
 )
 SETTINGS = settings(max_examples=300, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -73,9 +74,14 @@ def check_invariants(clock, today):
         assert clock.days_used(clock.supplement_requested_on) == clock.days_used(today + dt.timedelta(days=400))
     if clock.awaiting_acceptance:
         assert clock.acceptance_due > (clock.supplement_received_at or clock.received_at)
-    assert clock.supplement_request_due >= clock.received_on
-    assert CAL.is_working_day(clock.supplement_request_due) or clock.supplement_request_days == 0
-    if clock.supplement_requested_on is not None:
+    if clock.supplement_request_days is None:
+        assert clock.supplement_request_due is None, "no limit set, none counted"
+    else:
+        assert clock.supplement_request_due >= clock.received_on
+        assert CAL.is_working_day(clock.supplement_request_due) or clock.supplement_request_days == 0
+    if clock.supplement_days is None:
+        assert clock.supplement_due is None and not clock.supplement_expired(today + dt.timedelta(days=400))
+    elif clock.supplement_requested_on is not None:
         assert clock.supplement_due >= clock.supplement_requested_on
     assert clock.days_used(today) <= clock.days_used(today + dt.timedelta(days=30))
     assert clock.days_used(today) >= 0
@@ -103,11 +109,12 @@ def test_each_event_moves_the_deadline_as_its_rule_says(clock, received_at, plan
             assert at.date() <= before.apology_due
         elif action == "request_supplement":
             assert after.paused and after.due is None
-            assert at.date() <= before.supplement_request_due
-            assert not before.extended and before.supplement_requested_on is None
+            assert before.supplement_request_due is None or at.date() <= before.supplement_request_due
+            assert not before.extended and not before.awaiting_supplement
+            assert not (before.supplement_once_only and before.supplement_requested_on is not None)
         elif action == "receive_supplement":
             assert after.due is None and after.awaiting_acceptance
-            assert at.date() <= before.supplement_due
+            assert before.supplement_due is None or at.date() <= before.supplement_due
         elif action == "accept":
             # After supplements the time restarts from zero on their arrival: as long as for a
             # dossier accepted that day, whatever the pause lasted.

@@ -1,4 +1,5 @@
 from . import res_partner
+from . import res_company
 from . import moh_document_register
 from . import moh_procedure
 from . import res_users

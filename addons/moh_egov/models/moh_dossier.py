@@ -5,19 +5,20 @@ Life of a dossier::
     draft ──submit──▶ submitted ──accept──▶ received ──assign──▶ processing ──propose──▶ approval
       (business)        │  ▲   (8 working hours)                   (department)   (e-result signed
                         │  │                                                        and issued)
-                        │  └──supplements arrive── supplement ──15 days──▶ closed       │
+                        │  └──supplements arrive── supplement ──N days*──▶ closed       │
                         ├──request supplement──────────┘                               ▼
                         └──refuse──▶ refused                                            done
 
 The statutory clock runs in working days from receipt of the complete, valid dossier (Art. 17.3),
 or in calendar days for a procedure whose own text says so (moh.procedure.processing_unit);
-a request for supplements goes out once only, within 3 working days, and the clock restarts from
-zero when the completed dossier arrives (no legal text found: the product's parameters). A result
-that will be late needs an apology with a proposed new working day at least one working day before
-the deadline, and the deadline moves once only (form 04). Every deadline is counted by
-moh_core.onestop.DossierClock on the dossier's history (_moh_clock). The applicant may ask to
-stop (Art. 21). Every hand-over is recorded with its time on the process control slip (Circular
-03/2025/TT-VPCP, form 06).
+a request for supplements lists every defect at once (Art. 17.2.a) and the clock restarts from
+zero when the completed dossier arrives. A time limit to ask, "once only" and closing after N days
+were found in no legal text: they are parameters of each procedure, off by default
+(moh.procedure.supplement_*). A result that will be late needs an apology with a proposed new
+working day at least one working day before the deadline, and the deadline moves once only (form
+04). Every deadline is counted by moh_core.onestop.DossierClock on the dossier's history
+(_moh_clock). The applicant may ask to stop (Art. 21). Every hand-over is recorded with its time
+on the process control slip (Circular 03/2025/TT-VPCP, form 06).
 
 Who moves a dossier (every step checks the caller, then the dossier's state, and only then
 writes, in superuser mode: the workflow fields below are refused to ``create`` and ``write``
@@ -25,10 +26,12 @@ for everybody, officers included — moh.workflow.guard):
 
 - the applicant (a portal user of the dossier's business): submit, send the supplements, ask
   to stop;
-- the one-stop shop (group_onestop): accept, ask for supplements, refuse, record the fee paid
-  at the counter, hand over to a department, stop at the applicant's request;
-- the deciding department (its members, the dossier's specialist): propose the result,
-  apologise and extend; its head re-assigns the dossier to a specialist of the department;
+- the one-stop shop (group_onestop): receive a paper dossier at the counter or by post
+  (moh.dossier.intake, Art. 17), accept, ask for supplements, refuse, record the fee paid at the
+  counter, hand over to a department, stop at the applicant's request;
+- the deciding department (its members, the dossier's specialist): propose the result, or
+  return the dossier with a written notice of reasons; apologise and extend; its head
+  re-assigns the dossier to a specialist of the department;
 - the e-result is returned when the records office issues it (moh.outgoing.document);
 - the national public service portal hears of each change of status from those steps only.
 """
@@ -75,6 +78,7 @@ class MohDossier(models.Model):
         "submitted_at", "acceptance_deadline", "received_at", "first_deadline", "deadline", "done_date",
         "completed_late", "supplement_count", "supplement_requested_at", "supplement_deadline", "supplement_items",
         "supplement_received_at", "refusal_reason", "extension_reason", "apology_sent_at", "stop_reason",
+        "supplement_defects", "refusal_stage",
         "stop_requested_at", "fee_amount", "payment_state", "paid_online", "transaction_ids",
         "result_document_id", "result_attachment_id", "outcome", "lookup_secret", "rating", "rating_comment",
         "access_token", "digitised",
@@ -89,7 +93,8 @@ class MohDossier(models.Model):
     procedure_id = fields.Many2one("moh.procedure", required=True, index=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     state = fields.Selection(STATES, default="draft", required=True, index=True, tracking=True, copy=False)
-    channel = fields.Selection([("online", "Online"), ("counter", "At the Counter")], required=True, default="online")
+    channel = fields.Selection([("online", "Online"), ("counter", "At the Counter"), ("postal", "By Post")],
+                               required=True, default="online")
 
     partner_id = fields.Many2one("res.partner", string="Applicant", required=True, index=True, tracking=True,
                                  help="The business applying (its company record).")
@@ -122,7 +127,14 @@ class MohDossier(models.Model):
                                       help="A dossier not completed by then is closed.")
     supplement_items = fields.Text(string="Supplements Requested", readonly=True, copy=False)
     supplement_received_at = fields.Datetime(readonly=True, copy=False)
+    supplement_defects = fields.Json(
+        readonly=True, copy=False,
+        help="The defects of the last request for supplements: content, reason and guidance of each (form 02).")
     refusal_reason = fields.Text(readonly=True, copy=False)
+    refusal_stage = fields.Selection(
+        [("reception", "Refused at Reception (Form 03)"), ("appraisal", "Returned After Appraisal")],
+        readonly=True, copy=False,
+        help="Refused on receipt (form 03), or returned once appraised with a written notice of the reasons.")
     extension_reason = fields.Text(readonly=True, copy=False)
     apology_sent_at = fields.Datetime(readonly=True, copy=False)
     stop_reason = fields.Text(string="Reason to Stop", readonly=True, copy=False)
@@ -207,7 +219,11 @@ class MohDossier(models.Model):
         dossier = self.sudo()
         _calendar, working, _tz = dossier._moh_calendar()
         procedure = dossier.procedure_id
-        clock = DossierClock(working, procedure.processing_days, procedure.processing_unit)
+        clock = DossierClock(
+            working, procedure.processing_days, procedure.processing_unit,
+            supplement_request_days=procedure.supplement_request_days or None,
+            supplement_days=procedure.supplement_close_days or None,
+            supplement_once_only=procedure.supplement_once_only)
         for event in [*dossier._moh_clock_history(), *events]:
             try:
                 clock = clock.apply(event)
@@ -245,10 +261,14 @@ class MohDossier(models.Model):
 
         messages = {
             Problem.SUPPLEMENT_TOO_LATE: lambda: self.env._(
-                "Supplements had to be requested by %(date)s, within 3 working days of receipt.",
-                date=day(clock.supplement_request_due)),
+                "Supplements had to be requested by %(date)s, within %(days)s working days of receipt "
+                "(the procedure's setting); nothing was changed.",
+                date=day(clock.supplement_request_due), days=clock.supplement_request_days),
             Problem.SUPPLEMENT_ALREADY_REQUESTED: lambda: self.env._(
-                "Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."),
+                "Supplements requested for dossier %(name)s are still awaited; nothing was changed.",
+                name=self.name) if clock.awaiting_supplement else self.env._(
+                "Supplements were already requested for dossier %(name)s, and the procedure allows one request "
+                "only; nothing was changed.", name=self.name),
             Problem.SUPPLEMENT_AFTER_EXTENSION: lambda: self.env._(
                 "The deadline of dossier %(name)s was extended: supplements can no longer be requested.",
                 name=self.name),
@@ -315,6 +335,29 @@ class MohDossier(models.Model):
     def _compute_digitised(self):
         for dossier in self:
             dossier.digitised = dossier.channel == "online" or bool(dossier.document_ids)
+
+    def _moh_completeness_defects(self):
+        """Every defect the completeness check finds, as form 02 lists them (Art. 17.2.a): the
+        required document or form field, why, and what to do."""
+        self.ensure_one()
+        lines, _complete = self._moh_completeness_lines()
+        guidance = {
+            "missing": self.env._("Provide it (as a PDF, or a picture where allowed)."),
+            "unreadable": self.env._("Provide a readable copy."),
+            "bad_signature": self.env._("Provide a copy with a valid digital signature."),
+        }
+        defects = []
+        for requirement, status, text in lines:
+            if status in ("ok", "optional"):
+                continue
+            if requirement:
+                note = (requirement.note or "").strip()
+                defects.append({"content": requirement.name, "reason": text,
+                                "guidance": " ".join(p for p in (guidance.get(status, ""), note) if p)})
+            else:
+                defects.append({"content": text, "reason": self.env._("Required by the application form."),
+                                "guidance": self.env._("Fill it in.")})
+        return defects
 
     @api.depends("document_ids", "document_ids.check_state", "value_ids.value", "procedure_id")
     def _compute_completeness_report(self):
@@ -499,32 +542,41 @@ class MohDossier(models.Model):
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.ACCEPT, dossier._moh_local(now)))
             dossier.sudo().write({"state": "received", "received_at": now, "deadline": clock.due,
                                   "first_deadline": clock.original_due})
-            dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"))
+            dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"),
+                                  due_at=dossier._moh_paper_handover_due(now))
             dossier._moh_attach_slip("receipt")
             dossier._moh_notify("moh_egov.mail_template_dossier_received")
         return True
 
     def action_request_supplement(self, items):
-        """Ask once, within 3 working days of receipt, for the documents missing; the business has
-        15 working days to complete the dossier."""
+        """Ask the business to add or complete the dossier, listing every defect at once (Art.
+        17.2.a, form 02): those the completeness check finds, and ``items``, the officer's own
+        (a text with one defect a line, or a list of ``{"content", "reason", "guidance"}``).
+
+        A time limit to ask, "once only" and closing the dossier when the supplements do not
+        come were found in no legal text: each applies only when the procedure sets it
+        (moh.procedure.supplement_request_days, supplement_once_only, supplement_close_days).
+        """
         from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_onestop()
         self._moh_check_state("submitted", "received", "processing")
-        if not (items or "").strip():
-            raise UserError(self.env._("Say which documents are to be added or completed."))
+        officer_defects = self._moh_parse_defects(items)
         for dossier in self:
-            if dossier.supplement_count:
-                raise UserError(self.env._("Supplements may be requested once only (Decree 118/2025/ND-CP, Art. 19)."))
+            defects = dossier._moh_completeness_defects() + officer_defects
+            if not defects:
+                raise UserError(self.env._("Say which documents are to be added or completed."))
             now = fields.Datetime.now()
-            # The window counts from the dossier's receipt (its filing), accepted or not.
+            # The window (if the procedure sets one) counts from the dossier's receipt (its
+            # filing), accepted or not; "once only" and the time to complete are the procedure's.
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.REQUEST_SUPPLEMENT, dossier._moh_local(now)))
             dossier.sudo().write({
                 "state": "supplement",
-                "supplement_count": 1,
+                "supplement_count": dossier.supplement_count + 1,
                 "supplement_requested_at": now,
-                "supplement_deadline": clock.supplement_due,
-                "supplement_items": items.strip(),
+                "supplement_deadline": clock.supplement_due or False,
+                "supplement_defects": defects,
+                "supplement_items": "\n".join(self._moh_defect_line(defect) for defect in defects),
                 "deadline": clock.due or False,
                 "first_deadline": clock.original_due or False,
             })
@@ -532,6 +584,35 @@ class MohDossier(models.Model):
             dossier._moh_attach_slip("supplement")
             dossier._moh_notify("moh_egov.mail_template_dossier_supplement")
         return True
+
+    @api.model
+    def _moh_parse_defects(self, items):
+        """The officer's defects: a text (one a line) or a list of dicts; empty lines dropped."""
+        if not items:
+            return []
+        if isinstance(items, str):
+            return [{"content": line.strip(" -•\t"), "reason": "", "guidance": ""}
+                    for line in items.splitlines() if line.strip(" -•\t")]
+        if not isinstance(items, (list, tuple)):
+            raise UserError(self.env._("The defects are a list of items to add or complete."))
+        defects = []
+        for item in items:
+            item = item if isinstance(item, dict) else {"content": str(item)}
+            content = str(item.get("content") or "").strip()
+            if content:
+                defects.append({"content": content, "reason": str(item.get("reason") or "").strip(),
+                                "guidance": str(item.get("guidance") or "").strip()})
+        return defects
+
+    @api.model
+    def _moh_defect_line(self, defect):
+        """One defect as a line of text (the portal and the email show these)."""
+        line = defect["content"]
+        if defect.get("reason"):
+            line += f": {defect['reason']}"
+        if defect.get("guidance"):
+            line += f" ({defect['guidance']})"
+        return line
 
     def action_supplement_done(self):
         """The business has added what was asked: back to the one-stop shop, which accepts it
@@ -561,11 +642,91 @@ class MohDossier(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reasons for refusing the dossier."))
         for dossier in self:
-            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "done_date": fields.Datetime.now()})
+            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "refusal_stage": "reception",
+                                  "done_date": fields.Datetime.now()})
             dossier._moh_handover("refuse", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("refusal")
             dossier._moh_notify("moh_egov.mail_template_dossier_refused")
         return True
+
+    def action_return_after_appraisal(self, reason):
+        """Refuse a dossier once appraised: it is returned to the business with a written notice
+        of the reasons, signed for the deciding department (Decree 118/2025/ND-CP, article not
+        confirmed; not form 03, which refuses to receive a dossier). By the department that
+        appraises it (its members, the dossier's specialist) or the one-stop shop returning it;
+        reasons are required."""
+        self._moh_check_department(onestop=True)
+        self._moh_check_state("processing")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reasons why the dossier does not qualify."))
+        for dossier in self:
+            department = dossier.sudo().department_id
+            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "refusal_stage": "appraisal",
+                                  "done_date": fields.Datetime.now()})
+            dossier._moh_handover("refuse", department.name or self.env._("One-stop shop"), self.env._("Applicant"))
+            dossier._moh_attach_slip("appraisal_refusal")
+            dossier._moh_notify("moh_egov.mail_template_dossier_returned")
+        return True
+
+    # -- paper dossiers: at the counter, by post (Art. 17-18) --------------------------------------
+
+    @api.model
+    def _moh_open_on_paper(self, procedure, partner, channel, contact=None, files=(), values=None):
+        """A paper dossier the one-stop officer receives at the counter or by post (Art. 17): the
+        scanned papers become its files, through the portal's upload checks; it is filed at once
+        (code, time of receipt) and never exists as a draft. The caller (moh.dossier.intake)
+        checked that the user is a one-stop officer; this checks it again.
+
+        ``files`` are ``(requirement, filename, bytes)``; ``values`` ``{form field: text}``."""
+        self._moh_check_onestop()
+        if channel not in ("counter", "postal"):
+            raise UserError(self.env._("A paper dossier arrives at the counter or by post."))
+        business = partner.sudo().commercial_partner_id
+        if not business or not procedure:
+            raise UserError(self.env._("Choose the procedure and the applicant."))
+        contact = contact or {}
+        dossier = self.sudo().create({
+            "procedure_id": procedure.id,
+            "company_id": procedure.company_id.id,
+            "partner_id": business.id,
+            "channel": channel,
+            "contact_name": contact.get("name") or partner.name,
+            "contact_email": contact.get("email") or partner.email,
+            "contact_phone": contact.get("phone") or partner.phone,
+            "department_id": procedure.department_id.id,
+        })
+        for field, value in (values or {}).items():
+            dossier._moh_form_values().filtered(lambda v, f=field: v.field_id == f).sudo().write({"value": value})
+        Document = self.env["moh.dossier.document"]
+        for requirement, filename, data in files:
+            Document._moh_add(dossier, requirement, filename, data)
+        now = fields.Datetime.now()
+        fee = procedure.fee
+        vals = {
+            "state": "submitted",
+            "submitted_at": now,
+            "lookup_secret": secrets.token_hex(4).upper(),
+            "fee_amount": fee,
+            "payment_state": "pending" if fee else "none",
+        }
+        vals.update(dossier._moh_allocate_code(dossier._moh_local(now).date()))
+        dossier.write(vals)
+        dossier._moh_handover("submit", self.env._("Applicant"), self.env._("One-stop shop"))
+        return dossier.with_env(self.env)
+
+    def _moh_paper_handover_due(self, received_at):
+        """When a dossier received on paper at ``received_at`` must reach the competent body:
+        the same working day, or the start of the next one when received after the company's
+        cut-off, 15:00 (Decree 118/2025/ND-CP, Art. 18.2; moh_core.intake). None for online
+        dossiers (their hand-over is the step's share of the statutory time)."""
+        from moh_core.intake import handover_due  # noqa: PLC0415
+
+        self.ensure_one()
+        if self.channel == "online":
+            return None
+        _calendar, working, _tz = self._moh_calendar()
+        cutoff = self.company_id.sudo()._moh_handover_cutoff_time()
+        return self._moh_utc(handover_due(working, self._moh_local(received_at), cutoff))
 
     def action_assign(self, department=None, specialist=None):
         """Hand the dossier to the department that decides (and to a specialist of it): the
@@ -726,7 +887,8 @@ class MohDossier(models.Model):
 
     @api.model
     def _cron_moh_close_incomplete(self):
-        """Close dossiers whose supplements did not arrive in time (Art. 19.5)."""
+        """Close dossiers whose supplements did not arrive in time, for procedures that set a time to
+        complete them (moh.procedure.supplement_close_days: no legal text found, off by default)."""
         self = self.with_context(**self.env.company._moh_local_context())  # noqa: PLW0642 - the agency's day
         today = fields.Date.context_today(self)
         expired = self.search([("state", "=", "supplement"), ("supplement_deadline", "<", today)])
@@ -877,6 +1039,38 @@ class MohDossier(models.Model):
         self.sudo().write({"slip_ids": [Command.link(attachment.id)]})
         self.sudo().message_post(body=self.env._("Slip issued: %(name)s", name=filename), attachment_ids=attachment.ids,
                                  subtype_xmlid="mail.mt_note")
+        return attachment
+
+    def _moh_sign_slip(self, attachment, password):
+        """The officer who issued a slip signs it with their own key, as documents are signed
+        (moh_core.signing: the certificate checked first, PAdES at the agency's level). Called by
+        a step after its checks, for the caller's own slip; the password is used for this call
+        only. Without a key the slip stays printed for a handwritten signature."""
+        from moh_core.signing import SigningError, check_signer_certificate, sign  # noqa: PLC0415
+
+        self.ensure_one()
+        Outgoing = self.env["moh.outgoing.document"]
+        key = self.env["moh.signing.key"]._moh_personal(self.env.user)
+        material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
+        material = {name: material[name] for name in ("trust_roots", "crls", "other_certs")}
+        company = self.company_id.sudo()
+        level, timestamper = company.moh_signature_level or "B-B", None
+        if level != "B-B":
+            if not company.moh_tsa_url:
+                raise UserError(self.env._("Set the timestamp authority for PAdES %(level)s.", level=level))
+            from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
+
+            timestamper = HTTPTimeStamper(company.moh_tsa_url)
+        with key._moh_signer(password) as signer:
+            try:
+                check = check_signer_certificate(signer, **material)
+                result = sign(attachment.sudo().raw, signer, field="officer", level=level, timestamper=timestamper,
+                              check=check, **material)
+            except SigningError as exc:
+                raise UserError(Outgoing._moh_signing_message(exc)) from exc
+        attachment.sudo().write({"raw": result.pdf})
+        self.sudo().message_post(body=self.env._("%(name)s signed by %(user)s.", name=attachment.name,
+                                                 user=self.env.user.name), subtype_xmlid="mail.mt_note")
         return attachment
 
     def action_print_slip(self):

@@ -90,21 +90,7 @@ class MohDossierDocument(models.Model):
         A rejected file raises a UserError saying why, in the user's language, and changes
         nothing: what the dossier already holds is kept.
         """
-        from moh_core.uploads import check_upload  # noqa: PLC0415
-
-        result = check_upload(
-            data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
-            max_inflated_bytes=self._moh_inflate_limit(),
-            validate_signatures=self._moh_signature_callback(dossier.company_id),
-        )
-        if not result.ok:
-            raise UserError(self._moh_upload_message(filename, result))
-        if requirement.signature_required and not result.signed:
-            raise UserError(self.env._("%(file)s: this document must be digitally signed.", file=filename))
-        if result.signed and result.signatures_valid is False:
-            raise UserError(self.env._(
-                "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
-                "not trusted, expired or revoked). Upload a correctly signed copy.", file=filename))
+        result = self._moh_check_file(dossier.company_id, requirement, filename, data)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": filename, "raw": data, "mimetype": result.mimetype,
             "res_model": "moh.dossier", "res_id": dossier.id,
@@ -121,6 +107,28 @@ class MohDossierDocument(models.Model):
             # Keep the per-signature verdict (signer, chain, coverage, revocation) for the officers.
             self.env["moh.signature.validation"].sudo()._moh_validate(dossier.sudo(), attachment)
         return document
+
+    @api.model
+    def _moh_check_file(self, company, requirement, filename, data):
+        """The upload check of a file for ``requirement`` (moh_core.uploads), the same for a
+        portal upload and a paper page scanned at the counter: its verdict, or a UserError
+        saying why the file is refused, in the user's language."""
+        from moh_core.uploads import check_upload  # noqa: PLC0415
+
+        result = check_upload(
+            data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
+            max_inflated_bytes=self._moh_inflate_limit(),
+            validate_signatures=self._moh_signature_callback(company),
+        )
+        if not result.ok:
+            raise UserError(self._moh_upload_message(filename, result))
+        if requirement.signature_required and not result.signed:
+            raise UserError(self.env._("%(file)s: this document must be digitally signed.", file=filename))
+        if result.signed and result.signatures_valid is False:
+            raise UserError(self.env._(
+                "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
+                "not trusted, expired or revoked). Upload a correctly signed copy.", file=filename))
+        return result
 
     @api.model
     def _moh_signature_callback(self, company):

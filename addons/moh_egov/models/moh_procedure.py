@@ -55,11 +55,32 @@ class MohProcedure(models.Model):
         "moh.document.type", string="Result Document Type", required=True,
         help="The kind of official document the e-result is issued as (a Decision, a Certificate, ...).")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    # Supplement rules cited in practice but found in no legal text read (Decree 118/2025/ND-CP,
+    # Art. 17.2.a only says that the request lists every defect at once): parameters of each
+    # procedure, off unless the procedure's own text sets them.
+    supplement_request_days = fields.Integer(
+        string="Supplement Request Limit", default=0, tracking=True,
+        help="Supplements may be requested only within this many working days of receipt; 0: no limit. "
+             "No legal source was found for such a limit (the often cited \"3 working days\"): set it only "
+             "where the procedure's own text sets it.")
+    supplement_once_only = fields.Boolean(
+        string="Supplements Requested Once Only", default=False, tracking=True,
+        help="Refuse a second request for supplements on the same dossier. No legal source was found for "
+             "\"once only\": tick it only where the procedure's own text says so.")
+    supplement_close_days = fields.Integer(
+        string="Close Without Supplements After", default=0, tracking=True,
+        help="A dossier whose supplements have not arrived this many working days after the request is "
+             "closed by a daily job, with a notice to the applicant; 0: never closed. No legal source was "
+             "found for closing (the often cited \"15 days\"): set it only where the procedure's own text "
+             "sets it.")
     dossier_ids = fields.One2many("moh.dossier", "procedure_id")
     dossier_count = fields.Integer(compute="_compute_dossier_count")
 
     _code_company_unique = models.Constraint("UNIQUE(code, company_id)", "This procedure code is already in the catalogue.")
     _processing_days_positive = models.Constraint("CHECK(processing_days > 0)", "The processing time must be at least one working day.")
+    _supplement_days_not_negative = models.Constraint(
+        "CHECK(supplement_request_days >= 0 AND supplement_close_days >= 0)",
+        "The supplement limits are counts of working days (0: off).")
 
     @api.depends("step_ids.days")
     def _compute_steps_days(self):

@@ -10,6 +10,7 @@ FILE_SUFFIX = {
     "receipt": "tiep-nhan",
     "supplement": "bo-sung",
     "refusal": "tu-choi",
+    "appraisal_refusal": "tra-lai-ho-so",
     "apology": "xin-loi",
     "stop": "dung-giai-quyet",
     "control": "kiem-soat",
@@ -76,7 +77,7 @@ def render_dossier_slip(dossier, kind):
         base_url = dossier.get_base_url()
         slip = slips.Receipt(
             **base, documents=documents, received_at=received, due_at=dossier.deadline,
-            result_delivery="online" if dossier.channel == "online" else "counter",
+            result_delivery={"online": "online", "postal": "post"}.get(dossier.channel, "counter"),
             processing_time=f"{dossier.procedure_id.processing_days} "
                             + ("ngày" if dossier.procedure_id.processing_unit == "calendar" else "ngày làm việc"),
             submitted_online=dossier.channel == "online",
@@ -85,13 +86,20 @@ def render_dossier_slip(dossier, kind):
     elif kind == "supplement":
         slip = slips.SupplementRequest(
             **base, received_at=_local(dossier, dossier.submitted_at) or now,
-            items=[slips.SupplementItem(content=line) for line in _lines(dossier.supplement_items)],
-            deadline=dossier.supplement_deadline)
+            items=[slips.SupplementItem(content=item["content"], reason=item.get("reason") or "",
+                                        guidance=item.get("guidance") or "")
+                   for item in dossier.supplement_defects or [] if (item.get("content") or "").strip()]
+            or [slips.SupplementItem(content=line) for line in _lines(dossier.supplement_items)],
+            deadline=dossier.supplement_deadline or None)
         pdf = slips.render_supplement_request(slip)
     elif kind == "refusal":
         slip = slips.Refusal(**base, reasons=_lines(dossier.refusal_reason) or ["-"],
                              received_at=_local(dossier, dossier.submitted_at))
         pdf = slips.render_refusal(slip)
+    elif kind == "appraisal_refusal":
+        slip = slips.AppraisalRefusal(**base, reasons=_lines(dossier.refusal_reason) or ["-"],
+                                      received_at=_local(dossier, dossier.received_at))
+        pdf = slips.render_appraisal_refusal(slip)
     elif kind == "apology":
         slip = slips.Apology(**base, received_at=received, original_due=dossier.first_deadline,
                              reason=dossier.extension_reason or "", new_due=dossier.deadline)

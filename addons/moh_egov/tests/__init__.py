@@ -15,3 +15,4 @@ from . import test_security_egov
 from . import test_result_signature
 from . import test_service_quality
 from . import test_dossier_register
+from . import test_paper_intake

@@ -62,6 +62,10 @@ class EgovCase(OutgoingSigningCase):
                 (0, 0, {"name": "Nhãn sản phẩm", "required": False, "file_types": "pdf_image", "sequence": 2}),
             ],
             "form_field_ids": [(0, 0, {"key": "product_name", "name": "Tên sản phẩm", "required": True})],
+            # The supplement rules no legal text sets, switched on for this procedure (off by default).
+            "supplement_request_days": 3,
+            "supplement_once_only": True,
+            "supplement_close_days": 15,
             "step_ids": [
                 (0, 0, {"stage": "reception", "name": "Tiếp nhận", "days": 0.5}),
                 (0, 0, {"stage": "appraisal", "name": "Thẩm định", "days": 1.5}),

@@ -7,7 +7,6 @@ import collections
 import datetime as dt
 import logging
 import unittest
-from unittest.mock import patch
 
 import pytz
 
@@ -81,12 +80,19 @@ class TestDossierClockProperties(EgovCase):
     def _run_history(self, data):
         days = data.draw(st.integers(min_value=3, max_value=12), label="processing days")
         unit = data.draw(st.sampled_from(["working", "calendar"]), label="unit")
-        self.procedure.with_user(self.admin).write({"processing_days": days, "processing_unit": unit})
+        # The supplement rules no legal text sets: the procedure's parameters, off or on.
+        request_days = data.draw(st.sampled_from([0, 1, 3]), label="supplement request days (0: no limit)")
+        once_only = data.draw(st.booleans(), label="supplements once only")
+        close_days = data.draw(st.sampled_from([0, 5, 15]), label="days to complete (0: never closed)")
+        self.procedure.with_user(self.admin).write({
+            "processing_days": days, "processing_unit": unit, "supplement_request_days": request_days,
+            "supplement_once_only": once_only, "supplement_close_days": close_days})
         calendar = self.env.company._moh_calendar()._moh_working_calendar()
         at = START + dt.timedelta(minutes=data.draw(st.integers(min_value=0, max_value=100 * 24 * 60)))
         self._frozen.move_to(self._utc(at))
         dossier = self._submitted()
-        clock = DossierClock(calendar, days, unit).receive(at)
+        clock = DossierClock(calendar, days, unit, supplement_request_days=request_days or None,
+                             supplement_days=close_days or None, supplement_once_only=once_only).receive(at)
         history = [("receive", at)]
         self._assert_same(dossier, clock, history)
         for _turn in range(data.draw(st.integers(min_value=1, max_value=5), label="steps")):
@@ -141,12 +147,8 @@ class TestDossierClockProperties(EgovCase):
             finally:
                 self.env.invalidate_all()
 
-        # The slips and emails of each step (tested elsewhere) count no deadline: left out for speed.
         self._seen = collections.Counter()
-        Dossier = self.registry["moh.dossier"]
-        with patch.object(Dossier, "_moh_attach_slip", lambda self, kind: None), \
-                patch.object(Dossier, "_moh_notify", lambda self, template: None), \
-                freeze_time(self._utc(START)) as self._frozen:
+        with freeze_time(self._utc(START)) as self._frozen:
             check()
         _logger.info("Steps taken (action, allowed by the clock): %s", dict(self._seen))
         # The histories did reach every rule, both ways.

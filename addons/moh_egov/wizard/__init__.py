@@ -1,2 +1,3 @@
 from . import moh_dossier_action_wizard
 from . import moh_dossier_register_print_wizard
+from . import moh_dossier_intake

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 ACTIONS = [
     ("supplement", "Request Supplements"),
     ("refuse", "Refuse"),
+    ("return", "Return After Appraisal"),
     ("extend", "Apologise and Extend"),
     ("assign", "Assign"),
 ]
@@ -18,6 +19,10 @@ class MohDossierActionWizard(models.TransientModel):
     dossier_id = fields.Many2one("moh.dossier", required=True, readonly=True)
     action = fields.Selection(ACTIONS, required=True, readonly=True)
     reason = fields.Text(help="The documents to add or complete, the reasons for refusing, or the reason for the delay.")
+    defect_ids = fields.One2many("moh.dossier.defect.line", "wizard_id", string="Defects",
+                                 help="Each defect with its reason and guidance; form 02 lists them all, with those the "
+                                      "completeness check finds.")
+    found_defects = fields.Text(string="Found by the Completeness Check", compute="_compute_found_defects")
     new_deadline = fields.Date(string="Proposed New Date")
     current_deadline = fields.Date(related="dossier_id.deadline")
     department_id = fields.Many2one("hr.department")
@@ -29,6 +34,14 @@ class MohDossierActionWizard(models.TransientModel):
         wizards = super().create(vals_list)
         wizards.dossier_id.check_access("read")
         return wizards
+
+    @api.depends("dossier_id", "action")
+    def _compute_found_defects(self):
+        Dossier = self.env["moh.dossier"]
+        for wizard in self:
+            dossier = wizard.dossier_id
+            defects = dossier._moh_completeness_defects() if wizard.action == "supplement" and dossier else []
+            wizard.found_defects = "\n".join(Dossier._moh_defect_line(defect) for defect in defects)
 
     @api.model
     def default_get(self, fields_list):
@@ -45,9 +58,14 @@ class MohDossierActionWizard(models.TransientModel):
         dossier = self.dossier_id
         dossier.check_access("read")
         if self.action == "supplement":
-            dossier.action_request_supplement(self.reason)
+            items = dossier._moh_parse_defects(self.reason or "") + [
+                {"content": line.content, "reason": line.reason or "", "guidance": line.guidance or ""}
+                for line in self.defect_ids]
+            dossier.action_request_supplement(items)
         elif self.action == "refuse":
             dossier.action_refuse(self.reason)
+        elif self.action == "return":
+            dossier.action_return_after_appraisal(self.reason)
         elif self.action == "extend":
             dossier.action_apologise(self.reason, self.new_deadline)
         elif self.action == "assign":

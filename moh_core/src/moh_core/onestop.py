@@ -13,11 +13,12 @@ in force 1 July 2025):
   valid dossier (form 01); the day of acceptance is not counted (:func:`due_date`). A procedure
   whose own text sets its time limit in days counts calendar days, a period ending on a day off
   ending on the next working day (Civil Code 2015, Art. 148.5).
-* **Supplements** (no legal text read sets them: the product's parameters, kept as configured):
-  requested once only, within 3 working days of the dossier's receipt
-  (:func:`supplement_request_deadline`); the processing time then restarts *from zero* on the day
-  the completed dossier arrives — it does not pause and resume; a dossier not completed within
-  15 working days of the request is closed (:func:`supplement_completion_deadline`).
+* **Supplements**: every defect is listed at once (Art. 17.2.a); the processing time then
+  restarts *from zero* on the day the completed dossier arrives — it does not pause and resume.
+  A time limit to ask (N working days of the dossier's receipt, :func:`supplement_request_deadline`),
+  "once only" and closing a dossier not completed within N days of the request
+  (:func:`supplement_completion_deadline`) are found in no legal text read: parameters of each
+  procedure, off by default.
 * **Late results** (form 04 of Circular 03/2025/TT-VPCP; the article, "one working day before" and
   "once only" are to be verified): the agency sends an apology with the reason and a proposed new
   date, a working day, by the working day before the deadline (:func:`apology_deadline`); the
@@ -82,9 +83,11 @@ __all__ = [
 
 #: Working hours to accept or send back an online dossier (Art. 17.2.c).
 ACCEPTANCE_HOURS = 8
-#: Working days from receipt within which a supplement may be requested (Art. 19.5).
+#: Working days from receipt within which a supplement may be requested: no legal text found; the
+#: clock's default when a caller names none (each procedure sets its own, off by default).
 SUPPLEMENT_REQUEST_DAYS = 3
-#: Days within which a requested supplement must arrive, or the dossier is closed (Art. 16.3).
+#: Working days within which a requested supplement must arrive, or the dossier is closed: no legal
+#: text found; the clock's default when a caller names none (each procedure's, off by default).
 SUPPLEMENT_COMPLETION_DAYS = 15
 
 
@@ -385,16 +388,18 @@ class DossierClock:
     * ``processing_days`` / ``processing_unit``: the procedure's processing time, in working days
       (Art. 17.3, the default) or calendar days (:func:`due_date`).
     * ``supplement_request_days``: working days from receipt within which supplements may be
-      requested; ``supplement_days`` / ``supplement_unit``: the time the applicant has to complete
-      the dossier. No legal text read sets these (the product's defaults): they are parameters.
+      requested (None: no limit); ``supplement_days`` / ``supplement_unit``: the time the
+      applicant has to complete the dossier (None: no limit, the dossier is never closed for
+      it); ``supplement_once_only``: a second request is refused. No legal text read sets these:
+      they are parameters of each procedure (the clock's defaults are the product's former ones).
     * ``acceptance_hours``: working hours to accept or send back an online dossier (Art. 17.2.c).
 
     Rules:
 
     * The processing time runs from acceptance of the complete dossier (Art. 17.3); after
       supplements it restarts from zero on the day the completed dossier arrived.
-    * Supplements are requested once only, within ``supplement_request_days`` working days of the
-      dossier's *receipt* (the filing, not the acceptance: a dossier sent back before acceptance
+    * Supplements are requested (once only when ``supplement_once_only``; never while earlier
+      ones are awaited), within ``supplement_request_days`` working days of the dossier's *receipt* (the filing, not the acceptance: a dossier sent back before acceptance
       has no acceptance day), and never after an extension (the apology comes after the
       appraisal of the complete dossier). While they are awaited no deadline runs and no day is
       used.
@@ -406,9 +411,10 @@ class DossierClock:
     calendar: WorkingCalendar
     processing_days: int
     processing_unit: DayUnit = DayUnit.WORKING
-    supplement_request_days: int = SUPPLEMENT_REQUEST_DAYS
-    supplement_days: int = SUPPLEMENT_COMPLETION_DAYS
+    supplement_request_days: int | None = SUPPLEMENT_REQUEST_DAYS
+    supplement_days: int | None = SUPPLEMENT_COMPLETION_DAYS
     supplement_unit: DayUnit = DayUnit.WORKING
+    supplement_once_only: bool = True
     acceptance_hours: float = ACCEPTANCE_HOURS
     # The state, set by the events.
     received_at: dt.datetime | None = None
@@ -423,8 +429,9 @@ class DossierClock:
 
     def __post_init__(self) -> None:
         _check_count(self.processing_days)
-        _check_count(self.supplement_request_days)
-        _check_count(self.supplement_days)
+        for days in (self.supplement_request_days, self.supplement_days):
+            if days is not None:
+                _check_count(days)
         _check_count(self.acceptance_hours)
         object.__setattr__(self, "processing_unit", DayUnit(self.processing_unit))
         object.__setattr__(self, "supplement_unit", DayUnit(self.supplement_unit))
@@ -493,16 +500,18 @@ class DossierClock:
 
     @property
     def supplement_request_due(self) -> dt.date | None:
-        """The last day supplements may be requested: counted from the receipt."""
-        if self.received_at is None:
+        """The last day supplements may be requested: counted from the receipt; None before it
+        or when the procedure sets no limit."""
+        if self.received_at is None or self.supplement_request_days is None:
             return None
         return supplement_request_deadline(
             self.calendar, self.received_at, self.supplement_request_days)
 
     @property
     def supplement_due(self) -> dt.date | None:
-        """The last day for the requested supplements to arrive; None when none were requested."""
-        if self.supplement_requested_on is None:
+        """The last day for the requested supplements to arrive; None when none were requested
+        or when the procedure sets no limit."""
+        if self.supplement_requested_on is None or self.supplement_days is None:
             return None
         return supplement_completion_deadline(
             self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit)
@@ -607,26 +616,27 @@ class DossierClock:
         return self._event(at, accepted_on=at.date())
 
     def request_supplement(self, at: dt.datetime) -> DossierClock:
-        """Supplements are requested at ``at``: once, within the window from receipt, not after an
-        extension; the clock pauses.
+        """Supplements are requested at ``at``: within the window from receipt (if any), once only
+        if the procedure says so, never while earlier ones are awaited nor after an extension; the
+        clock pauses, and restarts from zero when they arrive.
 
         :raises OneStopError: ``SUPPLEMENT_ALREADY_REQUESTED``, ``SUPPLEMENT_TOO_LATE``,
             ``SUPPLEMENT_AFTER_EXTENSION``, ``NOT_RECEIVED``, ``DOSSIER_ENDED``,
             ``EVENT_BEFORE_PREVIOUS``.
         """
         self._check_open(at)
-        if self.supplement_requested_on is not None:
+        if self.supplement_requested_on is not None and (self.supplement_once_only or self.awaiting_supplement):
             raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED)
         if self.extended:
             raise OneStopError(OneStopProblem.SUPPLEMENT_AFTER_EXTENSION)
-        if at.date() > self.supplement_request_due:
+        if self.supplement_request_due is not None and at.date() > self.supplement_request_due:
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_TOO_LATE,
                 f"{OneStopProblem.SUPPLEMENT_TOO_LATE.description} "
                 f"(received {self.received_on}, last day {self.supplement_request_due}, "
                 f"asked {at.date()}).",
             )
-        return self._event(at, supplement_requested_on=at.date())
+        return self._event(at, supplement_requested_on=at.date(), supplement_received_at=None)
 
     def receive_supplement(self, at: dt.datetime) -> DossierClock:
         """The completed dossier arrives at ``at``: it awaits acceptance again, and the processing

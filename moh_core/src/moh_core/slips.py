@@ -9,6 +9,9 @@ out with the forms of Circular 03/2025/TT-VPCP, Appendix I. This module renders 
   once only, within 3 working days; the time limit restarts when the completed dossier arrives
   (Art. 19.5, 11.2.c).
 * Mẫu số 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ (:func:`render_refusal`).
+* The written notice that returns a dossier refused after appraisal, with its reasons
+  (:func:`render_appraisal_refusal`): not a form of the Circular, and not Mẫu 03, which refuses
+  to *receive* a dossier.
 * Mẫu số 04, Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (:func:`render_apology`):
   sent at least one day before the due date, with the reason and the new proposed date; the
   deadline is extended once only (Art. 19.6, 12.5).
@@ -109,6 +112,8 @@ __all__ = [
     "SupplementRequest",
     "format_slip_time",
     "handover_outcome",
+    "AppraisalRefusal",
+    "render_appraisal_refusal",
     "render_apology",
     "render_process_control",
     "render_receipt",
@@ -117,13 +122,16 @@ __all__ = [
     "render_supplement_request",
 ]
 
-SlipKind = Literal["receipt", "supplement", "refusal", "apology", "stop", "process_control"]
+SlipKind = Literal[
+    "receipt", "supplement", "refusal", "appraisal_refusal", "apology", "stop", "process_control"
+]
 
 #: The printed title of each slip (Circular 03/2025/TT-VPCP, Appendix I, Mẫu số 01-06).
 SLIP_TITLES: dict[SlipKind, str] = {
     "receipt": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
     "refusal": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    "appraisal_refusal": "THÔNG BÁO TRẢ LẠI HỒ SƠ",
     "apology": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
     "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
     "process_control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
@@ -285,10 +293,12 @@ class Receipt(DossierSlip):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SupplementItem:
-    """One thing the applicant must add or complete, and why."""
+    """One thing the applicant must add or complete, why, and how (``guidance``): Mẫu 02 lists
+    every defect with its reason and guidance in one go (Decree 118/2025/NĐ-CP, Art. 17.2.a)."""
 
     content: str
     reason: str = ""
+    guidance: str = ""
 
     def __post_init__(self) -> None:
         if not self.content.strip():
@@ -300,13 +310,14 @@ class SupplementRequest(DossierSlip):
     """Mẫu số 02: request to add to or complete the dossier.
 
     ``received_at`` is when the dossier was received, ``items`` what to add or complete,
-    ``deadline`` the date (or time) by which to do so, ``contact`` whom to ask for guidance
-    ("bà Lê Thị Hoa, số điện thoại 024 3846 1234").
+    ``deadline`` the date (or time) by which to do so (``None``: no time limit is set, the
+    line is left out), ``contact`` whom to ask for guidance ("bà Lê Thị Hoa, số điện thoại 024
+    3846 1234").
     """
 
     received_at: dt.datetime
     items: Sequence[SupplementItem]
-    deadline: Moment
+    deadline: Moment | None = None
     contact: str = ""
 
     def __post_init__(self) -> None:
@@ -334,6 +345,29 @@ class Refusal(DossierSlip):
         if not reasons:
             raise ValueError("A refusal states at least one reason.")
         object.__setattr__(self, "reasons", reasons)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppraisalRefusal(DossierSlip):
+    """The written notice returning a dossier refused after appraisal, with its ``reasons``.
+
+    ``received_at`` is when the complete dossier was received; ``legal_basis`` the provision
+    relied on. Addressed "Kính gửi" to the applicant, signed by the deciding unit's head, with
+    "Nơi nhận" (an agency document, like Mẫu 04 and 05).
+    """
+
+    reasons: Sequence[str]
+    received_at: dt.datetime | None = None
+    legal_basis: str = ""
+    recipients: Sequence[str] = ("Như trên;", "Bộ phận Một cửa;", "Lưu: VT.")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        reasons = tuple(r for r in self.reasons if r.strip())
+        if not reasons:
+            raise ValueError("A dossier is returned after appraisal with at least one reason.")
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "recipients", tuple(self.recipients))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -815,6 +849,7 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
     st = _start()
     applicant = _text(request.applicant.name)
     with_reason = any(item.reason.strip() for item in request.items)
+    with_guidance = any(item.guidance.strip() for item in request.items)
     head = [
         Paragraph("STT", st["slip_cell_head"]),
         Paragraph("Nội dung cần bổ sung, hoàn thiện", st["slip_cell_head"]),
@@ -823,6 +858,11 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
     if with_reason:
         head.append(Paragraph("Lý do", st["slip_cell_head"]))
         widths = [12 * mm, 83 * mm, _TEXT_WIDTH - 95 * mm]
+    if with_guidance:
+        head.append(Paragraph("Hướng dẫn", st["slip_cell_head"]))
+        rest = _TEXT_WIDTH - 12 * mm
+        shares = (0.4, 0.25, 0.35) if with_reason else (0.5, 0.5)
+        widths = [12 * mm, *(rest * share for share in shares)]
     rows: list[list[Flowable]] = [head]
     for i, item in enumerate(request.items, start=1):
         row = [
@@ -831,6 +871,8 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
         ]
         if with_reason:
             row.append(Paragraph(_text(item.reason), st["slip_cell"]))
+        if with_guidance:
+            row.append(Paragraph(_text(item.guidance), st["slip_cell"]))
         rows.append(row)
     received = format_slip_time(request.received_at)
     story: list[Flowable] = [
@@ -843,10 +885,16 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
             st["slip_para"],
         ),
         *_grid(rows, widths),
-        Paragraph(
-            "Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất "
-            f"<b>{format_slip_time(request.deadline)}</b>.",
-            st["slip_para"],
+        *(
+            [
+                Paragraph(
+                    "Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất "
+                    f"<b>{format_slip_time(request.deadline)}</b>.",
+                    st["slip_para"],
+                )
+            ]
+            if request.deadline is not None
+            else []
         ),
         Paragraph(
             "Thời gian giải quyết hồ sơ được tính lại từ đầu kể từ khi nhận được hồ sơ đã bổ "
@@ -899,6 +947,45 @@ def render_refusal(refusal: Refusal) -> bytes:
     ]
     story.append(_closing(refusal, st, last))
     return _build("refusal", refusal, story)
+
+
+# --- Refusal after appraisal -----------------------------------------------------------------
+
+
+def render_appraisal_refusal(notice: AppraisalRefusal) -> bytes:
+    """The written notice returning a dossier refused after appraisal, with the reasons, as PDF.
+
+    Decree 118/2025/NĐ-CP: a dossier that does not qualify once appraised is returned to the
+    applicant with a written notice stating the reasons; this is the agency's document (signed by
+    the deciding unit), not Mẫu 03, which refuses to receive a dossier.
+
+    :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
+    """
+    st = _start()
+    agency = _text(_agency(notice))
+    applicant = _text(notice.applicant.name)
+    lead = f"{agency} đã tiếp nhận hồ sơ của {applicant}"
+    if notice.received_at is not None:
+        lead = f"Vào {format_slip_time(notice.received_at)}, {lead}"
+    basis = ""
+    if notice.legal_basis.strip():
+        basis = f"Căn cứ {_text(notice.legal_basis.strip().removeprefix('Căn cứ').strip())}, "
+    story: list[Flowable] = [
+        *_header(notice, st, by_unit=False),
+        *_title("appraisal_refusal", notice, st),
+        _kinh_gui(notice, st),
+        Paragraph(f"{lead}.", st["slip_para"]),
+        _labelled("Nội dung yêu cầu giải quyết", notice.procedure, st, bold=True),
+        Paragraph(
+            f"{basis}sau khi thẩm định, hồ sơ không đủ điều kiện giải quyết. {agency} trả lại hồ "
+            "sơ vì những lý do sau:",
+            st["slip_para"],
+        ),
+        *_numbered(notice.reasons, st),
+    ]
+    last = [Paragraph(f"{agency} thông báo để {applicant} được biết./.", st["slip_para"])]
+    story.append(_closing(notice, st, last, recipients=notice.recipients, agency_document=True))
+    return _build("appraisal_refusal", notice, story)
 
 
 # --- Mẫu 04 -----------------------------------------------------------------------------------
