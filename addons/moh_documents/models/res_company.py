@@ -74,6 +74,11 @@ class ResCompany(models.Model):
         companies._moh_seed_secret_registers()
         return companies
 
+    @api.model
+    def _moh_seed_all_secret_registers(self):
+        """Installation and update: the state-secret registers of every company."""
+        return self.sudo().search([])._moh_seed_secret_registers()
+
     def _moh_seed_secret_registers(self):
         """Each agency keeps its state-secret registers, each with its own yearly series (Decree
         26/2020/NĐ-CP, Art. 4; forms of Circular 24/2020/TT-BCA): Sổ đăng ký bí mật nhà nước
@@ -85,7 +90,7 @@ class ResCompany(models.Model):
             ("outgoing", "VBĐi-M", self.env._("State-Secret Outgoing Documents")),
             ("handover", "CG-M", self.env._("State-Secret Hand-overs")),
         ]
-        for company in self or self.search([]):
+        for company in self:
             for direction, code, name in kinds:
                 if not Register.search_count([("company_id", "=", company.id), ("direction", "=", direction),
                                               ("confidential", "=", True)], limit=1):

@@ -17,3 +17,4 @@ from . import test_security_incoming
 from . import test_security_signing
 from . import test_official_holidays
 from . import test_signature_block
+from . import test_state_secret

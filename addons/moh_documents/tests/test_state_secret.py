@@ -79,12 +79,15 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertEqual(second.number, 2)
         with self.assertRaises(ValidationError):
             self._secret_outgoing(register_id=self.env.ref("moh_documents.register_outgoing").id)
+        ordinary = {"document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id, "abstract": "Thường"}
         with self.assertRaises(ValidationError):
-            self.env[OUTGOING].with_user(self.clerk).create({
-                "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-                "department_id": self.department_drug.id, "abstract": "Thường", "register_id": self.secret_out.id})
-        # An ordinary document is not entered in the state-secret register.
-        normal = self._secret_outgoing(level="normal", register_id=self.env.ref("moh_documents.register_outgoing").id)
+            self.env[OUTGOING].with_user(self.specialist).create({**ordinary, "register_id": self.secret_out.id})
+        # The records office creates state-secret entries only; an ordinary document is not
+        # entered in the state-secret register.
+        with self.assertRaises(AccessError):
+            self.env[OUTGOING].with_user(self.clerk).create(ordinary)
+        normal = self.env[OUTGOING].with_user(self.specialist).create(ordinary)
         with self.assertRaises(UserError):
             normal.with_user(self.clerk).action_register_secret()
         # Incoming: the state-secret register is chosen for a state-secret document.
@@ -254,8 +257,9 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             composer._action_send_mail()
         self.head.notification_type = "email"
         mails = self.env["mail.mail"].sudo().search([]).ids
-        incoming.with_user(self.clerk).message_post(body="Nhắc", partner_ids=self.head.partner_id.ids,
-                                                    message_type="comment", subtype_xmlid="mail.mt_comment")
+        message = incoming.sudo().message_post(body="Nhắc", partner_ids=self.head.partner_id.ids,
+                                               message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertIn(self.head.partner_id, message.partner_ids)
         self.assertFalse(self.env["mail.mail"].sudo().search([("id", "not in", mails)]))
 
     # -- indicators, digests, exports -------------------------------------------------------------
