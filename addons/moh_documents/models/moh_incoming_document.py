@@ -219,6 +219,11 @@ class MohIncomingDocument(models.Model):
                     "%(document)s is registered: %(fields)s no longer change (its number belongs to them).",
                     document=doc.display_name, fields=labels))
 
+    def message_post(self, **kwargs):
+        """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""
+        self._moh_check_secret_post(kwargs)
+        return super().message_post(**kwargs)
+
     def _moh_link_attachments(self):
         """Files uploaded on the form belong to the document (and follow its access rules).
         Only files the user may read themself can be attached: never someone else's file,
@@ -262,8 +267,8 @@ class MohIncomingDocument(models.Model):
             if (doc.confidentiality != "normal") != doc.register_id.confidential:
                 raise ValidationError(self.env._(
                     "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
-                    "series, and only they do (Decree 30/2020/ND-CP, Art. 22.4; %(source)s).",
-                    source=doc._moh_secret_legal_source()))
+                    "series, and only they do (Decree 30/2020/ND-CP, Art. 22.4; %(law)s).",
+                    law=doc._moh_secret_legal_source()))
 
     @api.constrains("confidentiality", "abstract", "abstract_consent", "attachment_ids")
     def _check_state_secret_content(self):

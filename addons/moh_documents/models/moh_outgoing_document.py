@@ -273,6 +273,11 @@ class MohOutgoingDocument(models.Model):
                 vals["register_id"] = self.env["moh.document.register"]._moh_secret_register("outgoing", company).id
         return super().create(vals_list)
 
+    def message_post(self, **kwargs):
+        """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""
+        self._moh_check_secret_post(kwargs)
+        return super().message_post(**kwargs)
+
     @api.onchange("confidentiality")
     def _onchange_confidentiality_register(self):
         if self.register_id and (self.confidentiality != "normal") != self.register_id.confidential:
@@ -288,8 +293,8 @@ class MohOutgoingDocument(models.Model):
             if doc.register_id and (doc.confidentiality != "normal") != doc.register_id.confidential:
                 raise ValidationError(self.env._(
                     "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
-                    "series, and only they do (Decree 30/2020/ND-CP, Art. 15.2; %(source)s).",
-                    source=doc._moh_secret_legal_source()))
+                    "series, and only they do (Decree 30/2020/ND-CP, Art. 15.2; %(law)s).",
+                    law=doc._moh_secret_legal_source()))
 
     @api.constrains("confidentiality", "abstract", "abstract_consent", "body", "pdf_id")
     def _check_state_secret_content(self):

@@ -43,11 +43,11 @@ class MohStateSecretMixin(models.AbstractModel):
     def _moh_secret_refusal(self, what):
         """A refusal naming the law (what: the action refused)."""
         return UserError(self.env._(
-            "%(what)s: %(document)s is a state-secret document (%(level)s). %(source)s.",
+            "%(what)s: %(document)s is a state-secret document (%(level)s). %(law)s.",
             what=what, document=self[:1].sudo().display_name,
             level=dict(self._fields["confidentiality"]._description_selection(self.env)).get(
                 self[:1].sudo().confidentiality, ""),
-            source=self._moh_secret_legal_source()))
+            law=self._moh_secret_legal_source()))
 
     def _moh_check_secret_content(self):
         """A state-secret document on a networked deployment holds no content; the abstract of a
@@ -60,15 +60,15 @@ class MohStateSecretMixin(models.AbstractModel):
                     labels = ", ".join(self._fields[name]._description_string(self.env) for name in stored)
                     raise ValidationError(self.env._(
                         "%(document)s is a state-secret document: on a networked deployment it keeps only its "
-                        "register entry and hand-over trail, never %(fields)s (%(source)s). Keep its text and files "
+                        "register entry and hand-over trail, never %(fields)s (%(law)s). Keep its text and files "
                         "on the isolated computer of the records office.",
-                        document=doc.display_name, fields=labels, source=doc._moh_secret_legal_source()))
+                        document=doc.display_name, fields=labels, law=doc._moh_secret_legal_source()))
             withheld = doc.confidentiality == "top_secret" and networked and not doc.abstract_consent
             if withheld and (doc.abstract or "").strip():
                 raise ValidationError(self.env._(
                     "The abstract of a Tuyệt mật document is entered only with the consent of who classified it: "
-                    "tick the consent first, or leave the abstract blank (%(source)s).",
-                    source=doc._moh_secret_legal_source()))
+                    "tick the consent first, or leave the abstract blank (%(law)s).",
+                    law=doc._moh_secret_legal_source()))
             if not withheld and not (doc.abstract or "").strip():
                 raise ValidationError(self.env._("Enter the abstract (trích yếu) of the document."))
 
@@ -94,16 +94,16 @@ class MohStateSecretMixin(models.AbstractModel):
 
     # -- never by e-mail -----------------------------------------------------------------------
 
-    def message_post(self, **kwargs):
+    def _moh_check_secret_post(self, kwargs):
         """A state-secret document is discussed in its chatter among its readers only: no file
-        (networked deployment), and nobody outside the agency's users (it would be e-mailed)."""
+        (networked deployment), and nobody outside the agency's users (it would be e-mailed).
+        Called by the documents' ``message_post`` with its keyword arguments."""
         if self._moh_is_secret():
             if (kwargs.get("attachments") or kwargs.get("attachment_ids")) and self.sudo().company_id._moh_secret_networked():
                 raise self._moh_secret_refusal(self.env._("No file is attached to it"))
             partners = self.env["res.partner"].sudo().browse(kwargs.get("partner_ids") or [])
             if partners.filtered(lambda p: not p.user_ids.filtered(lambda u: u._is_internal())):
                 raise self._moh_secret_refusal(self.env._("It is not sent to anyone outside the agency"))
-        return super().message_post(**kwargs)
 
     def _notify_thread_by_email(self, message, recipients_data, **kwargs):
         """Never by e-mail: readers are notified in Odoo's inbox only."""
