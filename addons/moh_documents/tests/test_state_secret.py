@@ -110,7 +110,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             self._secret_outgoing(body="Nội dung mật")
         with self.assertRaises(ValidationError):
             self._moh_new_document(confidentiality="secret", attachment_ids=[(0, 0, {"name": "mat.pdf", "datas": pdf})])
-        doc = self._secret_outgoing()
+        doc = self._secret_outgoing(signer_id=self.leader.id, signer_position="THỨ TRƯỞNG")
         incoming = self._moh_new_document(confidentiality="secret")
         for record in (doc, incoming):
             with self.subTest(model=record._name):
@@ -126,7 +126,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         with self.assertRaises(ValidationError):
             doc.with_user(self.clerk).write({"body": "Nội dung mật"})
         # Rendering would store a PDF: refused.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "networked"):
             doc.with_user(self.clerk).action_render()
         self.assertFalse(doc.sudo().version_ids)
         # Over JSON-RPC as the clerk: the file is refused and nothing is stored.
