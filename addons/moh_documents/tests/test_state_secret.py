@@ -100,6 +100,17 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertRpcRefused(self.leader, OUTGOING, "action_register_secret", [doc.ids])
         self.assertEqual(doc.state, "draft")
         self.assertFalse(doc.number)
+        # The records office creates and edits state-secret drafts only, never other documents.
+        ordinary = self.env[OUTGOING].with_user(self.specialist).create({
+            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+            "department_id": self.department_drug.id, "abstract": "Thường", "body": "Nội dung"})
+        self.assertRpcRefused(self.clerk, OUTGOING, "write", [ordinary.ids, {"body": "Sửa"}])
+        self.assertRpcRefused(self.clerk, OUTGOING, "create", [{
+            "document_type_id": ordinary.document_type_id.id, "department_id": self.department_drug.id,
+            "abstract": "Thường"}])
+        self.assertEqual(ordinary.body, "Nội dung")
+        result, error = self._rpc(self.clerk, OUTGOING, "write", [doc.ids, {"recipients": "- Cục Quản lý Dược"}])
+        self.assertFalse(error)
 
     # -- networked deployment: no content ---------------------------------------------------------
 
