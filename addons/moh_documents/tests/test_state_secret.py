@@ -130,10 +130,6 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
                         {"name": "mat.pdf", "datas": pdf, "res_model": record._name, "res_id": record.id})
                 with self.assertRaises(UserError):
                     record.with_user(self.clerk).message_post(body="Tệp", attachments=[("mat.pdf", b"%PDF-1.4")])
-                # Nor moved onto it from elsewhere.
-                loose = self.env["ir.attachment"].with_user(self.clerk).create({"name": "x.pdf", "datas": pdf})
-                with self.assertRaises(UserError):
-                    loose.write({"res_model": record._name, "res_id": record.id})
         with self.assertRaises(ValidationError):
             doc.with_user(self.clerk).write({"body": "Nội dung mật"})
         # Rendering would store a PDF: refused.
@@ -145,6 +141,12 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
                               [{"name": "mat.pdf", "datas": pdf.decode(), "res_model": INCOMING, "res_id": incoming.id}],
                               errors=REFUSED)
         self.assertFalse(self.env["ir.attachment"].sudo().search([("res_model", "=", INCOMING), ("res_id", "=", incoming.id)]))
+        # Nor is a file moved onto it from elsewhere.
+        loose = self.env["ir.attachment"].with_user(self.clerk).create({"name": "x.pdf", "datas": pdf})
+        self.assertRpcRefused(self.clerk, "ir.attachment", "write", [loose.ids, {"res_model": OUTGOING, "res_id": doc.id}],
+                              errors=REFUSED)
+        self.env.invalidate_all()
+        self.assertFalse(loose.sudo().res_id)
         # An isolated deployment (declared by its administrator) keeps them.
         self.company.sudo().moh_secret_isolated = True
         incoming.with_user(self.clerk).write({"attachment_ids": [(0, 0, {"name": "mat.pdf", "datas": pdf})]})
