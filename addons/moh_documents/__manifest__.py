@@ -50,6 +50,7 @@
         "wizard/moh_edxml_import_wizard_views.xml",
         "wizard/moh_outgoing_sign_wizard_views.xml",
         "views/moh_documents_menus.xml",
+        "views/moh_secret_handover_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

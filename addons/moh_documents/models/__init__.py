@@ -9,6 +9,7 @@ from . import resource_calendar_leaves
 from . import moh_deadline_mixin
 from . import moh_document_type
 from . import moh_document_register
+from . import moh_state_secret_mixin
 from . import moh_deadline_policy
 from . import moh_delegation
 from . import moh_document_trace
@@ -31,3 +32,6 @@ from . import moh_kpi_digest
 from . import moh_edxml
 from . import moh_exchange_peer
 from . import moh_exchange_message
+from . import moh_secret_handover
+from . import ir_attachment
+from . import mail_compose_message

@@ -2,6 +2,9 @@
 
 Numbers start at 01 on 1 January of each year, are consecutive with no gap, and are unique
 per register and year; confidential documents have registers (and so series) of their own.
+State-secret documents (Mật, Tối mật, Tuyệt mật) go in the state-secret registers, incoming and
+outgoing, and their hand-overs in the hand-over register (Sổ chuyển giao), each with its own
+yearly series (Decree 30/2020/ND-CP, Art. 15.2, 16.3, 22.4; Decree 26/2020/NĐ-CP, Art. 4).
 """
 
 import logging
@@ -26,11 +29,15 @@ class MohDocumentRegister(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short code shown beside the number, e.g. VBĐ.")
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing"), ("copy", "Copies")],
+        [("incoming", "Incoming"), ("outgoing", "Outgoing"), ("copy", "Copies"),
+         ("handover", "State-Secret Hand-overs")],
         string="Register Kind", required=True, default="incoming",
-        help="Copies: the one yearly series of sao y, trích sao and sao lục copies (Decree 30/2020/ND-CP, Appendix III).")
+        help="Copies: the one yearly series of sao y, trích sao and sao lục copies (Decree 30/2020/ND-CP, "
+             "Appendix III). State-secret hand-overs: the Sổ chuyển giao of Decree 26/2020/NĐ-CP, Art. 4.")
     confidential = fields.Boolean(
-        help="Confidential documents are registered in their own register with their own series.")
+        string="State Secrets",
+        help="State-secret documents (Mật, Tối mật, Tuyệt mật) are registered in their own registers with their "
+             "own series, and only they are (Decree 30/2020/ND-CP, Art. 16.3 and 22.4; Decree 26/2020/NĐ-CP, Art. 4).")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -38,6 +45,22 @@ class MohDocumentRegister(models.Model):
 
     _code_company_unique = models.Constraint(
         "UNIQUE(code, direction, company_id)", "A register with this code already exists.")
+
+    @api.constrains("direction", "confidential")
+    def _check_handover_confidential(self):
+        if any(register.direction == "handover" and not register.confidential for register in self):
+            raise UserError(self.env._("A hand-over register (Sổ chuyển giao) is a state-secret register."))
+
+    @api.model
+    def _moh_secret_register(self, direction, company):
+        """The company's state-secret register of ``direction`` (Decree 26/2020/NĐ-CP, Art. 4)."""
+        register = self.sudo().search([("direction", "=", direction), ("confidential", "=", True),
+                                       ("company_id", "=", company.id)], limit=1)
+        if not register:
+            raise UserError(self.env._(
+                "%(company)s has no state-secret register for this kind of document: create one in the registers.",
+                company=company.name))
+        return register
 
     # -- numbering ----------------------------------------------------------------------------
 

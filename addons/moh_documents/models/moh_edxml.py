@@ -66,6 +66,11 @@ class MohEdxml(models.AbstractModel):
         from moh_core.edxml import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
 
         document.ensure_one()
+        if document.confidentiality != "normal":
+            # Never over the exchange (Law 29/2018/QH14, Art. 5.5-5.6; Decree 26/2020/NĐ-CP).
+            raise document._moh_secret_refusal(self.env._(
+                "It is not exported or sent by edXML: state secrets travel only by the confidential channels the "
+                "law allows"))
         if document.state != "issued":
             raise UserError(self.env._("Only an issued document is sent to other agencies."))
         vi = document.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else document
@@ -456,7 +461,8 @@ class MohEdxml(models.AbstractModel):
         from moh_core.edxml import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id, parse_document_id  # noqa: PLC0415
 
         document.ensure_one()
-        if document.channel != "edxml" or not document.sender_code:
+        if document.channel != "edxml" or not document.sender_code or document.confidentiality != "normal":
+            # Nothing of a state-secret document goes over the exchange (Decree 26/2020/NĐ-CP).
             return self.env["moh.exchange.message"]
         # Only to the peer the document really came from (set by the exchange when that peer
         # delivered it, or the authenticated peer whose message names it): a document typed in by

@@ -94,6 +94,9 @@ class MohExchangeMessage(models.Model):
         transaction commits, so a rolled-back step sends nothing."""
         from moh_core.exchange import new_message_id  # noqa: PLC0415
 
+        if record is not None and hasattr(record, "_moh_is_secret") and record._moh_is_secret():
+            # Never over the exchange or to the national portal (Law 29/2018/QH14, Art. 5.5-5.6).
+            raise record._moh_secret_refusal(self.env._("It is not sent over the document exchange or to the national portal"))
         message = self.sudo().create({
             "message_id": message_id or new_message_id(),
             "direction": "out",

@@ -35,6 +35,11 @@ superuser mode; ``create`` and ``write`` refuse them for everyone, administrator
   document it sent (Decree 30/2020/NĐ-CP, Art. 18.3-18.4; moh.edxml), which also writes the
   exchange fields (``exchange_peer_id``, ``exchange_document_id``, ``exchange_problem``,
   ``replaces_id``, ``replaced_by_id``).
+
+State-secret documents (Mật, Tối mật, Tuyệt mật) go in the company's state-secret incoming
+register, and only they do (Decree 30/2020/ND-CP, Art. 22.4; Decree 26/2020/NĐ-CP, Art. 4); each
+hand-over along their routing is entered in the hand-over register (moh.secret.handover); what
+a networked deployment keeps of them: moh.state.secret.mixin.
 """
 
 from markupsafe import Markup
@@ -65,14 +70,16 @@ CHANNELS = [
 class MohIncomingDocument(models.Model):
     _name = "moh.incoming.document"
     _description = "Incoming Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
+    _inherit = ["moh.state.secret.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
     _order = "received_date desc, id desc"
     _rec_names_search = ["name", "number_symbol", "abstract", "sender_name"]
     _moh_workflow_fields = (
         "state", "number", "year", "assignment_ids", "lead_department_id", "deadline", "instruction", "result",
         "done_date", "completed_late", "trace_ids", "reader_ids", "signature_validation_ids", "signature_status",
         "exchange_peer_id", "exchange_document_id", "exchange_key", "exchange_problem", "replaces_id", "replaced_by_id",
+        "abstract_consent_user_id", "abstract_consent_date", "handover_ids",
     )
+    _moh_secret_content_fields = ("attachment_ids",)
     #: Fixed by the registration: the number belongs to this register, year and company.
     _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
     #: Written by the mail framework (chatter, followers, activities), whatever the state.
@@ -118,7 +125,8 @@ class MohIncomingDocument(models.Model):
     number_symbol = fields.Char(string="Number and Symbol", required=True, help="E.g. 123/UBND-VX")
     issue_date = fields.Date(string="Issue Date", required=True)
     document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True)
-    abstract = fields.Text(string="Abstract", required=True, help="Trích yếu: what the document is about.")
+    # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
+    abstract = fields.Text(string="Abstract", help="Trích yếu: what the document is about.")
     signer_name = fields.Char(string="Signed By")
     urgency = fields.Selection(URGENCY, required=True, default="normal", tracking=True)
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
@@ -146,6 +154,8 @@ class MohIncomingDocument(models.Model):
         string="Granted Readers", default=lambda self: [(6, 0, [self.env.uid])],
         help="Who may read a confidential document. The people it is routed to are added as it moves.")
     result = fields.Text(readonly=True, copy=False)
+    handover_ids = fields.One2many("moh.secret.handover", "incoming_document_id", string="Hand-overs",
+                                   help="State-secret documents: each hand-over, in the hand-over register.")
     in_my_department = fields.Boolean(
         compute="_compute_in_my_department", search="_search_in_my_department",
         string="Routed to My Department")
@@ -198,6 +208,11 @@ class MohIncomingDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # A state-secret document goes in the state-secret register unless one is chosen.
+            if vals.get("confidentiality", "normal") != "normal" and not vals.get("register_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["register_id"] = self.env["moh.document.register"]._moh_secret_register("incoming", company).id
         documents = super().create(vals_list)
         for doc in documents.filtered("attachment_ids"):
             doc._moh_link_attachments()
@@ -239,6 +254,11 @@ class MohIncomingDocument(models.Model):
                     "%(document)s is registered: %(fields)s no longer change (its number belongs to them).",
                     document=doc.display_name, fields=labels))
 
+    def message_post(self, **kwargs):
+        """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""
+        self._moh_check_secret_post(kwargs)
+        return super().message_post(**kwargs)
+
     def _moh_link_attachments(self):
         """Files uploaded on the form belong to the document (and follow its access rules).
         Only files the user may read themself can be attached: never someone else's file,
@@ -276,11 +296,18 @@ class MohIncomingDocument(models.Model):
 
     @api.constrains("register_id", "confidentiality")
     def _check_confidential_register(self):
+        """State-secret documents go in a state-secret register, and only they do (Decree
+        30/2020/ND-CP, Art. 22.4; Decree 26/2020/NĐ-CP, Art. 4)."""
         for doc in self:
             if (doc.confidentiality != "normal") != doc.register_id.confidential:
                 raise ValidationError(self.env._(
-                    "Confidential documents go in a confidential register, and only they do "
-                    "(Decree 30/2020/ND-CP: confidential documents have their own series)."))
+                    "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
+                    "series, and only they do (Decree 30/2020/ND-CP, Art. 22.4; %(law)s).",
+                    law=doc._moh_secret_legal_source()))
+
+    @api.constrains("confidentiality", "abstract", "abstract_consent", "attachment_ids")
+    def _check_state_secret_content(self):
+        self._moh_check_secret_content()
 
     # -- who acts -------------------------------------------------------------------------------
 
@@ -327,10 +354,12 @@ class MohIncomingDocument(models.Model):
         return trace
 
     def _moh_grant(self, users):
-        """People the document is routed to may read it, confidential or not."""
+        """People the document is routed to may read it, confidential or not; a state-secret
+        document's hand-over to each is entered in the hand-over register (Decree 26/2020/NĐ-CP)."""
         new = users - self.reader_ids
         if new:
             self.sudo().reader_ids = [(4, user.id) for user in new]
+            self.env["moh.secret.handover"]._moh_record(self, new)
 
     def _moh_todo(self, users, summary, deadline=None, note=None):
         for user in users:

@@ -3,7 +3,8 @@
 A head receives their department's open work that is overdue or due soon; a ministry leader
 receives the work overdue by at least the company's escalation threshold, in every department,
 with the count per department first. Each reads it in their own language; nobody receives an
-empty digest.
+empty digest. The work on state-secret documents is never in it: state secrets are not sent by
+e-mail (Law 29/2018/QH14, Art. 5.5-5.6; Decree 26/2020/NĐ-CP).
 """
 
 from html import escape
@@ -32,10 +33,12 @@ class MohKpiDigest(models.AbstractModel):
         sent = 0
         for user in head_group.all_user_ids.filtered(lambda u: u.active and u.email and not u.share):
             Item = self.env["moh.kpi.item"].with_user(user).with_context(lang=user.lang)
+            # State secrets are never e-mailed, not even to their readers (Law 29/2018/QH14, Art. 5.5-5.6).
+            secret = ("state_secret", "=", False)
             if user in leader_group.all_user_ids:
-                items = Item.search([("is_open", "=", True), escalated], order="deadline")
+                items = Item.search([("is_open", "=", True), escalated, secret], order="deadline")
             else:
-                items = Item.search([("is_open", "=", True), ("deadline", "<=", due_soon)], order="deadline")
+                items = Item.search([("is_open", "=", True), ("deadline", "<=", due_soon), secret], order="deadline")
             if not items:
                 continue
             self._moh_send(user, items, today)

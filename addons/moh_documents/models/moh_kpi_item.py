@@ -4,11 +4,17 @@ A database view: every routing of an incoming document to a department (lead or 
 and, with moh_egov, every public service dossier. Pivot and graph views work on it directly
 (analysts), the dashboard feeds its rows to moh_core.kpi, and any figure opens the rows behind
 it. Dates are the agency's local dates. A confidential document is counted, but its reference is
-not shown (``***``): its items are read by people who may not read the document itself.
+not shown (``***``): its items are read by people who may not read the document itself. The
+items of a state-secret document are seen only by its named readers (global record rule on
+``moh_readable``: drill-downs, exports and digests all read the items under the user's rules),
+and never e-mailed (``state_secret``: the digest leaves them out), Law 29/2018/QH14 on the
+Protection of State Secrets; Decree 26/2020/NĐ-CP.
 """
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier")]
 
@@ -40,6 +46,46 @@ class MohKpiItem(models.Model):
     result_electronic = fields.Boolean(readonly=True)
     digitised = fields.Boolean(readonly=True)
     rating = fields.Integer(readonly=True, aggregator="avg")
+    state_secret = fields.Boolean(
+        compute="_compute_state_secret", search="_search_state_secret",
+        help="The item of a state-secret document (Mật, Tối mật, Tuyệt mật).")
+    moh_readable = fields.Boolean(
+        string="Readable", compute="_compute_state_secret", search="_search_moh_readable",
+        help="False for the items of a state-secret document the user is not a named reader of.")
+
+    @api.model
+    def _moh_secret_sql(self, alias, readers_only):
+        """SQL: the item at ``alias`` is of a state-secret incoming document (that the current
+        user is not a named reader of, with ``readers_only``)."""
+        unread = SQL("") if not readers_only else SQL(
+            " AND NOT EXISTS (SELECT 1 FROM moh_incoming_document_reader_rel r"
+            " WHERE r.document_id = d.id AND r.user_id = %s)", self.env.uid)
+        return SQL(
+            "(%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
+            " WHERE d.id = %s AND d.confidentiality != 'normal'%s))",
+            SQL.identifier(alias, "kind"), SQL.identifier(alias, "res_id"), unread)
+
+    def _moh_secret_search(self, operator, value, readers_only, positive):
+        if operator not in ("in", "not in") or not value or not all(isinstance(v, bool) for v in value):
+            return NotImplemented
+        secret = Domain.custom(to_sql=lambda model, alias, query: model._moh_secret_sql(alias, readers_only))
+        wanted = (True in value) == (operator == "in")
+        return secret if wanted == positive else ~secret
+
+    def _search_state_secret(self, operator, value):
+        return self._moh_secret_search(operator, value, readers_only=False, positive=True)
+
+    def _search_moh_readable(self, operator, value):
+        return self._moh_secret_search(operator, value, readers_only=True, positive=False)
+
+    def _compute_state_secret(self):
+        documents = self.env["moh.incoming.document"].sudo().browse(
+            {item.res_id for item in self if item.kind == "document"}).exists()
+        secret = documents.filtered(lambda d: d.confidentiality != "normal")
+        unread = secret.filtered(lambda d: self.env.user not in d.reader_ids)
+        for item in self:
+            item.state_secret = item.kind == "document" and item.res_id in secret.ids
+            item.moh_readable = not (item.kind == "document" and item.res_id in unread.ids)
 
     @api.model
     def _moh_tz_sql(self):

@@ -12,6 +12,14 @@ which state, then writes them in superuser mode. The content is frozen from the 
 the issue: nobody edits a document under review, approved or signed; Back to Draft reopens it and
 its review starts again. Reviews (tier.review) move only through the review steps, which check
 that it is the caller's turn.
+
+State-secret documents (Mật, Tối mật, Tuyệt mật) are numbered in the company's state-secret
+outgoing register, and only they are (Decree 30/2020/ND-CP, Art. 15.2 and 16.3; Decree
+26/2020/NĐ-CP, Art. 4). On a networked deployment they hold no text and no PDF
+(moh.state.secret.mixin): the paper original, drafted and signed off-line, is entered by the
+records office (``action_register_secret``). Internal recipients receive them as state-secret
+incoming entries readable only by the recipient departments' heads, with the hand-over trail;
+they never leave by edXML (moh.edxml refuses them).
 """
 
 import base64
@@ -59,7 +67,7 @@ class MohOutgoingDocument(models.Model):
     _name = "moh.outgoing.document"
     _description = "Outgoing Document"
     # The guard first: a workflow field is refused before the review chain's own write hooks run.
-    _inherit = ["moh.workflow.guard", "mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["moh.workflow.guard", "moh.state.secret.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "id desc"
     _state_from = ["draft"]
     _state_to = ["to_sign"]
@@ -74,8 +82,10 @@ class MohOutgoingDocument(models.Model):
     _moh_workflow_fields = (
         "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
         "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
-        "symbol", "drafter_id", "exchange_message_ids", "signer_block", "exchange_key",
+        "symbol", "drafter_id", "exchange_message_ids", "signer_block", "exchange_key", "abstract_consent_user_id",
+        "abstract_consent_date", "handover_ids",
     )
+    _moh_secret_content_fields = ("body", "pdf_id")
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False)
@@ -87,7 +97,8 @@ class MohOutgoingDocument(models.Model):
         default=lambda self: self.env.user.employee_id.department_id)
     drafter_id = fields.Many2one("res.users", string="Drafter", required=True, copy=False,
                                  default=lambda self: self.env.user)
-    abstract = fields.Text(required=True, tracking=True, help="Trích yếu: what the document is about.")
+    # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
+    abstract = fields.Text(tracking=True, help="Trích yếu: what the document is about.")
     body = fields.Text(help="The text of the document; paragraphs separated by a blank line.")
     addressees = fields.Text(string="Addressed To", help="Kính gửi (official letters), one per line.")
     recipients = fields.Text(string="Recipients", help="Nơi nhận, one per line; the archive line last.")
@@ -153,6 +164,9 @@ class MohOutgoingDocument(models.Model):
     legal_reviewer_id = fields.Many2one(
         "res.users", compute="_compute_reviewers", store=True, string="Legal Reviewer",
         help="Head of the legal department, who checks the legality of normative and typed documents.")
+
+    handover_ids = fields.One2many("moh.secret.handover", "outgoing_document_id", string="Hand-overs",
+                                   help="State-secret documents: each hand-over, in the hand-over register.")
 
     # Written by the review steps only: read-only in every form (so never sent on save).
     review_ids = fields.One2many(readonly=True)
@@ -262,6 +276,42 @@ class MohOutgoingDocument(models.Model):
     def _default_register(self):
         return self.env["moh.document.register"].search(
             [("direction", "=", "outgoing"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)], limit=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # A state-secret document goes in the state-secret register unless one is chosen.
+            if vals.get("confidentiality", "normal") != "normal" and not vals.get("register_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["register_id"] = self.env["moh.document.register"]._moh_secret_register("outgoing", company).id
+        return super().create(vals_list)
+
+    def message_post(self, **kwargs):
+        """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""
+        self._moh_check_secret_post(kwargs)
+        return super().message_post(**kwargs)
+
+    @api.onchange("confidentiality")
+    def _onchange_confidentiality_register(self):
+        if self.register_id and (self.confidentiality != "normal") != self.register_id.confidential:
+            company = self.company_id or self.env.company
+            self.register_id = (self.env["moh.document.register"]._moh_secret_register("outgoing", company)
+                                if self.confidentiality != "normal" else self._default_register())
+
+    @api.constrains("register_id", "confidentiality")
+    def _check_confidential_register(self):
+        """State-secret documents are numbered in a state-secret register, and only they are
+        (Decree 30/2020/ND-CP, Art. 15.2 and 16.3; Decree 26/2020/NĐ-CP, Art. 4)."""
+        for doc in self:
+            if doc.register_id and (doc.confidentiality != "normal") != doc.register_id.confidential:
+                raise ValidationError(self.env._(
+                    "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
+                    "series, and only they do (Decree 30/2020/ND-CP, Art. 15.2; %(law)s).",
+                    law=doc._moh_secret_legal_source()))
+
+    @api.constrains("confidentiality", "abstract", "abstract_consent", "body", "pdf_id")
+    def _check_state_secret_content(self):
+        self._moh_check_secret_content()
 
     @api.depends("document_type_id.abbreviation", "company_id.moh_abbreviation", "department_id.moh_abbreviation")
     def _compute_symbol(self):
@@ -805,6 +855,32 @@ class MohOutgoingDocument(models.Model):
                               "Ask %(signer)s to sign it again.", doc=doc.display_name, signer=signer.name))
         return True
 
+    def action_register_secret(self):
+        """The records office enters a state-secret document in the state-secret outgoing
+        register: its number and date (Decree 30/2020/ND-CP, Art. 15.2 and 16.3; Decree
+        26/2020/NĐ-CP, Art. 4). The original was drafted and signed on paper or on an isolated
+        computer; only the register entry is kept here. Internal recipients receive it as
+        state-secret incoming entries (``_moh_deliver_internally``)."""
+        if not self.env.user.has_group("moh_documents.group_clerk"):
+            raise AccessError(self.env._("Only the records office numbers and issues documents."))
+        self.check_access("read")
+        for doc in self:
+            if doc.confidentiality == "normal":
+                raise UserError(self.env._(
+                    "%(doc)s is not a state-secret document: it is signed and issued in the system.", doc=doc.display_name))
+            if doc.state != "draft" or doc.sudo().review_ids:
+                raise UserError(self.env._("%(doc)s is already on its way: it is not entered again.", doc=doc.display_name))
+            if not doc.register_id.confidential:
+                raise UserError(self.env._("Choose the state-secret outgoing register."))
+            today = fields.Date.context_today(doc)
+            number = doc.register_id._moh_allocate_number(self._name, today.year)
+            doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
+            doc._moh_deliver_internally()
+            doc.sudo().message_post(body=self.env._("Entered in %(register)s as %(name)s.",
+                                                    register=doc.register_id.display_name, name=doc.name),
+                                    author_id=self.env.user.partner_id.id)
+        return True
+
     def action_export_edxml(self):
         """Download the issued document as an edXML message (QCVN 102:2016/BTTTT)."""
         self.ensure_one()
@@ -891,13 +967,26 @@ class MohOutgoingDocument(models.Model):
 
     def _moh_deliver_internally(self):
         """Each internal recipient department receives the issued document as an incoming one,
-        directed to it by the records office's usual route."""
+        directed to it by the records office's usual route. A state-secret document arrives as
+        a state-secret entry of the state-secret incoming register, readable only by its named
+        readers (the records office, the recipient department's head), each hand-over in the
+        hand-over register; on a networked deployment without its file (Decree 30/2020/ND-CP,
+        Art. 22.4; Decree 26/2020/NĐ-CP, Art. 4)."""
         self.ensure_one()
         if not self.internal_department_ids:
             return self.env["moh.incoming.document"]
         Incoming = self.env["moh.incoming.document"].sudo()
+        secret = self.confidentiality != "normal"
+        register = (self.env["moh.document.register"]._moh_secret_register("incoming", self.company_id) if secret
+                    else Incoming._default_register())
+        with_file = self.pdf_id and not (secret and self.company_id._moh_secret_networked())
         documents = Incoming.create([{
-            "register_id": Incoming._default_register().id,
+            "register_id": register.id,
+            "company_id": self.company_id.id,
+            "confidentiality": self.confidentiality,
+            "abstract_consent": self.abstract_consent,
+            "abstract_consent_user_id": self.abstract_consent_user_id.id,
+            "abstract_consent_date": self.abstract_consent_date,
             "channel": "edxml",
             "sender_name": self.company_id.name,
             "sender_code": self.company_id.moh_agency_code,
@@ -907,7 +996,8 @@ class MohOutgoingDocument(models.Model):
             "abstract": self.abstract,
             "signer_name": self.signer_id.name,
             "urgency": self.urgency,
-            "attachment_ids": [(0, 0, {"name": self.pdf_id.name, "raw": self.pdf_id.raw, "mimetype": "application/pdf"})],
+            "attachment_ids": [(0, 0, {"name": self.pdf_id.name, "raw": self.pdf_id.raw, "mimetype": "application/pdf"})]
+            if with_file else [],
         } for _department in self.internal_department_ids])
         documents.action_register()
         for document, department in zip(documents, self.internal_department_ids):

@@ -5,6 +5,13 @@ from odoo.exceptions import UserError, ValidationError
 
 from moh_core.agency_codes import AGENCY_CODE_EXAMPLE, is_agency_code
 
+#: The state-secrets law in force, named in every refusal: configurable, since Law 117/2025/QH15
+#: and its decree replace the 2018 law and Decree 26/2020 from 1 March 2026 (to verify).
+SECRET_LEGAL_SOURCE = (
+    "Law 29/2018/QH14 on the Protection of State Secrets (Art. 5.5-5.6) and Decree 26/2020/NĐ-CP (Art. 4); "
+    "from 1 March 2026 Law 117/2025/QH15 and Decree 63/2026/NĐ-CP"
+)
+
 
 class ResCompany(models.Model):
     _inherit = ["res.company", "moh.settings.guard"]
@@ -79,6 +86,52 @@ class ResCompany(models.Model):
                 "needed %(purpose)s: an administrator enters it in the agency's settings.",
                 company=self.name, purpose=purpose))
         return code
+    moh_secret_isolated = fields.Boolean(
+        string="Isolated Deployment (State-Secret Documents May Be Stored)", default=False,
+        help="Tick only if this installation runs on computers that are not connected to any network, as the "
+             "state-secrets law requires for drafting and storing state-secret documents (Law 29/2018/QH14, "
+             "Art. 5.5-5.6; Decree 26/2020/NĐ-CP, Art. 4.7). Unticked (a networked deployment), a Mật, Tối mật "
+             "or Tuyệt mật document keeps only its register entry and hand-over trail: no text, no file, and "
+             "the abstract of a Tuyệt mật document only with recorded consent.")
+    moh_secret_legal_source = fields.Char(
+        string="State-Secrets Law in Force", default=SECRET_LEGAL_SOURCE,
+        help="The law and decree named when a state-secret document is refused (registers, storage, "
+             "transmission). Update it when the law changes.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._moh_seed_secret_registers()
+        return companies
+
+    @api.model
+    def _moh_seed_all_secret_registers(self):
+        """Installation and update: the state-secret registers of every company."""
+        return self.sudo().search([])._moh_seed_secret_registers()
+
+    def _moh_seed_secret_registers(self):
+        """Each agency keeps its state-secret registers, each with its own yearly series (Decree
+        26/2020/NĐ-CP, Art. 4; forms of Circular 24/2020/TT-BCA): Sổ đăng ký bí mật nhà nước
+        đến, đi, and Sổ chuyển giao bí mật nhà nước. Missing ones are created (installation, new
+        company); existing ones are kept as they are."""
+        Register = self.env["moh.document.register"].sudo().with_context(active_test=False)
+        kinds = [
+            ("incoming", "VBĐ-M", self.env._("State-Secret Incoming Documents")),
+            ("outgoing", "VBĐi-M", self.env._("State-Secret Outgoing Documents")),
+            ("handover", "CG-M", self.env._("State-Secret Hand-overs")),
+        ]
+        for company in self:
+            for direction, code, name in kinds:
+                if not Register.search_count([("company_id", "=", company.id), ("direction", "=", direction),
+                                              ("confidential", "=", True)], limit=1):
+                    Register.create({"name": name, "code": code, "direction": direction, "confidential": True,
+                                     "company_id": company.id, "sequence": 20})
+        return True
+
+    def _moh_secret_networked(self):
+        """Whether state-secret documents may hold only their register entry here."""
+        self.ensure_one()
+        return not self.sudo().moh_secret_isolated
 
     def _moh_local_date(self, utc_datetime):
         """The agency's calendar date of a stored (UTC) datetime."""

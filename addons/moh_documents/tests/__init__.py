@@ -19,3 +19,4 @@ from . import test_official_holidays
 from . import test_signature_block
 from . import test_registers_and_copies
 from . import test_edxml_business
+from . import test_state_secret

@@ -161,10 +161,12 @@ class TestIncomingNumbering(MohUsersMixin, TransactionCase):
         from odoo.exceptions import ValidationError
 
         with self.assertRaises(ValidationError):
-            self._moh_new_document(confidentiality="secret")
-        doc = self._moh_new_document(
-            confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming_confidential").id)
-        self.assertTrue(doc)
+            self._moh_new_document(confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming").id)
+        with self.assertRaises(ValidationError):
+            self._moh_new_document(register_id=self.env.ref("moh_documents.register_incoming_confidential").id)
+        # Without a register, a state-secret document goes in the state-secret one.
+        doc = self._moh_new_document(confidentiality="secret")
+        self.assertEqual(doc.register_id, self.env.ref("moh_documents.register_incoming_confidential"))
 
 
 @tagged("post_install", "-at_install")

@@ -58,13 +58,16 @@ class TestPartnerApi(OutgoingSigningCase, HttpCase):
 
     def test_unknown_draft_and_confidential_documents_are_not_found(self):
         draft = self._approved()
+        # An isolated deployment keeps the text of state secrets (Law 29/2018/QH14, Art. 5.5).
+        self.env.company.sudo().moh_secret_isolated = True
+        secret_register = self.env["moh.document.register"]._moh_secret_register("outgoing", self.env.company)
         confidential = self._approved()
-        confidential.sudo().write({"confidentiality": "secret"})
+        confidential.sudo().write({"confidentiality": "secret", "register_id": secret_register.id})
         for number in ("999/QĐ-BYT", "abc", f"{draft.id}/{draft.symbol}"):
             with self.subTest(number=number):
                 self.assertEqual(self._get(f"/api/v1/documents/{number}", self.key).status_code, 404)
         # Issued but confidential: the partner's record rules hide it, as if it did not exist.
-        self.issued.sudo().confidentiality = "secret"
+        self.issued.sudo().write({"confidentiality": "secret", "register_id": secret_register.id})
         self.assertEqual(self._get(f"/api/v1/documents/{self.number}", self.key).status_code, 404)
 
     def test_the_openapi_description_is_served_and_valid(self):

@@ -340,13 +340,17 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         secret.with_user(self.clerk).action_submit(self.leader)
         secret.with_user(self.leader).action_direct(self.department_drug)
         self.env.flush_all()
-        # The deputy leader reads every item, and is no reader of the secret document.
-        found, error = self._rpc(self.deputy, "moh.kpi.item", "search_read",
-                                 [[("res_model", "=", DOC), ("res_id", "=", secret.id)], ["name"]])
+        # The deputy leader reads every item, but is no reader of the secret document: its items
+        # are not there for him (Law 29/2018/QH14); its readers see them without its reference.
+        domain = [("res_model", "=", DOC), ("res_id", "=", secret.id)]
+        found, error = self._rpc(self.deputy, "moh.kpi.item", "search_read", [domain, ["name"]])
         self.assertFalse(error)
-        self.assertTrue(found)
+        self.assertFalse(found)
+        item = self.env["moh.kpi.item"].search(domain, limit=1)
+        self.assertRpcRefused(self.deputy, "moh.kpi.item", "read", [item.ids, ["name"]])
+        found, error = self._rpc(self.leader, "moh.kpi.item", "search_read", [domain, ["name"]])
+        self.assertFalse(error)
         self.assertEqual({row["name"] for row in found}, {"***"})
-        self.assertRpcRefused(self.deputy, "moh.kpi.item", "action_open_source", [[found[0]["id"]]])
         # Heads of other departments see neither its items nor other departments' ones.
         found, error = self._rpc(self.head_legal, "moh.kpi.item", "search_read", [[], ["department_id"]])
         self.assertFalse(error)

@@ -75,6 +75,8 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
         self.assertIn("untrusted", doc.signature_validation_ids.problem_codes)
 
     def test_confidential_checks_follow_the_document(self):
+        # An isolated deployment keeps the files of state secrets (Law 29/2018/QH14, Art. 5.5).
+        self.env.company.sudo().moh_secret_isolated = True
         doc = self._moh_new_document(
             confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming_confidential").id,
             attachment_ids=[(6, 0, self._attach("mat.pdf", self.signed).ids)])
