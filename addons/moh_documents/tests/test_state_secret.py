@@ -7,6 +7,7 @@ Art. 4). Each rule is tried as the role concerned; the refusals over JSON-RPC.""
 import base64
 import contextlib
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -184,6 +185,13 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         doc.with_user(self.clerk).action_register_secret()
         entry = self.env[INCOMING].sudo().search([("number_symbol", "=", doc.name)])
         self.assertEqual((entry.confidentiality, entry.abstract), ("top_secret", False))
+        # The printed register shows its type alone, never a placeholder for the missing abstract.
+        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk).create(
+            {"register_id": doc.register_id.id, "year": doc.year or fields.Date.today().year})
+        column = wizard._type_and_abstract(doc)
+        self.assertTrue(column)
+        self.assertNotIn("False", column)
+        self.assertNotIn(":", column)
         # Other documents still need their abstract.
         with self.assertRaises(ValidationError):
             self._moh_new_document(abstract=False)

@@ -33,6 +33,12 @@ class MohRegisterPrintWizard(models.TransientModel):
         lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
         return doc.document_type_id.with_context(lang=lang).name
 
+    def _type_and_abstract(self, doc):
+        """The type and abstract column; a Tuyệt mật document entered without consent to its
+        abstract shows its type alone (Decree 26/2020/NĐ-CP, Art. 4)."""
+        name = self._type_name(doc) or ""
+        return f"{name}: {doc.abstract}" if doc.abstract else name
+
     def _entries(self, documents):
         if self.register_id.direction == "outgoing":
             yield from self._outgoing_entries(documents)
@@ -48,7 +54,7 @@ class MohRegisterPrintWizard(models.TransientModel):
                 sender=doc.sender_name,
                 number_symbol=doc.number_symbol,
                 issue_date=doc.issue_date,
-                type_and_abstract=f"{self._type_name(doc)}: {doc.abstract}",
+                type_and_abstract=self._type_and_abstract(doc),
                 recipient=recipient,
                 note=self._state_label(doc),
                 transfer_date=company._moh_local_date(handed.create_date) if handed else None,
@@ -68,7 +74,7 @@ class MohRegisterPrintWizard(models.TransientModel):
                 number=doc.number,
                 number_symbol=doc.name,
                 issue_date=doc.issue_date,
-                type_and_abstract=f"{self._type_name(doc)}: {doc.abstract}",
+                type_and_abstract=self._type_and_abstract(doc),
                 signer=doc.signer_id.name or "",
                 recipients="\n".join(recipients or internal),
                 file_copy_holder="; ".join(line.split(":", 1)[-1].strip().rstrip("./").strip() for line in archive),
