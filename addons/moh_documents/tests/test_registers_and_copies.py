@@ -238,6 +238,7 @@ class TestAgencyCodes(RpcAttackMixin, MohUsersMixin, HttpCase):
             with self.subTest(values=values):
                 self.assertRpcRefused(self.clerk, "moh.document.copy", "write", [[copy.id], values])
         self.assertRpcRefused(self.specialist, "moh.document.copy", "action_issue", [[copy.id]])
+        self.assertRpcRefused(self.specialist, "moh.document.copy", "action_download", [[copy.id]])
         self.assertRpcRefused(self.specialist, "moh.document.copy", "create", [{
             "document_type_id": self.env.ref("moh_documents.document_type_sao_y").id, "incoming_id": copy.incoming_id.id}])
         self.env.invalidate_all()

@@ -365,6 +365,8 @@ class TestPaperIntakeSecurity(RpcAttackMixin, PaperCase, HttpCase):
         with freeze_time("2026-11-25 02:00:00"):
             submitted = self._submitted()
         wizard = self._intake()
+        register = self.env["moh.dossier.register.print.wizard"].with_user(self.onestop).create(
+            {"date_from": "2026-01-01", "date_to": "2026-12-31"})
         count = self.env["moh.dossier"].sudo().search_count([])
         vals = {"procedure_id": self.procedure.id, "partner_id": self.business_a.id, "channel": "counter",
                 "refusal_reason": "Giả mạo"}
@@ -373,6 +375,9 @@ class TestPaperIntakeSecurity(RpcAttackMixin, PaperCase, HttpCase):
                 self.assertRefused(user, "moh.dossier.intake", "create", [vals])
                 self.assertRefused(user, "moh.dossier.intake", "action_refuse", [wizard.ids])
                 self.assertRefused(user, "moh.dossier.intake", "action_receive", [wizard.ids])
+                self.assertRefused(user, "moh.dossier.intake", "action_check", [wizard.ids])
+                self.assertRefused(user, "moh.dossier.intake", "action_request_supplement", [wizard.ids])
+                self.assertRefused(user, "moh.dossier.register.print.wizard", "action_print", [register.ids])
                 self.assertRefused(user, "moh.dossier", "_moh_open_on_paper",
                                    [[], self.procedure.id, self.business_a.id, "counter"])
                 self.assertRefused(user, "moh.dossier", "action_refuse", [submitted.ids, "Giả mạo"])
@@ -381,6 +386,8 @@ class TestPaperIntakeSecurity(RpcAttackMixin, PaperCase, HttpCase):
         self.assertEqual(submitted.sudo().state, "submitted")
         self.assertFalse(submitted.sudo().slip_ids, "no form 03")
         self.assertFalse(wizard.dossier_id)
+        self.assertFalse(self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", register._name), ("res_id", "=", register.id)]), "no register printed")
 
     def test_business_cannot_return_its_dossier_after_appraisal(self):
         with freeze_time("2026-11-25 02:00:00"):

@@ -29,11 +29,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
-from moh_core.layout import Signer, format_document_number, format_place_date
+from moh_core.layout import Signer, _table, format_document_number, format_place_date
 
 __all__ = ["COPY_FORMS", "CopyBlock", "CopyForm", "format_copy_number", "render_copy"]
 
@@ -107,20 +107,6 @@ def _style(name: str, size: float, font: str = FONT_REGULAR, **kw: object) -> Pa
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph("<br/>".join(escape(line) for line in nfc(text).splitlines()), style)
-
-
-def _table(rows: list[list[Flowable | list[Flowable]]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
-    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        *extra,
-    ]))
-    return table
 
 
 def _block(block: CopyBlock) -> Flowable:

@@ -526,17 +526,9 @@ def render_incoming_register(
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     rows = tuple(entries)
-    numbers = sorted(e.number for e in rows)
-    return _render(
-        INCOMING_REGISTER_FORM,
-        [e.cells() for e in rows],
-        agency=agency,
-        parent_agency=parent_agency,
-        register_name=register_name,
-        year=year,
-        days=[e.received_date for e in rows],
-        numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]],
-    )
+    return _render_document_register(INCOMING_REGISTER_FORM, rows, [e.received_date for e in rows],
+                                     agency=agency, parent_agency=parent_agency,
+                                     register_name=register_name, year=year)
 
 
 def render_outgoing_register(
@@ -554,17 +546,17 @@ def render_outgoing_register(
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     rows = tuple(entries)
+    return _render_document_register(OUTGOING_REGISTER_FORM, rows, [e.issue_date for e in rows],
+                                     agency=agency, parent_agency=parent_agency,
+                                     register_name=register_name, year=year)
+
+
+def _render_document_register(form, rows, days, **cover) -> bytes:
+    """A register of numbered documents: one row per entry, the cover naming the span of
+    ``days`` and of the entries' numbers (first and last)."""
     numbers = sorted(e.number for e in rows)
-    return _render(
-        OUTGOING_REGISTER_FORM,
-        [e.cells() for e in rows],
-        agency=agency,
-        parent_agency=parent_agency,
-        register_name=register_name,
-        year=year,
-        days=[e.issue_date for e in rows],
-        numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]],
-    )
+    return _render(form, [e.cells() for e in rows], days=days,
+                   numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]], **cover)
 
 
 def render_dossier_tracking_register(

@@ -327,6 +327,14 @@ class SupplementRequest(DossierSlip):
             raise ValueError("A supplement request lists at least one item to add or complete.")
 
 
+def _reasons(reasons: Sequence[str], missing: str) -> tuple[str, ...]:
+    """The non-blank reasons; at least one, else ``ValueError(missing)``."""
+    kept = tuple(r for r in reasons if r.strip())
+    if not kept:
+        raise ValueError(missing)
+    return kept
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Refusal(DossierSlip):
     """Mẫu số 03: refusal to accept the dossier, with its ``reasons``.
@@ -341,10 +349,7 @@ class Refusal(DossierSlip):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        reasons = tuple(r for r in self.reasons if r.strip())
-        if not reasons:
-            raise ValueError("A refusal states at least one reason.")
-        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "reasons", _reasons(self.reasons, "A refusal states at least one reason."))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -363,10 +368,8 @@ class AppraisalRefusal(DossierSlip):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        reasons = tuple(r for r in self.reasons if r.strip())
-        if not reasons:
-            raise ValueError("A dossier is returned after appraisal with at least one reason.")
-        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "reasons", _reasons(
+            self.reasons, "A dossier is returned after appraisal with at least one reason."))
         object.__setattr__(self, "recipients", tuple(self.recipients))
 
 
