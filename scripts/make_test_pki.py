@@ -13,10 +13,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 try:
-    from moh_core.pki import DEFAULT_PASSWORD, generate_test_pki
+    from moh_core.demo import DEFAULT_PASSWORD, generate_test_pki
 except ImportError:  # moh_core not installed: use the source tree next to this script
     sys.path.insert(0, str(REPO / "moh_core" / "src"))
-    from moh_core.pki import DEFAULT_PASSWORD, generate_test_pki
+    from moh_core.demo import DEFAULT_PASSWORD, generate_test_pki
 
 
 def main(argv=None):

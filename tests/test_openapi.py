@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from moh_core.exchange import check_openapi
+from moh_core.exchange.transport import check_openapi
 
 OPENAPI = Path(__file__).resolve().parent.parent / "addons" / "moh_documents" / "static" / "api" / "openapi.json"
 

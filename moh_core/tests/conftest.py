@@ -2,7 +2,7 @@
 
 import pytest
 
-from moh_core.pki import generate_test_pki
+from moh_core.demo import generate_test_pki
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moh_core.agency_codes import is_agency_code
+from moh_core.exchange import is_agency_code
 
 
 @pytest.mark.parametrize("code", ["000.00.00.G18", "000.00.04.G18", "000.00.01.H26", "A1B.2C.3D.Z99"])

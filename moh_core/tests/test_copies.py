@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from moh_core.copies import COPY_FORMS, CopyBlock, format_copy_number, render_copy
-from moh_core.layout import Signer
-from moh_core.testing import pdftotext
+from moh_core.documents.copies import COPY_FORMS, CopyBlock, format_copy_number, render_copy
+from moh_core.documents import Signer
+from moh_core.testing.fixtures import pdftotext
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 

@@ -1,11 +1,11 @@
-"""The clock of one dossier (moh_core.onestop.DossierClock), rule by rule, around Culture Day
+"""The clock of one dossier (moh_core.onestop.clock.DossierClock), rule by rule, around Culture Day
 2026 (Tuesday 24 November) and Tết 2027 (off Thursday 4 to Wednesday 10 February)."""
 
 import datetime as dt
 
 import pytest
 from moh_core.calendar import WorkingCalendar, vietnam_compensatory_workdays, vietnam_public_holidays
-from moh_core.onestop import (
+from moh_core.onestop.clock import (
     ClockEvent,
     ClockEventKind,
     DayUnit,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from moh_core.edxml import (
+from moh_core.exchange.edxml import (
     ACTION_REASONS,
     NAMESPACE,
     SCHEMA_DIR,
@@ -1159,7 +1159,7 @@ def layers(request, monkeypatch):
     """Each hostile message twice: as it comes, and with the look for <!DOCTYPE before parsing
     switched off, so that the parser's own settings are shown to hold on their own."""
     if request.param == "parser only":
-        monkeypatch.setattr("moh_core.edxml._declares_doctype", lambda data: False)
+        monkeypatch.setattr("moh_core.exchange.edxml._declares_doctype", lambda data: False)
     return request.param
 
 

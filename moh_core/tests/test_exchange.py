@@ -1,10 +1,10 @@
-"""Portal events, message ids and the OpenAPI check (moh_core.exchange)."""
+"""Portal events, message ids and the OpenAPI check (moh_core.exchange.transport)."""
 
 import datetime as dt
 import json
 
 import pytest
-from moh_core.exchange import (
+from moh_core.exchange.transport import (
     ExchangeError,
     check_openapi,
     new_message_id,
@@ -98,7 +98,7 @@ def test_local_peer_accepts_each_message_once_and_remembers_after_a_restart(tmp_
     import urllib.error
     import urllib.request
 
-    from moh_core.testing_peer import LocalPeer
+    from moh_core.testing.peer import LocalPeer
 
     journal = tmp_path / "peer.jsonl"
 

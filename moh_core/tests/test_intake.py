@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from moh_core.calendar import WorkingCalendar
-from moh_core.intake import handover_due
+from moh_core.onestop import handover_due
 
 # Tuesday 24 November 2026 is a public holiday (Vietnamese Culture Day).
 CAL = WorkingCalendar.from_dates(holidays=[dt.date(2026, 11, 24)])

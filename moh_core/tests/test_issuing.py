@@ -3,7 +3,7 @@
 The competent person signs the draft; THEN the records office writes the register number and the
 issue date in their places on the page and applies the agency's signature (the seal). The number
 and the date go in AcroForm text fields created with the signature fields before the first
-signature (moh_core.signing.prepare_fields) and filled afterwards (moh_core.signing.fill_fields):
+signature (moh_core.signatures.signing.prepare_fields) and filled afterwards (moh_core.signatures.signing.fill_fields):
 pyHanko's difference analysis classes the fill as FORM_FILLING, allowed after an approval
 signature, so the signer's signature stays valid, while a change to the body does not.
 
@@ -22,7 +22,7 @@ import subprocess
 from io import BytesIO
 
 import pytest
-from moh_core.layout import (
+from moh_core.documents.layout import (
     OutgoingDocument,
     RenderedDocument,
     Signer,
@@ -30,8 +30,8 @@ from moh_core.layout import (
     format_issue_date,
     render_outgoing_document,
 )
-from moh_core.pdf_signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.signing import (
+from moh_core.signatures import SignatureProblem, validate_pdf_signatures
+from moh_core.signatures.signing import (
     FieldBox,
     SigningFailed,
     SigningProblem,
@@ -39,11 +39,11 @@ from moh_core.signing import (
     TextField,
     VisibleStamp,
 )
-from moh_core.testing import append_forged_update, make_nss_db, pdfsig_blocks
+from moh_core.testing.fixtures import append_forged_update, make_nss_db, pdfsig_blocks
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from moh_core import signing
+from moh_core.signatures import signing
 
 P = SigningProblem
 NUMBER = format_document_number(5)  # "05"
@@ -482,7 +482,7 @@ def test_noto_serif_when_liberation_serif_is_missing(draft, monkeypatch, tmp_pat
 
 def test_pdfsig_verdicts_read_the_per_signature_lines(pki, issued):
     """The helper the Odoo tests use agrees with the lines read above."""
-    from moh_core.testing import pdfsig_verdicts
+    from moh_core.testing.fixtures import pdfsig_verdicts
 
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
         pytest.skip("pdfsig (poppler-utils) or certutil (libnss3-tools) not installed")

@@ -14,7 +14,7 @@ from moh_core.calendar import (
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
-from moh_core.kpi import (
+from moh_core.indicators.kpi import (
     AGEING_BUCKETS,
     DEFINITIONS,
     FIGURE_DEFINITIONS,

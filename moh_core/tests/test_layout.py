@@ -19,8 +19,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from moh_core.testing import pdftotext as _text
-from moh_core.layout import (
+from moh_core.testing.fixtures import pdftotext as _text
+from moh_core.documents.layout import (
     MOTTO,
     NATIONAL_TITLE,
     OutgoingDocument,
@@ -350,7 +350,7 @@ def test_draft_shows_blank_number_and_date(tmp_path):
     assert re.search(r"Số:\s+/QĐ-BYT", text)
     assert re.search(r"Số:[\s\u00a0]{4,}/QĐ-BYT", text)
     # the whole date part is left blank after the place, for the records office to fill in
-    # after signing (electronic issuing, see moh_core.signing.fill_fields)
+    # after signing (electronic issuing, see moh_core.signatures.signing.fill_fields)
     line = next(line for line in text.splitlines() if "Số:" in line)
     assert re.search(r"Hà Nội,\s*$", line), line
     assert len(rendered.signature_boxes) == 2

@@ -13,7 +13,7 @@ from moh_core.calendar import (
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
-from moh_core.onestop import (
+from moh_core.onestop.clock import (
     DayUnit,
     ItemStatus,
     OneStopError,
@@ -29,7 +29,7 @@ from moh_core.onestop import (
     supplement_completion_deadline,
     supplement_request_deadline,
 )
-from moh_core.uploads import UploadCheck, UploadProblem
+from moh_core.onestop import UploadCheck, UploadProblem
 
 D = dt.date
 T = dt.datetime

@@ -14,15 +14,15 @@ from io import BytesIO
 import pytest
 from reportlab.pdfgen import canvas
 
-from moh_core.pdf_signatures import (
+from moh_core.signatures.validation import (
     Coverage,
     EncryptedPdfError,
     InvalidPdfError,
     SignatureProblem,
     validate_pdf_signatures,
 )
-from moh_core.pki import generate_test_pki
-from moh_core.testing import append_forged_update, make_pdf, make_timestamper, sign_pdf
+from moh_core.demo import generate_test_pki
+from moh_core.testing.fixtures import append_forged_update, make_pdf, make_timestamper, sign_pdf
 
 P = SignatureProblem
 

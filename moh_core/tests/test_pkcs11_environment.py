@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from moh_core import signing
-from moh_core.testing import find_softhsm, make_softhsm_token
+from moh_core.signatures import signing
+from moh_core.demo import find_softhsm, make_softhsm_token
 
 
 @pytest.fixture

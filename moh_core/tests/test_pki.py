@@ -17,7 +17,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import ExpiredError, RevokedError
 
-from moh_core.pki import generate_test_pki
+from moh_core.demo import generate_test_pki
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_test_pki.py"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from moh_core.registers import (
+from moh_core.documents.registers import (
     DOSSIER_TRACKING_FORM,
     INCOMING_REGISTER_FORM,
     OUTGOING_REGISTER_FORM,
@@ -23,7 +23,7 @@ from moh_core.registers import (
     render_incoming_register,
     render_outgoing_register,
 )
-from moh_core.testing import pdftotext, register_headings
+from moh_core.testing.fixtures import pdftotext, register_headings
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
@@ -92,7 +92,7 @@ def test_headings_reader_sees_a_swapped_column():
     columns = list(INCOMING_REGISTER_FORM.columns)
     columns[8], columns[9] = columns[9], columns[8]
     swapped = RegisterForm("SỔ", tuple(columns), INCOMING_REGISTER_FORM.widths_mm, "test")
-    from moh_core import registers  # noqa: PLC0415
+    from moh_core.documents import registers  # noqa: PLC0415
 
     pdf = registers._render(swapped, [], agency="A", parent_agency="", register_name="", year=2026,
                             days=[], numbers=[])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from moh_core.testing import pdftotext as _text
+from moh_core.testing.fixtures import pdftotext as _text
 from moh_core.fonts import (
     FONT_BOLD,
     FONT_FAMILY,
@@ -28,7 +28,7 @@ from moh_core.fonts import (
     nfc,
     register_fonts,
 )
-from moh_core.registers import (
+from moh_core.documents.registers import (
     INCOMING_REGISTER_COLUMNS,
     IncomingRegisterEntry,
     format_register_date,

@@ -4,7 +4,7 @@ points that could be measured."""
 import dataclasses
 
 import pytest
-from moh_core.service_quality import (
+from moh_core.indicators.service_quality import (
     BELOW_ZERO,
     GROUPS,
     INDICATOR_BY_CODE,

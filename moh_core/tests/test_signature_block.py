@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from moh_core.layout import OutgoingDocument, Signer, render_outgoing_document
-from moh_core.testing import pdftotext
+from moh_core.documents import OutgoingDocument, Signer, render_outgoing_document
+from moh_core.testing.fixtures import pdftotext
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed"

@@ -3,8 +3,8 @@ the whole file (the check before a signed document is numbered and sealed)."""
 
 import pytest
 
-from moh_core.pdf_signatures import SignedByError, SignedByProblem, check_signed_by
-from moh_core.testing import append_forged_update, make_pdf, sign_pdf
+from moh_core.signatures import SignedByError, SignedByProblem, check_signed_by
+from moh_core.testing.fixtures import append_forged_update, make_pdf, sign_pdf
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_no_expected_certificate_is_a_programming_error(pki, signed):
 
 def test_long_term_validation_data_after_the_signature_is_accepted(pki, material):
     """PAdES B-LT adds the DSS in an update after the signature: allowed, nothing else is."""
-    from moh_core import signing
+    from moh_core.signatures import signing
     from moh_core.testing import make_timestamper
 
     signer = signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)

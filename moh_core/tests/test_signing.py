@@ -1,6 +1,6 @@
-"""PAdES signing (moh_core.signing) against the offline test PKI, SoftHSM2 and poppler's pdfsig.
+"""PAdES signing (moh_core.signatures.signing) against the offline test PKI, SoftHSM2 and poppler's pdfsig.
 
-Every signed document is checked with the product's validator (moh_core.pdf_signatures, pyHanko's
+Every signed document is checked with the product's validator (moh_core.signatures.validation, pyHanko's
 verdict) and, where it matters, independently with pdfsig through a temporary NSS database
 holding the test root. pdfsig's exit code is not a verdict (SIGNING.md): its per-signature lines
 are parsed.
@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from moh_core.pdf_signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.pki import CRL_BASE_URL
-from moh_core.signing import (
+from moh_core.signatures import SignatureProblem, validate_pdf_signatures
+from moh_core.demo.pki import CRL_BASE_URL
+from moh_core.signatures.signing import (
     FieldBox,
     SigningFailed,
     SigningProblem,
@@ -32,7 +32,7 @@ from moh_core.signing import (
     StampStyle,
     VisibleStamp,
 )
-from moh_core.testing import (
+from moh_core.testing.fixtures import (
     append_forged_update,
     find_softhsm,
     make_nss_db,
@@ -45,7 +45,7 @@ from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from moh_core import signing
+from moh_core.signatures import signing
 
 P = SigningProblem
 SIGNER_BOX = (330.0, 90.0, 530.0, 190.0)

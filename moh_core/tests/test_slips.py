@@ -18,8 +18,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from moh_core.layout import MOTTO, NATIONAL_TITLE, Signer
-from moh_core.slips import (
+from moh_core.documents import MOTTO, NATIONAL_TITLE, Signer
+from moh_core.onestop.slips import (
     SLIP_TITLES,
     Apology,
     Applicant,
@@ -41,7 +41,7 @@ from moh_core.slips import (
     render_stop_notice,
     render_supplement_request,
 )
-from moh_core.testing import pdftotext
+from moh_core.testing.fixtures import pdftotext
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo")),
@@ -616,14 +616,14 @@ def test_output_is_deterministic():
 
 def test_the_module_does_not_import_odoo():
     code = (
-        "import sys, moh_core.slips; "
+        "import sys, moh_core.onestop.slips; "
         "assert not [m for m in sys.modules if m == 'odoo' or m.startswith('odoo.')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_blank_application_form(tmp_path):
-    from moh_core.slips import render_blank_form
+    from moh_core.onestop import render_blank_form
 
     pdf = render_blank_form("Phiếu công bố sản phẩm mỹ phẩm", "Cục Quản lý Dược",
                             ["Tên sản phẩm", "Nhãn hàng", "Nhà sản xuất và nước sản xuất"])

@@ -8,8 +8,8 @@ import shutil
 import unicodedata
 
 import pytest
-from moh_core.layout import Signer
-from moh_core.slips import (
+from moh_core.documents import Signer
+from moh_core.onestop.slips import (
     SLIP_TITLES,
     AppraisalRefusal,
     Applicant,
@@ -19,7 +19,7 @@ from moh_core.slips import (
     render_appraisal_refusal,
     render_supplement_request,
 )
-from moh_core.testing import pdftotext
+from moh_core.testing.fixtures import pdftotext
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
 

@@ -11,10 +11,10 @@ import zipfile
 import zlib
 
 import pytest
-from moh_core.onestop import ItemStatus, ProvidedFile, Requirement, completeness
-from moh_core.pdf_signatures import InvalidPdfError, validate_pdf_signatures
-from moh_core.testing import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
-from moh_core.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
+from moh_core.onestop.clock import ItemStatus, ProvidedFile, Requirement, completeness
+from moh_core.signatures import InvalidPdfError, validate_pdf_signatures
+from moh_core.testing.fixtures import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
+from moh_core.onestop.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
@@ -376,7 +376,7 @@ def test_the_signature_validator_reads_foreign_pdfs_within_the_same_budget(pdf_b
     from pyhanko.pdf_utils.misc import PdfDecodeLimitError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from moh_core.pdf_signatures import decode_limits, validate_pdf_signatures
+    from moh_core.signatures import decode_limits, validate_pdf_signatures
 
     reader = PdfFileReader(BytesIO(pdf_bomb), strict=False, decode_limits=decode_limits(8 * MiB))
     page = reader.root["/Pages"]["/Kids"][0]

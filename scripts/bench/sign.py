@@ -1,10 +1,10 @@
 """Benchmark: PAdES signatures per second, the product's path against pyHanko called directly.
 
-Product: ``moh_core.signing.sign_many`` with a ``MohSigner`` loaded once (certificate check once
+Product: ``moh_core.signatures.signing.sign_many`` with a ``MohSigner`` loaded once (certificate check once
 per run, validation context built once, fixed ``bytes_reserved``). Baseline: pyHanko's
 ``PdfSigner.sign_pdf`` with a ``SimpleSigner`` loaded once, the same RSASSA-PSS mechanism, the
 same ``bytes_reserved``, the same in-process TSA and (B-LT) one validation context per run.
-Both sign the same 1-page and 30-page PDFs (``moh_core.testing.make_pdf``) at B-B and B-LT in the
+Both sign the same 1-page and 30-page PDFs (``moh_core.testing.fixtures.make_pdf``) at B-B and B-LT in the
 same process, interleaved, ``REPS`` times; medians are compared. Ratio = product time per
 signature / baseline time per signature, worst case over the four combinations; target <= 1.3.
 
@@ -33,13 +33,14 @@ sys.path.insert(0, str(ROOT / "moh_core" / "src"))
 
 from asn1crypto import crl as asn1_crl  # noqa: E402
 from asn1crypto import x509 as asn1_x509  # noqa: E402
-from moh_core.pki import generate_test_pki  # noqa: E402
-from moh_core.testing import make_pdf, make_timestamper  # noqa: E402
+from moh_core.demo import generate_test_pki  # noqa: E402
+from moh_core.demo import make_pdf  # noqa: E402
+from moh_core.testing import make_timestamper  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
-from moh_core import signing  # noqa: E402
+from moh_core.signatures import signing  # noqa: E402
 
 TARGET = 1.3
 REPS = int(os.environ.get("MOH_BENCH_REPS", 5))
@@ -158,7 +159,7 @@ def main() -> None:
 
 ODOO_BULK_SCRIPT = """
 import base64, tempfile, time
-from moh_core.pki import generate_test_pki
+from moh_core.demo import generate_test_pki
 pki = generate_test_pki(tempfile.mkdtemp())
 env["moh.trust.root"].create([
     {"name": "root", "role": "root", "certificate": base64.b64encode(pki.root.der), "crl": base64.b64encode(pki.crls[0])},

@@ -1,4 +1,4 @@
-"""A local exchange peer in its own process (moh_core.testing_peer), for end-to-end tests: started
+"""A local exchange peer in its own process (moh_core.testing.peer), for end-to-end tests: started
 and stopped like another agency's system, its journal read back from the file it keeps."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class PeerProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20) -> PeerProcess:
-        command = [sys.executable, "-m", "moh_core.testing_peer", "--port", str(self.port), "--journal", str(self.journal),
+        command = [sys.executable, "-m", "moh_core.testing.peer", "--port", str(self.port), "--journal", str(self.journal),
                    "--delay", str(self.delay)]
         if self.token:
             command += ["--token", self.token]

@@ -38,7 +38,7 @@ def wait_for(condition, timeout, what):
 def deliver_documents(server, code, token, suffix, count):
     """The agency ``code`` delivers ``count`` documents to the e-office's exchange endpoint, as
     its own system does (edXML, bearer token); each is registered by the peer's clerk."""
-    from moh_core.edxml import Attachment, DocumentMessage, Organization, build_document_message  # noqa: PLC0415
+    from moh_core.exchange import Attachment, DocumentMessage, Organization, build_document_message  # noqa: PLC0415
 
     for i in range(count):
         message = DocumentMessage(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from moh_core.testing import pdfsig_verdicts
+from moh_core.testing.fixtures import pdfsig_verdicts
 from odoo_server import running_server
 from test_backoffice_ui import CHROMEDRIVER, CHROMIUM, browser
 

@@ -31,7 +31,7 @@ class MohExchangeController(http.Controller):
 
     @http.route("/moh/exchange/edxml", type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
     def receive_edxml(self, **_kwargs):
-        from moh_core.edxml import DEFAULT_MAX_BYTES  # noqa: PLC0415
+        from moh_core.exchange import DEFAULT_MAX_BYTES  # noqa: PLC0415
 
         authorization = request.httprequest.headers.get("Authorization", "")
         token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
@@ -46,7 +46,7 @@ class MohExchangeController(http.Controller):
         if length is not None and length > DEFAULT_MAX_BYTES:
             return request.make_json_response(too_large, status=413)
         # Werkzeug stops reading a body past this limit; a body sent without its length
-        # (chunked) is in any case refused by moh_core.edxml's size check before parsing.
+        # (chunked) is in any case refused by moh_core.exchange.edxml's size check before parsing.
         request.httprequest.max_content_length = DEFAULT_MAX_BYTES
         try:
             data = request.httprequest.get_data(cache=False)

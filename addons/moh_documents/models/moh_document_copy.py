@@ -157,8 +157,8 @@ class MohDocumentCopy(models.Model):
         return True
 
     def _moh_render(self, day):
-        from moh_core.copies import CopyBlock, render_copy  # noqa: PLC0415
-        from moh_core.layout import Signer  # noqa: PLC0415
+        from moh_core.documents import CopyBlock, render_copy  # noqa: PLC0415
+        from moh_core.documents import Signer  # noqa: PLC0415
 
         self.ensure_one()
         company = self.company_id

@@ -6,7 +6,7 @@ with its attachments (signatures validated as for any incoming PDF), acknowledge
 01; a revocation, update or replacement acts on the earlier document it names (Decree
 30/2020/NĐ-CP, Art. 18.3-18.4); a status message is noted on the timeline of the outgoing
 document it answers, found by its whole DocumentId (agency, date with year, number/notation).
-Building, parsing and the refusal of hostile or malformed XML are moh_core.edxml's; a refused
+Building, parsing and the refusal of hostile or malformed XML are moh_core.exchange.edxml's; a refused
 message imports nothing and says why in the user's language.
 
 Who sent a message:
@@ -51,7 +51,7 @@ class MohEdxml(models.AbstractModel):
 
     @api.model
     def _moh_organization(self, company):
-        from moh_core.edxml import Organization  # noqa: PLC0415
+        from moh_core.exchange import Organization  # noqa: PLC0415
 
         organ_id = company._moh_agency_code(self.env._("as the sender (OrganId) of an edXML message"))
         return Organization(organ_id=organ_id, name=company.name,
@@ -62,8 +62,8 @@ class MohEdxml(models.AbstractModel):
     @api.model
     def _moh_export(self, document, recipients=(), business=None):
         """The edXML message of an issued outgoing document, to ``recipients`` (Organizations);
-        ``business``: a moh_core.edxml.Business, e.g. its revocation (by default a new document)."""
-        from moh_core.edxml import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
+        ``business``: a moh_core.exchange.edxml.Business, e.g. its revocation (by default a new document)."""
+        from moh_core.exchange import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
 
         document.ensure_one()
         if document.confidentiality != "normal":
@@ -99,7 +99,7 @@ class MohEdxml(models.AbstractModel):
     def _moh_signer_info(self, document):
         """SignerInfo as the document prints it: Competence the authority lines ("TL. BỘ TRƯỞNG
         KT. CỤC TRƯỞNG", "Q. CỤC TRƯỞNG"), Position the signer's own, FullName the name."""
-        from moh_core.edxml import Signer  # noqa: PLC0415
+        from moh_core.exchange import Signer  # noqa: PLC0415
 
         block = document._moh_signer()
         return Signer(full_name=block.name, position=document.signer_position or None,
@@ -109,7 +109,7 @@ class MohEdxml(models.AbstractModel):
 
     @api.model
     def _moh_problem_message(self, error):
-        from moh_core.edxml import EdxmlProblem as P  # noqa: PLC0415
+        from moh_core.exchange import EdxmlProblem as P  # noqa: PLC0415
 
         _ = self.env._
         messages = {
@@ -173,7 +173,7 @@ class MohEdxml(models.AbstractModel):
         is kept as a draft incoming document flagged for the records office (``exchange_problem``)
         and, for a revocation or an update, the sender is told 16 (refused). Every document
         message from a peer is acknowledged with status 01 (delivered)."""
-        from moh_core.edxml import DocumentAction, EdxmlError, ParsedStatus, parse_message  # noqa: PLC0415
+        from moh_core.exchange import DocumentAction, EdxmlError, ParsedStatus, parse_message  # noqa: PLC0415
 
         try:
             parsed = parse_message(data)
@@ -269,7 +269,7 @@ class MohEdxml(models.AbstractModel):
         """The earlier incoming document ``document_id`` names, and None or the reason it cannot be
         used: its DocumentId must be readable (agency, date with year, number/notation) and name
         the sending agency itself (an agency revokes only its own documents)."""
-        from moh_core.edxml import parse_document_id  # noqa: PLC0415
+        from moh_core.exchange import parse_document_id  # noqa: PLC0415
 
         _ = self.env._
         Incoming = self.env["moh.incoming.document"]
@@ -293,7 +293,7 @@ class MohEdxml(models.AbstractModel):
         """A revocation (1) or an update (2) of an earlier document (Decree 30/2020/NĐ-CP,
         Art. 18.3-18.4). Found: revoked (status 15) or amended (status 15), and returned.
         Not found or no longer open to it: kept as a flagged draft, the sender told 16."""
-        from moh_core.edxml import DocumentAction, business_targets  # noqa: PLC0415
+        from moh_core.exchange import DocumentAction, business_targets  # noqa: PLC0415
 
         _ = self.env._
         message = parsed.message
@@ -335,7 +335,7 @@ class MohEdxml(models.AbstractModel):
         """A replacement (3): ``document``, just registered, replaces each earlier document listed
         (Decree 30/2020/NĐ-CP, Art. 18.3-18.4). Their routing stops; the new one goes to the leader
         who directed the one it replaces. Replaced documents not found are flagged on ``document``."""
-        from moh_core.edxml import business_targets  # noqa: PLC0415
+        from moh_core.exchange import business_targets  # noqa: PLC0415
 
         _ = self.env._
         message = parsed.message
@@ -447,7 +447,7 @@ class MohEdxml(models.AbstractModel):
 
     @api.model
     def _moh_peer_organization(self, peer):
-        from moh_core.edxml import Organization  # noqa: PLC0415
+        from moh_core.exchange import Organization  # noqa: PLC0415
 
         return Organization(organ_id=peer.code, name=peer.name)
 
@@ -458,7 +458,7 @@ class MohEdxml(models.AbstractModel):
         accepted/refused) through the exchange queue, naming the document by the DocumentId the
         sender gave it (or ``document_id``, the one its message named). Nothing is sent for
         documents that no peer delivered through the exchange."""
-        from moh_core.edxml import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id, parse_document_id  # noqa: PLC0415
+        from moh_core.exchange import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id, parse_document_id  # noqa: PLC0415
 
         document.ensure_one()
         if document.channel != "edxml" or not document.sender_code or document.confidentiality != "normal":

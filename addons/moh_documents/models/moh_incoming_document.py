@@ -179,7 +179,7 @@ class MohIncomingDocument(models.Model):
     def _compute_exchange_key(self):
         """The sender's own DocumentId when it names the sender (the SDK's samples date it differently
         from the document), else the key of the sender code, the date of issue and the number/notation."""
-        from moh_core.edxml import document_key, parse_document_id  # noqa: PLC0415
+        from moh_core.exchange import document_key, parse_document_id  # noqa: PLC0415
 
         for doc in self:
             own = document_key(doc.sender_code, doc.issue_date, doc.number_symbol)
@@ -590,7 +590,7 @@ class MohIncomingDocument(models.Model):
     @api.model
     def _moh_find_by_key(self, key, company=None):
         """The document received from the agency ``key`` names, with its date and number/notation
-        (a moh_core.edxml.DocumentKey), in ``company``; never matched by number alone. Searched in
+        (a moh_core.exchange.edxml.DocumentKey), in ``company``; never matched by number alone. Searched in
         superuser mode: a revocation reaches the document whoever may read it (confidential ones
         too), and its caller has checked who sent it (the key's agency is the sender)."""
         company = company or self.env.company

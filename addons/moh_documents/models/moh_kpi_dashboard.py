@@ -1,7 +1,7 @@
 """The leaders' dashboard: processing-time indicators per department for a period, a ranking,
 trends, bottlenecks, and every figure opening the items behind it.
 
-The figures are the definitions of moh_core.kpi (documents and dossiers alike), added up in SQL
+The figures are the definitions of moh_core.indicators.kpi (documents and dossiers alike), added up in SQL
 from the daily counts of moh.kpi.fact and the open items of moh.kpi.item, as far as the user may
 see them (record rules apply to both), with working days counted through an index of the
 statutory calendar's working days. Each figure is also a search domain on moh.kpi.item, so a
@@ -328,7 +328,7 @@ class MohKpiDashboard(models.TransientModel):
         department's receipt), and each department's processing (up to its deadline). Decree
         30/2020/ND-CP has documents registered and presented on the day they arrive or the next
         working day: the first three steps are due at the end of the next working day."""
-        from moh_core.kpi import Step  # noqa: PLC0415
+        from moh_core.indicators import Step  # noqa: PLC0415
 
         if self.kind != "document":
             return []
@@ -389,7 +389,7 @@ class MohKpiDashboard(models.TransientModel):
         return steps
 
     def _moh_refresh_bottlenecks(self):
-        from moh_core.kpi import Period, bottlenecks  # noqa: PLC0415
+        from moh_core.indicators import Period, bottlenecks  # noqa: PLC0415
 
         self.bottleneck_ids.unlink()
         steps = self._moh_steps()

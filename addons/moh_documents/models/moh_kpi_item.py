@@ -2,7 +2,7 @@
 
 A database view: every routing of an incoming document to a department (lead or cooperating),
 and, with moh_egov, every public service dossier. Pivot and graph views work on it directly
-(analysts), the dashboard feeds its rows to moh_core.kpi, and any figure opens the rows behind
+(analysts), the dashboard feeds its rows to moh_core.indicators.kpi, and any figure opens the rows behind
 it. Dates are the agency's local dates. A confidential document is counted, but its reference is
 not shown (``***``): its items are read by people who may not read the document itself. The
 items of a state-secret document are seen only by its named readers (global record rule on
@@ -164,8 +164,8 @@ class MohKpiItem(models.Model):
                 "view_mode": "form", "target": "current"}
 
     def _moh_core_items(self):
-        """These rows as moh_core.kpi items."""
-        from moh_core.kpi import Item  # noqa: PLC0415
+        """These rows as moh_core.indicators.kpi items."""
+        from moh_core.indicators import Item  # noqa: PLC0415
 
         return [Item(key=row.id, department=row.department_id.id, person=row.user_id.id,
                      received_on=row.received_date, deadline=row.deadline,

@@ -29,7 +29,7 @@ import textwrap
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from moh_core.signing import FieldBox, SigningError, SigningProblem, StampStyle, VisibleStamp
+from moh_core.signatures import FieldBox, SigningError, SigningProblem, StampStyle, VisibleStamp
 
 from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
 
@@ -260,8 +260,8 @@ class MohOutgoingDocument(models.Model):
                     "delegation first.", signer=doc.signer_id.name))
 
     def _moh_signer(self):
-        """The signature block as moh_core.layout.Signer (boxes 7a/7b)."""
-        from moh_core.layout import Signer  # noqa: PLC0415
+        """The signature block as moh_core.documents.layout.Signer (boxes 7a/7b)."""
+        from moh_core.documents import Signer  # noqa: PLC0415
 
         self.ensure_one()
         return Signer(
@@ -341,7 +341,7 @@ class MohOutgoingDocument(models.Model):
     @api.depends("company_id.moh_agency_code", "issue_date", "number", "symbol")
     def _compute_exchange_key(self):
         """The key of the DocumentId the document is sent under (moh.edxml._moh_export), QCVN 102:2016."""
-        from moh_core.edxml import document_key  # noqa: PLC0415
+        from moh_core.exchange import document_key  # noqa: PLC0415
 
         organization = self.env["moh.edxml"]._moh_organization
         for doc in self:
@@ -459,8 +459,8 @@ class MohOutgoingDocument(models.Model):
     # -- drafting -------------------------------------------------------------------------------
 
     def _moh_layout(self):
-        """The document as moh_core.layout renders it."""
-        from moh_core.layout import OutgoingDocument  # noqa: PLC0415
+        """The document as moh_core.documents.layout renders it."""
+        from moh_core.documents import OutgoingDocument  # noqa: PLC0415
 
         self.ensure_one()
         company = self.company_id
@@ -491,7 +491,7 @@ class MohOutgoingDocument(models.Model):
 
     def _moh_render(self):
         """A new version rendered from the fields (the caller checked who and when)."""
-        from moh_core.layout import render_outgoing_document  # noqa: PLC0415
+        from moh_core.documents import render_outgoing_document  # noqa: PLC0415
 
         for doc in self:
             if doc.state != "draft":
@@ -666,11 +666,11 @@ class MohOutgoingDocument(models.Model):
 
     def _moh_prepare_for_signing(self):
         """The final rendering, with every signature field created before the first signature."""
-        from moh_core.layout import render_outgoing_document  # noqa: PLC0415
-        from moh_core.signing import prepare_fields  # noqa: PLC0415
+        from moh_core.documents import render_outgoing_document  # noqa: PLC0415
+        from moh_core.signatures import prepare_fields  # noqa: PLC0415
 
         self.ensure_one()
-        from moh_core.signing import TextField  # noqa: PLC0415
+        from moh_core.signatures import TextField  # noqa: PLC0415
 
         rendered = render_outgoing_document(self._moh_layout())
         # Every field (signer, seal, and the number and date the records office fills in after the
@@ -712,7 +712,7 @@ class MohOutgoingDocument(models.Model):
     def action_sign(self, password=None):
         """The competent person signs with their own key (visible signature: position, name,
         time). Several documents at once load the key once (bulk signing)."""
-        from moh_core.signing import sign  # noqa: PLC0415
+        from moh_core.signatures import sign  # noqa: PLC0415
 
         for doc in self:
             if doc.state != "to_sign":
@@ -723,7 +723,7 @@ class MohOutgoingDocument(models.Model):
             return True
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
         picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
-        from moh_core.signing import check_signer_certificate  # noqa: PLC0415
+        from moh_core.signatures import check_signer_certificate  # noqa: PLC0415
 
         material = self[:1]._moh_validation_material()
         with key._moh_signer(password) as signer:
@@ -782,8 +782,8 @@ class MohOutgoingDocument(models.Model):
         """The records office numbers and dates the signed document, applies the agency's
         signature (the seal) and issues it (Decree 30/2020/ND-CP, Art. 15-16): the signed PDF is
         archived with its checksum, internal recipients receive it as an incoming document."""
-        from moh_core.layout import format_issue_date  # noqa: PLC0415
-        from moh_core.signing import fill_fields, make_seal_image, sign  # noqa: PLC0415
+        from moh_core.documents import format_issue_date  # noqa: PLC0415
+        from moh_core.signatures import fill_fields, make_seal_image, sign  # noqa: PLC0415
 
         if not self.env.user.has_group("moh_documents.group_clerk"):
             raise AccessError(self.env._("Only the records office numbers, seals and issues documents."))
@@ -820,7 +820,7 @@ class MohOutgoingDocument(models.Model):
         signature is valid, covers the whole file and was made with a certificate recorded when
         that person signed this document (or of their signing key); the file's SHA-256 is the
         one recorded at that signature."""
-        from moh_core.pdf_signatures import SignedByError, SignedByProblem, check_signed_by  # noqa: PLC0415
+        from moh_core.signatures import SignedByError, SignedByProblem, check_signed_by  # noqa: PLC0415
 
         self.ensure_one()
         _ = self.env._
@@ -918,7 +918,7 @@ class MohOutgoingDocument(models.Model):
         (the document again, under its own DocumentId, with the reason), and the document is
         frozen: it is neither changed nor sent any more. The receivers answer 15 or 16, shown on
         its timeline."""
-        from moh_core.edxml import ACTION_REASONS, Business, DocumentAction  # noqa: PLC0415
+        from moh_core.exchange import ACTION_REASONS, Business, DocumentAction  # noqa: PLC0415
 
         self.ensure_one()
         if not self.env.user.has_group("moh_documents.group_clerk"):
@@ -1016,7 +1016,7 @@ class MohOutgoingDocument(models.Model):
             ``signature_algorithm`` ("rsassa_pss" with SHA-256, MGF1-SHA-256 and
             ``pss_salt_length``, or "ecdsa"), all bytes in base64.
         """
-        from moh_core.signing import prepare_interrupted  # noqa: PLC0415
+        from moh_core.signatures import prepare_interrupted  # noqa: PLC0415
 
         self.ensure_one()
         self.check_access("read")
@@ -1048,7 +1048,7 @@ class MohOutgoingDocument(models.Model):
     @api.model
     def moh_sign_finish(self, session, signature):
         """Second half: embed the token's signature value (base64) and record the signed PDF."""
-        from moh_core.signing import finish_interrupted  # noqa: PLC0415
+        from moh_core.signatures import finish_interrupted  # noqa: PLC0415
 
         if not self.env.user.has_group("moh_documents.group_department_head"):
             raise AccessError(self.env._("Only the leaders who sign documents finish a signature."))

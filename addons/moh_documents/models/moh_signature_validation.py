@@ -2,7 +2,7 @@
 
 Circular 15/2025/TT-BKHCN asks signing software to check the signer, the certificate's
 validity, its chain to a trusted root and its revocation status, and to show the result in
-Vietnamese. The check itself is moh_core.pdf_signatures (pyHanko's full validation, with its
+Vietnamese. The check itself is moh_core.signatures.validation (pyHanko's full validation, with its
 difference analysis of later revisions and hard-fail revocation checking); this model stores
 its verdict per signature, and says why in the user's language.
 
@@ -19,7 +19,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
-from moh_core.pdf_signatures import InvalidPdfError, SignatureProblem, validate_pdf_signatures
+from moh_core.signatures import InvalidPdfError, SignatureProblem, validate_pdf_signatures
 
 _logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from moh_core.pdf_signatures import load_certificate_bytes
-from moh_core.signing import SigningError, SigningProblem, load_pkcs11_signer, load_pkcs12_signer
+from moh_core.signatures import load_certificate_bytes
+from moh_core.signatures import SigningError, SigningProblem, load_pkcs11_signer, load_pkcs12_signer
 
 _logger = logging.getLogger(__name__)
 
@@ -279,7 +279,7 @@ class MohSigningKey(models.Model):
 
         from odoo.tools import config  # noqa: PLC0415
 
-        from moh_core.pki import DEFAULT_PASSWORD, generate_test_pki  # noqa: PLC0415
+        from moh_core.demo import DEFAULT_PASSWORD, generate_test_pki  # noqa: PLC0415
 
         directory = os.path.join(config["data_dir"], "moh_demo_pki", self.env.cr.dbname)
         pki = generate_test_pki(directory, organisation=self.env.company.name or "Bộ Y tế")
@@ -294,7 +294,7 @@ class MohSigningKey(models.Model):
             with open(entity.p12_path, "rb") as handle:
                 return base64.b64encode(handle.read())
 
-        from moh_core.signing import make_seal_image, make_signature_image  # noqa: PLC0415
+        from moh_core.signatures import make_seal_image, make_signature_image  # noqa: PLC0415
 
         keys = self.sudo().create([
             {"name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id, "pkcs12_file": p12(pki.signer),
@@ -312,8 +312,8 @@ class MohSigningKey(models.Model):
         """Where the demo seal's key lives: on a SoftHSM2 token, as on the agency's HSM, when
         SoftHSM2 is installed; otherwise in a PKCS#12 file. (Values for ``create``: the PIN and
         the file go through the write-only fields into the secret columns.)"""
-        from moh_core.pki import DEFAULT_PASSWORD  # noqa: PLC0415
-        from moh_core.testing import find_softhsm, make_softhsm_token  # noqa: PLC0415
+        from moh_core.demo import DEFAULT_PASSWORD  # noqa: PLC0415
+        from moh_core.demo import find_softhsm, make_softhsm_token  # noqa: PLC0415
 
         if find_softhsm():
             import shutil  # noqa: PLC0415

@@ -22,7 +22,7 @@ class MohTrustRoot(models.Model):
 
     @api.constrains("certificate")
     def _check_certificate(self):
-        from moh_core.pdf_signatures import load_certificate_bytes  # noqa: PLC0415
+        from moh_core.signatures import load_certificate_bytes  # noqa: PLC0415
 
         for root in self:
             try:

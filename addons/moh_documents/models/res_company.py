@@ -3,7 +3,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from moh_core.agency_codes import AGENCY_CODE_EXAMPLE, is_agency_code
+from moh_core.exchange import AGENCY_CODE_EXAMPLE, is_agency_code
 
 #: The state-secrets law in force, named in every refusal: configurable, since Law 117/2025/QH15
 #: and its decree replace the 2018 law and Decree 26/2020 from 1 March 2026 (to verify).

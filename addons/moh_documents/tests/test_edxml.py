@@ -9,7 +9,7 @@ import pytz
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from moh_core.edxml import Organization, ResponseFor, StatusCode, StatusMessage, build_status_message, parse_message
+from moh_core.exchange import Organization, ResponseFor, StatusCode, StatusMessage, build_status_message, parse_message
 
 from .test_outgoing_signing import OutgoingSigningCase
 
@@ -89,7 +89,7 @@ class TestEdxmlExchange(OutgoingSigningCase):
 
         from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
 
-        from moh_core.edxml import DocumentAction  # noqa: PLC0415
+        from moh_core.exchange import DocumentAction  # noqa: PLC0415
 
         peer = self.env["moh.exchange.peer"].create(
             {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"})

@@ -22,7 +22,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from moh_core.edxml import (
+from moh_core.exchange import (
     Attachment,
     Business,
     DocumentAction,

@@ -13,8 +13,8 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from moh_core.edxml import Attachment, DocumentMessage, Organization, build_document_message, parse_message
-from moh_core.testing_peer import LocalPeer
+from moh_core.exchange import Attachment, DocumentMessage, Organization, build_document_message, parse_message
+from moh_core.testing.peer import LocalPeer
 
 from .common import ExchangeTestMixin, MohUsersMixin, free_port
 
@@ -275,7 +275,7 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "msg-bad")]))
 
     def test_an_oversize_message_is_refused(self):
-        from moh_core.edxml import DEFAULT_MAX_BYTES  # noqa: PLC0415
+        from moh_core.exchange import DEFAULT_MAX_BYTES  # noqa: PLC0415
 
         Incoming = self.env["moh.incoming.document"]
         count = Incoming.search_count([])

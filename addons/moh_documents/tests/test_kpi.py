@@ -6,7 +6,7 @@ import datetime as dt
 
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from moh_core.kpi import Period, indicators
+from moh_core.indicators.kpi import Period, indicators
 
 from .common import MohUsersMixin
 

@@ -5,8 +5,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from moh_core.pki import generate_test_pki
-from moh_core.testing import TimestampServer, find_softhsm, make_softhsm_token, pdfsig_verdicts
+from moh_core.demo import generate_test_pki
+from moh_core.testing.fixtures import TimestampServer, find_softhsm, make_softhsm_token, pdfsig_verdicts
 
 from .common import MohUsersMixin
 
@@ -227,7 +227,7 @@ class TestOutgoingIssuing(OutgoingSigningCase):
             self.assertTrue(check.valid, f"{name}: {check.explanation}")
             self.assertTrue(check.timestamp_time, f"{name} has no timestamp")
         # The revocation data travels with the document: it validates with no CRL given.
-        from moh_core.pdf_signatures import validate_pdf_signatures
+        from moh_core.signatures import validate_pdf_signatures
 
         report = validate_pdf_signatures(doc.pdf_id.raw, trust_roots=[self.pki.root.der])
         self.assertTrue(report.all_valid, report.summary)

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, utils
 
 from odoo.tests import HttpCase, tagged
 
-from moh_core.testing import pdfsig_verdicts
+from moh_core.testing.fixtures import pdfsig_verdicts
 
 from .test_outgoing_signing import OutgoingSigningCase
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from moh_core.exchange import check_openapi
+from moh_core.exchange.transport import check_openapi
 
 from .test_outgoing_signing import OutgoingSigningCase
 

@@ -11,8 +11,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from moh_core.registers import INCOMING_REGISTER_FORM, OUTGOING_REGISTER_FORM
-from moh_core.testing import register_headings
+from moh_core.documents.registers import INCOMING_REGISTER_FORM, OUTGOING_REGISTER_FORM
+from moh_core.testing.fixtures import register_headings
 
 from .common import MohUsersMixin, RpcAttackMixin
 from .test_outgoing_signing import OutgoingSigningCase

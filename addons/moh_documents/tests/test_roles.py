@@ -105,7 +105,7 @@ class TestDemoOrganisation(TransactionCase):
         import base64  # noqa: PLC0415
         import os  # noqa: PLC0415
 
-        from moh_core.testing import find_softhsm  # noqa: PLC0415
+        from moh_core.demo import find_softhsm  # noqa: PLC0415
 
         if not self.env.ref("moh_documents.user_botruong", raise_if_not_found=False):
             self.skipTest("installed without demo data")

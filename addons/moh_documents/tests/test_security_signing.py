@@ -13,7 +13,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from moh_core.testing import append_forged_update, sign_pdf
+from moh_core.testing.fixtures import append_forged_update, sign_pdf
 
 from .common import RpcAttackMixin
 from .test_outgoing_signing import OutgoingSigningCase

@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from moh_core.edxml import parse_message
+from moh_core.exchange import parse_message
 
 from .test_outgoing_signing import OutgoingSigningCase
 

@@ -4,8 +4,8 @@ import tempfile
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
-from moh_core.pki import generate_test_pki
-from moh_core.testing import append_forged_update, make_pdf, sign_pdf
+from moh_core.demo import generate_test_pki
+from moh_core.testing.fixtures import append_forged_update, make_pdf, sign_pdf
 
 from .common import MohUsersMixin
 

@@ -3,7 +3,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from moh_core.registers import (
+from moh_core.documents import (
     IncomingRegisterEntry,
     OutgoingRegisterEntry,
     render_incoming_register,

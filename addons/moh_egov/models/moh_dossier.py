@@ -16,7 +16,7 @@ zero when the completed dossier arrives. A time limit to ask, "once only" and cl
 were found in no legal text: they are parameters of each procedure, off by default
 (moh.procedure.supplement_*). A result that will be late needs an apology with a proposed new
 working day at least one working day before the deadline, and the deadline moves once only (form
-04). Every deadline is counted by moh_core.onestop.DossierClock on the dossier's history
+04). Every deadline is counted by moh_core.onestop.clock.DossierClock on the dossier's history
 (_moh_clock). The applicant may ask to stop (Art. 21). Every hand-over is recorded with its time
 on the process control slip (Circular 03/2025/TT-VPCP, form 06).
 
@@ -205,10 +205,10 @@ class MohDossier(models.Model):
     def _moh_today(self):
         return self._moh_local(fields.Datetime.now()).date()
 
-    # -- the dossier's clock (moh_core.onestop.DossierClock) -----------------------------------
+    # -- the dossier's clock (moh_core.onestop.clock.DossierClock) -----------------------------------
 
     def _moh_clock(self, *events):
-        """The dossier's clock after its history and ``events`` (moh_core.onestop.ClockEvent):
+        """The dossier's clock after its history and ``events`` (moh_core.onestop.clock.ClockEvent):
         every deadline the dossier stores is the clock's answer, never counted here.
 
         :raises UserError: an event breaks a deadline rule (the clock's reason, translated).
@@ -295,7 +295,7 @@ class MohDossier(models.Model):
 
     def _moh_completeness(self):
         """The automatic completeness check, as the business sees it before submitting and the
-        one-stop officer on receipt (moh_core.onestop.completeness)."""
+        one-stop officer on receipt (moh_core.onestop.clock.completeness)."""
         from moh_core.onestop import ProvidedFile, Requirement, completeness  # noqa: PLC0415
 
         self.ensure_one()
@@ -717,9 +717,9 @@ class MohDossier(models.Model):
     def _moh_paper_handover_due(self, received_at):
         """When a dossier received on paper at ``received_at`` must reach the competent body:
         the same working day, or the start of the next one when received after the company's
-        cut-off, 15:00 (Decree 118/2025/ND-CP, Art. 18.2; moh_core.intake). None for online
+        cut-off, 15:00 (Decree 118/2025/ND-CP, Art. 18.2; moh_core.onestop.intake). None for online
         dossiers (their hand-over is the step's share of the statutory time)."""
-        from moh_core.intake import handover_due  # noqa: PLC0415
+        from moh_core.onestop import handover_due  # noqa: PLC0415
 
         self.ensure_one()
         if self.channel == "online":
@@ -836,7 +836,7 @@ class MohDossier(models.Model):
 
     def action_apologise(self, reason, new_deadline):
         """Ask the applicant's pardon and move the deadline, once only, at least one working day
-        before it falls due, to a later working day (moh_core.onestop.DossierClock.extend)."""
+        before it falls due, to a later working day (moh_core.onestop.clock.DossierClock.extend)."""
         from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
 
         self._moh_check_department(onestop=True)
@@ -947,7 +947,7 @@ class MohDossier(models.Model):
         steps as on the portal and at the one-stop counter (so their codes, slips, hand-overs and
         national portal events are real): waiting for acceptance, received, in appraisal, waiting
         for supplements, and refused."""
-        from moh_core.testing import make_pdf  # noqa: PLC0415
+        from moh_core.demo import make_pdf  # noqa: PLC0415
 
         onestop = self.env.ref("moh_egov.user_motcua")
         samples = {"char": "Kem dưỡng ẩm Hoa Sen", "text": "Sản phẩm dùng ngoài da, tuýp 50 ml.",
@@ -1043,10 +1043,10 @@ class MohDossier(models.Model):
 
     def _moh_sign_slip(self, attachment, password):
         """The officer who issued a slip signs it with their own key, as documents are signed
-        (moh_core.signing: the certificate checked first, PAdES at the agency's level). Called by
+        (moh_core.signatures.signing: the certificate checked first, PAdES at the agency's level). Called by
         a step after its checks, for the caller's own slip; the password is used for this call
         only. Without a key the slip stays printed for a handwritten signature."""
-        from moh_core.signing import SigningError, check_signer_certificate, sign  # noqa: PLC0415
+        from moh_core.signatures import SigningError, check_signer_certificate, sign  # noqa: PLC0415
 
         self.ensure_one()
         Outgoing = self.env["moh.outgoing.document"]
@@ -1116,7 +1116,7 @@ class MohDossier(models.Model):
         return result
 
     def _moh_portal_sync(self, previous_state):
-        """Queue the portal event of this dossier's new status (moh_core.exchange.portal_event)."""
+        """Queue the portal event of this dossier's new status (moh_core.exchange.transport.portal_event)."""
         self.ensure_one()
         peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
         if not peer or not self.code:

@@ -1,7 +1,7 @@
 """Complaints and recommendations (phản ánh, kiến nghị — PAKN) of applicants about their dossiers,
 and their handling by the one-stop shop or the deciding department.
 
-Decision 766/QĐ-TTg, group 5, scores them (moh_core.service_quality, indicators 5.1–5.4): answered
+Decision 766/QĐ-TTg, group 5, scores them (moh_core.indicators.service_quality, indicators 5.1–5.4): answered
 on time among those in competence; settled = not rated dissatisfied, not filed again (repeated) and
 not overdue; and a dossier complained about lowers the satisfaction with its handling (5.3).
 

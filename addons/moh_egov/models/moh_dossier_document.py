@@ -1,5 +1,5 @@
 """A file of a dossier, for one of the procedure's required documents, with the result of its
-automatic check (type by content, size, PDF structure, signatures: moh_core.uploads)."""
+automatic check (type by content, size, PDF structure, signatures: moh_core.onestop.uploads)."""
 
 import base64
 
@@ -47,7 +47,7 @@ class MohDossierDocument(models.Model):
     def _moh_check(self):
         """The upload check as recorded when the file arrived (for the completeness check); only
         accepted files are kept, so only signatures can have turned bad since."""
-        from moh_core.uploads import UploadCheck  # noqa: PLC0415
+        from moh_core.onestop import UploadCheck  # noqa: PLC0415
 
         self.ensure_one()
         return UploadCheck(
@@ -75,7 +75,7 @@ class MohDossierDocument(models.Model):
     @api.model
     def _moh_inflate_limit(self):
         """The most bytes checking one upload may decompress (PDF streams, image pixels)."""
-        from moh_core.uploads import DEFAULT_MAX_INFLATED_BYTES  # noqa: PLC0415
+        from moh_core.onestop import DEFAULT_MAX_INFLATED_BYTES  # noqa: PLC0415
 
         value = self.env["ir.config_parameter"].sudo().get_param("moh_egov.upload_max_inflated_bytes")
         try:
@@ -110,10 +110,10 @@ class MohDossierDocument(models.Model):
 
     @api.model
     def _moh_check_file(self, company, requirement, filename, data):
-        """The upload check of a file for ``requirement`` (moh_core.uploads), the same for a
+        """The upload check of a file for ``requirement`` (moh_core.onestop.uploads), the same for a
         portal upload and a paper page scanned at the counter: its verdict, or a UserError
         saying why the file is refused, in the user's language."""
-        from moh_core.uploads import check_upload  # noqa: PLC0415
+        from moh_core.onestop import check_upload  # noqa: PLC0415
 
         result = check_upload(
             data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
@@ -133,14 +133,14 @@ class MohDossierDocument(models.Model):
     @api.model
     def _moh_signature_callback(self, company):
         """Validate a signed upload against the agency's trust roots (pyHanko, hard-fail)."""
-        from moh_core.pdf_signatures import validate_pdf_signatures  # noqa: PLC0415
+        from moh_core.signatures import validate_pdf_signatures  # noqa: PLC0415
 
         material = self.env["moh.trust.root"]._moh_validation_material(company)
         limit = self._moh_inflate_limit()
         return lambda data: validate_pdf_signatures(data, **material, max_inflated_bytes=limit)
 
     def _moh_upload_message(self, filename, result):
-        from moh_core.uploads import UploadProblem  # noqa: PLC0415
+        from moh_core.onestop import UploadProblem  # noqa: PLC0415
 
         limit_mb = self._moh_upload_limit() // (1024 * 1024)
         messages = {

@@ -1,5 +1,5 @@
 """The dashboard's service quality of public services: the five groups and 100 points of Decision
-766/QĐ-TTg (moh_core.service_quality), each indicator with its figure, what it counts, its
+766/QĐ-TTg (moh_core.indicators.service_quality), each indicator with its figure, what it counts, its
 formula and source, and "not measured here" where the product does not hold the data; the
 counts come from the daily counts (moh.kpi.fact), the procedures and the complaints the user may
 see."""
@@ -33,7 +33,7 @@ class MohKpiDashboard(models.TransientModel):
     def _moh_steps(self):
         """The one-stop steps of the dossiers: reception (until accepted or sent back), appraisal
         in the department, approval and signature (process control slip rows)."""
-        from moh_core.kpi import Step  # noqa: PLC0415
+        from moh_core.indicators import Step  # noqa: PLC0415
 
         if self.kind != "dossier":
             return super()._moh_steps()
@@ -57,7 +57,7 @@ class MohKpiDashboard(models.TransientModel):
         """The product's service measures of the visible dossiers of the period, added up from the
         daily counts (moh.kpi.fact) with the processing figures of :meth:`_moh_aggregate` (its
         total row ``total``, computed when not given)."""
-        from moh_core.kpi import AGEING_BUCKETS, RATING_SATISFIED, Indicators, service_indicators_from_counts  # noqa: PLC0415
+        from moh_core.indicators import AGEING_BUCKETS, RATING_SATISFIED, Indicators, service_indicators_from_counts  # noqa: PLC0415
 
         total = total or next(row for row in self._moh_aggregate(with_total=True) if row[-1])
         figures = Indicators(
@@ -149,15 +149,15 @@ class MohKpiDashboard(models.TransientModel):
         return counts
 
     def _moh_scorecard(self, total=None):
-        """The five groups of Decision 766 with their points (moh_core.service_quality)."""
-        from moh_core.service_quality import scorecard  # noqa: PLC0415
+        """The five groups of Decision 766 with their points (moh_core.indicators.service_quality)."""
+        from moh_core.indicators import scorecard  # noqa: PLC0415
 
         return scorecard(self._moh_service_counts(total), self.env["moh.service.indicator"]._moh_indicators())
 
     def _moh_scorecard_html(self, card):
         """The scorecard as a table: each group with its points and how many were measurable, each
         indicator with its figure, what it counts, its formula, its source and its points."""
-        from moh_core.service_quality import UNIT_DAYS  # noqa: PLC0415
+        from moh_core.indicators import UNIT_DAYS  # noqa: PLC0415
 
         _ = self.env._
 

@@ -8,7 +8,7 @@ across the one-stop steps), the fee, the department that decides and what it ret
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-#: How a procedure's processing time counts (moh_core.onestop.DayUnit).
+#: How a procedure's processing time counts (moh_core.onestop.clock.DayUnit).
 PROCESSING_UNITS = [
     ("working", "Working Days"),
     ("calendar", "Calendar Days"),
@@ -113,7 +113,7 @@ class MohProcedure(models.Model):
         blank template to download, listing the form's fields."""
         import base64  # noqa: PLC0415
 
-        from moh_core.slips import render_blank_form  # noqa: PLC0415
+        from moh_core.onestop import render_blank_form  # noqa: PLC0415
 
         lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else self.env.lang
         for procedure in self.search([]):

@@ -1,5 +1,5 @@
 """The indicators of Decision 766/QĐ-TTg (service quality of public services, five groups, 100
-points) as the e-office scores them: the table moh_core.service_quality.INDICATORS, seeded once,
+points) as the e-office scores them: the table moh_core.indicators.service_quality.INDICATORS, seeded once,
 whose points, full-points rate, source and "verified" flag the e-office administrator corrects
 from the Decision's Appendix (the points of groups 1 — except 1.2 — and 4 were not found: the
 seeded ones are placeholders, flagged unverified). The code, formula and what is counted belong to
@@ -12,7 +12,7 @@ BELOW = [("scaled", "Proportional Below It"), ("zero", "None Below It")]
 
 
 def _groups():
-    from moh_core.service_quality import GROUPS  # noqa: PLC0415
+    from moh_core.indicators import GROUPS  # noqa: PLC0415
 
     return [(group.code, f"{group.code}. {group.label} ({group.points:g})") for group in GROUPS]
 
@@ -51,7 +51,7 @@ class MohServiceIndicator(models.Model):
     @api.model
     def _moh_seed(self):
         """Create the indicators missing from the table with the product's defaults."""
-        from moh_core.service_quality import INDICATORS  # noqa: PLC0415
+        from moh_core.indicators import INDICATORS  # noqa: PLC0415
 
         present = set(self.sudo().search([]).mapped("code"))
         self.sudo().create([{
@@ -65,9 +65,9 @@ class MohServiceIndicator(models.Model):
 
     @api.model
     def _moh_indicators(self):
-        """The table as moh_core.service_quality.Indicator values (every indicator of the product,
+        """The table as moh_core.indicators.service_quality.Indicator values (every indicator of the product,
         the defaults for any missing row)."""
-        from moh_core.service_quality import INDICATORS, Indicator  # noqa: PLC0415
+        from moh_core.indicators import INDICATORS, Indicator  # noqa: PLC0415
 
         rows = {row.code: row for row in self.sudo().search([])}
         result = []
@@ -85,7 +85,7 @@ class MohServiceIndicator(models.Model):
 
     @api.constrains("max_points", "full_at", "below")
     def _check_points(self):
-        from moh_core.service_quality import check_indicators  # noqa: PLC0415
+        from moh_core.indicators import check_indicators  # noqa: PLC0415
 
         for row in self:
             if row.max_points < 0:

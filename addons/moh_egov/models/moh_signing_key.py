@@ -10,7 +10,7 @@ class MohSigningKey(models.Model):
     def _moh_load_demo_egov_signing(self):
         """Demo data: the heads of the departments that decide dossiers get a signing key made
         from the demo PKI's signer (password "test"), so that e-results can be signed."""
-        from moh_core.signing import make_signature_image  # noqa: PLC0415
+        from moh_core.signatures import make_signature_image  # noqa: PLC0415
 
         Key = self.sudo()
         template = Key.search([("usage", "=", "personal")]).filtered("pkcs12_uploaded")[:1]

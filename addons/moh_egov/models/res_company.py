@@ -21,7 +21,7 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The hand-over cut-off is an hour of the day, between 00:00 and 23:59."))
 
     def _moh_handover_cutoff_time(self):
-        """The cut-off as a time of day (moh_core.intake.handover_due)."""
+        """The cut-off as a time of day (moh_core.onestop.intake.handover_due)."""
         self.ensure_one()
         minutes = round((self.moh_handover_cutoff or 0.0) * 60)
         return dt.time(min(minutes // 60, 23), minutes % 60)

@@ -1,5 +1,5 @@
 """The one-stop shop's slips (Circular 03/2025/TT-VPCP, forms 01-06) for a dossier, rendered by
-moh_core.slips from the dossier's data. The forms are official Vietnamese documents: their
+moh_core.onestop.slips from the dossier's data. The forms are official Vietnamese documents: their
 wording is the circular's, whatever the user's language."""
 
 import pytz
@@ -33,7 +33,7 @@ def _deciding_head(dossier):
     decides the dossier, with the authority an outgoing document of that department would carry
     (TL. BỘ TRƯỞNG unless the department issues in its own name); the agency's name when the
     department has no head."""
-    from moh_core.layout import Signer  # noqa: PLC0415
+    from moh_core.documents import Signer  # noqa: PLC0415
 
     from odoo.addons.moh_documents.models.moh_outgoing_document import AUTHORITY_MARKS  # noqa: PLC0415
 
@@ -50,8 +50,8 @@ def _deciding_head(dossier):
 
 def render_dossier_slip(dossier, kind):
     """``(pdf bytes, file name)`` of the slip ``kind`` (a key of FILE_SUFFIX) for ``dossier``."""
-    from moh_core import slips  # noqa: PLC0415
-    from moh_core.layout import Signer  # noqa: PLC0415
+    from moh_core.onestop import slips  # noqa: PLC0415
+    from moh_core.documents import Signer  # noqa: PLC0415
 
     dossier = dossier.sudo()
     company = dossier.company_id

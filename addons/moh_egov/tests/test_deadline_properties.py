@@ -1,4 +1,4 @@
-"""The dossier's stored deadlines are the core clock's (moh_core.onestop.DossierClock): real
+"""The dossier's stored deadlines are the core clock's (moh_core.onestop.clock.DossierClock): real
 dossiers driven through random histories by the real steps, as the one-stop officer, the
 business and the specialist, compared after every step with the clock replaying the same
 history. Receipts fall at any hour, on weekends, on Culture Day 2026 and around Tết 2027."""

@@ -10,8 +10,8 @@ import tempfile
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from moh_core.registers import DOSSIER_TRACKING_FORM
-from moh_core.testing import register_headings
+from moh_core.documents.registers import DOSSIER_TRACKING_FORM
+from moh_core.testing.fixtures import register_headings
 
 from .common import EgovCase
 

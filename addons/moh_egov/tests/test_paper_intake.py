@@ -11,8 +11,8 @@ from odoo.tests import HttpCase, freeze_time, tagged
 
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 
-from moh_core.onestop import parse_dossier_code
-from moh_core.testing import pdfsig_verdicts, pdftotext
+from moh_core.onestop.clock import parse_dossier_code
+from moh_core.testing.fixtures import pdfsig_verdicts, pdftotext
 
 from .common import EgovCase, make_pdf
 

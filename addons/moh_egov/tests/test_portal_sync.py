@@ -11,8 +11,8 @@ from odoo.tests import tagged
 from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, free_port
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from moh_core.exchange import parse_portal_event
-from moh_core.testing_peer import LocalPeer
+from moh_core.exchange.transport import parse_portal_event
+from moh_core.testing.peer import LocalPeer
 
 from .common import EgovCase
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from odoo.tests import freeze_time, tagged
 
-from moh_core.edxml import parse_message
-from moh_core.testing import pdftotext
+from moh_core.exchange import parse_message
+from moh_core.testing.fixtures import pdftotext
 
 from .common import EgovCase
 

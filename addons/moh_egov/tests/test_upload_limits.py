@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from odoo.tests import HttpCase, tagged
 
-from moh_core.testing import inflating_pdf
+from moh_core.testing.fixtures import inflating_pdf
 
 from .common import EgovCase
 
@@ -37,7 +37,7 @@ class TestUploadLimits(EgovCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_moh_error", response.text)
         # The reason, as the applicant's language gives it.
-        from moh_core.uploads import UploadProblem, check_upload  # noqa: PLC0415
+        from moh_core.onestop import UploadProblem, check_upload  # noqa: PLC0415
 
         Document = self.env["moh.dossier.document"].with_context(lang="vi_VN")
         refusal = check_upload(bomb, "don-de-nghi.pdf", max_inflated_bytes=Document._moh_inflate_limit())

@@ -2,7 +2,7 @@
 
 Decree 118/2025/ND-CP keeps every dossier received at the one-stop shop in the tracking register
 (Mẫu 07 of Circular 03/2025/TT-VPCP, Appendix I); its columns are data in
-``moh_core.registers.DOSSIER_TRACKING_FORM``, with their source.
+``moh_core.documents.registers.DOSSIER_TRACKING_FORM``, with their source.
 """
 
 import base64
@@ -11,7 +11,7 @@ import datetime as dt
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from moh_core.registers import DossierTrackingEntry, render_dossier_tracking_register
+from moh_core.documents import DossierTrackingEntry, render_dossier_tracking_register
 
 
 class MohDossierRegisterPrintWizard(models.TransientModel):

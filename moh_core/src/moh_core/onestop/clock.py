@@ -32,7 +32,7 @@ the days used and the outcome. Days are counted with a :class:`~moh_core.calenda
 local naive datetimes in the agency's time zone.
 
 :func:`completeness` checks the files of a dossier against the procedure's list of required
-documents, using the verdicts of :func:`moh_core.uploads.check_upload`.
+documents, using the verdicts of :func:`moh_core.onestop.uploads.check_upload`.
 
 Every refusal is a :class:`OneStopError` with a machine code (:class:`OneStopProblem`) that the
 Odoo side translates, and an English message. Nothing here imports Odoo.
@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 from moh_core.calendar import WorkingCalendar
 
 if TYPE_CHECKING:  # uploads pulls in pyHanko; the clock arithmetic does not need it
-    from moh_core.uploads import UploadCheck, UploadProblem
+    from moh_core.onestop.uploads import UploadCheck, UploadProblem
 
 __all__ = [
     "ACCEPTANCE_HOURS",

@@ -171,8 +171,8 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_p
 
 from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
 
-from moh_core.certificates import load_certificates as _load_certificates
-from moh_core.certificates import pem_or_der as _pem_or_der
+from moh_core.signatures.certificates import load_certificates as _load_certificates
+from moh_core.signatures.certificates import pem_or_der as _pem_or_der
 
 __all__ = [
     "DEFAULT_BYTES_RESERVED",
@@ -391,7 +391,7 @@ class TextField:
 
     For the register number and the issue date, which the records office writes on an
     electronic document after the competent person signed (see the module docstring);
-    :class:`moh_core.layout.TextBox` gives the boxes of a rendered draft.
+    :class:`moh_core.documents.layout.TextBox` gives the boxes of a rendered draft.
 
     :param name: the field name (no dots).
     :param page: 0-based page index.

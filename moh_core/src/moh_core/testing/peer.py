@@ -8,7 +8,7 @@ accepted ids are read back from the journal when it starts, so a restarted peer 
 copies. Tests then count deliveries and acceptances per id. Standard library only; not for
 production.
 
-Run as a process: ``python -m moh_core.testing_peer --port 8995 --journal peer.jsonl``.
+Run as a process: ``python -m moh_core.testing.peer --port 8995 --journal peer.jsonl``.
 """
 
 from __future__ import annotations

@@ -54,8 +54,8 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
-from moh_core.certificates import load_certificates as _load_certificates
-from moh_core.certificates import pem_or_der as _pem_or_der
+from moh_core.signatures.certificates import load_certificates as _load_certificates
+from moh_core.signatures.certificates import pem_or_der as _pem_or_der
 
 __all__ = [
     "CertificateInfo",

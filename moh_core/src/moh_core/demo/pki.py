@@ -66,7 +66,7 @@ class IssuedCertificate:
 
     @property
     def der(self) -> bytes:
-        """The certificate in DER, the form :func:`moh_core.pdf_signatures` expects."""
+        """The certificate in DER, the form :func:`moh_core.signatures.validation` expects."""
         return self.certificate.public_bytes(serialization.Encoding.DER)
 
     @property

@@ -33,7 +33,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus.flowables import Flowable
 
 from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
-from moh_core.layout import Signer, _table, format_document_number, format_place_date
+from moh_core.documents.layout import Signer, _table, format_document_number, format_place_date
 
 __all__ = ["COPY_FORMS", "CopyBlock", "CopyForm", "format_copy_number", "render_copy"]
 

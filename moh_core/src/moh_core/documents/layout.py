@@ -41,7 +41,7 @@ wide as the longest date part ("ngày 28 tháng 12 năm 2026").
 :attr:`RenderedDocument.text_boxes` gives the blanks (the number right-aligned against the
 slash, the date left-aligned after the place; each as tall as the line, with the capitals of
 the line centred in it), where the signing code creates the form fields filled after the
-signer's signature (:func:`moh_core.signing.prepare_fields`, :func:`moh_core.signing.fill_fields`).
+signer's signature (:func:`moh_core.signatures.signing.prepare_fields`, :func:`moh_core.signatures.signing.fill_fields`).
 A numbered rendering draws each line in one piece, as before. A filled draft's date line is the
 same to the pixel; its number line differs only by the blank's unused width (two digits for
 "05") after "Số:".

@@ -10,12 +10,12 @@ Rules and sources:
   the day of receipt is not counted, so a document received on Friday and finished on Monday took
   1 working day.
 * A result is **on time** when it is done on or before its deadline day (the deadline day itself
-  counts as on time, as :func:`moh_core.onestop.classify_completion` says ``on_time``); an item
+  counts as on time, as :func:`moh_core.onestop.clock.classify_completion` says ``on_time``); an item
   without a deadline counts as on time.
 * The **service indicators** are the product's own shares of dossiers (online, paid online,
   e-results, digitised, rated satisfied), each defined in :data:`DEFINITIONS` as a *product
   measure*; the groups, indicators and points of Decision 766/QĐ-TTg are scored from such counts
-  in :mod:`moh_core.service_quality`.
+  in :mod:`moh_core.indicators.service_quality`.
 
 Definitions of the processing figures (:func:`indicators`) for a :class:`Period` and the reference
 day ``min(today, period.end)``:
@@ -511,7 +511,7 @@ def drill_down(
     ]
 
 
-# -- service measures of dossiers (counted for Decision 766/QĐ-TTg, moh_core.service_quality) -----
+# -- service measures of dossiers (counted for Decision 766/QĐ-TTg, moh_core.indicators.service_quality) -----
 
 _PRODUCT = "Product measure: "
 

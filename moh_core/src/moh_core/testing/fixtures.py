@@ -1,19 +1,16 @@
 """Test helpers for PDFs and PAdES signatures, shared by ``moh_core``'s tests and the addons' tests.
 
 They build the inputs the signature tests need (a small PDF, a PAdES B-B or B-T signature from a
-PKCS#12 file of :mod:`moh_core.pki`, a forged incremental update after a signature) without
+PKCS#12 file of :mod:`moh_core.demo.pki`, a forged incremental update after a signature) without
 network access. Nothing here imports Odoo, and nothing here is meant for production signing:
 :func:`sign_pdf` reloads the key on every call, which is the slow path measured in SIGNING.md.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from io import BytesIO
 from os import PathLike
 from pathlib import Path
@@ -26,11 +23,15 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
-from moh_core.fonts import FontNotFoundError, nfc, register_fonts
-from moh_core.pki import IssuedCertificate, TestPki
+from moh_core.demo import (
+    SOFTHSM_LIBRARY_CANDIDATES,
+    SoftHsmToken,
+    TestPki,
+    find_softhsm,
+    make_pdf,
+    make_softhsm_token,
+)
 
 __all__ = [
     "SOFTHSM_LIBRARY_CANDIDATES",
@@ -45,39 +46,6 @@ __all__ = [
     "raw_pdf",
     "sign_pdf",
 ]
-
-_FALLBACK_FONT = "Helvetica"
-
-
-def _font_name() -> str:
-    """Liberation Serif (Vietnamese glyphs) when installed; Helvetica keeps tests running without."""
-    try:
-        return register_fonts()
-    except FontNotFoundError:
-        return _FALLBACK_FONT
-
-
-def make_pdf(text: str = "Văn bản thử nghiệm — Bộ Y tế", pages: int = 1) -> bytes:
-    """A small, reproducible PDF with ``text`` (and the page number) on each of ``pages`` pages.
-
-    reportlab's ``invariant`` mode fixes the dates and document ID, so equal arguments give equal
-    bytes, which keeps signature tests deterministic up to the signature itself.
-    """
-    if pages < 1:
-        raise ValueError("pages must be at least 1")
-    font = _font_name()
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
-    pdf.setTitle(nfc(text))
-    _, height = A4
-    for number in range(1, pages + 1):
-        pdf.setFont(font, 14)
-        pdf.drawString(72, height - 96, nfc(text))
-        pdf.setFont(font, 10)
-        pdf.drawString(72, 48, f"Trang {number}/{pages}")
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def make_timestamper(pki: TestPki) -> TimeStamper:
@@ -107,7 +75,7 @@ def sign_pdf(
 
     Without a timestamp this is PAdES B-B; ``timestamp_url`` (an RFC 3161 server) or
     ``timestamper`` (e.g. :func:`make_timestamper`) makes it B-T. The certificates in the
-    PKCS#12 file (the CA chain for :mod:`moh_core.pki` files) are embedded in the CMS.
+    PKCS#12 file (the CA chain for :mod:`moh_core.demo.pki` files) are embedded in the CMS.
     """
     if timestamp_url and timestamper:
         raise ValueError("give timestamp_url or timestamper, not both")
@@ -158,126 +126,6 @@ def append_forged_update(pdf_bytes: bytes, text: str = "FORGED") -> bytes:
     output = BytesIO()
     writer.write(output)
     return output.getvalue()
-
-
-#: Where Debian's ``softhsm2`` package installs the PKCS#11 module.
-SOFTHSM_LIBRARY_CANDIDATES: tuple[str, ...] = (
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
-)
-
-
-@dataclass(frozen=True)
-class SoftHsmToken:
-    """A SoftHSM2 token made by :func:`make_softhsm_token` (a stand-in for an agency HSM)."""
-
-    conf_path: Path
-    token_dir: Path
-    lib_path: str
-    token_label: str
-    pin: str
-    so_pin: str
-    key_label: str
-    cert_label: str
-
-
-def find_softhsm() -> tuple[str, str] | None:
-    """``(softhsm2-util path, PKCS#11 module path)``, or None when SoftHSM2 is not installed."""
-    util = shutil.which("softhsm2-util")
-    lib_path = next((c for c in SOFTHSM_LIBRARY_CANDIDATES if Path(c).is_file()), None)
-    if util is None or lib_path is None:
-        return None
-    return util, lib_path
-
-
-def make_softhsm_token(
-    directory: str | PathLike[str],
-    entity: IssuedCertificate,
-    *,
-    chain: Sequence[IssuedCertificate] = (),
-    token_label: str = "moh-seal",
-    pin: str = "1234",
-    so_pin: str = "5678",
-    key_label: str = "seal",
-    cert_label: str = "seal",
-    key_id: bytes = b"\x01",
-) -> SoftHsmToken:
-    """Create a SoftHSM2 token in its own token directory holding ``entity``'s key and certificate.
-
-    Writes ``softhsm2.conf`` into ``directory``, points the environment variable
-    ``SOFTHSM2_CONF`` at it (SoftHSM reads it when the PKCS#11 module is initialised, so this
-    changes process state: one token directory per process at a time), initialises the token with
-    ``softhsm2-util --init-token --free`` and imports the RSA private key (non-extractable) and the
-    certificates (``entity`` then ``chain``) with python-pkcs11.
-
-    :raises RuntimeError: SoftHSM2 is not installed (see :func:`find_softhsm`).
-    """
-    import pkcs11
-    from pkcs11 import Attribute
-    from pkcs11.util.rsa import decode_rsa_private_key
-    from pkcs11.util.x509 import decode_x509_certificate
-
-    found = find_softhsm()
-    if found is None:
-        raise RuntimeError("SoftHSM2 is not installed (Debian package softhsm2)")
-    util, lib_path = found
-    directory = Path(directory)
-    token_dir = directory / "tokens"
-    token_dir.mkdir(parents=True, exist_ok=True)
-    conf_path = directory / "softhsm2.conf"
-    conf_path.write_text(
-        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
-    os.environ["SOFTHSM2_CONF"] = str(conf_path)
-    subprocess.run(
-        [util, "--init-token", "--free", "--label", token_label, "--pin", pin, "--so-pin", so_pin],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SOFTHSM2_CONF": str(conf_path)},
-    )
-    library = pkcs11.lib(lib_path)
-    library.reinitialize()  # re-read SOFTHSM2_CONF and the token directory
-    token = library.get_token(token_label=token_label)
-    key_der = entity.private_key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    with token.open(rw=True, user_pin=pin) as session:
-        key_attributes = decode_rsa_private_key(key_der)
-        key_attributes.update(
-            {
-                Attribute.TOKEN: True,
-                Attribute.PRIVATE: True,
-                Attribute.SENSITIVE: True,
-                Attribute.EXTRACTABLE: False,
-                Attribute.LABEL: key_label,
-                Attribute.ID: key_id,
-            }
-        )
-        session.create_object(key_attributes)
-        for index, issued in enumerate((entity, *chain)):
-            cert_attributes = decode_x509_certificate(issued.der)
-            cert_attributes.update(
-                {
-                    Attribute.TOKEN: True,
-                    Attribute.LABEL: cert_label if index == 0 else issued.name,
-                    Attribute.ID: key_id if index == 0 else bytes([0x10 + index]),
-                }
-            )
-            session.create_object(cert_attributes)
-    return SoftHsmToken(
-        conf_path=conf_path,
-        token_dir=token_dir,
-        lib_path=lib_path,
-        token_label=token_label,
-        pin=pin,
-        so_pin=so_pin,
-        key_label=key_label,
-        cert_label=cert_label,
-    )
-
 
 def pdftotext(path: str | PathLike[str], first: int | None = None, last: int | None = None) -> str:
     """The text of a PDF file as poppler's ``pdftotext -layout`` reads it (pages ``first``-``last``)."""

@@ -26,7 +26,7 @@ longer the "Phiếu xin lỗi và hẹn lại ngày trả kết quả" of the re
 the new date is now a proposed extension); the wording of the printed sentences follows the
 forms' structure (applicant, request, items, dates, officer) rather than reproducing their text.
 
-The page is a Decree 30/2020/NĐ-CP page, drawn with :mod:`moh_core.layout`'s helpers: A4,
+The page is a Decree 30/2020/NĐ-CP page, drawn with :mod:`moh_core.documents.layout`'s helpers: A4,
 margins 20/20/30/15 mm, the agency header on the left (parent agencies in capitals, the issuing
 entity in bold capitals, a short rule) and the national title and motto on the right, the place
 and date in italics, page numbers from page 2, Liberation Serif embedded
@@ -37,7 +37,7 @@ repeats on every page a long list flows to. Slips handed out by the one-stop uni
 the agency's own documents, addressed "Kính gửi" to the applicant, with "Nơi nhận".
 
 Dates are written the Vietnamese way: "Hà Nội, ngày 05 tháng 02 năm 2027" in the header
-(:func:`moh_core.layout.format_place_date`), "14 giờ 30 phút, ngày 05/02/2027" for a time and
+(:func:`moh_core.documents.layout.format_place_date`), "14 giờ 30 phút, ngày 05/02/2027" for a time and
 "ngày 05/02/2027" for a date (:func:`format_slip_time`). Naive datetimes are taken as Vietnam's
 local time; aware ones are converted to UTC+07:00 (Vietnam has no daylight saving time).
 
@@ -63,7 +63,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus.flowables import Flowable
 
 from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
-from moh_core.layout import (
+from moh_core.documents.layout import (
     _CLOSING_LEFT,
     _CLOSING_RIGHT,
     _HEADER_LEFT,
@@ -228,7 +228,7 @@ class DossierSlip:
     registers the slip as an outgoing document, give "Số: 12/QLD-VP" under the agency.
     ``dossier_code`` is the code of Decree 118, Art. 28 ("000.00.04.G18-270205-0001"),
     ``procedure`` the procedure applied for ("Nội dung yêu cầu giải quyết"). ``officer`` signs
-    the slip (:class:`moh_core.layout.Signer`; for a one-stop officer e.g.
+    the slip (:class:`moh_core.documents.layout.Signer`; for a one-stop officer e.g.
     ``Signer(position="Người tiếp nhận hồ sơ", name=...)``); the signature itself is left blank.
     """
 
@@ -530,7 +530,7 @@ def _two_digits(number: int) -> str:
 
 
 def _slip_styles() -> dict[str, ParagraphStyle]:
-    """Decree 30 styles of :mod:`moh_core.layout` plus those of the slips' body and tables."""
+    """Decree 30 styles of :mod:`moh_core.documents.layout` plus those of the slips' body and tables."""
     st = _styles()
     line = _style("slip_line", _BODY_SIZE, alignment=TA_JUSTIFY, spaceAfter=2)
     cell = _style("slip_cell", _TABLE_SIZE, alignment=TA_LEFT, leading=_TABLE_SIZE * 1.15)
@@ -1155,7 +1155,7 @@ def render_blank_form(title: str, agency: str, lines: Sequence[str], *, note: st
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from .fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
+    from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
 
     register_fonts()
     buffer = io.BytesIO()

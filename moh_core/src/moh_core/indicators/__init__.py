@@ -1,0 +1,40 @@
+"""Indicators: processing-time KPIs of departments and the service-quality indicators of Decision 766/QĐ-TTg.
+
+The names below are the package's public surface; the modules behind them may move.
+"""
+
+from moh_core.indicators.kpi import (
+    AGEING_BUCKETS,
+    Indicators,
+    Item,
+    Period,
+    RATING_SATISFIED,
+    Step,
+    bottlenecks,
+    service_indicators_from_counts,
+)
+from moh_core.indicators.service_quality import (
+    GROUPS,
+    INDICATORS,
+    Indicator,
+    UNIT_DAYS,
+    check_indicators,
+    scorecard,
+)
+
+__all__ = [
+    "AGEING_BUCKETS",
+    "GROUPS",
+    "INDICATORS",
+    "Indicator",
+    "Indicators",
+    "Item",
+    "Period",
+    "RATING_SATISFIED",
+    "Step",
+    "UNIT_DAYS",
+    "bottlenecks",
+    "check_indicators",
+    "scorecard",
+    "service_indicators_from_counts",
+]

@@ -1,0 +1,66 @@
+"""PAdES signatures: signing (PKCS#12, PKCS#11, interrupted/remote), signature boxes and stamps, validation.
+
+The names below are the package's public surface; the modules behind them may move.
+"""
+
+from moh_core.signatures.signing import (
+    FieldBox,
+    SigningError,
+    SigningProblem,
+    StampStyle,
+    TextField,
+    VisibleStamp,
+    check_signer_certificate,
+    fill_fields,
+    finish_interrupted,
+    load_pkcs11_signer,
+    load_pkcs12_signer,
+    make_seal_image,
+    make_signature_image,
+    prepare_fields,
+    prepare_interrupted,
+    sign,
+)
+from moh_core.signatures.validation import (
+    DEFAULT_MAX_INFLATED_BYTES,
+    EncryptedPdfError,
+    InvalidPdfError,
+    PdfValidationReport,
+    SignatureProblem,
+    SignedByError,
+    SignedByProblem,
+    check_signed_by,
+    decode_limits,
+    load_certificate_bytes,
+    validate_pdf_signatures,
+)
+
+__all__ = [
+    "DEFAULT_MAX_INFLATED_BYTES",
+    "EncryptedPdfError",
+    "FieldBox",
+    "InvalidPdfError",
+    "PdfValidationReport",
+    "SignatureProblem",
+    "SignedByError",
+    "SignedByProblem",
+    "SigningError",
+    "SigningProblem",
+    "StampStyle",
+    "TextField",
+    "VisibleStamp",
+    "check_signed_by",
+    "check_signer_certificate",
+    "decode_limits",
+    "fill_fields",
+    "finish_interrupted",
+    "load_certificate_bytes",
+    "load_pkcs11_signer",
+    "load_pkcs12_signer",
+    "make_seal_image",
+    "make_signature_image",
+    "prepare_fields",
+    "prepare_interrupted",
+    "sign",
+    "validate_pdf_signatures",
+]
