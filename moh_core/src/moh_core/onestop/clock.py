@@ -1,5 +1,5 @@
-"""The clock of one dossier at the one-stop shop (Decree 118/2025/NĐ-CP): its deadlines, replayed from
-its history.
+"""The clock of one dossier at the one-stop shop (Decree 118/2025/NĐ-CP): its deadlines, replayed
+from its history.
 
 :class:`DossierClock` is the one implementation of the rules of :mod:`moh_core.onestop.deadlines`
 for a dossier: it replays the dossier's history (:class:`ClockEvent`: received, accepted,

@@ -1,5 +1,5 @@
-"""Completeness of a dossier at the one-stop shop: its files against the procedure's list of required
-documents (Decree 118/2025/NĐ-CP, Art. 17.2.a: every defect is listed at once).
+"""Completeness of a dossier at the one-stop shop: its files against the procedure's list of
+required documents (Decree 118/2025/NĐ-CP, Art. 17.2.a: every defect is listed at once).
 
 :func:`completeness` uses the verdicts of :func:`moh_core.onestop.uploads.check_upload`.
 """

@@ -1,4 +1,4 @@
-"""One-stop shop deadlines, counted in days and hours of a :class:`~moh_core.calendar.WorkingCalendar`.
+"""One-stop shop deadlines, in days and hours of a :class:`~moh_core.calendar.WorkingCalendar`.
 
 Rules implemented (Decree 118/2025/NĐ-CP on the one-stop shop for administrative procedures,
 in force 1 July 2025):
