@@ -7,7 +7,7 @@ Checked in README.md, docs/*.md, each addon's readme/*.md and moh_core/README.md
   `config/*.conf`, `scripts/bench/<name>.*`) exists; a ``<placeholder>`` or ``*`` must match
   something;
 - every ``moh_core`` module or name written in backquotes (`moh_core.signatures.signing`,
-  `moh_core.exchange.edxml.document_key`) exists, so a module that moves cannot leave its old
+  `moh_core.exchange.identifiers.document_key`) exists, so a module that moves cannot leave its old
   path behind in the documentation.
 
 The README holds what a newcomer needs first (what the product is, how to run and test it, the
@@ -213,7 +213,7 @@ def test_the_checks_see_what_is_wrong(tmp_path):
 
 def test_the_module_check_sees_old_paths():
     assert module_exists("moh_core.signatures.signing.prepare_interrupted")
-    assert module_exists("moh_core.exchange.edxml.document_key")
+    assert module_exists("moh_core.exchange.identifiers.document_key")
     assert module_exists("moh_core.onestop.clock.DossierClock")
     assert module_exists("moh_core.calendar")
     assert not module_exists("moh_core.signing")

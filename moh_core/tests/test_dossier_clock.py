@@ -5,16 +5,9 @@ import datetime as dt
 
 import pytest
 from moh_core.calendar import WorkingCalendar, vietnam_compensatory_workdays, vietnam_public_holidays
-from moh_core.onestop.clock import (
-    ClockEvent,
-    ClockEventKind,
-    DayUnit,
-    DossierClock,
-    OneStopError,
-    OneStopProblem,
-    Outcome,
-    step_due,
-)
+from moh_core.onestop.clock import ClockEvent, ClockEventKind, DossierClock
+from moh_core.onestop.deadlines import DayUnit, Outcome, step_due
+from moh_core.onestop.problems import OneStopError, OneStopProblem
 
 D = dt.date
 T = dt.datetime

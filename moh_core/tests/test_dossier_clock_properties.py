@@ -6,7 +6,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moh_core.calendar import WorkingCalendar, vietnam_compensatory_workdays, vietnam_public_holidays
-from moh_core.onestop.clock import DayUnit, DossierClock, OneStopError, Outcome
+from moh_core.onestop.clock import DossierClock
+from moh_core.onestop.deadlines import DayUnit, Outcome
+from moh_core.onestop.problems import OneStopError
 
 CAL = WorkingCalendar.from_dates(
     vietnam_public_holidays((2026, 2027)), vietnam_compensatory_workdays((2026, 2027)))

@@ -24,23 +24,16 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from moh_core.exchange.edxml import (
+from moh_core.exchange.building import build_document_message, build_status_message
+from moh_core.exchange.conventions import NAMESPACE, VIETNAM_TZ, XMLDSIG_NAMESPACE
+from moh_core.exchange.identifiers import DocumentKey, document_key, parse_document_id
+from moh_core.exchange.messages import (
     ACTION_REASONS,
-    NAMESPACE,
-    SCHEMA_DIR,
-    VIETNAM_TZ,
-    XMLDSIG_NAMESPACE,
     Attachment,
     Business,
     DocumentAction,
-    DocumentKey,
     DocumentMessage,
-    EdxmlError,
-    EdxmlNotice,
-    EdxmlProblem,
     Organization,
-    ParsedDocument,
-    ParsedStatus,
     ReplacedDocument,
     ResponseFor,
     Signer,
@@ -49,13 +42,12 @@ from moh_core.exchange.edxml import (
     StatusMessage,
     UpdateInfo,
     UpdateReceiver,
-    build_document_message,
-    build_status_message,
     business_targets,
-    document_key,
-    parse_document_id,
-    parse_message,
 )
+from moh_core.exchange.parsing import parse_message
+from moh_core.exchange.problems import EdxmlError, EdxmlNotice, EdxmlProblem
+from moh_core.exchange.reading import ParsedDocument, ParsedStatus
+from moh_core.exchange.schema import SCHEMA_DIR
 
 P = EdxmlProblem
 N = EdxmlNotice
@@ -1159,7 +1151,7 @@ def layers(request, monkeypatch):
     """Each hostile message twice: as it comes, and with the look for <!DOCTYPE before parsing
     switched off, so that the parser's own settings are shown to hold on their own."""
     if request.param == "parser only":
-        monkeypatch.setattr("moh_core.exchange.edxml._declares_doctype", lambda data: False)
+        monkeypatch.setattr("moh_core.exchange.parsing._declares_doctype", lambda data: False)
     return request.param
 
 

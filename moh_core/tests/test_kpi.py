@@ -14,18 +14,18 @@ from moh_core.calendar import (
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
+from moh_core.indicators.bottlenecks import bottlenecks
 from moh_core.indicators.kpi import (
     AGEING_BUCKETS,
-    DEFINITIONS,
     FIGURE_DEFINITIONS,
     FIGURES,
-    Item,
-    Period,
-    Step,
-    bottlenecks,
     drill_down,
     group_by,
     indicators,
+)
+from moh_core.indicators.records import Item, Period, Step
+from moh_core.indicators.service_measures import (
+    DEFINITIONS,
     service_indicators,
     service_indicators_from_counts,
 )

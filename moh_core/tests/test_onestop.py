@@ -13,22 +13,17 @@ from moh_core.calendar import (
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
-from moh_core.onestop.clock import (
+from moh_core.onestop.codes import format_dossier_code, parse_dossier_code
+from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
+from moh_core.onestop.deadlines import (
     DayUnit,
-    ItemStatus,
-    OneStopError,
-    OneStopProblem,
-    ProvidedFile,
-    Requirement,
     acceptance_deadline,
     apology_deadline,
-    completeness,
     due_date,
-    format_dossier_code,
-    parse_dossier_code,
     supplement_completion_deadline,
     supplement_request_deadline,
 )
+from moh_core.onestop.problems import OneStopError, OneStopProblem
 from moh_core.onestop import UploadCheck, UploadProblem
 
 D = dt.date

@@ -11,7 +11,7 @@ import zipfile
 import zlib
 
 import pytest
-from moh_core.onestop.clock import ItemStatus, ProvidedFile, Requirement, completeness
+from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
 from moh_core.signatures import InvalidPdfError, validate_pdf_signatures
 from moh_core.testing.fixtures import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
 from moh_core.onestop.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload

@@ -46,7 +46,7 @@ class MohExchangeController(http.Controller):
         if length is not None and length > DEFAULT_MAX_BYTES:
             return request.make_json_response(too_large, status=413)
         # Werkzeug stops reading a body past this limit; a body sent without its length
-        # (chunked) is in any case refused by moh_core.exchange.edxml's size check before parsing.
+        # (chunked) is in any case refused by moh_core.exchange.parse_message's size check before parsing.
         request.httprequest.max_content_length = DEFAULT_MAX_BYTES
         try:
             data = request.httprequest.get_data(cache=False)

@@ -6,7 +6,7 @@ with its attachments (signatures validated as for any incoming PDF), acknowledge
 01; a revocation, update or replacement acts on the earlier document it names (Decree
 30/2020/NĐ-CP, Art. 18.3-18.4); a status message is noted on the timeline of the outgoing
 document it answers, found by its whole DocumentId (agency, date with year, number/notation).
-Building, parsing and the refusal of hostile or malformed XML are moh_core.exchange.edxml's; a refused
+Building, parsing and the refusal of hostile or malformed XML are moh_core.exchange's; a refused
 message imports nothing and says why in the user's language.
 
 Who sent a message:
@@ -62,7 +62,7 @@ class MohEdxml(models.AbstractModel):
     @api.model
     def _moh_export(self, document, recipients=(), business=None):
         """The edXML message of an issued outgoing document, to ``recipients`` (Organizations);
-        ``business``: a moh_core.exchange.edxml.Business, e.g. its revocation (by default a new document)."""
+        ``business``: a moh_core.exchange.Business, e.g. its revocation (by default a new document)."""
         from moh_core.exchange import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
 
         document.ensure_one()

@@ -590,7 +590,7 @@ class MohIncomingDocument(models.Model):
     @api.model
     def _moh_find_by_key(self, key, company=None):
         """The document received from the agency ``key`` names, with its date and number/notation
-        (a moh_core.exchange.edxml.DocumentKey), in ``company``; never matched by number alone. Searched in
+        (a moh_core.exchange.identifiers.DocumentKey), in ``company``; never matched by number alone. Searched in
         superuser mode: a revocation reaches the document whoever may read it (confidential ones
         too), and its caller has checked who sent it (the key's agency is the sender)."""
         company = company or self.env.company

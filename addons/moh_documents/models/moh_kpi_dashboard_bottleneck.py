@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class MohKpiDashboardBottleneck(models.TransientModel):
-    """Where work waits: overdue working hours per step and department (moh_core.indicators.kpi.bottlenecks)."""
+    """Where work waits: overdue working hours per step and department (moh_core.indicators.bottlenecks)."""
 
     _name = "moh.kpi.dashboard.bottleneck"
     _description = "Processing Bottleneck"

@@ -6,7 +6,8 @@ import datetime as dt
 
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from moh_core.indicators.kpi import Period, indicators
+from moh_core.indicators.kpi import indicators
+from moh_core.indicators.records import Period
 
 from .common import MohUsersMixin
 

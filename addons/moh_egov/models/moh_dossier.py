@@ -295,7 +295,7 @@ class MohDossier(models.Model):
 
     def _moh_completeness(self):
         """The automatic completeness check, as the business sees it before submitting and the
-        one-stop officer on receipt (moh_core.onestop.clock.completeness)."""
+        one-stop officer on receipt (moh_core.onestop.completeness)."""
         from moh_core.onestop import ProvidedFile, Requirement, completeness  # noqa: PLC0415
 
         self.ensure_one()

@@ -8,7 +8,7 @@ across the one-stop steps), the fee, the department that decides and what it ret
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-#: How a procedure's processing time counts (moh_core.onestop.clock.DayUnit).
+#: How a procedure's processing time counts (moh_core.onestop.deadlines.DayUnit).
 PROCESSING_UNITS = [
     ("working", "Working Days"),
     ("calendar", "Calendar Days"),

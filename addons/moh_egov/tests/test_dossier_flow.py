@@ -6,7 +6,7 @@ import datetime as dt
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
-from moh_core.onestop.clock import parse_dossier_code
+from moh_core.onestop.codes import parse_dossier_code
 from moh_core.testing.fixtures import pdfsig_verdicts, pdftotext
 
 from .common import EgovCase

@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, freeze_time, tagged
 
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 
-from moh_core.onestop.clock import parse_dossier_code
+from moh_core.onestop.codes import parse_dossier_code
 from moh_core.testing.fixtures import pdfsig_verdicts, pdftotext
 
 from .common import EgovCase, make_pdf

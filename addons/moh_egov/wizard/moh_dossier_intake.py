@@ -90,7 +90,7 @@ class MohDossierIntake(models.TransientModel):
 
     def action_check(self):
         """Check the scans as the portal checks uploads, and the dossier against the procedure's
-        list (moh_core.onestop.clock.completeness); nothing is filed."""
+        list (moh_core.onestop.completeness); nothing is filed."""
         from moh_core.onestop import ProvidedFile, Requirement, completeness  # noqa: PLC0415
 
         self.ensure_one()

@@ -7,29 +7,39 @@ from moh_core.exchange.agency_codes import (
     AGENCY_CODE_EXAMPLE,
     is_agency_code,
 )
-from moh_core.exchange.edxml import (
+from moh_core.exchange.building import (
+    build_document_message,
+    build_status_message,
+)
+from moh_core.exchange.identifiers import (
+    document_key,
+    make_document_id,
+    parse_document_id,
+)
+from moh_core.exchange.messages import (
     ACTION_REASONS,
     Attachment,
     Business,
-    DEFAULT_MAX_BYTES,
     DocumentAction,
     DocumentMessage,
-    EdxmlError,
-    EdxmlProblem,
     Organization,
-    ParsedStatus,
     ResponseFor,
     Signer,
     StaffInfo,
     StatusCode,
     StatusMessage,
-    build_document_message,
-    build_status_message,
     business_targets,
-    document_key,
-    make_document_id,
-    parse_document_id,
+)
+from moh_core.exchange.parsing import (
+    DEFAULT_MAX_BYTES,
     parse_message,
+)
+from moh_core.exchange.problems import (
+    EdxmlError,
+    EdxmlProblem,
+)
+from moh_core.exchange.reading import (
+    ParsedStatus,
 )
 from moh_core.exchange.transport import (
     new_message_id,

@@ -3,14 +3,20 @@
 The names below are the package's public surface; the modules behind them may move.
 """
 
+from moh_core.indicators.bottlenecks import (
+    bottlenecks,
+)
 from moh_core.indicators.kpi import (
     AGEING_BUCKETS,
     Indicators,
+)
+from moh_core.indicators.records import (
     Item,
     Period,
     RATING_SATISFIED,
     Step,
-    bottlenecks,
+)
+from moh_core.indicators.service_measures import (
     service_indicators_from_counts,
 )
 from moh_core.indicators.service_quality import (

@@ -7,17 +7,25 @@ from moh_core.onestop.clock import (
     ClockEvent,
     ClockEventKind,
     DossierClock,
-    OneStopError,
-    OneStopProblem,
+)
+from moh_core.onestop.codes import (
+    format_dossier_code,
+)
+from moh_core.onestop.completeness import (
     ProvidedFile,
     Requirement,
-    classify_completion,
     completeness,
-    format_dossier_code,
+)
+from moh_core.onestop.deadlines import (
+    classify_completion,
     step_due,
 )
 from moh_core.onestop.intake import (
     handover_due,
+)
+from moh_core.onestop.problems import (
+    OneStopError,
+    OneStopProblem,
 )
 from moh_core.onestop.slips import (
     render_blank_form,

@@ -30,8 +30,8 @@ Signature validation needs the agency's trust roots and CRLs, which the Odoo sid
 a callback: typically ``lambda pdf: validate_pdf_signatures(pdf, trust_roots=..., crls=...)``
 (:func:`moh_core.signatures.validation.validate_pdf_signatures`). Its
 :class:`~moh_core.signatures.validation.PdfValidationReport` is kept in the result. A file whose
-signatures are not valid is still a readable file (``ok``); :func:`moh_core.onestop.clock.completeness`
-treats it as ``bad_signature``.
+signatures are not valid is still a readable file (``ok``);
+:func:`moh_core.onestop.completeness.completeness` treats it as ``bad_signature``.
 """
 
 from __future__ import annotations

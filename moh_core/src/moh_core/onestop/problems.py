@@ -1,0 +1,90 @@
+"""Refusals of the one-stop shop's rules (Decree 118/2025/NĐ-CP): every refusal is a
+:class:`OneStopError` with a machine code (:class:`OneStopProblem`) that the Odoo side translates,
+and an English message.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["OneStopError", "OneStopProblem"]
+
+
+class OneStopProblem(StrEnum):
+    """Machine codes of :class:`OneStopError`; the Odoo side translates them."""
+
+    INVALID_AGENCY_CODE = "invalid_agency_code"
+    INVALID_SEQUENCE = "invalid_sequence"
+    MALFORMED_DOSSIER_CODE = "malformed_dossier_code"
+    INVALID_DAYS = "invalid_days"
+    DATE_BEFORE_RECEIPT = "date_before_receipt"
+    SUPPLEMENT_ALREADY_REQUESTED = "supplement_already_requested"
+    SUPPLEMENT_TOO_LATE = "supplement_too_late"
+    SUPPLEMENT_NOT_REQUESTED = "supplement_not_requested"
+    SUPPLEMENT_ALREADY_RECEIVED = "supplement_already_received"
+    SUPPLEMENT_BEFORE_REQUEST = "supplement_before_request"
+    SUPPLEMENT_EXPIRED = "supplement_expired"
+    SUPPLEMENT_PENDING = "supplement_pending"
+    EXTENSION_ALREADY_GRANTED = "extension_already_granted"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    EXTENSION_NOT_WORKING_DAY = "extension_not_working_day"
+    APOLOGY_TOO_LATE = "apology_too_late"
+    DUPLICATE_REQUIREMENT = "duplicate_requirement"
+    ALREADY_RECEIVED = "already_received"
+    NOT_RECEIVED = "not_received"
+    ALREADY_ACCEPTED = "already_accepted"
+    NOT_ACCEPTED = "not_accepted"
+    DOSSIER_ENDED = "dossier_ended"
+    SUPPLEMENT_AFTER_EXTENSION = "supplement_after_extension"
+    EVENT_BEFORE_PREVIOUS = "event_before_previous"
+
+    @property
+    def description(self) -> str:
+        """One English sentence, for logs and messages."""
+        return _PROBLEM_DESCRIPTIONS[self]
+
+
+_PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
+    OneStopProblem.INVALID_AGENCY_CODE: "the agency identification code is invalid "
+    "(digits and letters in dot-separated groups, e.g. 000.00.04.G18)",
+    OneStopProblem.INVALID_SEQUENCE: "the sequence number of the day must be at least 1",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form "
+    "<agency code>-<yymmdd>-<sequence>",
+    OneStopProblem.INVALID_DAYS: "a number of days or hours must not be negative",
+    OneStopProblem.DATE_BEFORE_RECEIPT: "the date is before the dossier was received",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "a supplement was already requested; "
+    "it may be requested once only",
+    OneStopProblem.SUPPLEMENT_TOO_LATE: "a supplement must be requested within 3 working days "
+    "of receipt",
+    OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "no supplement was requested for this dossier",
+    OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "the supplement was already received",
+    OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "the supplement cannot arrive before it was requested",
+    OneStopProblem.SUPPLEMENT_EXPIRED: "the supplement arrived after its deadline; "
+    "the dossier is to be closed",
+    OneStopProblem.SUPPLEMENT_PENDING: "the dossier is waiting for a supplement; "
+    "its processing time has not started again",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: "the deadline was already extended; "
+    "it may be extended once only",
+    OneStopProblem.EXTENSION_NOT_LATER: "the new deadline must be later than the current one",
+    OneStopProblem.EXTENSION_NOT_WORKING_DAY: "the new deadline must be a working day",
+    OneStopProblem.APOLOGY_TOO_LATE: "the apology and extension proposal must be sent at least "
+    "one working day before the deadline",
+    OneStopProblem.DUPLICATE_REQUIREMENT: "two required documents have the same key",
+    OneStopProblem.ALREADY_RECEIVED: "the dossier was already received",
+    OneStopProblem.NOT_RECEIVED: "the dossier has not been received",
+    OneStopProblem.ALREADY_ACCEPTED: "the dossier was already accepted",
+    OneStopProblem.NOT_ACCEPTED: "the dossier has not been accepted; its processing time has not started",
+    OneStopProblem.DOSSIER_ENDED: "the dossier is finished",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "the deadline was extended; supplements can no longer "
+    "be requested",
+    OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
+}
+
+
+class OneStopError(ValueError):
+    """A one-stop shop rule was broken; ``code`` says which, the message says it in English."""
+
+    def __init__(self, code: OneStopProblem, message: str | None = None) -> None:
+        self.code = code
+        self.message = message or code.description
+        super().__init__(self.message)
