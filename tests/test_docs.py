@@ -212,7 +212,7 @@ def test_the_checks_see_what_is_wrong(tmp_path):
 
 
 def test_the_module_check_sees_old_paths():
-    assert module_exists("moh_core.signatures.signing.prepare_interrupted")
+    assert module_exists("moh_core.signatures.interrupted.prepare_interrupted")
     assert module_exists("moh_core.exchange.identifiers.document_key")
     assert module_exists("moh_core.onestop.clock.DossierClock")
     assert module_exists("moh_core.calendar")

@@ -3,6 +3,7 @@
 import pytest
 
 from moh_core.demo import generate_test_pki
+from moh_core.signatures import ValidationMaterial
 
 
 @pytest.fixture(scope="module")
@@ -12,4 +13,4 @@ def pki(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def material(pki):
-    return {"trust_roots": pki.trust_roots, "crls": pki.crls}
+    return ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls)

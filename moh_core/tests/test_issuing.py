@@ -3,7 +3,7 @@
 The competent person signs the draft; THEN the records office writes the register number and the
 issue date in their places on the page and applies the agency's signature (the seal). The number
 and the date go in AcroForm text fields created with the signature fields before the first
-signature (moh_core.signatures.signing.prepare_fields) and filled afterwards (moh_core.signatures.signing.fill_fields):
+signature (moh_core.signatures.fields.prepare_fields) and filled afterwards (moh_core.signatures.fields.fill_fields):
 pyHanko's difference analysis classes the fill as FORM_FILLING, allowed after an approval
 signature, so the signer's signature stays valid, while a change to the body does not.
 
@@ -30,20 +30,22 @@ from moh_core.documents.layout import (
     format_issue_date,
     render_outgoing_document,
 )
-from moh_core.signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.signatures.signing import (
+from moh_core.signatures import (
     FieldBox,
-    SigningFailed,
+    SignatureProblem,
     SigningProblem,
     StampStyle,
     TextField,
+    ValidationMaterial,
     VisibleStamp,
+    validate_pdf_signatures,
 )
+from moh_core.signatures.errors import SigningFailed
 from moh_core.testing.fixtures import append_forged_update, make_nss_db, pdfsig_blocks
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from moh_core.signatures import signing
+from moh_core.signatures import embedded_fonts, fields, signers, signing, stamps
 
 P = SigningProblem
 NUMBER = format_document_number(5)  # "05"
@@ -92,13 +94,13 @@ def quyet_dinh(**changes: object) -> OutgoingDocument:
 
 @pytest.fixture(scope="module")
 def signer(pki):
-    return signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
+    return signers.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
 
 
 @pytest.fixture(scope="module")
 def seal(pki):
     """The agency seal's key, from the seal certificate's PKCS#12 file."""
-    return signing.load_pkcs12_signer(pki.seal.p12_path.read_bytes(), pki.password)
+    return signers.load_pkcs12_signer(pki.seal.p12_path.read_bytes(), pki.password)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,7 @@ def text_fields(rendered: RenderedDocument) -> list[TextField]:
 
 
 def all_fields(pdf: bytes, rendered: RenderedDocument) -> bytes:
-    return signing.prepare_fields(
+    return fields.prepare_fields(
         pdf,
         [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
         text_fields(rendered),
@@ -147,17 +149,17 @@ def sign_as_signer(pdf: bytes, signer, material) -> bytes:
         pdf, signer, field="signer", level="B-B",
         stamp=VisibleStamp(
             StampStyle.SIGNER, position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
-            image_png=signing.make_signature_image("Nguyễn Văn An"),
+            image_png=stamps.make_signature_image("Nguyễn Văn An"),
         ),
-        reason="Ký ban hành", location="Hà Nội", **material,
+        reason="Ký ban hành", location="Hà Nội", material=material,
     ).pdf
 
 
 def sign_as_seal(pdf: bytes, seal, material) -> bytes:
     return signing.sign(
         pdf, seal, field="seal", level="B-B",
-        stamp=VisibleStamp(StampStyle.SEAL, image_png=signing.make_seal_image("Bộ Y tế")),
-        **material,
+        stamp=VisibleStamp(StampStyle.SEAL, image_png=stamps.make_seal_image("Bộ Y tế")),
+        material=material,
     ).pdf
 
 
@@ -173,7 +175,7 @@ class Issued:
 def issued(prepared, signer, seal, material) -> Issued:
     """Signer signs (B-B) -> the records office fills number and date -> the seal signs."""
     signed = sign_as_signer(prepared, signer, material)
-    filled = signing.fill_fields(signed, {"number": NUMBER, "date": DATE})
+    filled = fields.fill_fields(signed, {"number": NUMBER, "date": DATE})
     sealed = sign_as_seal(filled, seal, material)
     return Issued(prepared, signed, filled, sealed)
 
@@ -185,7 +187,7 @@ def validate(pki, pdf):
     return {
         sig.field_name: sig
         for sig in validate_pdf_signatures(
-            pdf, trust_roots=pki.trust_roots, crls=pki.crls
+            pdf, material=ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls)
         ).signatures
     }
 
@@ -318,32 +320,32 @@ def test_fill_sets_value_and_appearance_only(issued, tmp_path):
 
 def test_fill_rules(issued, prepared):
     with pytest.raises(SigningFailed) as info:
-        signing.fill_fields(issued.filled, {"number": "06"})
+        fields.fill_fields(issued.filled, {"number": "06"})
     assert info.value.code is P.FIELD_ALREADY_FILLED  # an issued number is never rewritten
     with pytest.raises(SigningFailed) as info:
-        signing.fill_fields(prepared, {"so_hieu": "05"})
+        fields.fill_fields(prepared, {"so_hieu": "05"})
     assert info.value.code is P.FIELD_NOT_FOUND
     with pytest.raises(SigningFailed) as info:
-        signing.fill_fields(prepared, {"signer": "05"})  # a signature field is not a text field
+        fields.fill_fields(prepared, {"signer": "05"})  # a signature field is not a text field
     assert info.value.code is P.FIELD_NOT_FOUND
     with pytest.raises(SigningFailed) as info:
-        signing.fill_fields(prepared, {"number": "  "})
+        fields.fill_fields(prepared, {"number": "  "})
     assert info.value.code is P.INVALID_FIELD
     with pytest.raises(SigningFailed) as info:
-        signing.fill_fields(prepared, {})
+        fields.fill_fields(prepared, {})
     assert info.value.code is P.INVALID_FIELD
 
 
 def test_prepare_rules(draft, issued):
     number = text_fields(draft)[0]
     with pytest.raises(SigningFailed) as info:  # fields come before the first signature
-        signing.prepare_fields(issued.signed, [], [dataclasses.replace(number, name="late")])
+        fields.prepare_fields(issued.signed, [], [dataclasses.replace(number, name="late")])
     assert info.value.code is P.DOCUMENT_ALREADY_SIGNED
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(draft.pdf, [FieldBox("number", 0, None)], [number])
+        fields.prepare_fields(draft.pdf, [FieldBox("number", 0, None)], [number])
     assert info.value.code is P.INVALID_FIELD  # duplicate across signature and text fields
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(issued.prepared, [], [number])
+        fields.prepare_fields(issued.prepared, [], [number])
     assert info.value.code is P.FIELD_EXISTS
     for bad in (
         dataclasses.replace(number, align="justify"),
@@ -352,11 +354,11 @@ def test_prepare_rules(draft, issued):
         dataclasses.replace(number, font_size=1),
     ):
         with pytest.raises(SigningFailed) as info:
-            signing.prepare_fields(draft.pdf, [], [bad])
+            fields.prepare_fields(draft.pdf, [], [bad])
         assert info.value.code is P.INVALID_FIELD, bad
     # text fields alone are fine (a document the seal signs on its own)
-    only_text = signing.prepare_fields(draft.pdf, [], [number])
-    assert signing.fill_fields(only_text, {"number": "1234"}).startswith(only_text)
+    only_text = fields.prepare_fields(draft.pdf, [], [number])
+    assert fields.fill_fields(only_text, {"number": "1234"}).startswith(only_text)
 
 
 # ------------------------------------------------------------------------------------ issuing
@@ -456,9 +458,9 @@ def test_filling_after_the_seal(pki, signer, seal, material, prepared):
     """Recorded behaviour: a field filled after the seal leaves both signatures valid, with the
     fill reported as a later FORM_FILLING modification of each (the seal included)."""
     signed = sign_as_signer(prepared, signer, material)
-    numbered_only = signing.fill_fields(signed, {"number": NUMBER})
+    numbered_only = fields.fill_fields(signed, {"number": NUMBER})
     sealed = sign_as_seal(numbered_only, seal, material)
-    late = signing.fill_fields(sealed, {"date": DATE})
+    late = fields.fill_fields(sealed, {"date": DATE})
     sigs = validate(pki, late)
     assert sigs["seal"].valid and sigs["signer"].valid
     assert sigs["seal"].modification_level == FILLED
@@ -469,11 +471,11 @@ def test_filling_after_the_seal(pki, signer, seal, material, prepared):
 
 def test_noto_serif_when_liberation_serif_is_missing(draft, monkeypatch, tmp_path):
     def missing(*args, **kwargs):
-        raise signing.FontNotFoundError("no Liberation Serif")
+        raise embedded_fonts.FontNotFoundError("no Liberation Serif")
 
-    monkeypatch.setattr(signing, "find_font_dir", missing)
+    monkeypatch.setattr(embedded_fonts, "find_font_dir", missing)
     prepared = all_fields(draft.pdf, draft)
-    filled = signing.fill_fields(prepared, {"number": NUMBER, "date": DATE})
+    filled = fields.fill_fields(prepared, {"number": NUMBER, "date": DATE})
     _, date = field_dict(filled, "date")
     font = date["/AP"]["/N"].get_object()["/Resources"]["/Font"]["/MohSerif-Italic"]
     assert "NotoSerif-Italic" in font.get_object()["/DescendantFonts"][0].get_object()["/BaseFont"]

@@ -14,13 +14,10 @@ from io import BytesIO
 import pytest
 from reportlab.pdfgen import canvas
 
-from moh_core.signatures.validation import (
-    Coverage,
-    EncryptedPdfError,
-    InvalidPdfError,
-    SignatureProblem,
-    validate_pdf_signatures,
-)
+from moh_core.signatures import ValidationMaterial
+from moh_core.signatures.errors import EncryptedPdfError, InvalidPdfError
+from moh_core.signatures.report import Coverage, SignatureProblem
+from moh_core.signatures.validation import validate_pdf_signatures
 from moh_core.demo import generate_test_pki
 from moh_core.testing.fixtures import append_forged_update, make_pdf, make_timestamper, sign_pdf
 
@@ -42,10 +39,13 @@ def signed(pki, document):
     return sign_pdf(document, pki.signer.p12_path, pki.password)
 
 
-def validate(pki, pdf, **kwargs):
-    kwargs.setdefault("trust_roots", pki.trust_roots)
-    kwargs.setdefault("crls", pki.crls)
-    return validate_pdf_signatures(pdf, **kwargs)
+def validate(pki, pdf, *, trust_roots=None, crls=None, other_certs=(), **kwargs):
+    material = ValidationMaterial(
+        trust_roots=pki.trust_roots if trust_roots is None else trust_roots,
+        crls=pki.crls if crls is None else crls,
+        other_certs=other_certs,
+    )
+    return validate_pdf_signatures(pdf, material=material, **kwargs)
 
 
 def only_signature(report):

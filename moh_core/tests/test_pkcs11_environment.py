@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from moh_core.signatures import signing
+from moh_core.signatures import errors, signers
 from moh_core.demo import find_softhsm, make_softhsm_token
 
 
@@ -27,9 +27,9 @@ def test_the_token_is_found_through_its_configured_environment(pki, tmp_path, re
     other = make_softhsm_token(tmp_path / "other", pki.signer, token_label="moh-other-env")
     # The process now points at the other token directory, as an unrelated earlier use would.
     assert os.environ["SOFTHSM2_CONF"] == str(other.conf_path)
-    with pytest.raises(signing.SigningFailed):
-        signing.load_pkcs11_signer(seal.lib_path, seal.token_label, seal.pin, seal.key_label, seal.cert_label)
-    loaded = signing.load_pkcs11_signer(
+    with pytest.raises(errors.SigningFailed):
+        signers.load_pkcs11_signer(seal.lib_path, seal.token_label, seal.pin, seal.key_label, seal.cert_label)
+    loaded = signers.load_pkcs11_signer(
         seal.lib_path, seal.token_label, seal.pin, seal.key_label, seal.cert_label,
         environment={"SOFTHSM2_CONF": str(seal.conf_path)},
     )
@@ -39,7 +39,7 @@ def test_the_token_is_found_through_its_configured_environment(pki, tmp_path, re
         loaded.close()
     # A server started without the variable at all.
     os.environ.pop("SOFTHSM2_CONF", None)
-    loaded = signing.load_pkcs11_signer(
+    loaded = signers.load_pkcs11_signer(
         other.lib_path, other.token_label, other.pin, other.key_label, other.cert_label,
         environment={"SOFTHSM2_CONF": str(other.conf_path)},
     )

@@ -3,7 +3,7 @@ the whole file (the check before a signed document is numbered and sealed)."""
 
 import pytest
 
-from moh_core.signatures import SignedByError, SignedByProblem, check_signed_by
+from moh_core.signatures import SignedByError, SignedByProblem, ValidationMaterial, check_signed_by
 from moh_core.testing.fixtures import append_forged_update, make_pdf, sign_pdf
 
 
@@ -18,7 +18,9 @@ def signed(pki, document):
 
 
 def check(pki, pdf, certificates=None):
-    return check_signed_by(pdf, certificates or [pki.signer.der], trust_roots=pki.trust_roots, crls=pki.crls)
+    return check_signed_by(
+        pdf, certificates or [pki.signer.der], material=ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls)
+    )
 
 
 def refusal(pki, pdf, certificates=None):
@@ -75,18 +77,18 @@ def test_a_revoked_certificate_is_refused(pki, document):
 
 def test_no_expected_certificate_is_a_programming_error(pki, signed):
     with pytest.raises(ValueError):
-        check_signed_by(signed, [], trust_roots=pki.trust_roots)
+        check_signed_by(signed, [], material=ValidationMaterial(trust_roots=pki.trust_roots))
 
 
 def test_long_term_validation_data_after_the_signature_is_accepted(pki, material):
     """PAdES B-LT adds the DSS in an update after the signature: allowed, nothing else is."""
-    from moh_core.signatures import signing
+    from moh_core.signatures import signers, signing
     from moh_core.testing import make_timestamper
 
-    signer = signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
+    signer = signers.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
     with signer:
         result = signing.sign(make_pdf("Quyết định B-LT"), signer, field="signer", level="B-LT",
-                              timestamper=make_timestamper(pki), **material)
-    report = check_signed_by(result.pdf, [pki.signer.der], trust_roots=pki.trust_roots)
+                              timestamper=make_timestamper(pki), material=material)
+    report = check_signed_by(result.pdf, [pki.signer.der], material=ValidationMaterial(trust_roots=pki.trust_roots))
     assert report.valid
     assert refusal(pki, append_forged_update(result.pdf)) is SignedByProblem.NOT_WHOLE_FILE

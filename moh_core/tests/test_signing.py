@@ -9,6 +9,7 @@ are parsed.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import re
 import shutil
 import subprocess
@@ -22,16 +23,17 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from moh_core.signatures import SignatureProblem, validate_pdf_signatures
-from moh_core.demo.pki import CRL_BASE_URL
-from moh_core.signatures.signing import (
+from moh_core.signatures import (
     FieldBox,
-    SigningFailed,
+    SignatureProblem,
     SigningProblem,
-    SigningRefused,
     StampStyle,
+    ValidationMaterial,
     VisibleStamp,
+    validate_pdf_signatures,
 )
+from moh_core.demo.pki import CRL_BASE_URL
+from moh_core.signatures.errors import SigningFailed, SigningRefused
 from moh_core.testing.fixtures import (
     append_forged_update,
     find_softhsm,
@@ -45,7 +47,7 @@ from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from moh_core.signatures import signing
+from moh_core.signatures import certificate_check, fields, interrupted, signers, signing, stamps
 
 P = SigningProblem
 SIGNER_BOX = (330.0, 90.0, 530.0, 190.0)
@@ -63,7 +65,7 @@ def timestamper(pki):
 
 @pytest.fixture(scope="module")
 def signer(pki):
-    return signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
+    return signers.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,7 @@ def document():
 
 @pytest.fixture(scope="module")
 def with_fields(document):
-    return signing.prepare_fields(
+    return fields.prepare_fields(
         document,
         [
             FieldBox("signer", 0, SIGNER_BOX),
@@ -98,7 +100,7 @@ def seal_token(pki, tmp_path_factory):
         key_label="seal",
         cert_label="seal",
     )
-    seal = signing.load_pkcs11_signer(
+    seal = signers.load_pkcs11_signer(
         token.lib_path, token.token_label, token.pin, token.key_label, token.cert_label
     )
     yield seal
@@ -131,11 +133,11 @@ def signed_pair(pki, material, signer, seal_token, with_fields, timestamper):
         stamp=VisibleStamp(
             StampStyle.SIGNER,
             position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
-            image_png=signing.make_signature_image("Nguyễn Văn An"),
+            image_png=stamps.make_signature_image("Nguyễn Văn An"),
         ),
         reason="Ký ban hành",
         location="Hà Nội",
-        **material,
+        material=material,
     )
     second = signing.sign(
         first.pdf,
@@ -143,8 +145,8 @@ def signed_pair(pki, material, signer, seal_token, with_fields, timestamper):
         field="seal",
         level="B-LT",
         timestamper=timestamper,
-        stamp=VisibleStamp(StampStyle.SEAL, image_png=signing.make_seal_image("Bộ Y tế")),
-        **material,
+        stamp=VisibleStamp(StampStyle.SEAL, image_png=stamps.make_seal_image("Bộ Y tế")),
+        material=material,
     )
     return first, second
 
@@ -219,7 +221,7 @@ def ec_issued(pki, ec_key):
 
 def validate(pki, pdf, *, crls=None):
     return validate_pdf_signatures(
-        pdf, trust_roots=pki.trust_roots, crls=pki.crls if crls is None else crls
+        pdf, material=ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls if crls is None else crls)
     )
 
 
@@ -254,27 +256,27 @@ def appearance_stream(pdf: bytes, field_name: str) -> bytes:
 
 def test_pkcs12_wrong_password(pki):
     with pytest.raises(SigningFailed) as info:
-        signing.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), "wrong")
+        signers.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), "wrong")
     assert info.value.code is P.KEY_LOAD_FAILED
 
 
 def test_weak_rsa_key_is_refused(pki, material, weak, document):
     cert_der, p12 = weak
     with pytest.raises(SigningRefused) as info:
-        signing.load_pkcs12_signer(p12, pki.password)
+        signers.load_pkcs12_signer(p12, pki.password)
     assert info.value.code is P.WEAK_KEY and "1024" in info.value.message
-    check = signing.check_signer_certificate(cert_der, **material)
+    check = certificate_check.check_signer_certificate(cert_der, material=material)
     assert not check.ok and P.WEAK_KEY in check.problems and check.key_size == 1024
     with pytest.raises(SigningRefused) as info:
-        signing.prepare_interrupted(
+        interrupted.prepare_interrupted(
             document, field="signer", signer_cert_der=cert_der, level="B-B",
-            chain_der=[pki.intermediate.der], **material,
+            chain_der=[pki.intermediate.der], material=material,
         )
     assert info.value.code is P.WEAK_KEY
 
 
 def test_check_of_a_good_certificate(pki, material, signer):
-    check = signing.check_signer_certificate(signer, **material)
+    check = certificate_check.check_signer_certificate(signer, material=material)
     assert check.ok and check.problems == ()
     assert check.common_name == "Nguyễn Văn An" and check.key_algorithm == "rsa"
     assert check.chain_der == (pki.signer.der, pki.intermediate.der, pki.root.der)
@@ -294,9 +296,9 @@ def test_check_of_a_good_certificate(pki, material, signer):
 def test_bad_certificates_are_refused_before_signing(
     pki, material, with_fields, entity, kwargs, expected
 ):
-    bad = signing.load_pkcs12_signer(getattr(pki, entity).p12_path.read_bytes(), pki.password)
-    arguments = {**material, **kwargs}
-    check = signing.check_signer_certificate(bad, **arguments)
+    bad = signers.load_pkcs12_signer(getattr(pki, entity).p12_path.read_bytes(), pki.password)
+    arguments = {"material": replace(material, **kwargs)}
+    check = certificate_check.check_signer_certificate(bad, **arguments)
     assert not check.ok and check.problems[0] is expected, check.message
     with pytest.raises(SigningRefused) as info:
         signing.sign(with_fields, bad, field="signer", level="B-B", **arguments)
@@ -304,11 +306,11 @@ def test_bad_certificates_are_refused_before_signing(
 
 
 def test_key_usage_refusals(pki, material):
-    tsa = signing.check_signer_certificate(
-        pki.tsa.der, other_certs=[pki.intermediate.der], **material
+    tsa = certificate_check.check_signer_certificate(
+        pki.tsa.der, material=replace(material, other_certs=[pki.intermediate.der])
     )
     assert tsa.problems == (P.KEY_USAGE,)  # a time-stamping certificate signs no documents
-    root = signing.check_signer_certificate(pki.root.der, **material)
+    root = certificate_check.check_signer_certificate(pki.root.der, material=material)
     assert P.KEY_USAGE in root.problems  # keyCertSign/cRLSign only
 
 
@@ -351,7 +353,7 @@ def test_rsassa_pss_is_the_signature_mechanism(signed_pair):
         params = algorithm["parameters"]
         assert params["hash_algorithm"]["algorithm"].native == "sha256"
         assert params["mask_gen_algorithm"]["parameters"]["algorithm"].native == "sha256"
-        assert params["salt_length"].native == signing.PSS_SALT_LENGTH
+        assert params["salt_length"].native == signers.PSS_SALT_LENGTH
         assert info["digest_algorithm"]["algorithm"].native == "sha256"
 
 
@@ -422,15 +424,15 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
 
 
 def test_text_only_attachment_stamp(pki, material, signer):
-    attachment = signing.prepare_fields(
+    attachment = fields.prepare_fields(
         make_pdf("Phụ lục kèm theo Quyết định"), [FieldBox("agency", 0, ATTACH_BOX)]
     )
     result = signing.sign(
         attachment, signer, field="agency", level="B-B",
-        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"), **material,
+        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"), material=material,
     )
     stream = appearance_stream(result.pdf, "agency")
-    shown = result.signing_time.astimezone(signing.VIETNAM_TZ).isoformat()
+    shown = result.signing_time.astimezone(stamps.VIETNAM_TZ).isoformat()
     assert shown.endswith("+07:00")
     assert actual_texts(stream) == ["15/QĐ-BYT", shown]
     assert b"/F1 10 Tf" in stream and b" Do" not in stream
@@ -438,7 +440,7 @@ def test_text_only_attachment_stamp(pki, material, signer):
 
 
 def test_make_seal_image_is_red_round_and_transparent():
-    image = Image.open(BytesIO(signing.make_seal_image("Bộ Y tế"))).convert("RGBA")
+    image = Image.open(BytesIO(stamps.make_seal_image("Bộ Y tế"))).convert("RGBA")
     assert image.size == (600, 600)
     assert image.getpixel((0, 0))[3] == 0 and image.getpixel((300, 5))[3] == 0
     pixels = list(image.getdata())
@@ -452,33 +454,33 @@ def test_make_seal_image_is_red_round_and_transparent():
 def test_field_rules(pki, material, signer, with_fields, signed_pair, document):
     first, _ = signed_pair
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(with_fields, [FieldBox("signer", 0, SIGNER_BOX)])
+        fields.prepare_fields(with_fields, [FieldBox("signer", 0, SIGNER_BOX)])
     assert info.value.code is P.FIELD_EXISTS
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(first.pdf, [FieldBox("late", 0, SIGNER_BOX)])
+        fields.prepare_fields(first.pdf, [FieldBox("late", 0, SIGNER_BOX)])
     assert info.value.code is P.DOCUMENT_ALREADY_SIGNED
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(document, [FieldBox("a", 0, None), FieldBox("a", 1, None)])
+        fields.prepare_fields(document, [FieldBox("a", 0, None), FieldBox("a", 1, None)])
     assert info.value.code is P.INVALID_FIELD
     with pytest.raises(SigningFailed) as info:
-        signing.prepare_fields(document, [FieldBox("a", 5, SIGNER_BOX)])
+        fields.prepare_fields(document, [FieldBox("a", 5, SIGNER_BOX)])
     assert info.value.code is P.INVALID_FIELD
     with pytest.raises(SigningFailed) as info:
-        signing.sign(first.pdf, signer, field="signer", level="B-B", **material)
+        signing.sign(first.pdf, signer, field="signer", level="B-B", material=material)
     assert info.value.code is P.FIELD_ALREADY_SIGNED
     with pytest.raises(SigningFailed) as info:
-        signing.sign(first.pdf, signer, field="missing", level="B-B", **material)
+        signing.sign(first.pdf, signer, field="missing", level="B-B", material=material)
     assert info.value.code is P.FIELD_NOT_FOUND
     with pytest.raises(SigningFailed) as info:
-        signing.sign(b"not a pdf", signer, field="x", level="B-B", **material)
+        signing.sign(b"not a pdf", signer, field="x", level="B-B", material=material)
     assert info.value.code is P.INVALID_PDF
     with pytest.raises(SigningFailed) as info:
-        signing.sign(with_fields, signer, field="signer", level="B-T", **material)
+        signing.sign(with_fields, signer, field="signer", level="B-T", material=material)
     assert info.value.code is P.TIMESTAMPER_REQUIRED
 
 
 def test_missing_field_is_created_in_an_unsigned_document(pki, material, signer, document):
-    result = signing.sign(document, signer, field="Signature1", level="B-B", **material)
+    result = signing.sign(document, signer, field="Signature1", level="B-B", material=material)
     assert result.pdf.startswith(document)
     assert validate(pki, result.pdf).all_valid
 
@@ -488,10 +490,10 @@ def test_missing_field_is_created_in_an_unsigned_document(pki, material, signer,
 
 def test_bulk_signing_20_documents(pki, material, signer):
     documents = [make_pdf(f"Văn bản số {number:02d}") for number in range(1, 21)]
-    check = signing.check_signer_certificate(signer, **material)
+    check = certificate_check.check_signer_certificate(signer, material=material)
     results = signing.sign_many(
         documents, signer, field="Signature1", level="B-B",
-        bytes_reserved=16384, check=check, **material,
+        bytes_reserved=16384, check=check, material=material,
     )
     assert len(results) == 20
     assert all(result.check is check for result in results)  # checked once for the run
@@ -502,15 +504,15 @@ def test_bulk_signing_20_documents(pki, material, signer):
 
 
 def test_stale_or_foreign_check_is_not_reused(pki, material, signer, document):
-    seal = signing.load_pkcs12_signer(pki.seal.p12_path.read_bytes(), pki.password)
-    foreign = signing.check_signer_certificate(seal, **material)
+    seal = signers.load_pkcs12_signer(pki.seal.p12_path.read_bytes(), pki.password)
+    foreign = certificate_check.check_signer_certificate(seal, material=material)
     with pytest.raises(SigningRefused) as info:
-        signing.sign(document, signer, field="S", level="B-B", check=foreign, **material)
+        signing.sign(document, signer, field="S", level="B-B", check=foreign, material=material)
     assert info.value.code is P.CHECK_MISMATCH
-    old = signing.check_signer_certificate(
-        signer, moment=datetime.now(UTC) - timedelta(hours=1), **material
+    old = certificate_check.check_signer_certificate(
+        signer, moment=datetime.now(UTC) - timedelta(hours=1), material=material
     )
-    result = signing.sign(document, signer, field="S", level="B-B", check=old, **material)
+    result = signing.sign(document, signer, field="S", level="B-B", check=old, material=material)
     assert result.check is not old and result.check.ok
 
 
@@ -519,9 +521,9 @@ def test_stale_or_foreign_check_is_not_reused(pki, material, signer, document):
 
 def test_ecdsa_p256_signs_with_sha256(pki, material, ec_issued, document):
     _, p12 = ec_issued
-    ec_signer = signing.load_pkcs12_signer(p12, pki.password)
+    ec_signer = signers.load_pkcs12_signer(p12, pki.password)
     assert ec_signer.key_algorithm == "ec" and ec_signer.key_size == 256
-    result = signing.sign(document, ec_signer, field="Signature1", level="B-B", **material)
+    result = signing.sign(document, ec_signer, field="Signature1", level="B-B", material=material)
     info = signer_infos(result.pdf)["Signature1"]
     assert info["signature_algorithm"]["algorithm"].native == "sha256_ecdsa"
     assert validate(pki, result.pdf).all_valid
@@ -531,14 +533,14 @@ def test_ecdsa_p256_signs_with_sha256(pki, material, ec_issued, document):
 
 
 def test_interrupted_signing_round_trip(pki, material, with_fields, timestamper, nss_db, tmp_path):
-    prepared = signing.prepare_interrupted(
+    prepared = interrupted.prepare_interrupted(
         with_fields,
         field="signer",
         signer_cert_der=pki.signer.der,
         chain_der=[pki.intermediate.der],
         level="B-LT",
         stamp=VisibleStamp(StampStyle.SIGNER, position="GIÁM ĐỐC"),
-        **material,
+        material=material,
     )
     assert prepared.signature_algorithm == "rsassa_pss" and prepared.pss_salt_length == 32
     assert prepared.digest == hashes_sha256(prepared.signed_attrs)
@@ -551,7 +553,7 @@ def test_interrupted_signing_round_trip(pki, material, with_fields, timestamper,
     # the state survives a round trip through storage
     stored = tmp_path / "state.bin"
     stored.write_bytes(prepared.state)
-    result = signing.finish_interrupted(stored.read_bytes(), value, timestamper=timestamper)
+    result = interrupted.finish_interrupted(stored.read_bytes(), value, timestamper=timestamper)
     assert result.pdf.startswith(with_fields) and result.field_name == "signer"
     report = by_field(validate(pki, result.pdf, crls=()))  # B-LT: offline, from the DSS
     assert report["signer"].valid and report["signer"].timestamp_valid, report["signer"].summary
@@ -559,29 +561,29 @@ def test_interrupted_signing_round_trip(pki, material, with_fields, timestamper,
     assert "- Signature Validation: Signature is Valid." in blocks["signer"]
 
     with pytest.raises(SigningFailed) as info:
-        signing.finish_interrupted(prepared.state, bytes(len(value)), timestamper=timestamper)
+        interrupted.finish_interrupted(prepared.state, bytes(len(value)), timestamper=timestamper)
     assert info.value.code is P.SIGNATURE_MISMATCH
     damaged = bytearray(prepared.state)
     damaged[-10] ^= 0xFF
     with pytest.raises(SigningFailed) as info:
-        signing.finish_interrupted(bytes(damaged), value, timestamper=timestamper)
+        interrupted.finish_interrupted(bytes(damaged), value, timestamper=timestamper)
     assert info.value.code is P.INVALID_STATE
     with pytest.raises(SigningFailed) as info:
-        signing.finish_interrupted(prepared.state, value)
+        interrupted.finish_interrupted(prepared.state, value)
     assert info.value.code is P.TIMESTAMPER_REQUIRED
 
 
 def test_interrupted_ecdsa_accepts_raw_r_s(pki, material, ec_issued, ec_key, document):
     cert_der, _ = ec_issued
-    prepared = signing.prepare_interrupted(
+    prepared = interrupted.prepare_interrupted(
         document, field="Signature1", signer_cert_der=cert_der,
-        chain_der=[pki.intermediate.der], level="B-B", **material,
+        chain_der=[pki.intermediate.der], level="B-B", material=material,
     )
     assert prepared.signature_algorithm == "ecdsa" and prepared.pss_salt_length is None
     der = ec_key.sign(prepared.signed_attrs, ec.ECDSA(hashes.SHA256()))
     r, s = utils.decode_dss_signature(der)
     raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")  # what PKCS#11 CKM_ECDSA returns
-    result = signing.finish_interrupted(prepared.state, raw)
+    result = interrupted.finish_interrupted(prepared.state, raw)
     assert validate(pki, result.pdf).all_valid
 
 

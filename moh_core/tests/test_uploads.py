@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
-from moh_core.signatures import InvalidPdfError, validate_pdf_signatures
+from moh_core.signatures import InvalidPdfError, ValidationMaterial, validate_pdf_signatures
 from moh_core.testing.fixtures import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
 from moh_core.onestop.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
 from PIL import Image
@@ -52,7 +52,7 @@ def signed(pki, pdf):
 @pytest.fixture(scope="module")
 def validator(pki):
     def validate(data: bytes):
-        return validate_pdf_signatures(data, trust_roots=pki.trust_roots, crls=pki.crls)
+        return validate_pdf_signatures(data, material=ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls))
 
     return validate
 
@@ -376,12 +376,13 @@ def test_the_signature_validator_reads_foreign_pdfs_within_the_same_budget(pdf_b
     from pyhanko.pdf_utils.misc import PdfDecodeLimitError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from moh_core.signatures import decode_limits, validate_pdf_signatures
+    from moh_core.signatures import ValidationMaterial, decode_limits, validate_pdf_signatures
 
     reader = PdfFileReader(BytesIO(pdf_bomb), strict=False, decode_limits=decode_limits(8 * MiB))
     page = reader.root["/Pages"]["/Kids"][0]
     with pytest.raises(PdfDecodeLimitError):
         page["/Contents"].data  # noqa: B018 - decoding is the point
-    report, peak = peak_memory(lambda: validate_pdf_signatures(pdf_bomb, trust_roots=[], max_inflated_bytes=8 * MiB))
+    report, peak = peak_memory(lambda: validate_pdf_signatures(
+        pdf_bomb, material=ValidationMaterial(trust_roots=[]), max_inflated_bytes=8 * MiB))
     assert not report.signed
     assert peak < 32 * MiB, f"{peak / MiB:.0f} MiB"

@@ -1,6 +1,6 @@
 """Benchmark: PAdES signatures per second, the product's path against pyHanko called directly.
 
-Product: ``moh_core.signatures.signing.sign_many`` with a ``MohSigner`` loaded once (certificate check once
+Product: ``moh_core.signatures.sign_many`` with a ``MohSigner`` loaded once (certificate check once
 per run, validation context built once, fixed ``bytes_reserved``). Baseline: pyHanko's
 ``PdfSigner.sign_pdf`` with a ``SimpleSigner`` loaded once, the same RSASSA-PSS mechanism, the
 same ``bytes_reserved``, the same in-process TSA and (B-LT) one validation context per run.
@@ -40,7 +40,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noq
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
-from moh_core.signatures import signing  # noqa: E402
+from moh_core import signatures  # noqa: E402
 
 TARGET = 1.3
 REPS = int(os.environ.get("MOH_BENCH_REPS", 5))
@@ -56,17 +56,16 @@ def main() -> None:
         documents = {"1p": make_pdf(pages=1), "30p": make_pdf(pages=30)}
 
         # --- product: key loaded once, reused for every run ---
-        product_signer = signing.load_pkcs12_signer(p12, pki.password)
+        product_signer = signatures.load_pkcs12_signer(p12, pki.password)
 
         def product(pdf: bytes, level: str) -> None:
-            results = signing.sign_many(
+            results = signatures.sign_many(
                 [pdf] * DOCS,
                 product_signer,
                 field=FIELD,
                 level=level,
                 timestamper=timestamper,
-                trust_roots=pki.trust_roots,
-                crls=pki.crls,
+                material=signatures.ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls),
             )
             assert len(results) == DOCS
 
@@ -74,7 +73,7 @@ def main() -> None:
         baseline_signer = signers.SimpleSigner.load_pkcs12(
             pki.signer.p12_path,
             passphrase=pki.password.encode(),
-            signature_mechanism=signing._pss_mechanism(),
+            signature_mechanism=product_signer.pyhanko_signer.signature_mechanism,
         )
         assert baseline_signer is not None
         roots = [asn1_x509.Certificate.load(der) for der in pki.trust_roots]
@@ -93,7 +92,7 @@ def main() -> None:
                 if lt
                 else None
             )
-            reserved = signing.DEFAULT_BYTES_RESERVED[signing.SignatureLevel(level)]
+            reserved = signatures.DEFAULT_BYTES_RESERVED[signatures.SignatureLevel(level)]
             for _ in range(DOCS):
                 metadata = signers.PdfSignatureMetadata(
                     field_name=FIELD,

@@ -651,8 +651,7 @@ class MohOutgoingDocument(models.Model):
         return _("Signing refused: %(reasons)s.", reasons=reasons)
 
     def _moh_validation_material(self):
-        material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
-        return {"trust_roots": material["trust_roots"], "crls": material["crls"], "other_certs": material["other_certs"]}
+        return self.env["moh.trust.root"]._moh_validation_material(self.company_id)
 
     def _moh_timestamper(self):
         company = self.company_id
@@ -730,7 +729,7 @@ class MohOutgoingDocument(models.Model):
             # Bulk signing: the certificate is checked once for the whole batch (and again if
             # the batch outlasts the check's validity), not once per document.
             try:
-                check = check_signer_certificate(signer, **material)
+                check = check_signer_certificate(signer, material=material)
             except SigningError as exc:
                 raise UserError(self._moh_signing_message(exc)) from exc
             for doc in self:
@@ -739,7 +738,7 @@ class MohOutgoingDocument(models.Model):
                 try:
                     result = sign(
                         doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(), **material, check=check,
+                        timestamper=doc._moh_timestamper(), material=material, check=check,
                         stamp=doc._moh_signer_stamp(picture),
                     )
                 except SigningError as exc:
@@ -801,7 +800,7 @@ class MohOutgoingDocument(models.Model):
                 with seal._moh_signer() as signer:
                     result = sign(
                         filled, signer, field="seal", level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(), **doc._moh_validation_material(),
+                        timestamper=doc._moh_timestamper(), material=doc._moh_validation_material(),
                         stamp=VisibleStamp(style=StampStyle.SEAL, image_png=base64.b64decode(seal.image)
                                            if seal.image else make_seal_image(doc.company_id.name)),
                     )
@@ -846,7 +845,7 @@ class MohOutgoingDocument(models.Model):
             SignedByProblem.NOT_WHOLE_FILE: _("the PDF was changed after it was signed"),
         }
         try:
-            check_signed_by(pdf, sorted(certificates), **doc._moh_validation_material())
+            check_signed_by(pdf, sorted(certificates), material=doc._moh_validation_material())
         except SignedByError as exc:
             raise UserError(_("%(doc)s cannot be issued: %(reason)s. Ask %(signer)s to sign it again.",
                               doc=doc.display_name, reason=reasons[exc.problem], signer=signer.name)) from exc
@@ -1031,7 +1030,7 @@ class MohOutgoingDocument(models.Model):
                 self.pdf_id.raw, field="signer", signer_cert_der=base64.b64decode(certificate),
                 chain_der=[base64.b64decode(item) for item in chain], level=self.company_id.moh_signature_level,
                 stamp=self._moh_signer_stamp(),
-                **self._moh_validation_material(),
+                material=self._moh_validation_material(),
             )
         except SigningError as exc:
             raise UserError(self._moh_signing_message(exc)) from exc

@@ -164,7 +164,7 @@ class MohSignatureValidation(models.Model):
             base = {"res_model": record._name, "res_id": record.id, "attachment_id": attachment.id,
                     "incoming_document_id": record.id if record._name == "moh.incoming.document" else False}
             try:
-                report = validate_pdf_signatures(attachment.raw or b"", **material)
+                report = validate_pdf_signatures(attachment.raw or b"", material=material)
             except InvalidPdfError as exc:
                 _logger.info("Attachment %s is not a readable PDF: %s", attachment.id, exc)
                 values.append({**base, "signed": False, "valid": False,

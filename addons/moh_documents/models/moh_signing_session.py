@@ -1,7 +1,7 @@
 """A signature being made on the signer's own token (interrupted signing).
 
 The server prepares the document and the bytes to sign, the signer's local signing software
-signs them on the token, and the server embeds the signature (moh_core.signatures.signing's
+signs them on the token, and the server embeds the signature (moh_core.signatures.interrupted's
 prepare_interrupted / finish_interrupted). Between the two, the prepared state stays here, on
 the server: a copy coming back from the client is never trusted.
 

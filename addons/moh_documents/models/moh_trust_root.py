@@ -32,12 +32,15 @@ class MohTrustRoot(models.Model):
 
     @api.model
     def _moh_validation_material(self, company=None):
-        """Trust roots, intermediate certificates and CRLs for moh_core's validation."""
+        """Trust roots, intermediate certificates and CRLs for moh_core's signing and validation
+        (a ``moh_core.signatures.ValidationMaterial``)."""
+        from moh_core.signatures import ValidationMaterial  # noqa: PLC0415
+
         company = company or self.env.company
         authorities = self.sudo().search([("company_id", "=", company.id)])
         decode = base64.b64decode
-        return {
-            "trust_roots": [decode(a.certificate) for a in authorities if a.role == "root"],
-            "other_certs": [decode(a.certificate) for a in authorities if a.role == "intermediate"],
-            "crls": [decode(a.crl) for a in authorities if a.crl],
-        }
+        return ValidationMaterial(
+            trust_roots=[decode(a.certificate) for a in authorities if a.role == "root"],
+            other_certs=[decode(a.certificate) for a in authorities if a.role == "intermediate"],
+            crls=[decode(a.crl) for a in authorities if a.crl],
+        )

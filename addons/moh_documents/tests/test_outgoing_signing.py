@@ -227,9 +227,9 @@ class TestOutgoingIssuing(OutgoingSigningCase):
             self.assertTrue(check.valid, f"{name}: {check.explanation}")
             self.assertTrue(check.timestamp_time, f"{name} has no timestamp")
         # The revocation data travels with the document: it validates with no CRL given.
-        from moh_core.signatures import validate_pdf_signatures
+        from moh_core.signatures import ValidationMaterial, validate_pdf_signatures
 
-        report = validate_pdf_signatures(doc.pdf_id.raw, trust_roots=[self.pki.root.der])
+        report = validate_pdf_signatures(doc.pdf_id.raw, material=ValidationMaterial(trust_roots=[self.pki.root.der]))
         self.assertTrue(report.all_valid, report.summary)
 
     def test_timestamp_levels_need_a_timestamp_authority(self):

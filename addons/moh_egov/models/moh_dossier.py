@@ -1052,7 +1052,6 @@ class MohDossier(models.Model):
         Outgoing = self.env["moh.outgoing.document"]
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
         material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
-        material = {name: material[name] for name in ("trust_roots", "crls", "other_certs")}
         company = self.company_id.sudo()
         level, timestamper = company.moh_signature_level or "B-B", None
         if level != "B-B":
@@ -1063,9 +1062,9 @@ class MohDossier(models.Model):
             timestamper = HTTPTimeStamper(company.moh_tsa_url)
         with key._moh_signer(password) as signer:
             try:
-                check = check_signer_certificate(signer, **material)
+                check = check_signer_certificate(signer, material=material)
                 result = sign(attachment.sudo().raw, signer, field="officer", level=level, timestamper=timestamper,
-                              check=check, **material)
+                              check=check, material=material)
             except SigningError as exc:
                 raise UserError(Outgoing._moh_signing_message(exc)) from exc
         attachment.sudo().write({"raw": result.pdf})

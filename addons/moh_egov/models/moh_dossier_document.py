@@ -137,7 +137,7 @@ class MohDossierDocument(models.Model):
 
         material = self.env["moh.trust.root"]._moh_validation_material(company)
         limit = self._moh_inflate_limit()
-        return lambda data: validate_pdf_signatures(data, **material, max_inflated_bytes=limit)
+        return lambda data: validate_pdf_signatures(data, material=material, max_inflated_bytes=limit)
 
     def _moh_upload_message(self, filename, result):
         from moh_core.onestop import UploadProblem  # noqa: PLC0415

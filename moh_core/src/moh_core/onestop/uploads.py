@@ -27,11 +27,11 @@ before that decision, and what the portal can tell the applicant at once:
 * its SHA-256, for the dossier's audit trail.
 
 Signature validation needs the agency's trust roots and CRLs, which the Odoo side holds, so it is
-a callback: typically ``lambda pdf: validate_pdf_signatures(pdf, trust_roots=..., crls=...)``
-(:func:`moh_core.signatures.validation.validate_pdf_signatures`). Its
-:class:`~moh_core.signatures.validation.PdfValidationReport` is kept in the result. A file whose
-signatures are not valid is still a readable file (``ok``);
-:func:`moh_core.onestop.completeness.completeness` treats it as ``bad_signature``.
+a callback: typically ``lambda pdf: validate_pdf_signatures(pdf, material=ValidationMaterial(...))``
+(:func:`moh_core.signatures.validate_pdf_signatures`). Its
+:class:`~moh_core.signatures.PdfValidationReport` is kept in the result. A file whose
+signatures are not valid is still a readable file (``ok``); :func:`moh_core.onestop.completeness.completeness`
+treats it as ``bad_signature``.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def check_upload(
         file is refused as ``INFLATES_TOO_MUCH`` without decompressing further.
     :param validate_signatures: called with the bytes of a signed, readable PDF; its report's
         ``all_valid`` becomes :attr:`UploadCheck.signatures_valid`. If it raises
-        :class:`~moh_core.signatures.validation.InvalidPdfError` the PDF is unreadable; other exceptions
+        :class:`~moh_core.signatures.InvalidPdfError` the PDF is unreadable; other exceptions
         (a bad trust-root configuration) propagate.
     :raises ValueError: ``allowed`` names an unknown type, or ``max_inflated_bytes`` is not
         positive.

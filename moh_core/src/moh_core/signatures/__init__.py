@@ -1,34 +1,48 @@
 """PAdES signatures: signing (PKCS#12, PKCS#11, interrupted/remote), signature boxes and stamps, validation.
 
-The names below are the package's public surface; the modules behind them may move.
+The names below are the package's public surface (what the addons, the scripts and the other
+moh_core packages use); the modules behind them may move:
+
+  errors.py             SigningError (SigningRefused, SigningFailed), SigningProblem; validation's errors
+  material.py           ValidationMaterial: trust roots, CRLs, OCSP responses, intermediates, as one value
+  signers.py            PKCS#12 and PKCS#11 keys, the algorithm policy
+  certificate_check.py  the certificate check before signing
+  fields.py             signature fields, the number and date text fields filled after signing
+  stamps.py             visible stamps (embedded_fonts.py: their fonts and the text fields')
+  signing.py            sign, sign_many
+  interrupted.py        signing on a key the server cannot reach (prepare, finish)
+  validation.py         validation of the signatures in a PDF (report.py: the verdicts)
+  certificates.py       reading DER/PEM certificates
 """
 
-from moh_core.signatures.signing import (
-    FieldBox,
+from moh_core.signatures.certificate_check import check_signer_certificate
+from moh_core.signatures.errors import (
+    EncryptedPdfError,
+    InvalidPdfError,
+    SignedByError,
+    SignedByProblem,
     SigningError,
     SigningProblem,
+)
+from moh_core.signatures.fields import FieldBox, TextField, fill_fields, prepare_fields
+from moh_core.signatures.interrupted import finish_interrupted, prepare_interrupted
+from moh_core.signatures.material import ValidationMaterial
+from moh_core.signatures.report import PdfValidationReport, SignatureProblem
+from moh_core.signatures.signers import load_pkcs11_signer, load_pkcs12_signer
+from moh_core.signatures.signing import (
+    DEFAULT_BYTES_RESERVED,
+    SignatureLevel,
+    sign,
+    sign_many,
+)
+from moh_core.signatures.stamps import (
     StampStyle,
-    TextField,
     VisibleStamp,
-    check_signer_certificate,
-    fill_fields,
-    finish_interrupted,
-    load_pkcs11_signer,
-    load_pkcs12_signer,
     make_seal_image,
     make_signature_image,
-    prepare_fields,
-    prepare_interrupted,
-    sign,
 )
 from moh_core.signatures.validation import (
     DEFAULT_MAX_INFLATED_BYTES,
-    EncryptedPdfError,
-    InvalidPdfError,
-    PdfValidationReport,
-    SignatureProblem,
-    SignedByError,
-    SignedByProblem,
     check_signed_by,
     decode_limits,
     load_certificate_bytes,
@@ -36,11 +50,13 @@ from moh_core.signatures.validation import (
 )
 
 __all__ = [
+    "DEFAULT_BYTES_RESERVED",
     "DEFAULT_MAX_INFLATED_BYTES",
     "EncryptedPdfError",
     "FieldBox",
     "InvalidPdfError",
     "PdfValidationReport",
+    "SignatureLevel",
     "SignatureProblem",
     "SignedByError",
     "SignedByProblem",
@@ -48,6 +64,7 @@ __all__ = [
     "SigningProblem",
     "StampStyle",
     "TextField",
+    "ValidationMaterial",
     "VisibleStamp",
     "check_signed_by",
     "check_signer_certificate",
@@ -62,5 +79,6 @@ __all__ = [
     "prepare_fields",
     "prepare_interrupted",
     "sign",
+    "sign_many",
     "validate_pdf_signatures",
 ]
