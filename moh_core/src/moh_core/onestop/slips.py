@@ -26,7 +26,7 @@ longer the "Phiếu xin lỗi và hẹn lại ngày trả kết quả" of the re
 the new date is now a proposed extension); the wording of the printed sentences follows the
 forms' structure (applicant, request, items, dates, officer) rather than reproducing their text.
 
-The page is a Decree 30/2020/NĐ-CP page, drawn with :mod:`moh_core.documents.layout`'s helpers: A4,
+The page is a Decree 30/2020/NĐ-CP page, drawn with the page kit of :mod:`moh_core.documents.pagekit`: A4,
 margins 20/20/30/15 mm, the agency header on the left (parent agencies in capitals, the issuing
 entity in bold capitals, a short rule) and the national title and motto on the right, the place
 and date in italics, page numbers from page 2, Liberation Serif embedded
@@ -37,7 +37,7 @@ repeats on every page a long list flows to. Slips handed out by the one-stop uni
 the agency's own documents, addressed "Kính gửi" to the applicant, with "Nơi nhận".
 
 Dates are written the Vietnamese way: "Hà Nội, ngày 05 tháng 02 năm 2027" in the header
-(:func:`moh_core.documents.layout.format_place_date`), "14 giờ 30 phút, ngày 05/02/2027" for a time and
+(:func:`moh_core.documents.pagekit.format_place_date`), "14 giờ 30 phút, ngày 05/02/2027" for a time and
 "ngày 05/02/2027" for a date (:func:`format_slip_time`). Naive datetimes are taken as Vietnam's
 local time; aware ones are converted to UTC+07:00 (Vietnam has no daylight saving time).
 
@@ -58,39 +58,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
-from moh_core.documents.layout import (
-    _CLOSING_LEFT,
-    _CLOSING_RIGHT,
-    _HEADER_LEFT,
-    _HEADER_RIGHT,
-    _MARGIN_BOTTOM,
-    _MARGIN_LEFT,
-    _MARGIN_RIGHT,
-    _MARGIN_TOP,
-    _MOTTO_SIZE,
-    _PAGE_SIZE,
-    _TEXT_WIDTH,
-    MOTTO,
-    NATIONAL_TITLE,
-    SIGNATURE_SPACE_MM,
-    Signer,
-    _agency_rule_length,
-    _dashed,
-    _draw_page_number,
-    _Rule,
-    _style,
-    _styles,
-    _table,
-    _text,
-    _upper,
-    format_number_symbol,
-    format_place_date,
-)
+from moh_core.documents import SIGNATURE_SPACE_MM, Signer, pagekit
+from moh_core.fonts import FONT_BOLD, FONT_ITALIC, nfc
 
 __all__ = [
     "render_blank_form",
@@ -228,7 +200,7 @@ class DossierSlip:
     registers the slip as an outgoing document, give "Số: 12/QLD-VP" under the agency.
     ``dossier_code`` is the code of Decree 118, Art. 28 ("000.00.04.G18-270205-0001"),
     ``procedure`` the procedure applied for ("Nội dung yêu cầu giải quyết"). ``officer`` signs
-    the slip (:class:`moh_core.documents.layout.Signer`; for a one-stop officer e.g.
+    the slip (:class:`moh_core.documents.Signer`; for a one-stop officer e.g.
     ``Signer(position="Người tiếp nhận hồ sơ", name=...)``); the signature itself is left blank.
     """
 
@@ -530,78 +502,58 @@ def _two_digits(number: int) -> str:
 
 
 def _slip_styles() -> dict[str, ParagraphStyle]:
-    """Decree 30 styles of :mod:`moh_core.documents.layout` plus those of the slips' body and tables."""
-    st = _styles()
-    line = _style("slip_line", _BODY_SIZE, alignment=TA_JUSTIFY, spaceAfter=2)
-    cell = _style("slip_cell", _TABLE_SIZE, alignment=TA_LEFT, leading=_TABLE_SIZE * 1.15)
-    small = _style(
+    """The page kit's styles (fonts registered) and those of the slips' body and tables."""
+    style = pagekit.paragraph_style
+    line = style("slip_line", _BODY_SIZE, alignment=TA_JUSTIFY, spaceAfter=2)
+    cell = style("slip_cell", _TABLE_SIZE, alignment=TA_LEFT, leading=_TABLE_SIZE * 1.15)
+    small = style(
         "slip_small", _CONTROL_TABLE_SIZE, alignment=TA_LEFT, leading=_CONTROL_TABLE_SIZE * 1.15
     )
-    st.update(
-        {
-            "slip_title": _style("slip_title", _TITLE_SIZE, FONT_BOLD, spaceBefore=7 * mm),
-            "slip_code": _style("slip_code", _BODY_SIZE, spaceBefore=1 * mm, spaceAfter=5 * mm),
-            "slip_kinh_gui": _style("slip_kinh_gui", _BODY_SIZE, spaceAfter=4 * mm),
-            "slip_line": line,
-            "slip_para": ParagraphStyle("slip_para", line, firstLineIndent=10 * mm),
-            "slip_item": ParagraphStyle("slip_item", line, leftIndent=6 * mm),
-            "slip_note": ParagraphStyle("slip_note", line, fontName=FONT_ITALIC),
-            "slip_cell": cell,
-            "slip_cell_center": ParagraphStyle("slip_cell_center", cell, alignment=TA_CENTER),
-            "slip_cell_head": ParagraphStyle(
-                "slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER
-            ),
-            "slip_small": small,
-            "slip_small_center": ParagraphStyle("slip_small_center", small, alignment=TA_CENTER),
-            "slip_small_head": ParagraphStyle(
-                "slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER
-            ),
-            "slip_sign": _style("slip_sign", _SIGN_SIZE, FONT_BOLD),
-            "slip_sign_note": _style("slip_sign_note", _SIGN_SIZE, FONT_ITALIC),
-        }
-    )
-    return st
+    return {
+        **pagekit.page_styles(),
+        "slip_title": style("slip_title", _TITLE_SIZE, FONT_BOLD, spaceBefore=7 * mm),
+        "slip_code": style("slip_code", _BODY_SIZE, spaceBefore=1 * mm, spaceAfter=5 * mm),
+        "slip_kinh_gui": style("slip_kinh_gui", _BODY_SIZE, spaceAfter=4 * mm),
+        "slip_line": line,
+        "slip_para": ParagraphStyle("slip_para", line, firstLineIndent=10 * mm),
+        "slip_item": ParagraphStyle("slip_item", line, leftIndent=6 * mm),
+        "slip_note": ParagraphStyle("slip_note", line, fontName=FONT_ITALIC),
+        "slip_cell": cell,
+        "slip_cell_center": ParagraphStyle("slip_cell_center", cell, alignment=TA_CENTER),
+        "slip_cell_head": ParagraphStyle(
+            "slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER
+        ),
+        "slip_small": small,
+        "slip_small_center": ParagraphStyle("slip_small_center", small, alignment=TA_CENTER),
+        "slip_small_head": ParagraphStyle(
+            "slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER
+        ),
+        "slip_sign": style("slip_sign", _SIGN_SIZE, FONT_BOLD),
+        "slip_sign_note": style("slip_sign_note", _SIGN_SIZE, FONT_ITALIC),
+    }
 
 
 def _header(slip: DossierSlip, st: dict[str, ParagraphStyle], by_unit: bool) -> list[Flowable]:
-    """Decree 30 header: agency block and number on the left, national title and date right.
+    """Decree 30 title block: agency and number on the left, national title and date right.
 
     ``by_unit``: the one-stop unit issues the slip, so it is the bold line and the agency
     above it one of the parent lines (not bold), as Decree 30 writes a parent agency.
     """
     head = slip.header
-    parents = [p for p in (head.agency_parent,) if p.strip()]
+    parents = [head.agency_parent]
     issuer = head.agency_name
     if by_unit and head.unit.strip():
         parents.append(head.agency_name)
         issuer = head.unit
-    left_top: list[Flowable] = [Paragraph(_upper(p), st["parent"]) for p in parents]
-    left_top.append(Paragraph(_upper(issuer), st["agency"]))
-    left_top.append(_Rule(_agency_rule_length([" ".join(nfc(issuer).upper().split())])))
-    right_top: list[Flowable] = [
-        Paragraph(_text(NATIONAL_TITLE), st["national"]),
-        Paragraph(_text(MOTTO), st["motto"]),
-        _Rule(stringWidth(MOTTO, FONT_BOLD, _MOTTO_SIZE)),
-    ]
-    left_bottom: list[Flowable] = [Spacer(0, 0)]
-    if slip.number is not None:
-        left_bottom = [
-            Paragraph(_text(format_number_symbol(slip.number, slip.symbol)), st["number"])
-        ]
-    right_bottom = [Paragraph(_text(format_place_date(head.place, slip.date)), st["date"])]
-    return [
-        _table(
-            [[left_top, right_top], [left_bottom, right_bottom]],
-            (_HEADER_LEFT, _HEADER_RIGHT),
-            [("TOPPADDING", (0, 1), (-1, 1), 2 * mm)],
-        )
-    ]
+    left = [] if slip.number is None else [pagekit.number_line(slip.number, slip.symbol, st)]
+    right = [pagekit.place_date_line(head.place, slip.date, st)]
+    return [pagekit.title_block(parents, issuer, st, left=left, right=right)]
 
 
 def _title(kind: SlipKind, slip: DossierSlip, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [
-        Paragraph(_text(SLIP_TITLES[kind]), st["slip_title"]),
-        Paragraph(f"Mã hồ sơ: <b>{_text(slip.dossier_code)}</b>", st["slip_code"]),
+        Paragraph(pagekit.text_markup(SLIP_TITLES[kind]), st["slip_title"]),
+        Paragraph(f"Mã hồ sơ: <b>{pagekit.text_markup(slip.dossier_code)}</b>", st["slip_code"]),
     ]
 
 
@@ -609,10 +561,10 @@ def _labelled(
     label: str, value: str, st: dict[str, ParagraphStyle], bold: bool = False
 ) -> Paragraph:
     """A "Label: value" line (the value NFC-normalised and escaped)."""
-    shown = _text(value)
+    shown = pagekit.text_markup(value)
     if bold:
         shown = f"<b>{shown}</b>"
-    return Paragraph(f"{_text(label)}: {shown}", st["slip_line"])
+    return Paragraph(f"{pagekit.text_markup(label)}: {shown}", st["slip_line"])
 
 
 def _issuer(slip: DossierSlip) -> str:
@@ -631,15 +583,15 @@ def _applicant_lines(slip: DossierSlip, st: dict[str, ParagraphStyle], lead: str
     """``lead`` (e.g. "... tiếp nhận hồ sơ của") with the applicant, their contacts, the request."""
     applicant = slip.applicant
     out: list[Flowable] = [
-        Paragraph(f"{_text(lead)}: <b>{_text(applicant.name)}</b>", st["slip_line"])
+        Paragraph(f"{pagekit.text_markup(lead)}: <b>{pagekit.text_markup(applicant.name)}</b>", st["slip_line"])
     ]
     if applicant.address.strip():
         out.append(_labelled("Địa chỉ", applicant.address, st))
     contacts = []
     if applicant.phone.strip():
-        contacts.append(f"Số điện thoại: {_text(applicant.phone)}")
+        contacts.append(f"Số điện thoại: {pagekit.text_markup(applicant.phone)}")
     if applicant.email.strip():
-        contacts.append(f"Email: {_text(applicant.email)}")
+        contacts.append(f"Email: {pagekit.text_markup(applicant.email)}")
     if contacts:
         out.append(Paragraph(";&nbsp;&nbsp; ".join(contacts), st["slip_line"]))
     out.append(_labelled("Nội dung yêu cầu giải quyết", slip.procedure, st, bold=True))
@@ -650,7 +602,7 @@ def _grid(
     rows: list[list[Flowable]], widths: Sequence[float], *, padding: float = 1.5 * mm
 ) -> list[Flowable]:
     """A ruled table whose header row repeats on every page it flows to, with space around."""
-    table = _table(
+    table = pagekit.plain_table(
         rows,
         widths,
         [
@@ -666,18 +618,6 @@ def _grid(
     return [Spacer(0, 1 * mm), table, Spacer(0, 3 * mm)]
 
 
-def _officer_column(
-    signer: Signer, st: dict[str, ParagraphStyle], *, note: bool, space: float
-) -> list[Flowable]:
-    """The signer's lines (authority, position), the blank for the signature, the name."""
-    out: list[Flowable] = [Paragraph(_upper(line), st["slip_sign"]) for line in signer.lines]
-    if note:
-        out.append(Paragraph(_SIGN_NOTE, st["slip_sign_note"]))
-    out.append(Spacer(0, space))
-    out.append(Paragraph(_text(signer.name), st["slip_sign"]))
-    return out
-
-
 def _closing(
     slip: DossierSlip,
     st: dict[str, ParagraphStyle],
@@ -690,63 +630,40 @@ def _closing(
     """The last lines of the body kept with the signature block, which never starts a page
     alone. On the right the officer; on the left ``left`` (the applicant's signature on a
     receipt) or the "Nơi nhận" list of an agency document."""
-    right = _officer_column(
+    right = pagekit.signature_block(
         slip.officer,
-        st,
-        note=not agency_document,
-        space=SIGNATURE_SPACE_MM * mm if agency_document else _OFFICER_SPACE,
+        st["slip_sign"],
+        SIGNATURE_SPACE_MM * mm if agency_document else _OFFICER_SPACE,
+        note=None if agency_document else Paragraph(_SIGN_NOTE, st["slip_sign_note"]),
     )
-    widths: tuple[float, float] = (_CLOSING_LEFT, _CLOSING_RIGHT)
     if left is not None:
-        widths = (_TEXT_WIDTH / 2, _TEXT_WIDTH / 2)
+        block = pagekit.closing_table(left, right, (pagekit.TEXT_WIDTH / 2, pagekit.TEXT_WIDTH / 2))
     else:
-        left = []
-        lines = _dashed(recipients)
-        if lines:
-            left.append(Paragraph("Nơi nhận:", st["recipients_head"]))
-            left += [Paragraph(_text(line), st["recipients"]) for line in lines]
-        if not left:
-            left = [Spacer(0, 0)]
-    block = _table(
-        [[left, right]],
-        widths,
-        [("RIGHTPADDING", (0, 0), (0, 0), 3 * mm), ("TOPPADDING", (0, 0), (-1, -1), 2 * mm)],
-    )
+        block = pagekit.closing_table(pagekit.recipients_block(recipients, st), right)
     return KeepTogether([*last, Spacer(0, 4 * mm), block])
 
 
 def _numbered(items: Sequence[str], st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [
-        Paragraph(f"{i}. {_text(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)
+        Paragraph(f"{i}. {pagekit.text_markup(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)
     ]
 
 
 def _build(kind: SlipKind, slip: DossierSlip, story: list[Flowable]) -> bytes:
     """Lay the story out on Decree 30 pages (page numbers from page 2) and return the PDF."""
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
+    template = pagekit.page_template(
         buffer,
-        pagesize=_PAGE_SIZE,
-        leftMargin=_MARGIN_LEFT,
-        rightMargin=_MARGIN_RIGHT,
-        topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
         title=nfc(SLIP_TITLES[kind].capitalize()),
         author=_issuer(slip),
         subject=nfc(slip.dossier_code.strip()),
-        creator="moh_core",
-        lang="vi-VN",
-        invariant=True,
-        # Otherwise every page starts in (unembedded) Helvetica.
-        initialFontName=FONT_REGULAR,
-        initialFontSize=_BODY_SIZE,
+        font_size=_BODY_SIZE,
     )
-    template.build(story, onLaterPages=_draw_page_number)
+    template.build(story, onLaterPages=pagekit.draw_page_number)
     return buffer.getvalue()
 
 
 def _start() -> dict[str, ParagraphStyle]:
-    register_fonts()
     return _slip_styles()
 
 
@@ -767,7 +684,7 @@ def _documents_table(
         head.append(Paragraph("Số lượng", st["slip_cell_head"]))
     # "Bản sao chứng thực" on one line
     rest = (37 * mm if with_form else 0) + (20 * mm if with_copies else 0)
-    widths.append(_TEXT_WIDTH - widths[0] - rest)
+    widths.append(pagekit.TEXT_WIDTH - widths[0] - rest)
     if with_form:
         widths.append(37 * mm)
     if with_copies:
@@ -776,10 +693,10 @@ def _documents_table(
     for i, doc in enumerate(documents, start=1):
         row = [
             Paragraph(str(i), st["slip_cell_center"]),
-            Paragraph(_text(doc.name), st["slip_cell"]),
+            Paragraph(pagekit.text_markup(doc.name), st["slip_cell"]),
         ]
         if with_form:
-            row.append(Paragraph(_text(doc.form), st["slip_cell_center"]))
+            row.append(Paragraph(pagekit.text_markup(doc.form), st["slip_cell_center"]))
         if with_copies:
             copies = "" if doc.copies is None else _two_digits(doc.copies)
             row.append(Paragraph(copies, st["slip_cell_center"]))
@@ -806,7 +723,7 @@ def render_receipt(receipt: Receipt) -> bytes:
     if receipt.processing_time.strip():
         story.append(
             Paragraph(
-                f"{n}. Thời gian giải quyết hồ sơ theo quy định: {_text(receipt.processing_time)}.",
+                f"{n}. Thời gian giải quyết hồ sơ theo quy định: {pagekit.text_markup(receipt.processing_time)}.",
                 st["slip_line"],
             )
         )
@@ -820,11 +737,11 @@ def render_receipt(receipt: Receipt) -> bytes:
             st["slip_line"],
         ),
         Paragraph(
-            f"{n + 2}. Hình thức nhận kết quả: {_text(RESULT_DELIVERY[receipt.result_delivery])}.",
+            f"{n + 2}. Hình thức nhận kết quả: {pagekit.text_markup(RESULT_DELIVERY[receipt.result_delivery])}.",
             st["slip_line"],
         ),
     ]
-    code = _text(receipt.dossier_code)
+    code = pagekit.text_markup(receipt.dossier_code)
     lookup = f"Mã hồ sơ dùng để tra cứu tình trạng giải quyết hồ sơ: <b>{code}</b>."
     last: list[Flowable] = [Paragraph(lookup, st["slip_note"])]
     if receipt.lookup_url.strip():
@@ -835,7 +752,7 @@ def render_receipt(receipt: Receipt) -> bytes:
             Paragraph("NGƯỜI NỘP HỒ SƠ", st["slip_sign"]),
             Paragraph(_SIGN_NOTE, st["slip_sign_note"]),
             Spacer(0, _OFFICER_SPACE),
-            Paragraph(_text(receipt.submitter), st["slip_sign"]),
+            Paragraph(pagekit.text_markup(receipt.submitter), st["slip_sign"]),
         ]
     story.append(_closing(receipt, st, last, left=left))
     return _build("receipt", receipt, story)
@@ -850,32 +767,32 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     st = _start()
-    applicant = _text(request.applicant.name)
+    applicant = pagekit.text_markup(request.applicant.name)
     with_reason = any(item.reason.strip() for item in request.items)
     with_guidance = any(item.guidance.strip() for item in request.items)
     head = [
         Paragraph("STT", st["slip_cell_head"]),
         Paragraph("Nội dung cần bổ sung, hoàn thiện", st["slip_cell_head"]),
     ]
-    widths = [12 * mm, _TEXT_WIDTH - 12 * mm]
+    widths = [12 * mm, pagekit.TEXT_WIDTH - 12 * mm]
     if with_reason:
         head.append(Paragraph("Lý do", st["slip_cell_head"]))
-        widths = [12 * mm, 83 * mm, _TEXT_WIDTH - 95 * mm]
+        widths = [12 * mm, 83 * mm, pagekit.TEXT_WIDTH - 95 * mm]
     if with_guidance:
         head.append(Paragraph("Hướng dẫn", st["slip_cell_head"]))
-        rest = _TEXT_WIDTH - 12 * mm
+        rest = pagekit.TEXT_WIDTH - 12 * mm
         shares = (0.4, 0.25, 0.35) if with_reason else (0.5, 0.5)
         widths = [12 * mm, *(rest * share for share in shares)]
     rows: list[list[Flowable]] = [head]
     for i, item in enumerate(request.items, start=1):
         row = [
             Paragraph(str(i), st["slip_cell_center"]),
-            Paragraph(_text(item.content), st["slip_cell"]),
+            Paragraph(pagekit.text_markup(item.content), st["slip_cell"]),
         ]
         if with_reason:
-            row.append(Paragraph(_text(item.reason), st["slip_cell"]))
+            row.append(Paragraph(pagekit.text_markup(item.reason), st["slip_cell"]))
         if with_guidance:
-            row.append(Paragraph(_text(item.guidance), st["slip_cell"]))
+            row.append(Paragraph(pagekit.text_markup(item.guidance), st["slip_cell"]))
         rows.append(row)
     received = format_slip_time(request.received_at)
     story: list[Flowable] = [
@@ -910,7 +827,7 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
         last.append(
             Paragraph(
                 "Trong quá trình bổ sung, hoàn thiện hồ sơ, nếu có vướng mắc, đề nghị liên hệ "
-                f"{_text(request.contact)} để được hướng dẫn.",
+                f"{pagekit.text_markup(request.contact)} để được hướng dẫn.",
                 st["slip_para"],
             )
         )
@@ -932,8 +849,8 @@ def render_refusal(refusal: Refusal) -> bytes:
         lead = f"Vào {format_slip_time(refusal.received_at)}, {lead}"
     basis = ""
     if refusal.legal_basis.strip():
-        basis = f"Căn cứ {_text(refusal.legal_basis.strip().removeprefix('Căn cứ').strip())}, "
-    agency = _text(_agency(refusal))
+        basis = f"Căn cứ {pagekit.text_markup(refusal.legal_basis.strip().removeprefix('Căn cứ').strip())}, "
+    agency = pagekit.text_markup(_agency(refusal))
     refuse = f"{basis}{agency} từ chối tiếp nhận, giải quyết hồ sơ này vì lý do sau:"
     story: list[Flowable] = [
         *_header(refusal, st, by_unit=True),
@@ -944,7 +861,7 @@ def render_refusal(refusal: Refusal) -> bytes:
     ]
     last = [
         Paragraph(
-            f"Xin thông báo để {_text(refusal.applicant.name)} được biết và thực hiện./.",
+            f"Xin thông báo để {pagekit.text_markup(refusal.applicant.name)} được biết và thực hiện./.",
             st["slip_para"],
         )
     ]
@@ -965,14 +882,14 @@ def render_appraisal_refusal(notice: AppraisalRefusal) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     st = _start()
-    agency = _text(_agency(notice))
-    applicant = _text(notice.applicant.name)
+    agency = pagekit.text_markup(_agency(notice))
+    applicant = pagekit.text_markup(notice.applicant.name)
     lead = f"{agency} đã tiếp nhận hồ sơ của {applicant}"
     if notice.received_at is not None:
         lead = f"Vào {format_slip_time(notice.received_at)}, {lead}"
     basis = ""
     if notice.legal_basis.strip():
-        basis = f"Căn cứ {_text(notice.legal_basis.strip().removeprefix('Căn cứ').strip())}, "
+        basis = f"Căn cứ {pagekit.text_markup(notice.legal_basis.strip().removeprefix('Căn cứ').strip())}, "
     story: list[Flowable] = [
         *_header(notice, st, by_unit=False),
         *_title("appraisal_refusal", notice, st),
@@ -995,7 +912,7 @@ def render_appraisal_refusal(notice: AppraisalRefusal) -> bytes:
 
 
 def _kinh_gui(slip: DossierSlip, st: dict[str, ParagraphStyle]) -> Paragraph:
-    return Paragraph(f"Kính gửi: {_text(slip.applicant.name)}", st["slip_kinh_gui"])
+    return Paragraph(f"Kính gửi: {pagekit.text_markup(slip.applicant.name)}", st["slip_kinh_gui"])
 
 
 def render_apology(apology: Apology) -> bytes:
@@ -1007,8 +924,8 @@ def render_apology(apology: Apology) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     st = _start()
-    agency = _text(_agency(apology))
-    applicant = _text(apology.applicant.name)
+    agency = pagekit.text_markup(_agency(apology))
+    applicant = pagekit.text_markup(apology.applicant.name)
     story: list[Flowable] = [
         *_header(apology, st, by_unit=False),
         *_title("apology", apology, st),
@@ -1047,8 +964,8 @@ def render_stop_notice(notice: StopNotice) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     st = _start()
-    agency = _text(_agency(notice))
-    applicant = _text(notice.applicant.name)
+    agency = pagekit.text_markup(_agency(notice))
+    applicant = pagekit.text_markup(notice.applicant.name)
     story: list[Flowable] = [
         *_header(notice, st, by_unit=False),
         *_title("stop", notice, st),
@@ -1091,9 +1008,9 @@ _CONTROL_COLUMNS: tuple[str, ...] = (
 
 
 def _party(unit: str, person: str) -> str:
-    shown = _text(unit)
+    shown = pagekit.text_markup(unit)
     if person.strip():
-        shown += f"<br/>{_text(person)}"
+        shown += f"<br/>{pagekit.text_markup(person)}"
     return shown
 
 
@@ -1111,7 +1028,7 @@ def render_process_control(control: ProcessControl) -> bytes:
     """
     st = _start()
     rows: list[list[Flowable]] = [
-        [Paragraph(_text(name), st["slip_small_head"]) for name in _CONTROL_COLUMNS]
+        [Paragraph(pagekit.text_markup(name), st["slip_small_head"]) for name in _CONTROL_COLUMNS]
     ]
     for i, step in enumerate(control.handovers, start=1):
         rows.append(
@@ -1121,8 +1038,8 @@ def render_process_control(control: ProcessControl) -> bytes:
                 Paragraph(_party(step.to_unit, step.to_person), st["slip_small"]),
                 Paragraph(_time_cell(step.handed_over_at), st["slip_small_center"]),
                 Paragraph(_time_cell(step.due_at), st["slip_small_center"]),
-                Paragraph(_text(step.outcome_label), st["slip_small_center"]),
-                Paragraph(_text(step.note), st["slip_small"]),
+                Paragraph(pagekit.text_markup(step.outcome_label), st["slip_small_center"]),
+                Paragraph(pagekit.text_markup(step.note), st["slip_small"]),
             ]
         )
     story: list[Flowable] = [
@@ -1170,8 +1087,8 @@ def render_blank_form(title: str, agency: str, lines: Sequence[str], *, note: st
         canvas.drawCentredString(width / 2, y, nfc(text))
         y -= size * 1.5
 
-    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", FONT_BOLD, 12)
-    centred("Độc lập - Tự do - Hạnh phúc", FONT_BOLD, 13)
+    centred(pagekit.NATIONAL_TITLE, FONT_BOLD, 12)
+    centred(pagekit.MOTTO, FONT_BOLD, 13)
     canvas.line(width / 2 - 30 * mm, y + 12, width / 2 + 30 * mm, y + 12)
     y -= 10 * mm
     centred(title.upper(), FONT_BOLD, 14)
