@@ -1,9 +1,11 @@
 """The Decree 30 page kit (moh_core.documents.pagekit), block by block, as printed: where the
 national title, the motto, the agency, the number and the date land on an A4 page; the space the
-signature block leaves; the recipients listed; the page and its page numbers."""
+signature block leaves; the recipients listed; the page and its page numbers. And the modules
+drawn with the kit take its public names, not another module's private ones."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import html
 import io
@@ -17,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
+from moh_core.documents import pagekit
 from moh_core.documents.pagekit import (
     CLOSING_LEFT,
     HEADER_LEFT,
@@ -182,3 +185,19 @@ def test_the_page_is_a4_with_decree_30_margins_and_numbers_from_page_two(tmp_pat
     number = _line(second, "2")
     assert abs(_centre(number) - A4[0] / 2) < 1 and number[3] < 20 * mm
 
+
+
+def test_the_kit_s_users_import_no_private_name_of_another_module():
+    root = Path(pagekit.__file__).resolve().parent.parent
+    users = [root / "documents" / name for name in ("layout.py", "copies.py", "registers.py", "boxes.py")]
+    users += sorted((root / "onestop" / "slips").glob("*.py"))
+    assert len(users) > 5
+    offenders = [
+        f"{path.name}: from {node.module} import {alias.name}"
+        for path in users
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert not offenders
