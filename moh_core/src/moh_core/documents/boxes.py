@@ -198,7 +198,9 @@ class FillLine(Flowable):
         )
 
 
-def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, ...]:
+def _absolute(
+    canv: Canvas, x1: float, y1: float, x2: float, y2: float
+) -> tuple[float, float, float, float]:
     """The rectangle (x1, y1)-(x2, y2) of the current drawing, in the page's coordinates."""
     ax1, ay1 = canv.absolutePosition(x1, y1)
     ax2, ay2 = canv.absolutePosition(x2, y2)
