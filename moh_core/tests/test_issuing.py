@@ -26,10 +26,9 @@ from moh_core.documents.layout import (
     OutgoingDocument,
     RenderedDocument,
     Signer,
-    format_document_number,
-    format_issue_date,
     render_outgoing_document,
 )
+from moh_core.documents.pagekit import format_document_number, format_issue_date
 from moh_core.signatures import (
     FieldBox,
     SignatureProblem,

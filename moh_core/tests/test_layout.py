@@ -21,16 +21,18 @@ from reportlab.lib.units import mm
 
 from moh_core.testing.fixtures import pdftotext as _text
 from moh_core.documents.layout import (
-    MOTTO,
-    NATIONAL_TITLE,
     OutgoingDocument,
     RenderedDocument,
     SignatureBox,
     Signer,
+    render_outgoing_document,
+)
+from moh_core.documents.pagekit import (
+    MOTTO,
+    NATIONAL_TITLE,
     format_document_number,
     format_number_symbol,
     format_place_date,
-    render_outgoing_document,
 )
 
 pytestmark = pytest.mark.skipif(

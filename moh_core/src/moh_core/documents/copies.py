@@ -25,15 +25,30 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
-from moh_core.documents.layout import Signer, _table, format_document_number, format_place_date
+from moh_core.documents.pagekit import (
+    CLOSING_LEFT,
+    CLOSING_RIGHT,
+    TEXT_WIDTH,
+    Signer,
+    agency_lines,
+    format_document_number,
+    header_table,
+    page_styles,
+    page_template,
+    paragraph_style,
+    place_date_line,
+    plain_table,
+    recipients_block,
+    signature_block,
+    text_markup,
+)
+from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, nfc
 
 __all__ = ["COPY_FORMS", "CopyBlock", "CopyForm", "format_copy_number", "render_copy"]
 
@@ -91,51 +106,38 @@ class CopyBlock:
         object.__setattr__(self, "recipients", tuple(self.recipients))
 
 
-_MARGIN_TOP = 20 * mm
-_MARGIN_BOTTOM = 20 * mm
-_MARGIN_LEFT = 30 * mm
-_MARGIN_RIGHT = 15 * mm
-_TEXT_WIDTH = A4[0] - _MARGIN_LEFT - _MARGIN_RIGHT  # 165 mm
-_LEFT = 70 * mm
-_RIGHT = _TEXT_WIDTH - _LEFT
 _SIGNATURE_SPACE = 30 * mm
 
 
-def _style(name: str, size: float, font: str = FONT_REGULAR, **kw: object) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.2, **kw)
+def _styles() -> dict[str, ParagraphStyle]:
+    """The page kit's styles and the copy block's own: the form of copy, the recipients (line
+    spacing 1.2) and the extract's body."""
+    return {
+        **page_styles(),
+        "form": paragraph_style("copy_form", 14, FONT_BOLD),
+        "recipients_head": paragraph_style("copy_to_head", 12, FONT_BOLD_ITALIC, alignment=TA_LEFT),
+        "recipients": paragraph_style("copy_to", 11, alignment=TA_LEFT),
+        "body": paragraph_style("copy_body", 14, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
+    }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph("<br/>".join(escape(line) for line in nfc(text).splitlines()), style)
-
-
-def _block(block: CopyBlock) -> Flowable:
-    centre = {"alignment": TA_CENTER}
-    agency_lines: list[Flowable] = []
-    if block.parent_agency.strip():
-        agency_lines.append(_p(block.parent_agency.upper(), _style("copy_parent", 13, **centre)))
-    agency_lines.append(_p(block.agency.upper(), _style("copy_agency", 13, FONT_BOLD, **centre)))
-    form = COPY_FORMS[block.form]
-    header = _table(
-        [
-            [agency_lines, _p(form.heading, _style("copy_form", 14, FONT_BOLD, **centre))],
-            [_p(f"Số: {block.number_symbol}", _style("copy_number", 13, **centre)),
-             _p(format_place_date(block.place, block.date), _style("copy_date", 14, FONT_ITALIC, **centre))],
-        ],
-        (_LEFT, _RIGHT),
-        [("TOPPADDING", (0, 1), (-1, 1), 2 * mm)],
+def _block(block: CopyBlock, st: dict[str, ParagraphStyle]) -> Flowable:
+    header = header_table(
+        agency_lines([block.parent_agency], block.agency, st, rule=False),
+        [Paragraph(escape(COPY_FORMS[block.form].heading), st["form"])],
+        [Paragraph(text_markup(f"Số: {block.number_symbol}"), st["number"])],
+        [place_date_line(block.place, block.date, st)],
     )
-    recipients: list[Flowable] = [_p("Nơi nhận:", _style("copy_to_head", 12, FONT_BOLD_ITALIC))]
     lines = [line.strip() for line in block.recipients if line.strip()]
-    for i, line in enumerate(lines):
-        end = "./." if i == len(lines) - 1 else ";"
-        recipients.append(_p(f"- {line.rstrip(';.')}{end}", _style(f"copy_to_{i}", 11)))
-    sign_style = _style("copy_sign", 14, FONT_BOLD, alignment=TA_CENTER)
-    signature: list[Flowable] = [_p("\n".join(block.signer.lines), sign_style), Spacer(0, _SIGNATURE_SPACE),
-                                 _p(block.signer.name, sign_style)]
-    closing = _table([[recipients, signature]], (_LEFT + 5 * mm, _RIGHT - 5 * mm))
+    ends = [";"] * (len(lines) - 1) + ["./."]
+    # The copy block keeps its "Nơi nhận:" heading when no recipient is listed.
+    recipients = recipients_block([f"- {line.rstrip(';.')}{end}" for line, end in zip(lines, ends)], st) or [
+        Paragraph("Nơi nhận:", st["recipients_head"])
+    ]
+    signature = signature_block(block.signer, st["sign"], _SIGNATURE_SPACE)
+    closing = plain_table([[recipients, signature]], (CLOSING_LEFT, CLOSING_RIGHT))
     # The full-width rule that separates the copied content from the copy block.
-    rule = _table([[Spacer(0, 0)]], (_TEXT_WIDTH,), [("LINEABOVE", (0, 0), (-1, -1), 0.8, colors.black)])
+    rule = plain_table([[Spacer(0, 0)]], (TEXT_WIDTH,), [("LINEABOVE", (0, 0), (-1, -1), 0.8, colors.black)])
     return KeepTogether([Spacer(0, 4 * mm), rule, Spacer(0, 3 * mm), header, Spacer(0, 6 * mm), closing])
 
 
@@ -151,19 +153,16 @@ def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
     if (block.form == "trich_sao") != bool(extract and extract.strip()):
         raise ValueError("A trích sao carries the copied extract; a sao y or sao lục carries none "
                          "(its copied pages come before the block).")
-    register_fonts()
+    st = _styles()
     story: list[Flowable] = []
     if extract:
-        body = _style("copy_body", 14, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6)
         for paragraph in nfc(extract).split("\n\n"):
             if paragraph.strip():
-                story.append(_p(" ".join(paragraph.split()), body))
-    story.append(_block(block))
+                story.append(Paragraph(text_markup(paragraph), st["body"]))
+    story.append(_block(block, st))
     buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=_MARGIN_LEFT, rightMargin=_MARGIN_RIGHT, topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM, title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"),
-        author=nfc(block.agency), creator="moh_core", lang="vi-VN", invariant=True,
-        initialFontName=FONT_REGULAR, initialFontSize=14,
+    page_template(
+        buffer, title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"), author=nfc(block.agency),
+        font_size=14,
     ).build(story)
     return buffer.getvalue()

@@ -57,6 +57,10 @@ block does not fit, at least the last two lines of that paragraph move with it.
 
 Decree 30 prescribes Times New Roman; the PDF embeds the metric-compatible Liberation Serif
 (:mod:`moh_core.fonts`). All text is NFC-normalised, and the output is deterministic.
+
+The parts every Decree 30 page shares (the page, the title block, the signature block, the
+recipients) are those of :mod:`moh_core.documents.pagekit`; the signature space and the draft's
+blanks, which record where the signing code works, are in :mod:`moh_core.documents.boxes`.
 """
 
 from __future__ import annotations
@@ -66,103 +70,72 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from moh_core.fonts import (
-    FONT_BOLD,
-    FONT_BOLD_ITALIC,
-    FONT_ITALIC,
-    FONT_REGULAR,
-    nfc,
-    register_fonts,
+from moh_core.documents.boxes import (
+    SEAL_BOX_SIZE_MM,
+    SIGNER_BOX_SIZE_MM,
+    FillLine,
+    SignatureBox,
+    SignatureSpace,
+    TextBox,
 )
+from moh_core.documents.pagekit import (
+    DATE_SIZE,
+    NUMBER_SIZE,
+    TEXT_WIDTH,
+    Rule,
+    Signer,
+    caps_markup,
+    closing_table,
+    dashed_lines,
+    draw_page_number,
+    format_number_symbol,
+    number_line,
+    page_styles,
+    page_template,
+    paragraph_style,
+    place_date_line,
+    plain_table,
+    recipients_block,
+    signature_block,
+    text_markup,
+    title_block,
+)
+from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc
 
 __all__ = [
-    "NATIONAL_TITLE",
-    "MOTTO",
-    "AUTHORITIES",
-    "DEPUTY_AUTHORITIES",
     "URGENCY_LEVELS",
     "CONFIDENTIALITY_LEVELS",
     "SIGNER_BOX_SIZE_MM",
     "SEAL_BOX_SIZE_MM",
-    "SIGNATURE_SPACE_MM",
-    "Signer",
     "OutgoingDocument",
+    "Signer",
     "SignatureBox",
     "TextBox",
     "RenderedDocument",
-    "format_document_number",
-    "format_issue_date",
-    "format_number_symbol",
-    "format_place_date",
     "render_outgoing_document",
 ]
-
-#: Box 1: national title (Quốc hiệu) and motto (Tiêu ngữ).
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-#: Signing authorities written before the position (Decree 30, Art. 13 and Appendix I).
-AUTHORITIES: tuple[str, ...] = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 
 #: Urgency marks (box 10b) and the width of their stamp frame in mm (height 8 mm).
 URGENCY_LEVELS: dict[str, float] = {"HỎA TỐC": 30, "THƯỢNG KHẨN": 40, "KHẨN": 20}
 #: Confidentiality marks (box 10a; Law on Protection of State Secrets 2018) and their frame width.
 CONFIDENTIALITY_LEVELS: dict[str, float] = {"TUYỆT MẬT": 40, "TỐI MẬT": 30, "MẬT": 20}
 
-#: Width and height of the signer's signature box (7c), in mm.
-SIGNER_BOX_SIZE_MM: tuple[float, float] = (60.0, 36.0)
-#: Side of the (square) box for the agency's seal (8), in mm.
-SEAL_BOX_SIZE_MM = 36.0
-#: Height of the space left between the position line and the signer's name, in mm.
-SIGNATURE_SPACE_MM = 38.0
-
-_PAGE_SIZE = A4
-_MARGIN_TOP = 20 * mm
-_MARGIN_BOTTOM = 20 * mm
-_MARGIN_LEFT = 30 * mm
-_MARGIN_RIGHT = 15 * mm
-_TEXT_WIDTH = _PAGE_SIZE[0] - _MARGIN_LEFT - _MARGIN_RIGHT  # 165 mm
-_HEADER_LEFT = 70 * mm
-_HEADER_RIGHT = _TEXT_WIDTH - _HEADER_LEFT
-_CLOSING_LEFT = 75 * mm
-_CLOSING_RIGHT = _TEXT_WIDTH - _CLOSING_LEFT
-
-_AGENCY_SIZE = 13
-_NATIONAL_TITLE_SIZE = 12
-_MOTTO_SIZE = 13
-_NUMBER_SIZE = 13
-_DATE_SIZE = 14
 _TITLE_SIZE = 14
 _CV_ABSTRACT_SIZE = 12
 _BODY_SIZE = 14
-_SIGN_SIZE = 14
-_RECIPIENTS_HEAD_SIZE = 12
-_RECIPIENTS_SIZE = 11
 _MARK_SIZE = 13
-_PAGE_NUMBER_SIZE = 13
-_LINE_SPACING = 1.2
-_RULE_WIDTH = 0.6
 _MARK_COLOR = colors.HexColor("#E00000")
 
-_NBSP = "\u00a0"
-#: Blank left for the number in a draft ("Số:      /QĐ-BYT").
-_BLANK_NUMBER = _NBSP * 12
-#: Blank left for the day and the month in a draft's date.
-_BLANK_DAY = _NBSP * 10
 #: The widest values the records office fills in a draft (all digits are equally wide):
 #: numbers up to four digits, and the date part with a two-digit month.
 _NUMBER_PLACEHOLDER = "0000"
@@ -170,91 +143,6 @@ _DATE_PLACEHOLDER = "ngày 00 tháng 00 năm 0000"
 
 
 # --- input and output -------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Signer:
-    """Boxes 7a/7b: who signs, and with which authority (Decree 30, Art. 13; Appendix I §II.7.b).
-
-    ``authority`` is one of :data:`AUTHORITIES` ("KT.", "TM.", ...) or empty when the head signs
-    in their own name; ``authority_position`` is what follows it ("BỘ TRƯỞNG" in "KT. BỘ
-    TRƯỞNG"); ``position`` is the signer's own position ("THỨ TRƯỞNG"), ``name`` their full name.
-    ``deputy_authority`` ("KT." or "Q.") with ``deputy_authority_position`` is the second line
-    of a "TL." block signed by a unit's deputy or acting head ("TL. BỘ TRƯỞNG" / "KT. CỤC
-    TRƯỞNG" / "PHÓ CỤC TRƯỞNG").
-
-    The printed lines (:attr:`lines`): TM., KT., TL. and TUQ. put the signer's position on the
-    next line; "Q." and the position it holds are one line ("Q. CỤC TRƯỞNG"), without the
-    signer's substantive position.
-    """
-
-    authority: str = ""
-    authority_position: str = ""
-    position: str
-    name: str
-    deputy_authority: str = ""
-    deputy_authority_position: str = ""
-
-    def __post_init__(self) -> None:
-        authority = _authority_mark(self.authority)
-        deputy = _authority_mark(self.deputy_authority)
-        if authority and not self.authority_position.strip():
-            raise ValueError(f"The authority {authority} needs the position it signs for.")
-        if deputy:
-            if authority != "TL.":
-                raise ValueError(
-                    f"{deputy} {self.deputy_authority_position} may follow TL. only "
-                    "(Decree 30, Appendix I §II.7.b)."
-                )
-            if deputy not in DEPUTY_AUTHORITIES:
-                raise ValueError(
-                    f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}."
-                )
-            if not self.deputy_authority_position.strip():
-                raise ValueError(f"The authority {deputy} needs the position it signs for.")
-        if not self.position.strip() or not self.name.strip():
-            raise ValueError("The signer needs a position and a name.")
-        object.__setattr__(self, "authority", authority)
-        object.__setattr__(self, "deputy_authority", deputy)
-
-    @property
-    def authority_lines(self) -> tuple[str, ...]:
-        """The authority lines, upper case, e.g. ("TL. BỘ TRƯỞNG", "KT. CỤC TRƯỞNG"); for Q.
-        the one line with the position it holds ("Q. CỤC TRƯỞNG")."""
-        lines = []
-        if self.authority:
-            lines.append(_caps(f"{self.authority} {self.authority_position}"))
-        if self.deputy_authority:
-            lines.append(_caps(f"{self.deputy_authority} {self.deputy_authority_position}"))
-        return tuple(lines)
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        """Every line printed above the signature, upper case: the authority lines, then the
-        signer's position unless the last authority is Q. (one line)."""
-        last = self.deputy_authority or self.authority
-        if last == "Q.":
-            return self.authority_lines
-        return (*self.authority_lines, _caps(self.position))
-
-
-#: Authorities a unit's deputy or acting head writes under "TL." (Appendix I §II.7.b).
-DEPUTY_AUTHORITIES: tuple[str, ...] = ("KT.", "Q.")
-
-
-def _authority_mark(value: str) -> str:
-    authority = (value or "").strip().upper()
-    if authority and not authority.endswith("."):
-        authority += "."
-    if authority and authority not in AUTHORITIES:
-        raise ValueError(
-            f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}."
-        )
-    return authority
-
-
-def _caps(text: str) -> str:
-    return " ".join(nfc(text).upper().split())
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -307,38 +195,6 @@ class OutgoingDocument:
 
 
 @dataclasses.dataclass(frozen=True)
-class SignatureBox:
-    """Where a signature picture goes: ``page`` is 0-based, ``box`` is (x1, y1, x2, y2) in PDF
-    points from the bottom-left corner of the page. ``name`` is "signer" (box 7c) or "seal"
-    (box 8)."""
-
-    name: Literal["signer", "seal"]
-    page: int
-    box: tuple[float, float, float, float]
-
-
-@dataclasses.dataclass(frozen=True)
-class TextBox:
-    """Where a value filled in after signing goes on a draft (electronic issuing).
-
-    ``name`` is "number" (box 3: the register number, e.g. "05", between "Số: " and "/QĐ-BYT")
-    or "date" (box 4: the date part, e.g. "ngày 20 tháng 11 năm 2026", after "Hà Nội, ").
-    ``page`` is 0-based, ``box`` is (x1, y1, x2, y2) in PDF points from the bottom-left corner of
-    the page, ``font_size`` the size the text around it is set in, ``italic`` whether it is (the
-    date is), ``align`` how the value sits in the box ("right" for the number, against the
-    slash; "left" for the date, after the place). The box is as wide as the widest value and as
-    tall as the line; the surrounding text's capitals are centred in it.
-    """
-
-    name: Literal["number", "date"]
-    page: int
-    box: tuple[float, float, float, float]
-    font_size: float
-    italic: bool = False
-    align: Literal["left", "center", "right"] = "left"
-
-
-@dataclasses.dataclass(frozen=True)
 class RenderedDocument:
     """The PDF and the rectangles where the signing code puts the visible signatures.
 
@@ -365,69 +221,7 @@ class RenderedDocument:
         raise KeyError(name)
 
 
-# --- formatting -------------------------------------------------------------------------------
-
-
-def format_document_number(number: int) -> str:
-    """Document number as written: numbers below 10 get a leading zero ("05", "15", "125")."""
-    if number < 1:
-        raise ValueError(f"Document numbers start at 1, got {number}.")
-    return f"{number:02d}"
-
-
-def format_number_symbol(number: int | None, symbol: str) -> str:
-    """Box 3: "Số: 05/QĐ-BYT"; for an unnumbered draft "Số:" and a blank before "/QĐ-BYT"."""
-    shown = _BLANK_NUMBER if number is None else format_document_number(number)
-    return nfc(f"Số: {shown}/{symbol.strip()}")
-
-
-def format_issue_date(date: dt.date) -> str:
-    """The date part of box 4, "ngày 05 tháng 02 năm 2026": what fills a draft's date box.
-
-    Days below 10 and the months 1 and 2 take a leading zero (Decree 30, Appendix I).
-    """
-    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
-    return f"ngày {date.day:02d} tháng {month} năm {date.year}"
-
-
-def format_place_date(place: str, date: dt.date | None) -> str:
-    """Box 4: "Hà Nội, ngày 05 tháng 02 năm 2026".
-
-    Days below 10 and the months 1 and 2 take a leading zero (Decree 30, Appendix I). A ``None``
-    date leaves the day and month blank and the year as "20.." (the rendered draft leaves the
-    whole date part blank instead, see :class:`TextBox`).
-    """
-    place = nfc(place.strip())
-    if date is None:
-        return f"{place}, ngày{_BLANK_DAY}tháng{_BLANK_DAY}năm 20.."
-    return f"{place}, {format_issue_date(date)}"
-
-
 # --- flowables --------------------------------------------------------------------------------
-
-
-class _Rule(Flowable):
-    """A horizontal solid rule of ``length``, centred in the available width."""
-
-    def __init__(self, length: float, space_before: float = 3.5, space_after: float = 1.5):
-        super().__init__()
-        self.length = length
-        self.space_before = space_before
-        self.space_after = space_after
-        self._width = length
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self._width = availWidth
-        return availWidth, self.space_before + self.space_after + _RULE_WIDTH
-
-    def draw(self) -> None:
-        x = (self._width - self.length) / 2
-        y = self.space_after + _RULE_WIDTH / 2
-        self.canv.saveState()
-        self.canv.setLineWidth(_RULE_WIDTH)
-        self.canv.setStrokeColor(colors.black)
-        self.canv.line(x, y, x + self.length, y)
-        self.canv.restoreState()
 
 
 class _StampMark(Flowable):
@@ -457,139 +251,6 @@ class _StampMark(Flowable):
         baseline = (self.frame_height - _MARK_SIZE * 0.66) / 2
         canv.drawCentredString(self._width / 2, baseline, self.text)
         canv.restoreState()
-
-
-class _SignatureSpace(Flowable):
-    """The blank between the position and the signer's name (boxes 7c and 8).
-
-    When drawn it records, in absolute page coordinates, the signer's box (centred in the
-    space) and the seal's box (overlapping the left third of the signer's box), and the page.
-    """
-
-    def __init__(self, sink: list[SignatureBox]):
-        super().__init__()
-        self.sink = sink
-        self.height = SIGNATURE_SPACE_MM * mm
-        self.width = 0.0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.width = availWidth
-        return availWidth, self.height
-
-    def draw(self) -> None:
-        canv = self.canv
-        page = canv.getPageNumber() - 1
-        sign_w, sign_h = (v * mm for v in SIGNER_BOX_SIZE_MM)
-        seal = SEAL_BOX_SIZE_MM * mm
-        sx1 = (self.width - sign_w) / 2
-        sy1 = (self.height - sign_h) / 2
-        seal_x2 = sx1 + sign_w / 3
-        seal_y1 = (self.height - seal) / 2
-        self.sink[:] = [
-            SignatureBox("signer", page, _absolute(canv, sx1, sy1, sx1 + sign_w, sy1 + sign_h)),
-            SignatureBox(
-                "seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)
-            ),
-        ]
-
-
-class _FillLine(Flowable):
-    """A centred line with a blank a value is filled in later: ``prefix``, blank, ``suffix``.
-
-    Drawn as the one-line Paragraph of the same style would draw the whole line (same height
-    and baseline). When drawn it records the blank as a :class:`TextBox`: as wide as
-    ``blank_width``, as tall as the line (font size x line spacing), placed so that the text's
-    capitals are centred in it. A line too wide for the column puts the blank and the suffix
-    on a second line.
-    """
-
-    def __init__(
-        self,
-        name: Literal["number", "date"],
-        prefix: str,
-        suffix: str,
-        *,
-        font: str,
-        size: float,
-        blank_width: float,
-        align: Literal["left", "center", "right"],
-        sink: list[TextBox],
-    ):
-        super().__init__()
-        self.name = name
-        self.prefix = nfc(prefix)
-        self.suffix = nfc(suffix)
-        self.font = font
-        self.size = size
-        self.blank_width = blank_width
-        self.align = align
-        self.sink = sink
-        self.leading = size * _LINE_SPACING
-        self.width = 0.0
-        self.height = self.leading
-
-    def _widths(self) -> tuple[float, float]:
-        return (
-            stringWidth(self.prefix, self.font, self.size),
-            stringWidth(self.suffix, self.font, self.size),
-        )
-
-    def _split(self) -> bool:
-        prefix_w, suffix_w = self._widths()
-        return prefix_w + self.blank_width + suffix_w > self.width + 0.01
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.width = availWidth
-        self.height = self.leading * (2 if self._split() else 1)
-        return availWidth, self.height
-
-    def draw(self) -> None:
-        canv = self.canv
-        prefix_w, suffix_w = self._widths()
-        # where a Paragraph puts its first baseline (reportlab.platypus.paragraph.drawPara)
-        if rl_config.paraFontSizeHeightOffset:
-            first_baseline = self.height - self.size
-        else:
-            first_baseline = self.height - getAscentDescent(self.font, self.size)[0]
-        if self._split():
-            prefix_x = (self.width - prefix_w) / 2
-            blank_x = (self.width - self.blank_width - suffix_w) / 2
-            blank_baseline = first_baseline - self.leading
-        else:
-            prefix_x = (self.width - prefix_w - self.blank_width - suffix_w) / 2
-            blank_x = prefix_x + prefix_w
-            blank_baseline = first_baseline
-        canv.saveState()
-        canv.setFillColor(colors.black)
-        canv.setFont(self.font, self.size)
-        if self.prefix:
-            canv.drawString(prefix_x, first_baseline, self.prefix)
-        if self.suffix:
-            canv.drawString(blank_x + self.blank_width, blank_baseline, self.suffix)
-        canv.restoreState()
-        cap_height = getFont(self.font).face.capHeight * self.size / 1000
-        bottom = blank_baseline - (self.leading - cap_height) / 2
-        self.sink.append(
-            TextBox(
-                self.name,
-                canv.getPageNumber() - 1,
-                _absolute(canv, blank_x, bottom, blank_x + self.blank_width, bottom + self.leading),
-                self.size,
-                italic=self.font in (FONT_ITALIC, FONT_BOLD_ITALIC),
-                align=self.align,
-            )
-        )
-
-
-def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, ...]:
-    ax1, ay1 = canv.absolutePosition(x1, y1)
-    ax2, ay2 = canv.absolutePosition(x2, y2)
-    return (
-        round(min(ax1, ax2), 2),
-        round(min(ay1, ay2), 2),
-        round(max(ax1, ax2), 2),
-        round(max(ay1, ay2), 2),
-    )
 
 
 class _Closing(Flowable):
@@ -646,14 +307,9 @@ class _Closing(Flowable):
 # --- styles and blocks ------------------------------------------------------------------------
 
 
-def _style(name: str, size: float, font: str = FONT_REGULAR, **kw: Any) -> ParagraphStyle:
-    kw.setdefault("alignment", TA_CENTER)
-    kw.setdefault("leading", size * _LINE_SPACING)
-    return ParagraphStyle(f"moh_layout_{name}", fontName=font, fontSize=size, **kw)
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    body = _style(
+    """The page kit's styles (fonts registered) and those of the document's own boxes."""
+    body = paragraph_style(
         "body",
         _BODY_SIZE,
         alignment=TA_JUSTIFY,
@@ -661,16 +317,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         spaceAfter=6,
     )
     return {
-        "parent": _style("parent", _AGENCY_SIZE),
-        "agency": _style("agency", _AGENCY_SIZE, FONT_BOLD),
-        "national": _style("national", _NATIONAL_TITLE_SIZE, FONT_BOLD),
-        "motto": _style("motto", _MOTTO_SIZE, FONT_BOLD),
-        "number": _style("number", _NUMBER_SIZE),
-        "date": _style("date", _DATE_SIZE, FONT_ITALIC),
-        "cv_abstract": _style("cv_abstract", _CV_ABSTRACT_SIZE, leading=_CV_ABSTRACT_SIZE * 1.15),
-        "type": _style("type", _TITLE_SIZE, FONT_BOLD, spaceBefore=6 * mm),
-        "abstract": _style("abstract", _TITLE_SIZE, FONT_BOLD),
-        "kinh_gui": _style("kinh_gui", _BODY_SIZE, alignment=TA_LEFT),
+        **page_styles(),
+        "cv_abstract": paragraph_style(
+            "cv_abstract", _CV_ABSTRACT_SIZE, leading=_CV_ABSTRACT_SIZE * 1.15
+        ),
+        "type": paragraph_style("type", _TITLE_SIZE, FONT_BOLD, spaceBefore=6 * mm),
+        "abstract": paragraph_style("abstract", _TITLE_SIZE, FONT_BOLD),
+        "kinh_gui": paragraph_style("kinh_gui", _BODY_SIZE, alignment=TA_LEFT),
         "body": body,
         "heading": ParagraphStyle(
             "moh_layout_heading",
@@ -681,152 +334,75 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceBefore=3,
         ),
         "basis": ParagraphStyle("moh_layout_basis", body, fontName=FONT_ITALIC),
-        "sign": _style("sign", _SIGN_SIZE, FONT_BOLD),
-        "recipients_head": _style(
-            "recipients_head",
-            _RECIPIENTS_HEAD_SIZE,
-            FONT_BOLD_ITALIC,
-            alignment=TA_LEFT,
-            leading=_RECIPIENTS_HEAD_SIZE * 1.15,
-        ),
-        "recipients": _style(
-            "recipients", _RECIPIENTS_SIZE, alignment=TA_LEFT, leading=_RECIPIENTS_SIZE * 1.15
-        ),
     }
-
-
-def _text(value: str) -> str:
-    """NFC-normalised, XML-escaped, whitespace runs collapsed to single spaces."""
-    return escape(" ".join(nfc(value).split()))
-
-
-def _upper(value: str) -> str:
-    return _text(nfc(value).upper())
-
-
-def _table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
-    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                # Tables select a cell font even around Paragraphs: keep it the embedded one.
-                ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                *extra,
-            ]
-        )
-    )
-    return table
-
-
-def _agency_rule_length(lines: Sequence[str]) -> float:
-    """1/3-1/2 of the agency line (Decree 30, Appendix I), at least 15 mm."""
-    widest = max(stringWidth(line, FONT_BOLD, _AGENCY_SIZE) for line in lines)
-    return min(widest, max(widest * 0.45, 15 * mm))
 
 
 def _header(
     doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]
 ) -> list[Flowable]:
-    """Boxes 1-4, 5b, 10a and 10b: the two-column header (a draft's blanks go to text_sink)."""
-    agency_lines = [nfc(doc.agency).upper().strip()]
-    left_top: list[Flowable] = []
-    if doc.agency_parent.strip():
-        left_top.append(Paragraph(_upper(doc.agency_parent), st["parent"]))
-    left_top.append(Paragraph(_upper(doc.agency), st["agency"]))
-    left_top.append(_Rule(_agency_rule_length(agency_lines)))
-
-    right_top: list[Flowable] = [
-        Paragraph(escape(NATIONAL_TITLE), st["national"]),
-        Paragraph(escape(MOTTO), st["motto"]),
-        _Rule(stringWidth(MOTTO, FONT_BOLD, _MOTTO_SIZE)),
-    ]
-
-    left_bottom: list[Flowable]
+    """Boxes 1-4, 5b, 10a and 10b: the title block (a draft's blanks go to text_sink)."""
+    left: list[Flowable]
     if doc.number is None:
-        left_bottom = [
-            _FillLine(
+        left = [
+            FillLine(
                 "number",
                 "Số: ",
                 f"/{doc.symbol.strip()}",
                 font=FONT_REGULAR,
-                size=_NUMBER_SIZE,
-                blank_width=stringWidth(_NUMBER_PLACEHOLDER, FONT_REGULAR, _NUMBER_SIZE),
+                size=NUMBER_SIZE,
+                blank_width=stringWidth(_NUMBER_PLACEHOLDER, FONT_REGULAR, NUMBER_SIZE),
                 align="right",
                 sink=text_sink,
             )
         ]
     else:
-        left_bottom = [
-            Paragraph(escape(format_number_symbol(doc.number, doc.symbol)), st["number"])
-        ]
+        left = [number_line(doc.number, doc.symbol, st)]
     if doc.is_cong_van and doc.abstract.strip():
         abstract = nfc(doc.abstract).strip()
         if not abstract.lower().startswith("v/v"):
             abstract = f"V/v {abstract}"
-        left_bottom += [Spacer(0, 1.5 * mm), Paragraph(_text(abstract), st["cv_abstract"])]
+        left += [Spacer(0, 1.5 * mm), Paragraph(text_markup(abstract), st["cv_abstract"])]
     if doc.confidentiality and doc.confidentiality.strip():
         mark = nfc(doc.confidentiality).strip().upper()
-        left_bottom.append(_StampMark(mark, CONFIDENTIALITY_LEVELS.get(mark, 20) * mm))
+        left.append(_StampMark(mark, CONFIDENTIALITY_LEVELS.get(mark, 20) * mm))
     if doc.urgency and doc.urgency.strip():
         mark = nfc(doc.urgency).strip().upper()
-        left_bottom.append(_StampMark(mark, URGENCY_LEVELS.get(mark, 20) * mm))
+        left.append(_StampMark(mark, URGENCY_LEVELS.get(mark, 20) * mm))
 
-    right_bottom: list[Flowable]
+    right: list[Flowable]
     if doc.date is None:
-        right_bottom = [
-            _FillLine(
+        right = [
+            FillLine(
                 "date",
                 f"{' '.join(nfc(doc.place).split())}, ",
                 "",
                 font=FONT_ITALIC,
-                size=_DATE_SIZE,
-                blank_width=stringWidth(_DATE_PLACEHOLDER, FONT_ITALIC, _DATE_SIZE),
+                size=DATE_SIZE,
+                blank_width=stringWidth(_DATE_PLACEHOLDER, FONT_ITALIC, DATE_SIZE),
                 align="left",
                 sink=text_sink,
             )
         ]
     else:
-        right_bottom = [Paragraph(escape(format_place_date(doc.place, doc.date)), st["date"])]
-    return [
-        _table(
-            [[left_top, right_top], [left_bottom, right_bottom]],
-            (_HEADER_LEFT, _HEADER_RIGHT),
-            [("TOPPADDING", (0, 1), (-1, 1), 2 * mm)],
-        )
-    ]
+        right = [place_date_line(doc.place, doc.date, st)]
+    return [title_block([doc.agency_parent], doc.agency, st, left=left, right=right)]
 
 
 def _title(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Box 5a: type name and abstract with a short rule, or nothing for a công văn."""
     if doc.is_cong_van:
         return [Spacer(0, 6 * mm)]
-    parts: list[Flowable] = [Paragraph(_upper(doc.type_name or ""), st["type"])]
+    parts: list[Flowable] = [Paragraph(caps_markup(doc.type_name or ""), st["type"])]
     abstract_lines = [line for line in nfc(doc.abstract).splitlines() if line.strip()]
     for line in abstract_lines:
-        parts.append(Paragraph(_text(line), st["abstract"]))
+        parts.append(Paragraph(text_markup(line), st["abstract"]))
     if abstract_lines:
         widest = max(
             stringWidth(" ".join(line.split()), FONT_BOLD, _TITLE_SIZE) for line in abstract_lines
         )
-        parts.append(_Rule(max(min(widest, _TEXT_WIDTH) / 3, 20 * mm), 4, 0))
+        parts.append(Rule(max(min(widest, TEXT_WIDTH) / 3, 20 * mm), 4, 0))
     parts.append(Spacer(0, 5 * mm))
     return [KeepTogether(parts)]
-
-
-def _dashed(lines: Sequence[str]) -> list[str]:
-    """Each line starting with "- " (added when missing)."""
-    out = []
-    for line in lines:
-        text = " ".join(nfc(line).split())
-        if not text:
-            continue
-        out.append(text if text.startswith(("-", "–")) else f"- {text}")
-    return out
 
 
 def _kinh_gui(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -837,14 +413,14 @@ def _kinh_gui(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flow
     style = st["kinh_gui"]
     label = "Kính gửi:"
     label_w = stringWidth(label, FONT_REGULAR, _BODY_SIZE) + 2 * mm
-    lines = names if len(names) == 1 else _dashed(names)
+    lines = names if len(names) == 1 else dashed_lines(names)
     widest = max(stringWidth(line, FONT_REGULAR, _BODY_SIZE) for line in lines) + 1
-    names_w = min(widest, _TEXT_WIDTH - label_w - 15 * mm)
+    names_w = min(widest, TEXT_WIDTH - label_w - 15 * mm)
     rows = [
         [Paragraph(label if i == 0 else "", style), Paragraph(escape(line), style)]
         for i, line in enumerate(lines)
     ]
-    table = _table(rows, (label_w, names_w))
+    table = plain_table(rows, (label_w, names_w))
     table.hAlign = "CENTER"
     return [table, Spacer(0, 5 * mm)]
 
@@ -876,38 +452,15 @@ def _body(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Paragrap
 
 def _signature_block(
     doc: OutgoingDocument, st: dict[str, ParagraphStyle], sink: list[SignatureBox]
-) -> Table:
+) -> Flowable:
     """Boxes 7a-7c, 8 on the right, 9b and 12 on the left, starting on the same line."""
-    signer = doc.signer
-    right: list[Flowable] = [Paragraph(_upper(line), st["sign"]) for line in signer.lines]
-    right.append(_SignatureSpace(sink))
-    right.append(Paragraph(_text(signer.name), st["sign"]))
-
-    left: list[Flowable] = []
-    recipients = _dashed(doc.recipients)
-    if recipients:
-        left.append(Paragraph("Nơi nhận:", st["recipients_head"]))
-        left += [Paragraph(escape(line), st["recipients"]) for line in recipients]
+    right = signature_block(doc.signer, st["sign"], SignatureSpace(sink))
+    left = recipients_block(doc.recipients, st)
     initials = nfc(doc.drafter_initials).strip().upper()
     if initials or doc.copies:
-        mark = ".".join(p for p in (_text(initials), str(doc.copies or "")) if p)
+        mark = ".".join(p for p in (text_markup(initials), str(doc.copies or "")) if p)
         left += [Spacer(0, 3 * mm), Paragraph(mark, st["recipients"])]
-    if not left:
-        left = [Spacer(0, 0)]
-    return _table(
-        [[left, right]],
-        (_CLOSING_LEFT, _CLOSING_RIGHT),
-        [("RIGHTPADDING", (0, 0), (0, 0), 3 * mm), ("TOPPADDING", (0, 0), (-1, -1), 2 * mm)],
-    )
-
-
-def _draw_page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-    """Page number centred in the top margin, from page 2 on (Decree 30, Appendix I)."""
-    canvas.saveState()
-    canvas.setFont(FONT_REGULAR, _PAGE_NUMBER_SIZE)
-    width, height = doc.pagesize
-    canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
-    canvas.restoreState()
+    return closing_table(left, right)
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -923,7 +476,6 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
 
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
-    register_fonts()
     st = _styles()
     sink: list[SignatureBox] = []
     text_sink: list[TextBox] = []
@@ -931,22 +483,12 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     title = " ".join(
         p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p
     )
-    template = SimpleDocTemplate(
+    template = page_template(
         buffer,
-        pagesize=_PAGE_SIZE,
-        leftMargin=_MARGIN_LEFT,
-        rightMargin=_MARGIN_RIGHT,
-        topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
         title=nfc(title),
         author=nfc(doc.agency),
         subject=nfc(format_number_symbol(doc.number, doc.symbol)),
-        creator="moh_core",
-        lang="vi-VN",
-        invariant=True,
-        # Otherwise every page starts in (unembedded) Helvetica.
-        initialFontName=FONT_REGULAR,
-        initialFontSize=_BODY_SIZE,
+        font_size=_BODY_SIZE,
     )
     body = _body(doc, st)
     last = body.pop() if body else None
@@ -957,7 +499,7 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
         *body,
         _Closing(last, _signature_block(doc, st, sink)),
     ]
-    template.build(story, onLaterPages=_draw_page_number)
+    template.build(story, onLaterPages=draw_page_number)
     if len(sink) != 2:  # pragma: no cover - the block is always drawn
         raise RuntimeError("The signature block was not drawn.")
     # one box per name (the last drawn, should a flowable ever be drawn twice)

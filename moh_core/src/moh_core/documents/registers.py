@@ -41,6 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from moh_core.documents.pagekit import page_template
 from moh_core.fonts import FONT_BOLD, FONT_REGULAR, nfc, register_fonts
 
 __all__ = [
@@ -475,22 +476,14 @@ def _render(
     register_fonts()
     styles = _styles(form.font_size)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = page_template(
         buffer,
-        pagesize=_PAGE_SIZE,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
-        topMargin=_MARGIN,
-        bottomMargin=_MARGIN,
         title=nfc(f"{form.title} {year or ''} - {register_name}".strip(" -")),
         author=nfc(agency),
         subject=form.title,
-        creator="moh_core",
-        lang="vi-VN",
-        invariant=True,
-        # Otherwise every page starts in (unembedded) Helvetica.
-        initialFontName=FONT_REGULAR,
-        initialFontSize=form.font_size,
+        font_size=form.font_size,
+        pagesize=_PAGE_SIZE,
+        margin=_MARGIN,
     )
     story: list[Flowable] = _cover(
         form,
