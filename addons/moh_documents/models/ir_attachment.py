@@ -1,11 +1,31 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 #: The documents that may be state secrets (moh.state.secret.mixin).
 SECRET_MODELS = ("moh.incoming.document", "moh.outgoing.document")
 
+#: What a file is to the record it belongs to, set by the step that makes it (never read from
+#: its name, which anyone who may edit the file can change).
+ROLES = [
+    ("draft_pdf", "Draft Version"),
+    ("signing_pdf", "PDF Prepared for Signing"),
+    ("signed_pdf", "Signed PDF"),
+    ("issued_pdf", "Issued PDF"),
+    ("edxml", "edXML Export"),
+    ("copy_pdf", "Copy"),
+]
+
 
 class IrAttachment(models.Model):
-    _inherit = "ir.attachment"
+    _name = "ir.attachment"
+    _inherit = ["ir.attachment", "moh.workflow.guard"]
+    # The role is set by the step that makes the file, in superuser mode: no user sets or
+    # changes it (a file a user uploads, whatever its name, is never taken for a signed PDF).
+    _moh_workflow_fields = ("moh_role",)
+
+    moh_role = fields.Selection(
+        ROLES, string="Role", readonly=True, copy=False, index="btree_not_null",
+        help="What the file is to its record (a draft version, the PDF prepared for signing, the signed "
+             "PDF, a slip...), set by the step that made it.")
 
     @api.model_create_multi
     def create(self, vals_list):

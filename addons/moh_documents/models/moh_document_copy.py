@@ -151,7 +151,7 @@ class MohDocumentCopy(models.Model):
             pdf = copy._moh_render(today)
             attachment = self.env["ir.attachment"].sudo().create({
                 "name": f"{copy.name.replace('/', '_')}.pdf", "raw": pdf, "mimetype": "application/pdf",
-                "res_model": self._name, "res_id": copy.id,
+                "res_model": self._name, "res_id": copy.id, "moh_role": "copy_pdf",
             })
             copy.sudo().write({"pdf_id": attachment.id, "state": "issued"})
         return True

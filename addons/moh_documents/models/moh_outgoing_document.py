@@ -502,6 +502,7 @@ class MohOutgoingDocument(models.Model):
                 "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
                 "raw": rendered.pdf,
                 "mimetype": "application/pdf",
+                "moh_role": "draft_pdf",
                 "res_model": doc._name,
                 "res_id": doc.id,
             })
@@ -682,17 +683,18 @@ class MohOutgoingDocument(models.Model):
         )
         attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{self.symbol or 'van-ban'}-ky.pdf", "raw": pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id,
+            "res_model": self._name, "res_id": self.id, "moh_role": "signing_pdf",
         })
         self.sudo().pdf_id = attachment
         return attachment
 
-    def _moh_store_signed(self, result, label):
-        """Archive the signed bytes as they are, with their checksum, the validation of every
-        signature in them, and the evidence of the check made before this signature."""
+    def _moh_store_signed(self, result, label, role):
+        """Archive the signed bytes as they are (``role``: the signer's signed PDF or the issued
+        one), with their checksum, the validation of every signature in them, and the evidence
+        of the check made before this signature."""
         attachment = self.env["ir.attachment"].sudo().create({
             "name": label, "raw": result.pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id,
+            "res_model": self._name, "res_id": self.id, "moh_role": role,
         })
         checksum = hashlib.sha256(result.pdf).hexdigest()
         self.sudo().write({"pdf_id": attachment.id, "signed_checksum": checksum})
@@ -733,7 +735,7 @@ class MohOutgoingDocument(models.Model):
             except SigningError as exc:
                 raise UserError(self._moh_signing_message(exc)) from exc
             for doc in self:
-                if not doc.pdf_id or not doc.pdf_id.name.endswith("-ky.pdf"):
+                if doc.pdf_id.moh_role != "signing_pdf":
                     doc._moh_prepare_for_signing()
                 try:
                     result = sign(
@@ -760,7 +762,7 @@ class MohOutgoingDocument(models.Model):
     def _moh_after_signature(self, result):
         """Archive the signer's signed PDF and hand the document to the records office."""
         self.ensure_one()
-        self._moh_store_signed(result, f"{self.symbol or 'van-ban'}-da-ky.pdf")
+        self._moh_store_signed(result, f"{self.symbol or 'van-ban'}-da-ky.pdf", "signed_pdf")
         self.sudo().state = "signed"
         self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
         self.sudo().message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name),
@@ -807,7 +809,7 @@ class MohOutgoingDocument(models.Model):
             except SigningError as exc:
                 raise UserError(self._moh_signing_message(exc)) from exc
             doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
-            doc._moh_store_signed(result, f"{doc.name.replace('/', '_')}.pdf")
+            doc._moh_store_signed(result, f"{doc.name.replace('/', '_')}.pdf", "issued_pdf")
             doc._moh_deliver_internally()
             doc.sudo().message_post(body=self.env._("Issued as %(name)s.", name=doc.name),
                                     author_id=self.env.user.partner_id.id)
@@ -891,7 +893,7 @@ class MohOutgoingDocument(models.Model):
         # by the system, readable by whoever may read the document.
         attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{(self.name or 'van-ban').replace('/', '_')}.edxml", "raw": data,
-            "mimetype": "application/xml", "res_model": self._name, "res_id": self.id,
+            "mimetype": "application/xml", "res_model": self._name, "res_id": self.id, "moh_role": "edxml",
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
@@ -1023,7 +1025,7 @@ class MohOutgoingDocument(models.Model):
             raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
         if self.state != "to_sign":
             raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
-        if not self.pdf_id or not self.pdf_id.name.endswith("-ky.pdf"):
+        if self.pdf_id.moh_role != "signing_pdf":
             self._moh_prepare_for_signing()
         try:
             prepared = prepare_interrupted(

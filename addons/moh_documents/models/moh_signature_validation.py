@@ -154,7 +154,8 @@ class MohSignatureValidation(models.Model):
     @api.model
     def _moh_validate(self, record, attachments):
         """Check every PDF of ``attachments`` belonging to ``record``; replace earlier results."""
-        attachments = attachments.filtered(lambda a: a.mimetype == "application/pdf" or (a.name or "").lower().endswith(".pdf"))
+        # By the type ir.attachment found for the file when it was stored, never by its name.
+        attachments = attachments.filtered(lambda a: a.mimetype == "application/pdf")
         Validation = self.sudo()
         Validation.search([("res_model", "=", record._name), ("res_id", "=", record.id),
                            ("attachment_id", "in", attachments.ids)]).unlink()

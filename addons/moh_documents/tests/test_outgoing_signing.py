@@ -154,6 +154,47 @@ class TestOutgoingIssuing(OutgoingSigningCase):
             handle.write(pdf)
         return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
 
+    def test_the_files_are_known_by_their_role_never_by_their_name(self):
+        doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
+            "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
+            "department_id": self.department_drug.id, "register_id": self.register.id,
+            "abstract": "Ban hành Danh mục thuốc hiếm",
+            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
+            "signer_id": self.leader.id,
+            "signer_authority": "kt", "signer_authority_position": "BỘ TRƯỞNG", "signer_position": "THỨ TRƯỞNG",
+        })
+        doc.with_user(self.specialist).action_request_review()
+        draft = doc.pdf_id
+        self.assertEqual(draft.moh_role, "draft_pdf", "the version sent for review")
+        # A draft version named as the PDF prepared for signing used to be is still a draft: the
+        # signer signs the final rendering with its fields, never the draft.
+        draft.sudo().name = "x-ky.pdf"
+        for reviewer in (self.head, doc.legal_reviewer_id, doc.signer_id):
+            self._review(doc, reviewer, "validate")
+        doc.with_user(self.specialist).action_approved()
+        self.assertEqual(doc.pdf_id, draft)
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        files = doc.sudo().version_ids
+        prepared = files.filtered(lambda a: a.moh_role == "signing_pdf")
+        self.assertEqual(len(prepared), 1, "the final rendering was made for the signature")
+        self.assertEqual(doc.pdf_id.moh_role, "signed_pdf")
+        doc.with_user(self.clerk).action_issue()
+        self.assertEqual((doc.state, doc.pdf_id.moh_role), ("issued", "issued_pdf"), "its number and date fields are there")
+        self.assertEqual(draft.moh_role, "draft_pdf")
+
+    def test_the_pdf_prepared_for_signing_is_found_whatever_its_name(self):
+        doc = self._approved()
+        doc.sudo().register_id = self.register
+        doc.sudo()._moh_prepare_for_signing()
+        prepared = doc.pdf_id
+        prepared.sudo().name = "anything.pdf"
+        doc.with_user(self.leader).action_sign(self.pki.password)
+        self.assertEqual(doc.sudo().version_ids.filtered(lambda a: a.moh_role == "signing_pdf"), prepared,
+                         "signed as it was prepared, not prepared again")
+        self.assertTrue(doc.signature_validation_ids.valid)
+        doc.with_user(self.clerk).action_issue()
+        self.assertEqual(doc.state, "issued")
+
     def test_clerk_numbers_seals_and_issues(self):
         doc = self._signed(internal_department_ids=[(6, 0, self.department_legal.ids)])
         doc.with_user(self.clerk).action_issue()

@@ -306,6 +306,38 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.env.invalidate_all()
         self.assertEqual((doc.state, doc.number), ("issued", 1))
 
+    def test_no_user_sets_or_changes_a_file_s_role(self):
+        forged = base64.b64encode(b"%PDF-1.4 made by the drafter").decode()
+        draft = self._draft()
+        self._rpc_ok(self.specialist, DOC, "action_render", [[draft.id]])
+        version = draft.sudo().pdf_id
+        self.assertEqual(version.moh_role, "draft_pdf")
+        own = {"name": "x-ky.pdf", "raw": forged, "mimetype": "application/pdf", "res_model": DOC, "res_id": draft.id}
+        for user in (self.specialist, self.head, self.leader, self.clerk, self.admin):
+            with self.subTest(user=user.login):
+                self.assertRpcRefused(user, "ir.attachment", "create", [{**own, "moh_role": "signing_pdf"}])
+                self.assertRpcRefused(user, "ir.attachment", "write", [[version.id], {"moh_role": "signing_pdf"}])
+        # Nor by a default in the context: the file is stored without a role.
+        uploaded = self._rpc_ok(self.specialist, "ir.attachment", "create", [own],
+                                {"context": {"default_moh_role": "signed_pdf"}})
+        self.assertRpcRefused(self.specialist, "ir.attachment", "write", [[uploaded], {"moh_role": "signing_pdf"}])
+        self.env.invalidate_all()
+        self.assertFalse(self.env["ir.attachment"].browse(uploaded).moh_role)
+        self.assertEqual(version.moh_role, "draft_pdf")
+
+        # Named as the PDF prepared for signing was, the drafter's file is never signed nor issued.
+        self._rpc_ok(self.specialist, DOC, "action_request_review", [[draft.id]])
+        for reviewer in (self.head, self.head_legal, self.leader):
+            self._rpc_review(reviewer, draft)
+        self._rpc_ok(self.specialist, DOC, "action_approved", [[draft.id]])
+        self._rpc_ok(self.leader, DOC, "action_sign", [[draft.id], self.pki.password])
+        self._rpc_ok(self.clerk, DOC, "action_issue", [[draft.id]])
+        self.env.invalidate_all()
+        doc = draft.sudo()
+        self.assertEqual((doc.state, doc.pdf_id.moh_role), ("issued", "issued_pdf"))
+        self.assertEqual(len(doc.version_ids.filtered(lambda a: a.moh_role == "signing_pdf")), 1)
+        self.assertNotIn(b"made by the drafter", doc.pdf_id.raw)
+
     # -- 5. delegations ---------------------------------------------------------------------------
 
     def test_a_specialist_cannot_name_himself_signer(self):

@@ -18,3 +18,4 @@ from . import payment_provider
 from . import moh_signing_key
 from . import moh_kpi_item
 from . import moh_kpi_dashboard
+from . import ir_attachment

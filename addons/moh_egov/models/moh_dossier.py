@@ -829,6 +829,7 @@ class MohDossier(models.Model):
                 "mimetype": "application/pdf",
                 "res_model": dossier._name,
                 "res_id": dossier.id,
+                "moh_role": "result",
             })
             dossier.sudo().write({"state": "done", "done_date": now, "result_attachment_id": attachment.id})
             dossier.sudo()._moh_handover("return", self.env._("One-stop shop"), self.env._("Applicant"))
@@ -1034,7 +1035,7 @@ class MohDossier(models.Model):
         pdf, filename = render_dossier_slip(self, kind)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": filename, "raw": pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id,
+            "res_model": self._name, "res_id": self.id, "moh_role": f"{kind}_slip",
         })
         self.sudo().write({"slip_ids": [Command.link(attachment.id)]})
         self.sudo().message_post(body=self.env._("Slip issued: %(name)s", name=filename), attachment_ids=attachment.ids,

@@ -93,7 +93,7 @@ class MohDossierDocument(models.Model):
         result = self._moh_check_file(dossier.company_id, requirement, filename, data)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": filename, "raw": data, "mimetype": result.mimetype,
-            "res_model": "moh.dossier", "res_id": dossier.id,
+            "res_model": "moh.dossier", "res_id": dossier.id, "moh_role": "dossier_file",
         })
         document = self.sudo().create({
             "dossier_id": dossier.id, "requirement_id": requirement.id, "name": filename,

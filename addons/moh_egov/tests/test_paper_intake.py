@@ -5,6 +5,7 @@ rules no legal text sets, which are procedure parameters, off by default."""
 
 import base64
 import datetime as dt
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
@@ -100,6 +101,22 @@ class TestPaperIntake(PaperCase):
         self.assertEqual(set(verdicts), {"officer"})
         self.assertTrue(verdicts["officer"]["valid"] and verdicts["officer"]["trusted"], verdicts)
         self.assertIn(dossier.code, self._slip(dossier, "phieu-tiep-nhan"))
+
+    def test_the_receipt_is_signed_whatever_its_file_name(self):
+        # The slip is found by its role: renamed, the receipt is still the one the officer signs.
+        from ..report import slips  # noqa: PLC0415
+
+        with open(self.pki.signer.p12_path, "rb") as handle:
+            self.env["moh.signing.key"].create({"name": "Khóa của cán bộ một cửa", "user_id": self.onestop.id,
+                                                "pkcs12_file": base64.b64encode(handle.read())})
+        render = slips.render_dossier_slip
+        with patch.object(slips, "render_dossier_slip", lambda dossier, kind: (render(dossier, kind)[0], f"{kind}.pdf")):
+            dossier = self._dossier(self._intake().with_context(moh_password=self.pki.password).action_receive())
+        receipt = dossier.sudo().slip_ids
+        self.assertEqual((receipt.name, receipt.moh_role), ("receipt.pdf", "receipt_slip"))
+        verdicts = pdfsig_verdicts(receipt.raw, self.pki.root.cert_path)
+        self.assertEqual(set(verdicts), {"officer"})
+        self.assertTrue(verdicts["officer"]["valid"], verdicts)
 
     @freeze_time("2026-11-25 02:00:00")
     def test_incomplete_paper_dossier_gets_one_form_02_listing_every_defect(self):

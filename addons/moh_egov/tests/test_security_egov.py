@@ -136,6 +136,17 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
             "name": f"{dossier.code}-phieu-noi-bo.pdf", "raw": make_pdf("Ghi chu noi bo"),
             "res_model": "moh.dossier", "res_id": dossier.id})
         self.assertEqual(self.url_open(f"/my/dossiers/{dossier.id}/slip/{note.id}").status_code, 404)
+        # Nor an officer's file made a slip or the e-result by its role: the steps alone set it.
+        forged = {"name": "ket-qua.pdf", "raw": base64.b64encode(make_pdf("Gia ket qua")).decode(),
+                  "mimetype": "application/pdf", "res_model": "moh.dossier", "res_id": dossier.id}
+        for role in ("result", "receipt_slip", "dossier_file"):
+            with self.subTest(role=role):
+                self.assertRefused(self.onestop, "ir.attachment", "create", [{**forged, "moh_role": role}])
+                self.assertRefused(self.onestop, "ir.attachment", "write", [note.ids, {"moh_role": role}])
+                self.assertRefused(self.portal_a, "ir.attachment", "write", [note.ids, {"moh_role": role}])
+        self.assertFalse(note.moh_role)
+        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id),
+                                                           ("moh_role", "=", "result")]))
 
     # -- 3. the outgoing document's dossier link --------------------------------------------------
 

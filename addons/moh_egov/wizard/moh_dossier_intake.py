@@ -159,7 +159,7 @@ class MohDossierIntake(models.TransientModel):
             dossier.action_record_counter_payment()
         dossier.action_accept()
         if self.officer_has_key:
-            receipt = dossier.sudo().slip_ids.filtered(lambda a: "phieu-tiep-nhan" in a.name).sorted("id")[-1:]
+            receipt = dossier.sudo().slip_ids.filtered(lambda a: a.moh_role == "receipt_slip").sorted("id")[-1:]
             dossier._moh_sign_slip(receipt, password)
         return self._moh_show(dossier)
 
