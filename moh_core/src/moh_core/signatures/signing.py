@@ -169,6 +169,7 @@ from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
+from moh_core.errors import MohError
 from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
 
 from moh_core.signatures.certificates import load_certificates as _load_certificates
@@ -301,6 +302,11 @@ class SigningProblem(StrEnum):
         """One English sentence, for logs and messages."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.EXPIRED: "the certificate has expired",
@@ -337,9 +343,47 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.SIGNING_FAILED: "the signature could not be created",
 }
 
+_PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
+    SigningProblem.EXPIRED: "chứng thư số đã hết hạn",
+    SigningProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
+    SigningProblem.REVOKED: "chứng thư số (hoặc chứng thư của tổ chức chứng thực trong chuỗi) đã bị thu hồi",
+    SigningProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
+    SigningProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SigningProblem.KEY_USAGE: "chứng thư số không dùng để ký văn bản (cần mục đích sử dụng khóa "
+    "digitalSignature hoặc nonRepudiation, không phải chứng thư dấu thời gian hay OCSP)",
+    SigningProblem.WEAK_KEY: "khóa quá yếu (tối thiểu RSA 2048 bit hoặc ECDSA 256 bit)",
+    SigningProblem.UNSUPPORTED_ALGORITHM: "thuật toán của khóa không được phép "
+    "(chỉ RSA với RSASSA-PSS và ECDSA)",
+    SigningProblem.KEY_LOAD_FAILED: "không mở được khóa (sai mật khẩu hoặc tệp bị hỏng)",
+    SigningProblem.TOKEN_ERROR: "không sử dụng được thiết bị ký PKCS#11",
+    SigningProblem.INVALID_PDF: "tệp không phải là PDF ký được",
+    SigningProblem.ENCRYPTED_PDF: "tệp PDF được mã hóa",
+    SigningProblem.INVALID_FIELD: "mô tả trường không hợp lệ",
+    SigningProblem.FIELD_EXISTS: "đã có trường cùng tên",
+    SigningProblem.FIELD_NOT_FOUND: "trường không tồn tại",
+    SigningProblem.FIELD_ALREADY_SIGNED: "trường chữ ký đã được ký",
+    SigningProblem.FIELD_ALREADY_FILLED: "trường văn bản đã có giá trị",
+    SigningProblem.DOCUMENT_ALREADY_SIGNED: "văn bản đã được ký; "
+    "các trường phải được tạo trước chữ ký đầu tiên",
+    SigningProblem.INVALID_STAMP: "mô tả hình ảnh chữ ký không hợp lệ",
+    SigningProblem.FONT_NOT_FOUND: "không tìm thấy phông chữ tiếng Việt cho hình ảnh chữ ký",
+    SigningProblem.TIMESTAMPER_REQUIRED: "mức chữ ký này cần dịch vụ cấp dấu thời gian",
+    SigningProblem.TIMESTAMP_FAILED: "dịch vụ cấp dấu thời gian không trả về dấu thời gian",
+    SigningProblem.SIGNATURE_TOO_LARGE: "chữ ký vượt quá vùng dành sẵn",
+    SigningProblem.INVALID_STATE: "trạng thái ký đã lưu bị hỏng hoặc không xác định",
+    SigningProblem.SIGNATURE_MISMATCH: "chữ ký nhận về không khớp với chứng thư số "
+    "và dữ liệu đã chuẩn bị",
+    SigningProblem.CHECK_MISMATCH: "kết quả kiểm tra chứng thư số không phải của người ký này",
+    SigningProblem.SIGNING_FAILED: "không tạo được chữ ký",
+}
 
-class SigningError(Exception):
-    """Base of every error this module raises: a primary ``code``, all ``codes``, a message."""
+
+class SigningError(MohError):
+    """Base of every error this module raises: a primary ``code``, all ``codes``, a message;
+    ``message`` (the legacy second argument) is the technical ``detail``."""
+
+    frame = "Signing refused: {reason}."
+    frame_vi = "Từ chối ký: {reason}."
 
     def __init__(
         self,
@@ -348,10 +392,7 @@ class SigningError(Exception):
         *,
         codes: Sequence[SigningProblem] | None = None,
     ) -> None:
-        self.code = code
-        self.codes: tuple[SigningProblem, ...] = tuple(codes) if codes else (code,)
-        self.message = message or _describe(self.codes)
-        super().__init__(self.message)
+        super().__init__(code, codes=codes, detail=message)
 
 
 class SigningRefused(SigningError):

@@ -54,6 +54,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
+from moh_core.errors import MohError
 from moh_core.signatures.certificates import load_certificates as _load_certificates
 from moh_core.signatures.certificates import pem_or_der as _pem_or_der
 
@@ -92,12 +93,24 @@ _KEY_USAGE = KeyUsageConstraints(
 )
 
 
-class InvalidPdfError(ValueError):
+class InvalidPdfError(MohError, ValueError):
     """The input is not a PDF that can be read (garbage, truncated, corrupt)."""
+
+    text = "the file is not a readable PDF (damaged or incomplete)"
+    text_vi = "tệp không phải là PDF đọc được (bị hỏng hoặc không đầy đủ)"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__("invalid_pdf", detail=detail)
 
 
 class EncryptedPdfError(InvalidPdfError):
     """The PDF is encrypted; its signatures cannot be checked without decrypting it."""
+
+    text = "the PDF is encrypted or protected by a password"
+    text_vi = "tệp PDF được mã hóa hoặc đặt mật khẩu"
+
+    def __init__(self, detail: str | None = None) -> None:
+        MohError.__init__(self, "encrypted_pdf", detail=detail)
 
 
 class SignatureProblem(StrEnum):
@@ -152,6 +165,11 @@ class SignatureProblem(StrEnum):
         """One English sentence, for logs and the English summary."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _ADVISORY_PROBLEMS = frozenset({SignatureProblem.NO_TIMESTAMP, SignatureProblem.NOT_COVERING_WHOLE_FILE})
 
@@ -173,6 +191,26 @@ _PROBLEM_DESCRIPTIONS: dict[SignatureProblem, str] = {
     SignatureProblem.VALIDATION_FAILED: "the signature failed validation",
     SignatureProblem.NO_TIMESTAMP: "no timestamp (the signing time is only claimed)",
     SignatureProblem.NOT_COVERING_WHOLE_FILE: "later revisions were added after signing",
+}
+
+_PROBLEM_DESCRIPTIONS_VI: dict[SignatureProblem, str] = {
+    SignatureProblem.MALFORMED: "không đọc được chữ ký",
+    SignatureProblem.UNSUPPORTED_FORMAT: "định dạng chữ ký không được hỗ trợ",
+    SignatureProblem.TAMPERED: "nội dung đã ký bị thay đổi",
+    SignatureProblem.SIGNATURE_INVALID: "chữ ký số không kiểm tra được về mặt mật mã",
+    SignatureProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
+    SignatureProblem.REVOKED: "chứng thư số đã bị thu hồi",
+    SignatureProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SignatureProblem.EXPIRED: "chứng thư số đã hết hạn",
+    SignatureProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
+    SignatureProblem.CERTIFICATE_INVALID: "chứng thư số không đủ điều kiện để ký",
+    SignatureProblem.TIMESTAMP_INVALID: "dấu thời gian không hợp lệ hoặc không tin cậy",
+    SignatureProblem.PARTIAL_COVERAGE: "chữ ký không bao trùm toàn bộ phiên bản của tệp",
+    SignatureProblem.MODIFIED_AFTER_SIGNING: "văn bản đã bị thay đổi sau khi ký",
+    SignatureProblem.SEED_VALUE_VIOLATION: "chữ ký vi phạm ràng buộc của trường chữ ký",
+    SignatureProblem.VALIDATION_FAILED: "chữ ký không qua được kiểm tra",
+    SignatureProblem.NO_TIMESTAMP: "không có dấu thời gian (thời điểm ký chỉ do người ký khai)",
+    SignatureProblem.NOT_COVERING_WHOLE_FILE: "có phiên bản được thêm vào sau khi ký",
 }
 
 #: AdES sub-indications (ETSI EN 319 102-1) reported by pyHanko -> our codes.
@@ -387,14 +425,38 @@ class SignedByProblem(StrEnum):
     NOT_WHOLE_FILE = "not_whole_file"
     """Something other than long-term validation data was added after the last signature."""
 
+    @property
+    def description(self) -> str:
+        """One English phrase, for logs and messages."""
+        return _SIGNED_BY_DESCRIPTIONS[self]
 
-class SignedByError(ValueError):
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _SIGNED_BY_DESCRIPTIONS_VI[self]
+
+
+_SIGNED_BY_DESCRIPTIONS: dict[SignedByProblem, str] = {
+    SignedByProblem.NOT_SIGNED: "the PDF carries no signature",
+    SignedByProblem.OTHER_SIGNER: "the PDF's last signature was made with another person's certificate",
+    SignedByProblem.NOT_VALID: "the signature is not valid",
+    SignedByProblem.NOT_WHOLE_FILE: "the PDF was changed after it was signed",
+}
+
+_SIGNED_BY_DESCRIPTIONS_VI: dict[SignedByProblem, str] = {
+    SignedByProblem.NOT_SIGNED: "tệp PDF không có chữ ký",
+    SignedByProblem.OTHER_SIGNER: "chữ ký cuối cùng của tệp PDF được tạo bằng chứng thư số của người khác",
+    SignedByProblem.NOT_VALID: "chữ ký không hợp lệ",
+    SignedByProblem.NOT_WHOLE_FILE: "tệp PDF đã bị thay đổi sau khi ký",
+}
+
+
+class SignedByError(MohError, ValueError):
     """The PDF is not signed last, validly and over the whole file, by an expected certificate."""
 
     def __init__(self, problem: SignedByProblem, detail: str, report: SignatureReport | None = None):
-        super().__init__(f"{problem.value}: {detail}")
+        super().__init__(problem, detail=detail)
         self.problem = problem
-        self.detail = detail
         self.report = report
 
 
