@@ -1120,7 +1120,8 @@ class MohDossier(models.Model):
         peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
         if not peer or not self.code:
             return self.env["moh.exchange.message"]
-        event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
+        with user_errors(self.env):
+            event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
         return self.env["moh.exchange.message"]._moh_enqueue(
             peer, "portal_event", event.to_json(), record=self, content_type="application/json",
             message_id=event.event_id, sequence=event.sequence)
