@@ -146,8 +146,8 @@ def test_every_error_class_with_a_plain_code_has_its_own_texts():
         (SignedByError(SignedByProblem.NOT_SIGNED, "no signature"), "The PDF carries no signature.",
          "Tệp PDF không có chữ ký."),
         (EncryptedPdfError("The PDF is encrypted."), "The PDF is encrypted", "Tệp PDF được mã hóa"),
-        (ExchangeError("the applicant has no name"), "The data cannot make a valid message",
-         "Dữ liệu không tạo được thông điệp"),
+        (ExchangeError("the applicant has no name"), "The message exchanged with the public service portal",
+         "Thông điệp trao đổi với Cổng dịch vụ công"),
     ],
 )
 def test_the_core_errors_speak_both_languages(error, english, vietnamese):

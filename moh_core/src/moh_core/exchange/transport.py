@@ -34,8 +34,8 @@ VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 class ExchangeError(MohError, ValueError):
     """Input that cannot make a valid message; the ``detail`` says what is wrong."""
 
-    text = "the data cannot make a valid message for the public service portal"
-    text_vi = "dữ liệu không tạo được thông điệp hợp lệ gửi Cổng dịch vụ công"
+    text = "the message exchanged with the public service portal is not valid"
+    text_vi = "thông điệp trao đổi với Cổng dịch vụ công không hợp lệ"
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__("invalid_exchange_data", detail=detail)
