@@ -264,7 +264,7 @@ def test_weak_rsa_key_is_refused(pki, material, weak, document):
     cert_der, p12 = weak
     with pytest.raises(SigningRefused) as info:
         signers.load_pkcs12_signer(p12, pki.password)
-    assert info.value.code is P.WEAK_KEY and "1024" in info.value.message
+    assert info.value.code is P.WEAK_KEY and "1024" in info.value.detail
     check = certificate_check.check_signer_certificate(cert_der, material=material)
     assert not check.ok and P.WEAK_KEY in check.problems and check.key_size == 1024
     with pytest.raises(SigningRefused) as info:

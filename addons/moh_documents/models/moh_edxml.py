@@ -30,6 +30,8 @@ import pytz
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools.core_errors import error_message, user_errors
+
 _logger = logging.getLogger(__name__)
 
 
@@ -93,7 +95,8 @@ class MohEdxml(models.AbstractModel):
         )
         attachment = Attachment(name=document.pdf_id.name, data=document.pdf_id.raw, content_type="application/pdf")
         sent_at = dt.datetime.now(pytz.utc).replace(microsecond=0)
-        return build_document_message(message, [attachment], sent_at=sent_at)
+        with user_errors(self.env):
+            return build_document_message(message, [attachment], sent_at=sent_at)
 
     @api.model
     def _moh_signer_info(self, document):
@@ -106,27 +109,6 @@ class MohEdxml(models.AbstractModel):
                       competence=" ".join(block.authority_lines) or None)
 
     # -- import ---------------------------------------------------------------------------------
-
-    @api.model
-    def _moh_problem_message(self, error):
-        from moh_core.exchange import EdxmlProblem as P  # noqa: PLC0415
-
-        _ = self.env._
-        messages = {
-            P.TOO_LARGE: _("The message is larger than the exchange allows."),
-            P.ATTACHMENT_TOO_LARGE: _("An attachment of the message is larger than the exchange allows."),
-            P.DOCTYPE_FORBIDDEN: _("The message declares a DOCTYPE or entities, which the exchange forbids (possible attack)."),
-            P.MALFORMED: _("The message is not well-formed XML."),
-            P.NAMESPACE_ERROR: _("The message uses XML prefixes it does not declare."),
-            P.NOT_EDXML: _("The file is not an edXML message."),
-            P.NOT_CONFORMANT: _("The message does not have the structure edXML requires."),
-            P.INVALID_DATE: _("A date of the message cannot be read."),
-            P.BAD_ATTACHMENT_ENCODING: _("An attachment of the message is not correctly encoded."),
-            P.MISSING_ATTACHMENT: _("The message lists an attachment it does not contain."),
-            P.DUPLICATE_ATTACHMENT: _("The message contains the same attachment twice."),
-        }
-        return _("The edXML message was refused and nothing was imported: %(reason)s",
-                 reason=messages.get(error.code, error.message))
 
     @api.model
     def _moh_document_type(self, message):
@@ -178,7 +160,8 @@ class MohEdxml(models.AbstractModel):
         try:
             parsed = parse_message(data)
         except EdxmlError as exc:
-            raise UserError(self._moh_problem_message(exc)) from exc
+            raise UserError(self.env._("The edXML message was refused and nothing was imported: %(reason)s",
+                                       reason=error_message(self.env, exc))) from exc
         if peer:
             self._moh_check_sender(parsed.message.sender, peer, message_id)
         if isinstance(parsed, ParsedStatus):

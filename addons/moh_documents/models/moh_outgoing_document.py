@@ -29,8 +29,9 @@ import textwrap
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from moh_core.signatures import FieldBox, SigningError, SigningProblem, StampStyle, VisibleStamp
+from moh_core.signatures import FieldBox, StampStyle, VisibleStamp
 
+from ..tools.core_errors import error_reason, user_errors
 from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
 
 STATES = [
@@ -496,7 +497,9 @@ class MohOutgoingDocument(models.Model):
         for doc in self:
             if doc.state != "draft":
                 raise UserError(self.env._("Only a draft is rendered again; later versions are signed."))
-            rendered = render_outgoing_document(doc._moh_layout())
+            layout = doc._moh_layout()
+            with user_errors(self.env):
+                rendered = render_outgoing_document(layout)
             version = len(doc.sudo().version_ids) + 1
             attachment = self.env["ir.attachment"].sudo().create({
                 "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
@@ -631,26 +634,6 @@ class MohOutgoingDocument(models.Model):
         for doc in self:
             doc.signature_validation_ids = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id == doc.pdf_id)
 
-    @api.model
-    def _moh_signing_message(self, error):
-        """A signing error in the user's language, with every reason."""
-        _ = self.env._
-        labels = {
-            SigningProblem.EXPIRED: _("the certificate has expired"),
-            SigningProblem.NOT_YET_VALID: _("the certificate is not yet valid"),
-            SigningProblem.REVOKED: _("the certificate is revoked"),
-            SigningProblem.UNTRUSTED: _("the certificate does not chain to a trusted authority"),
-            SigningProblem.REVOCATION_UNKNOWN: _("the certificate's revocation status cannot be established"),
-            SigningProblem.KEY_USAGE: _("the certificate is not meant for signing"),
-            SigningProblem.WEAK_KEY: _("the key is too weak (RSA 2048 or ECDSA 256 bits at least)"),
-            SigningProblem.UNSUPPORTED_ALGORITHM: _("the key's algorithm is not allowed"),
-            SigningProblem.KEY_LOAD_FAILED: _("the key could not be opened: check the password"),
-            SigningProblem.TOKEN_ERROR: _("the token could not be used"),
-            SigningProblem.TIMESTAMP_FAILED: _("the timestamp authority did not answer"),
-        }
-        reasons = "; ".join(labels.get(code, code.value) for code in error.codes)
-        return _("Signing refused: %(reasons)s.", reasons=reasons)
-
     def _moh_validation_material(self):
         return self.env["moh.trust.root"]._moh_validation_material(self.company_id)
 
@@ -672,15 +655,17 @@ class MohOutgoingDocument(models.Model):
         self.ensure_one()
         from moh_core.signatures import TextField  # noqa: PLC0415
 
-        rendered = render_outgoing_document(self._moh_layout())
-        # Every field (signer, seal, and the number and date the records office fills in after the
-        # signature) exists before the first signature: adding one later weakens the signature.
-        pdf = prepare_fields(
-            rendered.pdf,
-            [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
-            [TextField(name=box.name, page=box.page, box=box.box, font_size=box.font_size,
-                       italic=box.italic, align=box.align) for box in rendered.text_boxes],
-        )
+        layout = self._moh_layout()
+        with user_errors(self.env):
+            rendered = render_outgoing_document(layout)
+            # Every field (signer, seal, and the number and date the records office fills in after the
+            # signature) exists before the first signature: adding one later weakens the signature.
+            pdf = prepare_fields(
+                rendered.pdf,
+                [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
+                [TextField(name=box.name, page=box.page, box=box.box, font_size=box.font_size,
+                           italic=box.italic, align=box.align) for box in rendered.text_boxes],
+            )
         attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{self.symbol or 'van-ban'}-ky.pdf", "raw": pdf, "mimetype": "application/pdf",
             "res_model": self._name, "res_id": self.id, "moh_role": "signing_pdf",
@@ -730,21 +715,17 @@ class MohOutgoingDocument(models.Model):
         with key._moh_signer(password) as signer:
             # Bulk signing: the certificate is checked once for the whole batch (and again if
             # the batch outlasts the check's validity), not once per document.
-            try:
+            with user_errors(self.env):
                 check = check_signer_certificate(signer, material=material)
-            except SigningError as exc:
-                raise UserError(self._moh_signing_message(exc)) from exc
             for doc in self:
                 if doc.pdf_id.moh_role != "signing_pdf":
                     doc._moh_prepare_for_signing()
-                try:
+                with user_errors(self.env):
                     result = sign(
                         doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
                         timestamper=doc._moh_timestamper(), material=material, check=check,
                         stamp=doc._moh_signer_stamp(picture),
                     )
-                except SigningError as exc:
-                    raise UserError(self._moh_signing_message(exc)) from exc
                 doc._moh_after_signature(result)
         return True
 
@@ -797,7 +778,7 @@ class MohOutgoingDocument(models.Model):
             seal = self.env["moh.signing.key"]._moh_seal(doc.company_id)
             today = fields.Date.context_today(doc)
             number = doc.register_id._moh_allocate_number(self._name, today.year)
-            try:
+            with user_errors(self.env):
                 filled = fill_fields(doc.pdf_id.raw, {"number": f"{number:02d}", "date": format_issue_date(today)})
                 with seal._moh_signer() as signer:
                     result = sign(
@@ -806,8 +787,6 @@ class MohOutgoingDocument(models.Model):
                         stamp=VisibleStamp(style=StampStyle.SEAL, image_png=base64.b64decode(seal.image)
                                            if seal.image else make_seal_image(doc.company_id.name)),
                     )
-            except SigningError as exc:
-                raise UserError(self._moh_signing_message(exc)) from exc
             doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
             doc._moh_store_signed(result, f"{doc.name.replace('/', '_')}.pdf", "issued_pdf")
             doc._moh_deliver_internally()
@@ -821,7 +800,7 @@ class MohOutgoingDocument(models.Model):
         signature is valid, covers the whole file and was made with a certificate recorded when
         that person signed this document (or of their signing key); the file's SHA-256 is the
         one recorded at that signature."""
-        from moh_core.signatures import SignedByError, SignedByProblem, check_signed_by  # noqa: PLC0415
+        from moh_core.signatures import SignedByError, check_signed_by  # noqa: PLC0415
 
         self.ensure_one()
         _ = self.env._
@@ -840,17 +819,11 @@ class MohOutgoingDocument(models.Model):
         if not certificates:
             raise UserError(_("%(doc)s cannot be issued: %(signer)s has never signed it in the system.",
                               doc=doc.display_name, signer=signer.name))
-        reasons = {
-            SignedByProblem.NOT_SIGNED: _("the PDF carries no signature"),
-            SignedByProblem.OTHER_SIGNER: _("the PDF's last signature is not %(signer)s's", signer=signer.name),
-            SignedByProblem.NOT_VALID: _("the signature is not valid"),
-            SignedByProblem.NOT_WHOLE_FILE: _("the PDF was changed after it was signed"),
-        }
         try:
             check_signed_by(pdf, sorted(certificates), material=doc._moh_validation_material())
         except SignedByError as exc:
             raise UserError(_("%(doc)s cannot be issued: %(reason)s. Ask %(signer)s to sign it again.",
-                              doc=doc.display_name, reason=reasons[exc.problem], signer=signer.name)) from exc
+                              doc=doc.display_name, reason=error_reason(self.env, exc), signer=signer.name)) from exc
         if doc.signed_checksum != checksum or checksum not in evidence.mapped("signed_sha256"):
             raise UserError(_("%(doc)s cannot be issued: its PDF is not the file %(signer)s signed in the system. "
                               "Ask %(signer)s to sign it again.", doc=doc.display_name, signer=signer.name))
@@ -1027,15 +1000,13 @@ class MohOutgoingDocument(models.Model):
             raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
         if self.pdf_id.moh_role != "signing_pdf":
             self._moh_prepare_for_signing()
-        try:
+        with user_errors(self.env):
             prepared = prepare_interrupted(
                 self.pdf_id.raw, field="signer", signer_cert_der=base64.b64decode(certificate),
                 chain_der=[base64.b64decode(item) for item in chain], level=self.company_id.moh_signature_level,
                 stamp=self._moh_signer_stamp(),
                 material=self._moh_validation_material(),
             )
-        except SigningError as exc:
-            raise UserError(self._moh_signing_message(exc)) from exc
         token = self.env["moh.signing.session"]._moh_open(self, prepared.state)
         return {
             "session": token,
@@ -1062,10 +1033,8 @@ class MohOutgoingDocument(models.Model):
             raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
         if doc.state != "to_sign":
             raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
-        try:
+        with user_errors(self.env):
             result = finish_interrupted(state, base64.b64decode(signature), timestamper=doc._moh_timestamper())
-        except SigningError as exc:
-            raise UserError(self._moh_signing_message(exc)) from exc
         record.unlink()
         doc._moh_after_signature(result)
         return {"document": doc.id, "state": doc.state}

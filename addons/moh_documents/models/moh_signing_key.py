@@ -26,6 +26,8 @@ from odoo.tools import SQL
 from moh_core.signatures import load_certificate_bytes
 from moh_core.signatures import SigningError, SigningProblem, load_pkcs11_signer, load_pkcs12_signer
 
+from ..tools.core_errors import user_error
+
 _logger = logging.getLogger(__name__)
 
 #: Wrong passwords in a row after which a key refuses further attempts for a while.
@@ -216,7 +218,7 @@ class MohSigningKey(models.Model):
                                       key.pkcs11_key, key.pkcs11_certificate,
                                       environment=key._moh_pkcs11_environment())
         except SigningError as exc:
-            raise UserError(self.env["moh.outgoing.document"]._moh_signing_message(exc)) from exc
+            raise user_error(self.env, exc) from exc
 
     def _moh_pkcs11_environment(self):
         environment = {}

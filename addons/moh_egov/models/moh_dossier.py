@@ -45,6 +45,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
+from odoo.addons.moh_documents.tools.core_errors import error_reason, user_errors
+
 STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -289,7 +291,7 @@ class MohDossier(models.Model):
         message = messages.get(error.code)
         return UserError(message() if message else self.env._(
             "Dossier %(name)s: this step breaks a deadline rule (%(reason)s); nothing was changed.",
-            name=self.name, reason=error.message))
+            name=self.name, reason=error_reason(self.env, error)))
 
     # -- completeness -------------------------------------------------------------------------
 
@@ -1047,10 +1049,9 @@ class MohDossier(models.Model):
         (moh_core.signatures.signing: the certificate checked first, PAdES at the agency's level). Called by
         a step after its checks, for the caller's own slip; the password is used for this call
         only. Without a key the slip stays printed for a handwritten signature."""
-        from moh_core.signatures import SigningError, check_signer_certificate, sign  # noqa: PLC0415
+        from moh_core.signatures import check_signer_certificate, sign  # noqa: PLC0415
 
         self.ensure_one()
-        Outgoing = self.env["moh.outgoing.document"]
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
         material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
         company = self.company_id.sudo()
@@ -1062,12 +1063,10 @@ class MohDossier(models.Model):
 
             timestamper = HTTPTimeStamper(company.moh_tsa_url)
         with key._moh_signer(password) as signer:
-            try:
+            with user_errors(self.env):
                 check = check_signer_certificate(signer, material=material)
                 result = sign(attachment.sudo().raw, signer, field="officer", level=level, timestamper=timestamper,
                               check=check, material=material)
-            except SigningError as exc:
-                raise UserError(Outgoing._moh_signing_message(exc)) from exc
         attachment.sudo().write({"raw": result.pdf})
         self.sudo().message_post(body=self.env._("%(name)s signed by %(user)s.", name=attachment.name,
                                                  user=self.env.user.name), subtype_xmlid="mail.mt_note")
@@ -1121,7 +1120,8 @@ class MohDossier(models.Model):
         peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
         if not peer or not self.code:
             return self.env["moh.exchange.message"]
-        event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
+        with user_errors(self.env):
+            event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
         return self.env["moh.exchange.message"]._moh_enqueue(
             peer, "portal_event", event.to_json(), record=self, content_type="application/json",
             message_id=event.event_id, sequence=event.sequence)

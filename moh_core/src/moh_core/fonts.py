@@ -29,6 +29,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from moh_core.errors import MohError
+
 __all__ = [
     "DEFAULT_FONT_DIRS",
     "FONT_ENV_VAR",
@@ -71,8 +73,14 @@ _FACE_FILES: dict[str, str] = {
 _DEBIAN_PACKAGE = "fonts-liberation2"
 
 
-class FontNotFoundError(RuntimeError):
+class FontNotFoundError(MohError, RuntimeError):
     """The Liberation Serif TrueType files were not found in any search directory."""
+
+    text = "the font of the documents is not installed on the server; ask the administrator"
+    text_vi = "máy chủ chưa cài phông chữ của văn bản; hãy liên hệ quản trị hệ thống"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__("font_not_found", detail=detail)
 
 
 def nfc(text: str) -> str:

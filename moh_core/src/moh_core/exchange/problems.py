@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from moh_core.errors import MohError
 
 __all__ = [
     "EdxmlError",
@@ -38,6 +39,11 @@ class EdxmlProblem(StrEnum):
         """One English sentence, for logs and messages."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _PROBLEM_DESCRIPTIONS: dict[EdxmlProblem, str] = {
     EdxmlProblem.TOO_LARGE: "the message is larger than allowed",
@@ -55,6 +61,22 @@ _PROBLEM_DESCRIPTIONS: dict[EdxmlProblem, str] = {
         "the manifest lists an attachment the message does not contain"
     ),
     EdxmlProblem.DUPLICATE_ATTACHMENT: "two attachments have the same content identifier",
+}
+
+_PROBLEM_DESCRIPTIONS_VI: dict[EdxmlProblem, str] = {
+    EdxmlProblem.TOO_LARGE: "gói tin vượt quá dung lượng cho phép",
+    EdxmlProblem.ATTACHMENT_TOO_LARGE: "một tệp đính kèm vượt quá dung lượng cho phép",
+    EdxmlProblem.DOCTYPE_FORBIDDEN: (
+        "gói tin khai báo DOCTYPE hoặc thực thể, điều bị cấm (có thể là tấn công)"
+    ),
+    EdxmlProblem.MALFORMED: "gói tin không phải là XML hợp lệ",
+    EdxmlProblem.NAMESPACE_ERROR: "gói tin dùng tiền tố XML chưa được khai báo",
+    EdxmlProblem.NOT_EDXML: "tệp không phải là gói tin edXML",
+    EdxmlProblem.NOT_CONFORMANT: "gói tin không có cấu trúc theo yêu cầu của edXML",
+    EdxmlProblem.INVALID_DATE: "gói tin có ngày tháng không tồn tại hoặc không đọc được",
+    EdxmlProblem.BAD_ATTACHMENT_ENCODING: "một tệp đính kèm không được mã hóa base64 đúng",
+    EdxmlProblem.MISSING_ATTACHMENT: "gói tin liệt kê một tệp đính kèm mà nó không chứa",
+    EdxmlProblem.DUPLICATE_ATTACHMENT: "hai tệp đính kèm có cùng mã định danh nội dung",
 }
 
 
@@ -98,15 +120,11 @@ _NOTICE_DESCRIPTIONS: dict[EdxmlNotice, str] = {
 }
 
 
-class EdxmlError(Exception):
+class EdxmlError(MohError):
     """A message refused or not built: ``code``, the English ``message``, a technical ``detail``."""
 
     def __init__(self, code: EdxmlProblem, detail: str | None = None) -> None:
-        self.code = code
-        self.detail = detail[:_MAX_DETAIL] if detail else None
-        text = code.description[:1].upper() + code.description[1:]
-        self.message = f"{text}: {self.detail}" if self.detail else f"{text}."
-        super().__init__(self.message)
+        super().__init__(code, detail=detail[:_MAX_DETAIL] if detail else None)
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,19 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from moh_core.errors import MohError
+
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 
-class ExchangeError(ValueError):
-    """Input that cannot make a valid message; the message says what is wrong."""
+class ExchangeError(MohError, ValueError):
+    """Input that cannot make a valid message; the ``detail`` says what is wrong."""
+
+    text = "the message exchanged with the public service portal is not valid"
+    text_vi = "thông điệp trao đổi với Cổng dịch vụ công không hợp lệ"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__("invalid_exchange_data", detail=detail)
 
 
 def new_message_id() -> str:

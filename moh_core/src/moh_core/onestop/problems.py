@@ -6,6 +6,7 @@ and an English message.
 from __future__ import annotations
 
 from enum import StrEnum
+from moh_core.errors import MohError
 
 __all__ = ["OneStopError", "OneStopProblem"]
 
@@ -42,6 +43,11 @@ class OneStopProblem(StrEnum):
     def description(self) -> str:
         """One English sentence, for logs and messages."""
         return _PROBLEM_DESCRIPTIONS[self]
+
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
 
 
 _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
@@ -80,11 +86,46 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
 }
 
+_PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
+    OneStopProblem.INVALID_AGENCY_CODE: "mã định danh cơ quan không hợp lệ "
+    "(các nhóm chữ số và chữ cái cách nhau bằng dấu chấm, ví dụ 000.00.04.G18)",
+    OneStopProblem.INVALID_SEQUENCE: "số thứ tự trong ngày phải từ 1 trở lên",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "mã hồ sơ không có dạng "
+    "<mã cơ quan>-<yymmdd>-<số thứ tự>",
+    OneStopProblem.INVALID_DAYS: "số ngày hoặc số giờ không được âm",
+    OneStopProblem.DATE_BEFORE_RECEIPT: "ngày này trước ngày tiếp nhận hồ sơ",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "đã yêu cầu bổ sung hồ sơ; "
+    "chỉ được yêu cầu một lần",
+    OneStopProblem.SUPPLEMENT_TOO_LATE: "yêu cầu bổ sung phải gửi trong vòng 3 ngày làm việc "
+    "kể từ ngày tiếp nhận",
+    OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "hồ sơ này chưa được yêu cầu bổ sung",
+    OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "đã nhận hồ sơ bổ sung",
+    OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "không thể nhận hồ sơ bổ sung trước khi yêu cầu bổ sung",
+    OneStopProblem.SUPPLEMENT_EXPIRED: "hồ sơ bổ sung đến sau thời hạn; "
+    "hồ sơ phải được kết thúc",
+    OneStopProblem.SUPPLEMENT_PENDING: "hồ sơ đang chờ bổ sung; "
+    "thời gian giải quyết chưa được tính lại",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: "thời hạn đã được gia hạn; "
+    "chỉ được gia hạn một lần",
+    OneStopProblem.EXTENSION_NOT_LATER: "thời hạn mới phải sau thời hạn hiện tại",
+    OneStopProblem.EXTENSION_NOT_WORKING_DAY: "thời hạn mới phải là ngày làm việc",
+    OneStopProblem.APOLOGY_TOO_LATE: "văn bản xin lỗi và đề nghị gia hạn phải gửi chậm nhất "
+    "một ngày làm việc trước thời hạn",
+    OneStopProblem.DUPLICATE_REQUIREMENT: "hai thành phần hồ sơ có cùng mã",
+    OneStopProblem.ALREADY_RECEIVED: "hồ sơ đã được tiếp nhận",
+    OneStopProblem.NOT_RECEIVED: "hồ sơ chưa được tiếp nhận",
+    OneStopProblem.ALREADY_ACCEPTED: "hồ sơ đã được chấp nhận",
+    OneStopProblem.NOT_ACCEPTED: "hồ sơ chưa được chấp nhận; thời gian giải quyết chưa bắt đầu",
+    OneStopProblem.DOSSIER_ENDED: "hồ sơ đã kết thúc",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "thời hạn đã được gia hạn; không thể yêu cầu "
+    "bổ sung nữa",
+    OneStopProblem.EVENT_BEFORE_PREVIOUS: "một sự kiện của hồ sơ không thể trước sự kiện liền trước",
+}
 
-class OneStopError(ValueError):
-    """A one-stop shop rule was broken; ``code`` says which, the message says it in English."""
+
+class OneStopError(MohError, ValueError):
+    """A one-stop shop rule was broken; ``code`` says which, in English and Vietnamese;
+    ``message`` (the legacy second argument) is the technical ``detail``."""
 
     def __init__(self, code: OneStopProblem, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or code.description
-        super().__init__(self.message)
+        super().__init__(code, detail=message)

@@ -135,6 +135,11 @@ class UploadProblem(StrEnum):
         """One English sentence, for logs and messages."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _PROBLEM_DESCRIPTIONS: dict[UploadProblem, str] = {
     UploadProblem.EMPTY: "the file is empty",
@@ -147,6 +152,20 @@ _PROBLEM_DESCRIPTIONS: dict[UploadProblem, str] = {
     UploadProblem.UNREADABLE_IMAGE: "the image is damaged or truncated and cannot be read",
     UploadProblem.INFLATES_TOO_MUCH: (
         "the file decompresses to more data than allowed (possibly a decompression bomb)"
+    ),
+}
+
+_PROBLEM_DESCRIPTIONS_VI: dict[UploadProblem, str] = {
+    UploadProblem.EMPTY: "tệp rỗng",
+    UploadProblem.TOO_LARGE: "tệp vượt quá dung lượng cho phép",
+    UploadProblem.WRONG_TYPE: "nội dung tệp không khớp với tên tệp",
+    UploadProblem.TYPE_NOT_ALLOWED: "không nhận tệp loại này",
+    UploadProblem.UNREADABLE_PDF: "tệp PDF bị hỏng hoặc không đầy đủ, không đọc được",
+    UploadProblem.ENCRYPTED_PDF: "tệp PDF được mã hóa hoặc đặt mật khẩu",
+    UploadProblem.NO_PAGES: "tệp PDF không có trang nào",
+    UploadProblem.UNREADABLE_IMAGE: "hình ảnh bị hỏng hoặc không đầy đủ, không đọc được",
+    UploadProblem.INFLATES_TOO_MUCH: (
+        "tệp giải nén ra nhiều dữ liệu hơn mức cho phép (có thể là tệp nén độc hại)"
     ),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from moh_core.errors import MohError
 
 if TYPE_CHECKING:
     from moh_core.signatures.report import SignatureReport
@@ -67,6 +68,11 @@ class SigningProblem(StrEnum):
         """One English sentence, for logs and messages."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.EXPIRED: "the certificate has expired",
@@ -103,9 +109,47 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.SIGNING_FAILED: "the signature could not be created",
 }
 
+_PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
+    SigningProblem.EXPIRED: "chứng thư số đã hết hạn",
+    SigningProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
+    SigningProblem.REVOKED: "chứng thư số (hoặc chứng thư của tổ chức chứng thực trong chuỗi) đã bị thu hồi",
+    SigningProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
+    SigningProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SigningProblem.KEY_USAGE: "chứng thư số không dùng để ký văn bản (cần mục đích sử dụng khóa "
+    "digitalSignature hoặc nonRepudiation, không phải chứng thư dấu thời gian hay OCSP)",
+    SigningProblem.WEAK_KEY: "khóa quá yếu (tối thiểu RSA 2048 bit hoặc ECDSA 256 bit)",
+    SigningProblem.UNSUPPORTED_ALGORITHM: "thuật toán của khóa không được phép "
+    "(chỉ RSA với RSASSA-PSS và ECDSA)",
+    SigningProblem.KEY_LOAD_FAILED: "không mở được khóa (sai mật khẩu hoặc tệp bị hỏng)",
+    SigningProblem.TOKEN_ERROR: "không sử dụng được thiết bị ký PKCS#11",
+    SigningProblem.INVALID_PDF: "tệp không phải là PDF ký được",
+    SigningProblem.ENCRYPTED_PDF: "tệp PDF được mã hóa",
+    SigningProblem.INVALID_FIELD: "mô tả trường không hợp lệ",
+    SigningProblem.FIELD_EXISTS: "đã có trường cùng tên",
+    SigningProblem.FIELD_NOT_FOUND: "trường không tồn tại",
+    SigningProblem.FIELD_ALREADY_SIGNED: "trường chữ ký đã được ký",
+    SigningProblem.FIELD_ALREADY_FILLED: "trường văn bản đã có giá trị",
+    SigningProblem.DOCUMENT_ALREADY_SIGNED: "văn bản đã được ký; "
+    "các trường phải được tạo trước chữ ký đầu tiên",
+    SigningProblem.INVALID_STAMP: "mô tả hình ảnh chữ ký không hợp lệ",
+    SigningProblem.FONT_NOT_FOUND: "không tìm thấy phông chữ tiếng Việt cho hình ảnh chữ ký",
+    SigningProblem.TIMESTAMPER_REQUIRED: "mức chữ ký này cần dịch vụ cấp dấu thời gian",
+    SigningProblem.TIMESTAMP_FAILED: "dịch vụ cấp dấu thời gian không trả về dấu thời gian",
+    SigningProblem.SIGNATURE_TOO_LARGE: "chữ ký vượt quá vùng dành sẵn",
+    SigningProblem.INVALID_STATE: "trạng thái ký đã lưu bị hỏng hoặc không xác định",
+    SigningProblem.SIGNATURE_MISMATCH: "chữ ký nhận về không khớp với chứng thư số "
+    "và dữ liệu đã chuẩn bị",
+    SigningProblem.CHECK_MISMATCH: "kết quả kiểm tra chứng thư số không phải của người ký này",
+    SigningProblem.SIGNING_FAILED: "không tạo được chữ ký",
+}
 
-class SigningError(Exception):
-    """Base of every error this module raises: a primary ``code``, all ``codes``, a message."""
+
+class SigningError(MohError):
+    """Base of every error this module raises: a primary ``code``, all ``codes``, a message;
+    ``message`` (the legacy second argument) is the technical ``detail``."""
+
+    frame = "Signing refused: {reason}."
+    frame_vi = "Từ chối ký: {reason}."
 
     def __init__(
         self,
@@ -114,10 +158,7 @@ class SigningError(Exception):
         *,
         codes: Sequence[SigningProblem] | None = None,
     ) -> None:
-        self.code = code
-        self.codes: tuple[SigningProblem, ...] = tuple(codes) if codes else (code,)
-        self.message = message or _describe(self.codes)
-        super().__init__(self.message)
+        super().__init__(code, codes=codes, detail=message)
 
 
 class SigningRefused(SigningError):
@@ -144,12 +185,24 @@ def describe(codes: Sequence[SigningProblem]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-class InvalidPdfError(ValueError):
+class InvalidPdfError(MohError, ValueError):
     """The input is not a PDF that can be read (garbage, truncated, corrupt)."""
+
+    text = "the file is not a readable PDF (damaged or incomplete)"
+    text_vi = "tệp không phải là PDF đọc được (bị hỏng hoặc không đầy đủ)"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__("invalid_pdf", detail=detail)
 
 
 class EncryptedPdfError(InvalidPdfError):
     """The PDF is encrypted; its signatures cannot be checked without decrypting it."""
+
+    text = "the PDF is encrypted or protected by a password"
+    text_vi = "tệp PDF được mã hóa hoặc đặt mật khẩu"
+
+    def __init__(self, detail: str | None = None) -> None:
+        MohError.__init__(self, "encrypted_pdf", detail=detail)
 
 
 class SignedByProblem(StrEnum):
@@ -164,12 +217,35 @@ class SignedByProblem(StrEnum):
     NOT_WHOLE_FILE = "not_whole_file"
     """Something other than long-term validation data was added after the last signature."""
 
+    @property
+    def description(self) -> str:
+        """One English phrase, for logs and messages."""
+        return _SIGNED_BY_DESCRIPTIONS[self]
 
-class SignedByError(ValueError):
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _SIGNED_BY_DESCRIPTIONS_VI[self]
+
+_SIGNED_BY_DESCRIPTIONS: dict[SignedByProblem, str] = {
+    SignedByProblem.NOT_SIGNED: "the PDF carries no signature",
+    SignedByProblem.OTHER_SIGNER: "the PDF's last signature was made with another person's certificate",
+    SignedByProblem.NOT_VALID: "the signature is not valid",
+    SignedByProblem.NOT_WHOLE_FILE: "the PDF was changed after it was signed",
+}
+
+_SIGNED_BY_DESCRIPTIONS_VI: dict[SignedByProblem, str] = {
+    SignedByProblem.NOT_SIGNED: "tệp PDF không có chữ ký",
+    SignedByProblem.OTHER_SIGNER: "chữ ký cuối cùng của tệp PDF được tạo bằng chứng thư số của người khác",
+    SignedByProblem.NOT_VALID: "chữ ký không hợp lệ",
+    SignedByProblem.NOT_WHOLE_FILE: "tệp PDF đã bị thay đổi sau khi ký",
+}
+
+
+class SignedByError(MohError, ValueError):
     """The PDF is not signed last, validly and over the whole file, by an expected certificate."""
 
     def __init__(self, problem: SignedByProblem, detail: str, report: SignatureReport | None = None):
-        super().__init__(f"{problem.value}: {detail}")
+        super().__init__(problem, detail=detail)
         self.problem = problem
-        self.detail = detail
         self.report = report

@@ -80,6 +80,11 @@ class SignatureProblem(StrEnum):
         """One English sentence, for logs and the English summary."""
         return _PROBLEM_DESCRIPTIONS[self]
 
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _PROBLEM_DESCRIPTIONS_VI[self]
+
 
 _ADVISORY_PROBLEMS = frozenset({SignatureProblem.NO_TIMESTAMP, SignatureProblem.NOT_COVERING_WHOLE_FILE})
 
@@ -101,6 +106,26 @@ _PROBLEM_DESCRIPTIONS: dict[SignatureProblem, str] = {
     SignatureProblem.VALIDATION_FAILED: "the signature failed validation",
     SignatureProblem.NO_TIMESTAMP: "no timestamp (the signing time is only claimed)",
     SignatureProblem.NOT_COVERING_WHOLE_FILE: "later revisions were added after signing",
+}
+
+_PROBLEM_DESCRIPTIONS_VI: dict[SignatureProblem, str] = {
+    SignatureProblem.MALFORMED: "không đọc được chữ ký",
+    SignatureProblem.UNSUPPORTED_FORMAT: "định dạng chữ ký không được hỗ trợ",
+    SignatureProblem.TAMPERED: "nội dung đã ký bị thay đổi",
+    SignatureProblem.SIGNATURE_INVALID: "chữ ký số không kiểm tra được về mặt mật mã",
+    SignatureProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
+    SignatureProblem.REVOKED: "chứng thư số đã bị thu hồi",
+    SignatureProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SignatureProblem.EXPIRED: "chứng thư số đã hết hạn",
+    SignatureProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
+    SignatureProblem.CERTIFICATE_INVALID: "chứng thư số không đủ điều kiện để ký",
+    SignatureProblem.TIMESTAMP_INVALID: "dấu thời gian không hợp lệ hoặc không tin cậy",
+    SignatureProblem.PARTIAL_COVERAGE: "chữ ký không bao trùm toàn bộ phiên bản của tệp",
+    SignatureProblem.MODIFIED_AFTER_SIGNING: "văn bản đã bị thay đổi sau khi ký",
+    SignatureProblem.SEED_VALUE_VIOLATION: "chữ ký vi phạm ràng buộc của trường chữ ký",
+    SignatureProblem.VALIDATION_FAILED: "chữ ký không qua được kiểm tra",
+    SignatureProblem.NO_TIMESTAMP: "không có dấu thời gian (thời điểm ký chỉ do người ký khai)",
+    SignatureProblem.NOT_COVERING_WHOLE_FILE: "có phiên bản được thêm vào sau khi ký",
 }
 
 #: AdES sub-indications (ETSI EN 319 102-1) reported by pyHanko -> our codes.
