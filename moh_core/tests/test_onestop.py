@@ -214,7 +214,7 @@ def test_unreadable_and_badly_signed_files_block():
     by_key = {problem.requirement_key: problem for problem in report.problems}
     assert by_key["diploma"].upload_problem is UploadProblem.ENCRYPTED_PDF
     assert by_key["diploma"].filename == "bang.pdf"
-    assert "encrypted" in by_key["diploma"].description
+    assert "protected by a password" in by_key["diploma"].description
 
 
 def test_optional_document_provided_but_unreadable_blocks():

@@ -386,3 +386,20 @@ def test_the_signature_validator_reads_foreign_pdfs_within_the_same_budget(pdf_b
         pdf_bomb, material=ValidationMaterial(trust_roots=[]), max_inflated_bytes=8 * MiB))
     assert not report.signed
     assert peak < 32 * MiB, f"{peak / MiB:.0f} MiB"
+
+
+def test_a_refusal_names_the_file_and_the_limits_in_both_languages():
+    refused = check_upload(b"x" * (3 * 1024 * 1024), "don.pdf", max_bytes=2 * 1024 * 1024)
+    error = refused.error()
+    assert error.code is UploadProblem.TOO_LARGE
+    assert error.message == "don.pdf: the file is larger than the 2 MB allowed."
+    assert error.message_vi == "don.pdf: tệp vượt quá dung lượng cho phép 2 MB."
+    assert refused.message == error.message
+    assert check_upload(make_pdf(), "ok.pdf").error() is None
+
+
+def test_a_bomb_s_refusal_states_the_decompression_budget():
+    refused = check_upload(inflating_pdf([8 * 1024 * 1024]), "bom.pdf", max_inflated_bytes=4 * 1024 * 1024)
+    assert refused.problem is UploadProblem.INFLATES_TOO_MUCH
+    assert "more than the 4 MB of data allowed" in refused.error().message
+    assert "vượt quá 4 MB dữ liệu cho phép" in refused.error().message_vi

@@ -6,6 +6,8 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.moh_documents.tools.core_errors import error_message
+
 CHECK_STATES = [("ok", "Accepted"), ("bad_signature", "Signature Not Valid")]
 
 
@@ -140,28 +142,8 @@ class MohDossierDocument(models.Model):
         return lambda data: validate_pdf_signatures(data, material=material, max_inflated_bytes=limit)
 
     def _moh_upload_message(self, filename, result):
-        from moh_core.onestop import UploadProblem  # noqa: PLC0415
-
-        limit_mb = self._moh_upload_limit() // (1024 * 1024)
-        messages = {
-            UploadProblem.EMPTY: self.env._("%(file)s is empty."),
-            UploadProblem.TOO_LARGE: self.env._("%(file)s is larger than the %(limit)s MB allowed."),
-            UploadProblem.WRONG_TYPE: self.env._(
-                "%(file)s is not an accepted file: its content is %(detected)s whatever its name says. "
-                "Upload a PDF (or a picture where allowed)."),
-            UploadProblem.UNREADABLE_PDF: self.env._("%(file)s is not a readable PDF (damaged or incomplete)."),
-            UploadProblem.ENCRYPTED_PDF: self.env._("%(file)s is protected by a password; upload it without protection."),
-            UploadProblem.TYPE_NOT_ALLOWED: self.env._(
-                "%(file)s is a %(detected)s file; this document is accepted as a PDF (or a picture where allowed)."),
-            UploadProblem.NO_PAGES: self.env._("%(file)s is a PDF without any page."),
-            UploadProblem.UNREADABLE_IMAGE: self.env._("%(file)s is a damaged or incomplete picture."),
-            UploadProblem.INFLATES_TOO_MUCH: self.env._(
-                "%(file)s decompresses to more than the %(inflate_limit)s MB of data allowed (it may be a "
-                "decompression bomb). Upload an ordinary copy of the document."),
-        }
-        template = messages.get(result.problem, self.env._("%(file)s was not accepted."))
-        return template % {"file": filename, "limit": limit_mb, "detected": result.detected_type or "?",
-                           "inflate_limit": self._moh_inflate_limit() // (1024 * 1024)}
+        """The refusal of an uploaded file, in the user's language (the texts are moh_core's)."""
+        return error_message(self.env, result.error())
 
     def _moh_download(self):
         self.ensure_one()

@@ -69,6 +69,8 @@ class MohError(Exception):
     frame: ClassVar[str] = "{reason}."
     frame_vi: ClassVar[str] = "{reason}."
     #: The text of a plain-string code (the class's one problem).
+    #: Whether the message's first letter is made upper case (not when it starts with a name).
+    capitalise: ClassVar[bool] = True
     text: ClassVar[str] = "the operation could not be completed"
     text_vi: ClassVar[str] = "không thực hiện được thao tác"
 
@@ -102,7 +104,8 @@ class MohError(Exception):
     def message_in(self, lang: str | None) -> str:
         """The whole message in ``lang`` (Vietnamese for ``vi*``, else English)."""
         frame = self.frame_vi if is_vietnamese(lang) else self.frame
-        return _capitalised(_fill(frame, {**self.params, "reason": self.reason_in(lang)}))
+        text = _fill(frame, {**self.params, "reason": self.reason_in(lang)})
+        return _capitalised(text) if self.capitalise else text
 
     @property
     def reason(self) -> str:

@@ -34,6 +34,7 @@ from moh_core.onestop.uploads import (
     DEFAULT_MAX_INFLATED_BYTES,
     UploadCheck,
     UploadProblem,
+    UploadRefused,
     check_upload,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "Requirement",
     "UploadCheck",
     "UploadProblem",
+    "UploadRefused",
     "check_upload",
     "classify_completion",
     "completeness",

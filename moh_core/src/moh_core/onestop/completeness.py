@@ -90,8 +90,10 @@ class CompletenessProblem:
         }[self.status]
         text = f"{self.requirement_key}: {text}"
         if self.filename:
+            from moh_core.onestop.uploads import UploadRefused  # noqa: PLC0415 (pyHanko, only when needed)
+
             text += f" ({self.filename}"
-            text += f": {self.upload_problem.description})" if self.upload_problem else ")"
+            text += f": {UploadRefused(self.upload_problem).reason})" if self.upload_problem else ")"
         return text
 
 

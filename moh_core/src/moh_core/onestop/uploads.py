@@ -39,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from enum import StrEnum
 from io import BytesIO
 from pathlib import PurePath
@@ -51,6 +51,7 @@ from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
+from moh_core.errors import MohError
 from moh_core.signatures import (
     DEFAULT_MAX_INFLATED_BYTES,
     EncryptedPdfError,
@@ -67,6 +68,7 @@ __all__ = [
     "SignatureValidator",
     "UploadCheck",
     "UploadProblem",
+    "UploadRefused",
     "check_upload",
 ]
 
@@ -143,31 +145,58 @@ class UploadProblem(StrEnum):
 
 _PROBLEM_DESCRIPTIONS: dict[UploadProblem, str] = {
     UploadProblem.EMPTY: "the file is empty",
-    UploadProblem.TOO_LARGE: "the file is larger than allowed",
-    UploadProblem.WRONG_TYPE: "the file's content does not match its name",
-    UploadProblem.TYPE_NOT_ALLOWED: "files of this type are not accepted",
-    UploadProblem.UNREADABLE_PDF: "the PDF is damaged or truncated and cannot be read",
-    UploadProblem.ENCRYPTED_PDF: "the PDF is encrypted or password-protected",
-    UploadProblem.NO_PAGES: "the PDF has no pages",
-    UploadProblem.UNREADABLE_IMAGE: "the image is damaged or truncated and cannot be read",
+    UploadProblem.TOO_LARGE: "the file is larger than the {limit_mb} MB allowed",
+    UploadProblem.WRONG_TYPE: (
+        "the file is not accepted: its content is {detected} whatever its name says; upload a PDF "
+        "(or a picture where allowed)"
+    ),
+    UploadProblem.TYPE_NOT_ALLOWED: (
+        "the file is a {detected} file; this document is accepted as a PDF (or a picture where allowed)"
+    ),
+    UploadProblem.UNREADABLE_PDF: "the file is not a readable PDF (damaged or incomplete)",
+    UploadProblem.ENCRYPTED_PDF: "the file is protected by a password; upload it without protection",
+    UploadProblem.NO_PAGES: "the file is a PDF without any page",
+    UploadProblem.UNREADABLE_IMAGE: "the file is a damaged or incomplete picture",
     UploadProblem.INFLATES_TOO_MUCH: (
-        "the file decompresses to more data than allowed (possibly a decompression bomb)"
+        "the file decompresses to more than the {inflate_limit_mb} MB of data allowed (it may be a "
+        "decompression bomb); upload an ordinary copy of the document"
     ),
 }
 
 _PROBLEM_DESCRIPTIONS_VI: dict[UploadProblem, str] = {
-    UploadProblem.EMPTY: "tệp rỗng",
-    UploadProblem.TOO_LARGE: "tệp vượt quá dung lượng cho phép",
-    UploadProblem.WRONG_TYPE: "nội dung tệp không khớp với tên tệp",
-    UploadProblem.TYPE_NOT_ALLOWED: "không nhận tệp loại này",
-    UploadProblem.UNREADABLE_PDF: "tệp PDF bị hỏng hoặc không đầy đủ, không đọc được",
-    UploadProblem.ENCRYPTED_PDF: "tệp PDF được mã hóa hoặc đặt mật khẩu",
+    UploadProblem.EMPTY: "tệp không có nội dung",
+    UploadProblem.TOO_LARGE: "tệp vượt quá dung lượng cho phép {limit_mb} MB",
+    UploadProblem.WRONG_TYPE: (
+        "tệp không được chấp nhận: nội dung tệp có định dạng {detected}, bất kể tên tệp; hãy tải lên "
+        "tệp PDF (hoặc hình ảnh nếu được phép)"
+    ),
+    UploadProblem.TYPE_NOT_ALLOWED: (
+        "tệp có định dạng {detected}; thành phần hồ sơ này chỉ nhận tệp PDF (hoặc hình ảnh nếu được phép)"
+    ),
+    UploadProblem.UNREADABLE_PDF: "tệp không phải là tệp PDF đọc được (bị hỏng hoặc không đầy đủ)",
+    UploadProblem.ENCRYPTED_PDF: "tệp được bảo vệ bằng mật khẩu; hãy tải lên tệp không đặt mật khẩu",
     UploadProblem.NO_PAGES: "tệp PDF không có trang nào",
-    UploadProblem.UNREADABLE_IMAGE: "hình ảnh bị hỏng hoặc không đầy đủ, không đọc được",
+    UploadProblem.UNREADABLE_IMAGE: "hình ảnh bị hỏng hoặc không đầy đủ",
     UploadProblem.INFLATES_TOO_MUCH: (
-        "tệp giải nén ra nhiều dữ liệu hơn mức cho phép (có thể là tệp nén độc hại)"
+        "tệp khi giải nén vượt quá {inflate_limit_mb} MB dữ liệu cho phép (có thể là tệp độc hại dạng bom "
+        "giải nén); vui lòng tải lên một bản thông thường của tài liệu"
     ),
 }
+
+
+class UploadRefused(MohError):
+    """An uploaded file refused: the problem's text, filled with the file's name, the limits it was
+    checked against and the type its content shows (:meth:`UploadCheck.error`)."""
+
+    frame = "{file}: {reason}."
+    frame_vi = "{file}: {reason}."
+    capitalise = False  # the message starts with the file's name, as the applicant gave it
+
+    def __init__(
+        self, code: UploadProblem, params: Mapping[str, object] | None = None, *, detail: str | None = None
+    ) -> None:
+        known = {"file": "?", "detected": "?", "limit_mb": "?", "inflate_limit_mb": "?"}
+        super().__init__(code, {**known, **(params or {})}, detail=detail)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +223,10 @@ class UploadCheck:
     signature_report: PdfValidationReport | None = dataclasses.field(
         default=None, repr=False, compare=False
     )
+    max_bytes: int | None = None
+    """The size limit the file was checked against."""
+    max_inflated_bytes: int | None = None
+    """The decompression budget the file was checked against."""
 
     @property
     def ok(self) -> bool:
@@ -203,10 +236,24 @@ class UploadCheck:
     def signed(self) -> bool:
         return self.signature_count > 0
 
+    def error(self) -> UploadRefused | None:
+        """The refusal to show the user (in English or Vietnamese), or None for an accepted file."""
+        if self.problem is None:
+            return None
+        mib = 1024 * 1024
+        params = {
+            "file": self.filename,
+            "detected": self.detected_type or self.mimetype or "?",
+            "limit_mb": self.max_bytes // mib if self.max_bytes else "?",
+            "inflate_limit_mb": self.max_inflated_bytes // mib if self.max_inflated_bytes else "?",
+        }
+        return UploadRefused(self.problem, params, detail=self.detail)
+
     @property
     def message(self) -> str | None:
         """The problem in one English sentence, or None."""
-        return self.problem.description if self.problem else None
+        error = self.error()
+        return error.message if error else None
 
 
 def check_upload(
@@ -255,6 +302,8 @@ def check_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         detected_type=detected,
         mimetype=mimetype,
+        max_bytes=max_bytes,
+        max_inflated_bytes=max_inflated_bytes,
     )
 
     def refuse(problem: UploadProblem, detail: str | None = None) -> UploadCheck:
