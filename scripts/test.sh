@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Run every test of the project.
 #
-#   1. the plain-Python tests (moh_core/tests and tests/, no Odoo import) with pytest;
+#   0. the static checks of scripts/lint.sh (ruff, ruff format, pylint-odoo, mypy on moh_core);
+#   1. the plain-Python tests (moh_core/tests and tests/, no Odoo import) with pytest, under coverage.py:
+#      moh_core's branch coverage must not fall under the floor in .coverage-floor;
 #   2. when Odoo 19 is found (ODOO_PATH, /opt/odoo, or an importable odoo): a fresh database with
 #      both addons installed WITH demo data and Vietnamese loaded, every Odoo test of both addons
 #      run by Odoo's own test runner (odoo-bin --test-tags), the log checked for errors and for
 #      warnings of the project's own, then the end-to-end tests of tests/e2e against real Odoo.
 #
-# Last line: SUMMARY pure_passed=N odoo_passed=N odoo=ran|skipped(<reason>), also written to
+# Last line: SUMMARY pure_passed=N odoo_passed=N odoo=ran|skipped(<reason>) lint=ok|failed
+# coverage=P (moh_core's branch coverage, percent), also written to
 # .cache/test-summary.txt. Exits non-zero on any failure.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -30,11 +33,35 @@ trap cleanup EXIT
 
 failures=0
 
+# -- 0. static checks --------------------------------------------------------------------------
+log "static checks (scripts/lint.sh)"
+if "$ROOT/scripts/lint.sh"; then
+    lint_state=ok
+else
+    lint_state=failed; failures=$((failures + 1))
+fi
+
 # -- 1. plain-Python tests ---------------------------------------------------------------------
-log "plain-Python tests"
-"$PY" -m pytest -p no:odoo -p no:cacheprovider -q moh_core/tests tests --ignore=tests/e2e \
+log "plain-Python tests (with moh_core's branch coverage)"
+export COVERAGE_FILE="$CACHE/coverage"
+rm -f "$COVERAGE_FILE"
+"$PY" -m coverage run --rcfile=moh_core/pyproject.toml \
+    -m pytest -p no:odoo -p no:cacheprovider -q moh_core/tests tests --ignore=tests/e2e \
     --junitxml="$CACHE/pure-junit.xml"
 pure_rc=$?
+# The floor is the measured figure rounded down, and it only goes up: raise it when the
+# coverage rises, never lower it to make a run pass.
+coverage_floor=$(grep -v '^#' .coverage-floor | tr -d '[:space:]')
+coverage_pct=$("$PY" -m coverage report --rcfile=moh_core/pyproject.toml --format=total --precision=1 2>/dev/null)
+if [ -z "$coverage_pct" ]; then
+    coverage_pct=none; failures=$((failures + 1))
+    log "no coverage measured"
+elif ! "$PY" -m coverage report --rcfile=moh_core/pyproject.toml --fail-under="$coverage_floor" >"$CACHE/coverage.txt"; then
+    failures=$((failures + 1))
+    log "moh_core's branch coverage $coverage_pct% is under the floor $coverage_floor% (.coverage-floor)"
+else
+    log "moh_core's branch coverage: $coverage_pct% (floor $coverage_floor%; details in $CACHE/coverage.txt)"
+fi
 if [ ! -f "$CACHE/pure-junit.xml" ]; then
     pure_passed=0; failures=$((failures + 1))
 else
@@ -95,7 +122,7 @@ else
 MSG
 fi
 
-summary="SUMMARY pure_passed=${pure_passed:-0} odoo_passed=$odoo_passed odoo=$odoo_state"
+summary="SUMMARY pure_passed=${pure_passed:-0} odoo_passed=$odoo_passed odoo=$odoo_state lint=$lint_state coverage=$coverage_pct"
 echo "$summary" > "$CACHE/test-summary.txt"
 echo "$summary"
 [ "$failures" -eq 0 ]
