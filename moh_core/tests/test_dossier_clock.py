@@ -226,3 +226,28 @@ def test_supplement_rules_the_procedure_turns_off(cal):
     once = DossierClock(cal, 10, supplement_request_days=None, supplement_days=None, supplement_once_only=True)
     once = once.receive(T(2027, 2, 1, 9)).request_supplement(T(2027, 3, 1, 9)).receive_supplement(T(2027, 6, 1, 9))
     refused(P.SUPPLEMENT_ALREADY_REQUESTED, lambda: once.request_supplement(T(2027, 6, 2, 9)))
+
+
+def test_refusals_carry_their_dates_and_rule_in_both_languages(cal):
+    """The dossier's own dates are in the refusal (dd/mm/yyyy), and a second request of supplements
+    says why it is refused: still awaited, or allowed once only."""
+    clock = DossierClock(cal, 10, supplement_request_days=3, supplement_once_only=True)
+    received = clock.receive(T(2027, 3, 1, 9))
+    with pytest.raises(OneStopError) as late:
+        received.request_supplement(T(2027, 3, 10, 9))
+    assert late.value.code is P.SUPPLEMENT_TOO_LATE
+    assert late.value.message == (
+        "Supplements had to be requested by 04/03/2027, within 3 working days of receipt "
+        "(the procedure's setting)."
+    )
+    assert "chậm nhất ngày 04/03/2027, trong vòng 3 ngày làm việc" in late.value.message_vi
+    waiting = received.request_supplement(T(2027, 3, 2, 9))
+    with pytest.raises(OneStopError) as awaited:
+        waiting.request_supplement(T(2027, 3, 3, 9))
+    assert awaited.value.code is P.SUPPLEMENT_ALREADY_REQUESTED
+    assert awaited.value.codes == (P.SUPPLEMENT_ALREADY_REQUESTED, P.SUPPLEMENT_PENDING)
+    resumed = waiting.receive_supplement(T(2027, 3, 4, 9))
+    with pytest.raises(OneStopError) as once:
+        resumed.request_supplement(T(2027, 3, 5, 9))
+    assert once.value.codes == (P.SUPPLEMENT_ALREADY_REQUESTED, P.SUPPLEMENT_ONCE_ONLY)
+    assert once.value.message == "Supplements were already requested; the procedure allows one request only."

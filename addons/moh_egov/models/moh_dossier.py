@@ -230,7 +230,7 @@ class MohDossier(models.Model):
             try:
                 clock = clock.apply(event)
             except OneStopError as error:
-                raise dossier._moh_clock_error(error, clock) from error
+                raise dossier._moh_clock_error(error) from error
         return clock
 
     def _moh_clock_history(self):
@@ -253,45 +253,11 @@ class MohDossier(models.Model):
                 Kind.EXTEND, self._moh_local(self.apology_sent_at), new_due=self.deadline)))
         return [event for _at, _rank, event in sorted(timeline, key=lambda item: item[:2])]
 
-    def _moh_clock_error(self, error, clock):
+    def _moh_clock_error(self, error):
         """The clock's refusal as a UserError in the user's language (called in sudo by
-        :meth:`_moh_clock`)."""
-        from moh_core.onestop import OneStopProblem as Problem  # noqa: PLC0415
-
-        def day(value):
-            return value.strftime("%d/%m/%Y") if value else ""
-
-        messages = {
-            Problem.SUPPLEMENT_TOO_LATE: lambda: self.env._(
-                "Supplements had to be requested by %(date)s, within %(days)s working days of receipt "
-                "(the procedure's setting); nothing was changed.",
-                date=day(clock.supplement_request_due), days=clock.supplement_request_days),
-            Problem.SUPPLEMENT_ALREADY_REQUESTED: lambda: self.env._(
-                "Supplements requested for dossier %(name)s are still awaited; nothing was changed.",
-                name=self.name) if clock.awaiting_supplement else self.env._(
-                "Supplements were already requested for dossier %(name)s, and the procedure allows one request "
-                "only; nothing was changed.", name=self.name),
-            Problem.SUPPLEMENT_AFTER_EXTENSION: lambda: self.env._(
-                "The deadline of dossier %(name)s was extended: supplements can no longer be requested.",
-                name=self.name),
-            Problem.SUPPLEMENT_EXPIRED: lambda: self.env._(
-                "The time to complete dossier %(name)s ended on %(date)s: it is to be closed.",
-                name=self.name, date=day(clock.supplement_due)),
-            Problem.EXTENSION_ALREADY_GRANTED: lambda: self.env._(
-                "The deadline of a dossier can be extended once only."),
-            Problem.APOLOGY_TOO_LATE: lambda: self.env._(
-                "The apology had to be sent by %(date)s, at least one working day before the deadline.",
-                date=day(clock.apology_due)),
-            Problem.EXTENSION_NOT_LATER: lambda: self.env._(
-                "The new date must come after the current deadline %(date)s.", date=day(clock.due)),
-            Problem.EXTENSION_NOT_WORKING_DAY: lambda: self.env._(
-                "The new date is not a working day: choose a working day after the current deadline %(date)s.",
-                date=day(clock.due)),
-        }
-        message = messages.get(error.code)
-        return UserError(message() if message else self.env._(
-            "Dossier %(name)s: this step breaks a deadline rule (%(reason)s); nothing was changed.",
-            name=self.name, reason=error_reason(self.env, error)))
+        :meth:`_moh_clock`); the rule and its dates are moh_core's text, in both languages."""
+        return UserError(self.env._(
+            "Dossier %(name)s: %(reason)s; nothing was changed.", name=self.name, reason=error_reason(self.env, error)))
 
     # -- completeness -------------------------------------------------------------------------
 

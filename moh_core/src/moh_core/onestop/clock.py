@@ -38,6 +38,11 @@ from moh_core.onestop.problems import OneStopError, OneStopProblem
 __all__ = ["ClockEvent", "ClockEventKind", "DossierClock"]
 
 
+def _day(value: dt.date | None) -> str:
+    """A date as the refusals show it (dd/mm/yyyy)."""
+    return value.strftime("%d/%m/%Y") if value else "?"
+
+
 class ClockEventKind(StrEnum):
     """What happened to a dossier, as far as its clock is concerned."""
 
@@ -287,7 +292,7 @@ class DossierClock:
         kind = ClockEventKind(event.kind)
         if kind is ClockEventKind.EXTEND:
             if event.new_due is None:
-                raise OneStopError(OneStopProblem.EXTENSION_NOT_LATER)
+                raise OneStopError(OneStopProblem.EXTENSION_NOT_LATER, params={"date": _day(self.due)})
             return self.extend(event.new_due, event.at)
         return getattr(self, kind.value)(event.at)
 
@@ -325,15 +330,18 @@ class DossierClock:
         """
         self._check_open(at)
         if self.supplement_requested_on is not None and (self.supplement_once_only or self.awaiting_supplement):
-            raise OneStopError(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED)
+            second = OneStopProblem.SUPPLEMENT_PENDING if self.awaiting_supplement else OneStopProblem.SUPPLEMENT_ONCE_ONLY
+            raise OneStopError(
+                OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED,
+                codes=(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED, second),
+            )
         if self.extended:
             raise OneStopError(OneStopProblem.SUPPLEMENT_AFTER_EXTENSION)
         if self.supplement_request_due is not None and at.date() > self.supplement_request_due:
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_TOO_LATE,
-                f"{OneStopProblem.SUPPLEMENT_TOO_LATE.description} "
-                f"(received {self.received_on}, last day {self.supplement_request_due}, "
-                f"asked {at.date()}).",
+                f"received {self.received_on}, last day {self.supplement_request_due}, asked {at.date()}",
+                params={"date": _day(self.supplement_request_due), "days": self.supplement_request_days},
             )
         return self._event(at, supplement_requested_on=at.date(), supplement_received_at=None)
 
@@ -353,8 +361,8 @@ class DossierClock:
         if self.supplement_expired(at.date()):
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_EXPIRED,
-                f"{OneStopProblem.SUPPLEMENT_EXPIRED.description} "
-                f"(last day {self.supplement_due}, arrived {at.date()}).",
+                f"last day {self.supplement_due}, arrived {at.date()}",
+                params={"date": _day(self.supplement_due)},
             )
         return self._event(at, supplement_received_at=at, accepted_on=None)
 
@@ -373,16 +381,17 @@ class DossierClock:
         if at.date() > last_apology_day:
             raise OneStopError(
                 OneStopProblem.APOLOGY_TOO_LATE,
-                f"{OneStopProblem.APOLOGY_TOO_LATE.description} "
-                f"(deadline {due}, last day {last_apology_day}, sent {at.date()}).",
+                f"deadline {due}, last day {last_apology_day}, sent {at.date()}",
+                params={"date": _day(last_apology_day)},
             )
         if new_due <= due:
             raise OneStopError(
                 OneStopProblem.EXTENSION_NOT_LATER,
-                f"{OneStopProblem.EXTENSION_NOT_LATER.description} ({new_due} is not after {due}).",
+                f"{new_due} is not after {due}",
+                params={"date": _day(due)},
             )
         if not self.calendar.is_working_day(new_due):
-            raise OneStopError(OneStopProblem.EXTENSION_NOT_WORKING_DAY)
+            raise OneStopError(OneStopProblem.EXTENSION_NOT_WORKING_DAY, params={"date": _day(due)})
         return self._event(at, extended_due=new_due, extension_requested_on=at.date())
 
     def stop(self, at: dt.datetime) -> DossierClock:

@@ -5,6 +5,7 @@ and an English message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from moh_core.errors import MohError
 
@@ -37,6 +38,8 @@ class OneStopProblem(StrEnum):
     NOT_ACCEPTED = "not_accepted"
     DOSSIER_ENDED = "dossier_ended"
     SUPPLEMENT_AFTER_EXTENSION = "supplement_after_extension"
+    SUPPLEMENT_ONCE_ONLY = "supplement_once_only"
+    """A second reason beside ``SUPPLEMENT_ALREADY_REQUESTED``: the procedure allows one request."""
     EVENT_BEFORE_PREVIOUS = "event_before_previous"
 
     @property
@@ -58,32 +61,43 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     "<agency code>-<yymmdd>-<sequence>",
     OneStopProblem.INVALID_DAYS: "a number of days or hours must not be negative",
     OneStopProblem.DATE_BEFORE_RECEIPT: "the date is before the dossier was received",
-    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "a supplement was already requested; "
-    "it may be requested once only",
-    OneStopProblem.SUPPLEMENT_TOO_LATE: "a supplement must be requested within 3 working days "
-    "of receipt",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: (
+        'supplements were already requested'
+    ),
+    OneStopProblem.SUPPLEMENT_TOO_LATE: (
+        "supplements had to be requested by {date}, within {days} working days of receipt (the procedure's setting)"
+    ),
     OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "no supplement was requested for this dossier",
     OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "the supplement was already received",
     OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "the supplement cannot arrive before it was requested",
-    OneStopProblem.SUPPLEMENT_EXPIRED: "the supplement arrived after its deadline; "
-    "the dossier is to be closed",
+    OneStopProblem.SUPPLEMENT_EXPIRED: (
+        'the time to complete the dossier ended on {date}: it is to be closed'
+    ),
     OneStopProblem.SUPPLEMENT_PENDING: "the dossier is waiting for a supplement; "
     "its processing time has not started again",
-    OneStopProblem.EXTENSION_ALREADY_GRANTED: "the deadline was already extended; "
-    "it may be extended once only",
-    OneStopProblem.EXTENSION_NOT_LATER: "the new deadline must be later than the current one",
-    OneStopProblem.EXTENSION_NOT_WORKING_DAY: "the new deadline must be a working day",
-    OneStopProblem.APOLOGY_TOO_LATE: "the apology and extension proposal must be sent at least "
-    "one working day before the deadline",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: (
+        'the deadline of a dossier can be extended once only'
+    ),
+    OneStopProblem.EXTENSION_NOT_LATER: (
+        'the new date must come after the current deadline {date}'
+    ),
+    OneStopProblem.EXTENSION_NOT_WORKING_DAY: (
+        'the new date is not a working day: choose a working day after the current deadline {date}'
+    ),
+    OneStopProblem.APOLOGY_TOO_LATE: (
+        'the apology had to be sent by {date}, at least one working day before the deadline'
+    ),
     OneStopProblem.DUPLICATE_REQUIREMENT: "two required documents have the same key",
     OneStopProblem.ALREADY_RECEIVED: "the dossier was already received",
     OneStopProblem.NOT_RECEIVED: "the dossier has not been received",
     OneStopProblem.ALREADY_ACCEPTED: "the dossier was already accepted",
     OneStopProblem.NOT_ACCEPTED: "the dossier has not been accepted; its processing time has not started",
     OneStopProblem.DOSSIER_ENDED: "the dossier is finished",
-    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "the deadline was extended; supplements can no longer "
-    "be requested",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: (
+        'the deadline was extended: supplements can no longer be requested'
+    ),
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
+    OneStopProblem.SUPPLEMENT_ONCE_ONLY: "the procedure allows one request only",
 }
 
 _PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
@@ -94,32 +108,43 @@ _PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
     "<mã cơ quan>-<yymmdd>-<số thứ tự>",
     OneStopProblem.INVALID_DAYS: "số ngày hoặc số giờ không được âm",
     OneStopProblem.DATE_BEFORE_RECEIPT: "ngày này trước ngày tiếp nhận hồ sơ",
-    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "đã yêu cầu bổ sung hồ sơ; "
-    "chỉ được yêu cầu một lần",
-    OneStopProblem.SUPPLEMENT_TOO_LATE: "yêu cầu bổ sung phải gửi trong vòng 3 ngày làm việc "
-    "kể từ ngày tiếp nhận",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: (
+        'hồ sơ đã được yêu cầu bổ sung'
+    ),
+    OneStopProblem.SUPPLEMENT_TOO_LATE: (
+        'việc yêu cầu bổ sung phải thực hiện chậm nhất ngày {date}, trong vòng {days} ngày làm việc kể từ khi tiếp nhận (theo thiết lập của thủ tục)'
+    ),
     OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "hồ sơ này chưa được yêu cầu bổ sung",
     OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "đã nhận hồ sơ bổ sung",
     OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "không thể nhận hồ sơ bổ sung trước khi yêu cầu bổ sung",
-    OneStopProblem.SUPPLEMENT_EXPIRED: "hồ sơ bổ sung đến sau thời hạn; "
-    "hồ sơ phải được kết thúc",
+    OneStopProblem.SUPPLEMENT_EXPIRED: (
+        'thời hạn hoàn thiện hồ sơ đã kết thúc ngày {date}: hồ sơ sẽ bị đóng'
+    ),
     OneStopProblem.SUPPLEMENT_PENDING: "hồ sơ đang chờ bổ sung; "
     "thời gian giải quyết chưa được tính lại",
-    OneStopProblem.EXTENSION_ALREADY_GRANTED: "thời hạn đã được gia hạn; "
-    "chỉ được gia hạn một lần",
-    OneStopProblem.EXTENSION_NOT_LATER: "thời hạn mới phải sau thời hạn hiện tại",
-    OneStopProblem.EXTENSION_NOT_WORKING_DAY: "thời hạn mới phải là ngày làm việc",
-    OneStopProblem.APOLOGY_TOO_LATE: "văn bản xin lỗi và đề nghị gia hạn phải gửi chậm nhất "
-    "một ngày làm việc trước thời hạn",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: (
+        'hạn giải quyết hồ sơ chỉ được gia hạn một lần'
+    ),
+    OneStopProblem.EXTENSION_NOT_LATER: (
+        'ngày hẹn mới phải sau hạn giải quyết hiện tại {date}'
+    ),
+    OneStopProblem.EXTENSION_NOT_WORKING_DAY: (
+        'ngày hẹn mới không phải ngày làm việc: hãy chọn một ngày làm việc sau hạn giải quyết hiện tại {date}'
+    ),
+    OneStopProblem.APOLOGY_TOO_LATE: (
+        'văn bản xin lỗi phải được gửi chậm nhất ngày {date}, tức ít nhất một ngày làm việc trước hạn giải quyết'
+    ),
     OneStopProblem.DUPLICATE_REQUIREMENT: "hai thành phần hồ sơ có cùng mã",
     OneStopProblem.ALREADY_RECEIVED: "hồ sơ đã được tiếp nhận",
     OneStopProblem.NOT_RECEIVED: "hồ sơ chưa được tiếp nhận",
     OneStopProblem.ALREADY_ACCEPTED: "hồ sơ đã được chấp nhận",
     OneStopProblem.NOT_ACCEPTED: "hồ sơ chưa được chấp nhận; thời gian giải quyết chưa bắt đầu",
     OneStopProblem.DOSSIER_ENDED: "hồ sơ đã kết thúc",
-    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "thời hạn đã được gia hạn; không thể yêu cầu "
-    "bổ sung nữa",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: (
+        'hạn giải quyết đã được gia hạn: không thể yêu cầu bổ sung nữa'
+    ),
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "một sự kiện của hồ sơ không thể trước sự kiện liền trước",
+    OneStopProblem.SUPPLEMENT_ONCE_ONLY: "thủ tục chỉ cho phép yêu cầu bổ sung một lần",
 }
 
 
@@ -127,5 +152,12 @@ class OneStopError(MohError, ValueError):
     """A one-stop shop rule was broken; ``code`` says which, in English and Vietnamese;
     ``message`` (the legacy second argument) is the technical ``detail``."""
 
-    def __init__(self, code: OneStopProblem, message: str | None = None) -> None:
-        super().__init__(code, detail=message)
+    def __init__(
+        self,
+        code: OneStopProblem,
+        message: str | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+        codes: Sequence[OneStopProblem] | None = None,
+    ) -> None:
+        super().__init__(code, params, codes=codes, detail=message)
