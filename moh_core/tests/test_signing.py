@@ -22,8 +22,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from moh_core.signatures import SignatureProblem, validate_pdf_signatures
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+
 from moh_core.demo.pki import CRL_BASE_URL
+from moh_core.signatures import SignatureProblem, signing, validate_pdf_signatures
 from moh_core.signatures.signing import (
     FieldBox,
     SigningFailed,
@@ -41,11 +45,6 @@ from moh_core.testing.fixtures import (
     make_timestamper,
     pdfsig_blocks,
 )
-from PIL import Image
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
-
-from moh_core.signatures import signing
 
 P = SigningProblem
 SIGNER_BOX = (330.0, 90.0, 530.0, 190.0)
@@ -98,9 +97,7 @@ def seal_token(pki, tmp_path_factory):
         key_label="seal",
         cert_label="seal",
     )
-    seal = signing.load_pkcs11_signer(
-        token.lib_path, token.token_label, token.pin, token.key_label, token.cert_label
-    )
+    seal = signing.load_pkcs11_signer(token.lib_path, token.token_label, token.pin, token.key_label, token.cert_label)
     yield seal
     seal.close()
     if previous is None:
@@ -178,22 +175,25 @@ def issue(pki, key, common_name: str, *, days: int = 365) -> tuple[bytes, bytes]
                 [
                     x509.DistributionPoint(
                         [x509.UniformResourceIdentifier(f"{CRL_BASE_URL}/intermediate.crl")],
-                        None, None, None,
+                        None,
+                        None,
+                        None,
                     )
                 ]
             ),
             critical=False,
         )
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.private_key.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
             critical=False,
         )
         .sign(issuer.private_key, hashes.SHA256())
     )
     p12 = pkcs12.serialize_key_and_certificates(
-        b"test", key, cert, [issuer.certificate],
+        b"test",
+        key,
+        cert,
+        [issuer.certificate],
         serialization.BestAvailableEncryption(pki.password.encode()),
     )
     return cert.public_bytes(serialization.Encoding.DER), p12
@@ -218,9 +218,7 @@ def ec_issued(pki, ec_key):
 
 
 def validate(pki, pdf, *, crls=None):
-    return validate_pdf_signatures(
-        pdf, trust_roots=pki.trust_roots, crls=pki.crls if crls is None else crls
-    )
+    return validate_pdf_signatures(pdf, trust_roots=pki.trust_roots, crls=pki.crls if crls is None else crls)
 
 
 def by_field(report):
@@ -267,8 +265,12 @@ def test_weak_rsa_key_is_refused(pki, material, weak, document):
     assert not check.ok and P.WEAK_KEY in check.problems and check.key_size == 1024
     with pytest.raises(SigningRefused) as info:
         signing.prepare_interrupted(
-            document, field="signer", signer_cert_der=cert_der, level="B-B",
-            chain_der=[pki.intermediate.der], **material,
+            document,
+            field="signer",
+            signer_cert_der=cert_der,
+            level="B-B",
+            chain_der=[pki.intermediate.der],
+            **material,
         )
     assert info.value.code is P.WEAK_KEY
 
@@ -291,9 +293,7 @@ def test_check_of_a_good_certificate(pki, material, signer):
         ("signer", {"trust_roots": ()}, P.UNTRUSTED),
     ],
 )
-def test_bad_certificates_are_refused_before_signing(
-    pki, material, with_fields, entity, kwargs, expected
-):
+def test_bad_certificates_are_refused_before_signing(pki, material, with_fields, entity, kwargs, expected):
     bad = signing.load_pkcs12_signer(getattr(pki, entity).p12_path.read_bytes(), pki.password)
     arguments = {**material, **kwargs}
     check = signing.check_signer_certificate(bad, **arguments)
@@ -304,9 +304,7 @@ def test_bad_certificates_are_refused_before_signing(
 
 
 def test_key_usage_refusals(pki, material):
-    tsa = signing.check_signer_certificate(
-        pki.tsa.der, other_certs=[pki.intermediate.der], **material
-    )
+    tsa = signing.check_signer_certificate(pki.tsa.der, other_certs=[pki.intermediate.der], **material)
     assert tsa.problems == (P.KEY_USAGE,)  # a time-stamping certificate signs no documents
     root = signing.check_signer_certificate(pki.root.der, **material)
     assert P.KEY_USAGE in root.problems  # keyCertSign/cRLSign only
@@ -315,9 +313,7 @@ def test_key_usage_refusals(pki, material):
 # ------------------------------------------------------------------------------------ signing
 
 
-def test_signer_then_seal_validate_with_pyhanko_and_pdfsig(
-    pki, signed_pair, with_fields, nss_db, tmp_path
-):
+def test_signer_then_seal_validate_with_pyhanko_and_pdfsig(pki, signed_pair, with_fields, nss_db, tmp_path):
     first, second = signed_pair
     # incremental: every earlier byte is kept as it was
     assert first.pdf.startswith(with_fields) and second.pdf.startswith(first.pdf)
@@ -402,12 +398,12 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
     if shutil.which("pdftoppm"):
         (tmp_path / "s.pdf").write_bytes(second.pdf)
         subprocess.run(
-            ["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-png", str(tmp_path / "s.pdf"),
-             str(tmp_path / "page")],
+            ["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-png", str(tmp_path / "s.pdf"), str(tmp_path / "page")],
             check=True,
         )
         page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
         scale = 36 / 72
+
         def region(x1, y1, x2, y2):
             top, bottom = page.height - y2 * scale, page.height - y1 * scale
             return page.crop((x1 * scale, top, x2 * scale, bottom))
@@ -422,12 +418,14 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
 
 
 def test_text_only_attachment_stamp(pki, material, signer):
-    attachment = signing.prepare_fields(
-        make_pdf("Phụ lục kèm theo Quyết định"), [FieldBox("agency", 0, ATTACH_BOX)]
-    )
+    attachment = signing.prepare_fields(make_pdf("Phụ lục kèm theo Quyết định"), [FieldBox("agency", 0, ATTACH_BOX)])
     result = signing.sign(
-        attachment, signer, field="agency", level="B-B",
-        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"), **material,
+        attachment,
+        signer,
+        field="agency",
+        level="B-B",
+        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"),
+        **material,
     )
     stream = appearance_stream(result.pdf, "agency")
     shown = result.signing_time.astimezone(signing.VIETNAM_TZ).isoformat()
@@ -443,7 +441,7 @@ def test_make_seal_image_is_red_round_and_transparent():
     assert image.getpixel((0, 0))[3] == 0 and image.getpixel((300, 5))[3] == 0
     pixels = list(image.getdata())
     red = [p for p in pixels if p[3] > 128 and p[0] > 150 and p[1] < 80 and p[2] < 80]
-    assert len(red) > 5000 and all(p[3] == 0 or p[0] > p[2] for p in pixels[:: 97])
+    assert len(red) > 5000 and all(p[3] == 0 or p[0] > p[2] for p in pixels[::97])
 
 
 # ------------------------------------------------------------------------------------ fields
@@ -490,8 +488,13 @@ def test_bulk_signing_20_documents(pki, material, signer):
     documents = [make_pdf(f"Văn bản số {number:02d}") for number in range(1, 21)]
     check = signing.check_signer_certificate(signer, **material)
     results = signing.sign_many(
-        documents, signer, field="Signature1", level="B-B",
-        bytes_reserved=16384, check=check, **material,
+        documents,
+        signer,
+        field="Signature1",
+        level="B-B",
+        bytes_reserved=16384,
+        check=check,
+        **material,
     )
     assert len(results) == 20
     assert all(result.check is check for result in results)  # checked once for the run
@@ -507,9 +510,7 @@ def test_stale_or_foreign_check_is_not_reused(pki, material, signer, document):
     with pytest.raises(SigningRefused) as info:
         signing.sign(document, signer, field="S", level="B-B", check=foreign, **material)
     assert info.value.code is P.CHECK_MISMATCH
-    old = signing.check_signer_certificate(
-        signer, moment=datetime.now(UTC) - timedelta(hours=1), **material
-    )
+    old = signing.check_signer_certificate(signer, moment=datetime.now(UTC) - timedelta(hours=1), **material)
     result = signing.sign(document, signer, field="S", level="B-B", check=old, **material)
     assert result.check is not old and result.check.ok
 
@@ -574,8 +575,12 @@ def test_interrupted_signing_round_trip(pki, material, with_fields, timestamper,
 def test_interrupted_ecdsa_accepts_raw_r_s(pki, material, ec_issued, ec_key, document):
     cert_der, _ = ec_issued
     prepared = signing.prepare_interrupted(
-        document, field="Signature1", signer_cert_der=cert_der,
-        chain_der=[pki.intermediate.der], level="B-B", **material,
+        document,
+        field="Signature1",
+        signer_cert_der=cert_der,
+        chain_der=[pki.intermediate.der],
+        level="B-B",
+        **material,
     )
     assert prepared.signature_algorithm == "ecdsa" and prepared.pss_salt_length is None
     der = ec_key.sign(prepared.signed_attrs, ec.ECDSA(hashes.SHA256()))

@@ -16,8 +16,21 @@ class MohDossierDocument(models.Model):
     # Files arrive only through the upload check (_moh_add, in superuser mode after the portal's
     # ownership check); nobody swaps a file or its check afterwards.
     _moh_workflow_fields = (
-        "dossier_id", "requirement_id", "name", "attachment_id", "mimetype", "file_size", "pages", "sha256",
-        "signed", "detected_type", "signature_count", "signatures_valid", "check_state", "supplement", "uploaded_at",
+        "dossier_id",
+        "requirement_id",
+        "name",
+        "attachment_id",
+        "mimetype",
+        "file_size",
+        "pages",
+        "sha256",
+        "signed",
+        "detected_type",
+        "signature_count",
+        "signatures_valid",
+        "check_state",
+        "supplement",
+        "uploaded_at",
     )
     _order = "dossier_id, requirement_sequence, id"
 
@@ -51,8 +64,13 @@ class MohDossierDocument(models.Model):
 
         self.ensure_one()
         return UploadCheck(
-            filename=self.name, size=self.file_size, sha256=self.sha256 or "", detected_type=self.detected_type,
-            mimetype=self.mimetype or "", pages=self.pages or None, signature_count=self.signature_count,
+            filename=self.name,
+            size=self.file_size,
+            sha256=self.sha256 or "",
+            detected_type=self.detected_type,
+            mimetype=self.mimetype or "",
+            pages=self.pages or None,
+            signature_count=self.signature_count,
             signatures_valid={"valid": True, "invalid": False}.get(self.signatures_valid),
         )
 
@@ -91,18 +109,35 @@ class MohDossierDocument(models.Model):
         nothing: what the dossier already holds is kept.
         """
         result = self._moh_check_file(dossier.company_id, requirement, filename, data)
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": filename, "raw": data, "mimetype": result.mimetype,
-            "res_model": "moh.dossier", "res_id": dossier.id,
-        })
-        document = self.sudo().create({
-            "dossier_id": dossier.id, "requirement_id": requirement.id, "name": filename,
-            "attachment_id": attachment.id, "mimetype": result.mimetype, "file_size": result.size,
-            "pages": result.pages or 0, "sha256": result.sha256, "detected_type": result.detected_type,
-            "signature_count": result.signature_count,
-            "signatures_valid": {True: "valid", False: "invalid"}.get(result.signatures_valid, False),
-            "supplement": supplement,
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename,
+                    "raw": data,
+                    "mimetype": result.mimetype,
+                    "res_model": "moh.dossier",
+                    "res_id": dossier.id,
+                }
+            )
+        )
+        document = self.sudo().create(
+            {
+                "dossier_id": dossier.id,
+                "requirement_id": requirement.id,
+                "name": filename,
+                "attachment_id": attachment.id,
+                "mimetype": result.mimetype,
+                "file_size": result.size,
+                "pages": result.pages or 0,
+                "sha256": result.sha256,
+                "detected_type": result.detected_type,
+                "signature_count": result.signature_count,
+                "signatures_valid": {True: "valid", False: "invalid"}.get(result.signatures_valid, False),
+                "supplement": supplement,
+            }
+        )
         if result.signed:
             # Keep the per-signature verdict (signer, chain, coverage, revocation) for the officers.
             self.env["moh.signature.validation"].sudo()._moh_validate(dossier.sudo(), attachment)
@@ -116,7 +151,10 @@ class MohDossierDocument(models.Model):
         from moh_core.onestop import check_upload  # noqa: PLC0415
 
         result = check_upload(
-            data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
+            data,
+            filename,
+            allowed=requirement._moh_allowed_types(),
+            max_bytes=self._moh_upload_limit(),
             max_inflated_bytes=self._moh_inflate_limit(),
             validate_signatures=self._moh_signature_callback(company),
         )
@@ -125,9 +163,13 @@ class MohDossierDocument(models.Model):
         if requirement.signature_required and not result.signed:
             raise UserError(self.env._("%(file)s: this document must be digitally signed.", file=filename))
         if result.signed and result.signatures_valid is False:
-            raise UserError(self.env._(
-                "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
-                "not trusted, expired or revoked). Upload a correctly signed copy.", file=filename))
+            raise UserError(
+                self.env._(
+                    "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
+                    "not trusted, expired or revoked). Upload a correctly signed copy.",
+                    file=filename,
+                )
+            )
         return result
 
     @api.model
@@ -148,20 +190,29 @@ class MohDossierDocument(models.Model):
             UploadProblem.TOO_LARGE: self.env._("%(file)s is larger than the %(limit)s MB allowed."),
             UploadProblem.WRONG_TYPE: self.env._(
                 "%(file)s is not an accepted file: its content is %(detected)s whatever its name says. "
-                "Upload a PDF (or a picture where allowed)."),
+                "Upload a PDF (or a picture where allowed)."
+            ),
             UploadProblem.UNREADABLE_PDF: self.env._("%(file)s is not a readable PDF (damaged or incomplete)."),
-            UploadProblem.ENCRYPTED_PDF: self.env._("%(file)s is protected by a password; upload it without protection."),
+            UploadProblem.ENCRYPTED_PDF: self.env._(
+                "%(file)s is protected by a password; upload it without protection."
+            ),
             UploadProblem.TYPE_NOT_ALLOWED: self.env._(
-                "%(file)s is a %(detected)s file; this document is accepted as a PDF (or a picture where allowed)."),
+                "%(file)s is a %(detected)s file; this document is accepted as a PDF (or a picture where allowed)."
+            ),
             UploadProblem.NO_PAGES: self.env._("%(file)s is a PDF without any page."),
             UploadProblem.UNREADABLE_IMAGE: self.env._("%(file)s is a damaged or incomplete picture."),
             UploadProblem.INFLATES_TOO_MUCH: self.env._(
                 "%(file)s decompresses to more than the %(inflate_limit)s MB of data allowed (it may be a "
-                "decompression bomb). Upload an ordinary copy of the document."),
+                "decompression bomb). Upload an ordinary copy of the document."
+            ),
         }
         template = messages.get(result.problem, self.env._("%(file)s was not accepted."))
-        return template % {"file": filename, "limit": limit_mb, "detected": result.detected_type or "?",
-                           "inflate_limit": self._moh_inflate_limit() // (1024 * 1024)}
+        return template % {
+            "file": filename,
+            "limit": limit_mb,
+            "detected": result.detected_type or "?",
+            "inflate_limit": self._moh_inflate_limit() // (1024 * 1024),
+        }
 
     def _moh_download(self):
         self.ensure_one()

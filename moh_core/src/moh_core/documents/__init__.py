@@ -10,8 +10,8 @@ from moh_core.documents.copies import (
 from moh_core.documents.layout import (
     MOTTO,
     NATIONAL_TITLE,
-    OutgoingDocument,
     SIGNATURE_SPACE_MM,
+    OutgoingDocument,
     Signer,
     format_issue_date,
     format_number_symbol,

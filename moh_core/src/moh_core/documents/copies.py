@@ -32,8 +32,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
 from moh_core.documents.layout import Signer, _table, format_document_number, format_place_date
+from moh_core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
 
 __all__ = ["COPY_FORMS", "CopyBlock", "CopyForm", "format_copy_number", "render_copy"]
 
@@ -119,8 +119,10 @@ def _block(block: CopyBlock) -> Flowable:
     header = _table(
         [
             [agency_lines, _p(form.heading, _style("copy_form", 14, FONT_BOLD, **centre))],
-            [_p(f"Số: {block.number_symbol}", _style("copy_number", 13, **centre)),
-             _p(format_place_date(block.place, block.date), _style("copy_date", 14, FONT_ITALIC, **centre))],
+            [
+                _p(f"Số: {block.number_symbol}", _style("copy_number", 13, **centre)),
+                _p(format_place_date(block.place, block.date), _style("copy_date", 14, FONT_ITALIC, **centre)),
+            ],
         ],
         (_LEFT, _RIGHT),
         [("TOPPADDING", (0, 1), (-1, 1), 2 * mm)],
@@ -131,8 +133,11 @@ def _block(block: CopyBlock) -> Flowable:
         end = "./." if i == len(lines) - 1 else ";"
         recipients.append(_p(f"- {line.rstrip(';.')}{end}", _style(f"copy_to_{i}", 11)))
     sign_style = _style("copy_sign", 14, FONT_BOLD, alignment=TA_CENTER)
-    signature: list[Flowable] = [_p("\n".join(block.signer.lines), sign_style), Spacer(0, _SIGNATURE_SPACE),
-                                 _p(block.signer.name, sign_style)]
+    signature: list[Flowable] = [
+        _p("\n".join(block.signer.lines), sign_style),
+        Spacer(0, _SIGNATURE_SPACE),
+        _p(block.signer.name, sign_style),
+    ]
     closing = _table([[recipients, signature]], (_LEFT + 5 * mm, _RIGHT - 5 * mm))
     # The full-width rule that separates the copied content from the copy block.
     rule = _table([[Spacer(0, 0)]], (_TEXT_WIDTH,), [("LINEABOVE", (0, 0), (-1, -1), 0.8, colors.black)])
@@ -149,8 +154,10 @@ def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     if (block.form == "trich_sao") != bool(extract and extract.strip()):
-        raise ValueError("A trích sao carries the copied extract; a sao y or sao lục carries none "
-                         "(its copied pages come before the block).")
+        raise ValueError(
+            "A trích sao carries the copied extract; a sao y or sao lục carries none "
+            "(its copied pages come before the block)."
+        )
     register_fonts()
     story: list[Flowable] = []
     if extract:
@@ -161,9 +168,18 @@ def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
     story.append(_block(block))
     buffer = io.BytesIO()
     SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=_MARGIN_LEFT, rightMargin=_MARGIN_RIGHT, topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM, title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"),
-        author=nfc(block.agency), creator="moh_core", lang="vi-VN", invariant=True,
-        initialFontName=FONT_REGULAR, initialFontSize=14,
+        buffer,
+        pagesize=A4,
+        leftMargin=_MARGIN_LEFT,
+        rightMargin=_MARGIN_RIGHT,
+        topMargin=_MARGIN_TOP,
+        bottomMargin=_MARGIN_BOTTOM,
+        title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"),
+        author=nfc(block.agency),
+        creator="moh_core",
+        lang="vi-VN",
+        invariant=True,
+        initialFontName=FONT_REGULAR,
+        initialFontSize=14,
     ).build(story)
     return buffer.getvalue()

@@ -203,13 +203,10 @@ class Signer:
         if deputy:
             if authority != "TL.":
                 raise ValueError(
-                    f"{deputy} {self.deputy_authority_position} may follow TL. only "
-                    "(Decree 30, Appendix I §II.7.b)."
+                    f"{deputy} {self.deputy_authority_position} may follow TL. only (Decree 30, Appendix I §II.7.b)."
                 )
             if deputy not in DEPUTY_AUTHORITIES:
-                raise ValueError(
-                    f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}."
-                )
+                raise ValueError(f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}.")
             if not self.deputy_authority_position.strip():
                 raise ValueError(f"The authority {deputy} needs the position it signs for.")
         if not self.position.strip() or not self.name.strip():
@@ -247,9 +244,7 @@ def _authority_mark(value: str) -> str:
     if authority and not authority.endswith("."):
         authority += "."
     if authority and authority not in AUTHORITIES:
-        raise ValueError(
-            f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}."
-        )
+        raise ValueError(f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}.")
     return authority
 
 
@@ -487,9 +482,7 @@ class _SignatureSpace(Flowable):
         seal_y1 = (self.height - seal) / 2
         self.sink[:] = [
             SignatureBox("signer", page, _absolute(canv, sx1, sy1, sx1 + sign_w, sy1 + sign_h)),
-            SignatureBox(
-                "seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)
-            ),
+            SignatureBox("seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)),
         ]
 
 
@@ -689,9 +682,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             alignment=TA_LEFT,
             leading=_RECIPIENTS_HEAD_SIZE * 1.15,
         ),
-        "recipients": _style(
-            "recipients", _RECIPIENTS_SIZE, alignment=TA_LEFT, leading=_RECIPIENTS_SIZE * 1.15
-        ),
+        "recipients": _style("recipients", _RECIPIENTS_SIZE, alignment=TA_LEFT, leading=_RECIPIENTS_SIZE * 1.15),
     }
 
 
@@ -729,9 +720,7 @@ def _agency_rule_length(lines: Sequence[str]) -> float:
     return min(widest, max(widest * 0.45, 15 * mm))
 
 
-def _header(
-    doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]
-) -> list[Flowable]:
+def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]) -> list[Flowable]:
     """Boxes 1-4, 5b, 10a and 10b: the two-column header (a draft's blanks go to text_sink)."""
     agency_lines = [nfc(doc.agency).upper().strip()]
     left_top: list[Flowable] = []
@@ -761,9 +750,7 @@ def _header(
             )
         ]
     else:
-        left_bottom = [
-            Paragraph(escape(format_number_symbol(doc.number, doc.symbol)), st["number"])
-        ]
+        left_bottom = [Paragraph(escape(format_number_symbol(doc.number, doc.symbol)), st["number"])]
     if doc.is_cong_van and doc.abstract.strip():
         abstract = nfc(doc.abstract).strip()
         if not abstract.lower().startswith("v/v"):
@@ -810,9 +797,7 @@ def _title(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowabl
     for line in abstract_lines:
         parts.append(Paragraph(_text(line), st["abstract"]))
     if abstract_lines:
-        widest = max(
-            stringWidth(" ".join(line.split()), FONT_BOLD, _TITLE_SIZE) for line in abstract_lines
-        )
+        widest = max(stringWidth(" ".join(line.split()), FONT_BOLD, _TITLE_SIZE) for line in abstract_lines)
         parts.append(_Rule(max(min(widest, _TEXT_WIDTH) / 3, 20 * mm), 4, 0))
     parts.append(Spacer(0, 5 * mm))
     return [KeepTogether(parts)]
@@ -840,10 +825,7 @@ def _kinh_gui(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flow
     lines = names if len(names) == 1 else _dashed(names)
     widest = max(stringWidth(line, FONT_REGULAR, _BODY_SIZE) for line in lines) + 1
     names_w = min(widest, _TEXT_WIDTH - label_w - 15 * mm)
-    rows = [
-        [Paragraph(label if i == 0 else "", style), Paragraph(escape(line), style)]
-        for i, line in enumerate(lines)
-    ]
+    rows = [[Paragraph(label if i == 0 else "", style), Paragraph(escape(line), style)] for i, line in enumerate(lines)]
     table = _table(rows, (label_w, names_w))
     table.hAlign = "CENTER"
     return [table, Spacer(0, 5 * mm)]
@@ -874,9 +856,7 @@ def _body(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Paragrap
     return out
 
 
-def _signature_block(
-    doc: OutgoingDocument, st: dict[str, ParagraphStyle], sink: list[SignatureBox]
-) -> Table:
+def _signature_block(doc: OutgoingDocument, st: dict[str, ParagraphStyle], sink: list[SignatureBox]) -> Table:
     """Boxes 7a-7c, 8 on the right, 9b and 12 on the left, starting on the same line."""
     signer = doc.signer
     right: list[Flowable] = [Paragraph(_upper(line), st["sign"]) for line in signer.lines]
@@ -928,9 +908,7 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     sink: list[SignatureBox] = []
     text_sink: list[TextBox] = []
     buffer = io.BytesIO()
-    title = " ".join(
-        p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p
-    )
+    title = " ".join(p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p)
     template = SimpleDocTemplate(
         buffer,
         pagesize=_PAGE_SIZE,

@@ -9,9 +9,9 @@ from moh_core.exchange.agency_codes import (
 )
 from moh_core.exchange.edxml import (
     ACTION_REASONS,
+    DEFAULT_MAX_BYTES,
     Attachment,
     Business,
-    DEFAULT_MAX_BYTES,
     DocumentAction,
     DocumentMessage,
     EdxmlError,

@@ -245,18 +245,14 @@ class EdxmlProblem(StrEnum):
 _PROBLEM_DESCRIPTIONS: dict[EdxmlProblem, str] = {
     EdxmlProblem.TOO_LARGE: "the message is larger than allowed",
     EdxmlProblem.ATTACHMENT_TOO_LARGE: "an attachment is larger than allowed",
-    EdxmlProblem.DOCTYPE_FORBIDDEN: (
-        "the message contains a document type declaration or entities, which are refused"
-    ),
+    EdxmlProblem.DOCTYPE_FORBIDDEN: ("the message contains a document type declaration or entities, which are refused"),
     EdxmlProblem.MALFORMED: "the message is not well-formed XML",
     EdxmlProblem.NAMESPACE_ERROR: "the message uses an XML namespace prefix it does not declare",
     EdxmlProblem.NOT_EDXML: "the message is not an edXML message",
     EdxmlProblem.NOT_CONFORMANT: "the message does not have the structure of an edXML message",
     EdxmlProblem.INVALID_DATE: "the message contains a date that does not exist or cannot be read",
     EdxmlProblem.BAD_ATTACHMENT_ENCODING: "an attachment is not valid base64",
-    EdxmlProblem.MISSING_ATTACHMENT: (
-        "the manifest lists an attachment the message does not contain"
-    ),
+    EdxmlProblem.MISSING_ATTACHMENT: ("the manifest lists an attachment the message does not contain"),
     EdxmlProblem.DUPLICATE_ATTACHMENT: "two attachments have the same content identifier",
 }
 
@@ -281,23 +277,13 @@ class EdxmlNotice(StrEnum):
 
 _NOTICE_DESCRIPTIONS: dict[EdxmlNotice, str] = {
     EdxmlNotice.DATE_FORMAT: "a date was not written as yyyy/MM/dd and was converted",
-    EdxmlNotice.UNQUALIFIED_SIGNATURE: (
-        "the signature element is not in the XML signature namespace"
-    ),
-    EdxmlNotice.UNKNOWN_TRACE_ORGAN: (
-        "a trace header does not say which organisation relayed the message"
-    ),
-    EdxmlNotice.DECLARED_TYPE_MISMATCH: (
-        "an attachment's declared type is not the type of its content"
-    ),
-    EdxmlNotice.MANIFEST_TYPE_MISMATCH: (
-        "the manifest gives an attachment a type its content does not have"
-    ),
+    EdxmlNotice.UNQUALIFIED_SIGNATURE: ("the signature element is not in the XML signature namespace"),
+    EdxmlNotice.UNKNOWN_TRACE_ORGAN: ("a trace header does not say which organisation relayed the message"),
+    EdxmlNotice.DECLARED_TYPE_MISMATCH: ("an attachment's declared type is not the type of its content"),
+    EdxmlNotice.MANIFEST_TYPE_MISMATCH: ("the manifest gives an attachment a type its content does not have"),
     EdxmlNotice.NAME_TYPE_MISMATCH: "an attachment's content does not match its file name",
     EdxmlNotice.DAMAGED_ATTACHMENT: "an attachment was damaged by the sender's software",
-    EdxmlNotice.UNLISTED_ATTACHMENT: (
-        "the message contains an attachment its manifest does not list"
-    ),
+    EdxmlNotice.UNLISTED_ATTACHMENT: ("the message contains an attachment its manifest does not list"),
 }
 
 
@@ -939,9 +925,7 @@ def build_document_message(
                 _sub(attachment, "Description", description)
                 _sub(attachment, "ContentType", content_type)
                 # The SDK re-declares the prefix here; so do we, to look the same.
-                transfer = etree.SubElement(
-                    attachment, f"{_E}ContentTransferEncoded", nsmap={"edXML": NAMESPACE}
-                )
+                transfer = etree.SubElement(attachment, f"{_E}ContentTransferEncoded", nsmap={"edXML": NAMESPACE})
                 transfer.text = base64.b64encode(payload).decode("ascii")
     except ValueError as exc:  # lxml: text XML cannot carry (control characters)
         raise EdxmlError(EdxmlProblem.NOT_CONFORMANT, str(exc)) from exc
@@ -1048,9 +1032,7 @@ def _business(parent: etree._Element, business: Business) -> None:
         _staff(element, business.staff)
 
 
-def _prepare_attachment(
-    item: Attachment, sent_at: datetime, pack: bool
-) -> tuple[str, str, str, str, bytes]:
+def _prepare_attachment(item: Attachment, sent_at: datetime, pack: bool) -> tuple[str, str, str, str, bytes]:
     """(content id, name, description, content type, bytes to send) of one attachment."""
     content_id = item.content_id or str(uuid.uuid4())
     content_id = content_id.removeprefix("cid:")
@@ -1229,8 +1211,7 @@ def _parse_xml(data: bytes) -> etree._Element:
         if "Text node too long" in message or "huge text node" in message:
             raise EdxmlError(
                 EdxmlProblem.ATTACHMENT_TOO_LARGE,
-                "a text over 10,000,000 characters"
-                f" (an attachment over {MAX_ATTACHMENT_BYTES} bytes)",
+                f"a text over 10,000,000 characters (an attachment over {MAX_ATTACHMENT_BYTES} bytes)",
             ) from None
         # exc.code is libxml2's code of the error reported (its error log may hold older
         # entries of the same thread).
@@ -1243,16 +1224,12 @@ def _parse_xml(data: bytes) -> etree._Element:
     return root
 
 
-def _normalise(
-    root: etree._Element, header: etree._Element | None, kind: str, notices: list[Notice]
-) -> None:
+def _normalise(root: etree._Element, header: etree._Element | None, kind: str, notices: list[Notice]) -> None:
     """Undo the tolerated quirks in place, so that the schema can judge the rest."""
     for signature in list(root.iter(f"{_E}Signature")):
         for element in list(signature.iter(f"{_E}*")):
             element.tag = _DS + etree.QName(element).localname
-        notices.append(
-            Notice(EdxmlNotice.UNQUALIFIED_SIGNATURE, "Signature without the XML-DSig namespace")
-        )
+        notices.append(Notice(EdxmlNotice.UNQUALIFIED_SIGNATURE, "Signature without the XML-DSig namespace"))
     for element in reversed(list(root.iter(f"{_E}*"))):
         if (
             element.tag not in _STRUCTURE
@@ -1263,9 +1240,7 @@ def _normalise(
             element.getparent().remove(element)
     if header is not None and header.getparent() is not None:
         order = {name: index for index, name in enumerate(_HEADER_ORDER[kind])}
-        header[:] = sorted(
-            header, key=lambda child: order.get(etree.QName(child).localname, len(order))
-        )
+        header[:] = sorted(header, key=lambda child: order.get(etree.QName(child).localname, len(order)))
     for element in root.iter(f"{_E}*"):
         if element.tag in _DATE_ELEMENTS:
             element.text = _normal_date(element, notices)
@@ -1420,17 +1395,13 @@ def _read_business(element: etree._Element | None) -> Business | None:
         staff=_read_staff(element.find("e:StaffInfo", _NS)),
         update_info=update_info,
         replaced=tuple(
-            ReplacedDocument(
-                _text(item, "e:DocumentId") or "", _texts(item, "e:OrganIdList/e:OrganId")
-            )
+            ReplacedDocument(_text(item, "e:DocumentId") or "", _texts(item, "e:OrganIdList/e:OrganId"))
             for item in element.findall("e:ReplacementInfoList/e:ReplacementInfo", _NS)
         ),
     )
 
 
-def _read_document(
-    root: etree._Element, notices: list[Notice], max_unpacked_bytes: int
-) -> ParsedDocument:
+def _read_document(root: etree._Element, notices: list[Notice], max_unpacked_bytes: int) -> ParsedDocument:
     header = root.find("e:edXMLEnvelope/e:edXMLHeader", _NS)
     mh = header.find("e:MessageHeader", _NS)
     signer = mh.find("e:SignerInfo", _NS)
@@ -1502,9 +1473,7 @@ def _read_status(root: etree._Element, notices: list[Notice]) -> ParsedStatus:
         description=_text(mh, "e:Description"),
         staff=_read_staff(mh.find("e:StaffInfo", _NS)),
     )
-    return ParsedStatus(
-        message=message, signed=header.find(f"{_DS}Signature") is not None, notices=tuple(notices)
-    )
+    return ParsedStatus(message=message, signed=header.find(f"{_DS}Signature") is not None, notices=tuple(notices))
 
 
 # ---------------------------------------------------------------------------- attachments
@@ -1515,16 +1484,12 @@ def _bare_cid(text: str | None) -> str:
     return text[4:] if text.lower().startswith("cid:") else text
 
 
-def _read_attachments(
-    root: etree._Element, max_unpacked_bytes: int
-) -> tuple[ReceivedAttachment, ...]:
+def _read_attachments(root: etree._Element, max_unpacked_bytes: int) -> tuple[ReceivedAttachment, ...]:
     references: dict[str, etree._Element] = {}
     for reference in root.findall("e:edXMLEnvelope/e:edXMLBody/e:edXMLManifest/e:Reference", _NS):
         content_id = _bare_cid(_text(reference, "e:ContentId"))
         if content_id in references:
-            raise EdxmlError(
-                EdxmlProblem.DUPLICATE_ATTACHMENT, f"the manifest lists cid:{content_id} twice"
-            )
+            raise EdxmlError(EdxmlProblem.DUPLICATE_ATTACHMENT, f"the manifest lists cid:{content_id} twice")
         references[content_id] = reference
     encoded: dict[str, etree._Element] = {}
     for attachment in root.findall("e:AttachmentEncoded/e:Attachment", _NS):
@@ -1538,8 +1503,7 @@ def _read_attachments(
     budget = [max_unpacked_bytes]
     ordered = [*references, *(c for c in encoded if c not in references)]
     return tuple(
-        _read_attachment(content_id, encoded[content_id], references.get(content_id), budget)
-        for content_id in ordered
+        _read_attachment(content_id, encoded[content_id], references.get(content_id), budget) for content_id in ordered
     )
 
 
@@ -1581,11 +1545,7 @@ def _read_attachment(
             f"declared {declared}, the content is {_describe_type(transmitted)}",
         )
     manifest_kind = _type_of_mime(manifest_type)
-    if (
-        manifest_kind
-        and not _same_type(manifest_kind, transmitted)
-        and not _same_type(manifest_kind, content_type)
-    ):
+    if manifest_kind and not _same_type(manifest_kind, transmitted) and not _same_type(manifest_kind, content_type):
         notice(
             EdxmlNotice.MANIFEST_TYPE_MISMATCH,
             f"the manifest says {manifest_type}, the content is {_describe_type(content_type)}",

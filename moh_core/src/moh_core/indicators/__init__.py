@@ -5,10 +5,10 @@ The names below are the package's public surface; the modules behind them may mo
 
 from moh_core.indicators.kpi import (
     AGEING_BUCKETS,
+    RATING_SATISFIED,
     Indicators,
     Item,
     Period,
-    RATING_SATISFIED,
     Step,
     bottlenecks,
     service_indicators_from_counts,
@@ -16,8 +16,8 @@ from moh_core.indicators.kpi import (
 from moh_core.indicators.service_quality import (
     GROUPS,
     INDICATORS,
-    Indicator,
     UNIT_DAYS,
+    Indicator,
     check_indicators,
     scorecard,
 )

@@ -278,8 +278,8 @@ class Indicators:
 
     def figure(self, name: str) -> int:
         """The count called ``name`` in :data:`FIGURES`."""
-        if name.startswith(_AGEING_PREFIX) and name[len(_AGEING_PREFIX):] in self.ageing:
-            return self.ageing[name[len(_AGEING_PREFIX):]]
+        if name.startswith(_AGEING_PREFIX) and name[len(_AGEING_PREFIX) :] in self.ageing:
+            return self.ageing[name[len(_AGEING_PREFIX) :]]
         if name not in FIGURES:
             raise ValueError(_unknown_figure(name))
         return getattr(self, name)
@@ -412,9 +412,7 @@ def _pair_result(lead: _Tally, cooperating: _Tally, ref: dt.date) -> Indicators:
     return lead.result(ref, cooperating.result(ref))
 
 
-def indicators(
-    items: Iterable[Item], period: Period, today: dt.date, calendar: DayCounter
-) -> Indicators:
+def indicators(items: Iterable[Item], period: Period, today: dt.date, calendar: DayCounter) -> Indicators:
     """The processing figures of ``items`` over ``period``, as of ``today``.
 
     Cooperating shares are summarised in ``.cooperating``, not in the lead figures.
@@ -427,8 +425,7 @@ def indicators(
     return _pair_result(lead, cooperating, ref)
 
 
-_GROUP_FIELDS = {"department": operator.attrgetter("department"),
-                 "person": operator.attrgetter("person")}
+_GROUP_FIELDS = {"department": operator.attrgetter("department"), "person": operator.attrgetter("person")}
 
 
 def group_by(
@@ -449,9 +446,7 @@ def group_by(
         try:
             key_of = _GROUP_FIELDS[key]
         except KeyError:
-            raise ValueError(
-                f"Cannot group by {key!r}: use 'department', 'person' or a function of an item."
-            ) from None
+            raise ValueError(f"Cannot group by {key!r}: use 'department', 'person' or a function of an item.") from None
     ref, classify = _classifier(period, today, calendar)
     tallies: dict[Hashable, tuple[_Tally, _Tally]] = {}
     for item in items:
@@ -505,10 +500,7 @@ def drill_down(
     if figure.startswith(_AGEING_PREFIX) and calendar is None:
         raise ValueError(f"The figure {figure!r} counts working days: pass the calendar.")
     _ref, classify = _classifier(period, today, calendar)
-    return [
-        item.key for item in items
-        if bool(item.cooperating) == cooperating and test(classify(item))
-    ]
+    return [item.key for item in items if bool(item.cooperating) == cooperating and test(classify(item))]
 
 
 # -- service measures of dossiers (counted for Decision 766/QĐ-TTg, moh_core.indicators.service_quality) -----
@@ -524,8 +516,7 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
     ),
     "online_share": (
         "Online submission",
-        _PRODUCT + "dossiers received in the period that were submitted online / dossiers "
-        "received in the period.",
+        _PRODUCT + "dossiers received in the period that were submitted online / dossiers received in the period.",
     ),
     "online_payment_share": (
         "Online payment",
@@ -539,8 +530,7 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
     ),
     "digitised_share": (
         "Digitised dossiers",
-        _PRODUCT + "dossiers received in the period whose documents were digitised / dossiers "
-        "received in the period.",
+        _PRODUCT + "dossiers received in the period whose documents were digitised / dossiers received in the period.",
     ),
     "satisfaction": (
         "Satisfaction",
@@ -630,8 +620,12 @@ def service_indicators(
                 rating_sum += rating
     return service_indicators_from_counts(
         _pair_result(lead, cooperating, ref),
-        online=online, online_payment=payment, electronic_result=electronic, digitised=digitised,
-        satisfied=rated, rating_sum=rating_sum,
+        online=online,
+        online_payment=payment,
+        electronic_result=electronic,
+        digitised=digitised,
+        satisfied=rated,
+        rating_sum=rating_sum,
     )
 
 
@@ -728,9 +722,7 @@ def bottlenecks(
         window_end = min(window_end, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     loads: dict[tuple[str, object], list] = {}  # [hours, overdue steps, steps, overdue keys]
     for step in steps:
-        if step.started_at >= window_end or (
-            step.done_at is not None and step.done_at < window_start
-        ):
+        if step.started_at >= window_end or (step.done_at is not None and step.done_at < window_start):
             continue
         load = loads.get((step.stage, step.department))
         if load is None:
@@ -748,7 +740,7 @@ def bottlenecks(
         StepLoad(stage, department, hours, overdue, count, tuple(keys))
         for (stage, department), (hours, overdue, count, keys) in loads.items()
     ]
-    result.sort(key=lambda load: (
-        -load.overdue_hours, -load.overdue_steps, -load.steps, load.stage, str(load.department)
-    ))
+    result.sort(
+        key=lambda load: (-load.overdue_hours, -load.overdue_steps, -load.steps, load.stage, str(load.department))
+    )
     return result

@@ -129,23 +129,18 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.INVALID_AGENCY_CODE: "the agency identification code is invalid "
     "(digits and letters in dot-separated groups, e.g. 000.00.04.G18)",
     OneStopProblem.INVALID_SEQUENCE: "the sequence number of the day must be at least 1",
-    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form "
-    "<agency code>-<yymmdd>-<sequence>",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form <agency code>-<yymmdd>-<sequence>",
     OneStopProblem.INVALID_DAYS: "a number of days or hours must not be negative",
     OneStopProblem.DATE_BEFORE_RECEIPT: "the date is before the dossier was received",
-    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "a supplement was already requested; "
-    "it may be requested once only",
-    OneStopProblem.SUPPLEMENT_TOO_LATE: "a supplement must be requested within 3 working days "
-    "of receipt",
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: "a supplement was already requested; it may be requested once only",
+    OneStopProblem.SUPPLEMENT_TOO_LATE: "a supplement must be requested within 3 working days of receipt",
     OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "no supplement was requested for this dossier",
     OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "the supplement was already received",
     OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "the supplement cannot arrive before it was requested",
-    OneStopProblem.SUPPLEMENT_EXPIRED: "the supplement arrived after its deadline; "
-    "the dossier is to be closed",
+    OneStopProblem.SUPPLEMENT_EXPIRED: "the supplement arrived after its deadline; the dossier is to be closed",
     OneStopProblem.SUPPLEMENT_PENDING: "the dossier is waiting for a supplement; "
     "its processing time has not started again",
-    OneStopProblem.EXTENSION_ALREADY_GRANTED: "the deadline was already extended; "
-    "it may be extended once only",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: "the deadline was already extended; it may be extended once only",
     OneStopProblem.EXTENSION_NOT_LATER: "the new deadline must be later than the current one",
     OneStopProblem.EXTENSION_NOT_WORKING_DAY: "the new deadline must be a working day",
     OneStopProblem.APOLOGY_TOO_LATE: "the apology and extension proposal must be sent at least "
@@ -156,8 +151,7 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.ALREADY_ACCEPTED: "the dossier was already accepted",
     OneStopProblem.NOT_ACCEPTED: "the dossier has not been accepted; its processing time has not started",
     OneStopProblem.DOSSIER_ENDED: "the dossier is finished",
-    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "the deadline was extended; supplements can no longer "
-    "be requested",
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: "the deadline was extended; supplements can no longer be requested",
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
 }
 
@@ -253,9 +247,7 @@ def _day(moment: dt.date | dt.datetime) -> dt.date:
 
 def _check_count(value: float) -> None:
     if value < 0:
-        raise OneStopError(
-            OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}."
-        )
+        raise OneStopError(OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}.")
 
 
 def acceptance_deadline(
@@ -458,8 +450,12 @@ class DossierClock:
     @property
     def awaiting_acceptance(self) -> bool:
         """Received (or completed) and not yet accepted: the 8 working hours run."""
-        return (self.received_at is not None and self.accepted_on is None
-                and not self.awaiting_supplement and not self.ended)
+        return (
+            self.received_at is not None
+            and self.accepted_on is None
+            and not self.awaiting_supplement
+            and not self.ended
+        )
 
     @property
     def clock_start(self) -> dt.date | None:
@@ -496,7 +492,8 @@ class DossierClock:
         if not self.awaiting_acceptance:
             return None
         return acceptance_deadline(
-            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours)
+            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours
+        )
 
     @property
     def supplement_request_due(self) -> dt.date | None:
@@ -504,8 +501,7 @@ class DossierClock:
         or when the procedure sets no limit."""
         if self.received_at is None or self.supplement_request_days is None:
             return None
-        return supplement_request_deadline(
-            self.calendar, self.received_at, self.supplement_request_days)
+        return supplement_request_deadline(self.calendar, self.received_at, self.supplement_request_days)
 
     @property
     def supplement_due(self) -> dt.date | None:
@@ -514,7 +510,8 @@ class DossierClock:
         if self.supplement_requested_on is None or self.supplement_days is None:
             return None
         return supplement_completion_deadline(
-            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit)
+            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit
+        )
 
     @property
     def apology_due(self) -> dt.date | None:
@@ -729,9 +726,7 @@ class DossierClock:
         return due
 
 
-def step_due(
-    cal: WorkingCalendar, started_at: dt.datetime, days: float, dossier_due: dt.date
-) -> dt.datetime:
+def step_due(cal: WorkingCalendar, started_at: dt.datetime, days: float, dossier_due: dt.date) -> dt.datetime:
     """When a one-stop step (a row of the process control slip, form 06) that starts at
     ``started_at`` is due: its share of the processing time, ``days`` office days of the
     calendar's hours, and never after the end of the dossier's due day."""
@@ -866,9 +861,7 @@ class CompletenessReport:
         raise KeyError(key)
 
 
-def completeness(
-    requirements: Sequence[Requirement], files: Iterable[ProvidedFile]
-) -> CompletenessReport:
+def completeness(requirements: Sequence[Requirement], files: Iterable[ProvidedFile]) -> CompletenessReport:
     """Check the dossier's files against its list of required documents.
 
     A requirement is ``missing`` with no file, else the worst of its files: ``unreadable`` (the

@@ -62,7 +62,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
 from moh_core.documents.layout import (
     _CLOSING_LEFT,
     _CLOSING_RIGHT,
@@ -91,6 +90,7 @@ from moh_core.documents.layout import (
     format_number_symbol,
     format_place_date,
 )
+from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
 
 __all__ = [
     "render_blank_form",
@@ -122,9 +122,7 @@ __all__ = [
     "render_supplement_request",
 ]
 
-SlipKind = Literal[
-    "receipt", "supplement", "refusal", "appraisal_refusal", "apology", "stop", "process_control"
-]
+SlipKind = Literal["receipt", "supplement", "refusal", "appraisal_refusal", "apology", "stop", "process_control"]
 
 #: The printed title of each slip (Circular 03/2025/TT-VPCP, Appendix I, Mẫu số 01-06).
 SLIP_TITLES: dict[SlipKind, str] = {
@@ -284,9 +282,7 @@ class Receipt(DossierSlip):
                 f"of {', '.join(RESULT_DELIVERY)}."
             )
         if self.dossier_sets < 1:
-            raise ValueError(
-                f"The number of dossier sets must be positive, got {self.dossier_sets}."
-            )
+            raise ValueError(f"The number of dossier sets must be positive, got {self.dossier_sets}.")
         if _day(self.due_at) < _day(self.received_at):
             raise ValueError("The result cannot be due before the dossier was received.")
 
@@ -368,8 +364,9 @@ class AppraisalRefusal(DossierSlip):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        object.__setattr__(self, "reasons", _reasons(
-            self.reasons, "A dossier is returned after appraisal with at least one reason."))
+        object.__setattr__(
+            self, "reasons", _reasons(self.reasons, "A dossier is returned after appraisal with at least one reason.")
+        )
         object.__setattr__(self, "recipients", tuple(self.recipients))
 
 
@@ -440,13 +437,9 @@ class Handover:
 
     def __post_init__(self) -> None:
         if not self.from_unit.strip() or not self.to_unit.strip():
-            raise ValueError(
-                "A hand-over needs the unit that hands over and the one that receives."
-            )
+            raise ValueError("A hand-over needs the unit that hands over and the one that receives.")
         if self.outcome is not None and self.outcome not in HANDOVER_OUTCOMES:
-            raise ValueError(
-                f"Unknown outcome {self.outcome!r}; expected one of {', '.join(HANDOVER_OUTCOMES)}."
-            )
+            raise ValueError(f"Unknown outcome {self.outcome!r}; expected one of {', '.join(HANDOVER_OUTCOMES)}.")
 
     @property
     def outcome_label(self) -> str:
@@ -534,9 +527,7 @@ def _slip_styles() -> dict[str, ParagraphStyle]:
     st = _styles()
     line = _style("slip_line", _BODY_SIZE, alignment=TA_JUSTIFY, spaceAfter=2)
     cell = _style("slip_cell", _TABLE_SIZE, alignment=TA_LEFT, leading=_TABLE_SIZE * 1.15)
-    small = _style(
-        "slip_small", _CONTROL_TABLE_SIZE, alignment=TA_LEFT, leading=_CONTROL_TABLE_SIZE * 1.15
-    )
+    small = _style("slip_small", _CONTROL_TABLE_SIZE, alignment=TA_LEFT, leading=_CONTROL_TABLE_SIZE * 1.15)
     st.update(
         {
             "slip_title": _style("slip_title", _TITLE_SIZE, FONT_BOLD, spaceBefore=7 * mm),
@@ -548,14 +539,10 @@ def _slip_styles() -> dict[str, ParagraphStyle]:
             "slip_note": ParagraphStyle("slip_note", line, fontName=FONT_ITALIC),
             "slip_cell": cell,
             "slip_cell_center": ParagraphStyle("slip_cell_center", cell, alignment=TA_CENTER),
-            "slip_cell_head": ParagraphStyle(
-                "slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER
-            ),
+            "slip_cell_head": ParagraphStyle("slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER),
             "slip_small": small,
             "slip_small_center": ParagraphStyle("slip_small_center", small, alignment=TA_CENTER),
-            "slip_small_head": ParagraphStyle(
-                "slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER
-            ),
+            "slip_small_head": ParagraphStyle("slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER),
             "slip_sign": _style("slip_sign", _SIGN_SIZE, FONT_BOLD),
             "slip_sign_note": _style("slip_sign_note", _SIGN_SIZE, FONT_ITALIC),
         }
@@ -585,9 +572,7 @@ def _header(slip: DossierSlip, st: dict[str, ParagraphStyle], by_unit: bool) -> 
     ]
     left_bottom: list[Flowable] = [Spacer(0, 0)]
     if slip.number is not None:
-        left_bottom = [
-            Paragraph(_text(format_number_symbol(slip.number, slip.symbol)), st["number"])
-        ]
+        left_bottom = [Paragraph(_text(format_number_symbol(slip.number, slip.symbol)), st["number"])]
     right_bottom = [Paragraph(_text(format_place_date(head.place, slip.date)), st["date"])]
     return [
         _table(
@@ -605,9 +590,7 @@ def _title(kind: SlipKind, slip: DossierSlip, st: dict[str, ParagraphStyle]) -> 
     ]
 
 
-def _labelled(
-    label: str, value: str, st: dict[str, ParagraphStyle], bold: bool = False
-) -> Paragraph:
+def _labelled(label: str, value: str, st: dict[str, ParagraphStyle], bold: bool = False) -> Paragraph:
     """A "Label: value" line (the value NFC-normalised and escaped)."""
     shown = _text(value)
     if bold:
@@ -630,9 +613,7 @@ def _agency(slip: DossierSlip) -> str:
 def _applicant_lines(slip: DossierSlip, st: dict[str, ParagraphStyle], lead: str) -> list[Flowable]:
     """``lead`` (e.g. "... tiếp nhận hồ sơ của") with the applicant, their contacts, the request."""
     applicant = slip.applicant
-    out: list[Flowable] = [
-        Paragraph(f"{_text(lead)}: <b>{_text(applicant.name)}</b>", st["slip_line"])
-    ]
+    out: list[Flowable] = [Paragraph(f"{_text(lead)}: <b>{_text(applicant.name)}</b>", st["slip_line"])]
     if applicant.address.strip():
         out.append(_labelled("Địa chỉ", applicant.address, st))
     contacts = []
@@ -646,9 +627,7 @@ def _applicant_lines(slip: DossierSlip, st: dict[str, ParagraphStyle], lead: str
     return out
 
 
-def _grid(
-    rows: list[list[Flowable]], widths: Sequence[float], *, padding: float = 1.5 * mm
-) -> list[Flowable]:
+def _grid(rows: list[list[Flowable]], widths: Sequence[float], *, padding: float = 1.5 * mm) -> list[Flowable]:
     """A ruled table whose header row repeats on every page it flows to, with space around."""
     table = _table(
         rows,
@@ -666,9 +645,7 @@ def _grid(
     return [Spacer(0, 1 * mm), table, Spacer(0, 3 * mm)]
 
 
-def _officer_column(
-    signer: Signer, st: dict[str, ParagraphStyle], *, note: bool, space: float
-) -> list[Flowable]:
+def _officer_column(signer: Signer, st: dict[str, ParagraphStyle], *, note: bool, space: float) -> list[Flowable]:
     """The signer's lines (authority, position), the blank for the signature, the name."""
     out: list[Flowable] = [Paragraph(_upper(line), st["slip_sign"]) for line in signer.lines]
     if note:
@@ -716,9 +693,7 @@ def _closing(
 
 
 def _numbered(items: Sequence[str], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    return [
-        Paragraph(f"{i}. {_text(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)
-    ]
+    return [Paragraph(f"{i}. {_text(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)]
 
 
 def _build(kind: SlipKind, slip: DossierSlip, story: list[Flowable]) -> bytes:
@@ -753,9 +728,7 @@ def _start() -> dict[str, ParagraphStyle]:
 # --- Mẫu 01 -----------------------------------------------------------------------------------
 
 
-def _documents_table(
-    documents: Sequence[SlipDocument], st: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _documents_table(documents: Sequence[SlipDocument], st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """STT | Tên giấy tờ | [Bản chính/bản sao] | [Số lượng]: optional columns only when used."""
     with_form = any(d.form.strip() for d in documents)
     with_copies = any(d.copies is not None for d in documents)
@@ -812,9 +785,7 @@ def render_receipt(receipt: Receipt) -> bytes:
         )
         n += 1
     story += [
-        Paragraph(
-            f"{n}. Thời gian nhận hồ sơ: {format_slip_time(receipt.received_at)}.", st["slip_line"]
-        ),
+        Paragraph(f"{n}. Thời gian nhận hồ sơ: {format_slip_time(receipt.received_at)}.", st["slip_line"]),
         Paragraph(
             f"{n + 1}. Ngày hẹn trả kết quả: <b>{format_slip_time(receipt.due_at)}</b>.",
             st["slip_line"],
@@ -891,8 +862,7 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
         *(
             [
                 Paragraph(
-                    "Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất "
-                    f"<b>{format_slip_time(request.deadline)}</b>.",
+                    f"Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất <b>{format_slip_time(request.deadline)}</b>.",
                     st["slip_para"],
                 )
             ]
@@ -1014,8 +984,7 @@ def render_apology(apology: Apology) -> bytes:
         *_title("apology", apology, st),
         _kinh_gui(apology, st),
         Paragraph(
-            f"Vào {format_slip_time(apology.received_at)}, {agency} tiếp nhận hồ sơ của "
-            f"{applicant}.",
+            f"Vào {format_slip_time(apology.received_at)}, {agency} tiếp nhận hồ sơ của {applicant}.",
             st["slip_para"],
         ),
         _labelled("Nội dung yêu cầu giải quyết", apology.procedure, st, bold=True),
@@ -1061,9 +1030,7 @@ def render_stop_notice(notice: StopNotice) -> bytes:
         _labelled("Nội dung yêu cầu giải quyết", notice.procedure, st, bold=True),
     ]
     if notice.received_at is not None:
-        story.append(
-            _labelled("Thời gian tiếp nhận hồ sơ", format_slip_time(notice.received_at), st)
-        )
+        story.append(_labelled("Thời gian tiếp nhận hồ sơ", format_slip_time(notice.received_at), st))
     story.append(_labelled("Lý do đề nghị dừng", notice.reason, st))
     last = [
         Paragraph(
@@ -1110,9 +1077,7 @@ def render_process_control(control: ProcessControl) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     st = _start()
-    rows: list[list[Flowable]] = [
-        [Paragraph(_text(name), st["slip_small_head"]) for name in _CONTROL_COLUMNS]
-    ]
+    rows: list[list[Flowable]] = [[Paragraph(_text(name), st["slip_small_head"]) for name in _CONTROL_COLUMNS]]
     for i, step in enumerate(control.handovers, start=1):
         rows.append(
             [

@@ -116,7 +116,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import algos, cms, keys, pem
+from asn1crypto import algos, cms, keys
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
@@ -154,7 +154,6 @@ from pyhanko.sign.signers.pdf_signer import (
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
-
 from pyhanko_certvalidator.errors import (
     ExpiredError,
     InsufficientRevinfoError,
@@ -170,7 +169,6 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
 from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
-
 from moh_core.signatures.certificates import load_certificates as _load_certificates
 from moh_core.signatures.certificates import pem_or_der as _pem_or_der
 
@@ -310,10 +308,8 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
     SigningProblem.KEY_USAGE: "the certificate may not sign documents (it needs key usage "
     "digitalSignature or nonRepudiation and must not be a time-stamping or OCSP certificate)",
-    SigningProblem.WEAK_KEY: "the key is too weak (RSA needs at least 2048 bits, "
-    "ECDSA at least 256 bits)",
-    SigningProblem.UNSUPPORTED_ALGORITHM: "the key algorithm is not allowed "
-    "(only RSA with RSASSA-PSS and ECDSA)",
+    SigningProblem.WEAK_KEY: "the key is too weak (RSA needs at least 2048 bits, ECDSA at least 256 bits)",
+    SigningProblem.UNSUPPORTED_ALGORITHM: "the key algorithm is not allowed (only RSA with RSASSA-PSS and ECDSA)",
     SigningProblem.KEY_LOAD_FAILED: "the key could not be loaded (wrong password or damaged file)",
     SigningProblem.TOKEN_ERROR: "the PKCS#11 token could not be used",
     SigningProblem.INVALID_PDF: "the file is not a PDF that can be signed",
@@ -331,8 +327,7 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.TIMESTAMP_FAILED: "the time-stamping authority did not return a timestamp",
     SigningProblem.SIGNATURE_TOO_LARGE: "the signature does not fit in the reserved space",
     SigningProblem.INVALID_STATE: "the saved signing state is damaged or unknown",
-    SigningProblem.SIGNATURE_MISMATCH: "the returned signature does not match the "
-    "certificate and the prepared data",
+    SigningProblem.SIGNATURE_MISMATCH: "the returned signature does not match the certificate and the prepared data",
     SigningProblem.CHECK_MISMATCH: "the certificate check given is not for this signer",
     SigningProblem.SIGNING_FAILED: "the signature could not be created",
 }
@@ -490,13 +485,9 @@ class VisibleStamp:
         style = StampStyle(self.style)
         object.__setattr__(self, "style", style)
         if style is StampStyle.SEAL and not self.image_png:
-            raise SigningFailed(
-                SigningProblem.INVALID_STAMP, "A seal stamp needs the seal picture."
-            )
+            raise SigningFailed(SigningProblem.INVALID_STAMP, "A seal stamp needs the seal picture.")
         if style is StampStyle.TEXT_ONLY and not (self.number_symbol or "").strip():
-            raise SigningFailed(
-                SigningProblem.INVALID_STAMP, "A text-only stamp needs the number and symbol."
-            )
+            raise SigningFailed(SigningProblem.INVALID_STAMP, "A text-only stamp needs the number and symbol.")
         if not 2 <= self.font_size <= 72:
             raise SigningFailed(SigningProblem.INVALID_STAMP, "font_size must be 2-72 points.")
 
@@ -593,9 +584,7 @@ def _pss_mechanism() -> algos.SignedDigestAlgorithm:
             "parameters": algos.RSASSAPSSParams(
                 {
                     "hash_algorithm": digest,
-                    "mask_gen_algorithm": algos.MaskGenAlgorithm(
-                        {"algorithm": "mgf1", "parameters": digest}
-                    ),
+                    "mask_gen_algorithm": algos.MaskGenAlgorithm({"algorithm": "mgf1", "parameters": digest}),
                     "salt_length": PSS_SALT_LENGTH,
                 }
             ),
@@ -686,7 +675,7 @@ class MohSigner:
             self._closed[0] = True
             try:
                 self._session.close()
-            except Exception:  # noqa: BLE001 - closing a dead session must not mask errors
+            except Exception:
                 logger.warning("Closing the PKCS#11 session failed", exc_info=True)
 
     def __enter__(self) -> MohSigner:
@@ -714,31 +703,22 @@ def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
     if isinstance(password, str):
         password = password.encode()
     try:
-        private_key, certificate, additional = pkcs12.load_key_and_certificates(
-            bytes(data), password or None
-        )
+        private_key, certificate, additional = pkcs12.load_key_and_certificates(bytes(data), password or None)
     except (ValueError, TypeError) as exc:
         raise SigningFailed(
             SigningProblem.KEY_LOAD_FAILED,
             f"The PKCS#12 file could not be opened (wrong password or damaged file): {exc}",
         ) from exc
     if private_key is None or certificate is None:
-        raise SigningFailed(
-            SigningProblem.KEY_LOAD_FAILED, "The PKCS#12 file holds no private key or certificate."
-        )
+        raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The PKCS#12 file holds no private key or certificate.")
     cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
     info = _key_info(cert)
     mechanism = _mechanism(info)
     if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningRefused(SigningProblem.UNSUPPORTED_ALGORITHM)
     if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
-        raise SigningFailed(
-            SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate."
-        )
-    chain = tuple(
-        asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER))
-        for extra in additional
-    )
+        raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate.")
+    chain = tuple(asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER)) for extra in additional)
     registry = SimpleCertificateStore.from_certs([cert, *chain])
     pyhanko_signer = _LoadedKeySigner(
         private_key=private_key,
@@ -800,16 +780,11 @@ def load_pkcs11_signer(
             # PKCS#11 login state is per token and process: another open session (a second
             # MohSigner on the same token) already logged in; new sessions share that login.
             session = open_pkcs11_session(lib_path, token_criteria=criteria, user_pin=None)
-        found = list(
-            session.get_objects(
-                {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: cert_label}
-            )
-        )
+        found = list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: cert_label}))
         if len(found) != 1:
             raise SigningFailed(
                 SigningProblem.TOKEN_ERROR,
-                f"Expected one certificate labelled {cert_label!r} on token {token_label!r}, "
-                f"found {len(found)}.",
+                f"Expected one certificate labelled {cert_label!r} on token {token_label!r}, found {len(found)}.",
             )
         cert = asn1_x509.Certificate.load(found[0][Attribute.VALUE])
         info = _key_info(cert)
@@ -825,9 +800,7 @@ def load_pkcs11_signer(
             use_raw_mechanism=info.algorithm == "ec",
         )
         asyncio.run(pyhanko_signer.ensure_objects_loaded())  # find the key now, not mid-batch
-        registry_certs = tuple(
-            other for other in pyhanko_signer.cert_registry if other.dump() != cert.dump()
-        )
+        registry_certs = tuple(other for other in pyhanko_signer.cert_registry if other.dump() != cert.dump())
     except SigningError:
         if session is not None:
             session.close()
@@ -870,8 +843,6 @@ def _apply_pkcs11_environment(lib_path: str, environment: Mapping[str, str]) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-
-
 @dataclass(frozen=True)
 class _Material:
     """Parsed trust roots, CRLs, OCSP responses and certificates (cached by content)."""
@@ -882,9 +853,7 @@ class _Material:
     ocsps: tuple[asn1_ocsp.OCSPResponse, ...]
     source: tuple[tuple[bytes, ...], ...]
 
-    def context(
-        self, moment: datetime | None = None, allow_fetching: bool = False
-    ) -> ValidationContext:
+    def context(self, moment: datetime | None = None, allow_fetching: bool = False) -> ValidationContext:
         return ValidationContext(
             trust_roots=list(self.trust_roots),
             other_certs=list(self.other_certs),
@@ -947,14 +916,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _revocation_for(
-    context: ValidationContext, certs: Sequence[asn1_x509.Certificate]
-) -> RevocationData:
+def _revocation_for(context: ValidationContext, certs: Sequence[asn1_x509.Certificate]) -> RevocationData:
     """The CRLs issued by the CAs of ``certs`` and the OCSP responses known to the context."""
     issuers = {cert.issuer.dump() for cert in certs}
-    crls = tuple(
-        dict.fromkeys(crl.dump() for crl in context.crls if crl.issuer.dump() in issuers)
-    )
+    crls = tuple(dict.fromkeys(crl.dump() for crl in context.crls if crl.issuer.dump() in issuers))
     ocsps = tuple(dict.fromkeys(response.dump() for response in context.ocsps))
     return RevocationData(crls=crls, ocsps=ocsps)
 
@@ -992,9 +957,7 @@ async def _check(
         notes.append("a time-stamping or OCSP certificate cannot sign documents")
 
     path: ValidationPath | None = None
-    validator = CertificateValidator(
-        cert, intermediate_certs=list(intermediates), validation_context=context
-    )
+    validator = CertificateValidator(cert, intermediate_certs=list(intermediates), validation_context=context)
     try:
         path = await validator.async_validate_path()
     except RevokedError as exc:
@@ -1111,10 +1074,8 @@ def _open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
     try:
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         writer.root  # noqa: B018 - resolve the catalog now
-    except Exception as exc:  # noqa: BLE001 - trust boundary: pyHanko raises many kinds
-        raise SigningFailed(
-            SigningProblem.INVALID_PDF, f"The PDF cannot be read: {exc}"
-        ) from exc
+    except Exception as exc:
+        raise SigningFailed(SigningProblem.INVALID_PDF, f"The PDF cannot be read: {exc}") from exc
     if writer.prev.encrypted:
         raise SigningFailed(SigningProblem.ENCRYPTED_PDF, "Encrypted PDFs are not signed.")
     return writer
@@ -1122,10 +1083,7 @@ def _open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
 
 def _signature_fields(writer: IncrementalPdfFileWriter) -> dict[str, bool]:
     """Signature field name -> filled."""
-    return {
-        name: value is not None
-        for name, value, _ in pdf_fields.enumerate_sig_fields(writer.prev)
-    }
+    return {name: value is not None for name, value, _ in pdf_fields.enumerate_sig_fields(writer.prev)}
 
 
 def _page_count(writer: IncrementalPdfFileWriter) -> int:
@@ -1160,9 +1118,7 @@ def _checked_box(name: str, box: Sequence[float]) -> tuple[float, float, float, 
     try:
         x1, y1, x2, y2 = (float(v) for v in box)
     except (TypeError, ValueError) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_FIELD, f"Field {name!r}: box {box!r} is not four numbers."
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {name!r}: box {box!r} is not four numbers.") from exc
     if not (x2 > x1 and y2 > y1) or any(math.isnan(v) for v in (x1, y1, x2, y2)):
         raise SigningFailed(
             SigningProblem.INVALID_FIELD,
@@ -1171,9 +1127,7 @@ def _checked_box(name: str, box: Sequence[float]) -> tuple[float, float, float, 
     return x1, y1, x2, y2
 
 
-def prepare_fields(
-    pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[TextField] = ()
-) -> bytes:
+def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[TextField] = ()) -> bytes:
     """Create all fields (signer, seal, ...; number, date) in ONE incremental update, first.
 
     Later boxes are drawn above earlier ones (widget order), so list the seal after the signer
@@ -1202,13 +1156,9 @@ def prepare_fields(
         raise SigningFailed(SigningProblem.DOCUMENT_ALREADY_SIGNED)
     all_existing = _field_names(writer) | set(existing)
     pages = _page_count(writer)
-    for name, page in [(box.name, box.page) for box in boxes] + [
-        (text.name, text.page) for text in text_fields
-    ]:
+    for name, page in [(box.name, box.page) for box in boxes] + [(text.name, text.page) for text in text_fields]:
         if not name or "." in name or not name.isprintable():
-            raise SigningFailed(
-                SigningProblem.INVALID_FIELD, f"Invalid field name {name!r} (no dots)."
-            )
+            raise SigningFailed(SigningProblem.INVALID_FIELD, f"Invalid field name {name!r} (no dots).")
         if name in all_existing:
             raise SigningFailed(SigningProblem.FIELD_EXISTS, f"The field {name!r} already exists.")
         if not 0 <= page < pages:
@@ -1228,9 +1178,7 @@ def prepare_fields(
     for text in text_fields:
         rect = _checked_box(text.name, text.box)
         if not 4 <= float(text.font_size) <= 72:
-            raise SigningFailed(
-                SigningProblem.INVALID_FIELD, f"Field {text.name!r}: font_size must be 4-72 points."
-            )
+            raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {text.name!r}: font_size must be 4-72 points.")
         if text.align not in _QUADDING:
             raise SigningFailed(
                 SigningProblem.INVALID_FIELD,
@@ -1323,15 +1271,11 @@ def _em1000_font(path: str) -> tuple[bytes, float]:
         font.save(output)
         cap_height = getattr(font["OS/2"], "sCapHeight", 0) or 700
     except (OSError, KeyError, TTLibError) as exc:
-        raise SigningFailed(
-            SigningProblem.FONT_NOT_FOUND, f"The field font {path} cannot be read: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.FONT_NOT_FOUND, f"The field font {path} cannot be read: {exc}") from exc
     return output.getvalue(), cap_height / 1000
 
 
-def _field_engine(
-    writer: IncrementalPdfFileWriter, italic: bool, size: float
-) -> GlyphAccumulator:
+def _field_engine(writer: IncrementalPdfFileWriter, italic: bool, size: float) -> GlyphAccumulator:
     data, _ = _em1000_font(str(_field_font_file(italic)))
     return GlyphAccumulator(
         writer=writer,
@@ -1395,8 +1339,12 @@ def _add_text_fields(
                 generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
                 generic.pdf_name("/BBox"): generic.ArrayObject(
-                    [generic.FloatObject(0), generic.FloatObject(0),
-                     generic.FloatObject(x2 - x1), generic.FloatObject(y2 - y1)]
+                    [
+                        generic.FloatObject(0),
+                        generic.FloatObject(0),
+                        generic.FloatObject(x2 - x1),
+                        generic.FloatObject(y2 - y1),
+                    ]
                 ),
                 generic.pdf_name("/Resources"): generic.DictionaryObject(),
             },
@@ -1413,13 +1361,9 @@ def _add_text_fields(
                 generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
                 generic.pdf_name("/F"): generic.NumberObject(_TEXT_WIDGET_FLAGS),
-                generic.pdf_name("/Rect"): generic.ArrayObject(
-                    [generic.FloatObject(v) for v in (x1, y1, x2, y2)]
-                ),
+                generic.pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (x1, y1, x2, y2)]),
                 generic.pdf_name("/P"): page_ref,
-                generic.pdf_name("/AP"): generic.DictionaryObject(
-                    {generic.pdf_name("/N"): writer.add_object(empty)}
-                ),
+                generic.pdf_name("/AP"): generic.DictionaryObject({generic.pdf_name("/N"): writer.add_object(empty)}),
             }
         )
         widget_ref = writer.add_object(widget)
@@ -1475,15 +1419,23 @@ def _field_appearance(
         x = 0.0
     baseline = (height - cap_height * size) / 2  # capitals centred in the box
     ops = b"/Tx BMC q BT %s %g Tf 0 g 1 0 0 1 %g %g Tm %s ET Q EMC" % (
-        font_name.encode("ascii"), size, x, baseline, engine.shape(text).graphics_ops
+        font_name.encode("ascii"),
+        size,
+        x,
+        baseline,
+        engine.shape(text).graphics_ops,
     )
     return generic.StreamObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
             generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
             generic.pdf_name("/BBox"): generic.ArrayObject(
-                [generic.FloatObject(0), generic.FloatObject(0),
-                 generic.FloatObject(width), generic.FloatObject(height)]
+                [
+                    generic.FloatObject(0),
+                    generic.FloatObject(0),
+                    generic.FloatObject(width),
+                    generic.FloatObject(height),
+                ]
             ),
             generic.pdf_name("/Resources"): generic.DictionaryObject(
                 {
@@ -1520,16 +1472,12 @@ def fill_fields(pdf: bytes, values: Mapping[str, str]) -> bytes:
     cleaned: dict[str, str] = {}
     for name, value in values.items():
         if name not in fields:
-            raise SigningFailed(
-                SigningProblem.FIELD_NOT_FOUND, f"There is no text field named {name!r}."
-            )
+            raise SigningFailed(SigningProblem.FIELD_NOT_FOUND, f"There is no text field named {name!r}.")
         text = " ".join(nfc(str(value)).split())
         if not text:
             raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {name!r}: empty value.")
         if str(fields[name].get_object().get("/V", "")).strip():
-            raise SigningFailed(
-                SigningProblem.FIELD_ALREADY_FILLED, f"The field {name!r} is already filled in."
-            )
+            raise SigningFailed(SigningProblem.FIELD_ALREADY_FILLED, f"The field {name!r} is already filled in.")
         cleaned[name] = text
     engines: dict[bool, GlyphAccumulator] = {}
     for name, text in cleaned.items():
@@ -1575,9 +1523,7 @@ def _font_bytes(path: str) -> bytes:
         data = Path(path).read_bytes()
         units_per_em = TTFont(BytesIO(data), lazy=True)["head"].unitsPerEm
     except (OSError, KeyError, TTLibError) as exc:
-        raise SigningFailed(
-            SigningProblem.FONT_NOT_FOUND, f"The stamp font {path} cannot be read: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.FONT_NOT_FOUND, f"The stamp font {path} cannot be read: {exc}") from exc
     if units_per_em != 1000:
         raise SigningFailed(
             SigningProblem.INVALID_STAMP,
@@ -1593,10 +1539,8 @@ def _decode_image(data: bytes) -> Image.Image:
     try:
         image = Image.open(BytesIO(data))
         image.load()
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on bad input
-        raise SigningFailed(
-            SigningProblem.INVALID_STAMP, f"The stamp picture is not a readable image: {exc}"
-        ) from exc
+    except Exception as exc:
+        raise SigningFailed(SigningProblem.INVALID_STAMP, f"The stamp picture is not a readable image: {exc}") from exc
     image = image.convert("RGBA")
     longest = max(image.size)
     if longest > 800:
@@ -1735,8 +1679,15 @@ class _Stamp(BaseStamp):
             commands.append(self._image(spec.image_png, m, m, width, height))
         elif spec.style is StampStyle.TEXT_ONLY:
             text, _ = self._text(
-                style.top_lines, m, m, width, height,
-                size=spec.font_size, align="right", valign="top", exact=True,
+                style.top_lines,
+                m,
+                m,
+                width,
+                height,
+                size=spec.font_size,
+                align="right",
+                valign="top",
+                exact=True,
             )
             commands.append(text)
         else:
@@ -1746,29 +1697,29 @@ class _Stamp(BaseStamp):
                 share = len(top) + len(bottom)
                 line_budget = 0.45 * height / max(share, 1) / self._LEADING
                 size = min(spec.font_size, line_budget)
-                top_ops, top_h = self._text(
-                    top, m, m, width, height, size=size, align="center", valign="top"
-                )
+                top_ops, top_h = self._text(top, m, m, width, height, size=size, align="center", valign="top")
                 bottom_ops, bottom_h = self._text(
                     bottom, m, m, width, height, size=size, align="center", valign="bottom"
                 )
-                commands.append(
-                    self._image(spec.image_png, m, m + bottom_h, width, height - top_h - bottom_h)
-                )
+                commands.append(self._image(spec.image_png, m, m + bottom_h, width, height - top_h - bottom_h))
                 commands += [top_ops, bottom_ops]
             else:
                 text, _ = self._text(
-                    [*top, *bottom], m, m, width, height,
-                    size=spec.font_size, align="center", valign="middle",
+                    [*top, *bottom],
+                    m,
+                    m,
+                    width,
+                    height,
+                    size=spec.font_size,
+                    align="center",
+                    valign="middle",
                 )
                 commands.append(text)
         commands.append(b"Q")
         return [command for command in commands if command]
 
 
-def _stamp_style(
-    stamp: VisibleStamp | None, signer_name: str | None, signing_time: datetime
-) -> _StampStyle:
+def _stamp_style(stamp: VisibleStamp | None, signer_name: str | None, signing_time: datetime) -> _StampStyle:
     """The pyHanko style for a signature; None stamp = a plain signer stamp (visible fields)."""
     spec = stamp or VisibleStamp(StampStyle.SIGNER)
     if spec.style is StampStyle.TEXT_ONLY:
@@ -1777,19 +1728,13 @@ def _stamp_style(
     elif spec.style is StampStyle.SEAL:
         top, bottom = (), ()
     else:
-        top = tuple(
-            nfc(line).strip() for line in (spec.position or "").split("\n") if line.strip()
-        )
+        top = tuple(nfc(line).strip() for line in (spec.position or "").split("\n") if line.strip())
         name = nfc(spec.signer_name or signer_name or "").strip()
-        bottom = tuple(
-            line for line in (name, f"Ký ngày: {_display_time(signing_time)}") if line
-        )
+        bottom = tuple(line for line in (name, f"Ký ngày: {_display_time(signing_time)}") if line)
     return _StampStyle(spec=spec, top_lines=top, bottom_lines=bottom, font_file=spec.font_path)
 
 
-def make_seal_image(
-    agency_name: str, *, size: int = 600, color: tuple[int, int, int] = (210, 24, 32)
-) -> bytes:
+def make_seal_image(agency_name: str, *, size: int = 600, color: tuple[int, int, int] = (210, 24, 32)) -> bytes:
     """A placeholder red round seal (PNG, transparent background) for demos and tests.
 
     Not a real seal: the centre reads "MẪU" (specimen). The agency name runs around the ring.
@@ -1804,11 +1749,13 @@ def make_seal_image(
     inner = size * 0.33
     draw.ellipse(
         [centre - outer, centre - outer, centre + outer, centre + outer],
-        outline=ink, width=max(3, size // 40),
+        outline=ink,
+        width=max(3, size // 40),
     )
     draw.ellipse(
         [centre - inner, centre - inner, centre + inner, centre + inner],
-        outline=ink, width=max(2, size // 90),
+        outline=ink,
+        width=max(2, size // 90),
     )
     font_path = str(_find_font(_SEAL_FONT_CANDIDATES))
     text = nfc(agency_name).upper().strip() or "CƠ QUAN"
@@ -1828,9 +1775,7 @@ def make_seal_image(
         step = char_width * 1.08 / ring_radius
         mid = angle + step / 2
         glyph = Image.new("RGBA", (font_size * 2, font_size * 2), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text(
-            (font_size, font_size), char, font=font, fill=ink, anchor="mm"
-        )
+        ImageDraw.Draw(glyph).text((font_size, font_size), char, font=font, fill=ink, anchor="mm")
         rotated = glyph.rotate(-math.degrees(mid), resample=Image.Resampling.BICUBIC)
         gx = centre + ring_radius * math.sin(mid) - rotated.width / 2
         gy = centre - ring_radius * math.cos(mid) - rotated.height / 2
@@ -1842,9 +1787,7 @@ def make_seal_image(
     for k in range(10):
         radius = star_r if k % 2 == 0 else star_inner
         theta = math.pi / 5 * k
-        points.append(
-            (centre + radius * math.sin(theta), centre - size * 0.04 - radius * math.cos(theta))
-        )
+        points.append((centre + radius * math.sin(theta), centre - size * 0.04 - radius * math.cos(theta)))
     draw.polygon(points, fill=ink)
     mark_font = ImageFont.truetype(font_path, int(size * 0.07))
     draw.text((centre, centre + size * 0.16), "MẪU", font=mark_font, fill=ink, anchor="mm")
@@ -1891,9 +1834,7 @@ class _DropNoise(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
-        return not (
-            message.startswith(_PYHANKO_DSS_WARNING) or "NOT subset; don't know how" in message
-        )
+        return not (message.startswith(_PYHANKO_DSS_WARNING) or "NOT subset; don't know how" in message)
 
 
 _filter_lock = threading.Lock()
@@ -1916,15 +1857,13 @@ def _pyhanko_errors() -> Iterator[None]:
     try:
         from pkcs11.exceptions import PKCS11Error
     except ImportError:  # pragma: no cover
-        PKCS11Error = ()  # type: ignore[assignment,misc]  # noqa: N806
+        PKCS11Error = ()  # type: ignore[assignment,misc]
     try:
         yield
     except SigningError:
         raise
     except TimestampRequestError as exc:
-        raise SigningFailed(
-            SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}") from exc
     except PKCS11Error as exc:  # type: ignore[misc]
         raise SigningFailed(
             SigningProblem.TOKEN_ERROR, f"The PKCS#11 token failed: {type(exc).__name__} {exc}"
@@ -1964,9 +1903,7 @@ def _field_target(writer: IncrementalPdfFileWriter, name: str) -> bool:
     existing = _signature_fields(writer)
     if name in existing:
         if existing[name]:
-            raise SigningFailed(
-                SigningProblem.FIELD_ALREADY_SIGNED, f"The field {name!r} is already signed."
-            )
+            raise SigningFailed(SigningProblem.FIELD_ALREADY_SIGNED, f"The field {name!r} is already signed.")
         return True
     if any(existing.values()):
         raise SigningFailed(
@@ -2027,9 +1964,7 @@ class _Run:
             session = pdf_signer.init_signing_session(writer, existing_fields_only=exists)
             session.system_time = signing_time
             validation_info = await session.perform_presign_validation(writer)
-            tbs = session.prepare_tbs_document(
-                validation_info=validation_info, bytes_reserved=self.bytes_reserved
-            )
+            tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=self.bytes_reserved)
             prepared, output = tbs.digest_tbs_document()
             post_sign = await tbs.perform_signature(
                 document_digest=prepared.document_digest,
@@ -2138,9 +2073,21 @@ def sign(
     :raises SigningFailed: bad PDF/field, TSA or token failure, signature too large.
     """
     return sign_many(
-        [pdf], signer, field=field, level=level, trust_roots=trust_roots, crls=crls,
-        other_certs=other_certs, ocsps=ocsps, timestamper=timestamper, stamp=stamp, reason=reason,
-        location=location, bytes_reserved=bytes_reserved, check=check, max_check_age=max_check_age,
+        [pdf],
+        signer,
+        field=field,
+        level=level,
+        trust_roots=trust_roots,
+        crls=crls,
+        other_certs=other_certs,
+        ocsps=ocsps,
+        timestamper=timestamper,
+        stamp=stamp,
+        reason=reason,
+        location=location,
+        bytes_reserved=bytes_reserved,
+        check=check,
+        max_check_age=max_check_age,
     )[0]
 
 
@@ -2169,16 +2116,20 @@ def sign_many(
 
     async def run() -> list[SignResult]:
         session = await _start_run(
-            signer, level=level, trust_roots=trust_roots, crls=crls, other_certs=other_certs,
-            ocsps=ocsps, timestamper=timestamper, bytes_reserved=bytes_reserved, check=check,
+            signer,
+            level=level,
+            trust_roots=trust_roots,
+            crls=crls,
+            other_certs=other_certs,
+            ocsps=ocsps,
+            timestamper=timestamper,
+            bytes_reserved=bytes_reserved,
+            check=check,
             max_check_age=max_check_age,
         )
         try:
             return [
-                await session.sign_one(
-                    pdf, field=field, stamp=stamp, reason=reason, location=location
-                )
-                for pdf in pdfs
+                await session.sign_one(pdf, field=field, stamp=stamp, reason=reason, location=location) for pdf in pdfs
             ]
         finally:
             if session.context is not None:
@@ -2220,9 +2171,7 @@ def _decode_state(state: bytes) -> tuple[dict[str, Any], bytes]:
             raise ValueError("document checksum mismatch")
         return header, document
     except (ValueError, KeyError, TypeError, struct.error) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}") from exc
 
 
 def prepare_interrupted(
@@ -2347,14 +2296,10 @@ def _ecdsa_der(signature: bytes, bits: int) -> bytes:
         r = int.from_bytes(signature[:size], "big")
         s = int.from_bytes(signature[size:], "big")
         return algos.DSASignature({"r": r, "s": s}).dump()
-    raise SigningFailed(
-        SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s."
-    )
+    raise SigningFailed(SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s.")
 
 
-def _verify_client_signature(
-    cert: asn1_x509.Certificate, info: _KeyInfo, tbs: bytes, signature: bytes
-) -> bytes:
+def _verify_client_signature(cert: asn1_x509.Certificate, info: _KeyInfo, tbs: bytes, signature: bytes) -> bytes:
     public_key = serialization.load_der_public_key(cert.public_key.dump())
     try:
         if info.algorithm == "rsa" and isinstance(public_key, rsa.RSAPublicKey):
@@ -2370,11 +2315,7 @@ def _verify_client_signature(
             public_key.verify(der, tbs, ec.ECDSA(hashes.SHA256()))
             return der
     except InvalidSignature as exc:
-        expected = (
-            "RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32"
-            if info.algorithm == "rsa"
-            else "ECDSA with SHA-256"
-        )
+        expected = "RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32" if info.algorithm == "rsa" else "ECDSA with SHA-256"
         raise SigningFailed(
             SigningProblem.SIGNATURE_MISMATCH,
             "The returned signature does not verify with the certificate's key over the prepared "
@@ -2421,9 +2362,7 @@ def finish_interrupted(
             [_unb64(c) for c in header["ocsps"]],
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}") from exc
     if lvl.timestamped and timestamper is None:
         raise SigningFailed(
             SigningProblem.TIMESTAMPER_REQUIRED,

@@ -23,7 +23,7 @@ Document timestamps (``/DocTimeStamp``, PAdES B-LTA) are not reported as signatu
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -31,7 +31,6 @@ from io import BytesIO
 from typing import Any, Protocol
 
 from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.decode_limits import (
@@ -87,9 +86,7 @@ _SUPPORTED_SUBFILTERS = frozenset(
 
 #: A person's signing certificate carries nonRepudiation, an agency seal's often only
 #: digitalSignature: either is accepted (pyHanko's default demands nonRepudiation).
-_KEY_USAGE = KeyUsageConstraints(
-    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-)
+_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 
 class InvalidPdfError(ValueError):
@@ -283,11 +280,7 @@ class PdfValidationReport:
         count = len(self.signatures)
         noun = "signature" if count == 1 else "signatures"
         invalid = [sig for sig in self.signatures if not sig.valid]
-        head = (
-            f"{count} {noun}, all valid."
-            if not invalid
-            else f"{count} {noun}, {len(invalid)} not valid."
-        )
+        head = f"{count} {noun}, all valid." if not invalid else f"{count} {noun}, {len(invalid)} not valid."
         return " ".join([head, *(sig.summary for sig in self.signatures)])
 
 
@@ -366,9 +359,7 @@ def validate_pdf_signatures(
         if report is not None:
             ordered.append((revision if revision is not None else 10**9 + position, report))
     ordered.sort(key=lambda item: item[0])
-    return PdfValidationReport(
-        signatures=tuple(report for _, report in ordered), validation_time=checked_at
-    )
+    return PdfValidationReport(signatures=tuple(report for _, report in ordered), validation_time=checked_at)
 
 
 #: pyHanko modification levels that only add long-term validation data (DSS, document timestamps).
@@ -439,9 +430,7 @@ def check_signed_by(
     last = report.signatures[-1]
     if last.signer is None or last.signer.der not in expected:
         who = (last.signer.common_name or last.signer.subject) if last.signer else "unreadable"
-        raise SignedByError(
-            SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last
-        )
+        raise SignedByError(SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last)
     # After the last signature, only long-term validation data may follow (PAdES B-LT/B-LTA:
     # the DSS with certificates and revocation data, document timestamps).
     lta_only = (
@@ -487,9 +476,7 @@ def _open_pdf(pdf_bytes: bytes, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_B
     except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
         raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
     if encrypted:
-        raise EncryptedPdfError(
-            "The PDF is encrypted; decrypt it before checking its signatures."
-        )
+        raise EncryptedPdfError("The PDF is encrypted; decrypt it before checking its signatures.")
     return reader
 
 
@@ -571,9 +558,7 @@ def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context: Validat
     pyHanko reports a hard-fail for missing CRLs with the same generic AdES sub-indication as
     other chain failures; this second opinion tells REVOCATION_UNKNOWN apart from the rest.
     """
-    status = validate_pdf_signature(
-        embedded, context, key_usage_settings=_KEY_USAGE, skip_diff=True
-    )
+    status = validate_pdf_signature(embedded, context, key_usage_settings=_KEY_USAGE, skip_diff=True)
     return status.trusted
 
 
@@ -602,9 +587,7 @@ def _unreadable(name: str, problem: SignatureProblem, detail: str) -> SignatureR
 def _report(name: str, status: PdfSignatureStatus, revocation_unknown: bool) -> SignatureReport:
     signer = _certificate_info(status.signing_cert)
     timestamp = status.timestamp_validity
-    timestamp_valid = bool(
-        timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted
-    )
+    timestamp_valid = bool(timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted)
     coverage = _coverage(status.coverage)
     level = status.modification_level
     problems = _problems(status, coverage, timestamp_valid, revocation_unknown)
@@ -623,8 +606,7 @@ def _report(name: str, status: PdfSignatureStatus, revocation_unknown: bool) -> 
         signature_valid=status.valid,
         trusted=status.trusted,
         revoked=status.revoked,
-        revocation_checked=status.revoked
-        or (status.trusted and _declares_revocation_info(status.signing_cert)),
+        revocation_checked=status.revoked or (status.trusted and _declares_revocation_info(status.signing_cert)),
         coverage=coverage,
         modification_level=level.name if level is not None else None,
         docmdp_ok=status.docmdp_ok,
@@ -721,8 +703,6 @@ def _declares_revocation_info(cert: asn1_x509.Certificate) -> bool:
 
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None else None
-
-
 
 
 def _load_crls(items: Sequence[bytes]) -> list[asn1_crl.CertificateList]:
