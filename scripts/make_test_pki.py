@@ -21,14 +21,16 @@ except ImportError:  # moh_core not installed: use the source tree next to this 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", nargs="?", type=Path, default=REPO / ".pki",
-                        help="output folder (default: %(default)s)")
-    parser.add_argument("--password", default=DEFAULT_PASSWORD,
-                        help="PKCS#12 password (default: %(default)s)")
+    parser.add_argument(
+        "directory", nargs="?", type=Path, default=REPO / ".pki", help="output folder (default: %(default)s)"
+    )
+    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="PKCS#12 password (default: %(default)s)")
     args = parser.parse_args(argv)
     pki = generate_test_pki(args.directory, password=args.password)
-    print(f"Test PKI for '{pki.organisation}' written to {pki.directory} "
-          f"(valid around {pki.now.isoformat()}, PKCS#12 password '{pki.password}'):")
+    print(
+        f"Test PKI for '{pki.organisation}' written to {pki.directory} "
+        f"(valid around {pki.now.isoformat()}, PKCS#12 password '{pki.password}'):"
+    )
     for entity in pki.entities:
         print(f"  {entity.name:<15} serial {entity.serial_number:x}  CN={entity.common_name}")
     for path in pki.files:

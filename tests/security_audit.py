@@ -58,8 +58,9 @@ def keys(body, columns=1):
 
 def incomplete_rows(body, width):
     """Rows whose explanation cells are empty or say TODO."""
-    return [row for row in table_rows(body)
-            if len(row) < width or any(not cell or "TODO" in cell for cell in row[:width])]
+    return [
+        row for row in table_rows(body) if len(row) < width or any(not cell or "TODO" in cell for cell in row[:width])
+    ]
 
 
 def generated(text, name):
@@ -68,8 +69,14 @@ def generated(text, name):
 
 
 def replace_generated(text, name, body):
-    return GENERATED.sub(lambda m: f"<!-- BEGIN GENERATED: {name} -->\n{body}<!-- END GENERATED: {name} -->"
-                         if m.group(1) == name else m.group(0), text)
+    return GENERATED.sub(
+        lambda m: (
+            f"<!-- BEGIN GENERATED: {name} -->\n{body}<!-- END GENERATED: {name} -->"
+            if m.group(1) == name
+            else m.group(0)
+        ),
+        text,
+    )
 
 
 def _source_files(subdirectory=None):
@@ -100,8 +107,10 @@ def sudo_sites():
     sites = set()
     for relative, tree in _source_files():
         for name, function in _functions(tree):
-            if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sudo"
-                   for node in ast.walk(function)):
+            if any(
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sudo"
+                for node in ast.walk(function)
+            ):
                 sites.add(f"{relative.as_posix()}:{name}")
     return sites
 

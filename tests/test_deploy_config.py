@@ -29,7 +29,9 @@ def test_the_websocket_port_is_published():
     conf = options("odoo.docker.conf")
     port = conf["gevent_port"]
     compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    assert re.search(rf'^\s*- "{port}:{port}"\s*$', compose, re.MULTILINE), "docker-compose.yml publishes the gevent port"
+    assert re.search(rf'^\s*- "{port}:{port}"\s*$', compose, re.MULTILINE), (
+        "docker-compose.yml publishes the gevent port"
+    )
 
 
 def test_no_configuration_carries_a_usable_master_password():

@@ -73,8 +73,11 @@ def broken_links(path: Path) -> list[str]:
 def _top_level_names(root: Path) -> set[str]:
     """What a repository path can start with: the entries of the repository root (not the
     git-ignored or hidden ones, which the scripts create, except the CI folder)."""
-    return {entry.name for entry in root.iterdir()
-            if (not entry.name.startswith(".") or entry.name == ".ci") and entry.name != "__pycache__"}
+    return {
+        entry.name
+        for entry in root.iterdir()
+        if (not entry.name.startswith(".") or entry.name == ".ci") and entry.name != "__pycache__"
+    }
 
 
 def repository_paths(text: str, root: Path = ROOT) -> set[str]:
@@ -171,8 +174,14 @@ def _relative(path: Path) -> str:
 
 def test_the_documentation_files_are_found():
     names = {_relative(path) for path in documentation_files()}
-    assert {"README.md", "docs/security.md", "docs/architecture.md", "moh_core/README.md",
-            "addons/moh_documents/readme/USAGE.md", "addons/moh_egov/readme/USAGE.md"} <= names
+    assert {
+        "README.md",
+        "docs/security.md",
+        "docs/architecture.md",
+        "moh_core/README.md",
+        "addons/moh_documents/readme/USAGE.md",
+        "addons/moh_egov/readme/USAGE.md",
+    } <= names
 
 
 def test_relative_links_point_at_existing_files():
@@ -206,7 +215,8 @@ def test_the_checks_see_what_is_wrong(tmp_path):
         "[web](https://example.org/x.md)\n\n"
         "`scripts/test.sh` `scripts/gone.sh` `scripts/<name>.sh` `scripts/<name>.py` `.cache/pg`\n\n"
         "```sh\nscripts/elsewhere.sh `scripts/in-a-fence.sh`\n```\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert broken_links(page) == ["gone.md", "#nothing"]
     assert missing_paths(page, tmp_path) == ["scripts/<name>.py", "scripts/gone.sh"]
 

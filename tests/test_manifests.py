@@ -12,8 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
 MODULES = sorted(p.parent.name for p in ADDONS.glob("*/__manifest__.py"))
 MANIFEST_KEYS_ORDER = [
-    "name", "summary", "version", "category", "website", "author", "license", "depends",
-    "external_dependencies", "data", "demo", "assets", "installable", "application",
+    "name",
+    "summary",
+    "version",
+    "category",
+    "website",
+    "author",
+    "license",
+    "depends",
+    "external_dependencies",
+    "data",
+    "demo",
+    "assets",
+    "installable",
+    "application",
 ]
 
 

@@ -16,7 +16,9 @@ def check(tmp_path, *lines):
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = subprocess.run(
         [sys.executable, str(SCRIPTS / "check_odoo_log.py"), str(log)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     counts = dict(pair.split("=") for pair in out[-1].split())
     return {k: int(v) for k, v in counts.items()}, out[:-1]
@@ -33,8 +35,7 @@ def test_clean_run_counts_odoo_results(tmp_path):
         f"{PREFIX} INFO db odoo.addons.moh_documents.tests.test_x: skipped TestX.test_y : no demo",
         RESULT,
     )
-    assert counts == {"found_result": 1, "run": 12, "passed": 11, "failed": 0, "errors": 0,
-                      "skipped": 1, "problems": 0}
+    assert counts == {"found_result": 1, "run": 12, "passed": 11, "failed": 0, "errors": 0, "skipped": 1, "problems": 0}
     assert problems == []
 
 
@@ -60,10 +61,10 @@ def test_a_crash_before_the_result_line_is_visible(tmp_path):
 
 def test_junit_count(tmp_path):
     report = tmp_path / "junit.xml"
-    report.write_text(
-        '<testsuites><testsuite tests="7" failures="1" errors="1" skipped="2"/></testsuites>')
-    out = subprocess.run([sys.executable, str(SCRIPTS / "junit_count.py"), str(report)],
-                         check=True, capture_output=True, text=True).stdout.strip()
+    report.write_text('<testsuites><testsuite tests="7" failures="1" errors="1" skipped="2"/></testsuites>')
+    out = subprocess.run(
+        [sys.executable, str(SCRIPTS / "junit_count.py"), str(report)], check=True, capture_output=True, text=True
+    ).stdout.strip()
     assert out == "passed=3 failed=2 skipped=2"
 
 
@@ -73,13 +74,27 @@ def test_junit_count(tmp_path):
 def install_command(script, demo, tmp_path):
     # An environment in which the scripts cannot do anything real should the option be ignored:
     # no Python 3.12 nor virtualenv, no Odoo tree, no reachable database.
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON": "false", "MOH_VENV": str(tmp_path / "no-venv"),
-           "ODOO_PATH": str(tmp_path / "no-odoo"), "ODOO_RC": str(tmp_path / "no.conf"), "MOH_DATA_DIR": str(tmp_path),
-           "HOST": "127.0.0.1", "PORT": "1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHON": "false",
+        "MOH_VENV": str(tmp_path / "no-venv"),
+        "ODOO_PATH": str(tmp_path / "no-odoo"),
+        "ODOO_RC": str(tmp_path / "no.conf"),
+        "MOH_DATA_DIR": str(tmp_path),
+        "HOST": "127.0.0.1",
+        "PORT": "1",
+    }
     if demo is not None:
         env["MOH_DEMO"] = demo
-    return subprocess.run(["bash", str(SCRIPTS / script), "--print-install-command"], env=env,
-                          check=True, capture_output=True, text=True, timeout=60).stdout.split()
+    return subprocess.run(
+        ["bash", str(SCRIPTS / script), "--print-install-command"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.split()
 
 
 @pytest.mark.parametrize("script", ["run.sh", "docker-start.sh"])

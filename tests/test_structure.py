@@ -96,8 +96,12 @@ def _private_imports(path: Path, core: Path = CORE) -> list[str]:
                 if alias.name.startswith("moh_core") and alias.asname:
                     modules.add(alias.asname)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and node.value.id in modules and private(node.attr)):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and private(node.attr)
+        ):
             found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
     return found
 

@@ -16,9 +16,7 @@ D = dt.date
 @pytest.fixture(scope="module")
 def vn_calendar():
     years = (2026, 2027)
-    return WorkingCalendar.from_dates(
-        vietnam_public_holidays(years), vietnam_compensatory_workdays(years)
-    )
+    return WorkingCalendar.from_dates(vietnam_public_holidays(years), vietnam_compensatory_workdays(years))
 
 
 def test_weekend_is_skipped():

@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from moh_core.documents.copies import COPY_FORMS, CopyBlock, format_copy_number, render_copy
 from moh_core.documents import Signer
+from moh_core.documents.copies import COPY_FORMS, CopyBlock, format_copy_number, render_copy
 from moh_core.testing.fixtures import pdftotext
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
 BLOCK = CopyBlock(
-    form="sao_y", agency="Văn phòng Bộ", parent_agency="Bộ Y tế", number_symbol="05/SY-BYT", place="Hà Nội",
+    form="sao_y",
+    agency="Văn phòng Bộ",
+    parent_agency="Bộ Y tế",
+    number_symbol="05/SY-BYT",
+    place="Hà Nội",
     date=dt.date(2026, 2, 5),
     signer=Signer(authority="TL.", authority_position="Bộ trưởng", position="Chánh Văn phòng", name="Nguyễn Văn An"),
     recipients=["Sở Y tế Hà Nội", "Lưu: VT"],

@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+
 from moh_core.calendar import WorkingCalendar, vietnam_compensatory_workdays, vietnam_public_holidays
 from moh_core.onestop.clock import ClockEvent, ClockEventKind, DossierClock
 from moh_core.onestop.deadlines import DayUnit, Outcome, step_due
@@ -69,8 +70,9 @@ def test_calendar_day_procedure(cal):
     accepted = clock.receive(T(2027, 1, 18, 9)).accept(T(2027, 1, 18, 9))
     assert accepted.due == D(2027, 1, 28)  # weekends counted
     assert accepted.days_used(D(2027, 1, 25)) == 7
-    resumed = (accepted.request_supplement(T(2027, 1, 19, 9)).receive_supplement(T(2027, 1, 25, 9))
-               .accept(T(2027, 1, 25, 14)))
+    resumed = (
+        accepted.request_supplement(T(2027, 1, 19, 9)).receive_supplement(T(2027, 1, 25, 9)).accept(T(2027, 1, 25, 14))
+    )
     assert resumed.due == D(2027, 2, 11)  # Thursday 4 Feb falls in Tết -> Thursday 11 Feb
     # Received Friday 20 Nov 2026, 4 days end on Culture Day -> Wednesday 25 (Civil Code 148.5).
     friday = DossierClock(cal, 4, processing_unit="calendar").receive(T(2026, 11, 20, 9)).accept(T(2026, 11, 20, 9))
@@ -129,8 +131,9 @@ def test_supplement_once_only_and_in_time(accepted):
     refused(P.SUPPLEMENT_EXPIRED, lambda: waiting.receive_supplement(T(2027, 3, 3, 9)))
     resumed = waiting.receive_supplement(T(2027, 3, 2, 9))
     refused(P.SUPPLEMENT_ALREADY_RECEIVED, lambda: resumed.receive_supplement(T(2027, 3, 2, 10)))
-    refused(P.SUPPLEMENT_ALREADY_REQUESTED, lambda: resumed.accept(T(2027, 3, 2, 10)).request_supplement(
-        T(2027, 3, 2, 11)))
+    refused(
+        P.SUPPLEMENT_ALREADY_REQUESTED, lambda: resumed.accept(T(2027, 3, 2, 10)).request_supplement(T(2027, 3, 2, 11))
+    )
     refused(P.SUPPLEMENT_NOT_REQUESTED, lambda: accepted.receive_supplement(T(2027, 2, 3, 9)))
     # A procedure giving 10 calendar days to complete.
     short = DossierClock(accepted.calendar, 10, supplement_days=10, supplement_unit=DayUnit.CALENDAR)
@@ -176,8 +179,11 @@ def test_stop_freezes_the_clock_and_ends_the_dossier(accepted):
     stopped = accepted.stop(T(2027, 2, 3, 9))
     assert stopped.ended and stopped.days_used(D(2027, 3, 31)) == 2
     assert not stopped.is_overdue(D(2027, 3, 31))
-    for action in (lambda: stopped.complete(T(2027, 2, 4, 9)), lambda: stopped.request_supplement(T(2027, 2, 3, 10)),
-                   lambda: stopped.stop(T(2027, 2, 5, 9))):
+    for action in (
+        lambda: stopped.complete(T(2027, 2, 4, 9)),
+        lambda: stopped.request_supplement(T(2027, 2, 3, 10)),
+        lambda: stopped.stop(T(2027, 2, 5, 9)),
+    ):
         refused(P.DOSSIER_ENDED, action)
 
 
@@ -237,8 +243,7 @@ def test_refusals_carry_their_dates_and_rule_in_both_languages(cal):
         received.request_supplement(T(2027, 3, 10, 9))
     assert late.value.code is P.SUPPLEMENT_TOO_LATE
     assert late.value.message == (
-        "Supplements had to be requested by 04/03/2027, within 3 working days of receipt "
-        "(the procedure's setting)."
+        "Supplements had to be requested by 04/03/2027, within 3 working days of receipt (the procedure's setting)."
     )
     assert "chậm nhất ngày 04/03/2027, trong vòng 3 ngày làm việc" in late.value.message_vi
     waiting = received.request_supplement(T(2027, 3, 2, 9))

@@ -5,20 +5,21 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from moh_core.calendar import WorkingCalendar, vietnam_compensatory_workdays, vietnam_public_holidays
 from moh_core.onestop.clock import DossierClock
 from moh_core.onestop.deadlines import DayUnit, Outcome
 from moh_core.onestop.problems import OneStopError
 
-CAL = WorkingCalendar.from_dates(
-    vietnam_public_holidays((2026, 2027)), vietnam_compensatory_workdays((2026, 2027)))
+CAL = WorkingCalendar.from_dates(vietnam_public_holidays((2026, 2027)), vietnam_compensatory_workdays((2026, 2027)))
 START = dt.datetime(2026, 11, 1)
 # Weighted so that most histories go on for a while before they end.
 ACTIONS = ("accept",) * 3 + ("request_supplement", "receive_supplement") * 2 + ("extend",) * 3 + ("stop", "complete")
 
 moments = st.integers(min_value=0, max_value=120 * 24 * 60).map(lambda m: START + dt.timedelta(minutes=m))
 gaps = st.one_of(st.integers(min_value=0, max_value=2 * 24 * 60), st.integers(min_value=0, max_value=20 * 24 * 60)).map(
-    lambda m: dt.timedelta(minutes=m))
+    lambda m: dt.timedelta(minutes=m)
+)
 steps = st.lists(st.tuples(st.sampled_from(ACTIONS), gaps, st.integers(min_value=-3, max_value=20)), max_size=10)
 clocks = st.builds(
     DossierClock,
@@ -30,8 +31,9 @@ clocks = st.builds(
     supplement_unit=st.sampled_from(list(DayUnit)),
     supplement_once_only=st.booleans(),
 )
-SETTINGS = settings(max_examples=300, deadline=None, database=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def run(clock, received_at, plan):
@@ -68,8 +70,10 @@ def check_invariants(clock, today):
         assert clock.apology_due < due
         if not clock.ended:  # the whole processing time is used on the original deadline
             assert clock.days_used(original) == (
-                clock.processing_days if clock.processing_unit is DayUnit.WORKING
-                else (original - clock.clock_start).days)
+                clock.processing_days
+                if clock.processing_unit is DayUnit.WORKING
+                else (original - clock.clock_start).days
+            )
     if clock.paused:
         assert due is None and clock.acceptance_due is None
         # A pause uses no day, however long it lasts.
@@ -121,8 +125,11 @@ def test_each_event_moves_the_deadline_as_its_rule_says(clock, received_at, plan
             # After supplements the time restarts from zero on their arrival: as long as for a
             # dossier accepted that day, whatever the pause lasted.
             start = (before.supplement_received_at or at).date()
-            fresh = DossierClock(CAL, clock.processing_days, clock.processing_unit).receive(
-                dt.datetime.combine(start, dt.time(8))).accept(dt.datetime.combine(start, dt.time(9)))
+            fresh = (
+                DossierClock(CAL, clock.processing_days, clock.processing_unit)
+                .receive(dt.datetime.combine(start, dt.time(8)))
+                .accept(dt.datetime.combine(start, dt.time(9)))
+            )
             assert after.due == fresh.due
             assert after.days_used(start) == 0
         elif action == "complete":
@@ -136,7 +143,7 @@ def test_each_event_moves_the_deadline_as_its_rule_says(clock, received_at, plan
 @SETTINGS
 @given(clocks, moments, steps)
 def test_replay_of_the_history_gives_the_same_clock(clock, received_at, plan):
-    from moh_core.onestop import ClockEvent, ClockEventKind  # noqa: PLC0415
+    from moh_core.onestop import ClockEvent, ClockEventKind
 
     history = [ClockEvent(ClockEventKind.RECEIVE, received_at)]
     final = clock.receive(received_at)

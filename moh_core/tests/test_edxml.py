@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+
 from moh_core.exchange.building import build_document_message, build_status_message
 from moh_core.exchange.conventions import NAMESPACE, VIETNAM_TZ, XMLDSIG_NAMESPACE
 from moh_core.exchange.identifiers import DocumentKey, document_key, parse_document_id
@@ -77,10 +78,7 @@ def vn(*args: int) -> datetime:
 
 
 # A PDF as far as magic bytes go, with the binary comment line real writers put after the header.
-PDF = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4
 
 MOH = Organization(
@@ -93,9 +91,7 @@ MOH = Organization(
     fax="024 3846 4051",
     website="moh.gov.vn",
 )
-HANOI = Organization(
-    "000.00.00.H26", name="UBND Thành phố Hà Nội", in_charge="UBND Thành phố Hà Nội"
-)
+HANOI = Organization("000.00.00.H26", name="UBND Thành phố Hà Nội", in_charge="UBND Thành phố Hà Nội")
 DANANG = Organization(organ_id="000.00.00.H17", name="UBND Thành phố Đà Nẵng")
 CLERK = StaffInfo("Văn thư Bộ", "Nhân Viên Mẫu", "vanthu@moh.gov.vn", "84000000000")
 
@@ -470,9 +466,7 @@ def test_the_sdk_samples_carry_their_business_details():
         reason="Văn bản điện tử mới",
         # kept as sent: the SDK's sample date 2014/02/30 does not exist, but it is only text here
         document_id="000.00.00.G22,2014/02/30,7806/VPCP-TTĐT",
-        staff=StaffInfo(
-            "Văn thư văn phòng", "Nhân Viên Mẫu", "vanthu.mau@example.com", "84000000000"
-        ),
+        staff=StaffInfo("Văn thư văn phòng", "Nhân Viên Mẫu", "vanthu.mau@example.com", "84000000000"),
     )
     assert new.sender == Organization(
         organ_id="000.00.00.K19",
@@ -484,9 +478,7 @@ def test_the_sdk_samples_carry_their_business_details():
         fax="048989898789",
         website="vpcp.vn",
     )
-    assert new.signer == Signer(
-        "Nguoi Ky Mau", "Cuc truong cuc ung dung cong nghe thong tin", "TL. BO TRUONG"
-    )
+    assert new.signer == Signer("Nguoi Ky Mau", "Cuc truong cuc ung dung cong nghe thong tin", "TL. BO TRUONG")
     assert new.document_type == 1 and new.document_type_detail == 0
     assert new.document_type_name == "Công văn"
     assert new.due_date == date(2018, 9, 28)
@@ -511,9 +503,7 @@ def test_the_sdk_samples_carry_their_business_details():
 
     replacement = parse_message(sample("edoc_replacement.edxml")).message.business
     # the SDK sample lists the same replaced document twice
-    replaced = ReplacedDocument(
-        "000.00.00.G22,2014/01/30,7806/VPCP-TTĐT", ("000.00.00.H41", "000.00.00.H14")
-    )
+    replaced = ReplacedDocument("000.00.00.G22,2014/01/30,7806/VPCP-TTĐT", ("000.00.00.H41", "000.00.00.H14"))
     assert replacement.replaced == (replaced, replaced)
 
 
@@ -543,9 +533,7 @@ def test_the_sdk_samples_name_the_documents_they_revoke_update_or_replace():
     replacement = parse_message(sample("edoc_replacement.edxml")).message
     assert replacement.action == DocumentAction.REPLACE
     assert business_targets(replacement) == ("000.00.00.G22,2014/01/30,7806/VPCP-TTĐT",)
-    assert str(parse_document_id(business_targets(replacement)[0])) == (
-        "000.00.00.G22,2014/01/30,7806/VPCP-TTĐT"
-    )
+    assert str(parse_document_id(business_targets(replacement)[0])) == ("000.00.00.G22,2014/01/30,7806/VPCP-TTĐT")
 
 
 @needs_samples
@@ -596,9 +584,7 @@ def test_built_revocations_updates_and_replacements_name_their_targets():
         ReplacedDocument("000.00.00.G18,2025/03/02,1100/BYT-KCB"),
     )
     replace = document(business=Business(DocumentAction.REPLACE, replaced=replaced))
-    assert business_targets(parse_message(built(replace)).message) == tuple(
-        r.document_id for r in replaced
-    )
+    assert business_targets(parse_message(built(replace)).message) == tuple(r.document_id for r in replaced)
     message = status(status=StatusCode.RECALL_ACCEPTED)
     parsed = parse_message(build_status_message(message)).message
     assert parsed.document_key == parse_document_id(message.response_for.document_id)
@@ -628,9 +614,7 @@ def test_quirks_of_real_senders_are_read_as_they_were_meant():
 
     knobstick = parse_message(sample("knobstick.edxml")).message
     assert knobstick.document_type == 71
-    assert knobstick.business.staff == StaffInfo(
-        staff="Nhân Viên Mẫu", email="nhanvien.mau@Example.com"
-    )
+    assert knobstick.business.staff == StaffInfo(staff="Nhân Viên Mẫu", email="nhanvien.mau@Example.com")
 
 
 @needs_samples
@@ -704,10 +688,7 @@ def test_a_document_built_from_a_sample_has_the_samples_structure(name):
     parsed = parse_message(original)
     rebuilt = build_document_message(
         parsed.message,
-        [
-            Attachment(a.name, a.content, description=a.description, content_id=a.content_id)
-            for a in parsed.attachments
-        ],
+        [Attachment(a.name, a.content, description=a.description, content_id=a.content_id) for a in parsed.attachments],
         sent_at=parsed.trace[0].timestamp,
         zip_attachments=True,
     )
@@ -728,9 +709,7 @@ def test_a_status_built_from_a_sample_has_the_samples_structure():
 
 def test_the_built_document_has_the_sdk_layout():
     data = built()
-    assert data.startswith(
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="' + NAMESPACE.encode() + b'">'
-    )
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="' + NAMESPACE.encode() + b'">')
     assert b'<edXML:edXMLEnvelope xmlns:edXML="' + NAMESPACE.encode() + b'">' in data
     root = etree.fromstring(data)
     envelope, encoded = root
@@ -771,9 +750,7 @@ def test_the_built_document_has_the_sdk_layout():
     ]
 
 
-@pytest.mark.parametrize(
-    "kind, data", [("document", built()), ("status", build_status_message(status()))]
-)
+@pytest.mark.parametrize("kind, data", [("document", built()), ("status", build_status_message(status()))])
 def test_messages_the_product_builds_validate_against_the_schema(kind, data):
     assert schema(kind).validate(etree.fromstring(data)), schema(kind).error_log
 
@@ -799,9 +776,7 @@ def test_a_new_document_round_trips_with_its_attachments():
     parsed = parse_message(built(doc))
     assert parsed.message == doc
     assert parsed.trace[0].organ_id == "000.00.00.G18" and parsed.trace[0].timestamp == SENT
-    assert [
-        (a.content_id, a.name, a.content, a.content_type, a.packed) for a in parsed.attachments
-    ] == [
+    assert [(a.content_id, a.name, a.content, a.content_type, a.packed) for a in parsed.attachments] == [
         ("c1", "1234-BYT-KCB.pdf", PDF, "pdf", False),
         ("c2", "Phụ lục danh sách.doc", DOC, "doc", False),
     ]
@@ -827,9 +802,7 @@ def test_a_new_document_round_trips_with_its_attachments():
                 ACTION_REASONS[DocumentAction.UPDATE],
                 document_id="000.00.00.G18,2026/03/09,1234/BYT-KCB",
                 paper=True,
-                update_info=UpdateInfo(
-                    1, 1, (UpdateReceiver("000.00.00.H26", 0), UpdateReceiver("000.00.00.H17", 1))
-                ),
+                update_info=UpdateInfo(1, 1, (UpdateReceiver("000.00.00.H26", 0), UpdateReceiver("000.00.00.H17", 1))),
                 staff=CLERK,
             ),
             None,
@@ -838,9 +811,7 @@ def test_a_new_document_round_trips_with_its_attachments():
             Business(
                 DocumentAction.REPLACE,
                 ACTION_REASONS[DocumentAction.REPLACE],
-                replaced=(
-                    ReplacedDocument("000.00.00.G18,2026/03/02,1100/BYT-KCB", ("000.00.00.H26",)),
-                ),
+                replaced=(ReplacedDocument("000.00.00.G18,2026/03/02,1100/BYT-KCB", ("000.00.00.H26",)),),
             ),
             None,
         ),
@@ -931,9 +902,7 @@ def test_quirks_real_peers_produce_are_tolerated_in_our_own_messages():
     expected = parse_message(original).message
     ns = NAMESPACE.encode()
     variants = {
-        "dd/MM/yyyy": quirk(
-            original, b"2026/03/09</edXML:PromulgationDate>", b"09/03/2026</edXML:PromulgationDate>"
-        ),
+        "dd/MM/yyyy": quirk(original, b"2026/03/09</edXML:PromulgationDate>", b"09/03/2026</edXML:PromulgationDate>"),
         "Bussiness first": _move_business_first(original),
         "header order of the SDK template": _template_header_order(original),
         "contact order": quirk(
@@ -948,11 +917,11 @@ def test_quirks_real_peers_produce_are_tolerated_in_our_own_messages():
             b"<edXML:edXMLHeader>",
             b"<edXML:edXMLHeader><!-- XML 102 -->",
         )
-        .replace(b"<AttachmentEncoded>", b"<edXML:AttachmentEncoded xmlns:edXML=\"" + ns + b"\">")
+        .replace(b"<AttachmentEncoded>", b'<edXML:AttachmentEncoded xmlns:edXML="' + ns + b'">')
         .replace(b"</AttachmentEncoded>", b"</edXML:AttachmentEncoded>"),
-        "empty elements": quirk(
-            original, b"</edXML:DueDate>", b"</edXML:DueDate><edXML:ResponseFor/>"
-        ).replace(b"</edXML:To>", b"<edXML:Fax></edXML:Fax></edXML:To>", 1),
+        "empty elements": quirk(original, b"</edXML:DueDate>", b"</edXML:DueDate><edXML:ResponseFor/>").replace(
+            b"</edXML:To>", b"<edXML:Fax></edXML:Fax></edXML:To>", 1
+        ),
         "wrapped base64": _wrap_base64(original),
     }
     without_attachments = built(attachments=())
@@ -977,9 +946,7 @@ def _template_header_order(data: bytes) -> bytes:
     # the SDK's edoc.edxml: ToPlaces before OtherInfo, DocumentId last
     root = etree.fromstring(data)
     header = root.find(f"{E}edXMLEnvelope/{E}edXMLHeader/{E}MessageHeader")
-    places, other, document_id = (
-        header.find(E + n) for n in ("ToPlaces", "OtherInfo", "DocumentId")
-    )
+    places, other, document_id = (header.find(E + n) for n in ("ToPlaces", "OtherInfo", "DocumentId"))
     other.addprevious(places)
     header.append(document_id)
     return etree.tostring(root)
@@ -1007,9 +974,7 @@ def test_an_unqualified_signature_is_tolerated_and_not_trusted():
         built(),
         b"</edXML:TraceHeaderList>",
         b"</edXML:TraceHeaderList>"
-        + signature.replace(
-            b"<Signature>", b'<Signature xmlns="' + XMLDSIG_NAMESPACE.encode() + b'">', 1
-        ),
+        + signature.replace(b"<Signature>", b'<Signature xmlns="' + XMLDSIG_NAMESPACE.encode() + b'">', 1),
     )
     parsed = parse_message(qualified)
     assert parsed.signed and parsed.notices == ()
@@ -1035,9 +1000,7 @@ def test_a_zip_labelled_as_pdf_is_reported_and_unpacked():
 
 
 def test_a_file_whose_content_does_not_match_its_name_is_reported():
-    data = built(
-        attachments=[Attachment("Báo cáo.pdf", b"\x89PNG\r\n\x1a\n" + bytes(64), content_id="p")]
-    )
+    data = built(attachments=[Attachment("Báo cáo.pdf", b"\x89PNG\r\n\x1a\n" + bytes(64), content_id="p")])
     (attachment,) = parse_message(data).attachments
     assert attachment.content_type == "png"
     assert [(n.code, n.content_id) for n in attachment.notices] == [(N.NAME_TYPE_MISMATCH, "p")]
@@ -1069,28 +1032,14 @@ def test_a_zip_meant_as_a_zip_and_a_zip_of_several_files_stay_zips():
 def test_broken_messages_are_refused_with_a_clear_reason():
     original = built()
     cases = {
-        P.NAMESPACE_ERROR: quirk(
-            original, b"<edXML:Reference>", b'<edXML:Reference xlink:href="">'
-        ),
+        P.NAMESPACE_ERROR: quirk(original, b"<edXML:Reference>", b'<edXML:Reference xlink:href="">'),
         P.MALFORMED: quirk(original, b"</edXML:From>", b"<edXML:From></edXML:MessageHeader>"),
-        P.NOT_EDXML: quirk(
-            original, b'<edXML xmlns="' + NAMESPACE.encode() + b'">', b'<edXML xmlns="urn:other">'
-        ),
-        P.NOT_CONFORMANT: quirk(
-            original, b"</edXML:edXMLBody>", b"<edXML:Content>x</edXML:Content></edXML:edXMLBody>"
-        ),
-        P.INVALID_DATE: quirk(
-            original, b"2026/03/09</edXML:PromulgationDate>", b"2026/02/30</edXML:PromulgationDate>"
-        ),
-        P.BAD_ATTACHMENT_ENCODING: quirk(
-            original, base64.b64encode(PDF), b"${__StringFromFile(test.txt,,,)}"
-        ),
-        P.MISSING_ATTACHMENT: quirk(
-            original, b"<ContentId>cid:c2</ContentId>", b"<ContentId>cid:c3</ContentId>"
-        ),
-        P.DUPLICATE_ATTACHMENT: quirk(
-            original, b"<ContentId>cid:c2</ContentId>", b"<ContentId>cid:c1</ContentId>"
-        ),
+        P.NOT_EDXML: quirk(original, b'<edXML xmlns="' + NAMESPACE.encode() + b'">', b'<edXML xmlns="urn:other">'),
+        P.NOT_CONFORMANT: quirk(original, b"</edXML:edXMLBody>", b"<edXML:Content>x</edXML:Content></edXML:edXMLBody>"),
+        P.INVALID_DATE: quirk(original, b"2026/03/09</edXML:PromulgationDate>", b"2026/02/30</edXML:PromulgationDate>"),
+        P.BAD_ATTACHMENT_ENCODING: quirk(original, base64.b64encode(PDF), b"${__StringFromFile(test.txt,,,)}"),
+        P.MISSING_ATTACHMENT: quirk(original, b"<ContentId>cid:c2</ContentId>", b"<ContentId>cid:c3</ContentId>"),
+        P.DUPLICATE_ATTACHMENT: quirk(original, b"<ContentId>cid:c2</ContentId>", b"<ContentId>cid:c1</ContentId>"),
     }
     for code, data in cases.items():
         assert refused(data).code == code, code
@@ -1188,9 +1137,7 @@ def listener():
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_an_external_entity_reading_a_file_is_refused(layers, secret_file, fifo, encoding):
     for target in (secret_file, fifo):
-        data = hostile(
-            f'<!DOCTYPE edXML [<!ENTITY xxe SYSTEM "file://{target}">]>', encoding=encoding
-        )
+        data = hostile(f'<!DOCTYPE edXML [<!ENTITY xxe SYSTEM "file://{target}">]>', encoding=encoding)
         error = refused_in_time(data)
         assert error.code == P.DOCTYPE_FORBIDDEN
         assert SECRET not in error.message
@@ -1199,12 +1146,9 @@ def test_an_external_entity_reading_a_file_is_refused(layers, secret_file, fifo,
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_a_billion_laughs_is_refused_quickly(layers, encoding):
     entities = ['<!ENTITY lol "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-        for i in range(1, 10)
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
     ]
-    data = hostile(
-        "<!DOCTYPE edXML [" + "".join(entities) + "]>", subject="&lol9;", encoding=encoding
-    )
+    data = hostile("<!DOCTYPE edXML [" + "".join(entities) + "]>", subject="&lol9;", encoding=encoding)
     assert refused_in_time(data, 1.0).code == P.DOCTYPE_FORBIDDEN
 
 

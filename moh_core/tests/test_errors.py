@@ -52,7 +52,8 @@ def _modules():
 
 def _defined_here(module, predicate):
     return [
-        obj for _name, obj in vars(module).items()
+        obj
+        for _name, obj in vars(module).items()
         if inspect.isclass(obj) and obj.__module__ == module.__name__ and predicate(obj)
     ]
 
@@ -111,9 +112,14 @@ def test_every_exception_class_of_moh_core_is_a_moh_error():
 
 
 def test_every_problem_of_every_enum_has_an_english_and_a_vietnamese_text():
-    enums = [cls for module in _modules()
-             for cls in _defined_here(module, lambda c: issubclass(c, Enum) and c.__name__.endswith("Problem"))]
-    assert {SigningProblem, SignatureProblem, SignedByProblem, EdxmlProblem, OneStopProblem, UploadProblem} <= set(enums)
+    enums = [
+        cls
+        for module in _modules()
+        for cls in _defined_here(module, lambda c: issubclass(c, Enum) and c.__name__.endswith("Problem"))
+    ]
+    assert {SigningProblem, SignatureProblem, SignedByProblem, EdxmlProblem, OneStopProblem, UploadProblem} <= set(
+        enums
+    )
     for enum in enums:
         for member in enum:
             assert isinstance(member, Problem), member
@@ -134,22 +140,39 @@ def test_every_error_class_with_a_plain_code_has_its_own_texts():
 @pytest.mark.parametrize(
     ("error", "english", "vietnamese"),
     [
-        (SigningRefused(SigningProblem.REVOKED, codes=[SigningProblem.REVOKED, SigningProblem.WEAK_KEY]),
-         "Signing refused: the certificate (or a CA certificate in its chain) is revoked; the key is too weak",
-         "Từ chối ký: chứng thư số (hoặc chứng thư của tổ chức chứng thực trong chuỗi) đã bị thu hồi; khóa quá yếu"),
-        (SigningFailed(SigningProblem.KEY_LOAD_FAILED, "mac verify failure"),
-         "Signing refused: the key could not be loaded", "Từ chối ký: không mở được khóa"),
-        (EdxmlError(EdxmlProblem.MALFORMED, "line 1"), "The message is not well-formed XML.",
-         "Gói tin không phải là XML hợp lệ."),
-        (OneStopError(OneStopProblem.EXTENSION_NOT_WORKING_DAY, "2027-02-06 is a Saturday",
-                      params={"date": "05/02/2027"}),
-         "The new date is not a working day: choose a working day after the current deadline 05/02/2027.",
-         "Ngày hẹn mới không phải ngày làm việc: hãy chọn một ngày làm việc sau hạn giải quyết hiện tại 05/02/2027."),
-        (SignedByError(SignedByProblem.NOT_SIGNED, "no signature"), "The PDF carries no signature.",
-         "Tệp PDF không có chữ ký."),
+        (
+            SigningRefused(SigningProblem.REVOKED, codes=[SigningProblem.REVOKED, SigningProblem.WEAK_KEY]),
+            "Signing refused: the certificate (or a CA certificate in its chain) is revoked; the key is too weak",
+            "Từ chối ký: chứng thư số (hoặc chứng thư của tổ chức chứng thực trong chuỗi) đã bị thu hồi; khóa quá yếu",
+        ),
+        (
+            SigningFailed(SigningProblem.KEY_LOAD_FAILED, "mac verify failure"),
+            "Signing refused: the key could not be loaded",
+            "Từ chối ký: không mở được khóa",
+        ),
+        (
+            EdxmlError(EdxmlProblem.MALFORMED, "line 1"),
+            "The message is not well-formed XML.",
+            "Gói tin không phải là XML hợp lệ.",
+        ),
+        (
+            OneStopError(
+                OneStopProblem.EXTENSION_NOT_WORKING_DAY, "2027-02-06 is a Saturday", params={"date": "05/02/2027"}
+            ),
+            "The new date is not a working day: choose a working day after the current deadline 05/02/2027.",
+            "Ngày hẹn mới không phải ngày làm việc: hãy chọn một ngày làm việc sau hạn giải quyết hiện tại 05/02/2027.",
+        ),
+        (
+            SignedByError(SignedByProblem.NOT_SIGNED, "no signature"),
+            "The PDF carries no signature.",
+            "Tệp PDF không có chữ ký.",
+        ),
         (EncryptedPdfError("The PDF is encrypted."), "The PDF is encrypted", "Tệp PDF được mã hóa"),
-        (ExchangeError("the applicant has no name"), "The message exchanged with the public service portal",
-         "Thông điệp trao đổi với Cổng dịch vụ công"),
+        (
+            ExchangeError("the applicant has no name"),
+            "The message exchanged with the public service portal",
+            "Thông điệp trao đổi với Cổng dịch vụ công",
+        ),
     ],
 )
 def test_the_core_errors_speak_both_languages(error, english, vietnamese):
@@ -162,7 +185,9 @@ def test_the_legacy_arguments_are_kept():
     weak = SigningRefused(SigningProblem.WEAK_KEY, "RSA 1024 bits")
     assert weak.detail == "RSA 1024 bits" and "RSA 1024 bits" in str(weak) and weak.codes == (SigningProblem.WEAK_KEY,)
     late = OneStopError(OneStopProblem.SUPPLEMENT_TOO_LATE, "due 2027-02-03")
-    assert late.code is OneStopProblem.SUPPLEMENT_TOO_LATE and "2027-02-03" in str(late) and isinstance(late, ValueError)
+    assert (
+        late.code is OneStopProblem.SUPPLEMENT_TOO_LATE and "2027-02-03" in str(late) and isinstance(late, ValueError)
+    )
     long = EdxmlError(EdxmlProblem.NOT_CONFORMANT, "x" * 5000)
     assert long.detail is not None and len(long.detail) < 5000
     signed_by = SignedByError(SignedByProblem.OTHER_SIGNER, "someone else", report=None)

@@ -22,6 +22,9 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+
 from moh_core.documents.layout import (
     OutgoingDocument,
     RenderedDocument,
@@ -37,14 +40,15 @@ from moh_core.signatures import (
     TextField,
     ValidationMaterial,
     VisibleStamp,
+    embedded_fonts,
+    fields,
+    signers,
+    signing,
+    stamps,
     validate_pdf_signatures,
 )
 from moh_core.signatures.errors import SigningFailed
 from moh_core.testing.fixtures import append_forged_update, make_nss_db, pdfsig_blocks
-from PIL import Image
-from pyhanko.pdf_utils.reader import PdfFileReader
-
-from moh_core.signatures import embedded_fonts, fields, signers, signing, stamps
 
 P = SigningProblem
 NUMBER = format_document_number(5)  # "05"
@@ -80,7 +84,9 @@ def quyet_dinh(**changes: object) -> OutgoingDocument:
         abstract="Về việc ban hành Kế hoạch chuyển đổi số y tế năm 2027",
         body=BODY,
         signer=Signer(
-            authority="KT.", authority_position="Bộ trưởng", position="Thứ trưởng",
+            authority="KT.",
+            authority_position="Bộ trưởng",
+            position="Thứ trưởng",
             name="Nguyễn Văn An",
         ),
         recipients=["Như Điều 2;", "Lưu: VT, KHTC."],
@@ -145,18 +151,27 @@ def prepared(draft) -> bytes:
 
 def sign_as_signer(pdf: bytes, signer, material) -> bytes:
     return signing.sign(
-        pdf, signer, field="signer", level="B-B",
+        pdf,
+        signer,
+        field="signer",
+        level="B-B",
         stamp=VisibleStamp(
-            StampStyle.SIGNER, position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
+            StampStyle.SIGNER,
+            position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
             image_png=stamps.make_signature_image("Nguyễn Văn An"),
         ),
-        reason="Ký ban hành", location="Hà Nội", material=material,
+        reason="Ký ban hành",
+        location="Hà Nội",
+        material=material,
     ).pdf
 
 
 def sign_as_seal(pdf: bytes, seal, material) -> bytes:
     return signing.sign(
-        pdf, seal, field="seal", level="B-B",
+        pdf,
+        seal,
+        field="seal",
+        level="B-B",
         stamp=VisibleStamp(StampStyle.SEAL, image_png=stamps.make_seal_image("Bộ Y tế")),
         material=material,
     ).pdf
@@ -210,10 +225,7 @@ def words(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float, float]]:
         ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<'
-    return [
-        (text, float(x1), float(y1), float(x2), float(y2))
-        for x1, y1, x2, y2, text in re.findall(pattern, html)
-    ]
+    return [(text, float(x1), float(y1), float(x2), float(y2)) for x1, y1, x2, y2, text in re.findall(pattern, html)]
 
 
 def first_word(items, text: str):
@@ -305,13 +317,13 @@ def test_fill_sets_value_and_appearance_only(issued, tmp_path):
     changed = {ref.idnum for ref in xrefs.explicit_refs_in_revision(last)}
     old_reader, _ = field_dict(issued.signed, "number")
     old_ids = {
-        ref.idnum for rev in range(old_reader.xrefs.total_revisions)
+        ref.idnum
+        for rev in range(old_reader.xrefs.total_revisions)
         for ref in old_reader.xrefs.explicit_refs_in_revision(rev)
     }
     updated = changed & old_ids
     field_ids = {
-        ref.idnum for ref in reader.root["/AcroForm"]["/Fields"]
-        if str(ref.get_object()["/T"]) in ("number", "date")
+        ref.idnum for ref in reader.root["/AcroForm"]["/Fields"] if str(ref.get_object()["/T"]) in ("number", "date")
     }
     info = reader.trailer_view.raw_get("/Info")
     assert updated <= field_ids | {info.idnum}, updated
@@ -395,8 +407,7 @@ def test_number_and_date_read_in_their_places(issued, numbered, tmp_path):
     assert f"Số: {NUMBER}/QĐ-BYT" in flat
     assert f"Hà Nội, {DATE}" in flat
     # on one line, as in the numbered rendering
-    assert any("/QĐ-BYT" in line and "Hà Nội, ngày 20 tháng 11 năm 2026" in line
-               for line in text.splitlines())
+    assert any("/QĐ-BYT" in line and "Hà Nội, ngày 20 tháng 11 năm 2026" in line for line in text.splitlines())
     # the filled values take the place the numbered rendering gives them: the date to the
     # point, the number against the slash; both on the same baseline as the text around them
     filled, known = words(issued.sealed, tmp_path), words(numbered.pdf, tmp_path)
@@ -417,8 +428,7 @@ def test_filled_page_looks_like_the_numbered_rendering(issued, numbered, tmp_pat
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(path),
-             str(tmp_path / name)],
+            ["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / name)],
             check=True,
         )
         return Image.open(next(tmp_path.glob(f"{name}*.png"))).convert("L")
@@ -427,17 +437,16 @@ def test_filled_page_looks_like_the_numbered_rendering(issued, numbered, tmp_pat
     x1, y1, x2, y2 = render_outgoing_document(quyet_dinh()).text_box("date").box
     page_height = 841.89
     crop = (
-        int(x1 * scale) - 2, int((page_height - y2) * scale) - 2,
-        int(x2 * scale) + 2, int((page_height - y1) * scale) + 2,
+        int(x1 * scale) - 2,
+        int((page_height - y2) * scale) - 2,
+        int(x2 * scale) + 2,
+        int((page_height - y1) * scale) + 2,
     )
     issued_img = render(issued.sealed, "issued").crop(crop)
     known_img = render(numbered.pdf, "numbered").crop(crop)
     ink = sum(1 for value in known_img.getdata() if value < 128)
     assert ink > 150  # the date is there
-    differing = sum(
-        1 for a, b in zip(issued_img.getdata(), known_img.getdata(), strict=True)
-        if abs(a - b) > 64
-    )
+    differing = sum(1 for a, b in zip(issued_img.getdata(), known_img.getdata(), strict=True) if abs(a - b) > 64)
     assert differing < ink * 0.1, (differing, ink)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 import pytest
+
 from moh_core.calendar import (
     WorkingCalendar,
     vietnam_compensatory_workdays,
@@ -39,9 +40,7 @@ AFTER_NOVEMBER = D(2026, 12, 10)
 @pytest.fixture(scope="module")
 def vn_calendar():
     years = (2026, 2027)
-    return WorkingCalendar.from_dates(
-        vietnam_public_holidays(years), vietnam_compensatory_workdays(years)
-    )
+    return WorkingCalendar.from_dates(vietnam_public_holidays(years), vietnam_compensatory_workdays(years))
 
 
 def lead(key, received_on, deadline=None, done_on=None, department="A", person="an"):
@@ -84,9 +83,18 @@ def test_periods_are_whole_months_and_years():
 
 def test_item_is_immutable_and_takes_every_field_by_name():
     values = {
-        "key": 7, "department": 3, "person": 9, "received_on": D(2026, 1, 5),
-        "deadline": D(2026, 1, 9), "done_on": D(2026, 1, 8), "cooperating": True, "online": True,
-        "paid_online": False, "fee_paid": True, "result_electronic": True, "digitised": False,
+        "key": 7,
+        "department": 3,
+        "person": 9,
+        "received_on": D(2026, 1, 5),
+        "deadline": D(2026, 1, 9),
+        "done_on": D(2026, 1, 8),
+        "cooperating": True,
+        "online": True,
+        "paid_online": False,
+        "fee_paid": True,
+        "result_electronic": True,
+        "digitised": False,
         "rating": 2,
     }
     item = Item(**values)
@@ -124,19 +132,13 @@ def test_done_on_the_deadline_is_on_time_and_the_day_after_late(november_items, 
     assert keys("completed_late") == ["day-after", "from-october"]
 
 
-def test_an_item_counts_as_open_at_the_end_of_one_month_and_completed_in_the_next(
-    november_items, vn_calendar
-):
+def test_an_item_counts_as_open_at_the_end_of_one_month_and_completed_in_the_next(november_items, vn_calendar):
     october = Period.month(2026, 10)
     figures = indicators(november_items, october, AFTER_NOVEMBER, vn_calendar)
     assert figures.reference_day == D(2026, 10, 31)
-    assert drill_down(november_items, october, AFTER_NOVEMBER, "received") == [
-        "from-october", "old", "done-in-october"
-    ]
+    assert drill_down(november_items, october, AFTER_NOVEMBER, "received") == ["from-october", "old", "done-in-october"]
     assert drill_down(november_items, october, AFTER_NOVEMBER, "completed") == ["done-in-october"]
-    assert drill_down(november_items, october, AFTER_NOVEMBER, "open_on_time") == [
-        "from-october", "old"
-    ]
+    assert drill_down(november_items, october, AFTER_NOVEMBER, "open_on_time") == ["from-october", "old"]
     assert "from-october" in drill_down(november_items, NOVEMBER, AFTER_NOVEMBER, "completed")
 
 
@@ -191,9 +193,7 @@ def test_cooperating_shares_are_counted_apart(november_items, vn_calendar):
     assert dataclasses.replace(figures, cooperating=None) == dataclasses.replace(
         indicators(lead_only, NOVEMBER, AFTER_NOVEMBER, vn_calendar), cooperating=None
     )
-    assert drill_down(
-        november_items, NOVEMBER, AFTER_NOVEMBER, "open_overdue", cooperating=True
-    ) == ["share-open"]
+    assert drill_down(november_items, NOVEMBER, AFTER_NOVEMBER, "open_overdue", cooperating=True) == ["share-open"]
 
 
 @pytest.mark.parametrize(
@@ -211,10 +211,7 @@ def test_cooperating_shares_are_counted_apart(november_items, vn_calendar):
 def test_p90_is_the_nearest_rank(days, p90):
     cal = WorkingCalendar()
     monday = D(2026, 1, 5)
-    items = [
-        lead(n, monday, done_on=cal.add_working_days(monday, value))
-        for n, value in enumerate(days)
-    ]
+    items = [lead(n, monday, done_on=cal.add_working_days(monday, value)) for n, value in enumerate(days)]
     figures = indicators(items, Period.year(2026), D(2026, 12, 31), cal)
     assert figures.p90_days == p90
     assert figures.average_days == sum(days) / len(days)
@@ -230,9 +227,7 @@ def test_every_figure_opens_exactly_its_items(november_items, vn_calendar):
     figures = indicators(november_items, NOVEMBER, AFTER_NOVEMBER, vn_calendar)
     for shares, counted in ((False, figures), (True, figures.cooperating)):
         for figure in FIGURES:
-            keys = drill_down(
-                november_items, NOVEMBER, AFTER_NOVEMBER, figure, vn_calendar, cooperating=shares
-            )
+            keys = drill_down(november_items, NOVEMBER, AFTER_NOVEMBER, figure, vn_calendar, cooperating=shares)
             assert len(keys) == counted.figure(figure), (figure, shares)
             assert len(set(keys)) == len(keys)
     assert set(FIGURES) <= set(FIGURE_DEFINITIONS)
@@ -261,8 +256,11 @@ def test_group_by_department_person_and_function(november_items, vn_calendar):
     assert by_person["binh"].cooperating.completed_late == 1  # share-late
 
     overdue = group_by(
-        november_items, lambda item: item.deadline is not None and item.deadline < D(2026, 11, 30),
-        NOVEMBER, AFTER_NOVEMBER, vn_calendar,
+        november_items,
+        lambda item: item.deadline is not None and item.deadline < D(2026, 11, 30),
+        NOVEMBER,
+        AFTER_NOVEMBER,
+        vn_calendar,
     )
     assert overdue[True].open_overdue == 2 and overdue[False].open_overdue == 0
     with pytest.raises(ValueError, match="Cannot group by 'stage'"):
@@ -321,21 +319,60 @@ def dossier(key, received_on, deadline, done_on=None, **fields):
 @pytest.fixture(scope="module")
 def dossiers():
     return [
-        dossier("d1", D(2026, 11, 2), D(2026, 11, 16), D(2026, 11, 16), online=True,
-                fee_paid=True, paid_online=True, result_electronic=True, digitised=True, rating=3),
-        dossier("d2", D(2026, 11, 3), D(2026, 11, 10), D(2026, 11, 12), online=False,
-                fee_paid=True, paid_online=False, result_electronic=False, digitised=False,
-                rating=1),
-        dossier("d3", D(2026, 11, 4), D(2026, 11, 20), D(2026, 11, 18), online=True,
-                fee_paid=False, result_electronic=True, digitised=False, rating=2),
-        dossier("d4", D(2026, 11, 5), D(2026, 12, 4), online=True, fee_paid=True,
-                paid_online=True, digitised=True),
+        dossier(
+            "d1",
+            D(2026, 11, 2),
+            D(2026, 11, 16),
+            D(2026, 11, 16),
+            online=True,
+            fee_paid=True,
+            paid_online=True,
+            result_electronic=True,
+            digitised=True,
+            rating=3,
+        ),
+        dossier(
+            "d2",
+            D(2026, 11, 3),
+            D(2026, 11, 10),
+            D(2026, 11, 12),
+            online=False,
+            fee_paid=True,
+            paid_online=False,
+            result_electronic=False,
+            digitised=False,
+            rating=1,
+        ),
+        dossier(
+            "d3",
+            D(2026, 11, 4),
+            D(2026, 11, 20),
+            D(2026, 11, 18),
+            online=True,
+            fee_paid=False,
+            result_electronic=True,
+            digitised=False,
+            rating=2,
+        ),
+        dossier("d4", D(2026, 11, 5), D(2026, 12, 4), online=True, fee_paid=True, paid_online=True, digitised=True),
         # Received in October, nothing recorded but its result: left out of the other shares.
         dossier("d5", D(2026, 10, 28), D(2026, 11, 6), D(2026, 11, 6), result_electronic=True),
         # A cooperating department's share is not a dossier.
-        Item("c1", "lab", None, D(2026, 11, 2), D(2026, 11, 3), D(2026, 11, 20), cooperating=True,
-             online=False, fee_paid=True, paid_online=False, result_electronic=False,
-             digitised=False, rating=1),
+        Item(
+            "c1",
+            "lab",
+            None,
+            D(2026, 11, 2),
+            D(2026, 11, 3),
+            D(2026, 11, 20),
+            cooperating=True,
+            online=False,
+            fee_paid=True,
+            paid_online=False,
+            result_electronic=False,
+            digitised=False,
+            rating=1,
+        ),
     ]
 
 
@@ -376,31 +413,24 @@ def steps():
         # review/A: 4 h (10:00-12:00, 13:00-15:00) and 1 h of November (Mon 2 Nov 08:00-09:00).
         Step("s1", "i1", "review", "A", T(2026, 11, 2, 8), T(2026, 11, 2, 10), T(2026, 11, 2, 15)),
         Step("s2", "i2", "review", "A", T(2026, 11, 3, 8), T(2026, 11, 3, 17), T(2026, 11, 3, 16)),
-        Step("s5", "i5", "review", "A", T(2026, 10, 29, 8), T(2026, 10, 30, 12),
-             T(2026, 11, 2, 9)),
+        Step("s5", "i5", "review", "A", T(2026, 10, 29, 8), T(2026, 10, 30, 12), T(2026, 11, 2, 9)),
         # sign/B: Fri 16:00-17:00 and Mon 08:00-09:00 (2 h); open since Fri 27 Nov 17:00 (Mon 30:
         # 8 h); Mon 23 Nov 17:00 to Wed 25 10:00 over Culture Day (2 h).
         Step("s3", "i3", "sign", "B", T(2026, 11, 5, 8), T(2026, 11, 6, 16), T(2026, 11, 9, 9)),
         Step("s4", "i4", "sign", "B", T(2026, 11, 20, 8), T(2026, 11, 27, 17)),
-        Step("s7", "i7", "sign", "B", T(2026, 11, 23, 8), T(2026, 11, 23, 17),
-             T(2026, 11, 25, 10)),
+        Step("s7", "i7", "sign", "B", T(2026, 11, 23, 8), T(2026, 11, 23, 17), T(2026, 11, 25, 10)),
         Step("s10", "i10", "sign", "B", T(2026, 12, 2, 8), T(2026, 12, 3, 8)),  # December
         # filing/D: overdue over the weekend only, no office hour lost.
-        Step("s9", "i9", "filing", "D", T(2026, 11, 27, 16), T(2026, 11, 27, 17),
-             T(2026, 11, 30, 8)),
+        Step("s9", "i9", "filing", "D", T(2026, 11, 27, 16), T(2026, 11, 27, 17), T(2026, 11, 30, 8)),
         # archive/C: one step in time, one done in October.
-        Step("s8", "i8", "archive", "C", T(2026, 11, 10, 8), T(2026, 11, 12, 17),
-             T(2026, 11, 11, 9)),
+        Step("s8", "i8", "archive", "C", T(2026, 11, 10, 8), T(2026, 11, 12, 17), T(2026, 11, 11, 9)),
         Step("s6", "i6", "archive", "C", T(2026, 10, 1, 8), T(2026, 10, 2, 8), T(2026, 10, 5, 8)),
     ]
 
 
 def test_bottlenecks_rank_overdue_working_hours(steps, vn_calendar):
     loads = bottlenecks(steps, NOVEMBER, AFTER_NOVEMBER, vn_calendar)
-    assert [
-        (load.stage, load.department, load.overdue_hours, load.overdue_steps, load.steps)
-        for load in loads
-    ] == [
+    assert [(load.stage, load.department, load.overdue_hours, load.overdue_steps, load.steps) for load in loads] == [
         ("sign", "B", 12, 3, 3),
         ("review", "A", 5, 2, 3),
         ("filing", "D", 0, 1, 1),
@@ -418,23 +448,71 @@ def test_open_steps_are_overdue_up_to_now(steps, vn_calendar):
 def test_service_indicators_from_counts_matches_the_item_count(vn_calendar):
     """The same indicators whether counted item by item or from counts made elsewhere (SQL)."""
     items = [
-        Item(key=1, department=1, person=None, received_on=D(2026, 11, 2), deadline=D(2026, 11, 10), done_on=D(2026, 11, 9),
-             online=True, fee_paid=True, paid_online=True, result_electronic=True, digitised=True, rating=3),
-        Item(key=2, department=1, person=None, received_on=D(2026, 11, 3), deadline=D(2026, 11, 5), done_on=D(2026, 11, 9),
-             online=False, fee_paid=True, paid_online=False, result_electronic=False, digitised=False, rating=1),
-        Item(key=3, department=2, person=None, received_on=D(2026, 11, 4), deadline=D(2026, 11, 20), done_on=None,
-             online=True, fee_paid=False, paid_online=None, result_electronic=None, digitised=True),
+        Item(
+            key=1,
+            department=1,
+            person=None,
+            received_on=D(2026, 11, 2),
+            deadline=D(2026, 11, 10),
+            done_on=D(2026, 11, 9),
+            online=True,
+            fee_paid=True,
+            paid_online=True,
+            result_electronic=True,
+            digitised=True,
+            rating=3,
+        ),
+        Item(
+            key=2,
+            department=1,
+            person=None,
+            received_on=D(2026, 11, 3),
+            deadline=D(2026, 11, 5),
+            done_on=D(2026, 11, 9),
+            online=False,
+            fee_paid=True,
+            paid_online=False,
+            result_electronic=False,
+            digitised=False,
+            rating=1,
+        ),
+        Item(
+            key=3,
+            department=2,
+            person=None,
+            received_on=D(2026, 11, 4),
+            deadline=D(2026, 11, 20),
+            done_on=None,
+            online=True,
+            fee_paid=False,
+            paid_online=None,
+            result_electronic=None,
+            digitised=True,
+        ),
     ]
     period = Period(D(2026, 11, 1), D(2026, 11, 30))
     by_item = service_indicators(items, period, D(2026, 11, 30), vn_calendar)
     from_counts = service_indicators_from_counts(
-        by_item.indicators, online=(2, 3), online_payment=(1, 2), electronic_result=(1, 2), digitised=(2, 3),
-        satisfied=(1, 2), rating_sum=4)
+        by_item.indicators,
+        online=(2, 3),
+        online_payment=(1, 2),
+        electronic_result=(1, 2),
+        digitised=(2, 3),
+        satisfied=(1, 2),
+        rating_sum=4,
+    )
     assert from_counts == by_item
 
 
 def test_service_indicators_from_counts_refuses_a_numerator_above_its_denominator(vn_calendar):
     figures = service_indicators([], Period(D(2026, 11, 1), D(2026, 11, 30)), D(2026, 11, 30), vn_calendar).indicators
     with pytest.raises(ValueError, match="online_share"):
-        service_indicators_from_counts(figures, online=(3, 2), online_payment=(0, 0), electronic_result=(0, 0),
-                                       digitised=(0, 0), satisfied=(0, 0), rating_sum=0)
+        service_indicators_from_counts(
+            figures,
+            online=(3, 2),
+            online_payment=(0, 0),
+            electronic_result=(0, 0),
+            digitised=(0, 0),
+            satisfied=(0, 0),
+            rating_sum=0,
+        )

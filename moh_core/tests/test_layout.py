@@ -19,7 +19,6 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from moh_core.testing.fixtures import pdftotext as _text
 from moh_core.documents.layout import (
     OutgoingDocument,
     RenderedDocument,
@@ -34,6 +33,7 @@ from moh_core.documents.pagekit import (
     format_number_symbol,
     format_place_date,
 )
+from moh_core.testing.fixtures import pdftotext as _text
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")),
@@ -254,9 +254,7 @@ def test_reading_order_follows_the_layout(qd):
 
 def test_fonts_are_embedded_liberation_serif_only(qd, cv):
     for _, path in (qd, cv):
-        out = subprocess.run(
-            ["pdffonts", str(path)], capture_output=True, check=True, text=True
-        ).stdout
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
         rows = out.splitlines()[2:]
         assert rows
         for row in rows:
@@ -303,11 +301,7 @@ def test_signature_boxes_sit_between_the_position_and_the_name(qd):
 
     def last_word(word: str) -> tuple[float, float]:
         """PDF y of the bottom and the top of the last occurrence of ``word``."""
-        hits = [
-            (height - float(y_max), height - float(y_min))
-            for y_min, y_max, found in words
-            if found == word
-        ]
+        hits = [(height - float(y_max), height - float(y_min)) for y_min, y_max, found in words if found == word]
         assert hits, word
         return hits[-1]
 
@@ -394,9 +388,7 @@ def test_cong_van_layout(cv):
 def test_cong_van_single_addressee_on_the_kinh_gui_line(tmp_path):
     rendered = render_outgoing_document(_cong_van(kinh_gui=["Sở Y tế Hà Nội"]))
     text = _text(_write(tmp_path, rendered, "one.pdf"))
-    assert any(
-        "Kính gửi:" in line and "Sở Y tế Hà Nội" in line for line in text.splitlines()
-    )
+    assert any("Kính gửi:" in line and "Sở Y tế Hà Nội" in line for line in text.splitlines())
     assert "- Sở Y tế Hà Nội" not in text
 
 

@@ -8,11 +8,13 @@ the first after it.
 import datetime as dt
 
 import pytest
+
 from moh_core.calendar import (
     WorkingCalendar,
     vietnam_compensatory_workdays,
     vietnam_public_holidays,
 )
+from moh_core.onestop import UploadCheck, UploadProblem
 from moh_core.onestop.codes import format_dossier_code, parse_dossier_code
 from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
 from moh_core.onestop.deadlines import (
@@ -24,7 +26,6 @@ from moh_core.onestop.deadlines import (
     supplement_request_deadline,
 )
 from moh_core.onestop.problems import OneStopError, OneStopProblem
-from moh_core.onestop import UploadCheck, UploadProblem
 
 D = dt.date
 T = dt.datetime
@@ -34,9 +35,7 @@ P = OneStopProblem
 @pytest.fixture(scope="module")
 def cal():
     years = (2026, 2027)
-    return WorkingCalendar.from_dates(
-        vietnam_public_holidays(years), vietnam_compensatory_workdays(years)
-    )
+    return WorkingCalendar.from_dates(vietnam_public_holidays(years), vietnam_compensatory_workdays(years))
 
 
 def test_the_calendar_has_tet_2027(cal):
@@ -57,12 +56,15 @@ def test_dossier_code_has_agency_date_and_sequence_of_the_day():
     assert format_dossier_code("000.00.04.G18", D(2027, 2, 11), 12345) == "000.00.04.G18-270211-12345"
 
 
-@pytest.mark.parametrize("code", [
-    "000.00.04.G18-200727-0516",
-    "000.00.04.G18-270211-0001",
-    "000.00.04.G18-270211-12345",
-    "G18-991231-0042",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "000.00.04.G18-200727-0516",
+        "000.00.04.G18-270211-0001",
+        "000.00.04.G18-270211-12345",
+        "G18-991231-0042",
+    ],
+)
 def test_dossier_code_round_trips(code):
     agency, received, sequence = parse_dossier_code(code)
     assert format_dossier_code(agency, received, sequence) == code
@@ -72,21 +74,24 @@ def test_parsed_dossier_code():
     assert parse_dossier_code("000.00.04.G18-200727-0516") == ("000.00.04.G18", D(2020, 7, 27), 516)
 
 
-@pytest.mark.parametrize("code", [
-    "",
-    "000.00.04.G18",
-    "000.00.04.G18-200727",
-    "000.00.04.G18-200727-516",      # fewer than four digits
-    "000.00.04.G18-200727-0000",     # sequences start at 1
-    "000.00.04.G18-200727-05160",    # leading zero beyond four digits
-    "000.00.04.G18-201327-0516",     # month 13
-    "000.00.04.G18-200230-0516",     # 30 February
-    "000.00.04.G18-20072-70516",
-    "-200727-0516",
-    "000..04.G18-200727-0516",
-    " 000.00.04.G18-200727-0516",
-    "000.00.04.G18-200727-0516\n",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "",
+        "000.00.04.G18",
+        "000.00.04.G18-200727",
+        "000.00.04.G18-200727-516",  # fewer than four digits
+        "000.00.04.G18-200727-0000",  # sequences start at 1
+        "000.00.04.G18-200727-05160",  # leading zero beyond four digits
+        "000.00.04.G18-201327-0516",  # month 13
+        "000.00.04.G18-200230-0516",  # 30 February
+        "000.00.04.G18-20072-70516",
+        "-200727-0516",
+        "000..04.G18-200727-0516",
+        " 000.00.04.G18-200727-0516",
+        "000.00.04.G18-200727-0516\n",
+    ],
+)
 def test_malformed_dossier_codes_are_refused(code):
     with pytest.raises(ValueError) as info:
         parse_dossier_code(code)
@@ -186,10 +191,13 @@ REQUIREMENTS = (
 
 
 def test_complete_dossier():
-    report = completeness(REQUIREMENTS, [
-        ProvidedFile("application", "don.pdf", upload("don.pdf", signatures_valid=True)),
-        ProvidedFile("diploma", "bang.pdf", upload("bang.pdf")),
-    ])
+    report = completeness(
+        REQUIREMENTS,
+        [
+            ProvidedFile("application", "don.pdf", upload("don.pdf", signatures_valid=True)),
+            ProvidedFile("diploma", "bang.pdf", upload("bang.pdf")),
+        ],
+    )
     assert report.complete
     assert report.problems == ()
     assert report.status_of("application") is ItemStatus.OK
@@ -204,10 +212,13 @@ def test_missing_required_document_blocks():
 
 
 def test_unreadable_and_badly_signed_files_block():
-    report = completeness(REQUIREMENTS, [
-        ProvidedFile("application", "don.pdf", upload("don.pdf", signatures_valid=False)),
-        ProvidedFile("diploma", "bang.pdf", upload("bang.pdf", UploadProblem.ENCRYPTED_PDF)),
-    ])
+    report = completeness(
+        REQUIREMENTS,
+        [
+            ProvidedFile("application", "don.pdf", upload("don.pdf", signatures_valid=False)),
+            ProvidedFile("diploma", "bang.pdf", upload("bang.pdf", UploadProblem.ENCRYPTED_PDF)),
+        ],
+    )
     assert not report.complete
     assert report.status_of("application") == "bad_signature"
     assert report.status_of("diploma") == "unreadable"
@@ -218,11 +229,14 @@ def test_unreadable_and_badly_signed_files_block():
 
 
 def test_optional_document_provided_but_unreadable_blocks():
-    report = completeness(REQUIREMENTS, [
-        ProvidedFile("application", "don.pdf", upload("don.pdf")),
-        ProvidedFile("diploma", "bang.pdf", None),  # scanned at the counter, not checked
-        ProvidedFile("photo", "anh.png", upload("anh.png", UploadProblem.WRONG_TYPE)),
-    ])
+    report = completeness(
+        REQUIREMENTS,
+        [
+            ProvidedFile("application", "don.pdf", upload("don.pdf")),
+            ProvidedFile("diploma", "bang.pdf", None),  # scanned at the counter, not checked
+            ProvidedFile("photo", "anh.png", upload("anh.png", UploadProblem.WRONG_TYPE)),
+        ],
+    )
     assert report.status_of("diploma") == "ok"
     assert report.status_of("photo") == "unreadable"
     assert not report.complete
@@ -230,13 +244,16 @@ def test_optional_document_provided_but_unreadable_blocks():
 
 
 def test_the_worst_of_several_files_decides():
-    report = completeness(REQUIREMENTS, [
-        ProvidedFile("application", "don.pdf", upload("don.pdf")),
-        ProvidedFile("diploma", "bang-1.pdf", upload("bang-1.pdf")),
-        ProvidedFile("diploma", "bang-2.pdf", upload("bang-2.pdf", signatures_valid=False)),
-        ProvidedFile("diploma", "bang-3.pdf", upload("bang-3.pdf", UploadProblem.UNREADABLE_PDF)),
-        ProvidedFile("withdrawn", "cu.pdf", upload("cu.pdf")),
-    ])
+    report = completeness(
+        REQUIREMENTS,
+        [
+            ProvidedFile("application", "don.pdf", upload("don.pdf")),
+            ProvidedFile("diploma", "bang-1.pdf", upload("bang-1.pdf")),
+            ProvidedFile("diploma", "bang-2.pdf", upload("bang-2.pdf", signatures_valid=False)),
+            ProvidedFile("diploma", "bang-3.pdf", upload("bang-3.pdf", UploadProblem.UNREADABLE_PDF)),
+            ProvidedFile("withdrawn", "cu.pdf", upload("cu.pdf")),
+        ],
+    )
     assert report.status_of("diploma") == "unreadable"
     assert [p.filename for p in report.problems] == ["bang-2.pdf", "bang-3.pdf"]
     assert [f.filename for f in report.unmatched_files] == ["cu.pdf"]

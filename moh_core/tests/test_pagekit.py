@@ -68,8 +68,9 @@ def _pages(tmp_path: Path, pdf: bytes) -> list[list[tuple[str, Box]]]:
     """Each page's words with their boxes, as poppler's ``pdftotext -bbox`` reads them."""
     path = tmp_path / "kit.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
     pages = []
     for page in out.split("<page ")[1:]:
         words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)
@@ -81,7 +82,7 @@ def _line(words: list[tuple[str, Box]], text: str) -> Box:
     """The box of the consecutive words that spell ``text``."""
     wanted = text.split()
     for i in range(len(words) - len(wanted) + 1):
-        run = words[i:i + len(wanted)]
+        run = words[i : i + len(wanted)]
         if [w for w, _ in run] == wanted:
             boxes = [b for _, b in run]
             return (boxes[0][0], min(b[1] for b in boxes), boxes[-1][2], max(b[3] for b in boxes))
@@ -95,8 +96,11 @@ def _centre(box: Box) -> float:
 def _title_page(tmp_path: Path) -> list[tuple[str, Box]]:
     st = page_styles()
     block = title_block(
-        ["Bộ Y tế"], "Cục Quản lý Dược", st,
-        left=[number_line(5, "QLD-VP", st)], right=[place_date_line("Hà Nội", dt.date(2027, 2, 5), st)],
+        ["Bộ Y tế"],
+        "Cục Quản lý Dược",
+        st,
+        left=[number_line(5, "QLD-VP", st)],
+        right=[place_date_line("Hà Nội", dt.date(2027, 2, 5), st)],
     )
     return _pages(tmp_path, _render([block]))[0]
 
@@ -155,8 +159,12 @@ def test_signature_block_puts_a_note_before_the_space_and_takes_a_flowable_space
     st = page_styles()
     note = Paragraph("(Ký và ghi rõ họ tên)", st["sign"])
     space = Spacer(0, 10 * mm)
-    block = signature_block(Signer(authority="Q.", authority_position="Cục trưởng", position="Phó Cục trưởng",
-                                   name="Lê Văn Cường"), st["sign"], space, note=note)
+    block = signature_block(
+        Signer(authority="Q.", authority_position="Cục trưởng", position="Phó Cục trưởng", name="Lê Văn Cường"),
+        st["sign"],
+        space,
+        note=note,
+    )
     assert [getattr(f, "text", None) for f in block] == ["Q. CỤC TRƯỞNG", "(Ký và ghi rõ họ tên)", None, "Lê Văn Cường"]
     assert block[1] is note and block[2] is space
 
@@ -165,7 +173,10 @@ def test_recipients_block_lists_each_recipient_on_its_own_dashed_line():
     st = page_styles()
     block = recipients_block(["Như trên;", "- Bộ trưởng (để b/c);", "   ", "Lưu:   VT, KHTC & PC."], st)
     assert [p.text for p in block] == [
-        "Nơi nhận:", "- Như trên;", "- Bộ trưởng (để b/c);", "- Lưu: VT, KHTC &amp; PC.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Bộ trưởng (để b/c);",
+        "- Lưu: VT, KHTC &amp; PC.",
     ]
     assert block[0].style.fontName == FONT_BOLD_ITALIC and block[0].style.fontSize == 12
     assert all(p.style.fontSize == 11 for p in block[1:])
@@ -176,15 +187,20 @@ def test_the_page_is_a4_with_decree_30_margins_and_numbers_from_page_two(tmp_pat
     template = page_template(io.BytesIO(), title="t", author="a", font_size=14)
     assert template.pagesize == A4
     assert (template.topMargin, template.bottomMargin, template.leftMargin, template.rightMargin) == (
-        20 * mm, 20 * mm, 30 * mm, 15 * mm)
+        20 * mm,
+        20 * mm,
+        30 * mm,
+        15 * mm,
+    )
     st = page_styles()
-    pdf = _render([Paragraph("Trang một", st["date"]), PageBreak(), Paragraph("Trang hai", st["date"])],
-                  later_pages=draw_page_number)
+    pdf = _render(
+        [Paragraph("Trang một", st["date"]), PageBreak(), Paragraph("Trang hai", st["date"])],
+        later_pages=draw_page_number,
+    )
     first, second = _pages(tmp_path, pdf)
     assert "1" not in [w for w, _ in first]
     number = _line(second, "2")
     assert abs(_centre(number) - A4[0] / 2) < 1 and number[3] < 20 * mm
-
 
 
 def test_the_kit_s_users_import_no_private_name_of_another_module():

@@ -14,11 +14,11 @@ from io import BytesIO
 import pytest
 from reportlab.pdfgen import canvas
 
+from moh_core.demo import generate_test_pki
 from moh_core.signatures import ValidationMaterial
 from moh_core.signatures.errors import EncryptedPdfError, InvalidPdfError
 from moh_core.signatures.report import Coverage, SignatureProblem
 from moh_core.signatures.validation import validate_pdf_signatures
-from moh_core.demo import generate_test_pki
 from moh_core.testing.fixtures import append_forged_update, make_pdf, make_timestamper, sign_pdf
 
 P = SignatureProblem
@@ -76,9 +76,7 @@ def test_valid_signature(pki, signed):
 
 
 def test_timestamped_seal_has_no_problem(pki, document):
-    sealed = sign_pdf(
-        document, pki.seal.p12_path, pki.password, field_name="Seal", timestamper=make_timestamper(pki)
-    )
+    sealed = sign_pdf(document, pki.seal.p12_path, pki.password, field_name="Seal", timestamper=make_timestamper(pki))
     sig = only_signature(validate(pki, sealed))
     assert sig.valid and sig.problems == ()
     assert sig.field_name == "Seal" and sig.signer_common_name == pki.organisation

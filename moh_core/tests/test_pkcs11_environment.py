@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from moh_core.signatures import errors, signers
 from moh_core.demo import find_softhsm, make_softhsm_token
+from moh_core.signatures import errors, signers
 
 
 @pytest.fixture
@@ -30,7 +30,11 @@ def test_the_token_is_found_through_its_configured_environment(pki, tmp_path, re
     with pytest.raises(errors.SigningFailed):
         signers.load_pkcs11_signer(seal.lib_path, seal.token_label, seal.pin, seal.key_label, seal.cert_label)
     loaded = signers.load_pkcs11_signer(
-        seal.lib_path, seal.token_label, seal.pin, seal.key_label, seal.cert_label,
+        seal.lib_path,
+        seal.token_label,
+        seal.pin,
+        seal.key_label,
+        seal.cert_label,
         environment={"SOFTHSM2_CONF": str(seal.conf_path)},
     )
     try:
@@ -40,7 +44,11 @@ def test_the_token_is_found_through_its_configured_environment(pki, tmp_path, re
     # A server started without the variable at all.
     os.environ.pop("SOFTHSM2_CONF", None)
     loaded = signers.load_pkcs11_signer(
-        other.lib_path, other.token_label, other.pin, other.key_label, other.cert_label,
+        other.lib_path,
+        other.token_label,
+        other.pin,
+        other.key_label,
+        other.cert_label,
         environment={"SOFTHSM2_CONF": str(other.conf_path)},
     )
     try:

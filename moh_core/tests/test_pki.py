@@ -116,9 +116,7 @@ def test_ca_profiles(pki):
 def test_files_and_pkcs12(pki):
     assert all(path.is_file() for path in pki.files)
     assert x509.load_pem_x509_certificate(pki.root_cert_path.read_bytes()) == pki.root.certificate
-    key, cert, chain = pkcs12.load_key_and_certificates(
-        pki.signer_p12_path.read_bytes(), pki.password.encode()
-    )
+    key, cert, chain = pkcs12.load_key_and_certificates(pki.signer_p12_path.read_bytes(), pki.password.encode())
     assert cert == pki.signer.certificate
     assert key.public_key().public_numbers() == pki.signer.certificate.public_key().public_numbers()
     assert set(chain) == {pki.intermediate.certificate, pki.root.certificate}
@@ -149,6 +147,7 @@ def test_cli_script(tmp_path):
     ).stdout
     assert "Nguyễn Văn An" in output and "intermediate.crl" in output
     assert (tmp_path / "out" / "signer.p12").is_file()
-    assert datetime.now(UTC) - timedelta(days=2) < x509.load_pem_x509_certificate(
-        (tmp_path / "out" / "signer.pem").read_bytes()
-    ).not_valid_before_utc
+    assert (
+        datetime.now(UTC) - timedelta(days=2)
+        < x509.load_pem_x509_certificate((tmp_path / "out" / "signer.pem").read_bytes()).not_valid_before_utc
+    )

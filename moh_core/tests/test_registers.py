@@ -17,7 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from moh_core.testing.fixtures import pdftotext as _text
+from moh_core.documents.registers import (
+    INCOMING_REGISTER_COLUMNS,
+    IncomingRegisterEntry,
+    format_register_date,
+    format_register_number,
+    render_incoming_register,
+)
 from moh_core.fonts import (
     FONT_BOLD,
     FONT_FAMILY,
@@ -28,13 +34,7 @@ from moh_core.fonts import (
     nfc,
     register_fonts,
 )
-from moh_core.documents.registers import (
-    INCOMING_REGISTER_COLUMNS,
-    IncomingRegisterEntry,
-    format_register_date,
-    format_register_number,
-    render_incoming_register,
-)
+from moh_core.testing.fixtures import pdftotext as _text
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")),
@@ -233,9 +233,7 @@ def test_header_has_the_nine_columns(three_pdf: Path):
 
 
 def test_font_is_embedded_liberation_serif(three_pdf: Path):
-    out = subprocess.run(
-        ["pdffonts", str(three_pdf)], capture_output=True, check=True, text=True
-    ).stdout
+    out = subprocess.run(["pdffonts", str(three_pdf)], capture_output=True, check=True, text=True).stdout
     rows = out.splitlines()[2:]
     assert rows, out
     for row in rows:
@@ -246,9 +244,7 @@ def test_font_is_embedded_liberation_serif(three_pdf: Path):
 
 
 def test_multi_page_header_repeats_and_pages_are_numbered(many_pdf: Path):
-    info = subprocess.run(
-        ["pdfinfo", str(many_pdf)], capture_output=True, check=True, text=True
-    ).stdout
+    info = subprocess.run(["pdfinfo", str(many_pdf)], capture_output=True, check=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) > 2
     assert re.search(r"Page size:\s+841\.89 x 595\.2\d", info)  # A4 landscape
     page1 = _text(many_pdf, 1, 1)
@@ -304,9 +300,7 @@ def test_nfd_input_comes_out_nfc(tmp_path: Path):
 
 
 def test_markup_characters_are_escaped(tmp_path: Path):
-    entry = IncomingRegisterEntry(
-        D(2026, 1, 2), 1, "A & B <TNHH>", "1/CV", None, "Đề nghị <khẩn> & gấp", "Vụ X"
-    )
+    entry = IncomingRegisterEntry(D(2026, 1, 2), 1, "A & B <TNHH>", "1/CV", None, "Đề nghị <khẩn> & gấp", "Vụ X")
     text = _text(_write(tmp_path, render_incoming_register([entry], **COVER)))
     assert "A & B <TNHH>" in text
     assert "Đề nghị <khẩn> & gấp" in text

@@ -4,6 +4,7 @@ points that could be measured."""
 import dataclasses
 
 import pytest
+
 from moh_core.indicators.service_quality import (
     BELOW_ZERO,
     GROUPS,
@@ -31,8 +32,19 @@ def test_five_groups_of_100_points_and_indicators_within_them():
 
 
 def test_the_points_known_and_those_that_are_placeholders():
-    known = {"1.2": 4, "2.1": 20, "3.1": 2, "3.2": 4, "3.3": 6, "3.4": 2, "3.5": 2, "3.6": 6,
-             "5.1": 6, "5.2": 6, "5.3": 6}
+    known = {
+        "1.2": 4,
+        "2.1": 20,
+        "3.1": 2,
+        "3.2": 4,
+        "3.3": 6,
+        "3.4": 2,
+        "3.5": 2,
+        "3.6": 6,
+        "5.1": 6,
+        "5.2": 6,
+        "5.3": 6,
+    }
     for code, points in known.items():
         assert INDICATOR_BY_CODE[code].max_points == points
         assert INDICATOR_BY_CODE[code].source != SOURCE_PLACEHOLDER
@@ -44,22 +56,25 @@ def test_the_points_known_and_those_that_are_placeholders():
     assert all(INDICATOR_BY_CODE[c].source == SOURCE_GROUP5 for c in ("5.1", "5.2", "5.3"))
 
 
-@pytest.mark.parametrize(("code", "numerator", "denominator", "points"), [
-    ("2.1", 3, 4, 15.0),  # 20 × 75 %
-    ("2.1", 0, 4, 0.0),
-    ("3.2", 1, 4, 1.0),  # 4 × 25 %
-    ("3.6", 2, 3, 4.0),  # 6 × 2/3
-    ("3.3", 1, 2, 6.0),  # 50 %: full points
-    ("3.3", 3, 4, 6.0),  # above 50 %: full points
-    ("3.3", 1, 4, 3.0),  # 25 %: 6 × 25 % / 50 %
-    ("4.2", 4, 5, 5.0),  # 80 %: full points
-    ("4.2", 2, 5, 2.5),  # 40 %: 5 × 40 % / 80 %
-    ("5.3", 9, 10, 6.0),  # 90 %: full points
-    ("5.3", 95, 100, 6.0),
-    ("5.3", 8, 10, pytest.approx(6 * 0.8 / 0.9)),  # rate × 6 / 90 %
-    ("5.1", 5, 6, 5.0),
-    ("5.2", 1, 2, 3.0),
-])
+@pytest.mark.parametrize(
+    ("code", "numerator", "denominator", "points"),
+    [
+        ("2.1", 3, 4, 15.0),  # 20 × 75 %
+        ("2.1", 0, 4, 0.0),
+        ("3.2", 1, 4, 1.0),  # 4 × 25 %
+        ("3.6", 2, 3, 4.0),  # 6 × 2/3
+        ("3.3", 1, 2, 6.0),  # 50 %: full points
+        ("3.3", 3, 4, 6.0),  # above 50 %: full points
+        ("3.3", 1, 4, 3.0),  # 25 %: 6 × 25 % / 50 %
+        ("4.2", 4, 5, 5.0),  # 80 %: full points
+        ("4.2", 2, 5, 2.5),  # 40 %: 5 × 40 % / 80 %
+        ("5.3", 9, 10, 6.0),  # 90 %: full points
+        ("5.3", 95, 100, 6.0),
+        ("5.3", 8, 10, pytest.approx(6 * 0.8 / 0.9)),  # rate × 6 / 90 %
+        ("5.1", 5, 6, 5.0),
+        ("5.2", 1, 2, 3.0),
+    ],
+)
 def test_each_formula_and_its_threshold(code, numerator, denominator, points):
     result = evaluate(INDICATOR_BY_CODE[code], (numerator, denominator))
     assert result.rate == numerator / denominator
@@ -94,9 +109,21 @@ def test_not_measured_here_and_nothing_to_measure():
 
 
 def test_scorecard_says_how_many_points_were_measurable():
-    counts = {"2.1": (3, 4), "2.2": (12, 3), "3.2": (1, 2), "3.3": (1, 4), "3.5": (1, 1), "3.6": (0, 0),
-              "4.1": (1, 2), "4.2": (4, 4), "5.1": (1, 2), "5.2": (0, 2), "5.3": (9, 10), "5.4": (1, 2),
-              "1.2": (1, 1)}  # 1.2 is not measured here, whatever the caller passes
+    counts = {
+        "2.1": (3, 4),
+        "2.2": (12, 3),
+        "3.2": (1, 2),
+        "3.3": (1, 4),
+        "3.5": (1, 1),
+        "3.6": (0, 0),
+        "4.1": (1, 2),
+        "4.2": (4, 4),
+        "5.1": (1, 2),
+        "5.2": (0, 2),
+        "5.3": (9, 10),
+        "5.4": (1, 2),
+        "1.2": (1, 1),
+    }  # 1.2 is not measured here, whatever the caller passes
     card = scorecard(counts)
     assert [g.group.code for g in card.groups] == ["1", "2", "3", "4", "5"]
     transparency, progress, online, digitisation, satisfaction = card.groups
@@ -113,7 +140,7 @@ def test_scorecard_says_how_many_points_were_measurable():
 
 
 def test_a_perfect_service_scores_every_measurable_point_and_an_empty_one_none():
-    perfect = {code: (5, 5) for code in INDICATOR_BY_CODE}
+    perfect = dict.fromkeys(INDICATOR_BY_CODE, (5, 5))
     card = scorecard(perfect)
     assert card.points == card.measurable_points
     assert scorecard({}).points is None and scorecard({}).measurable_points == 0
@@ -127,8 +154,9 @@ def test_bad_tables_and_counts_are_refused():
     with pytest.raises(ValueError, match="full-points rate"):
         dataclasses.replace(INDICATOR_BY_CODE["3.3"], full_at=1.5)
     too_many = [dataclasses.replace(i, max_points=30) if i.code == "2.1" else i for i in INDICATORS]
-    assert check_indicators(too_many) == ["Group 2 (Progress and results): its indicators give 30 points, "
-                                          "more than the group's 20."]
+    assert check_indicators(too_many) == [
+        "Group 2 (Progress and results): its indicators give 30 points, more than the group's 20."
+    ]
     with pytest.raises(ValueError, match="more than the group's 20"):
         scorecard({}, too_many)
     assert check_indicators(list(INDICATORS) + [INDICATORS[0]])[0] == "Indicator 1.1 appears twice."

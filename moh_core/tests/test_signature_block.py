@@ -16,9 +16,7 @@ import pytest
 from moh_core.documents import OutgoingDocument, Signer, render_outgoing_document
 from moh_core.testing.fixtures import pdftotext
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed"
-)
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
 
 NAME = "Nguyễn Văn An"
 

@@ -87,8 +87,14 @@ def test_long_term_validation_data_after_the_signature_is_accepted(pki, material
 
     signer = signers.load_pkcs12_signer(pki.signer.p12_path.read_bytes(), pki.password)
     with signer:
-        result = signing.sign(make_pdf("Quyết định B-LT"), signer, field="signer", level="B-LT",
-                              timestamper=make_timestamper(pki), material=material)
+        result = signing.sign(
+            make_pdf("Quyết định B-LT"),
+            signer,
+            field="signer",
+            level="B-LT",
+            timestamper=make_timestamper(pki),
+            material=material,
+        )
     report = check_signed_by(result.pdf, [pki.signer.der], material=ValidationMaterial(trust_roots=pki.trust_roots))
     assert report.valid
     assert refusal(pki, append_forged_update(result.pdf)) is SignedByProblem.NOT_WHOLE_FILE

@@ -9,10 +9,10 @@ are parsed.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
@@ -23,6 +23,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+
+from moh_core.demo.pki import CRL_BASE_URL
 from moh_core.signatures import (
     FieldBox,
     SignatureProblem,
@@ -30,9 +35,14 @@ from moh_core.signatures import (
     StampStyle,
     ValidationMaterial,
     VisibleStamp,
+    certificate_check,
+    fields,
+    interrupted,
+    signers,
+    signing,
+    stamps,
     validate_pdf_signatures,
 )
-from moh_core.demo.pki import CRL_BASE_URL
 from moh_core.signatures.errors import SigningFailed, SigningRefused
 from moh_core.testing.fixtures import (
     append_forged_update,
@@ -43,11 +53,6 @@ from moh_core.testing.fixtures import (
     make_timestamper,
     pdfsig_blocks,
 )
-from PIL import Image
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
-
-from moh_core.signatures import certificate_check, fields, interrupted, signers, signing, stamps
 
 P = SigningProblem
 SIGNER_BOX = (330.0, 90.0, 530.0, 190.0)
@@ -100,9 +105,7 @@ def seal_token(pki, tmp_path_factory):
         key_label="seal",
         cert_label="seal",
     )
-    seal = signers.load_pkcs11_signer(
-        token.lib_path, token.token_label, token.pin, token.key_label, token.cert_label
-    )
+    seal = signers.load_pkcs11_signer(token.lib_path, token.token_label, token.pin, token.key_label, token.cert_label)
     yield seal
     seal.close()
     if previous is None:
@@ -180,22 +183,25 @@ def issue(pki, key, common_name: str, *, days: int = 365) -> tuple[bytes, bytes]
                 [
                     x509.DistributionPoint(
                         [x509.UniformResourceIdentifier(f"{CRL_BASE_URL}/intermediate.crl")],
-                        None, None, None,
+                        None,
+                        None,
+                        None,
                     )
                 ]
             ),
             critical=False,
         )
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.private_key.public_key()
-            ),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
             critical=False,
         )
         .sign(issuer.private_key, hashes.SHA256())
     )
     p12 = pkcs12.serialize_key_and_certificates(
-        b"test", key, cert, [issuer.certificate],
+        b"test",
+        key,
+        cert,
+        [issuer.certificate],
         serialization.BestAvailableEncryption(pki.password.encode()),
     )
     return cert.public_bytes(serialization.Encoding.DER), p12
@@ -269,8 +275,12 @@ def test_weak_rsa_key_is_refused(pki, material, weak, document):
     assert not check.ok and P.WEAK_KEY in check.problems and check.key_size == 1024
     with pytest.raises(SigningRefused) as info:
         interrupted.prepare_interrupted(
-            document, field="signer", signer_cert_der=cert_der, level="B-B",
-            chain_der=[pki.intermediate.der], material=material,
+            document,
+            field="signer",
+            signer_cert_der=cert_der,
+            level="B-B",
+            chain_der=[pki.intermediate.der],
+            material=material,
         )
     assert info.value.code is P.WEAK_KEY
 
@@ -293,9 +303,7 @@ def test_check_of_a_good_certificate(pki, material, signer):
         ("signer", {"trust_roots": ()}, P.UNTRUSTED),
     ],
 )
-def test_bad_certificates_are_refused_before_signing(
-    pki, material, with_fields, entity, kwargs, expected
-):
+def test_bad_certificates_are_refused_before_signing(pki, material, with_fields, entity, kwargs, expected):
     bad = signers.load_pkcs12_signer(getattr(pki, entity).p12_path.read_bytes(), pki.password)
     arguments = {"material": replace(material, **kwargs)}
     check = certificate_check.check_signer_certificate(bad, **arguments)
@@ -317,9 +325,7 @@ def test_key_usage_refusals(pki, material):
 # ------------------------------------------------------------------------------------ signing
 
 
-def test_signer_then_seal_validate_with_pyhanko_and_pdfsig(
-    pki, signed_pair, with_fields, nss_db, tmp_path
-):
+def test_signer_then_seal_validate_with_pyhanko_and_pdfsig(pki, signed_pair, with_fields, nss_db, tmp_path):
     first, second = signed_pair
     # incremental: every earlier byte is kept as it was
     assert first.pdf.startswith(with_fields) and second.pdf.startswith(first.pdf)
@@ -404,12 +410,12 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
     if shutil.which("pdftoppm"):
         (tmp_path / "s.pdf").write_bytes(second.pdf)
         subprocess.run(
-            ["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-png", str(tmp_path / "s.pdf"),
-             str(tmp_path / "page")],
+            ["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-png", str(tmp_path / "s.pdf"), str(tmp_path / "page")],
             check=True,
         )
         page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
         scale = 36 / 72
+
         def region(x1, y1, x2, y2):
             top, bottom = page.height - y2 * scale, page.height - y1 * scale
             return page.crop((x1 * scale, top, x2 * scale, bottom))
@@ -424,12 +430,14 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
 
 
 def test_text_only_attachment_stamp(pki, material, signer):
-    attachment = fields.prepare_fields(
-        make_pdf("Phụ lục kèm theo Quyết định"), [FieldBox("agency", 0, ATTACH_BOX)]
-    )
+    attachment = fields.prepare_fields(make_pdf("Phụ lục kèm theo Quyết định"), [FieldBox("agency", 0, ATTACH_BOX)])
     result = signing.sign(
-        attachment, signer, field="agency", level="B-B",
-        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"), material=material,
+        attachment,
+        signer,
+        field="agency",
+        level="B-B",
+        stamp=VisibleStamp(StampStyle.TEXT_ONLY, number_symbol="15/QĐ-BYT"),
+        material=material,
     )
     stream = appearance_stream(result.pdf, "agency")
     shown = result.signing_time.astimezone(stamps.VIETNAM_TZ).isoformat()
@@ -445,7 +453,7 @@ def test_make_seal_image_is_red_round_and_transparent():
     assert image.getpixel((0, 0))[3] == 0 and image.getpixel((300, 5))[3] == 0
     pixels = list(image.getdata())
     red = [p for p in pixels if p[3] > 128 and p[0] > 150 and p[1] < 80 and p[2] < 80]
-    assert len(red) > 5000 and all(p[3] == 0 or p[0] > p[2] for p in pixels[:: 97])
+    assert len(red) > 5000 and all(p[3] == 0 or p[0] > p[2] for p in pixels[::97])
 
 
 # ------------------------------------------------------------------------------------ fields
@@ -492,8 +500,13 @@ def test_bulk_signing_20_documents(pki, material, signer):
     documents = [make_pdf(f"Văn bản số {number:02d}") for number in range(1, 21)]
     check = certificate_check.check_signer_certificate(signer, material=material)
     results = signing.sign_many(
-        documents, signer, field="Signature1", level="B-B",
-        bytes_reserved=16384, check=check, material=material,
+        documents,
+        signer,
+        field="Signature1",
+        level="B-B",
+        bytes_reserved=16384,
+        check=check,
+        material=material,
     )
     assert len(results) == 20
     assert all(result.check is check for result in results)  # checked once for the run
@@ -576,8 +589,12 @@ def test_interrupted_signing_round_trip(pki, material, with_fields, timestamper,
 def test_interrupted_ecdsa_accepts_raw_r_s(pki, material, ec_issued, ec_key, document):
     cert_der, _ = ec_issued
     prepared = interrupted.prepare_interrupted(
-        document, field="Signature1", signer_cert_der=cert_der,
-        chain_der=[pki.intermediate.der], level="B-B", material=material,
+        document,
+        field="Signature1",
+        signer_cert_der=cert_der,
+        chain_der=[pki.intermediate.der],
+        level="B-B",
+        material=material,
     )
     assert prepared.signature_algorithm == "ecdsa" and prepared.pss_salt_length is None
     der = ec_key.sign(prepared.signed_attrs, ec.ECDSA(hashes.SHA256()))

@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from moh_core.documents import MOTTO, NATIONAL_TITLE, Signer
 from moh_core.onestop.slips import (
     SLIP_TITLES,
@@ -52,9 +53,7 @@ T = dt.datetime
 D = dt.date
 CODE = "000.00.04.G18-270205-0001"
 PROCEDURE = "Công bố sản phẩm mỹ phẩm nhập khẩu"
-HEADER = SlipHeader(
-    agency_parent="Bộ Y tế", agency_name="Cục Quản lý Dược", unit="Bộ phận Một cửa", place="Hà Nội"
-)
+HEADER = SlipHeader(agency_parent="Bộ Y tế", agency_name="Cục Quản lý Dược", unit="Bộ phận Một cửa", place="Hà Nội")
 APPLICANT = Applicant(
     name="Công ty TNHH Mỹ phẩm Hoa Sen",
     address="Số 12 phố Tràng Tiền, phường Hoàn Kiếm, thành phố Hà Nội",
@@ -297,9 +296,7 @@ def test_optional_document_columns_are_left_out_when_unused(tmp_path):
 
 def test_sixty_documents_flow_over_several_pages_with_every_item(tmp_path):
     documents = [
-        SlipDocument(
-            name=f"Giấy tờ số {i:02d}: tài liệu kỹ thuật của sản phẩm", form="Bản sao", copies=1
-        )
+        SlipDocument(name=f"Giấy tờ số {i:02d}: tài liệu kỹ thuật của sản phẩm", form="Bản sao", copies=1)
         for i in range(1, 61)
     ]
     path = _write(tmp_path, render_receipt(_receipt(documents=documents)), "sixty.pdf")
@@ -446,10 +443,7 @@ def test_apology_gives_the_original_date_the_reason_and_the_new_date(tmp_path):
             "Ngày hẹn trả kết quả: 16 giờ 00 phút, ngày 10/02/2027",
             "Lý do: Cần lấy ý kiến chuyên gia về thành phần sản phẩm",
             "xin lỗi Công ty TNHH Mỹ phẩm Hoa Sen",
-            (
-                "đề nghị gia hạn thời gian giải quyết hồ sơ, hẹn lại ngày trả kết quả: "
-                "ngày 17/02/2027."
-            ),
+            ("đề nghị gia hạn thời gian giải quyết hồ sơ, hẹn lại ngày trả kết quả: ngày 17/02/2027."),
             "Nơi nhận:",
             "- Như trên;",
             "- Lưu: VT.",
@@ -567,9 +561,7 @@ def test_long_process_control_repeats_the_table_header_on_each_page(tmp_path):
     assert pages >= 2
     text = pdftotext(path)
     for i in range(1, 41):
-        assert re.search(
-            rf"^\s*{i}\s+Chuyên viên {i:02d}\s+Chuyên viên {i + 1:02d}\s", text, re.MULTILINE
-        ), i
+        assert re.search(rf"^\s*{i}\s+Chuyên viên {i:02d}\s+Chuyên viên {i + 1:02d}\s", text, re.MULTILINE), i
     for page in range(1, pages + 1):
         page_text = pdftotext(path, first=page, last=page)
         if "Chuyên viên" in page_text:
@@ -582,9 +574,7 @@ def test_long_process_control_repeats_the_table_header_on_each_page(tmp_path):
 def test_fonts_are_embedded_liberation_serif_only(receipt_pdf, tmp_path):
     control = _write(tmp_path, render_process_control(_process_control()), "06.pdf")
     for path in (receipt_pdf, control):
-        out = subprocess.run(
-            ["pdffonts", str(path)], capture_output=True, check=True, text=True
-        ).stdout
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
         rows = out.splitlines()[2:]
         assert rows
         for row in rows:
@@ -604,9 +594,7 @@ def test_nfd_input_comes_out_nfc(tmp_path):
     )
     text = pdftotext(_write(tmp_path, render_receipt(receipt), "nfd.pdf"))
     assert unicodedata.is_normalized("NFC", text)
-    _assert_contains(
-        text, ["Công ty Cổ phần Dược phẩm Đông Á", PROCEDURE, "Phiếu công bố sản phẩm mỹ phẩm"]
-    )
+    _assert_contains(text, ["Công ty Cổ phần Dược phẩm Đông Á", PROCEDURE, "Phiếu công bố sản phẩm mỹ phẩm"])
 
 
 def test_output_is_deterministic():
@@ -625,11 +613,18 @@ def test_the_module_does_not_import_odoo():
 def test_blank_application_form(tmp_path):
     from moh_core.onestop import render_blank_form
 
-    pdf = render_blank_form("Phiếu công bố sản phẩm mỹ phẩm", "Cục Quản lý Dược",
-                            ["Tên sản phẩm", "Nhãn hàng", "Nhà sản xuất và nước sản xuất"])
+    pdf = render_blank_form(
+        "Phiếu công bố sản phẩm mỹ phẩm",
+        "Cục Quản lý Dược",
+        ["Tên sản phẩm", "Nhãn hàng", "Nhà sản xuất và nước sản xuất"],
+    )
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
     text = pdftotext(path)
-    for expected in ("PHIẾU CÔNG BỐ SẢN PHẨM MỸ PHẨM", "Kính gửi: Cục Quản lý Dược", "Nhà sản xuất và nước sản xuất",
-                     "ĐẠI DIỆN TỔ CHỨC"):
+    for expected in (
+        "PHIẾU CÔNG BỐ SẢN PHẨM MỸ PHẨM",
+        "Kính gửi: Cục Quản lý Dược",
+        "Nhà sản xuất và nước sản xuất",
+        "ĐẠI DIỆN TỔ CHỨC",
+    ):
         assert expected in text

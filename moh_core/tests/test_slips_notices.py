@@ -8,11 +8,12 @@ import shutil
 import unicodedata
 
 import pytest
+
 from moh_core.documents import Signer
 from moh_core.onestop.slips import (
     SLIP_TITLES,
-    AppraisalRefusal,
     Applicant,
+    AppraisalRefusal,
     SlipHeader,
     SupplementItem,
     SupplementRequest,
@@ -24,8 +25,9 @@ from moh_core.testing.fixtures import pdftotext
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
 
 COMMON = {
-    "header": SlipHeader(agency_parent="Bộ Y tế", agency_name="Cục Quản lý Dược", unit="Bộ phận Một cửa",
-                         place="Hà Nội"),
+    "header": SlipHeader(
+        agency_parent="Bộ Y tế", agency_name="Cục Quản lý Dược", unit="Bộ phận Một cửa", place="Hà Nội"
+    ),
     "dossier_code": "000.00.04.G18-261125-0001",
     "applicant": Applicant(name="Công ty TNHH Mỹ phẩm Hoa Sen"),
     "procedure": "Công bố sản phẩm mỹ phẩm nhập khẩu",
@@ -45,9 +47,13 @@ def test_supplement_request_lists_every_defect_with_reason_and_guidance(tmp_path
         SupplementItem(content="Tên sản phẩm", reason="Để trống", guidance="Ghi đúng tên trên nhãn"),
         SupplementItem(content="Giấy ủy quyền", reason="Hết hiệu lực", guidance="Nộp bản còn hiệu lực"),
     ]
-    request = SupplementRequest(**COMMON, officer=Signer(position="Cán bộ tiếp nhận", name="Lê Thị Hoa"),
-                                received_at=dt.datetime(2026, 11, 25, 9, 0), items=items,
-                                deadline=dt.date(2026, 12, 16))
+    request = SupplementRequest(
+        **COMMON,
+        officer=Signer(position="Cán bộ tiếp nhận", name="Lê Thị Hoa"),
+        received_at=dt.datetime(2026, 11, 25, 9, 0),
+        items=items,
+        deadline=dt.date(2026, 12, 16),
+    )
     text = _text(render_supplement_request(request), tmp_path)
     for heading in ("Lý do", "Hướng dẫn"):
         assert heading in text
@@ -58,10 +64,11 @@ def test_supplement_request_lists_every_defect_with_reason_and_guidance(tmp_path
 
 def test_appraisal_refusal_is_a_notice_with_reasons_not_form_03(tmp_path):
     notice = AppraisalRefusal(
-        **COMMON, officer=Signer(authority="TL.", authority_position="Bộ trưởng", position="Cục trưởng",
-                                 name="Vũ Tuấn Anh"),
+        **COMMON,
+        officer=Signer(authority="TL.", authority_position="Bộ trưởng", position="Cục trưởng", name="Vũ Tuấn Anh"),
         reasons=["Sản phẩm không đáp ứng quy định về ghi nhãn.", "Thành phần cấm theo phụ lục."],
-        received_at=dt.datetime(2026, 11, 25, 9, 0))
+        received_at=dt.datetime(2026, 11, 25, 9, 0),
+    )
     text = _text(render_appraisal_refusal(notice), tmp_path)
     assert SLIP_TITLES["appraisal_refusal"] in text
     assert SLIP_TITLES["refusal"] not in text
@@ -78,9 +85,12 @@ def test_appraisal_refusal_needs_a_reason():
 
 
 def test_supplement_request_without_a_time_limit_leaves_the_line_out(tmp_path):
-    request = SupplementRequest(**COMMON, officer=Signer(position="Cán bộ tiếp nhận", name="Lê Thị Hoa"),
-                                received_at=dt.datetime(2026, 11, 25, 9, 0),
-                                items=[SupplementItem(content="Phiếu công bố")])
+    request = SupplementRequest(
+        **COMMON,
+        officer=Signer(position="Cán bộ tiếp nhận", name="Lê Thị Hoa"),
+        received_at=dt.datetime(2026, 11, 25, 9, 0),
+        items=[SupplementItem(content="Phiếu công bố")],
+    )
     text = _text(render_supplement_request(request), tmp_path)
     assert "Phiếu công bố" in text
     assert "Thời hạn bổ sung" not in text

@@ -11,13 +11,14 @@ import zipfile
 import zlib
 
 import pytest
-from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
-from moh_core.signatures import InvalidPdfError, ValidationMaterial, validate_pdf_signatures
-from moh_core.testing.fixtures import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
-from moh_core.onestop.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+from moh_core.onestop.completeness import ItemStatus, ProvidedFile, Requirement, completeness
+from moh_core.onestop.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_INFLATED_BYTES, UploadProblem, check_upload
+from moh_core.signatures import InvalidPdfError, ValidationMaterial, validate_pdf_signatures
+from moh_core.testing.fixtures import append_forged_update, inflating_pdf, make_pdf, raw_pdf, sign_pdf
 
 P = UploadProblem
 
@@ -126,8 +127,7 @@ def test_a_pdf_is_accepted_with_its_page_count(pdf):
 
 
 def test_images_are_accepted(png, jpeg):
-    for data, name, kind in ((png, "anh-the.png", "png"), (jpeg, "CCCD.jpg", "jpeg"),
-                             (jpeg, "scan.jpeg", "jpeg")):
+    for data, name, kind in ((png, "anh-the.png", "png"), (jpeg, "CCCD.jpg", "jpeg"), (jpeg, "scan.jpeg", "jpeg")):
         check = check_upload(data, name)
         assert check.ok, check
         assert check.detected_type == kind and check.mimetype == f"image/{kind}"
@@ -149,10 +149,13 @@ def test_a_png_renamed_to_pdf_is_refused(png):
     assert "png" in check.detail
 
 
-@pytest.mark.parametrize(("data", "mimetypes"), [
-    (ELF, {"application/x-executable", "application/x-sharedlib", "application/x-pie-executable"}),
-    (WINDOWS_EXE, {"application/x-dosexec", "application/vnd.microsoft.portable-executable"}),
-])
+@pytest.mark.parametrize(
+    ("data", "mimetypes"),
+    [
+        (ELF, {"application/x-executable", "application/x-sharedlib", "application/x-pie-executable"}),
+        (WINDOWS_EXE, {"application/x-dosexec", "application/vnd.microsoft.portable-executable"}),
+    ],
+)
 def test_a_program_renamed_to_pdf_is_refused(data, mimetypes):
     check = check_upload(data, "ho-so.pdf")
     assert check.problem is P.WRONG_TYPE
@@ -239,20 +242,24 @@ def test_a_pdf_without_pages_is_refused():
 
 
 def test_a_pdf_with_a_page_tree_cycle_is_unreadable():
-    cycle = raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
-    ])
+    cycle = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
     assert check_upload(cycle, "vong.pdf").problem is P.UNREADABLE_PDF
 
 
 def test_a_hand_made_pdf_with_one_page_is_fine():
-    one_page = raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ])
+    one_page = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ]
+    )
     check = check_upload(one_page, "mot-trang.pdf")
     assert check.ok and check.pages == 1
 
@@ -289,9 +296,7 @@ def test_a_signed_pdf_changed_after_signing_is_reported_invalid(signed, validato
     # Still a readable PDF, but the dossier's completeness check flags its signature.
     assert check.ok and check.signed
     assert check.signatures_valid is False
-    report = completeness(
-        [Requirement("licence", "Giấy phép")], [ProvidedFile("licence", check.filename, check)]
-    )
+    report = completeness([Requirement("licence", "Giấy phép")], [ProvidedFile("licence", check.filename, check)])
     assert report.status_of("licence") is ItemStatus.BAD_SIGNATURE
     assert not report.complete
 
@@ -382,8 +387,11 @@ def test_the_signature_validator_reads_foreign_pdfs_within_the_same_budget(pdf_b
     page = reader.root["/Pages"]["/Kids"][0]
     with pytest.raises(PdfDecodeLimitError):
         page["/Contents"].data  # noqa: B018 - decoding is the point
-    report, peak = peak_memory(lambda: validate_pdf_signatures(
-        pdf_bomb, material=ValidationMaterial(trust_roots=[]), max_inflated_bytes=8 * MiB))
+    report, peak = peak_memory(
+        lambda: validate_pdf_signatures(
+            pdf_bomb, material=ValidationMaterial(trust_roots=[]), max_inflated_bytes=8 * MiB
+        )
+    )
     assert not report.signed
     assert peak < 32 * MiB, f"{peak / MiB:.0f} MiB"
 

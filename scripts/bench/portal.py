@@ -85,26 +85,65 @@ def data_dir() -> Path | None:
 
 def create_portal_users(admin, count):
     """One business per virtual user, each with a portal user (password = login)."""
-    portal_group = admin.call("ir.model.data", "search_read", [("module", "=", "base"), ("name", "=", "group_portal")],
-                              ["res_id"])[0]["res_id"]
-    companies = admin.call("res.partner", "create", [
-        {"name": f"Công ty TNHH Kiểm thử Tải {i:02d}", "is_company": True, "moh_is_business": True,
-         "vat": f"0310{i:06d}", "email": f"cty{i:02d}@bench.example.vn"} for i in range(count)])
-    contacts = admin.call("res.partner", "create", [
-        {"name": f"Nhân viên {i:02d}", "parent_id": company, "email": f"nv{i:02d}@bench.example.vn"}
-        for i, company in enumerate(companies)])
+    portal_group = admin.call(
+        "ir.model.data", "search_read", [("module", "=", "base"), ("name", "=", "group_portal")], ["res_id"]
+    )[0]["res_id"]
+    companies = admin.call(
+        "res.partner",
+        "create",
+        [
+            {
+                "name": f"Công ty TNHH Kiểm thử Tải {i:02d}",
+                "is_company": True,
+                "moh_is_business": True,
+                "vat": f"0310{i:06d}",
+                "email": f"cty{i:02d}@bench.example.vn",
+            }
+            for i in range(count)
+        ],
+    )
+    contacts = admin.call(
+        "res.partner",
+        "create",
+        [
+            {"name": f"Nhân viên {i:02d}", "parent_id": company, "email": f"nv{i:02d}@bench.example.vn"}
+            for i, company in enumerate(companies)
+        ],
+    )
     accounts = [(f"bench.portal.{i:02d}", f"bench.portal.{i:02d}") for i in range(count)]
-    admin.call("res.users", "create", [
-        {"login": login, "password": password, "partner_id": contact, "group_ids": [(6, 0, [portal_group])]}
-        for (login, password), contact in zip(accounts, contacts)])
+    admin.call(
+        "res.users",
+        "create",
+        [
+            {"login": login, "password": password, "partner_id": contact, "group_ids": [(6, 0, [portal_group])]}
+            for (login, password), contact in zip(accounts, contacts)
+        ],
+    )
     return accounts
 
 
 def run_locust(locust, server_url, user_class, seconds, label, config_path):
     prefix = WORK / label
-    command = [str(locust), "-f", str(ROOT / "scripts" / "bench" / "portal" / "locustfile.py"), "--headless",
-               "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s", "--host", server_url,
-               "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", user_class]
+    command = [
+        str(locust),
+        "-f",
+        str(ROOT / "scripts" / "bench" / "portal" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(USERS),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        server_url,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        user_class,
+    ]
     env = {**os.environ, "MOH_BENCH_PORTAL_CONFIG": str(config_path)}
     with (WORK / f"{label}.log").open("w") as output:
         subprocess.run(command, check=True, env=env, stdout=output, stderr=subprocess.STDOUT, timeout=seconds + 120)
@@ -125,9 +164,20 @@ def main():
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     db = f"moh_bench_portal_{os.getpid()}"
-    install = [*shlex.split(os.environ["MOH_ODOO_BIN"]), *shlex.split(os.environ["MOH_ODOO_ARGS"]), "-d", db,
-               "-i", "moh_documents,moh_egov,payment_demo", "--with-demo", "--load-language=vi_VN",
-               "--stop-after-init", "--log-level=warn", "--http-interface=127.0.0.1", "--http-port=0"]
+    install = [
+        *shlex.split(os.environ["MOH_ODOO_BIN"]),
+        *shlex.split(os.environ["MOH_ODOO_ARGS"]),
+        "-d",
+        db,
+        "-i",
+        "moh_documents,moh_egov,payment_demo",
+        "--with-demo",
+        "--load-language=vi_VN",
+        "--stop-after-init",
+        "--log-level=warn",
+        "--http-interface=127.0.0.1",
+        "--http-port=0",
+    ]
     log(f"installing moh_documents, moh_egov, payment_demo with demo data and Vietnamese into {db} ...")
     started = time.monotonic()
     with (WORK / "install.log").open("w") as output:
@@ -136,20 +186,28 @@ def main():
     try:
         with running_server(db, workers=WORKERS, log_path=WORK / "odoo-server.log") as server:
             admin = server.rpc("admin", "admin")
-            procedure = admin.call("moh.procedure", "search_read", [("code", "=", PROCEDURE_CODE)],
-                                   ["name", "requirement_ids"])
+            procedure = admin.call(
+                "moh.procedure", "search_read", [("code", "=", PROCEDURE_CODE)], ["name", "requirement_ids"]
+            )
             if not procedure:  # Odoo goes on without a module's demo data when it fails to load
                 sys.exit(f"the demo procedure {PROCEDURE_CODE} is missing: see {WORK / 'install.log'}")
             procedure = procedure[0]
             requirements = admin.call("moh.procedure.requirement", "read", procedure["requirement_ids"], ["required"])
-            pdfs = {req["id"]: make_pdf(WORK / f"tai-lieu-{req['id']}.pdf", f"Tai lieu {req['id']}")
-                    for req in requirements if req["required"]}
+            pdfs = {
+                req["id"]: make_pdf(WORK / f"tai-lieu-{req['id']}.pdf", f"Tai lieu {req['id']}")
+                for req in requirements
+                if req["required"]
+            }
             accounts = create_portal_users(admin, USERS)
             config = WORK / "config.json"
-            config.write_text(json.dumps({"procedure_id": procedure["id"], "pdfs": pdfs, "answers": ANSWERS,
-                                          "accounts": accounts}), encoding="utf-8")
-            log(f"{USERS} portal users, procedure {PROCEDURE_CODE} ({len(pdfs)} required PDFs), "
-                f"server with {WORKERS} workers at {server.url}")
+            config.write_text(
+                json.dumps({"procedure_id": procedure["id"], "pdfs": pdfs, "answers": ANSWERS, "accounts": accounts}),
+                encoding="utf-8",
+            )
+            log(
+                f"{USERS} portal users, procedure {PROCEDURE_CODE} ({len(pdfs)} required PDFs), "
+                f"server with {WORKERS} workers at {server.url}"
+            )
 
             run_locust(locust, server.url, "PortalApplicant", WARMUP, "warmup", config)  # workers, caches
             login = run_locust(locust, server.url, "LoginPage", DURATION, "login", config)["GET /web/login"]
@@ -157,30 +215,50 @@ def main():
             codes = [d["code"] for d in admin.call("moh.dossier", "search_read", [("code", "!=", False)], ["code"])]
             submitted = admin.call("moh.dossier", "search_count", [("state", "=", "submitted")])
     finally:
-        subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
-                        f'DROP DATABASE IF EXISTS "{db}"'], check=False)
+        subprocess.run(
+            [
+                "psql",
+                "-U",
+                os.environ.get("MOH_DB_USER_NAME", "moh"),
+                "-d",
+                "postgres",
+                "-qc",
+                f'DROP DATABASE IF EXISTS "{db}"',
+            ],
+            check=False,
+        )
         if data_dir():
-            for leftover in (data_dir() / "filestore" / db, data_dir() / "moh_demo_pki" / db, data_dir() / "moh_exchange" / db):
+            for leftover in (
+                data_dir() / "filestore" / db,
+                data_dir() / "moh_demo_pki" / db,
+                data_dir() / "moh_exchange" / db,
+            ):
                 shutil.rmtree(leftover, ignore_errors=True)
 
     submit = portal["submit"]
     login_rate, submit_rate = successes_per_s(login), successes_per_s(submit)
     for name, row in [("GET /web/login (baseline)", login), *((f"portal: {n}", r) for n, r in portal.items())]:
-        log(f"{name:<36} {int(row['Request Count']):>6} requests {int(row['Failure Count']):>4} failed "
+        log(
+            f"{name:<36} {int(row['Request Count']):>6} requests {int(row['Failure Count']):>4} failed "
             f"{float(row['Requests/s']):>8.2f}/s  median {row['Median Response Time']} ms  "
-            f"p95 {row['95%']} ms")
+            f"p95 {row['95%']} ms"
+        )
     failures = WORK / "portal_failures.csv"
     if failures.exists() and int(submit["Failure Count"]):
         log("submission failures:\n" + failures.read_text(encoding="utf-8")[:2000])
-    log(f"dossiers in state submitted after the run (warm-up included): {submitted}; "
-        f"dossier codes unique: {'yes' if len(set(codes)) == len(codes) else 'NO'}")
+    log(
+        f"dossiers in state submitted after the run (warm-up included): {submitted}; "
+        f"dossier codes unique: {'yes' if len(set(codes)) == len(codes) else 'NO'}"
+    )
     if len(set(codes)) != len(codes):
         sys.exit("two dossiers got the same code")
     log(f"submissions: {submit_rate:.2f}/s, login page: {login_rate:.1f}/s, {USERS} users, {DURATION} s each")
     if not submit_rate:
         sys.exit("no application was submitted")
-    print(f"BENCH portal ratio={submit_rate / login_rate:.3f} target={TARGET} submissions_per_s={submit_rate:.2f} "
-          f"login_per_s={login_rate:.1f} users={USERS} workers={WORKERS} seconds={DURATION} tool=locust-{LOCUST_VERSION} codes_unique=yes")
+    print(
+        f"BENCH portal ratio={submit_rate / login_rate:.3f} target={TARGET} submissions_per_s={submit_rate:.2f} "
+        f"login_per_s={login_rate:.1f} users={USERS} workers={WORKERS} seconds={DURATION} tool=locust-{LOCUST_VERSION} codes_unique=yes"
+    )
 
 
 if __name__ == "__main__":

@@ -24,25 +24,42 @@ TARGET = 0.5
 
 def main():
     db = f"moh_bench_{os.getpid()}"
-    install = [*os.environ["MOH_ODOO_BIN"].split(), *os.environ["MOH_ODOO_ARGS"].split(), "-d", db,
-               "-i", "moh_documents", "--stop-after-init", "--log-level=warn", "--http-interface=127.0.0.1", "--http-port=0"]
+    install = [
+        *os.environ["MOH_ODOO_BIN"].split(),
+        *os.environ["MOH_ODOO_ARGS"].split(),
+        "-d",
+        db,
+        "-i",
+        "moh_documents",
+        "--stop-after-init",
+        "--log-level=warn",
+        "--http-interface=127.0.0.1",
+        "--http-port=0",
+    ]
     print(f"installing moh_documents into {db} ...", flush=True)
     subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
     try:
         with running_server(db, workers=4) as server:
             admin = server.rpc("admin", "admin")
             type_id = admin.call("moh.document.type", "search", [("abbreviation", "=", "TB")], limit=1)[0]
-            register_id = admin.call("moh.document.register", "create",
-                                     {"name": "Benchmark", "code": "BENCH", "direction": "incoming"})
+            register_id = admin.call(
+                "moh.document.register", "create", {"name": "Benchmark", "code": "BENCH", "direction": "incoming"}
+            )
 
             def run(method):
                 def client(index):
                     rpc = server.rpc("admin", "admin")
                     for i in range(PER_CLIENT):
-                        vals = {"register_id": register_id, "sender_name": f"Sở Y tế {index}",
-                                "number_symbol": f"{i}/SYT", "issue_date": "2026-11-20",
-                                "document_type_id": type_id, "abstract": f"Văn bản {i} của {index}"}
+                        vals = {
+                            "register_id": register_id,
+                            "sender_name": f"Sở Y tế {index}",
+                            "number_symbol": f"{i}/SYT",
+                            "issue_date": "2026-11-20",
+                            "document_type_id": type_id,
+                            "abstract": f"Văn bản {i} của {index}",
+                        }
                         rpc.call("moh.incoming.document", method, [vals])
+
                 start = time.perf_counter()
                 with ThreadPoolExecutor(CLIENTS) as pool:
                     list(pool.map(client, range(CLIENTS)))
@@ -53,19 +70,35 @@ def main():
             for _ in range(ROUNDS):
                 baseline.append(run("create"))
                 product.append(run("register_incoming"))
-            numbers = admin.call("moh.incoming.document", "search_read",
-                                 [("register_id", "=", register_id), ("number", "!=", False)], fields=["number"])
+            numbers = admin.call(
+                "moh.incoming.document",
+                "search_read",
+                [("register_id", "=", register_id), ("number", "!=", False)],
+                fields=["number"],
+            )
             values = sorted(r["number"] for r in numbers)
             assert values == list(range(1, len(values) + 1)), "numbering not gapless"
     finally:
-        subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
-                        f'DROP DATABASE IF EXISTS "{db}"'], check=False)
+        subprocess.run(
+            [
+                "psql",
+                "-U",
+                os.environ.get("MOH_DB_USER_NAME", "moh"),
+                "-d",
+                "postgres",
+                "-qc",
+                f'DROP DATABASE IF EXISTS "{db}"',
+            ],
+            check=False,
+        )
     best_base, best_product = max(baseline), max(product)
     print(f"baseline create: {', '.join(f'{r:.1f}' for r in baseline)} docs/s")
     print(f"register_incoming: {', '.join(f'{r:.1f}' for r in product)} docs/s")
-    print(f"BENCH register ratio={best_product / best_base:.2f} target={TARGET} "
-          f"registered_per_s={best_product:.1f} created_per_s={best_base:.1f} clients={CLIENTS} "
-          f"per_client={PER_CLIENT} workers=4 gapless=yes")
+    print(
+        f"BENCH register ratio={best_product / best_base:.2f} target={TARGET} "
+        f"registered_per_s={best_product:.1f} created_per_s={best_base:.1f} clients={CLIENTS} "
+        f"per_client={PER_CLIENT} workers=4 gapless=yes"
+    )
 
 
 if __name__ == "__main__":

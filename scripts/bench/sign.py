@@ -33,14 +33,16 @@ sys.path.insert(0, str(ROOT / "moh_core" / "src"))
 
 from asn1crypto import crl as asn1_crl  # noqa: E402
 from asn1crypto import x509 as asn1_x509  # noqa: E402
-from moh_core.demo import generate_test_pki  # noqa: E402
-from moh_core.demo import make_pdf  # noqa: E402
-from moh_core.testing import make_timestamper  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from moh_core import signatures  # noqa: E402
+from moh_core.demo import (
+    generate_test_pki,
+    make_pdf,
+)
+from moh_core.testing import make_timestamper  # noqa: E402
 
 TARGET = 1.3
 REPS = int(os.environ.get("MOH_BENCH_REPS", 5))
@@ -81,14 +83,10 @@ def main() -> None:
 
         keyed_signer = product_signer.pyhanko_signer  # pre-parsed key, same mechanism
 
-        def baseline(
-            pdf: bytes, level: str, pyhanko_signer: signers.Signer = baseline_signer
-        ) -> None:
+        def baseline(pdf: bytes, level: str, pyhanko_signer: signers.Signer = baseline_signer) -> None:
             lt = level == "B-LT"
             context = (
-                ValidationContext(
-                    trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="hard-fail"
-                )
+                ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="hard-fail")
                 if lt
                 else None
             )
@@ -102,9 +100,7 @@ def main() -> None:
                     embed_validation_info=lt,
                     signer_key_usage={"non_repudiation"},
                 )
-                pdf_signer = signers.PdfSigner(
-                    metadata, signer=pyhanko_signer, timestamper=timestamper if lt else None
-                )
+                pdf_signer = signers.PdfSigner(metadata, signer=pyhanko_signer, timestamper=timestamper if lt else None)
                 writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
                 pdf_signer.sign_pdf(writer, bytes_reserved=reserved)
 
@@ -147,13 +143,10 @@ def main() -> None:
                     f" product/keyed {product_median / keyed_median:.2f}]",
                     flush=True,
                 )
-                figures.append(
-                    f"{tag}={1 / product_median:.1f}/{1 / baseline_median:.1f}sig/s"
-                )
+                figures.append(f"{tag}={1 / product_median:.1f}/{1 / baseline_median:.1f}sig/s")
         worst = max(ratios)
         figures.append(odoo_bulk())
         print(f"BENCH sign ratio={worst:.2f} target={TARGET} " + " ".join(figures))
-
 
 
 ODOO_BULK_SCRIPT = """
@@ -198,14 +191,39 @@ def odoo_bulk(count: int = int(os.environ.get("MOH_BENCH_ODOO_DOCS", 100))) -> s
     base = [*shlex.split(os.environ["MOH_ODOO_BIN"]), *shlex.split(os.environ["MOH_ODOO_ARGS"])]
     db = f"moh_bench_sign_{os.getpid()}"
     try:
-        subprocess.run([*base, "-d", db, "-i", "moh_documents", "--stop-after-init", "--log-level=warn",
-                        "--http-interface=127.0.0.1", "--http-port=0"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                *base,
+                "-d",
+                db,
+                "-i",
+                "moh_documents",
+                "--stop-after-init",
+                "--log-level=warn",
+                "--http-interface=127.0.0.1",
+                "--http-port=0",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         shell = [base[0], *base[1:2], "shell", *base[2:], "-d", db, "--log-level=warn", "--no-http"]
-        out = subprocess.run(shell, input=ODOO_BULK_SCRIPT.replace("COUNT", str(count)),
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            shell, input=ODOO_BULK_SCRIPT.replace("COUNT", str(count)), capture_output=True, text=True, check=True
+        ).stdout
     finally:
-        subprocess.run(["psql", "-U", os.environ.get("MOH_DB_USER_NAME", "moh"), "-d", "postgres", "-qc",
-                        f'DROP DATABASE IF EXISTS "{db}"'], check=False, capture_output=True)
+        subprocess.run(
+            [
+                "psql",
+                "-U",
+                os.environ.get("MOH_DB_USER_NAME", "moh"),
+                "-d",
+                "postgres",
+                "-qc",
+                f'DROP DATABASE IF EXISTS "{db}"',
+            ],
+            check=False,
+            capture_output=True,
+        )
     line = next(row for row in out.splitlines() if row.startswith("ODOO_BULK"))
     _, docs, seconds = line.split()
     rate = int(docs) / float(seconds)

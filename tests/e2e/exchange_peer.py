@@ -20,8 +20,17 @@ class PeerProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20) -> PeerProcess:
-        command = [sys.executable, "-m", "moh_core.testing.peer", "--port", str(self.port), "--journal", str(self.journal),
-                   "--delay", str(self.delay)]
+        command = [
+            sys.executable,
+            "-m",
+            "moh_core.testing.peer",
+            "--port",
+            str(self.port),
+            "--journal",
+            str(self.journal),
+            "--delay",
+            str(self.delay),
+        ]
         if self.token:
             command += ["--token", self.token]
         self.process = subprocess.Popen(command, start_new_session=True)

@@ -31,10 +31,20 @@ class OdooServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or Path(os.environ.get("MOH_CACHE", ".cache")) / f"odoo-server-{self.port}.log"
         self.command = [
-            *shlex.split(os.environ["MOH_ODOO_BIN"]), *shlex.split(os.environ["MOH_ODOO_ARGS"]),
-            "-d", db, f"--db-filter=^{db}$", "--http-interface=127.0.0.1", f"--http-port={self.port}",
-            f"--gevent-port={free_port()}", f"--workers={workers}", "--max-cron-threads=0",
-            "--limit-time-real=300", "--limit-time-cpu=300", "--log-level=warn", *extra,
+            *shlex.split(os.environ["MOH_ODOO_BIN"]),
+            *shlex.split(os.environ["MOH_ODOO_ARGS"]),
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            f"--gevent-port={free_port()}",
+            f"--workers={workers}",
+            "--max-cron-threads=0",
+            "--limit-time-real=300",
+            "--limit-time-cpu=300",
+            "--log-level=warn",
+            *extra,
         ]
         self.process: subprocess.Popen | None = None
 

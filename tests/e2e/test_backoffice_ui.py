@@ -10,7 +10,8 @@ from odoo_server import running_server
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not installed")
+    not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not installed"
+)
 
 
 def browser():
@@ -19,9 +20,18 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,900", "--lang=vi-VN"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,900",
+        "--lang=vi-VN",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
@@ -38,7 +48,9 @@ def test_clerk_sees_the_e_office_in_vietnamese(odoo_db):
         try:
             wait = WebDriverWait(driver, 60)
             driver.get(f"{server.url}/web/login")
-            wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "form.oe_login_form input#login"))).send_keys("vanthu")
+            wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "form.oe_login_form input#login"))).send_keys(
+                "vanthu"
+            )
             driver.find_element(By.CSS_SELECTOR, "form.oe_login_form input#password").send_keys("vanthu")
             driver.find_element(By.CSS_SELECTOR, "form.oe_login_form").submit()
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".o_main_navbar")))

@@ -38,19 +38,34 @@ def wait_for(condition, timeout, what):
 def deliver_documents(server, code, token, suffix, count):
     """The agency ``code`` delivers ``count`` documents to the e-office's exchange endpoint, as
     its own system does (edXML, bearer token); each is registered by the peer's clerk."""
-    from moh_core.exchange import Attachment, DocumentMessage, Organization, build_document_message  # noqa: PLC0415
+    from moh_core.exchange import Attachment, DocumentMessage, Organization, build_document_message
 
     for i in range(count):
         message = DocumentMessage(
             sender=Organization(organ_id=code, name="Sở Y tế (kiểm thử)"),
             recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
-            code_number=str(i + 1), code_notation=f"SYT-E2E{suffix}", promulgation_date=dt.date(2026, 11, 20),
-            document_type=2, document_type_name="Công văn", subject=f"Thông báo số {i + 1}{suffix}")
-        data = build_document_message(message, [Attachment(name="tb.txt", data=b"Noi dung", content_type="text/plain")],
-                                      sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc))
-        request = urllib.request.Request(f"{server.url}/moh/exchange/edxml", data=data, method="POST", headers={
-            "Content-Type": "application/xml", "Authorization": f"Bearer {token}",
-            "X-MOH-Message-Id": f"{code}-in-{suffix}-{i}"})
+            code_number=str(i + 1),
+            code_notation=f"SYT-E2E{suffix}",
+            promulgation_date=dt.date(2026, 11, 20),
+            document_type=2,
+            document_type_name="Công văn",
+            subject=f"Thông báo số {i + 1}{suffix}",
+        )
+        data = build_document_message(
+            message,
+            [Attachment(name="tb.txt", data=b"Noi dung", content_type="text/plain")],
+            sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC),
+        )
+        request = urllib.request.Request(
+            f"{server.url}/moh/exchange/edxml",
+            data=data,
+            method="POST",
+            headers={
+                "Content-Type": "application/xml",
+                "Authorization": f"Bearer {token}",
+                "X-MOH-Message-Id": f"{code}-in-{suffix}-{i}",
+            },
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200, response.read()
 
@@ -73,10 +88,21 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
     peer_id = None
     try:
         clerk_id = admin.call("res.users", "search", [("login", "=", "vanthu")])[0]
-        peer_id = admin.call("moh.exchange.peer", "create", {
-            "name": "Sở Y tế (kiểm thử đầu cuối)", "code": code, "transport": "http",
-            "url": f"http://127.0.0.1:{peer.port}/", "auth_token": "e2e-token", "max_attempts": 100,
-            "timeout": 30, "receiving_user_id": clerk_id, "inbound_token": "e2e-inbound-token"})
+        peer_id = admin.call(
+            "moh.exchange.peer",
+            "create",
+            {
+                "name": "Sở Y tế (kiểm thử đầu cuối)",
+                "code": code,
+                "transport": "http",
+                "url": f"http://127.0.0.1:{peer.port}/",
+                "auth_token": "e2e-token",
+                "max_attempts": 100,
+                "timeout": 30,
+                "receiving_user_id": clerk_id,
+                "inbound_token": "e2e-inbound-token",
+            },
+        )
         # Retries every 2 seconds rather than the production pattern, to keep the test short.
         admin.call("queue.job.function", "write", function_ids, {"edit_retry_pattern": "{1: 2}"})
         # The agency delivers documents by edXML; the records office registers them while the
@@ -85,14 +111,21 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         deliver_documents(server, code, "e2e-inbound-token", "", MESSAGES)
 
         def messages():
-            return admin.call("moh.exchange.message", "search_read", [("peer_id", "=", peer_id), ("direction", "=", "out")],
-                              fields=["message_id", "state", "attempts", "kind"])
+            return admin.call(
+                "moh.exchange.message",
+                "search_read",
+                [("peer_id", "=", peer_id), ("direction", "=", "out")],
+                fields=["message_id", "state", "attempts", "kind"],
+            )
 
         queued = messages()
         assert len(queued) == 2 * MESSAGES and {m["kind"] for m in queued} == {"status"}
         expected = sorted(m["message_id"] for m in queued)
-        wait_for(lambda: all(m["state"] == "failed" and m["attempts"] >= 1 for m in messages()), 90,
-                 "every delivery to fail while the peer is down")
+        wait_for(
+            lambda: all(m["state"] == "failed" and m["attempts"] >= 1 for m in messages()),
+            90,
+            "every delivery to fail while the peer is down",
+        )
         assert peer.deliveries() == []
 
         # The peer comes back; while it holds its answer to the first message, the server dies.
@@ -101,8 +134,9 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait(30)
         assert first in expected
-        assert next(m for m in messages_after_crash(odoo_db) if m[0] == first)[1] != "sent", \
+        assert next(m for m in messages_after_crash(odoo_db) if m[0] == first)[1] != "sent", (
             "killed before the delivery was committed"
+        )
 
         server = job_runner_server(odoo_db).start()
         admin = server.rpc("admin", "admin")
@@ -112,8 +146,9 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         accepted = sorted(d["message_id"] for d in deliveries if d["accepted"])
         assert accepted == expected, "each message received exactly once"
         copies = [d for d in deliveries if d["message_id"] == first]
-        assert len(copies) >= 2 and [d["accepted"] for d in copies][1:] == [False] * (len(copies) - 1), \
+        assert len(copies) >= 2 and [d["accepted"] for d in copies][1:] == [False] * (len(copies) - 1), (
             "the message interrupted by the crash was sent again and recognised as a copy"
+        )
 
         # Now the peer dies (SIGKILL) after receiving a message and before answering it, and
         # comes back with its journal: the sender sees no answer, sends again, the copy is known.
@@ -125,9 +160,15 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
         peer.kill()
         assert interrupted not in [m["message_id"] for m in messages() if m["state"] == "sent"]
         peer.start()
-        wait_for(lambda: all(m["state"] == "sent" for m in messages()), 240, "every message to be sent after the peer's crash")
+        wait_for(
+            lambda: all(m["state"] == "sent" for m in messages()),
+            240,
+            "every message to be sent after the peer's crash",
+        )
         deliveries = peer.deliveries()
-        assert sorted(d["message_id"] for d in deliveries if d["accepted"]) == expected, "each message received exactly once"
+        assert sorted(d["message_id"] for d in deliveries if d["accepted"]) == expected, (
+            "each message received exactly once"
+        )
         again = [d["accepted"] for d in deliveries if d["message_id"] == interrupted][1:]
         assert again, "the message the peer died on was sent again"
         assert not any(again), "and recognised as a copy"
@@ -143,11 +184,15 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
 
 def messages_after_crash(db):
     """The messages' states as committed, read straight from PostgreSQL while no server runs."""
-    import psycopg2  # noqa: PLC0415
+    import psycopg2
 
     args = os.environ["MOH_ODOO_ARGS"].split()
     options = dict(a[2:].split("=", 1) for a in args if a.startswith("--db_") and "=" in a)
-    with psycopg2.connect(dbname=db, host=options.get("db_host"), port=options.get("db_port"),
-                          user=options.get("db_user")) as connection, connection.cursor() as cursor:
+    with (
+        psycopg2.connect(
+            dbname=db, host=options.get("db_host"), port=options.get("db_port"), user=options.get("db_user")
+        ) as connection,
+        connection.cursor() as cursor,
+    ):
         cursor.execute("SELECT message_id, state FROM moh_exchange_message WHERE direction = 'out'")
         return cursor.fetchall()

@@ -20,13 +20,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from moh_core.testing.fixtures import pdfsig_verdicts
 from odoo_server import running_server
 from test_backoffice_ui import CHROMEDRIVER, CHROMIUM, browser
 
+from moh_core.testing.fixtures import pdfsig_verdicts
+
 PDFSIG = shutil.which("pdfsig") and shutil.which("certutil")
 pytestmark = [
-    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not installed"),
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not installed"
+    ),
     pytest.mark.skipif(not PDFSIG, reason="poppler-utils (pdfsig) and libnss3-tools (certutil) are not installed"),
 ]
 
@@ -145,8 +148,9 @@ def public_lookup(url, code, secret):
     with requests.Session() as session:
         page = session.get(f"{url}/dossier-lookup", timeout=60)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        return session.post(f"{url}/dossier-lookup", data={"csrf_token": token, "code": code, "secret": secret},
-                            timeout=60).text
+        return session.post(
+            f"{url}/dossier-lookup", data={"csrf_token": token, "code": code, "secret": secret}, timeout=60
+        ).text
 
 
 class JsonRpc:
@@ -160,8 +164,12 @@ class JsonRpc:
             raise PermissionError(f"login {login} refused")
 
     def _rpc(self, service, method, *args):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"service": service, "method": method, "args": list(args)}}
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"service": service, "method": method, "args": list(args)},
+        }
         answer = requests.post(self.url, json=payload, timeout=300).json()
         if "error" in answer:
             raise RuntimeError(answer["error"].get("data", {}).get("debug") or answer["error"])
@@ -177,12 +185,18 @@ def review_until_validated(server, document_id):
     admin = server.rpc("admin", "admin")
     reviewed = []
     for _turn in range(10):
-        status = admin.call("moh.outgoing.document", "read", [document_id], ["validation_status"])[0]["validation_status"]
+        status = admin.call("moh.outgoing.document", "read", [document_id], ["validation_status"])[0][
+            "validation_status"
+        ]
         if status == "validated":
             return reviewed
-        pending = admin.call("tier.review", "search_read",
-                             [("model", "=", "moh.outgoing.document"), ("res_id", "=", document_id),
-                              ("status", "=", "pending")], ["sequence", "reviewer_ids"], order="sequence")
+        pending = admin.call(
+            "tier.review",
+            "search_read",
+            [("model", "=", "moh.outgoing.document"), ("res_id", "=", document_id), ("status", "=", "pending")],
+            ["sequence", "reviewer_ids"],
+            order="sequence",
+        )
         assert pending and pending[0]["reviewer_ids"], f"the review chain is {status} with no reviewer to act"
         login = admin.call("res.users", "read", pending[0]["reviewer_ids"][:1], ["login"])[0]["login"]
         rpc = JsonRpc(server.url, server.db, login, login)  # demo passwords are the logins
@@ -212,13 +226,18 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
         scope = admin.call("ir.config_parameter", "get_param", "auth_signup.invitation_scope")
         if scope != "b2c":
             admin.call("ir.config_parameter", "set_param", "auth_signup.invitation_scope", "b2c")
-        procedure = admin.call("moh.procedure", "search_read", [("code", "=", PROCEDURE_CODE)],
-                               ["name", "fee", "requirement_ids", "online_level"])
+        procedure = admin.call(
+            "moh.procedure",
+            "search_read",
+            [("code", "=", PROCEDURE_CODE)],
+            ["name", "fee", "requirement_ids", "online_level"],
+        )
         assert procedure, "the demo procedure is installed"
         procedure = procedure[0]
         assert procedure["online_level"] == "full"
-        requirements = admin.call("moh.procedure.requirement", "read", procedure["requirement_ids"],
-                                  ["name", "required", "file_types"])
+        requirements = admin.call(
+            "moh.procedure.requirement", "read", procedure["requirement_ids"], ["name", "required", "file_types"]
+        )
         required = {req["id"]: req for req in requirements if req["required"]}
         assert required, "the procedure asks for documents"
         pdfs = {req_id: make_pdf(tmp_path / f"tai-lieu-{req_id}.pdf", f"Tai lieu {req_id}") for req_id in required}
@@ -289,8 +308,12 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             portal.new_page(lambda: portal.click(".o_moh_dossier_form button.o_moh_submit"), ".o_moh_dossier")
             assert not portal.errors(), portal.errors()
             assert portal.dossier_state() == "submitted"
-            dossier = admin.call("moh.dossier", "read", [dossier_id],
-                                 ["code", "lookup_secret", "partner_id", "fee_amount", "payment_state"])[0]
+            dossier = admin.call(
+                "moh.dossier",
+                "read",
+                [dossier_id],
+                ["code", "lookup_secret", "partner_id", "fee_amount", "payment_state"],
+            )[0]
             assert dossier["partner_id"][0] == company["id"]
             assert dossier["code"] and dossier["code"] in portal.css(".o_moh_notice").text
             secret = portal.css(".o_moh_secret").text.strip()
@@ -312,7 +335,9 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             # on a loaded machine it may start after a first click, so choose it again until it does.
             card = None
             for _attempt in range(18):
-                inputs = [el for el in driver.find_elements(By.CSS_SELECTOR, "input#customer_input") if el.is_displayed()]
+                inputs = [
+                    el for el in driver.find_elements(By.CSS_SELECTOR, "input#customer_input") if el.is_displayed()
+                ]
                 if inputs:
                     card = inputs[0]
                     break
@@ -325,8 +350,12 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             portal.shot("payment")
             portal.click("button[name='o_payment_submit_button']")
             # The demo provider confirms, /payment/status then brings the business back to its dossier.
-            portal.wait.until(lambda d: d.current_url.rstrip("/").endswith(f"/my/dossiers/{dossier_id}")
-                              and d.find_elements("css selector", ".o_moh_state"))
+            portal.wait.until(
+                lambda d: (
+                    d.current_url.rstrip("/").endswith(f"/my/dossiers/{dossier_id}")
+                    and d.find_elements("css selector", ".o_moh_state")
+                )
+            )
             dossier = admin.call("moh.dossier", "read", [dossier_id], ["payment_state", "paid_online"])[0]
             assert dossier["payment_state"] == "paid" and dossier["paid_online"]
             assert not portal.all(".o_moh_payment"), "nothing left to pay"
@@ -336,13 +365,18 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             onestop = server.rpc("motcua", "motcua")
             onestop.call("moh.dossier", "action_accept", [dossier_id])
             specialist_id = admin.call("res.users", "search", [("login", "=", "chuyenvien.qld")])[0]
-            wizard = onestop.call("moh.dossier.action.wizard", "create",
-                                  {"dossier_id": dossier_id, "action": "assign", "specialist_id": specialist_id},
-                                  context={"active_id": dossier_id, "active_model": "moh.dossier"})
+            wizard = onestop.call(
+                "moh.dossier.action.wizard",
+                "create",
+                {"dossier_id": dossier_id, "action": "assign", "specialist_id": specialist_id},
+                context={"active_id": dossier_id, "active_model": "moh.dossier"},
+            )
             onestop.call("moh.dossier.action.wizard", "action_confirm", [wizard])
             specialist = server.rpc("chuyenvien.qld", "chuyenvien.qld")
             specialist.call("moh.dossier", "action_propose_result", [dossier_id])
-            dossier = admin.call("moh.dossier", "read", [dossier_id], ["state", "specialist_id", "result_document_id"])[0]
+            dossier = admin.call("moh.dossier", "read", [dossier_id], ["state", "specialist_id", "result_document_id"])[
+                0
+            ]
             assert dossier["state"] == "approval" and dossier["specialist_id"][0] == specialist_id
             result_id = dossier["result_document_id"][0]
             specialist.call("moh.outgoing.document", "action_request_review", [result_id])
@@ -354,8 +388,9 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             assert result["register_id"], "the result goes into the default outgoing register"
             signer_login = admin.call("res.users", "read", [result["signer_id"][0]], ["login"])[0]["login"]
             assert signer_login == "cuctruong.qld", "the Drug Administration's head signs"
-            server.rpc(signer_login, signer_login).call("moh.outgoing.document", "action_sign", [result_id],
-                                                        SIGNER_PASSWORD)
+            server.rpc(signer_login, signer_login).call(
+                "moh.outgoing.document", "action_sign", [result_id], SIGNER_PASSWORD
+            )
             # The records office numbers, seals and issues it (no rights on dossiers needed).
             server.rpc("vanthu", "vanthu").call("moh.outgoing.document", "action_issue", [result_id])
             assert admin.call("moh.dossier", "read", [dossier_id], ["state"])[0]["state"] == "done"
@@ -369,14 +404,18 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             assert href == f"{server.url}/my/dossiers/{dossier_id}/result"
             with requests.Session() as session:
                 for cookie in driver.get_cookies():
-                    session.cookies.set(cookie["name"], cookie["value"], domain=cookie.get("domain"), path=cookie.get("path", "/"))
+                    session.cookies.set(
+                        cookie["name"], cookie["value"], domain=cookie.get("domain"), path=cookie.get("path", "/")
+                    )
                 response = session.get(href, timeout=120)
                 anonymous = requests.get(href, timeout=60, allow_redirects=False)
             assert response.status_code == 200, response.status_code
             assert response.headers["Content-Type"].startswith("application/pdf")
             assert response.content.startswith(b"%PDF")
             assert anonymous.status_code in (302, 303, 401, 403, 404), "the result is not public"
-            stored = admin.call("moh.dossier", "read", [dossier_id], ["result_attachment_id"])[0]["result_attachment_id"]
+            stored = admin.call("moh.dossier", "read", [dossier_id], ["result_attachment_id"])[0][
+                "result_attachment_id"
+            ]
             stored = admin.call("ir.attachment", "read", [stored[0]], ["datas"])[0]["datas"]
             assert response.content == base64.b64decode(stored), "the business gets the archived e-result"
 
@@ -396,9 +435,14 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             portal.visible(".o_moh_lookup_result")
             portal.shot("lookup")
             status = portal.css(".o_moh_lookup_result .o_moh_status").text.strip()
-            labels = {dict(admin.call("moh.dossier", "fields_get", ["state"], attributes=["selection"],
-                                      context={"lang": lang})["state"]["selection"])["done"]
-                      for lang in ("vi_VN", "en_US")}
+            labels = {
+                dict(
+                    admin.call(
+                        "moh.dossier", "fields_get", ["state"], attributes=["selection"], context={"lang": lang}
+                    )["state"]["selection"]
+                )["done"]
+                for lang in ("vi_VN", "en_US")
+            }
             assert status in labels, (status, labels)
             assert code in portal.css(".o_moh_lookup_result").text
             assert business_name not in portal.css("body").text

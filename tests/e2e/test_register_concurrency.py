@@ -17,8 +17,11 @@ PER_CLIENT = 25
 def test_parallel_registration_is_gapless_and_unique(odoo_db):
     with running_server(odoo_db, workers=4) as server:
         admin = server.rpc("admin", "admin")
-        register_id = admin.call("moh.document.register", "create", {
-            "name": "Sổ kiểm thử đồng thời", "code": f"CC{dt.datetime.now():%H%M%S%f}", "direction": "incoming"})
+        register_id = admin.call(
+            "moh.document.register",
+            "create",
+            {"name": "Sổ kiểm thử đồng thời", "code": f"CC{dt.datetime.now():%H%M%S%f}", "direction": "incoming"},
+        )
         type_id = admin.call("moh.document.type", "search", [("abbreviation", "=", "TB")], limit=1)[0]
 
         def client(index):
@@ -26,9 +29,12 @@ def test_parallel_registration_is_gapless_and_unique(odoo_db):
             done = []
             for i in range(PER_CLIENT):
                 vals = {
-                    "register_id": register_id, "sender_name": f"Sở Y tế tỉnh {index}",
-                    "number_symbol": f"{i + 1}/SYT-{index}", "issue_date": "2026-11-20",
-                    "document_type_id": type_id, "abstract": f"Thông báo số {i + 1} của khách {index}",
+                    "register_id": register_id,
+                    "sender_name": f"Sở Y tế tỉnh {index}",
+                    "number_symbol": f"{i + 1}/SYT-{index}",
+                    "issue_date": "2026-11-20",
+                    "document_type_id": type_id,
+                    "abstract": f"Thông báo số {i + 1} của khách {index}",
                 }
                 if i % 2:  # half through the one-call API, half as the back office does it
                     done += [r["id"] for r in rpc.call("moh.incoming.document", "register_incoming", [vals])]
@@ -42,8 +48,12 @@ def test_parallel_registration_is_gapless_and_unique(odoo_db):
             ids = [doc_id for chunk in pool.map(client, range(CLIENTS)) for doc_id in chunk]
 
         assert len(ids) == len(set(ids)) == CLIENTS * PER_CLIENT
-        records = admin.call("moh.incoming.document", "search_read",
-                             [("register_id", "=", register_id)], fields=["number", "year", "state"])
+        records = admin.call(
+            "moh.incoming.document",
+            "search_read",
+            [("register_id", "=", register_id)],
+            fields=["number", "year", "state"],
+        )
         assert len(records) == CLIENTS * PER_CLIENT, "a registration was lost"
         assert {r["id"] for r in records} == set(ids)
         assert {r["state"] for r in records} == {"registered"}

@@ -31,7 +31,6 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "static" / "api" / "open
 
 
 class MohPartnerApi(http.Controller):
-
     @staticmethod
     def _moh_api_user():
         """The partner system's user the request's API key belongs to (in sudo), or None: the
@@ -75,11 +74,20 @@ class MohPartnerApi(http.Controller):
         Outgoing = request.env["moh.outgoing.document"].sudo()
         if not number.isdigit() or not symbol:
             return Outgoing
-        return Outgoing.search([("number", "=", int(number)), ("symbol", "=", symbol), ("state", "=", "issued"),
-                                ("confidentiality", "=", "normal")], order="issue_date desc, id desc", limit=1)
+        return Outgoing.search(
+            [
+                ("number", "=", int(number)),
+                ("symbol", "=", symbol),
+                ("state", "=", "issued"),
+                ("confidentiality", "=", "normal"),
+            ],
+            order="issue_date desc, id desc",
+            limit=1,
+        )
 
-    @http.route("/api/v1/documents/<path:number>", type="http", auth="public", methods=["GET"], csrf=False,
-                save_session=False)
+    @http.route(
+        "/api/v1/documents/<path:number>", type="http", auth="public", methods=["GET"], csrf=False, save_session=False
+    )
     def document_status(self, number):
         return self._moh_status(lambda user: self._moh_api_documents(user, number), "document")
 

@@ -18,17 +18,15 @@ put before the peer's clerk (moh.edxml).
 
 import logging
 
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 _logger = logging.getLogger(__name__)
 
 
 class MohExchangeController(http.Controller):
-
     @http.route("/moh/exchange/edxml", type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
     def receive_edxml(self, **_kwargs):
         from moh_core.exchange import DEFAULT_MAX_BYTES  # noqa: PLC0415
@@ -58,12 +56,14 @@ class MohExchangeController(http.Controller):
         Message = request.env["moh.exchange.message"].sudo()
         try:
             with request.env.cr.savepoint():
-                message, already = Message._moh_receive(peer, message_id, "edxml", data,
-                                                        request.httprequest.content_type)
+                message, already = Message._moh_receive(
+                    peer, message_id, "edxml", data, request.httprequest.content_type
+                )
         except (UserError, AccessError) as exc:
             _logger.info("edXML message %s from %s refused: %s", message_id, peer.code, exc)
             return request.make_json_response({"error": str(exc.args[0] if exc.args else exc)}, status=422)
         if already:
             return request.make_json_response({"status": "already_received", "message_id": message_id})
-        return request.make_json_response({"status": "received", "message_id": message_id,
-                                           "record": message.res_model, "id": message.res_id})
+        return request.make_json_response(
+            {"status": "received", "message_id": message_id, "record": message.res_model, "id": message.res_id}
+        )

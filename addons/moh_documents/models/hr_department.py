@@ -7,18 +7,18 @@ class HrDepartment(models.Model):
     moh_abbreviation = fields.Char(
         string="Abbreviation",
         help="The unit's abbreviation in document symbols (Decree 30/2020/ND-CP, Appendix III), "
-             "e.g. KHTC in 'No. 15/BYT-KHTC'.",
+        "e.g. KHTC in 'No. 15/BYT-KHTC'.",
     )
     moh_agency_code = fields.Char(
         string="Agency Identification Code",
         help="Code of the unit in the national list of agency identification codes "
-             "(Decision 20/2020/QD-TTg), used in document exchange and dossier codes.",
+        "(Decision 20/2020/QD-TTg), used in document exchange and dossier codes.",
     )
     moh_own_seal = fields.Boolean(
         string="Issues in Its Own Name",
         help="The unit has its own seal and signs in its own name: its head signs without "
-             "TL. (Decree 30/2020/ND-CP, Art. 13). Otherwise its head signs by order of the head of "
-             "the agency, e.g. TL. BỘ TRƯỞNG.",
+        "TL. (Decree 30/2020/ND-CP, Art. 13). Otherwise its head signs by order of the head of "
+        "the agency, e.g. TL. BỘ TRƯỞNG.",
     )
 
     @api.constrains("moh_agency_code")

@@ -23,9 +23,14 @@ class IrAttachment(models.Model):
     _moh_workflow_fields = ("moh_role",)
 
     moh_role = fields.Selection(
-        ROLES, string="Role", readonly=True, copy=False, index="btree_not_null",
+        ROLES,
+        string="Role",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="What the file is to its record (a draft version, the PDF prepared for signing, the signed "
-             "PDF, a slip...), set by the step that made it.")
+        "PDF, a slip...), set by the step that made it.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

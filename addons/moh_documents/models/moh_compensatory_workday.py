@@ -20,15 +20,17 @@ class MohCompensatoryWorkday(models.Model):
     name = fields.Char(string="Reason", required=True, translate=True)
     date = fields.Date(required=True)
     calendar_id = fields.Many2one(
-        "resource.calendar", string="Working Calendar", required=True, ondelete="cascade", index=True,
+        "resource.calendar",
+        string="Working Calendar",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
     state = fields.Selection(
-        HOLIDAY_STATES, string="Status", required=True, default="official",
-        help=HOLIDAY_STATE_HELP)
-    source = fields.Char(
-        string="Legal Source",
-        help=HOLIDAY_SOURCE_HELP)
+        HOLIDAY_STATES, string="Status", required=True, default="official", help=HOLIDAY_STATE_HELP
+    )
+    source = fields.Char(string="Legal Source", help=HOLIDAY_SOURCE_HELP)
 
     _date_calendar_unique = models.Constraint(
         "UNIQUE(calendar_id, date)",
@@ -40,8 +42,11 @@ class MohCompensatoryWorkday(models.Model):
         for workday in self:
             weekdays = {int(a.dayofweek) for a in workday.calendar_id.attendance_ids}
             if workday.date.weekday() in weekdays:
-                raise ValidationError(self.env._(
-                    "%(date)s is already a working day of %(calendar)s: only a day that is "
-                    "normally off can be declared worked.",
-                    date=workday.date, calendar=workday.calendar_id.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(date)s is already a working day of %(calendar)s: only a day that is "
+                        "normally off can be declared worked.",
+                        date=workday.date,
+                        calendar=workday.calendar_id.display_name,
+                    )
+                )

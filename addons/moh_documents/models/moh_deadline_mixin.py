@@ -29,15 +29,17 @@ class MohDeadlineMixin(models.AbstractModel):
     done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
     completed_late = fields.Boolean(compute="_compute_completed_late", store=True)
     deadline_state = fields.Selection(
-        DEADLINE_STATES, string="Deadline Status", compute="_compute_deadline_state",
-        search="_search_deadline_state")
+        DEADLINE_STATES, string="Deadline Status", compute="_compute_deadline_state", search="_search_deadline_state"
+    )
 
     @api.depends("done_date", "deadline")
     def _compute_completed_late(self):
         for record in self:
             record.completed_late = bool(
-                record.done_date and record.deadline
-                and record.env.company.sudo()._moh_local_date(record.done_date) > record.deadline)
+                record.done_date
+                and record.deadline
+                and record.env.company.sudo()._moh_local_date(record.done_date) > record.deadline
+            )
 
     def _moh_due_soon_limit(self, today=None):
         company = self.env.company.sudo()  # every role counts on the statutory calendar
@@ -73,7 +75,11 @@ class MohDeadlineMixin(models.AbstractModel):
             "overdue": [("state", "in", open_states), ("deadline", "<", today)],
             "due_soon": [("state", "in", open_states), ("deadline", ">=", today), ("deadline", "<=", limit)],
             "on_time": [("state", "in", open_states), ("deadline", ">", limit)],
-            "done_on_time": [("state", "=", self._moh_done_state), ("deadline", "!=", False), ("completed_late", "=", False)],
+            "done_on_time": [
+                ("state", "=", self._moh_done_state),
+                ("deadline", "!=", False),
+                ("completed_late", "=", False),
+            ],
             "done_late": [("state", "=", self._moh_done_state), ("completed_late", "=", True)],
         }
         return Domain.OR(Domain(domains[name]) for name in values if name in domains)

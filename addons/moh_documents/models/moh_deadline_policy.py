@@ -2,15 +2,15 @@ from odoo import api, fields, models
 
 URGENCY = [
     ("normal", "Normal"),
-    ("urgent", "Urgent"),          # Khẩn
+    ("urgent", "Urgent"),  # Khẩn
     ("very_urgent", "Very Urgent"),  # Thượng khẩn
-    ("flash", "Flash"),            # Hỏa tốc
+    ("flash", "Flash"),  # Hỏa tốc
 ]
 CONFIDENTIALITY = [
     ("normal", "Normal"),
     ("confidential", "Confidential"),  # Mật
-    ("secret", "Secret"),              # Tối mật
-    ("top_secret", "Top Secret"),      # Tuyệt mật
+    ("secret", "Secret"),  # Tối mật
+    ("top_secret", "Top Secret"),  # Tuyệt mật
 ]
 
 
@@ -25,8 +25,9 @@ class MohDeadlinePolicy(models.Model):
     _order = "urgency, document_type_id"
 
     urgency = fields.Selection(URGENCY, required=True, default="normal")
-    document_type_id = fields.Many2one("moh.document.type", string="Document Type",
-                                       help="Leave empty for every type of this urgency.")
+    document_type_id = fields.Many2one(
+        "moh.document.type", string="Document Type", help="Leave empty for every type of this urgency."
+    )
     working_days = fields.Integer(required=True, default=10)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
 
@@ -38,9 +39,12 @@ class MohDeadlinePolicy(models.Model):
 
     @api.model
     def _moh_working_days_for(self, urgency, document_type, company):
-        policies = self.sudo().search([
-            ("urgency", "=", urgency), ("company_id", "=", company.id),
-            ("document_type_id", "in", [document_type.id, False]),
-        ])
+        policies = self.sudo().search(
+            [
+                ("urgency", "=", urgency),
+                ("company_id", "=", company.id),
+                ("document_type_id", "in", [document_type.id, False]),
+            ]
+        )
         policy = policies.filtered("document_type_id")[:1] or policies[:1]
         return policy.working_days if policy else 10

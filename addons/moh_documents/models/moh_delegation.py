@@ -14,8 +14,9 @@ class MohDelegation(models.Model):
     _description = "Delegation"
     _order = "date_from desc"
 
-    delegator_id = fields.Many2one("res.users", string="Leader", required=True, index=True,
-                                   default=lambda self: self.env.user)
+    delegator_id = fields.Many2one(
+        "res.users", string="Leader", required=True, index=True, default=lambda self: self.env.user
+    )
     delegate_id = fields.Many2one("res.users", string="Deputy", required=True, index=True)
     date_from = fields.Date(required=True, default=fields.Date.context_today)
     date_to = fields.Date(required=True)
@@ -35,9 +36,12 @@ class MohDelegation(models.Model):
         if self.env.su or self.env.user.has_group("moh_documents.group_moh_admin"):
             return
         if delegators - self.env.user:
-            raise AccessError(self.env._(
-                "Only %(leader)s, or an e-office administrator, delegates %(leader)s's powers.",
-                leader=(delegators - self.env.user)[:1].name))
+            raise AccessError(
+                self.env._(
+                    "Only %(leader)s, or an e-office administrator, delegates %(leader)s's powers.",
+                    leader=(delegators - self.env.user)[:1].name,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -60,6 +64,14 @@ class MohDelegation(models.Model):
     def _moh_delegators_of(self, user, day=None):
         """The users ``user`` may act for on ``day`` (today by default)."""
         day = day or fields.Date.context_today(self)
-        return self.sudo().search([
-            ("delegate_id", "=", user.id), ("date_from", "<=", day), ("date_to", ">=", day),
-        ]).delegator_id
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("delegate_id", "=", user.id),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ]
+            )
+            .delegator_id
+        )

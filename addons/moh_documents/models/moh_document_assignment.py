@@ -33,8 +33,19 @@ class MohDocumentAssignment(models.Model):
     _description = "Document Assignment"
     _inherit = ["moh.deadline.mixin", "moh.workflow.guard"]
     _moh_workflow_fields = (
-        "document_id", "department_id", "role", "state", "assigned_by_id", "user_ids", "result", "reply_reference",
-        "reminded_on", "escalated_on", "deadline", "done_date", "completed_late",
+        "document_id",
+        "department_id",
+        "role",
+        "state",
+        "assigned_by_id",
+        "user_ids",
+        "result",
+        "reply_reference",
+        "reminded_on",
+        "escalated_on",
+        "deadline",
+        "done_date",
+        "completed_late",
     )
     _order = "deadline, id"
     _moh_open_states = ("new", "in_progress")
@@ -60,7 +71,9 @@ class MohDocumentAssignment(models.Model):
     @api.depends("document_id.name", "department_id.name", "role")
     def _compute_display_name(self):
         for assignment in self:
-            assignment.display_name = f"{assignment.document_id.name} — {assignment.department_id.name} ({assignment._moh_role_label()})"
+            assignment.display_name = (
+                f"{assignment.document_id.name} — {assignment.department_id.name} ({assignment._moh_role_label()})"
+            )
 
     def _moh_role_label(self):
         return dict(self._fields["role"]._description_selection(self.env))[self.role]
@@ -73,17 +86,21 @@ class MohDocumentAssignment(models.Model):
             head = department.manager_id.user_id
             if not head:
                 head = department.member_ids.user_id.filtered(
-                    lambda u: u.has_group("moh_documents.group_department_head"))
+                    lambda u: u.has_group("moh_documents.group_department_head")
+                )
             heads |= head
         return heads
 
     def _moh_check_state(self, *states):
         for assignment in self:
             if assignment.state not in states:
-                raise UserError(self.env._(
-                    "The assignment of %(department)s is %(state)s: this step is not possible now.",
-                    department=assignment.department_id.name,
-                    state=dict(assignment._fields["state"]._description_selection(self.env))[assignment.state]))
+                raise UserError(
+                    self.env._(
+                        "The assignment of %(department)s is %(state)s: this step is not possible now.",
+                        department=assignment.department_id.name,
+                        state=dict(assignment._fields["state"]._description_selection(self.env))[assignment.state],
+                    )
+                )
 
     def _moh_check_step(self, *states):
         """Before any step: one assignment, which the caller (an e-office officer) may read,
@@ -103,20 +120,33 @@ class MohDocumentAssignment(models.Model):
         users = document._moh_browse("res.users", users)
         if not users:
             raise UserError(self.env._("Choose at least one specialist."))
-        members = self.env["hr.employee"].sudo().search(
-            [("department_id", "child_of", self.department_id.id)]).user_id
+        members = self.env["hr.employee"].sudo().search([("department_id", "child_of", self.department_id.id)]).user_id
         strangers = users - members
         if strangers:
-            raise UserError(self.env._(
-                "%(people)s do not work in %(department)s.",
-                people=", ".join(strangers.mapped("name")), department=self.department_id.name))
+            raise UserError(
+                self.env._(
+                    "%(people)s do not work in %(department)s.",
+                    people=", ".join(strangers.mapped("name")),
+                    department=self.department_id.name,
+                )
+            )
         document._moh_close_todos(acting_for)
         self.sudo().write({"user_ids": [(6, 0, users.ids)], "state": "in_progress"})
         document._moh_grant(users)
-        document._moh_record("assign_specialist", note=note, acting_for=acting_for,
-                             department=self.department_id, targets=users, assignment=self)
-        document._moh_todo(users, self.env._("Process the document (%(role)s)", role=self._moh_role_label()),
-                           deadline=self.deadline, note=note)
+        document._moh_record(
+            "assign_specialist",
+            note=note,
+            acting_for=acting_for,
+            department=self.department_id,
+            targets=users,
+            assignment=self,
+        )
+        document._moh_todo(
+            users,
+            self.env._("Process the document (%(role)s)", role=self._moh_role_label()),
+            deadline=self.deadline,
+            note=note,
+        )
         return True
 
     def action_complete(self, result, reply_reference=None):
@@ -126,13 +156,18 @@ class MohDocumentAssignment(models.Model):
         acting_for = document._moh_acting_for(self.user_ids | self._moh_department_heads())
         if not (result or "").strip():
             raise UserError(self.env._("Write the result of the processing."))
-        self.sudo().write({
-            "state": "done", "result": result, "reply_reference": reply_reference,
-            "done_date": fields.Datetime.now(),
-        })
+        self.sudo().write(
+            {
+                "state": "done",
+                "result": result,
+                "reply_reference": reply_reference,
+                "done_date": fields.Datetime.now(),
+            }
+        )
         document._moh_close_todos(self.user_ids | self._moh_department_heads())
-        document._moh_record("complete", note=result, acting_for=acting_for,
-                             department=self.department_id, assignment=self)
+        document._moh_record(
+            "complete", note=result, acting_for=acting_for, department=self.department_id, assignment=self
+        )
         document._moh_check_completion()
         return True
 
@@ -147,23 +182,36 @@ class MohDocumentAssignment(models.Model):
             acting_for = document._moh_acting_for(self.user_ids | heads)
             document._moh_close_todos(self.user_ids)
             self.sudo().write({"state": "new", "user_ids": [(5,)]})
-            document._moh_record("return", note=reason, acting_for=acting_for,
-                                 department=self.department_id, targets=heads, assignment=self)
+            document._moh_record(
+                "return",
+                note=reason,
+                acting_for=acting_for,
+                department=self.department_id,
+                targets=heads,
+                assignment=self,
+            )
             document._moh_todo(heads, self.env._("Returned by the specialist"), deadline=self.deadline, note=reason)
             return True
         acting_for = document._moh_acting_for(heads)
         document._moh_close_todos(heads)
         self.sudo().state = "returned"
-        document._moh_record("return", note=reason, acting_for=acting_for,
-                             department=self.department_id, targets=document.leader_id, assignment=self)
+        document._moh_record(
+            "return",
+            note=reason,
+            acting_for=acting_for,
+            department=self.department_id,
+            targets=document.leader_id,
+            assignment=self,
+        )
         if self.role == "lead":
             # Without a lead department the leader must direct the document again.
             others = document.assignment_ids.filtered(lambda a: a.state in ("new", "in_progress"))
             others.sudo().write({"state": "cancelled"})
             document.sudo().state = "submitted"
             document._moh_close_todos()
-            document._moh_todo(document.leader_id, self.env._("Returned by the lead department: direct it again"),
-                               note=reason)
+            document._moh_todo(
+                document.leader_id, self.env._("Returned by the lead department: direct it again"), note=reason
+            )
         return True
 
     def action_forward(self, department, reason):
@@ -175,19 +223,32 @@ class MohDocumentAssignment(models.Model):
         department = document._moh_browse("hr.department", department)
         if len(department) != 1:
             raise UserError(self.env._("Choose the department to forward the document to."))
-        if department == self.department_id or department in document.assignment_ids.filtered(
-                lambda a: a.state in ("new", "in_progress")).department_id:
+        if (
+            department == self.department_id
+            or department in document.assignment_ids.filtered(lambda a: a.state in ("new", "in_progress")).department_id
+        ):
             raise UserError(self.env._("%(department)s already has this document.", department=department.name))
         document._moh_close_todos(self._moh_department_heads())
         self.sudo().state = "cancelled"
-        successor = self.sudo().copy({"department_id": department.id, "state": "new", "user_ids": [(5,)],
-                                      "assigned_by_id": self.assigned_by_id.id})
+        successor = self.sudo().copy(
+            {
+                "department_id": department.id,
+                "state": "new",
+                "user_ids": [(5,)],
+                "assigned_by_id": self.assigned_by_id.id,
+            }
+        )
         heads = successor._moh_department_heads()
         document._moh_grant(heads)
-        document._moh_record("forward", note=reason, acting_for=acting_for,
-                             department=department, targets=heads, assignment=successor)
-        document._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=successor._moh_role_label()),
-                           deadline=successor.deadline, note=reason)
+        document._moh_record(
+            "forward", note=reason, acting_for=acting_for, department=department, targets=heads, assignment=successor
+        )
+        document._moh_todo(
+            heads,
+            self.env._("Assign specialists (%(role)s)", role=successor._moh_role_label()),
+            deadline=successor.deadline,
+            note=reason,
+        )
         return successor
 
     # -- reminders and escalation ---------------------------------------------------------------
@@ -199,22 +260,31 @@ class MohDocumentAssignment(models.Model):
         self = self.with_context(**self.env.company._moh_local_context())  # noqa: PLW0642 - the agency's day
         today = fields.Date.context_today(self)
         Assignment = self.sudo()
-        due_soon = Assignment.search([("deadline_state", "=", "due_soon"), "|", ("reminded_on", "=", False), ("reminded_on", "!=", today)])
+        due_soon = Assignment.search(
+            [("deadline_state", "=", "due_soon"), "|", ("reminded_on", "=", False), ("reminded_on", "!=", today)]
+        )
         overdue = Assignment.search([("deadline_state", "=", "overdue"), ("escalated_on", "=", False)])
         for assignment in due_soon:
             who = assignment.user_ids or assignment._moh_department_heads()
             assignment.document_id._moh_todo(
-                who, self.env._("Due on %(date)s", date=assignment.deadline.strftime("%d/%m/%Y")),
-                deadline=assignment.deadline)
+                who,
+                self.env._("Due on %(date)s", date=assignment.deadline.strftime("%d/%m/%Y")),
+                deadline=assignment.deadline,
+            )
             assignment.document_id.with_user(self.env.ref("base.user_root"))._moh_record(
-                "remind", department=assignment.department_id, targets=who, assignment=assignment)
+                "remind", department=assignment.department_id, targets=who, assignment=assignment
+            )
             assignment.reminded_on = today
         for assignment in overdue:
             who = assignment._moh_department_heads() | assignment.document_id.leader_id
-            summary = self.env._("Overdue since %(date)s: %(department)s",
-                                 date=assignment.deadline.strftime("%d/%m/%Y"), department=assignment.department_id.name)
+            summary = self.env._(
+                "Overdue since %(date)s: %(department)s",
+                date=assignment.deadline.strftime("%d/%m/%Y"),
+                department=assignment.department_id.name,
+            )
             assignment.document_id._moh_todo(who, summary)
             assignment.document_id.with_user(self.env.ref("base.user_root"))._moh_record(
-                "escalate", department=assignment.department_id, targets=who, assignment=assignment)
+                "escalate", department=assignment.department_id, targets=who, assignment=assignment
+            )
             assignment.escalated_on = today
         return len(due_soon), len(overdue)

@@ -13,9 +13,6 @@ before writing them in superuser mode. An issued copy is frozen. Documents conta
 secrets are copied under the state-secrets law (Decree 26/2020/ND-CP), not here.
 """
 
-import base64
-import datetime as dt
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.pdf import merge_pdf
@@ -36,19 +33,29 @@ class MohDocumentCopy(models.Model):
     state = fields.Selection(COPY_STATES, default="draft", required=True, readonly=True, copy=False)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     document_type_id = fields.Many2one(
-        "moh.document.type", string="Form of Copy", required=True, domain=[("copy_form", "!=", False)],
-        help="Sao y (whole document), trích sao (part of it) or sao lục (a copy of a sao y).")
+        "moh.document.type",
+        string="Form of Copy",
+        required=True,
+        domain=[("copy_form", "!=", False)],
+        help="Sao y (whole document), trích sao (part of it) or sao lục (a copy of a sao y).",
+    )
     copy_form = fields.Selection(related="document_type_id.copy_form", store=True, string="Kind of Copy")
     outgoing_id = fields.Many2one("moh.outgoing.document", string="Outgoing Document", index="btree_not_null")
     incoming_id = fields.Many2one("moh.incoming.document", string="Incoming Document", index="btree_not_null")
-    source_copy_id = fields.Many2one("moh.document.copy", string="Copied Sao Y", index="btree_not_null",
-                                     domain=[("copy_form", "=", "sao_y"), ("state", "=", "issued")])
+    source_copy_id = fields.Many2one(
+        "moh.document.copy",
+        string="Copied Sao Y",
+        index="btree_not_null",
+        domain=[("copy_form", "=", "sao_y"), ("state", "=", "issued")],
+    )
     extract = fields.Text(help="Trích sao: the part of the document copied, paragraphs separated by a blank line.")
     signer_id = fields.Many2one("res.users", string="Signed By", domain=[("share", "=", False)])
     signer_authority = fields.Selection(AUTHORITIES, string="Signing Authority", required=True, default="tl")
     signer_authority_position = fields.Char(
-        string="Signs for", default=lambda self: self.env.company.moh_head_position,
-        help="The position after the authority, e.g. BỘ TRƯỞNG in TL. BỘ TRƯỞNG.")
+        string="Signs for",
+        default=lambda self: self.env.company.moh_head_position,
+        help="The position after the authority, e.g. BỘ TRƯỞNG in TL. BỘ TRƯỞNG.",
+    )
     signer_position = fields.Char(string="Signer's Position", help="E.g. CHÁNH VĂN PHÒNG.")
     recipients = fields.Text(help="Nơi nhận of the copy, one per line; the archive line last.")
     register_id = fields.Many2one("moh.document.register", string="Copy Register", readonly=True, copy=False)
@@ -79,12 +86,15 @@ class MohDocumentCopy(models.Model):
             if len(sources) != 1:
                 raise ValidationError(self.env._("A copy is made of exactly one document."))
             if copy.copy_form == "sao_luc" and copy.source_copy_id.copy_form != "sao_y":
-                raise ValidationError(self.env._("A sao lục is made from a sao y copy (Decree 30/2020/ND-CP, Art. 25)."))
+                raise ValidationError(
+                    self.env._("A sao lục is made from a sao y copy (Decree 30/2020/ND-CP, Art. 25).")
+                )
             if copy.copy_form != "sao_luc" and copy.source_copy_id:
                 raise ValidationError(self.env._("Only a sao lục is made from a copy; copy the document itself."))
             if (copy.outgoing_id or copy.incoming_id).confidentiality not in (False, "normal"):
-                raise ValidationError(self.env._(
-                    "Documents containing state secrets are copied under the state-secrets law, not here."))
+                raise ValidationError(
+                    self.env._("Documents containing state secrets are copied under the state-secrets law, not here.")
+                )
 
     def _moh_check_content_update(self, vals):
         if any(copy.state == "issued" for copy in self):
@@ -137,40 +147,71 @@ class MohDocumentCopy(models.Model):
             # The caller reads what they copy: record rules of the source, as the caller.
             copy._source().check_access("read")
             copy._moh_check_source_state()
-            register = self.env["moh.document.register"].sudo().search(
-                [("direction", "=", "copy"), ("company_id", "=", copy.company_id.id), ("active", "=", True)], limit=1)
+            register = (
+                self.env["moh.document.register"]
+                .sudo()
+                .search(
+                    [("direction", "=", "copy"), ("company_id", "=", copy.company_id.id), ("active", "=", True)],
+                    limit=1,
+                )
+            )
             if not register:
-                raise UserError(self.env._("No copy register is configured for %(company)s.",
-                                           company=copy.company_id.name))
+                raise UserError(
+                    self.env._("No copy register is configured for %(company)s.", company=copy.company_id.name)
+                )
             if not copy.company_id.moh_abbreviation:
-                raise UserError(self.env._("%(company)s has no abbreviation for the copies' symbol.",
-                                           company=copy.company_id.name))
+                raise UserError(
+                    self.env._("%(company)s has no abbreviation for the copies' symbol.", company=copy.company_id.name)
+                )
             today = fields.Date.context_today(copy)
             number = register._moh_allocate_number(self._name, today.year)
             copy.sudo().write({"register_id": register.id, "number": number, "year": today.year, "copy_date": today})
             pdf = copy._moh_render(today)
-            attachment = self.env["ir.attachment"].sudo().create({
-                "name": f"{copy.name.replace('/', '_')}.pdf", "raw": pdf, "mimetype": "application/pdf",
-                "res_model": self._name, "res_id": copy.id, "moh_role": "copy_pdf",
-            })
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{copy.name.replace('/', '_')}.pdf",
+                        "raw": pdf,
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": copy.id,
+                        "moh_role": "copy_pdf",
+                    }
+                )
+            )
             copy.sudo().write({"pdf_id": attachment.id, "state": "issued"})
         return True
 
     def _moh_render(self, day):
-        from moh_core.documents import CopyBlock, render_copy  # noqa: PLC0415
-        from moh_core.documents import Signer  # noqa: PLC0415
+        from moh_core.documents import (  # noqa: PLC0415
+            CopyBlock,
+            Signer,
+            render_copy,
+        )
 
         self.ensure_one()
         company = self.company_id
         authority = AUTHORITY_MARKS[self.signer_authority]
         try:
             block = CopyBlock(
-                form=self.copy_form, agency=company.name, parent_agency=company.parent_id.name or "",
-                number_symbol=self.name, place=company.city or "Hà Nội", date=day,
-                signer=Signer(authority=authority, authority_position=self.signer_authority_position or "",
-                              position=self.signer_position, name=self.signer_id.name),
-                recipients=[line.strip().lstrip("-").strip() for line in (self.recipients or "").splitlines()
-                            if line.strip()])
+                form=self.copy_form,
+                agency=company.name,
+                parent_agency=company.parent_id.name or "",
+                number_symbol=self.name,
+                place=company.city or "Hà Nội",
+                date=day,
+                signer=Signer(
+                    authority=authority,
+                    authority_position=self.signer_authority_position or "",
+                    position=self.signer_position,
+                    name=self.signer_id.name,
+                ),
+                recipients=[
+                    line.strip().lstrip("-").strip() for line in (self.recipients or "").splitlines() if line.strip()
+                ],
+            )
             page = render_copy(block, extract=self.extract if self.copy_form == "trich_sao" else None)
         except ValueError as exc:
             raise UserError(self.env._("The copy cannot be made: %(reason)s", reason=str(exc))) from exc

@@ -10,7 +10,6 @@ yearly series (Decree 30/2020/ND-CP, Art. 15.2, 16.3, 22.4; Decree 26/2020/NĐ-C
 import logging
 
 import psycopg2.errors
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
@@ -29,22 +28,31 @@ class MohDocumentRegister(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short code shown beside the number, e.g. VBĐ.")
     direction = fields.Selection(
-        [("incoming", "Incoming"), ("outgoing", "Outgoing"), ("copy", "Copies"),
-         ("handover", "State-Secret Hand-overs")],
-        string="Register Kind", required=True, default="incoming",
+        [
+            ("incoming", "Incoming"),
+            ("outgoing", "Outgoing"),
+            ("copy", "Copies"),
+            ("handover", "State-Secret Hand-overs"),
+        ],
+        string="Register Kind",
+        required=True,
+        default="incoming",
         help="Copies: the one yearly series of sao y, trích sao and sao lục copies (Decree 30/2020/ND-CP, "
-             "Appendix III). State-secret hand-overs: the Sổ chuyển giao of Decree 26/2020/NĐ-CP, Art. 4.")
+        "Appendix III). State-secret hand-overs: the Sổ chuyển giao of Decree 26/2020/NĐ-CP, Art. 4.",
+    )
     confidential = fields.Boolean(
         string="State Secrets",
         help="State-secret documents (Mật, Tối mật, Tuyệt mật) are registered in their own registers with their "
-             "own series, and only they are (Decree 30/2020/ND-CP, Art. 16.3 and 22.4; Decree 26/2020/NĐ-CP, Art. 4).")
+        "own series, and only they are (Decree 30/2020/ND-CP, Art. 16.3 and 22.4; Decree 26/2020/NĐ-CP, Art. 4).",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     note = fields.Text()
 
     _code_company_unique = models.Constraint(
-        "UNIQUE(code, direction, company_id)", "A register with this code already exists.")
+        "UNIQUE(code, direction, company_id)", "A register with this code already exists."
+    )
 
     @api.constrains("direction", "confidential")
     def _check_handover_confidential(self):
@@ -54,12 +62,16 @@ class MohDocumentRegister(models.Model):
     @api.model
     def _moh_secret_register(self, direction, company):
         """The company's state-secret register of ``direction`` (Decree 26/2020/NĐ-CP, Art. 4)."""
-        register = self.sudo().search([("direction", "=", direction), ("confidential", "=", True),
-                                       ("company_id", "=", company.id)], limit=1)
+        register = self.sudo().search(
+            [("direction", "=", direction), ("confidential", "=", True), ("company_id", "=", company.id)], limit=1
+        )
         if not register:
-            raise UserError(self.env._(
-                "%(company)s has no state-secret register for this kind of document: create one in the registers.",
-                company=company.name))
+            raise UserError(
+                self.env._(
+                    "%(company)s has no state-secret register for this kind of document: create one in the registers.",
+                    company=company.name,
+                )
+            )
         return register
 
     # -- numbering ----------------------------------------------------------------------------
@@ -106,9 +118,12 @@ class MohDocumentRegister(models.Model):
         except psycopg2.errors.LockNotAvailable as exc:
             lock_cr.close()
             _logger.info("Numbering of register %s is busy: %s", self.id, exc)
-            raise UserError(self.env._(
-                "The register %(register)s is busy; nothing was saved, please try again.",
-                register=self.display_name)) from exc
+            raise UserError(
+                self.env._(
+                    "The register %(register)s is busy; nothing was saved, please try again.",
+                    register=self.display_name,
+                )
+            ) from exc
         except Exception:
             lock_cr.close()
             raise
@@ -119,7 +134,12 @@ class MohDocumentRegister(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_unused(self):
-        if self.env["moh.incoming.document"].sudo().with_context(active_test=False).search_count(
-                [("register_id", "in", self.ids), ("number", "!=", False)], limit=1):
-            raise UserError(self.env._(
-                "A register that holds numbered documents cannot be deleted; archive it instead."))
+        if (
+            self.env["moh.incoming.document"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("register_id", "in", self.ids), ("number", "!=", False)], limit=1)
+        ):
+            raise UserError(
+                self.env._("A register that holds numbered documents cannot be deleted; archive it instead.")
+            )

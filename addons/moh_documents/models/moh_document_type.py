@@ -18,13 +18,20 @@ class MohDocumentType(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     body_template = fields.Text(
-        string="Template", help="The skeleton a new draft of this type starts from (its customary parts, "
-                                "e.g. the legal bases and articles of a decision).")
+        string="Template",
+        help="The skeleton a new draft of this type starts from (its customary parts, "
+        "e.g. the legal bases and articles of a decision).",
+    )
     recipients_template = fields.Text(string="Recipients Template", help="The usual Nơi nhận lines of this type.")
     copy_form = fields.Selection(
-        [("sao_y", "Sao y (certified copy)"), ("trich_sao", "Trích sao (extract copy)"),
-         ("sao_luc", "Sao lục (copy of a sao y)")],
-        string="Form of Copy", help="Set on the three forms of copy (Decree 30/2020/ND-CP, Art. 25), which are "
-                                    "numbered in the agency's one yearly copy series, not drafted as documents.")
+        [
+            ("sao_y", "Sao y (certified copy)"),
+            ("trich_sao", "Trích sao (extract copy)"),
+            ("sao_luc", "Sao lục (copy of a sao y)"),
+        ],
+        string="Form of Copy",
+        help="Set on the three forms of copy (Decree 30/2020/ND-CP, Art. 25), which are "
+        "numbered in the agency's one yearly copy series, not drafted as documents.",
+    )
 
     _name_unique = models.Constraint("UNIQUE(name)", "A document type with this name already exists.")

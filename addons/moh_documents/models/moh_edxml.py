@@ -26,7 +26,6 @@ import datetime as dt
 import logging
 
 import pytz
-
 from odoo import api, models
 from odoo.exceptions import UserError
 
@@ -38,6 +37,7 @@ _logger = logging.getLogger(__name__)
 class MohEdxmlSenderError(UserError):
     """A message from an authenticated peer that names another sender, or answers a document
     never sent to that peer."""
+
 
 #: The product's mapping of urgency to edXML's Priority (the regulation gives no list).
 PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
@@ -56,23 +56,30 @@ class MohEdxml(models.AbstractModel):
         from moh_core.exchange import Organization  # noqa: PLC0415
 
         organ_id = company._moh_agency_code(self.env._("as the sender (OrganId) of an edXML message"))
-        return Organization(organ_id=organ_id, name=company.name,
-                            address=", ".join(p for p in (company.street, company.city) if p) or None,
-                            email=company.email or None, telephone=company.phone or None,
-                            website=company.website or None)
+        return Organization(
+            organ_id=organ_id,
+            name=company.name,
+            address=", ".join(p for p in (company.street, company.city) if p) or None,
+            email=company.email or None,
+            telephone=company.phone or None,
+            website=company.website or None,
+        )
 
     @api.model
     def _moh_export(self, document, recipients=(), business=None):
         """The edXML message of an issued outgoing document, to ``recipients`` (Organizations);
         ``business``: a moh_core.exchange.Business, e.g. its revocation (by default a new document)."""
-        from moh_core.exchange import Attachment, DocumentMessage, Signer, build_document_message  # noqa: PLC0415
+        from moh_core.exchange import Attachment, DocumentMessage, build_document_message  # noqa: PLC0415
 
         document.ensure_one()
         if document.confidentiality != "normal":
             # Never over the exchange (Law 29/2018/QH14, Art. 5.5-5.6; Decree 26/2020/NĐ-CP).
-            raise document._moh_secret_refusal(self.env._(
-                "It is not exported or sent by edXML: state secrets travel only by the confidential channels the "
-                "law allows"))
+            raise document._moh_secret_refusal(
+                self.env._(
+                    "It is not exported or sent by edXML: state secrets travel only by the confidential channels the "
+                    "law allows"
+                )
+            )
         if document.state != "issued":
             raise UserError(self.env._("Only an issued document is sent to other agencies."))
         vi = document.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else document
@@ -90,7 +97,9 @@ class MohEdxml(models.AbstractModel):
             content=document.body or None,
             signer=self._moh_signer_info(document),
             priority=PRIORITY.get(document.urgency, 0),
-            to_places=tuple(line.strip(" -;.") for line in (document.recipients or "").splitlines() if line.strip(" -;.")),
+            to_places=tuple(
+                line.strip(" -;.") for line in (document.recipients or "").splitlines() if line.strip(" -;.")
+            ),
             **({"business": business} if business else {}),
         )
         attachment = Attachment(name=document.pdf_id.name, data=document.pdf_id.raw, content_type="application/pdf")
@@ -105,8 +114,11 @@ class MohEdxml(models.AbstractModel):
         from moh_core.exchange import Signer  # noqa: PLC0415
 
         block = document._moh_signer()
-        return Signer(full_name=block.name, position=document.signer_position or None,
-                      competence=" ".join(block.authority_lines) or None)
+        return Signer(
+            full_name=block.name,
+            position=document.signer_position or None,
+            competence=" ".join(block.authority_lines) or None,
+        )
 
     # -- import ---------------------------------------------------------------------------------
 
@@ -128,13 +140,24 @@ class MohEdxml(models.AbstractModel):
         agency; the attempt is logged."""
         if (claimed.organ_id or "").strip() == (peer.code or "").strip():
             return
-        _logger.warning("edXML message %s refused: sent by peer %s (id %s) but its From names %s (%s)",
-                        message_id or "?", peer.code, peer.id, claimed.organ_id, claimed.name)
-        raise MohEdxmlSenderError(self.env._(
-            "The edXML message was refused and nothing was imported: it names %(claimed)s (%(claimed_code)s) as "
-            "its sender, but it was sent by %(peer)s (%(peer_code)s). A peer sends only its own documents.",
-            claimed=claimed.name or claimed.organ_id or "?", claimed_code=claimed.organ_id or "?",
-            peer=peer.name, peer_code=peer.code))
+        _logger.warning(
+            "edXML message %s refused: sent by peer %s (id %s) but its From names %s (%s)",
+            message_id or "?",
+            peer.code,
+            peer.id,
+            claimed.organ_id,
+            claimed.name,
+        )
+        raise MohEdxmlSenderError(
+            self.env._(
+                "The edXML message was refused and nothing was imported: it names %(claimed)s (%(claimed_code)s) as "
+                "its sender, but it was sent by %(peer)s (%(peer_code)s). A peer sends only its own documents.",
+                claimed=claimed.name or claimed.organ_id or "?",
+                claimed_code=claimed.organ_id or "?",
+                peer=peer.name,
+                peer_code=peer.code,
+            )
+        )
 
     @api.model
     def _moh_import(self, data, filename="message.edxml", peer=None, message_id=None):
@@ -160,8 +183,12 @@ class MohEdxml(models.AbstractModel):
         try:
             parsed = parse_message(data)
         except EdxmlError as exc:
-            raise UserError(self.env._("The edXML message was refused and nothing was imported: %(reason)s",
-                                       reason=error_message(self.env, exc))) from exc
+            raise UserError(
+                self.env._(
+                    "The edXML message was refused and nothing was imported: %(reason)s",
+                    reason=error_message(self.env, exc),
+                )
+            ) from exc
         if peer:
             self._moh_check_sender(parsed.message.sender, peer, message_id)
         if isinstance(parsed, ParsedStatus):
@@ -186,7 +213,9 @@ class MohEdxml(models.AbstractModel):
         message = parsed.message
         sender_code, sender_name = self._moh_sender(message, peer)
         urgency = {value: key for key, value in PRIORITY.items()}.get(message.priority, "normal")
-        number_symbol = f"{message.code_number}/{message.code_notation}" if message.code_notation else message.code_number
+        number_symbol = (
+            f"{message.code_number}/{message.code_notation}" if message.code_notation else message.code_number
+        )
         return {
             "channel": "edxml",
             "sender_name": sender_name,
@@ -202,8 +231,10 @@ class MohEdxml(models.AbstractModel):
 
     @api.model
     def _moh_attachment_vals(self, parsed):
-        return [{"name": a.name, "raw": a.content, "mimetype": a.content_type or "application/octet-stream"}
-                for a in parsed.attachments]
+        return [
+            {"name": a.name, "raw": a.content, "mimetype": a.content_type or "application/octet-stream"}
+            for a in parsed.attachments
+        ]
 
     @api.model
     def _moh_receipt_note(self, parsed, peer, sender_name, sender_code):
@@ -215,7 +246,11 @@ class MohEdxml(models.AbstractModel):
             body = self.env._(
                 "Imported from an edXML file by %(user)s. The sender (%(sender)s, %(code)s) is as the file states: "
                 "it was not verified by the document exchange. The signatures of its PDF attachments were checked "
-                "as for any incoming document.", user=self.env.user.name, sender=sender_name, code=sender_code or "?")
+                "as for any incoming document.",
+                user=self.env.user.name,
+                sender=sender_name,
+                code=sender_code or "?",
+            )
         if notes:
             body += " " + self.env._("Tolerated deviations of the message: %(notes)s", notes="; ".join(notes))
         return body
@@ -229,18 +264,29 @@ class MohEdxml(models.AbstractModel):
         vals = self._moh_received_vals(parsed, peer)
         Incoming = self.env["moh.incoming.document"]
         if register:
-            duplicate = Incoming.search([("sender_code", "=", vals["sender_code"]),
-                                         ("number_symbol", "=", vals["number_symbol"]),
-                                         ("issue_date", "=", message.promulgation_date),
-                                         ("exchange_problem", "=", False)], limit=1)
+            duplicate = Incoming.search(
+                [
+                    ("sender_code", "=", vals["sender_code"]),
+                    ("number_symbol", "=", vals["number_symbol"]),
+                    ("issue_date", "=", message.promulgation_date),
+                    ("exchange_problem", "=", False),
+                ],
+                limit=1,
+            )
             if duplicate:
-                raise UserError(self.env._("This document (%(number)s of %(sender)s) was already received as %(existing)s.",
-                                           number=vals["number_symbol"], sender=vals["sender_name"],
-                                           existing=duplicate.display_name))
+                raise UserError(
+                    self.env._(
+                        "This document (%(number)s of %(sender)s) was already received as %(existing)s.",
+                        number=vals["number_symbol"],
+                        sender=vals["sender_name"],
+                        existing=duplicate.display_name,
+                    )
+                )
         document = Incoming.create(vals)
         # The agency the exchange authenticated: the one the document's statuses go back to.
-        document.sudo().write({"exchange_peer_id": peer.id if peer else False,
-                               "exchange_document_id": message.document_id or False})
+        document.sudo().write(
+            {"exchange_peer_id": peer.id if peer else False, "exchange_document_id": message.document_id or False}
+        )
         self._moh_send_status(document, "01")
         if register:
             document.action_register()
@@ -258,11 +304,15 @@ class MohEdxml(models.AbstractModel):
         Incoming = self.env["moh.incoming.document"]
         key = parse_document_id(document_id)
         if key is None:
-            return Incoming, _("its DocumentId %(id)s cannot be read as agency code, date and number/notation",
-                               id=document_id or "-")
+            return Incoming, _(
+                "its DocumentId %(id)s cannot be read as agency code, date and number/notation", id=document_id or "-"
+            )
         if key.organ_id != (sender_code or "").strip().upper():
-            return Incoming, _("its DocumentId %(id)s names another agency than the sender %(code)s",
-                               id=document_id, code=sender_code or "?")
+            return Incoming, _(
+                "its DocumentId %(id)s names another agency than the sender %(code)s",
+                id=document_id,
+                code=sender_code or "?",
+            )
         target = Incoming._moh_find_by_key(key)
         if not target:
             return Incoming, _("no document %(id)s received from this agency was found", id=document_id)
@@ -288,10 +338,15 @@ class MohEdxml(models.AbstractModel):
         if problem:
             document = self._moh_register_received(parsed, peer, register=False)
             what = _("revocation") if revoke else _("update")
-            document._moh_flag(_(
-                "This message is a %(what)s sent by %(sender)s that was not applied: %(problem)s. Nothing was "
-                "changed. Check it with the sender, then cancel this entry or register it as a document.",
-                what=what, sender=sender_name, problem=problem))
+            document._moh_flag(
+                _(
+                    "This message is a %(what)s sent by %(sender)s that was not applied: %(problem)s. Nothing was "
+                    "changed. Check it with the sender, then cancel this entry or register it as a document.",
+                    what=what,
+                    sender=sender_name,
+                    problem=problem,
+                )
+            )
             self._moh_send_status(document, "16", problem, document_id=targets[0] if targets else None, peer=peer)
             return document
         # The steps below run in superuser mode: the sender withdraws or amends its document
@@ -306,8 +361,11 @@ class MohEdxml(models.AbstractModel):
             vals = self._moh_received_vals(parsed, peer)
             amended = {name: vals[name] for name in ("abstract", "signer_name", "urgency", "document_type_id")}
             known = set(target.sudo().attachment_ids.mapped("checksum"))
-            new_files = [values for values in self._moh_attachment_vals(parsed)
-                         if self.env["ir.attachment"]._compute_checksum(values["raw"]) not in known]
+            new_files = [
+                values
+                for values in self._moh_attachment_vals(parsed)
+                if self.env["ir.attachment"]._compute_checksum(values["raw"]) not in known
+            ]
             target._moh_amend(amended, reason, attachments=new_files)
             self._moh_send_status(target, "15", reason, document_id=targets[0], peer=peer)
         target.sudo().message_post(body=self._moh_receipt_note(parsed, peer, sender_name, sender_code))
@@ -335,15 +393,23 @@ class MohEdxml(models.AbstractModel):
             target._moh_mark_replaced(document, reason)
             replaced |= target
             # What the old one had reached restarts on the new one: its leader directs it again.
-            if (leader and document.state == "registered" and leader._is_internal()
-                    and leader.has_group("moh_documents.group_ministry_leader")
-                    and self.env.user.has_group("moh_documents.group_clerk")):
+            if (
+                leader
+                and document.state == "registered"
+                and leader._is_internal()
+                and leader.has_group("moh_documents.group_ministry_leader")
+                and self.env.user.has_group("moh_documents.group_clerk")
+            ):
                 document.action_submit(leader)
         if problems or not replaced:
-            document._moh_flag(_(
-                "This document replaces earlier documents of %(sender)s, and some were not marked replaced: "
-                "%(problems)s. Check them with the sender.", sender=sender_name,
-                problems="; ".join(problems) or _("the message lists none")))
+            document._moh_flag(
+                _(
+                    "This document replaces earlier documents of %(sender)s, and some were not marked replaced: "
+                    "%(problems)s. Check them with the sender.",
+                    sender=sender_name,
+                    problems="; ".join(problems) or _("the message lists none"),
+                )
+            )
         return replaced
 
     @api.model
@@ -358,28 +424,50 @@ class MohEdxml(models.AbstractModel):
         document_id = status.response_for.document_id or ""
         key = status.document_key
         Outgoing = self.env["moh.outgoing.document"]
-        domain = [("exchange_key", "=", str(key)), ("company_id", "=", self.env.company.id)] if key else [("id", "=", False)]
+        domain = (
+            [("exchange_key", "=", str(key)), ("company_id", "=", self.env.company.id)] if key else [("id", "=", False)]
+        )
         if peer:
-            sent = self.env["moh.exchange.message"].sudo().search([
-                ("direction", "=", "out"), ("kind", "=", "edxml"), ("peer_id", "=", peer.id),
-                ("res_model", "=", Outgoing._name)])
+            sent = (
+                self.env["moh.exchange.message"]
+                .sudo()
+                .search(
+                    [
+                        ("direction", "=", "out"),
+                        ("kind", "=", "edxml"),
+                        ("peer_id", "=", peer.id),
+                        ("res_model", "=", Outgoing._name),
+                    ]
+                )
+            )
             outgoing = Outgoing.sudo().search(domain + [("id", "in", sent.mapped("res_id"))], limit=1)
             if not outgoing:
-                _logger.warning("edXML status message %s kept unattached: peer %s (id %s) answers %s, "
-                                "which was not sent to it", message_id or "?", peer.code, peer.id, document_id or "?")
+                _logger.warning(
+                    "edXML status message %s kept unattached: peer %s (id %s) answers %s, which was not sent to it",
+                    message_id or "?",
+                    peer.code,
+                    peer.id,
+                    document_id or "?",
+                )
                 self._moh_keep_unmatched_status(parsed, peer, message_id)
                 return Outgoing
             outgoing = outgoing.with_env(self.env)
         else:
             outgoing = Outgoing.search(domain, limit=1)
         if not outgoing:
-            raise UserError(self.env._("The status message answers %(document)s, which is not one of our issued documents "
-                                       "(matched by agency code, date and number/notation). Nothing was imported.",
-                                       document=document_id or "?"))
+            raise UserError(
+                self.env._(
+                    "The status message answers %(document)s, which is not one of our issued documents "
+                    "(matched by agency code, date and number/notation). Nothing was imported.",
+                    document=document_id or "?",
+                )
+            )
         body = self._moh_status_line(status, peer)
         if not peer:
-            body += " " + self.env._("(Imported from a file by %(user)s; the sending agency was not verified by the "
-                                     "document exchange.)", user=self.env.user.name)
+            body += " " + self.env._(
+                "(Imported from a file by %(user)s; the sending agency was not verified by the document exchange.)",
+                user=self.env.user.name,
+            )
         outgoing.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         return outgoing
 
@@ -387,15 +475,25 @@ class MohEdxml(models.AbstractModel):
     def _moh_status_line(self, status, peer=None):
         """One line of an outgoing document's timeline: who, the status (label and code), when."""
         _ = self.env._
-        labels = {"01": _("delivered"), "02": _("refused or returned"), "03": _("accepted and registered"),
-                  "04": _("assigned"), "05": _("being processed"), "06": _("completed"),
-                  "13": _("recall requested"), "15": _("recall or update accepted"), "16": _("recall or update refused")}
+        labels = {
+            "01": _("delivered"),
+            "02": _("refused or returned"),
+            "03": _("accepted and registered"),
+            "04": _("assigned"),
+            "05": _("being processed"),
+            "06": _("completed"),
+            "13": _("recall requested"),
+            "15": _("recall or update accepted"),
+            "16": _("recall or update refused"),
+        }
         return _(
             "%(agency)s: %(status)s (%(code)s) at %(time)s%(description)s",
             agency=peer.name if peer else status.sender.name or status.sender.organ_id,
             status=labels.get(status.status.value, status.status.description),
-            code=status.status.value, time=status.timestamp.strftime("%d/%m/%Y %H:%M"),
-            description=f" — {status.description}" if status.description else "")
+            code=status.status.value,
+            time=status.timestamp.strftime("%d/%m/%Y %H:%M"),
+            description=f" — {status.description}" if status.description else "",
+        )
 
     @api.model
     def _moh_keep_unmatched_status(self, parsed, peer, message_id):
@@ -405,15 +503,23 @@ class MohEdxml(models.AbstractModel):
         problem = self.env._(
             "Status %(line)s answers %(document)s, which we did not send to this agency by edXML (matched by agency "
             "code, date and number/notation): it was kept and attached to no document.",
-            line=self._moh_status_line(status, peer), document=status.response_for.document_id or "?")
+            line=self._moh_status_line(status, peer),
+            document=status.response_for.document_id or "?",
+        )
         if message_id:
             self.env["moh.exchange.message"].sudo().search(
-                [("message_id", "=", message_id), ("direction", "=", "in")]).write({"last_error": problem})
+                [("message_id", "=", message_id), ("direction", "=", "in")]
+            ).write({"last_error": problem})
         clerk = peer.receiving_user_id or self.env.user
         # A notification in the clerk's inbox, about the peer (readable by clerks).
         self.env["mail.thread"].sudo().message_notify(
-            partner_ids=clerk.partner_id.ids, subject=self.env._("A status message for an unknown document"),
-            body=problem, model=peer._name, res_id=peer.id, subtype_xmlid="mail.mt_note")
+            partner_ids=clerk.partner_id.ids,
+            subject=self.env._("A status message for an unknown document"),
+            body=problem,
+            model=peer._name,
+            res_id=peer.id,
+            subtype_xmlid="mail.mt_note",
+        )
 
     # -- sending through the exchange queue -----------------------------------------------------
 
@@ -441,7 +547,15 @@ class MohEdxml(models.AbstractModel):
         accepted/refused) through the exchange queue, naming the document by the DocumentId the
         sender gave it (or ``document_id``, the one its message named). Nothing is sent for
         documents that no peer delivered through the exchange."""
-        from moh_core.exchange import ResponseFor, StaffInfo, StatusCode, StatusMessage, build_status_message, make_document_id, parse_document_id  # noqa: PLC0415
+        from moh_core.exchange import (
+            ResponseFor,
+            StaffInfo,
+            StatusCode,
+            StatusMessage,
+            build_status_message,
+            make_document_id,
+            parse_document_id,
+        )
 
         document.ensure_one()
         if document.channel != "edxml" or not document.sender_code or document.confidentiality != "normal":
@@ -461,16 +575,23 @@ class MohEdxml(models.AbstractModel):
             day = key.promulgation_date if key else None
         else:
             document_id = document.sudo().exchange_document_id or make_document_id(
-                document.sender_code, document.issue_date, number, notation)
+                document.sender_code, document.issue_date, number, notation
+            )
         user = self.env.user.sudo()
         status = StatusMessage(
             sender=self._moh_organization(document.company_id),
-            response_for=ResponseFor(organ_id=document.sender_code, document_id=document_id,
-                                     code=code_text, promulgation_date=day),
+            response_for=ResponseFor(
+                organ_id=document.sender_code, document_id=document_id, code=code_text, promulgation_date=day
+            ),
             status=StatusCode(code),
             timestamp=dt.datetime.now(pytz.utc).replace(microsecond=0),
             description=description or None,
-            staff=StaffInfo(staff=user.name, email=user.email or None,
-                            department=user.employee_id.department_id.name if user.employee_id else None),
+            staff=StaffInfo(
+                staff=user.name,
+                email=user.email or None,
+                department=user.employee_id.department_id.name if user.employee_id else None,
+            ),
         )
-        return self.env["moh.exchange.message"]._moh_enqueue(peer, "status", build_status_message(status), record=document)
+        return self.env["moh.exchange.message"]._moh_enqueue(
+            peer, "status", build_status_message(status), record=document
+        )

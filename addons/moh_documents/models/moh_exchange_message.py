@@ -56,14 +56,20 @@ class MohExchangeMessage(models.Model):
     attempts = fields.Integer(readonly=True)
     last_error = fields.Text(readonly=True)
     sent_at = fields.Datetime(readonly=True)
-    sequence = fields.Integer(readonly=True, aggregator=False,
-                              help="Order of the messages about one record (e.g. one dossier's status events).")
+    sequence = fields.Integer(
+        readonly=True,
+        aggregator=False,
+        help="Order of the messages about one record (e.g. one dossier's status events).",
+    )
     res_model = fields.Char(string="Related Model", readonly=True, index=True)
     res_id = fields.Many2oneReference(string="Related Record ID", model_field="res_model", readonly=True, index=True)
-    record_ref = fields.Reference(selection="_selection_record_ref", compute="_compute_record_ref", string="Related Record")
+    record_ref = fields.Reference(
+        selection="_selection_record_ref", compute="_compute_record_ref", string="Related Record"
+    )
 
     _message_direction_unique = models.Constraint(
-        "UNIQUE(message_id, direction)", "This message was already recorded: a message id is used once per direction.")
+        "UNIQUE(message_id, direction)", "This message was already recorded: a message id is used once per direction."
+    )
 
     @api.model
     def _selection_record_ref(self):
@@ -96,18 +102,22 @@ class MohExchangeMessage(models.Model):
 
         if record is not None and hasattr(record, "_moh_is_secret") and record._moh_is_secret():
             # Never over the exchange or to the national portal (Law 29/2018/QH14, Art. 5.5-5.6).
-            raise record._moh_secret_refusal(self.env._("It is not sent over the document exchange or to the national portal"))
-        message = self.sudo().create({
-            "message_id": message_id or new_message_id(),
-            "direction": "out",
-            "peer_id": peer.id,
-            "kind": kind,
-            "payload": base64.b64encode(payload),
-            "content_type": content_type or ("application/json" if kind == "portal_event" else "application/xml"),
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "sequence": sequence,
-        })
+            raise record._moh_secret_refusal(
+                self.env._("It is not sent over the document exchange or to the national portal")
+            )
+        message = self.sudo().create(
+            {
+                "message_id": message_id or new_message_id(),
+                "direction": "out",
+                "peer_id": peer.id,
+                "kind": kind,
+                "payload": base64.b64encode(payload),
+                "content_type": content_type or ("application/json" if kind == "portal_event" else "application/xml"),
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "sequence": sequence,
+            }
+        )
         message.payload_name = message._moh_file_name()
         message._moh_schedule()
         return message
@@ -116,9 +126,15 @@ class MohExchangeMessage(models.Model):
         for message in self:
             # One job per message id until it has run: pressing Retry twice queues one delivery.
             message.with_delay(
-                channel="root.moh_exchange", max_retries=0, identity_key=f"moh-exchange-{message.message_id}",
-                description=self.env._("Send %(kind)s %(id)s to %(peer)s", kind=message.kind,
-                                       id=message.message_id, peer=message.peer_id.name),
+                channel="root.moh_exchange",
+                max_retries=0,
+                identity_key=f"moh-exchange-{message.message_id}",
+                description=self.env._(
+                    "Send %(kind)s %(id)s to %(peer)s",
+                    kind=message.kind,
+                    id=message.message_id,
+                    peer=message.peer_id.name,
+                ),
             )._moh_deliver()
 
     # -- delivery (the job) ---------------------------------------------------------------------
@@ -143,19 +159,29 @@ class MohExchangeMessage(models.Model):
             attempts = self.attempts + 1
             if exc.permanent or attempts >= self.peer_id.max_attempts:
                 self.write({"state": "dead", "attempts": attempts, "last_error": str(exc)})
-                _logger.info("exchange message %s to %s is a dead letter after %s attempt(s): %s",
-                                self.message_id, self.peer_id.code, attempts, exc)
+                _logger.info(
+                    "exchange message %s to %s is a dead letter after %s attempt(s): %s",
+                    self.message_id,
+                    self.peer_id.code,
+                    attempts,
+                    exc,
+                )
                 return f"dead letter: {exc}"
             self._moh_record_failure(attempts, str(exc))
             raise RetryableJobError(str(exc)) from exc
-        self.write({"state": "sent", "attempts": self.attempts + 1, "sent_at": fields.Datetime.now(), "last_error": False})
+        self.write(
+            {"state": "sent", "attempts": self.attempts + 1, "sent_at": fields.Datetime.now(), "last_error": False}
+        )
         return f"sent: {answer}"
 
     def _moh_record_failure(self, attempts, error):
         """Kept in its own transaction: the job's is rolled back when it asks to be retried."""
         with self.env.registry.cursor() as cr:
-            cr.execute("UPDATE moh_exchange_message SET state = 'failed', attempts = %s, last_error = %s, "
-                       "write_date = now() AT TIME ZONE 'UTC' WHERE id = %s", (attempts, error, self.id))
+            cr.execute(
+                "UPDATE moh_exchange_message SET state = 'failed', attempts = %s, last_error = %s, "
+                "write_date = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                (attempts, error, self.id),
+            )
         self.invalidate_recordset(["state", "attempts", "last_error"])
 
     # -- administrators -------------------------------------------------------------------------
@@ -179,17 +205,38 @@ class MohExchangeMessage(models.Model):
         The row is created first: a second copy arriving at the same time waits on the unique
         index and then fails, so it is never imported twice."""
         if not peer.receiving_user_id:
-            raise UserError(self.env._("Peer %(peer)s has no clerk to register what it sends: set one in its configuration.",
-                                       peer=peer.name))
+            raise UserError(
+                self.env._(
+                    "Peer %(peer)s has no clerk to register what it sends: set one in its configuration.",
+                    peer=peer.name,
+                )
+            )
         existing = self.sudo().search([("message_id", "=", message_id), ("direction", "=", "in")], limit=1)
         if existing:
             return existing, True
-        message = self.sudo().create({
-            "message_id": message_id, "direction": "in", "peer_id": peer.id, "kind": kind, "state": "received",
-            "payload": base64.b64encode(data), "content_type": content_type or "application/xml",
-        })
+        message = self.sudo().create(
+            {
+                "message_id": message_id,
+                "direction": "in",
+                "peer_id": peer.id,
+                "kind": kind,
+                "state": "received",
+                "payload": base64.b64encode(data),
+                "content_type": content_type or "application/xml",
+            }
+        )
         message.payload_name = message._moh_file_name()
-        record = self.env["moh.edxml"].with_user(peer.receiving_user_id).with_company(peer.company_id)._moh_import(
-            data, message.payload_name, peer=peer, message_id=message_id)
-        message.write({"res_model": record._name, "res_id": record.id, "kind": "status" if record._name == "moh.outgoing.document" else "edxml"})
+        record = (
+            self.env["moh.edxml"]
+            .with_user(peer.receiving_user_id)
+            .with_company(peer.company_id)
+            ._moh_import(data, message.payload_name, peer=peer, message_id=message_id)
+        )
+        message.write(
+            {
+                "res_model": record._name,
+                "res_id": record.id,
+                "kind": "status" if record._name == "moh.outgoing.document" else "edxml",
+            }
+        )
         return message, False

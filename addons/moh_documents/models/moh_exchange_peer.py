@@ -28,25 +28,43 @@ class MohExchangePeer(models.Model):
     _order = "name"
 
     name = fields.Char(required=True)
-    code = fields.Char(string="Agency Code", required=True,
-                       help="The peer's identification code (Decision 20/2020/QĐ-TTg), e.g. 000.00.01.H26; "
-                            "documents and status messages to and from this agency use this peer.")
-    national_portal = fields.Boolean(string="National Public Service Portal",
-                                     help="Dossier status changes are sent to this peer.")
-    transport = fields.Selection([("http", "HTTP endpoint"), ("folder", "Watched folder")], required=True, default="http")
+    code = fields.Char(
+        string="Agency Code",
+        required=True,
+        help="The peer's identification code (Decision 20/2020/QĐ-TTg), e.g. 000.00.01.H26; "
+        "documents and status messages to and from this agency use this peer.",
+    )
+    national_portal = fields.Boolean(
+        string="National Public Service Portal", help="Dossier status changes are sent to this peer."
+    )
+    transport = fields.Selection(
+        [("http", "HTTP endpoint"), ("folder", "Watched folder")], required=True, default="http"
+    )
     url = fields.Char(string="Endpoint URL")
     folder_path = fields.Char(string="Folder", help="A folder on the server that the peer watches.")
-    auth_token = fields.Char(string="Token Sent to the Peer", groups="moh_documents.group_moh_admin", copy=False,
-                             help="Sent as 'Authorization: Bearer …' with every message to the peer.")
-    inbound_token = fields.Char(string="Token the Peer Sends", groups="moh_documents.group_moh_admin", copy=False,
-                                default=lambda self: secrets.token_urlsafe(32),
-                                help="The peer authenticates its messages to us with this token.")
+    auth_token = fields.Char(
+        string="Token Sent to the Peer",
+        groups="moh_documents.group_moh_admin",
+        copy=False,
+        help="Sent as 'Authorization: Bearer …' with every message to the peer.",
+    )
+    inbound_token = fields.Char(
+        string="Token the Peer Sends",
+        groups="moh_documents.group_moh_admin",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(32),
+        help="The peer authenticates its messages to us with this token.",
+    )
     receiving_user_id = fields.Many2one(
-        "res.users", string="Registered By", domain=[("share", "=", False)],
-        help="The clerk in whose name documents received from this peer are registered.")
+        "res.users",
+        string="Registered By",
+        domain=[("share", "=", False)],
+        help="The clerk in whose name documents received from this peer are registered.",
+    )
     timeout = fields.Integer(string="Timeout (seconds)", default=30, required=True)
-    max_attempts = fields.Integer(default=10, required=True,
-                                  help="After this many failed attempts a message becomes a dead letter.")
+    max_attempts = fields.Integer(
+        default=10, required=True, help="After this many failed attempts a message becomes a dead letter."
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     message_ids = fields.One2many("moh.exchange.message", "peer_id", string="Messages")
@@ -57,8 +75,12 @@ class MohExchangePeer(models.Model):
 
     @api.depends("message_ids.state")
     def _compute_counts(self):
-        counts = {(peer.id, state): count for peer, state, count in self.env["moh.exchange.message"]._read_group(
-            [("peer_id", "in", self.ids), ("direction", "=", "out")], ["peer_id", "state"], ["__count"])}
+        counts = {
+            (peer.id, state): count
+            for peer, state, count in self.env["moh.exchange.message"]._read_group(
+                [("peer_id", "in", self.ids), ("direction", "=", "out")], ["peer_id", "state"], ["__count"]
+            )
+        }
         for peer in self:
             peer.dead_count = counts.get((peer.id, "dead"), 0)
             peer.queued_count = counts.get((peer.id, "queued"), 0) + counts.get((peer.id, "failed"), 0)
@@ -67,8 +89,9 @@ class MohExchangePeer(models.Model):
     def _check_transport(self):
         for peer in self:
             if peer.transport == "http" and not (peer.url or "").startswith(("http://", "https://")):
-                raise ValidationError(self.env._("Peer %(peer)s: give an endpoint URL starting with http:// or https://.",
-                                                 peer=peer.name))
+                raise ValidationError(
+                    self.env._("Peer %(peer)s: give an endpoint URL starting with http:// or https://.", peer=peer.name)
+                )
             if peer.transport == "folder" and not (peer.folder_path or "").strip():
                 raise ValidationError(self.env._("Peer %(peer)s: give the folder the peer watches.", peer=peer.name))
             if peer.timeout < 1 or peer.max_attempts < 1:
@@ -84,11 +107,18 @@ class MohExchangePeer(models.Model):
     @api.constrains("national_portal", "active", "company_id")
     def _check_one_national_portal(self):
         for peer in self.filtered(lambda p: p.national_portal and p.active):
-            if self.search_count([("national_portal", "=", True), ("active", "=", True),
-                                  ("company_id", "=", peer.company_id.id)]) > 1:
-                raise ValidationError(self.env._(
-                    "%(company)s already sends its dossiers' statuses to a national portal: archive that peer first.",
-                    company=peer.company_id.name))
+            if (
+                self.search_count(
+                    [("national_portal", "=", True), ("active", "=", True), ("company_id", "=", peer.company_id.id)]
+                )
+                > 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s already sends its dossiers' statuses to a national portal: archive that peer first.",
+                        company=peer.company_id.name,
+                    )
+                )
 
     @api.model
     def _moh_load_demo_peers(self):
@@ -99,19 +129,33 @@ class MohExchangePeer(models.Model):
 
         root = os.path.join(config["data_dir"], "moh_exchange", self.env.cr.dbname)
         clerk = self.env.ref("moh_documents.user_vanthu", raise_if_not_found=False)
-        return self.create([{
-            "name": "Cổng Dịch vụ công quốc gia", "code": "DVCQG.VPCP", "national_portal": True,
-            "transport": "folder", "folder_path": os.path.join(root, "dvcqg"),
-        }, {
-            "name": "Sở Y tế Thành phố Hồ Chí Minh", "code": "000.00.01.H29",
-            "transport": "folder", "folder_path": os.path.join(root, "so-y-te-tphcm"),
-            "receiving_user_id": clerk.id if clerk else False,
-        }])
+        return self.create(
+            [
+                {
+                    "name": "Cổng Dịch vụ công quốc gia",
+                    "code": "DVCQG.VPCP",
+                    "national_portal": True,
+                    "transport": "folder",
+                    "folder_path": os.path.join(root, "dvcqg"),
+                },
+                {
+                    "name": "Sở Y tế Thành phố Hồ Chí Minh",
+                    "code": "000.00.01.H29",
+                    "transport": "folder",
+                    "folder_path": os.path.join(root, "so-y-te-tphcm"),
+                    "receiving_user_id": clerk.id if clerk else False,
+                },
+            ]
+        )
 
     @api.model
     def _moh_find(self, code, company=None):
         company = company or self.env.company
-        return self.sudo().search([("code", "=", code), ("company_id", "=", company.id)], limit=1) if code else self.browse()
+        return (
+            self.sudo().search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
+            if code
+            else self.browse()
+        )
 
     @api.model
     def _moh_portal(self, company=None):
@@ -163,7 +207,9 @@ class MohExchangePeer(models.Model):
             raise MohExchangeTransportError(self.env._("The peer could not be reached: %(error)s", error=exc)) from exc
         if 200 <= response.status_code < 300:
             return response.text[:1000]
-        detail = self.env._("The peer answered %(status)s: %(text)s", status=response.status_code, text=response.text[:500])
+        detail = self.env._(
+            "The peer answered %(status)s: %(text)s", status=response.status_code, text=response.text[:500]
+        )
         # A refusal of the message itself (bad request, unknown sender, too large…) does not go
         # away by trying again; a server error, a timeout or a rate limit may.
         permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 425, 429)
@@ -188,6 +234,7 @@ class MohExchangePeer(models.Model):
                     os.unlink(temporary)
                 raise
         except OSError as exc:
-            raise MohExchangeTransportError(self.env._("The message could not be written to the folder: %(error)s",
-                                                       error=exc)) from exc
+            raise MohExchangeTransportError(
+                self.env._("The message could not be written to the folder: %(error)s", error=exc)
+            ) from exc
         return final

@@ -43,7 +43,6 @@ a networked deployment keeps of them: moh.state.secret.mixin.
 """
 
 from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -70,14 +69,39 @@ CHANNELS = [
 class MohIncomingDocument(models.Model):
     _name = "moh.incoming.document"
     _description = "Incoming Document"
-    _inherit = ["moh.state.secret.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
+    _inherit = [
+        "moh.state.secret.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "moh.deadline.mixin",
+        "moh.workflow.guard",
+    ]
     _order = "received_date desc, id desc"
     _rec_names_search = ["name", "number_symbol", "abstract", "sender_name"]
     _moh_workflow_fields = (
-        "state", "number", "year", "assignment_ids", "lead_department_id", "deadline", "instruction", "result",
-        "done_date", "completed_late", "trace_ids", "reader_ids", "signature_validation_ids", "signature_status",
-        "exchange_peer_id", "exchange_document_id", "exchange_key", "exchange_problem", "replaces_id", "replaced_by_id",
-        "abstract_consent_user_id", "abstract_consent_date", "handover_ids",
+        "state",
+        "number",
+        "year",
+        "assignment_ids",
+        "lead_department_id",
+        "deadline",
+        "instruction",
+        "result",
+        "done_date",
+        "completed_late",
+        "trace_ids",
+        "reader_ids",
+        "signature_validation_ids",
+        "signature_status",
+        "exchange_peer_id",
+        "exchange_document_id",
+        "exchange_key",
+        "exchange_problem",
+        "replaces_id",
+        "replaced_by_id",
+        "abstract_consent_user_id",
+        "abstract_consent_date",
+        "handover_ids",
     )
     _moh_secret_content_fields = ("attachment_ids",)
     #: Fixed by the registration: the number belongs to this register, year and company.
@@ -91,32 +115,55 @@ class MohIncomingDocument(models.Model):
 
     # Registration (Decree 30, Art. 22)
     register_id = fields.Many2one(
-        "moh.document.register", string="Register", required=True, tracking=True, check_company=True,
-        domain="[('direction', '=', 'incoming')]", default=lambda self: self._default_register())
+        "moh.document.register",
+        string="Register",
+        required=True,
+        tracking=True,
+        check_company=True,
+        domain="[('direction', '=', 'incoming')]",
+        default=lambda self: self._default_register(),
+    )
     number = fields.Integer(string="Incoming Number", readonly=True, copy=False, aggregator=False)
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="paper")
     exchange_peer_id = fields.Many2one(
-        "moh.exchange.peer", string="Received From (Exchange)", readonly=True, index="btree_not_null",
+        "moh.exchange.peer",
+        string="Received From (Exchange)",
+        readonly=True,
+        index="btree_not_null",
         help="The agency that delivered this document through the document exchange (authenticated): "
-             "the only one told what becomes of it.")
+        "the only one told what becomes of it.",
+    )
     exchange_document_id = fields.Char(
-        string="Exchange Document ID", readonly=True, copy=False,
+        string="Exchange Document ID",
+        readonly=True,
+        copy=False,
         help="The DocumentId the sending agency gave the document in its edXML message (agency code, date, "
-             "number/notation): the name by which it revokes, updates or replaces it and reads our statuses.")
+        "number/notation): the name by which it revokes, updates or replaces it and reads our statuses.",
+    )
     exchange_key = fields.Char(
-        string="Document Key", compute="_compute_exchange_key", store=True, index="btree_not_null", copy=False,
+        string="Document Key",
+        compute="_compute_exchange_key",
+        store=True,
+        index="btree_not_null",
+        copy=False,
         help="Sender's agency code, date of issue with its year and number/notation, normalised: how a revocation, "
-             "update or replacement received by edXML finds this document (never by its number alone).")
+        "update or replacement received by edXML finds this document (never by its number alone).",
+    )
     exchange_problem = fields.Text(
-        string="Exchange Problem", readonly=True, copy=False,
+        string="Exchange Problem",
+        readonly=True,
+        copy=False,
         help="Why an edXML message received for this document could not be applied as it asked; the records "
-             "office decides what to do with it.")
-    replaces_id = fields.Many2one("moh.incoming.document", string="Replaces", readonly=True, copy=False,
-                                  index="btree_not_null")
-    replaced_by_id = fields.Many2one("moh.incoming.document", string="Replaced By", readonly=True, copy=False,
-                                     index="btree_not_null")
+        "office decides what to do with it.",
+    )
+    replaces_id = fields.Many2one(
+        "moh.incoming.document", string="Replaces", readonly=True, copy=False, index="btree_not_null"
+    )
+    replaced_by_id = fields.Many2one(
+        "moh.incoming.document", string="Replaced By", readonly=True, copy=False, index="btree_not_null"
+    )
 
     # The document as issued by its sender
     sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")
@@ -132,40 +179,59 @@ class MohIncomingDocument(models.Model):
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
     page_count = fields.Integer(string="Pages")
     attachment_ids = fields.Many2many(
-        "ir.attachment", "moh_incoming_document_attachment_rel", "document_id", "attachment_id",
-        string="Files")
+        "ir.attachment", "moh_incoming_document_attachment_rel", "document_id", "attachment_id", string="Files"
+    )
 
     signature_validation_ids = fields.One2many(
-        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks")
+        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks"
+    )
     signature_status = fields.Selection(
         [("unsigned", "Not Signed"), ("valid", "Valid Signatures"), ("invalid", "Invalid Signature")],
-        compute="_compute_signature_validations")
+        compute="_compute_signature_validations",
+    )
 
     # Direction
-    leader_id = fields.Many2one("res.users", string="Directing Leader", tracking=True,
-                                domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)])
+    leader_id = fields.Many2one(
+        "res.users",
+        string="Directing Leader",
+        tracking=True,
+        domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)],
+    )
     instruction = fields.Text(string="Instructions", help="Ý kiến chỉ đạo of the leader.")
     assignment_ids = fields.One2many("moh.document.assignment", "document_id", string="Assignments")
     lead_department_id = fields.Many2one(
-        "hr.department", string="Lead Department", compute="_compute_lead", store=True, index=True)
+        "hr.department", string="Lead Department", compute="_compute_lead", store=True, index=True
+    )
     trace_ids = fields.One2many("moh.document.trace", "document_id", string="Routing Timeline")
     reader_ids = fields.Many2many(
-        "res.users", "moh_incoming_document_reader_rel", "document_id", "user_id",
-        string="Granted Readers", default=lambda self: [(6, 0, [self.env.uid])],
-        help="Who may read a confidential document. The people it is routed to are added as it moves.")
+        "res.users",
+        "moh_incoming_document_reader_rel",
+        "document_id",
+        "user_id",
+        string="Granted Readers",
+        default=lambda self: [(6, 0, [self.env.uid])],
+        help="Who may read a confidential document. The people it is routed to are added as it moves.",
+    )
     result = fields.Text(readonly=True, copy=False)
-    handover_ids = fields.One2many("moh.secret.handover", "incoming_document_id", string="Hand-overs",
-                                   help="State-secret documents: each hand-over, in the hand-over register.")
+    handover_ids = fields.One2many(
+        "moh.secret.handover",
+        "incoming_document_id",
+        string="Hand-overs",
+        help="State-secret documents: each hand-over, in the hand-over register.",
+    )
     in_my_department = fields.Boolean(
-        compute="_compute_in_my_department", search="_search_in_my_department",
-        string="Routed to My Department")
+        compute="_compute_in_my_department", search="_search_in_my_department", string="Routed to My Department"
+    )
 
     _number_unique = models.Constraint(
-        "UNIQUE(register_id, year, number)", "This incoming number is already used in this register.")
+        "UNIQUE(register_id, year, number)", "This incoming number is already used in this register."
+    )
 
     def _default_register(self):
         return self.env["moh.document.register"].search(
-            [("direction", "=", "incoming"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)], limit=1)
+            [("direction", "=", "incoming"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)],
+            limit=1,
+        )
 
     @api.depends("number", "year", "register_id.code", "number_symbol")
     def _compute_name(self):
@@ -194,8 +260,11 @@ class MohIncomingDocument(models.Model):
             doc.lead_department_id = lead[:1].department_id
 
     def _compute_signature_validations(self):
-        checks = self.env["moh.signature.validation"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]) if self.ids else self.env["moh.signature.validation"]
+        checks = (
+            self.env["moh.signature.validation"].search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            if self.ids
+            else self.env["moh.signature.validation"]
+        )
         for doc in self:
             mine = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id in doc.attachment_ids)
             doc.signature_validation_ids = mine
@@ -244,15 +313,23 @@ class MohIncomingDocument(models.Model):
             return
         for doc in self:
             if doc.state not in ("draft", "registered"):
-                raise AccessError(self.env._(
-                    "%(document)s is already with its leader or its departments: it changes only "
-                    "through the steps of its routing.", document=doc.display_name))
+                raise AccessError(
+                    self.env._(
+                        "%(document)s is already with its leader or its departments: it changes only "
+                        "through the steps of its routing.",
+                        document=doc.display_name,
+                    )
+                )
             frozen = changed.intersection(self._moh_registration_fields)
             if doc.state != "draft" and frozen:
                 labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in frozen))
-                raise AccessError(self.env._(
-                    "%(document)s is registered: %(fields)s no longer change (its number belongs to them).",
-                    document=doc.display_name, fields=labels))
+                raise AccessError(
+                    self.env._(
+                        "%(document)s is registered: %(fields)s no longer change (its number belongs to them).",
+                        document=doc.display_name,
+                        fields=labels,
+                    )
+                )
 
     def message_post(self, **kwargs):
         """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""
@@ -291,7 +368,9 @@ class MohIncomingDocument(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         departments = self.env.user.employee_ids.department_id
-        domain = [("assignment_ids.department_id", "child_of", departments.ids)] if departments else [("id", "=", False)]
+        domain = (
+            [("assignment_ids.department_id", "child_of", departments.ids)] if departments else [("id", "=", False)]
+        )
         return domain if (operator == "=") == value else ["!"] + domain
 
     @api.constrains("register_id", "confidentiality")
@@ -300,10 +379,13 @@ class MohIncomingDocument(models.Model):
         30/2020/ND-CP, Art. 22.4; Decree 26/2020/NĐ-CP, Art. 4)."""
         for doc in self:
             if (doc.confidentiality != "normal") != doc.register_id.confidential:
-                raise ValidationError(self.env._(
-                    "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
-                    "series, and only they do (Decree 30/2020/ND-CP, Art. 22.4; %(law)s).",
-                    law=doc._moh_secret_legal_source()))
+                raise ValidationError(
+                    self.env._(
+                        "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
+                        "series, and only they do (Decree 30/2020/ND-CP, Art. 22.4; %(law)s).",
+                        law=doc._moh_secret_legal_source(),
+                    )
+                )
 
     @api.constrains("confidentiality", "abstract", "abstract_consent", "attachment_ids")
     def _check_state_secret_content(self):
@@ -320,25 +402,35 @@ class MohIncomingDocument(models.Model):
         delegators = self.env["moh.delegation"]._moh_delegators_of(me) & users
         if delegators:
             return delegators[:1]
-        raise AccessError(self.env._(
-            "You cannot take this step on %(document)s: it is for %(people)s.",
-            document=self.display_name, people=", ".join(users.mapped("name")) or "-"))
+        raise AccessError(
+            self.env._(
+                "You cannot take this step on %(document)s: it is for %(people)s.",
+                document=self.display_name,
+                people=", ".join(users.mapped("name")) or "-",
+            )
+        )
 
     def _moh_record(self, action, note=None, acting_for=None, department=None, targets=None, assignment=None):
         """One routing step: a timeline record and a chatter message saying who did it and for whom."""
         self.ensure_one()
         me = self.env.user
         on_behalf = acting_for if acting_for and acting_for != me else self.env["res.users"]
-        trace = self.env["moh.document.trace"].sudo().create({
-            "document_id": self.id,
-            "assignment_id": assignment.id if assignment else False,
-            "action": action,
-            "user_id": me.id,
-            "on_behalf_of_id": on_behalf.id,
-            "department_id": department.id if department else False,
-            "target_user_ids": [(6, 0, targets.ids)] if targets else [],
-            "note": note,
-        })
+        trace = (
+            self.env["moh.document.trace"]
+            .sudo()
+            .create(
+                {
+                    "document_id": self.id,
+                    "assignment_id": assignment.id if assignment else False,
+                    "action": action,
+                    "user_id": me.id,
+                    "on_behalf_of_id": on_behalf.id,
+                    "department_id": department.id if department else False,
+                    "target_user_ids": [(6, 0, targets.ids)] if targets else [],
+                    "note": note,
+                }
+            )
+        )
         label = dict(trace._fields["action"]._description_selection(self.env))[action]
         parts = [Markup("<b>%s</b>") % label]
         if department:
@@ -349,8 +441,7 @@ class MohIncomingDocument(models.Model):
             parts.append(Markup("<br/><i>%s</i>") % self.env._("On behalf of %(leader)s", leader=on_behalf.name))
         if note:
             parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(body=Markup("").join(parts), author_id=me.partner_id.id,
-                                 subtype_xmlid="mail.mt_note")
+        self.sudo().message_post(body=Markup("").join(parts), author_id=me.partner_id.id, subtype_xmlid="mail.mt_note")
         return trace
 
     def _moh_grant(self, users):
@@ -364,8 +455,12 @@ class MohIncomingDocument(models.Model):
     def _moh_todo(self, users, summary, deadline=None, note=None):
         for user in users:
             self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=deadline or fields.Date.context_today(self),
-                summary=summary, note=note, user_id=user.id)
+                "mail.mail_activity_data_todo",
+                date_deadline=deadline or fields.Date.context_today(self),
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
 
     def _moh_close_todos(self, users=None):
         activities = self.sudo().activity_ids
@@ -376,10 +471,13 @@ class MohIncomingDocument(models.Model):
     def _moh_check_state(self, *states):
         for doc in self:
             if doc.state not in states:
-                raise UserError(self.env._(
-                    "%(document)s is %(state)s: this step is not possible now.",
-                    document=doc.display_name,
-                    state=dict(doc._fields["state"]._description_selection(self.env))[doc.state]))
+                raise UserError(
+                    self.env._(
+                        "%(document)s is %(state)s: this step is not possible now.",
+                        document=doc.display_name,
+                        state=dict(doc._fields["state"]._description_selection(self.env))[doc.state],
+                    )
+                )
 
     # -- steps ----------------------------------------------------------------------------------
 
@@ -406,8 +504,14 @@ class MohIncomingDocument(models.Model):
         for doc in self:
             leader = leader or doc.leader_id
             if not leader:
-                raise UserError(self.env._("Choose the leader who will direct %(document)s.", document=doc.display_name))
-            if len(leader) != 1 or not leader._is_internal() or not leader.has_group("moh_documents.group_ministry_leader"):
+                raise UserError(
+                    self.env._("Choose the leader who will direct %(document)s.", document=doc.display_name)
+                )
+            if (
+                len(leader) != 1
+                or not leader._is_internal()
+                or not leader.has_group("moh_documents.group_ministry_leader")
+            ):
                 raise UserError(self.env._("%(user)s is not a ministry leader.", user=leader.name))
             doc.sudo().write({"leader_id": leader.id, "state": "submitted"})
             doc._moh_grant(leader)
@@ -448,17 +552,30 @@ class MohIncomingDocument(models.Model):
         # The leader's day (Hà Nội), not the server's: between 17:00 and 24:00 UTC they differ.
         today = fields.Date.context_today(self.with_user(leader))
         # 1: directed with a deadline already past, in progress at the drug administration.
-        late = docs[0].with_user(leader).action_direct(
-            ref("moh_documents.dep_drug"), ref("moh_documents.dep_legal"),
-            deadline=today, instruction="Cục Quản lý Dược chủ trì, Vụ Pháp chế phối hợp, báo cáo Bộ trưởng.")
-        docs[0].sudo().deadline = late.sudo().deadline = self.env.company._moh_calendar().moh_add_working_days(today, -2)
-        late.filtered(lambda a: a.role == "lead").with_user(ref("moh_documents.user_cuctruong_qld")) \
-            .action_assign_specialists(ref("moh_documents.user_chuyenvien_qld"), "Khẩn trương tham mưu.")
+        late = (
+            docs[0]
+            .with_user(leader)
+            .action_direct(
+                ref("moh_documents.dep_drug"),
+                ref("moh_documents.dep_legal"),
+                deadline=today,
+                instruction="Cục Quản lý Dược chủ trì, Vụ Pháp chế phối hợp, báo cáo Bộ trưởng.",
+            )
+        )
+        docs[0].sudo().deadline = late.sudo().deadline = self.env.company._moh_calendar().moh_add_working_days(
+            today, -2
+        )
+        late.filtered(lambda a: a.role == "lead").with_user(
+            ref("moh_documents.user_cuctruong_qld")
+        ).action_assign_specialists(ref("moh_documents.user_chuyenvien_qld"), "Khẩn trương tham mưu.")
         # 2: directed, due soon, completed by the medical services administration.
         done = docs[1].with_user(leader).action_direct(ref("moh_documents.dep_medical_services"))
-        done.with_user(ref("moh_documents.user_cuctruong_kcb")).action_assign_specialists(ref("moh_documents.user_chuyenvien_kcb"))
+        done.with_user(ref("moh_documents.user_cuctruong_kcb")).action_assign_specialists(
+            ref("moh_documents.user_chuyenvien_kcb")
+        )
         done.with_user(ref("moh_documents.user_chuyenvien_kcb")).action_complete(
-            "Đã tổng hợp vào báo cáo chung của Bộ.", reply_reference="1520/BYT-KCB")
+            "Đã tổng hợp vào báo cáo chung của Bộ.", reply_reference="1520/BYT-KCB"
+        )
         # 3 waits for the leader; 4 is registered; 5 is still a draft.
         return True
 
@@ -471,8 +588,11 @@ class MohIncomingDocument(models.Model):
         else:
             self.action_register()
         return {
-            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-            "view_mode": "form", "target": "current",
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
         }
 
     def _moh_check_clerk(self):
@@ -482,9 +602,12 @@ class MohIncomingDocument(models.Model):
     def _moh_check_officer(self):
         """The routing's steps are for the records office and the e-office's officers only."""
         user = self.env.user
-        if not self.env.su and not (user.has_group("moh_documents.group_clerk")
-                                    or user.has_group("moh_documents.group_specialist")):
-            raise AccessError(self.env._("Only the records office and the ministry's officers handle incoming documents."))
+        if not self.env.su and not (
+            user.has_group("moh_documents.group_clerk") or user.has_group("moh_documents.group_specialist")
+        ):
+            raise AccessError(
+                self.env._("Only the records office and the ministry's officers handle incoming documents.")
+            )
 
     def _moh_browse(self, model, value):
         """``value`` as records of ``model``: the records themselves, or ids as a JSON-RPC
@@ -502,7 +625,9 @@ class MohIncomingDocument(models.Model):
 
     def _moh_default_deadline(self, start):
         self.ensure_one()
-        days = self.env["moh.deadline.policy"]._moh_working_days_for(self.urgency, self.document_type_id, self.company_id)
+        days = self.env["moh.deadline.policy"]._moh_working_days_for(
+            self.urgency, self.document_type_id, self.company_id
+        )
         return self.company_id._moh_calendar().moh_add_working_days(start, days)
 
     def action_direct(self, lead_department, cooperating_departments=None, deadline=None, instruction=None):
@@ -520,20 +645,35 @@ class MohIncomingDocument(models.Model):
             raise UserError(self.env._("The deadline cannot be in the past."))
         self.sudo().write({"deadline": deadline, "instruction": instruction, "state": "in_progress"})
         Assignment = self.env["moh.document.assignment"].sudo()
-        assignments = Assignment.create([
-            {"document_id": self.id, "department_id": department.id, "role": role, "deadline": deadline,
-             "assigned_by_id": acting_for.id}
-            for department, role in [(lead_department, "lead")] + [(d, "cooperate") for d in cooperating]
-        ])
+        assignments = Assignment.create(
+            [
+                {
+                    "document_id": self.id,
+                    "department_id": department.id,
+                    "role": role,
+                    "deadline": deadline,
+                    "assigned_by_id": acting_for.id,
+                }
+                for department, role in [(lead_department, "lead")] + [(d, "cooperate") for d in cooperating]
+            ]
+        )
         self._moh_close_todos(acting_for)
-        self._moh_record("assign", note=instruction, acting_for=acting_for,
-                         department=lead_department,
-                         targets=assignments._moh_department_heads())
+        self._moh_record(
+            "assign",
+            note=instruction,
+            acting_for=acting_for,
+            department=lead_department,
+            targets=assignments._moh_department_heads(),
+        )
         for assignment in assignments:
             heads = assignment._moh_department_heads()
             self._moh_grant(heads)
-            self._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
-                           deadline=deadline, note=instruction)
+            self._moh_todo(
+                heads,
+                self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
+                deadline=deadline,
+                note=instruction,
+            )
         self.env["moh.edxml"]._moh_send_status(self, "04", instruction)
         return assignments
 
@@ -596,8 +736,11 @@ class MohIncomingDocument(models.Model):
         company = company or self.env.company
         if not key:
             return self.browse()
-        found = self.sudo().search([("exchange_key", "=", str(key)), ("company_id", "=", company.id),
-                                    ("state", "!=", "draft")], order="id desc", limit=1)
+        found = self.sudo().search(
+            [("exchange_key", "=", str(key)), ("company_id", "=", company.id), ("state", "!=", "draft")],
+            order="id desc",
+            limit=1,
+        )
         return found.with_env(self.env)
 
     def _moh_people_involved(self):
@@ -605,7 +748,9 @@ class MohIncomingDocument(models.Model):
         self.ensure_one()
         doc = self.sudo()
         assignments = doc.assignment_ids
-        return (doc.reader_ids | doc.leader_id | assignments.user_ids | assignments._moh_department_heads()) - self.env.user
+        return (
+            doc.reader_ids | doc.leader_id | assignments.user_ids | assignments._moh_department_heads()
+        ) - self.env.user
 
     def _moh_withdraw(self, state, action, note, body):
         """Stop the routing of a document the sender withdrew: open assignments cancelled, to-dos
@@ -618,8 +763,12 @@ class MohIncomingDocument(models.Model):
         self._moh_close_todos()
         self.sudo().state = state
         self._moh_record(action, note=note)
-        self.sudo().message_post(body=body, partner_ids=people.partner_id.ids, subtype_xmlid="mail.mt_note",
-                                 author_id=self.env.user.partner_id.id)
+        self.sudo().message_post(
+            body=body,
+            partner_ids=people.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
 
     def _moh_revoke(self, reason, attachments=()):
         """The sender revoked the document (edXML BussinessDocType 1; Decree 30/2020/NĐ-CP, Art. 18.3-18.4):
@@ -628,11 +777,14 @@ class MohIncomingDocument(models.Model):
         self.ensure_one()
         body = Markup("%s") % self.env._(
             "%(sender)s revoked this document: it is withdrawn and its handling stops. Reason: %(reason)s",
-            sender=self.sender_name, reason=reason or "-")
+            sender=self.sender_name,
+            reason=reason or "-",
+        )
         self._moh_withdraw("revoked", "revoke", reason, body)
         if attachments:
-            self.sudo().message_post(body=self.env._("The revocation as received."), attachments=attachments,
-                                     subtype_xmlid="mail.mt_note")
+            self.sudo().message_post(
+                body=self.env._("The revocation as received."), attachments=attachments, subtype_xmlid="mail.mt_note"
+            )
 
     def _moh_mark_replaced(self, new, reason):
         """``new`` replaces the document (edXML BussinessDocType 3; Decree 30, Art. 18.3-18.4): linked both
@@ -642,7 +794,10 @@ class MohIncomingDocument(models.Model):
         new.sudo().replaces_id = new.sudo().replaces_id or self
         body = Markup("%s") % self.env._(
             "%(sender)s replaced this document by %(new)s: work on the new one. Reason: %(reason)s",
-            sender=self.sender_name, new=new.display_name, reason=reason or "-")
+            sender=self.sender_name,
+            new=new.display_name,
+            reason=reason or "-",
+        )
         self._moh_withdraw("replaced", "replace", reason, body)
         new._moh_grant(self.sudo().reader_ids)
 
@@ -669,7 +824,9 @@ class MohIncomingDocument(models.Model):
         if attachments:
             write["attachment_ids"] = [(0, 0, values) for values in attachments]
         self.sudo().write(write)
-        lines = [self.env._("%(field)s: %(old)s → %(new)s", field=label, old=old, new=new) for label, old, new in changes]
+        lines = [
+            self.env._("%(field)s: %(old)s → %(new)s", field=label, old=old, new=new) for label, old, new in changes
+        ]
         if attachments:
             lines.append(self.env._("New files: %(files)s", files=", ".join(a["name"] for a in attachments)))
         note = "; ".join([self.env._("Reason: %(reason)s", reason=reason or "-"), *lines])
@@ -678,7 +835,10 @@ class MohIncomingDocument(models.Model):
         if people:
             self.sudo().message_post(
                 body=self.env._("%(sender)s updated this document; its handling goes on.", sender=self.sender_name),
-                partner_ids=people.partner_id.ids, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+                partner_ids=people.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
         return changes
 
     def _moh_flag(self, problem):
@@ -686,7 +846,9 @@ class MohIncomingDocument(models.Model):
         self.ensure_one()
         self.sudo().exchange_problem = problem
         self.sudo().message_post(body=problem, subtype_xmlid="mail.mt_note")
-        self._moh_todo(self.env.user, self.env._("Check a message from %(sender)s", sender=self.sender_name), note=problem)
+        self._moh_todo(
+            self.env.user, self.env._("Check a message from %(sender)s", sender=self.sender_name), note=problem
+        )
 
     def _moh_require_reason(self, reason):
         if not (reason or "").strip():
@@ -698,13 +860,17 @@ class MohIncomingDocument(models.Model):
         self.ensure_one()
         deadline = self._moh_default_deadline(fields.Date.context_today(self))
         self.sudo().write({"state": "in_progress", "deadline": deadline})
-        assignment = self.env["moh.document.assignment"].sudo().create({
-            "document_id": self.id, "department_id": department.id, "role": "lead", "deadline": deadline})
+        assignment = (
+            self.env["moh.document.assignment"]
+            .sudo()
+            .create({"document_id": self.id, "department_id": department.id, "role": "lead", "deadline": deadline})
+        )
         heads = assignment._moh_department_heads()
         self._moh_grant(heads)
         self._moh_record("assign", department=department, targets=heads, assignment=assignment)
-        self._moh_todo(heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()),
-                       deadline=deadline)
+        self._moh_todo(
+            heads, self.env._("Assign specialists (%(role)s)", role=assignment._moh_role_label()), deadline=deadline
+        )
         return assignment
 
     def _moh_check_completion(self):
@@ -720,8 +886,7 @@ class MohIncomingDocument(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_numbered(self):
         if any(doc.number for doc in self):
-            raise UserError(self.env._(
-                "A registered document keeps its number: cancel it instead of deleting it."))
+            raise UserError(self.env._("A registered document keeps its number: cancel it instead of deleting it."))
 
     def action_open_wizard(self):
         """Open the step wizard for the step named in the context (buttons of the form)."""

@@ -27,10 +27,14 @@ class MohKpiDashboard(models.TransientModel):
     _description = "Processing Dashboard"
 
     kind = fields.Selection(KINDS, required=True, default="document")
-    date_from = fields.Date(string="From", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1))
+    date_from = fields.Date(
+        string="From", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
+    )
     date_to = fields.Date(string="To", required=True, default=lambda self: fields.Date.context_today(self))
     line_ids = fields.One2many("moh.kpi.dashboard.line", "dashboard_id", string="Departments", readonly=True)
-    bottleneck_ids = fields.One2many("moh.kpi.dashboard.bottleneck", "dashboard_id", string="Bottlenecks", readonly=True)
+    bottleneck_ids = fields.One2many(
+        "moh.kpi.dashboard.bottleneck", "dashboard_id", string="Bottlenecks", readonly=True
+    )
     received = fields.Integer(readonly=True)
     completed = fields.Integer(readonly=True)
     completed_on_time = fields.Integer(readonly=True)
@@ -68,7 +72,8 @@ class MohKpiDashboard(models.TransientModel):
         base = self._moh_base_domain()
         completed = Domain([("is_open", "=", False), ("done_date", ">=", start), ("done_date", "<=", end)])
         still_open = Domain([("received_date", "<=", ref)]) & (
-            Domain("is_open", "=", True) | Domain("done_date", ">", ref))
+            Domain("is_open", "=", True) | Domain("done_date", ">", ref)
+        )
         if figure == "received":
             return base & Domain([("received_date", ">=", start), ("received_date", "<=", end)])
         if figure == "completed":
@@ -111,8 +116,9 @@ class MohKpiDashboard(models.TransientModel):
         departments only, within ``domain``, as the user may see them (record rules)."""
         Fact = self.env["moh.kpi.fact"]
         query = Fact._search(Domain([("kind", "=", self.kind), ("cooperating", "=", False)]) & Domain(domain))
-        return query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
-                              for column in columns))
+        return query.select(
+            *(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column)) for column in columns)
+        )
 
     def _moh_calendar_index(self):
         """The working-day index over every day an item can have been received on, up to the
@@ -136,8 +142,14 @@ class MohKpiDashboard(models.TransientModel):
             # The plain condition (a domain would test "IS TRUE"), so the partial index of the
             # open rows (moh.kpi.item._moh_kpi_open_indexes) serves it.
             query.add_where(SQL(condition, SQL.identifier(query.table, "is_open")))
-            selects.append(query.select(*(SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
-                                          for column in ("department_id", "received_date", "deadline"))))
+            selects.append(
+                query.select(
+                    *(
+                        SQL("%s AS %s", SQL.identifier(query.table, column), SQL.identifier(column))
+                        for column in ("department_id", "received_date", "deadline")
+                    )
+                )
+            )
         return SQL(" UNION ALL ").join(selects)
 
     def _moh_aggregate(self, with_total=False):
@@ -152,11 +164,19 @@ class MohKpiDashboard(models.TransientModel):
         start, end, ref = self.date_from, self.date_to, self._moh_reference_day()
         cr = self.env.cr
         wd, index = self._moh_calendar_index()
-        facts = self._moh_facts([("facet", "in", ("received", "completed")), ("day", ">=", start), ("day", "<=", end)],
-                                "department_id", "facet", "day", "received_date", "completed_late", "n")
+        facts = self._moh_facts(
+            [("facet", "in", ("received", "completed")), ("day", ">=", start), ("day", "<=", end)],
+            "department_id",
+            "facet",
+            "day",
+            "received_date",
+            "completed_late",
+            "n",
+        )
         completed = SQL("f.facet = 'completed'")
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             WITH wd AS (%(wd)s),
                  h AS (SELECT f.department_id, f.facet, f.completed_late, d.idx - r.idx AS days, SUM(f.n)::integer AS n
                          FROM (%(facts)s) AS f
@@ -175,13 +195,21 @@ class MohKpiDashboard(models.TransientModel):
                    GROUPING(h.department_id)
               FROM h
              GROUP BY GROUPING SETS ((h.department_id), ())
-            """, wd=wd, facts=facts, completed=completed))
+            """,
+                wd=wd,
+                facts=facts,
+                completed=completed,
+            )
+        )
         done = {(row[0], row[-1]): row[1:-1] for row in cr.fetchall()}
         age = SQL("(%s - r.idx)", index[ref])
-        buckets = [SQL("COUNT(*) FILTER (WHERE %s BETWEEN %s AND %s)", age, low, high if high is not None else 10**9)
-                   for _name, low, high in AGEING]
-        cr.execute(SQL(
-            """
+        buckets = [
+            SQL("COUNT(*) FILTER (WHERE %s BETWEEN %s AND %s)", age, low, high if high is not None else 10**9)
+            for _name, low, high in AGEING
+        ]
+        cr.execute(
+            SQL(
+                """
             WITH wd AS (%(wd)s)
             SELECT o.department_id,
                    COUNT(*) FILTER (WHERE o.deadline IS NULL OR o.deadline >= %(ref)s),
@@ -190,7 +218,13 @@ class MohKpiDashboard(models.TransientModel):
               FROM (%(open)s) AS o
               JOIN wd r ON r.day = o.received_date
              GROUP BY GROUPING SETS ((o.department_id), ())
-            """, wd=wd, ref=ref, buckets=SQL(", ").join(buckets), open=self._moh_open_items()))
+            """,
+                wd=wd,
+                ref=ref,
+                buckets=SQL(", ").join(buckets),
+                open=self._moh_open_items(),
+            )
+        )
         still_open = {(row[0], row[-1]): row[1:-1] for row in cr.fetchall()}
         rows = []
         for key in sorted(done.keys() | still_open.keys(), key=lambda k: (k[1], k[0] is None, k[0] or 0)):
@@ -201,8 +235,17 @@ class MohKpiDashboard(models.TransientModel):
             open_figures = still_open.get(key, (0,) * (2 + len(AGEING)))
             if not is_total and not (received or completed_n or any(open_figures)):
                 continue  # differences that cancel out (items moved to another department)
-            row = (department, received, completed_n, on_time, late, *open_figures[:2], average,
-                   self._moh_percentile(days, counts, 0.9), *open_figures[2:])
+            row = (
+                department,
+                received,
+                completed_n,
+                on_time,
+                late,
+                *open_figures[:2],
+                average,
+                self._moh_percentile(days, counts, 0.9),
+                *open_figures[2:],
+            )
             rows.append((*row, is_total) if with_total else row)
         if with_total and not any(row[-1] for row in rows):
             rows.append((None, 0, 0, 0, 0, 0, 0, None, None, *(0,) * len(AGEING), 1))
@@ -246,25 +289,35 @@ class MohKpiDashboard(models.TransientModel):
             department_id, *figures = row
             values = dict(zip(FIGURES, figures[:6]))
             completed = values["completed"]
-            lines.append({
-                "dashboard_id": self.id, "department_id": department_id, **values,
-                "on_time_rate": 100.0 * values["completed_on_time"] / completed if completed else 0.0,
-                "average_days": float(figures[6] or 0), "p90_days": float(figures[7] or 0),
-            })
+            lines.append(
+                {
+                    "dashboard_id": self.id,
+                    "department_id": department_id,
+                    **values,
+                    "on_time_rate": 100.0 * values["completed_on_time"] / completed if completed else 0.0,
+                    "average_days": float(figures[6] or 0),
+                    "p90_days": float(figures[7] or 0),
+                }
+            )
         lines.sort(key=lambda v: (-v["open_overdue"], -(v["on_time_rate"] if v["completed"] else 100), -v["received"]))
         for rank, values in enumerate(lines, 1):
             values["rank"] = rank
         Line.create(lines)
         total = totals[0] if totals else (None,) + (0,) * 14
         values = dict(zip(FIGURES, total[1:7]))
-        self.write({
-            **values,
-            "on_time_rate": 100.0 * values["completed_on_time"] / values["completed"] if values["completed"] else 0.0,
-            "average_days": float(total[7] or 0), "p90_days": float(total[8] or 0),
-            "ageing": self._moh_ageing_html(total[9:14]),
-            "trend": self._moh_trend_html(),
-            **self._moh_refresh_values(total),
-        })
+        self.write(
+            {
+                **values,
+                "on_time_rate": 100.0 * values["completed_on_time"] / values["completed"]
+                if values["completed"]
+                else 0.0,
+                "average_days": float(total[7] or 0),
+                "p90_days": float(total[8] or 0),
+                "ageing": self._moh_ageing_html(total[9:14]),
+                "trend": self._moh_trend_html(),
+                **self._moh_refresh_values(total),
+            }
+        )
         self.bottleneck_ids.unlink()  # computed on demand: action_find_bottlenecks
         return self._moh_reopen()
 
@@ -281,15 +334,25 @@ class MohKpiDashboard(models.TransientModel):
         return self._moh_reopen()
 
     def _moh_reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "current", "context": self.env.context}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+            "context": self.env.context,
+        }
 
     def _moh_ageing_html(self, counts):
         cells = "".join(
-            f"<td><a href='#' data-figure='ageing:{name}'>{count}</a></td>" for (name, _l, _h), count in zip(AGEING, counts))
+            f"<td><a href='#' data-figure='ageing:{name}'>{count}</a></td>"
+            for (name, _l, _h), count in zip(AGEING, counts)
+        )
         heads = "".join(f"<th>{name}</th>" for name, _l, _h in AGEING)
-        return (f"<table class='table table-sm'><tr><th>{self.env._('Working days open')}</th>{heads}</tr>"
-                f"<tr><td>{self.env._('Items')}</td>{cells}</tr></table>")
+        return (
+            f"<table class='table table-sm'><tr><th>{self.env._('Working days open')}</th>{heads}</tr>"
+            f"<tr><td>{self.env._('Items')}</td>{cells}</tr></table>"
+        )
 
     def _moh_trend_html(self):
         """Received, completed and on-time rate of the six months up to the period's end, from
@@ -301,24 +364,39 @@ class MohKpiDashboard(models.TransientModel):
         months.reverse()
         first_day = months[0]
         last_day = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        facts = self._moh_facts([("facet", "in", ("received", "completed")), ("day", ">=", first_day), ("day", "<=", last_day)],
-                                "facet", "day", "completed_late", "n")
-        self.env.cr.execute(SQL(
-            """
+        facts = self._moh_facts(
+            [("facet", "in", ("received", "completed")), ("day", ">=", first_day), ("day", "<=", last_day)],
+            "facet",
+            "day",
+            "completed_late",
+            "n",
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT date_trunc('month', f.day)::date,
                    COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'received'), 0),
                    COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'completed'), 0),
                    COALESCE(SUM(f.n) FILTER (WHERE f.facet = 'completed' AND NOT f.completed_late), 0)
               FROM (%s) AS f GROUP BY 1
-            """, facts))
-        figures = {month: (received, completed, on_time) for month, received, completed, on_time in self.env.cr.fetchall()}
+            """,
+                facts,
+            )
+        )
+        figures = {
+            month: (received, completed, on_time) for month, received, completed, on_time in self.env.cr.fetchall()
+        }
         lines = []
         for month in months:
             received, completed, on_time = figures.get(month, (0, 0, 0))
             rate = f"{100.0 * on_time / completed:.0f}%" if completed else "–"
-            lines.append(f"<tr><td>{month.strftime('%m/%Y')}</td><td>{received}</td><td>{completed}</td><td>{rate}</td></tr>")
-        head = (f"<tr><th>{self.env._('Month')}</th><th>{self.env._('Received')}</th>"
-                f"<th>{self.env._('Completed')}</th><th>{self.env._('On Time')}</th></tr>")
+            lines.append(
+                f"<tr><td>{month.strftime('%m/%Y')}</td><td>{received}</td><td>{completed}</td><td>{rate}</td></tr>"
+            )
+        head = (
+            f"<tr><th>{self.env._('Month')}</th><th>{self.env._('Received')}</th>"
+            f"<th>{self.env._('Completed')}</th><th>{self.env._('On Time')}</th></tr>"
+        )
         return f"<table class='table table-sm'>{head}{''.join(lines)}</table>"
 
     def _moh_steps(self):
@@ -350,15 +428,30 @@ class MohKpiDashboard(models.TransientModel):
         # The assignments and documents the user may see (their record rules), then the routing
         # steps of exactly those documents (read in superuser mode: only their dates are used).
         Assignment = self.env["moh.document.assignment"]
-        assignments = Assignment.search([
-            ("state", "not in", ("cancelled", "returned")), ("create_date", "<=", window_end),
-            "|", ("done_date", "=", False), ("done_date", ">=", window_start)])
-        documents = self.env["moh.incoming.document"].search([
-            ("received_date", "<=", window_end), ("received_date", ">=", window_start - dt.timedelta(days=90))])
-        traces = self.env["moh.document.trace"].sudo().search_read(
-            [("document_id", "in", (documents | assignments.document_id).ids),
-             ("action", "in", ("register", "submit", "assign", "assign_specialist"))],
-            ["document_id", "assignment_id", "action", "date"], order="date, id")
+        assignments = Assignment.search(
+            [
+                ("state", "not in", ("cancelled", "returned")),
+                ("create_date", "<=", window_end),
+                "|",
+                ("done_date", "=", False),
+                ("done_date", ">=", window_start),
+            ]
+        )
+        documents = self.env["moh.incoming.document"].search(
+            [("received_date", "<=", window_end), ("received_date", ">=", window_start - dt.timedelta(days=90))]
+        )
+        traces = (
+            self.env["moh.document.trace"]
+            .sudo()
+            .search_read(
+                [
+                    ("document_id", "in", (documents | assignments.document_id).ids),
+                    ("action", "in", ("register", "submit", "assign", "assign_specialist")),
+                ],
+                ["document_id", "assignment_id", "action", "date"],
+                order="date, id",
+            )
+        )
         first = {}
         for trace in traces:
             key = (trace["document_id"][0], trace["action"], trace["assignment_id"] and trace["assignment_id"][0])
@@ -367,25 +460,58 @@ class MohKpiDashboard(models.TransientModel):
         steps = []
         for document in documents:
             received = local(document.received_date)
-            steps.append(Step(key=f"register-{document.id}", item_key=document.id, stage="registration", department=None,
-                              started_at=received, due_at=next_day_end(received),
-                              done_at=local(first.get((document.id, "register", None)))))
+            steps.append(
+                Step(
+                    key=f"register-{document.id}",
+                    item_key=document.id,
+                    stage="registration",
+                    department=None,
+                    started_at=received,
+                    due_at=next_day_end(received),
+                    done_at=local(first.get((document.id, "register", None))),
+                )
+            )
             submitted = first.get((document.id, "submit", None))
             if submitted:
                 submitted = local(submitted)
-                steps.append(Step(key=f"direct-{document.id}", item_key=document.id, stage="direction", department=None,
-                                  started_at=submitted, due_at=next_day_end(submitted),
-                                  done_at=local(first.get((document.id, "assign", None)))))
+                steps.append(
+                    Step(
+                        key=f"direct-{document.id}",
+                        item_key=document.id,
+                        stage="direction",
+                        department=None,
+                        started_at=submitted,
+                        due_at=next_day_end(submitted),
+                        done_at=local(first.get((document.id, "assign", None))),
+                    )
+                )
         for a in assignments:
             started = local(a.create_date)
-            steps.append(Step(key=f"department-{a.id}", item_key=a.document_id.id, stage="department",
-                              department=a.department_id.id, started_at=started,
-                              due_at=dt.datetime.combine(a.deadline, end_of_day) if a.deadline else None,
-                              done_at=local(a.done_date)))
-            steps.append(Step(key=f"specialist-{a.id}", item_key=a.document_id.id, stage="specialist_assignment",
-                              department=a.department_id.id, started_at=started, due_at=next_day_end(started),
-                              done_at=local(first.get((a.document_id.id, "assign_specialist", a.id))
-                                            or (a.done_date if a.done_date else None))))
+            steps.append(
+                Step(
+                    key=f"department-{a.id}",
+                    item_key=a.document_id.id,
+                    stage="department",
+                    department=a.department_id.id,
+                    started_at=started,
+                    due_at=dt.datetime.combine(a.deadline, end_of_day) if a.deadline else None,
+                    done_at=local(a.done_date),
+                )
+            )
+            steps.append(
+                Step(
+                    key=f"specialist-{a.id}",
+                    item_key=a.document_id.id,
+                    stage="specialist_assignment",
+                    department=a.department_id.id,
+                    started_at=started,
+                    due_at=next_day_end(started),
+                    done_at=local(
+                        first.get((a.document_id.id, "assign_specialist", a.id))
+                        or (a.done_date if a.done_date else None)
+                    ),
+                )
+            )
         return steps
 
     def _moh_refresh_bottlenecks(self):
@@ -398,13 +524,24 @@ class MohKpiDashboard(models.TransientModel):
         calendar = self.env.company.sudo()._moh_calendar()._moh_working_calendar()
         # Up to now when the period runs to today or later, else to the end of the period.
         tz = self.env.company.sudo()._moh_calendar()._moh_tz()
-        now = fields.Datetime.context_timestamp(self.with_context(tz=tz.zone), fields.Datetime.now()).replace(tzinfo=None)
+        now = fields.Datetime.context_timestamp(self.with_context(tz=tz.zone), fields.Datetime.now()).replace(
+            tzinfo=None
+        )
         reference = now if self.date_to >= now.date() else self.date_to
         loads = bottlenecks(steps, Period(self.date_from, self.date_to), reference, calendar)
-        self.env["moh.kpi.dashboard.bottleneck"].create([{
-            "dashboard_id": self.id, "stage": load.stage, "department_id": load.department,
-            "overdue_hours": load.overdue_hours, "overdue_steps": load.overdue_steps, "steps": load.steps,
-        } for load in loads[:20]])
+        self.env["moh.kpi.dashboard.bottleneck"].create(
+            [
+                {
+                    "dashboard_id": self.id,
+                    "stage": load.stage,
+                    "department_id": load.department,
+                    "overdue_hours": load.overdue_hours,
+                    "overdue_steps": load.overdue_steps,
+                    "steps": load.steps,
+                }
+                for load in loads[:20]
+            ]
+        )
 
     # -- drill-down ------------------------------------------------------------------------------
 
@@ -422,7 +559,11 @@ class MohKpiDashboard(models.TransientModel):
         if isinstance(department, int) and not isinstance(department, bool):
             department = self.env["hr.department"].browse(department)
         if department:
-            if not isinstance(department, models.BaseModel) or department._name != "hr.department" or len(department) != 1:
+            if (
+                not isinstance(department, models.BaseModel)
+                or department._name != "hr.department"
+                or len(department) != 1
+            ):
                 raise UserError(self.env._("Unknown department."))
             domain &= Domain("department_id", "=", department.id)
         return {

@@ -26,8 +26,11 @@ class MohKpiDigest(models.AbstractModel):
         calendar = company.sudo()._moh_calendar()
         due_soon = calendar.moh_add_working_days(today, company.moh_due_soon_days)
         # overdue by at least the threshold: deadline at least that many working days ago
-        escalated = (("deadline", "<=", calendar.moh_add_working_days(today, -company.moh_escalation_days))
-                     if company.moh_escalation_days else ("deadline", "<", today))
+        escalated = (
+            ("deadline", "<=", calendar.moh_add_working_days(today, -company.moh_escalation_days))
+            if company.moh_escalation_days
+            else ("deadline", "<", today)
+        )
         leader_group = self.env.ref("moh_documents.group_ministry_leader")
         head_group = self.env.ref("moh_documents.group_department_head")
         sent = 0
@@ -52,24 +55,34 @@ class MohKpiDigest(models.AbstractModel):
         by_department = {}
         for item in overdue:
             by_department[item.department_id.display_name] = by_department.get(item.department_id.display_name, 0) + 1
-        summary = "".join(f"<li>{escape(name or '')}: {count}</li>" for name, count in sorted(by_department.items(), key=lambda x: -x[1]))
+        summary = "".join(
+            f"<li>{escape(name or '')}: {count}</li>"
+            for name, count in sorted(by_department.items(), key=lambda x: -x[1])
+        )
         base_url = items.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         rows = "".join(
             f"<tr><td><a href='{base_url}/odoo/{item.res_model}/{item.res_id}'>{escape(item.name or '')}</a></td>"
             f"<td>{escape(item.department_id.display_name or '')}</td><td>{item.deadline.strftime('%d/%m/%Y')}</td>"
             f"<td>{_('Overdue') if item.deadline < today else _('Due soon')}</td></tr>"
-            for item in Item)
+            for item in Item
+        )
         body = (
             f"<p>{escape(_('Open work overdue or due soon, as of %(date)s.', date=today.strftime('%d/%m/%Y')))}</p>"
             + (f"<p>{escape(_('Overdue per department:'))}</p><ul>{summary}</ul>" if summary else "")
             + f"<table border='1' cellpadding='4' style='border-collapse: collapse'><tr><th>{escape(_('Reference'))}</th>"
             f"<th>{escape(_('Department'))}</th><th>{escape(_('Deadline'))}</th><th>{escape(_('Status'))}</th></tr>{rows}</table>"
         )
-        self.env["mail.mail"].sudo().create({
-            "subject": _("Daily digest: %(overdue)s overdue, %(soon)s due soon", overdue=len(overdue), soon=len(items) - len(overdue)),
-            "body_html": body,
-            "email_to": user.email_formatted,
-            "recipient_ids": [(6, 0, user.partner_id.ids)],
-            "auto_delete": True,
-        })
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": _(
+                    "Daily digest: %(overdue)s overdue, %(soon)s due soon",
+                    overdue=len(overdue),
+                    soon=len(items) - len(overdue),
+                ),
+                "body_html": body,
+                "email_to": user.email_formatted,
+                "recipient_ids": [(6, 0, user.partner_id.ids)],
+                "auto_delete": True,
+            }
+        )
         return True

@@ -28,8 +28,23 @@ from .moh_kpi_item import KINDS
 
 FACETS = [("received", "Received"), ("completed", "Completed"), ("service", "Service Result")]
 # The table's columns after its id, in order; every one but ``n`` is part of the key.
-COLUMNS = ("facet", "kind", "company_id", "department_id", "cooperating", "day", "received_date", "completed_late",
-           "online", "fee_paid", "paid_online", "digitised", "result_electronic", "rating", "n")
+COLUMNS = (
+    "facet",
+    "kind",
+    "company_id",
+    "department_id",
+    "cooperating",
+    "day",
+    "received_date",
+    "completed_late",
+    "online",
+    "fee_paid",
+    "paid_online",
+    "digitised",
+    "result_electronic",
+    "rating",
+    "n",
+)
 KEY = ", ".join(COLUMNS[:-1])
 
 
@@ -84,8 +99,10 @@ class MohKpiFact(models.Model):
     def _moh_add_sql(self, parts):
         """One INSERT adding the net counts of ``parts`` (SQL texts of :meth:`_moh_counts_sql`)."""
         union = " UNION ALL ".join(parts)
-        return (f"INSERT INTO {self._table} ({', '.join(COLUMNS)}) "
-                f"SELECT {KEY}, SUM(n) FROM ({union}) AS counts GROUP BY {KEY} HAVING SUM(n) <> 0")
+        return (
+            f"INSERT INTO {self._table} ({', '.join(COLUMNS)}) "
+            f"SELECT {KEY}, SUM(n) FROM ({union}) AS counts GROUP BY {KEY} HAVING SUM(n) <> 0"
+        )
 
     @api.model
     def _moh_install(self, sources):
@@ -117,8 +134,10 @@ class MohKpiFact(models.Model):
                     END
                     $body$""")
                 cr.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-                cr.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
-                           f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+                cr.execute(
+                    f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+                )
         self._moh_rebuild(sources)
 
     @api.model
@@ -126,8 +145,9 @@ class MohKpiFact(models.Model):
         """Count every item again (installation, upgrade)."""
         sources = sources or self.env["moh.kpi.item"]._moh_kpi_sources()
         self.env.cr.execute(f"TRUNCATE {self._table}")
-        self.env.cr.execute(self._moh_add_sql([
-            self._moh_counts_sql(select.replace("{source}", table), 1) for table, select in sources]))
+        self.env.cr.execute(
+            self._moh_add_sql([self._moh_counts_sql(select.replace("{source}", table), 1) for table, select in sources])
+        )
         self.env.cr.execute(f"ANALYZE {self._table}")
 
     @api.model
@@ -136,6 +156,6 @@ class MohKpiFact(models.Model):
         added meanwhile by other transactions are not in this statement's snapshot and stay."""
         self.env.cr.execute(f"""
             WITH gone AS (DELETE FROM {self._table} RETURNING {KEY}, n)
-            INSERT INTO {self._table} ({', '.join(COLUMNS)})
+            INSERT INTO {self._table} ({", ".join(COLUMNS)})
             SELECT {KEY}, SUM(n) FROM gone GROUP BY {KEY} HAVING SUM(n) <> 0""")
         self.env.cr.execute(f"ANALYZE {self._table}")

@@ -47,23 +47,37 @@ class MohKpiItem(models.Model):
     digitised = fields.Boolean(readonly=True)
     rating = fields.Integer(readonly=True, aggregator="avg")
     state_secret = fields.Boolean(
-        compute="_compute_state_secret", search="_search_state_secret",
-        help="The item of a state-secret document (Mật, Tối mật, Tuyệt mật).")
+        compute="_compute_state_secret",
+        search="_search_state_secret",
+        help="The item of a state-secret document (Mật, Tối mật, Tuyệt mật).",
+    )
     moh_readable = fields.Boolean(
-        string="Readable", compute="_compute_state_secret", search="_search_moh_readable",
-        help="False for the items of a state-secret document the user is not a named reader of.")
+        string="Readable",
+        compute="_compute_state_secret",
+        search="_search_moh_readable",
+        help="False for the items of a state-secret document the user is not a named reader of.",
+    )
 
     @api.model
     def _moh_secret_sql(self, alias, readers_only):
         """SQL: the item at ``alias`` is of a state-secret incoming document (that the current
         user is not a named reader of, with ``readers_only``)."""
-        unread = SQL("") if not readers_only else SQL(
-            " AND NOT EXISTS (SELECT 1 FROM moh_incoming_document_reader_rel r"
-            " WHERE r.document_id = d.id AND r.user_id = %s)", self.env.uid)
+        unread = (
+            SQL("")
+            if not readers_only
+            else SQL(
+                " AND NOT EXISTS (SELECT 1 FROM moh_incoming_document_reader_rel r"
+                " WHERE r.document_id = d.id AND r.user_id = %s)",
+                self.env.uid,
+            )
+        )
         return SQL(
             "(%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
             " WHERE d.id = %s AND d.confidentiality != 'normal'%s))",
-            SQL.identifier(alias, "kind"), SQL.identifier(alias, "res_id"), unread)
+            SQL.identifier(alias, "kind"),
+            SQL.identifier(alias, "res_id"),
+            unread,
+        )
 
     def _moh_secret_search(self, operator, value, readers_only, positive):
         if operator not in ("in", "not in") or not value or not all(isinstance(v, bool) for v in value):
@@ -79,8 +93,12 @@ class MohKpiItem(models.Model):
         return self._moh_secret_search(operator, value, readers_only=True, positive=False)
 
     def _compute_state_secret(self):
-        documents = self.env["moh.incoming.document"].sudo().browse(
-            {item.res_id for item in self if item.kind == "document"}).exists()
+        documents = (
+            self.env["moh.incoming.document"]
+            .sudo()
+            .browse({item.res_id for item in self if item.kind == "document"})
+            .exists()
+        )
         secret = documents.filtered(lambda d: d.confidentiality != "normal")
         unread = secret.filtered(lambda d: self.env.user not in d.reader_ids)
         for item in self:
@@ -98,7 +116,10 @@ class MohKpiItem(models.Model):
         clause: the view puts the table there, the triggers of moh.kpi.fact the rows a statement
         changed. Every figure of moh.kpi.fact must come from the source table's own row."""
         tz = self._moh_tz_sql()
-        return [("moh_document_assignment", f"""
+        return [
+            (
+                "moh_document_assignment",
+                f"""
             SELECT a.id * 4 AS id, 'document' AS kind,
                    CASE WHEN d.confidentiality = 'normal' THEN d.name ELSE '***' END AS name,
                    'moh.incoming.document' AS res_model, a.document_id AS res_id, a.company_id AS company_id,
@@ -117,7 +138,9 @@ class MohKpiItem(models.Model):
               FROM {{source}} a
               LEFT JOIN moh_incoming_document d ON d.id = a.document_id
              WHERE a.state NOT IN ('cancelled', 'returned')
-        """)]
+        """,
+            )
+        ]
 
     @api.model
     def _moh_kpi_indexes(self):
@@ -146,11 +169,14 @@ class MohKpiItem(models.Model):
         for table, column in self._moh_kpi_indexes():
             self.env.cr.execute(
                 f"CREATE INDEX IF NOT EXISTS {table}_{column}_local_date_idx "
-                f"ON {table} ((({column} AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date))")
+                f"ON {table} ((({column} AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date))"
+            )
         for table, name, expression in self._moh_kpi_expression_indexes():
             self.env.cr.execute(f"CREATE INDEX IF NOT EXISTS {table}_{name}_idx ON {table} (({expression}))")
         for table, condition in self._moh_kpi_open_indexes():
-            self.env.cr.execute(f"CREATE INDEX IF NOT EXISTS {table}_kpi_open_idx ON {table} (department_id) WHERE {condition}")
+            self.env.cr.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_kpi_open_idx ON {table} (department_id) WHERE {condition}"
+            )
         self.env["moh.kpi.fact"]._moh_install(sources)
 
     def action_open_source(self):
@@ -160,20 +186,34 @@ class MohKpiItem(models.Model):
         if not self.res_model or self.res_model not in self.env:
             raise AccessError(self.env._("This item has no document to open."))
         self.env[self.res_model].browse(self.res_id).check_access("read")
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
-                "view_mode": "form", "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def _moh_core_items(self):
         """These rows as moh_core.indicators.kpi items."""
         from moh_core.indicators import Item  # noqa: PLC0415
 
-        return [Item(key=row.id, department=row.department_id.id, person=row.user_id.id,
-                     received_on=row.received_date, deadline=row.deadline,
-                     done_on=None if row.is_open else row.done_date, cooperating=row.cooperating,
-                     online=row.online if row.kind == "dossier" else None,
-                     paid_online=row.paid_online if row.kind == "dossier" and row.fee_paid else None,
-                     fee_paid=row.fee_paid if row.kind == "dossier" else None,
-                     result_electronic=row.result_electronic if row.kind == "dossier" and not row.is_open else None,
-                     digitised=row.digitised if row.kind == "dossier" else None,
-                     rating=row.rating or None)
-                for row in self if row.received_date]
+        return [
+            Item(
+                key=row.id,
+                department=row.department_id.id,
+                person=row.user_id.id,
+                received_on=row.received_date,
+                deadline=row.deadline,
+                done_on=None if row.is_open else row.done_date,
+                cooperating=row.cooperating,
+                online=row.online if row.kind == "dossier" else None,
+                paid_online=row.paid_online if row.kind == "dossier" and row.fee_paid else None,
+                fee_paid=row.fee_paid if row.kind == "dossier" else None,
+                result_electronic=row.result_electronic if row.kind == "dossier" and not row.is_open else None,
+                digitised=row.digitised if row.kind == "dossier" else None,
+                rating=row.rating or None,
+            )
+            for row in self
+            if row.received_date
+        ]

@@ -50,6 +50,8 @@ AUTHORITIES = [
     ("tl", "TL. (by order)"),
     ("tuq", "TUQ. (by authorisation)"),
 ]
+
+
 def _pem(der, label):
     body = "\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
     return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n"
@@ -81,99 +83,185 @@ class MohOutgoingDocument(models.Model):
     #: Changed only by the step methods (in superuser mode, after their checks); extended by
     #: other modules (e.g. the dossier an e-result belongs to).
     _moh_workflow_fields = (
-        "state", "number", "year", "issue_date", "pdf_id", "signed_checksum", "version_ids",
-        "review_ids", "validation_status", "department_head_id", "legal_reviewer_id", "name",
-        "symbol", "drafter_id", "exchange_message_ids", "signer_block", "exchange_key", "abstract_consent_user_id",
-        "abstract_consent_date", "handover_ids",
+        "state",
+        "number",
+        "year",
+        "issue_date",
+        "pdf_id",
+        "signed_checksum",
+        "version_ids",
+        "review_ids",
+        "validation_status",
+        "department_head_id",
+        "legal_reviewer_id",
+        "name",
+        "symbol",
+        "drafter_id",
+        "exchange_message_ids",
+        "signer_block",
+        "exchange_key",
+        "abstract_consent_user_id",
+        "abstract_consent_date",
+        "handover_ids",
     )
     _moh_secret_content_fields = ("body", "pdf_id")
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
-    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False)
+    state = fields.Selection(
+        STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True, tracking=True,
-                                       domain=[("copy_form", "=", False)])
+    document_type_id = fields.Many2one(
+        "moh.document.type", string="Document Type", required=True, tracking=True, domain=[("copy_form", "=", False)]
+    )
     department_id = fields.Many2one(
-        "hr.department", string="Drafting Unit", required=True, tracking=True,
-        default=lambda self: self.env.user.employee_id.department_id)
-    drafter_id = fields.Many2one("res.users", string="Drafter", required=True, copy=False,
-                                 default=lambda self: self.env.user)
+        "hr.department",
+        string="Drafting Unit",
+        required=True,
+        tracking=True,
+        default=lambda self: self.env.user.employee_id.department_id,
+    )
+    drafter_id = fields.Many2one(
+        "res.users", string="Drafter", required=True, copy=False, default=lambda self: self.env.user
+    )
     # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
     abstract = fields.Text(tracking=True, help="Trích yếu: what the document is about.")
     body = fields.Text(help="The text of the document; paragraphs separated by a blank line.")
     addressees = fields.Text(string="Addressed To", help="Kính gửi (official letters), one per line.")
     recipients = fields.Text(string="Recipients", help="Nơi nhận, one per line; the archive line last.")
     internal_department_ids = fields.Many2many(
-        "hr.department", string="Internal Recipients",
-        help="Departments of the ministry that receive the issued document as an incoming document.")
+        "hr.department",
+        string="Internal Recipients",
+        help="Departments of the ministry that receive the issued document as an incoming document.",
+    )
     exchange_peer_ids = fields.Many2many(
-        "moh.exchange.peer", string="Send by edXML To", domain=[("national_portal", "=", False)],
-        help="Other agencies that receive the issued document as an edXML message, through the exchange queue.")
+        "moh.exchange.peer",
+        string="Send by edXML To",
+        domain=[("national_portal", "=", False)],
+        help="Other agencies that receive the issued document as an edXML message, through the exchange queue.",
+    )
     exchange_message_ids = fields.One2many(
-        "moh.exchange.message", "res_id", string="Exchange Messages", domain=[("res_model", "=", "moh.outgoing.document")])
+        "moh.exchange.message",
+        "res_id",
+        string="Exchange Messages",
+        domain=[("res_model", "=", "moh.outgoing.document")],
+    )
     urgency = fields.Selection(URGENCY, required=True, default="normal")
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal")
 
-    signer_id = fields.Many2one("res.users", string="Signer", tracking=True,
-                                help="The competent person who signs.")
+    signer_id = fields.Many2one("res.users", string="Signer", tracking=True, help="The competent person who signs.")
     # The authority (Decree 30, Art. 13) is derived from who signs for whom when the signer is
     # chosen (_moh_derive_authority), may then be corrected within the rules (_check_signer_authority)
     # and is stored with the document: the PDF, the register and edXML SignerInfo read it here.
     signer_authority = fields.Selection(
-        AUTHORITIES, string="Signing Authority", required=True,
-        compute="_compute_signer_authority", store=True, readonly=False, precompute=True,
+        AUTHORITIES,
+        string="Signing Authority",
+        required=True,
+        compute="_compute_signer_authority",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Derived from who signs for whom: TUQ. under a written authorisation (delegation), TL. for a "
-             "unit head signing by order of the head of the agency; KT., Q. and TM. are chosen.")
+        "unit head signing by order of the head of the agency; KT., Q. and TM. are chosen.",
+    )
     signer_authority_position = fields.Char(
-        string="Position Signed For", help="E.g. BỘ TRƯỞNG after KT.",
-        compute="_compute_signer_authority", store=True, readonly=False, precompute=True)
+        string="Position Signed For",
+        help="E.g. BỘ TRƯỞNG after KT.",
+        compute="_compute_signer_authority",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     signer_deputy_authority = fields.Selection(
-        DEPUTY_AUTHORITIES, string="Authority Within the Unit", required=True,
-        compute="_compute_signer_authority", store=True, readonly=False, precompute=True,
-        help="Under TL.: KT. when the unit's deputy signs, Q. when its acting head signs.")
+        DEPUTY_AUTHORITIES,
+        string="Authority Within the Unit",
+        required=True,
+        compute="_compute_signer_authority",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Under TL.: KT. when the unit's deputy signs, Q. when its acting head signs.",
+    )
     signer_deputy_authority_position = fields.Char(
-        string="Unit Position Signed For", help="E.g. CỤC TRƯỞNG in TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG.",
-        compute="_compute_signer_authority", store=True, readonly=False, precompute=True)
+        string="Unit Position Signed For",
+        help="E.g. CỤC TRƯỞNG in TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG.",
+        compute="_compute_signer_authority",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     signer_position = fields.Char(
-        string="Signer's Position", help="E.g. THỨ TRƯỞNG",
-        compute="_compute_signer_position", store=True, readonly=False, precompute=True)
+        string="Signer's Position",
+        help="E.g. THỨ TRƯỞNG",
+        compute="_compute_signer_position",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     signer_block = fields.Char(
-        string="Signature Block", compute="_compute_signer_block", store=True,
-        help="The lines printed above the signature, as in the PDF, the register and edXML.")
+        string="Signature Block",
+        compute="_compute_signer_block",
+        store=True,
+        help="The lines printed above the signature, as in the PDF, the register and edXML.",
+    )
 
     register_id = fields.Many2one(
-        "moh.document.register", string="Register", check_company=True,
-        domain="[('direction', '=', 'outgoing')]", default=lambda self: self._default_register())
+        "moh.document.register",
+        string="Register",
+        check_company=True,
+        domain="[('direction', '=', 'outgoing')]",
+        default=lambda self: self._default_register(),
+    )
     number = fields.Integer(readonly=True, copy=False, aggregator=False)
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     symbol = fields.Char(compute="_compute_symbol", store=True, help="E.g. QĐ-BYT, or BYT-KHTC for an official letter.")
     issue_date = fields.Date(readonly=True, copy=False)
     exchange_key = fields.Char(
-        string="Document Key", compute="_compute_exchange_key", store=True, index="btree_not_null", copy=False,
+        string="Document Key",
+        compute="_compute_exchange_key",
+        store=True,
+        index="btree_not_null",
+        copy=False,
         help="Our agency code, the date of issue with its year and the number/notation, normalised: the DocumentId "
-             "by which other agencies' edXML status messages name the document (never its number alone).")
+        "by which other agencies' edXML status messages name the document (never its number alone).",
+    )
 
     version_ids = fields.One2many(
-        "ir.attachment", "res_id", string="Versions", domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
-        help="Every rendering of the draft, oldest first.")
+        "ir.attachment",
+        "res_id",
+        string="Versions",
+        domain=[("res_model", "=", "moh.outgoing.document"), ("res_field", "=", False)],
+        help="Every rendering of the draft, oldest first.",
+    )
     pdf_id = fields.Many2one("ir.attachment", string="Current PDF", readonly=True, copy=False)
     signed_checksum = fields.Char(string="SHA-256 of the Issued PDF", readonly=True, copy=False)
     signature_validation_ids = fields.One2many(
-        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks")
+        "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks"
+    )
     department_head_id = fields.Many2one(
-        "res.users", compute="_compute_reviewers", store=True, string="Head of the Drafting Unit")
+        "res.users", compute="_compute_reviewers", store=True, string="Head of the Drafting Unit"
+    )
     legal_reviewer_id = fields.Many2one(
-        "res.users", compute="_compute_reviewers", store=True, string="Legal Reviewer",
-        help="Head of the legal department, who checks the legality of normative and typed documents.")
+        "res.users",
+        compute="_compute_reviewers",
+        store=True,
+        string="Legal Reviewer",
+        help="Head of the legal department, who checks the legality of normative and typed documents.",
+    )
 
-    handover_ids = fields.One2many("moh.secret.handover", "outgoing_document_id", string="Hand-overs",
-                                   help="State-secret documents: each hand-over, in the hand-over register.")
+    handover_ids = fields.One2many(
+        "moh.secret.handover",
+        "outgoing_document_id",
+        string="Hand-overs",
+        help="State-secret documents: each hand-over, in the hand-over register.",
+    )
 
     # Written by the review steps only: read-only in every form (so never sent on save).
     review_ids = fields.One2many(readonly=True)
 
     _number_unique = models.Constraint(
-        "UNIQUE(register_id, year, number)", "This number is already used in this register.")
+        "UNIQUE(register_id, year, number)", "This number is already used in this register."
+    )
 
     @api.depends("signer_id")
     def _compute_signer_position(self):
@@ -203,8 +291,12 @@ class MohOutgoingDocument(models.Model):
         * otherwise no mark: the head of the agency or of a unit with its own seal signs in their
           own name; KT., Q. and TM. are standing assignments the user chooses.
         """
-        vals = {"signer_authority": "none", "signer_authority_position": False,
-                "signer_deputy_authority": "none", "signer_deputy_authority_position": False}
+        vals = {
+            "signer_authority": "none",
+            "signer_authority_position": False,
+            "signer_deputy_authority": "none",
+            "signer_deputy_authority_position": False,
+        }
         signer = signer.sudo()
         delegators = self.env["moh.delegation"]._moh_delegators_of(signer, day) if signer else signer
         title = next((user.employee_id.job_title for user in delegators.sudo() if user.employee_id.job_title), False)
@@ -221,8 +313,14 @@ class MohOutgoingDocument(models.Model):
             vals.update(signer_authority="tl", signer_authority_position=" ".join(head_position.upper().split()))
         return vals
 
-    @api.depends("signer_id", "signer_authority", "signer_authority_position", "signer_deputy_authority",
-                 "signer_deputy_authority_position", "signer_position")
+    @api.depends(
+        "signer_id",
+        "signer_authority",
+        "signer_authority_position",
+        "signer_deputy_authority",
+        "signer_deputy_authority_position",
+        "signer_position",
+    )
     def _compute_signer_block(self):
         for doc in self:
             try:
@@ -237,28 +335,48 @@ class MohOutgoingDocument(models.Model):
         if any(doc.document_type_id.copy_form for doc in self):
             raise ValidationError(self.env._("A copy is made from the document it copies (Copies), not drafted."))
 
-    @api.constrains("signer_id", "signer_authority", "signer_authority_position", "signer_deputy_authority",
-                    "signer_deputy_authority_position")
+    @api.constrains(
+        "signer_id",
+        "signer_authority",
+        "signer_authority_position",
+        "signer_deputy_authority",
+        "signer_deputy_authority_position",
+    )
     def _check_signer_authority(self):
         """The user's choice of authority is kept within Decree 30's rules (Art. 13)."""
         for doc in self:
             mark = AUTHORITY_MARKS[doc.signer_authority]
             deputy = doc.signer_deputy_authority
             if mark and not (doc.signer_authority_position or "").strip():
-                raise ValidationError(self.env._(
-                    "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.", mark=mark))
+                raise ValidationError(
+                    self.env._(
+                        "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.", mark=mark
+                    )
+                )
             if deputy != "none" and doc.signer_authority != "tl":
-                raise ValidationError(self.env._(
-                    "KT. or Q. within a unit is written under TL. only (TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG)."))
+                raise ValidationError(
+                    self.env._("KT. or Q. within a unit is written under TL. only (TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG).")
+                )
             if deputy != "none" and not (doc.signer_deputy_authority_position or "").strip():
-                raise ValidationError(self.env._(
-                    "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.",
-                    mark=deputy.upper() + "."))
-            if doc.signer_authority == "tuq" and doc.signer_id and doc.state in ("draft", "to_sign") \
-                    and not self.env["moh.delegation"]._moh_delegators_of(doc.signer_id):
-                raise ValidationError(self.env._(
-                    "%(signer)s signs TUQ. only under a written authorisation valid today: record the "
-                    "delegation first.", signer=doc.signer_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "The signing authority %(mark)s needs the position it signs for, e.g. BỘ TRƯỞNG.",
+                        mark=deputy.upper() + ".",
+                    )
+                )
+            if (
+                doc.signer_authority == "tuq"
+                and doc.signer_id
+                and doc.state in ("draft", "to_sign")
+                and not self.env["moh.delegation"]._moh_delegators_of(doc.signer_id)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(signer)s signs TUQ. only under a written authorisation valid today: record the "
+                        "delegation first.",
+                        signer=doc.signer_id.name,
+                    )
+                )
 
     def _moh_signer(self):
         """The signature block as moh_core.documents.layout.Signer (boxes 7a/7b)."""
@@ -276,7 +394,9 @@ class MohOutgoingDocument(models.Model):
 
     def _default_register(self):
         return self.env["moh.document.register"].search(
-            [("direction", "=", "outgoing"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)], limit=1)
+            [("direction", "=", "outgoing"), ("confidential", "=", False), ("company_id", "=", self.env.company.id)],
+            limit=1,
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -296,8 +416,11 @@ class MohOutgoingDocument(models.Model):
     def _onchange_confidentiality_register(self):
         if self.register_id and (self.confidentiality != "normal") != self.register_id.confidential:
             company = self.company_id or self.env.company
-            self.register_id = (self.env["moh.document.register"]._moh_secret_register("outgoing", company)
-                                if self.confidentiality != "normal" else self._default_register())
+            self.register_id = (
+                self.env["moh.document.register"]._moh_secret_register("outgoing", company)
+                if self.confidentiality != "normal"
+                else self._default_register()
+            )
 
     @api.constrains("register_id", "confidentiality")
     def _check_confidential_register(self):
@@ -305,10 +428,13 @@ class MohOutgoingDocument(models.Model):
         (Decree 30/2020/ND-CP, Art. 15.2 and 16.3; Decree 26/2020/NĐ-CP, Art. 4)."""
         for doc in self:
             if doc.register_id and (doc.confidentiality != "normal") != doc.register_id.confidential:
-                raise ValidationError(self.env._(
-                    "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
-                    "series, and only they do (Decree 30/2020/ND-CP, Art. 15.2; %(law)s).",
-                    law=doc._moh_secret_legal_source()))
+                raise ValidationError(
+                    self.env._(
+                        "State-secret documents (Mật, Tối mật, Tuyệt mật) go in a state-secret register with its own "
+                        "series, and only they do (Decree 30/2020/ND-CP, Art. 15.2; %(law)s).",
+                        law=doc._moh_secret_legal_source(),
+                    )
+                )
 
     @api.constrains("confidentiality", "abstract", "abstract_consent", "body", "pdf_id")
     def _check_state_secret_content(self):
@@ -346,8 +472,9 @@ class MohOutgoingDocument(models.Model):
 
         organization = self.env["moh.edxml"]._moh_organization
         for doc in self:
-            key = doc.number and document_key(organization(doc.company_id).organ_id, doc.issue_date,
-                                              f"{doc.number}/{doc.symbol or ''}")
+            key = doc.number and document_key(
+                organization(doc.company_id).organ_id, doc.issue_date, f"{doc.number}/{doc.symbol or ''}"
+            )
             doc.exchange_key = str(key) if key else False
 
     @api.depends("number", "symbol", "abstract")
@@ -407,13 +534,23 @@ class MohOutgoingDocument(models.Model):
         }
         for doc in self:
             if not doc._moh_roles(user) & set(roles):
-                raise AccessError(self.env._(
-                    "%(step)s: only %(who)s may do this on %(doc)s.", step=step, doc=doc.display_name,
-                    who=", ".join(labels[role] for role in roles)))
+                raise AccessError(
+                    self.env._(
+                        "%(step)s: only %(who)s may do this on %(doc)s.",
+                        step=step,
+                        doc=doc.display_name,
+                        who=", ".join(labels[role] for role in roles),
+                    )
+                )
             if doc.state not in states:
-                raise UserError(self.env._(
-                    "%(step)s: not possible on %(doc)s in the stage %(state)s.", step=step,
-                    doc=doc.display_name, state=dict(doc._fields["state"]._description_selection(self.env))[doc.state]))
+                raise UserError(
+                    self.env._(
+                        "%(step)s: not possible on %(doc)s in the stage %(state)s.",
+                        step=step,
+                        doc=doc.display_name,
+                        state=dict(doc._fields["state"]._description_selection(self.env))[doc.state],
+                    )
+                )
 
     def _moh_frozen(self):
         """Whether the text is frozen: from the review request to the issue (and once cancelled)."""
@@ -432,10 +569,14 @@ class MohOutgoingDocument(models.Model):
                 raise UserError(self.env._("An issued document cannot be changed."))
             if doc.sudo().state == "revoked":
                 raise UserError(self.env._("A revoked document cannot be changed."))
-            raise UserError(self.env._(
-                "The text of %(doc)s is frozen from its review request until it is issued. To change "
-                "it, send it back to draft (Back to Draft, or Restart Validation while under review): "
-                "its review then starts again.", doc=doc.display_name))
+            raise UserError(
+                self.env._(
+                    "The text of %(doc)s is frozen from its review request until it is issued. To change "
+                    "it, send it back to draft (Back to Draft, or Restart Validation while under review): "
+                    "its review then starts again.",
+                    doc=doc.display_name,
+                )
+            )
 
     def _check_access(self, operation):
         """A document whose text is frozen is written by nobody but its steps: neither its fields
@@ -444,17 +585,21 @@ class MohOutgoingDocument(models.Model):
         if self.env.su or operation not in ("write", "unlink"):
             return result
         forbidden = result[0] if result else self.browse()
-        frozen = self.browse([doc.id for doc in (self - forbidden)
-                              if isinstance(doc.id, int) and doc._moh_frozen()])
+        frozen = self.browse([doc.id for doc in (self - forbidden) if isinstance(doc.id, int) and doc._moh_frozen()])
         if not frozen:
             return result
 
         def error():
             if result:
                 return result[1]()
-            return AccessError(self.env._(
-                "The text of %(doc)s is frozen from its review request until it is issued: only the "
-                "steps of its workflow change it or its files.", doc=frozen[:1].sudo().display_name))
+            return AccessError(
+                self.env._(
+                    "The text of %(doc)s is frozen from its review request until it is issued: only the "
+                    "steps of its workflow change it or its files.",
+                    doc=frozen[:1].sudo().display_name,
+                )
+            )
+
         return forbidden | frozen, error
 
     # -- drafting -------------------------------------------------------------------------------
@@ -473,14 +618,24 @@ class MohOutgoingDocument(models.Model):
             symbol=self.symbol or "",
             place=company.city or "Hà Nội",
             date=self.issue_date or None,
-            type_name=(self.document_type_id.with_context(lang="vi_VN").name or "").upper() if self.document_type_id.abbreviation else None,
+            type_name=(self.document_type_id.with_context(lang="vi_VN").name or "").upper()
+            if self.document_type_id.abbreviation
+            else None,
             abstract=self.abstract or "",
             body=self.body or "",
             kinh_gui=[line.strip() for line in (self.addressees or "").splitlines() if line.strip()],
             signer=self._moh_signer(),
             recipients=[line.strip() for line in (self.recipients or "").splitlines() if line.strip()],
-            urgency=dict(self._fields["urgency"]._description_selection(self.with_context(lang="vi_VN").env))[self.urgency].upper() if self.urgency != "normal" else None,
-            confidentiality=dict(self._fields["confidentiality"]._description_selection(self.with_context(lang="vi_VN").env))[self.confidentiality].upper() if self.confidentiality != "normal" else None,
+            urgency=dict(self._fields["urgency"]._description_selection(self.with_context(lang="vi_VN").env))[
+                self.urgency
+            ].upper()
+            if self.urgency != "normal"
+            else None,
+            confidentiality=dict(
+                self._fields["confidentiality"]._description_selection(self.with_context(lang="vi_VN").env)
+            )[self.confidentiality].upper()
+            if self.confidentiality != "normal"
+            else None,
         )
 
     def action_render(self):
@@ -501,17 +656,26 @@ class MohOutgoingDocument(models.Model):
             with user_errors(self.env):
                 rendered = render_outgoing_document(layout)
             version = len(doc.sudo().version_ids) + 1
-            attachment = self.env["ir.attachment"].sudo().create({
-                "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
-                "raw": rendered.pdf,
-                "mimetype": "application/pdf",
-                "moh_role": "draft_pdf",
-                "res_model": doc._name,
-                "res_id": doc.id,
-            })
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{doc.symbol or 'du-thao'}-v{version}.pdf",
+                        "raw": rendered.pdf,
+                        "mimetype": "application/pdf",
+                        "moh_role": "draft_pdf",
+                        "res_model": doc._name,
+                        "res_id": doc.id,
+                    }
+                )
+            )
             doc.sudo().pdf_id = attachment
-            doc.sudo().message_post(body=self.env._("Draft version %(version)s rendered.", version=version),
-                                    attachment_ids=attachment.ids, author_id=self.env.user.partner_id.id)
+            doc.sudo().message_post(
+                body=self.env._("Draft version %(version)s rendered.", version=version),
+                attachment_ids=attachment.ids,
+                author_id=self.env.user.partner_id.id,
+            )
 
     def action_request_review(self):
         """Send the draft through its review chain (the drafter or the head of the drafting unit)."""
@@ -527,13 +691,17 @@ class MohOutgoingDocument(models.Model):
         for doc in self:
             reviews = doc.sudo().review_ids
             if not reviews or any(review.status != "approved" for review in reviews):
-                raise UserError(self.env._(
-                    "%(doc)s goes to its signer only once every reviewer of its chain approved it.",
-                    doc=doc.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(doc)s goes to its signer only once every reviewer of its chain approved it.",
+                        doc=doc.display_name,
+                    )
+                )
             doc.sudo().write({"state": "to_sign"})
             if doc.signer_id:
-                doc.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=doc.signer_id.id,
-                                             summary=self.env._("Sign the document"))
+                doc.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=doc.signer_id.id, summary=self.env._("Sign the document")
+                )
         return True
 
     def action_back_to_draft(self):
@@ -559,8 +727,11 @@ class MohOutgoingDocument(models.Model):
             self._moh_check_step("request_review", ("drafter", "head"), ("draft",))
             for doc in self:
                 if doc.sudo().review_ids:
-                    raise UserError(self.env._(
-                        "%(doc)s is already under review: restart its review to ask again.", doc=doc.display_name))
+                    raise UserError(
+                        self.env._(
+                            "%(doc)s is already under review: restart its review to ask again.", doc=doc.display_name
+                        )
+                    )
                 doc._moh_check_signer_competent()
         # What the reviewers see is rendered from the fields they approve.
         self.sudo().filtered(lambda d: d.state == "draft" and d.need_validation)._moh_render()
@@ -572,9 +743,13 @@ class MohOutgoingDocument(models.Model):
         step of the chain and sign it."""
         signer = self.sudo().signer_id
         if signer and not signer.has_group("moh_documents.group_department_head"):
-            raise UserError(self.env._(
-                "%(signer)s cannot sign %(doc)s: documents are signed by the leaders of a unit or of the ministry.",
-                signer=signer.name, doc=self.display_name))
+            raise UserError(
+                self.env._(
+                    "%(signer)s cannot sign %(doc)s: documents are signed by the leaders of a unit or of the ministry.",
+                    signer=signer.name,
+                    doc=self.display_name,
+                )
+            )
 
     def restart_validation(self):
         self._moh_check_step("restart_review", ("drafter", "head", "signer"), ("draft",))
@@ -606,11 +781,18 @@ class MohOutgoingDocument(models.Model):
         self._moh_check_review_turn()
         user = self.env.user
         sequences = self.sudo()._get_sequences_to_approve(user)
-        if decision not in ("validate", "reject") or not reviews or any(
-                review.model != self._name or review.res_id != self.id
+        if (
+            decision not in ("validate", "reject")
+            or not reviews
+            or any(
+                review.model != self._name
+                or review.res_id != self.id
                 or review.status not in ("waiting", "pending")
-                or user not in review.reviewer_ids or review.sequence not in sequences
-                for review in reviews.sudo()):
+                or user not in review.reviewer_ids
+                or review.sequence not in sequences
+                for review in reviews.sudo()
+            )
+        ):
             raise AccessError(self.env._("It is not your turn to review %(doc)s.", doc=self.display_name))
 
     @api.private
@@ -629,10 +811,17 @@ class MohOutgoingDocument(models.Model):
     # -- signing --------------------------------------------------------------------------------
 
     def _compute_signature_validations(self):
-        checks = self.env["moh.signature.validation"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]) if self.ids else self.env["moh.signature.validation"]
+        checks = (
+            self.env["moh.signature.validation"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            if self.ids
+            else self.env["moh.signature.validation"]
+        )
         for doc in self:
-            doc.signature_validation_ids = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id == doc.pdf_id)
+            doc.signature_validation_ids = checks.filtered(
+                lambda c: c.res_id == doc.id and c.attachment_id == doc.pdf_id
+            )
 
     def _moh_validation_material(self):
         return self.env["moh.trust.root"]._moh_validation_material(self.company_id)
@@ -642,7 +831,9 @@ class MohOutgoingDocument(models.Model):
         if company.moh_signature_level == "B-B":
             return None
         if not company.moh_tsa_url:
-            raise UserError(self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level))
+            raise UserError(
+                self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level)
+            )
         from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
 
         return HTTPTimeStamper(company.moh_tsa_url)
@@ -663,13 +854,32 @@ class MohOutgoingDocument(models.Model):
             pdf = prepare_fields(
                 rendered.pdf,
                 [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
-                [TextField(name=box.name, page=box.page, box=box.box, font_size=box.font_size,
-                           italic=box.italic, align=box.align) for box in rendered.text_boxes],
+                [
+                    TextField(
+                        name=box.name,
+                        page=box.page,
+                        box=box.box,
+                        font_size=box.font_size,
+                        italic=box.italic,
+                        align=box.align,
+                    )
+                    for box in rendered.text_boxes
+                ],
             )
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": f"{self.symbol or 'van-ban'}-ky.pdf", "raw": pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id, "moh_role": "signing_pdf",
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.symbol or 'van-ban'}-ky.pdf",
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "moh_role": "signing_pdf",
+                }
+            )
+        )
         self.sudo().pdf_id = attachment
         return attachment
 
@@ -677,22 +887,34 @@ class MohOutgoingDocument(models.Model):
         """Archive the signed bytes as they are (``role``: the signer's signed PDF or the issued
         one), with their checksum, the validation of every signature in them, and the evidence
         of the check made before this signature."""
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": label, "raw": result.pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id, "moh_role": role,
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": label,
+                    "raw": result.pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "moh_role": role,
+                }
+            )
+        )
         checksum = hashlib.sha256(result.pdf).hexdigest()
         self.sudo().write({"pdf_id": attachment.id, "signed_checksum": checksum})
         checks = self.env["moh.signature.validation"]._moh_validate(self, attachment)
         crls = "".join(_pem(der, "X509 CRL") for der in result.check.revocation.crls)
         # The evidence of this signature: who signed here, with which certificate, which bytes.
-        checks.filtered(lambda c: c.field_name == result.field_name).sudo().write({
-            "signing_check": result.check.summary,
-            "signing_revocation_data": base64.b64encode(crls.encode()) if crls else False,
-            "signed_by_id": self.env.user.id,
-            "signed_sha256": checksum,
-            "signing_certificate": base64.b64encode(result.certificate_der),
-        })
+        checks.filtered(lambda c: c.field_name == result.field_name).sudo().write(
+            {
+                "signing_check": result.check.summary,
+                "signing_revocation_data": base64.b64encode(crls.encode()) if crls else False,
+                "signed_by_id": self.env.user.id,
+                "signed_sha256": checksum,
+                "signing_certificate": base64.b64encode(result.certificate_der),
+            }
+        )
         return attachment
 
     def action_sign(self, password=None):
@@ -722,8 +944,13 @@ class MohOutgoingDocument(models.Model):
                     doc._moh_prepare_for_signing()
                 with user_errors(self.env):
                     result = sign(
-                        doc.pdf_id.raw, signer, field="signer", level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(), material=material, check=check,
+                        doc.pdf_id.raw,
+                        signer,
+                        field="signer",
+                        level=doc.company_id.moh_signature_level,
+                        timestamper=doc._moh_timestamper(),
+                        material=material,
+                        check=check,
                         stamp=doc._moh_signer_stamp(picture),
                     )
                 doc._moh_after_signature(result)
@@ -746,18 +973,23 @@ class MohOutgoingDocument(models.Model):
         self._moh_store_signed(result, f"{self.symbol or 'van-ban'}-da-ky.pdf", "signed_pdf")
         self.sudo().state = "signed"
         self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback()
-        self.sudo().message_post(body=self.env._("Signed by %(signer)s.", signer=self.env.user.name),
-                                 author_id=self.env.user.partner_id.id)
+        self.sudo().message_post(
+            body=self.env._("Signed by %(signer)s.", signer=self.env.user.name), author_id=self.env.user.partner_id.id
+        )
         clerk = self.env.ref("moh_documents.group_clerk").sudo().all_user_ids.filtered(lambda u: not u.share)[:1]
         if clerk:
-            self.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=clerk.id,
-                                          summary=self.env._("Number, seal and issue"))
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=clerk.id, summary=self.env._("Number, seal and issue")
+            )
 
     def action_open_sign_wizard(self):
         self.check_access("read")
         return {
-            "type": "ir.actions.act_window", "res_model": "moh.outgoing.sign.wizard", "view_mode": "form",
-            "target": "new", "context": {"default_document_ids": self.ids},
+            "type": "ir.actions.act_window",
+            "res_model": "moh.outgoing.sign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_ids": self.ids},
         }
 
     def action_issue(self):
@@ -782,16 +1014,25 @@ class MohOutgoingDocument(models.Model):
                 filled = fill_fields(doc.pdf_id.raw, {"number": f"{number:02d}", "date": format_issue_date(today)})
                 with seal._moh_signer() as signer:
                     result = sign(
-                        filled, signer, field="seal", level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(), material=doc._moh_validation_material(),
-                        stamp=VisibleStamp(style=StampStyle.SEAL, image_png=base64.b64decode(seal.image)
-                                           if seal.image else make_seal_image(doc.company_id.name)),
+                        filled,
+                        signer,
+                        field="seal",
+                        level=doc.company_id.moh_signature_level,
+                        timestamper=doc._moh_timestamper(),
+                        material=doc._moh_validation_material(),
+                        stamp=VisibleStamp(
+                            style=StampStyle.SEAL,
+                            image_png=base64.b64decode(seal.image)
+                            if seal.image
+                            else make_seal_image(doc.company_id.name),
+                        ),
                     )
             doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
             doc._moh_store_signed(result, f"{doc.name.replace('/', '_')}.pdf", "issued_pdf")
             doc._moh_deliver_internally()
-            doc.sudo().message_post(body=self.env._("Issued as %(name)s.", name=doc.name),
-                                    author_id=self.env.user.partner_id.id)
+            doc.sudo().message_post(
+                body=self.env._("Issued as %(name)s.", name=doc.name), author_id=self.env.user.partner_id.id
+            )
         return True
 
     def _moh_check_signer_signature(self):
@@ -810,23 +1051,56 @@ class MohOutgoingDocument(models.Model):
             raise UserError(_("%(doc)s has no signer or no signed PDF: it cannot be issued.", doc=doc.display_name))
         pdf = doc.pdf_id.raw or b""
         checksum = hashlib.sha256(pdf).hexdigest()
-        evidence = self.env["moh.signature.validation"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "=", doc.id), ("field_name", "=", "signer"),
-            ("signed_by_id", "=", signer.id), ("signing_certificate", "!=", False)])
-        keys = self.env["moh.signing.key"].sudo().with_context(active_test=False).search(
-            [("usage", "=", "personal"), ("user_id", "=", signer.id), ("certificate", "!=", False)])
-        certificates = {base64.b64decode(c) for c in evidence.mapped("signing_certificate") + keys.mapped("certificate")}
+        evidence = (
+            self.env["moh.signature.validation"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", doc.id),
+                    ("field_name", "=", "signer"),
+                    ("signed_by_id", "=", signer.id),
+                    ("signing_certificate", "!=", False),
+                ]
+            )
+        )
+        keys = (
+            self.env["moh.signing.key"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("usage", "=", "personal"), ("user_id", "=", signer.id), ("certificate", "!=", False)])
+        )
+        certificates = {
+            base64.b64decode(c) for c in evidence.mapped("signing_certificate") + keys.mapped("certificate")
+        }
         if not certificates:
-            raise UserError(_("%(doc)s cannot be issued: %(signer)s has never signed it in the system.",
-                              doc=doc.display_name, signer=signer.name))
+            raise UserError(
+                _(
+                    "%(doc)s cannot be issued: %(signer)s has never signed it in the system.",
+                    doc=doc.display_name,
+                    signer=signer.name,
+                )
+            )
         try:
             check_signed_by(pdf, sorted(certificates), material=doc._moh_validation_material())
         except SignedByError as exc:
-            raise UserError(_("%(doc)s cannot be issued: %(reason)s. Ask %(signer)s to sign it again.",
-                              doc=doc.display_name, reason=error_reason(self.env, exc), signer=signer.name)) from exc
+            raise UserError(
+                _(
+                    "%(doc)s cannot be issued: %(reason)s. Ask %(signer)s to sign it again.",
+                    doc=doc.display_name,
+                    reason=error_reason(self.env, exc),
+                    signer=signer.name,
+                )
+            ) from exc
         if doc.signed_checksum != checksum or checksum not in evidence.mapped("signed_sha256"):
-            raise UserError(_("%(doc)s cannot be issued: its PDF is not the file %(signer)s signed in the system. "
-                              "Ask %(signer)s to sign it again.", doc=doc.display_name, signer=signer.name))
+            raise UserError(
+                _(
+                    "%(doc)s cannot be issued: its PDF is not the file %(signer)s signed in the system. "
+                    "Ask %(signer)s to sign it again.",
+                    doc=doc.display_name,
+                    signer=signer.name,
+                )
+            )
         return True
 
     def action_register_secret(self):
@@ -840,19 +1114,28 @@ class MohOutgoingDocument(models.Model):
         self.check_access("read")
         for doc in self:
             if doc.confidentiality == "normal":
-                raise UserError(self.env._(
-                    "%(doc)s is not a state-secret document: it is signed and issued in the system.", doc=doc.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(doc)s is not a state-secret document: it is signed and issued in the system.",
+                        doc=doc.display_name,
+                    )
+                )
             if doc.state != "draft" or doc.sudo().review_ids:
-                raise UserError(self.env._("%(doc)s is already on its way: it is not entered again.", doc=doc.display_name))
+                raise UserError(
+                    self.env._("%(doc)s is already on its way: it is not entered again.", doc=doc.display_name)
+                )
             if not doc.register_id.confidential:
                 raise UserError(self.env._("Choose the state-secret outgoing register."))
             today = fields.Date.context_today(doc)
             number = doc.register_id._moh_allocate_number(self._name, today.year)
             doc.sudo().write({"number": number, "year": today.year, "issue_date": today, "state": "issued"})
             doc._moh_deliver_internally()
-            doc.sudo().message_post(body=self.env._("Entered in %(register)s as %(name)s.",
-                                                    register=doc.register_id.display_name, name=doc.name),
-                                    author_id=self.env.user.partner_id.id)
+            doc.sudo().message_post(
+                body=self.env._(
+                    "Entered in %(register)s as %(name)s.", register=doc.register_id.display_name, name=doc.name
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
         return True
 
     def action_export_edxml(self):
@@ -864,10 +1147,20 @@ class MohOutgoingDocument(models.Model):
         data = self.env["moh.edxml"]._moh_export(self)
         # The document is final (nobody writes it, nor adds files to it): the export is attached
         # by the system, readable by whoever may read the document.
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": f"{(self.name or 'van-ban').replace('/', '_')}.edxml", "raw": data,
-            "mimetype": "application/xml", "res_model": self._name, "res_id": self.id, "moh_role": "edxml",
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{(self.name or 'van-ban').replace('/', '_')}.edxml",
+                    "raw": data,
+                    "mimetype": "application/xml",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "moh_role": "edxml",
+                }
+            )
+        )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     def action_send_edxml(self):
@@ -882,8 +1175,11 @@ class MohOutgoingDocument(models.Model):
         if not self.exchange_peer_ids:
             raise UserError(self.env._("Choose the agencies to send the document to."))
         messages = self.env["moh.edxml"]._moh_send_document(self, self.exchange_peer_ids)
-        self.sudo().message_post(body=self.env._("Queued for sending by edXML to %(peers)s.",
-                                                 peers=", ".join(self.exchange_peer_ids.mapped("name"))))
+        self.sudo().message_post(
+            body=self.env._(
+                "Queued for sending by edXML to %(peers)s.", peers=", ".join(self.exchange_peer_ids.mapped("name"))
+            )
+        )
         return messages
 
     def action_revoke(self, reason=None):
@@ -903,12 +1199,17 @@ class MohOutgoingDocument(models.Model):
         reason = (reason or "").strip() or ACTION_REASONS[DocumentAction.REVOKE]
         sent = self.sudo().exchange_message_ids.filtered(lambda m: m.direction == "out" and m.kind == "edxml")
         messages = self.env["moh.edxml"]._moh_send_document(
-            self, sent.peer_id, business=Business(DocumentAction.REVOKE, reason))
+            self, sent.peer_id, business=Business(DocumentAction.REVOKE, reason)
+        )
         self.sudo().state = "revoked"
         self.sudo().message_post(
-            body=self.env._("Revoked (%(reason)s). The revocation was queued for %(peers)s.", reason=reason,
-                            peers=", ".join(sent.peer_id.mapped("name")) or "-"),
-            author_id=self.env.user.partner_id.id)
+            body=self.env._(
+                "Revoked (%(reason)s). The revocation was queued for %(peers)s.",
+                reason=reason,
+                peers=", ".join(sent.peer_id.mapped("name")) or "-",
+            ),
+            author_id=self.env.user.partner_id.id,
+        )
         return messages
 
     # -- partner API (controllers/api.py) -------------------------------------------------------
@@ -919,8 +1220,11 @@ class MohOutgoingDocument(models.Model):
         number, _sep, symbol = (number_symbol or "").strip().partition("/")
         if not number.isdigit() or not symbol:
             return self.browse()
-        return self.search([("number", "=", int(number)), ("symbol", "=", symbol), ("state", "=", "issued")],
-                           order="issue_date desc", limit=1)
+        return self.search(
+            [("number", "=", int(number)), ("symbol", "=", symbol), ("state", "=", "issued")],
+            order="issue_date desc",
+            limit=1,
+        )
 
     def _moh_api_status(self):
         """What a partner system is told: the document's identity and state, and what the
@@ -935,8 +1239,15 @@ class MohOutgoingDocument(models.Model):
             "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
             "document_type": doc.document_type_id.name,
             "abstract": doc.abstract,
-            "sent_to": [{"agency_code": m.peer_id.code, "agency": m.peer_id.name, "delivery": m.state,
-                         "sent_at": m.sent_at.isoformat() + "Z" if m.sent_at else None} for m in sent],
+            "sent_to": [
+                {
+                    "agency_code": m.peer_id.code,
+                    "agency": m.peer_id.name,
+                    "delivery": m.state,
+                    "sent_at": m.sent_at.isoformat() + "Z" if m.sent_at else None,
+                }
+                for m in sent
+            ],
         }
 
     def _moh_deliver_internally(self):
@@ -951,28 +1262,39 @@ class MohOutgoingDocument(models.Model):
             return self.env["moh.incoming.document"]
         Incoming = self.env["moh.incoming.document"].sudo()
         secret = self.confidentiality != "normal"
-        register = (self.env["moh.document.register"]._moh_secret_register("incoming", self.company_id) if secret
-                    else Incoming._default_register())
+        register = (
+            self.env["moh.document.register"]._moh_secret_register("incoming", self.company_id)
+            if secret
+            else Incoming._default_register()
+        )
         with_file = self.pdf_id and not (secret and self.company_id._moh_secret_networked())
-        documents = Incoming.create([{
-            "register_id": register.id,
-            "company_id": self.company_id.id,
-            "confidentiality": self.confidentiality,
-            "abstract_consent": self.abstract_consent,
-            "abstract_consent_user_id": self.abstract_consent_user_id.id,
-            "abstract_consent_date": self.abstract_consent_date,
-            "channel": "edxml",
-            "sender_name": self.company_id.name,
-            "sender_code": self.company_id.moh_agency_code,
-            "number_symbol": self.name,
-            "issue_date": self.issue_date,
-            "document_type_id": self.document_type_id.id,
-            "abstract": self.abstract,
-            "signer_name": self.signer_id.name,
-            "urgency": self.urgency,
-            "attachment_ids": [(0, 0, {"name": self.pdf_id.name, "raw": self.pdf_id.raw, "mimetype": "application/pdf"})]
-            if with_file else [],
-        } for _department in self.internal_department_ids])
+        documents = Incoming.create(
+            [
+                {
+                    "register_id": register.id,
+                    "company_id": self.company_id.id,
+                    "confidentiality": self.confidentiality,
+                    "abstract_consent": self.abstract_consent,
+                    "abstract_consent_user_id": self.abstract_consent_user_id.id,
+                    "abstract_consent_date": self.abstract_consent_date,
+                    "channel": "edxml",
+                    "sender_name": self.company_id.name,
+                    "sender_code": self.company_id.moh_agency_code,
+                    "number_symbol": self.name,
+                    "issue_date": self.issue_date,
+                    "document_type_id": self.document_type_id.id,
+                    "abstract": self.abstract,
+                    "signer_name": self.signer_id.name,
+                    "urgency": self.urgency,
+                    "attachment_ids": [
+                        (0, 0, {"name": self.pdf_id.name, "raw": self.pdf_id.raw, "mimetype": "application/pdf"})
+                    ]
+                    if with_file
+                    else [],
+                }
+                for _department in self.internal_department_ids
+            ]
+        )
         documents.action_register()
         for document, department in zip(documents, self.internal_department_ids):
             document._moh_receive_internally(department)
@@ -1002,8 +1324,11 @@ class MohOutgoingDocument(models.Model):
             self._moh_prepare_for_signing()
         with user_errors(self.env):
             prepared = prepare_interrupted(
-                self.pdf_id.raw, field="signer", signer_cert_der=base64.b64decode(certificate),
-                chain_der=[base64.b64decode(item) for item in chain], level=self.company_id.moh_signature_level,
+                self.pdf_id.raw,
+                field="signer",
+                signer_cert_der=base64.b64decode(certificate),
+                chain_der=[base64.b64decode(item) for item in chain],
+                level=self.company_id.moh_signature_level,
                 stamp=self._moh_signer_stamp(),
                 material=self._moh_validation_material(),
             )

@@ -31,28 +31,42 @@ class MohSecretHandover(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     register_id = fields.Many2one(
-        "moh.document.register", string="Register", required=True, check_company=True,
+        "moh.document.register",
+        string="Register",
+        required=True,
+        check_company=True,
         domain="[('direction', '=', 'handover')]",
-        default=lambda self: self.env["moh.document.register"].sudo().search(
-            [("direction", "=", "handover"), ("company_id", "=", self.env.company.id)], limit=1))
+        default=lambda self: (
+            self.env["moh.document.register"]
+            .sudo()
+            .search([("direction", "=", "handover"), ("company_id", "=", self.env.company.id)], limit=1)
+        ),
+    )
     number = fields.Integer(readonly=True, copy=False, aggregator=False)
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     handover_date = fields.Datetime(string="Handed Over On", required=True, default=fields.Datetime.now)
-    incoming_document_id = fields.Many2one("moh.incoming.document", string="Incoming Document",
-                                           ondelete="restrict", index="btree_not_null")
-    outgoing_document_id = fields.Many2one("moh.outgoing.document", string="Outgoing Document",
-                                           ondelete="restrict", index="btree_not_null")
+    incoming_document_id = fields.Many2one(
+        "moh.incoming.document", string="Incoming Document", ondelete="restrict", index="btree_not_null"
+    )
+    outgoing_document_id = fields.Many2one(
+        "moh.outgoing.document", string="Outgoing Document", ondelete="restrict", index="btree_not_null"
+    )
     document_reference = fields.Char(
-        string="Document", required=True,
-        help="Number and symbol of the document handed over (never its abstract).")
+        string="Document", required=True, help="Number and symbol of the document handed over (never its abstract)."
+    )
     confidentiality = fields.Selection(
-        [item for item in CONFIDENTIALITY if item[0] != "normal"], string="Level", required=True)
-    from_user_id = fields.Many2one("res.users", string="Handed By", required=True, readonly=True,
-                                   default=lambda self: self.env.user)
-    to_user_id = fields.Many2one("res.users", string="Received By (User)",
-                                 help="The person in the system who receives it.")
-    to_name = fields.Char(string="Received By (Outside)",
-                          help="A recipient outside the system: the agency and person, as on the paper receipt.")
+        [item for item in CONFIDENTIALITY if item[0] != "normal"], string="Level", required=True
+    )
+    from_user_id = fields.Many2one(
+        "res.users", string="Handed By", required=True, readonly=True, default=lambda self: self.env.user
+    )
+    to_user_id = fields.Many2one(
+        "res.users", string="Received By (User)", help="The person in the system who receives it."
+    )
+    to_name = fields.Char(
+        string="Received By (Outside)",
+        help="A recipient outside the system: the agency and person, as on the paper receipt.",
+    )
     copies = fields.Integer(string="Copies", default=1)
     received = fields.Boolean(string="Signed For", readonly=True, copy=False)
     received_date = fields.Datetime(string="Signed For On", readonly=True, copy=False)
@@ -60,7 +74,8 @@ class MohSecretHandover(models.Model):
     note = fields.Char()
 
     _number_unique = models.Constraint(
-        "UNIQUE(register_id, year, number)", "This hand-over number is already used in this register.")
+        "UNIQUE(register_id, year, number)", "This hand-over number is already used in this register."
+    )
 
     @api.depends("number", "year", "document_reference")
     def _compute_name(self):
@@ -79,7 +94,9 @@ class MohSecretHandover(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and not self.env.user.has_group("moh_documents.group_clerk"):
-            raise AccessError(self.env._("Only the records office enters hand-overs of state-secret documents by hand."))
+            raise AccessError(
+                self.env._("Only the records office enters hand-overs of state-secret documents by hand.")
+            )
         entries = super().create(vals_list)
         for entry in entries:
             # The hand-over's number in its register's series of the year (Decree 26/2020, Art. 4).
@@ -100,11 +117,20 @@ class MohSecretHandover(models.Model):
         if field == "incoming_document_id" and doc.number:
             reference = f"{doc.number:02d}/{doc.year} ({doc.number_symbol})"
         register = self.env["moh.document.register"]._moh_secret_register("handover", doc.company_id)
-        return self.sudo().create([{
-            "company_id": doc.company_id.id, "register_id": register.id, field: doc.id,
-            "document_reference": reference, "confidentiality": doc.confidentiality,
-            "from_user_id": (from_user or self.env.user).id, "to_user_id": user.id,
-        } for user in to_users])
+        return self.sudo().create(
+            [
+                {
+                    "company_id": doc.company_id.id,
+                    "register_id": register.id,
+                    field: doc.id,
+                    "document_reference": reference,
+                    "confidentiality": doc.confidentiality,
+                    "from_user_id": (from_user or self.env.user).id,
+                    "to_user_id": user.id,
+                }
+                for user in to_users
+            ]
+        )
 
     def action_confirm_receipt(self):
         """The recipient signs for the document; for a recipient outside the system, the records

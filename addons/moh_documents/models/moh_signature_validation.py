@@ -33,8 +33,11 @@ class MohSignatureValidation(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model", required=True, index=True)
     attachment_id = fields.Many2one("ir.attachment", string="File", required=True, ondelete="cascade")
     incoming_document_id = fields.Many2one(
-        "moh.incoming.document", ondelete="cascade", index="btree_not_null",
-        help="Set for incoming documents, so that the confidentiality rules reach the checks.")
+        "moh.incoming.document",
+        ondelete="cascade",
+        index="btree_not_null",
+        help="Set for incoming documents, so that the confidentiality rules reach the checks.",
+    )
     sequence = fields.Integer()
     field_name = fields.Char(string="Signature Field")
     signed = fields.Boolean(help="False when the file carries no signature, or could not be read.")
@@ -51,9 +54,13 @@ class MohSignatureValidation(models.Model):
     trusted = fields.Boolean(string="Trusted Chain")
     revoked = fields.Boolean()
     revocation_checked = fields.Boolean()
-    coverage = fields.Selection([
-        ("entire_file", "Whole file"), ("entire_revision", "Whole revision"), ("partial", "Part of the file"),
-    ])
+    coverage = fields.Selection(
+        [
+            ("entire_file", "Whole file"),
+            ("entire_revision", "Whole revision"),
+            ("partial", "Part of the file"),
+        ]
+    )
     modification_level = fields.Char(string="Changes After Signing")
     problem_codes = fields.Char()
     explanation = fields.Text(compute="_compute_explanation")
@@ -62,14 +69,22 @@ class MohSignatureValidation(models.Model):
     # revocation data in force at signing time and the result of the check with the signature).
     signing_check = fields.Text(string="Check Before Signing", readonly=True)
     signing_revocation_data = fields.Binary(
-        string="Revocation Data at Signing", attachment=True, readonly=True,
-        help="The CRLs (PEM) the signer's certificate was checked against when signing.")
-    signed_by_id = fields.Many2one("res.users", string="Signed Here By", readonly=True,
-                                   help="The person who made this signature in the system.")
-    signed_sha256 = fields.Char(string="SHA-256 at Signing", readonly=True,
-                                help="Checksum of the file as this signature made it.")
+        string="Revocation Data at Signing",
+        attachment=True,
+        readonly=True,
+        help="The CRLs (PEM) the signer's certificate was checked against when signing.",
+    )
+    signed_by_id = fields.Many2one(
+        "res.users", string="Signed Here By", readonly=True, help="The person who made this signature in the system."
+    )
+    signed_sha256 = fields.Char(
+        string="SHA-256 at Signing", readonly=True, help="Checksum of the file as this signature made it."
+    )
     signing_certificate = fields.Binary(
-        attachment=False, readonly=True, help="The certificate (DER) the signature was made with, as the signing code used it.")
+        attachment=False,
+        readonly=True,
+        help="The certificate (DER) the signature was made with, as the signing code used it.",
+    )
 
     # -- access: the record's readers only ------------------------------------------------------
 
@@ -83,7 +98,8 @@ class MohSignatureValidation(models.Model):
             if comodel is None or not comodel.has_access("read"):
                 continue
             domain |= Domain("res_model", "=", name) & Domain(
-                "res_id", "in", comodel.with_context(active_test=False)._search([]))
+                "res_id", "in", comodel.with_context(active_test=False)._search([])
+            )
         return domain
 
     @api.model
@@ -113,8 +129,9 @@ class MohSignatureValidation(models.Model):
             forbidden |= (self - forbidden).sudo().filtered(lambda c: (c.res_model, c.res_id) in denied).sudo(False)
         if not forbidden:
             return None
-        return forbidden, lambda: AccessError(self.env._(
-            "You may not read these signature checks: they belong to a record you may not read."))
+        return forbidden, lambda: AccessError(
+            self.env._("You may not read these signature checks: they belong to a record you may not read.")
+        )
 
     def _problem_labels(self):
         _ = self.env._
@@ -135,7 +152,9 @@ class MohSignatureValidation(models.Model):
             SignatureProblem.SEED_VALUE_VIOLATION: _("The signature breaks the constraints of its field."),
             SignatureProblem.VALIDATION_FAILED: _("The signature could not be validated."),
             SignatureProblem.NO_TIMESTAMP: _("No trusted timestamp: the signing time is the signer's own claim."),
-            SignatureProblem.NOT_COVERING_WHOLE_FILE: _("Later revisions follow this signature (allowed ones, e.g. further signatures)."),
+            SignatureProblem.NOT_COVERING_WHOLE_FILE: _(
+                "Later revisions follow this signature (allowed ones, e.g. further signatures)."
+            ),
         }
 
     @api.depends("problem_codes", "valid", "signed")
@@ -144,7 +163,11 @@ class MohSignatureValidation(models.Model):
         labels = self._problem_labels()
         for check in self:
             codes = [c for c in (check.problem_codes or "").split(",") if c]
-            lines = [labels.get(SignatureProblem(code), code) for code in codes if code in SignatureProblem._value2member_map_]
+            lines = [
+                labels.get(SignatureProblem(code), code)
+                for code in codes
+                if code in SignatureProblem._value2member_map_
+            ]
             if check.signed and check.valid:
                 lines.insert(0, self.env._("Valid signature."))
             elif not check.signed and not codes:
@@ -157,44 +180,56 @@ class MohSignatureValidation(models.Model):
         # By the type ir.attachment found for the file when it was stored, never by its name.
         attachments = attachments.filtered(lambda a: a.mimetype == "application/pdf")
         Validation = self.sudo()
-        Validation.search([("res_model", "=", record._name), ("res_id", "=", record.id),
-                           ("attachment_id", "in", attachments.ids)]).unlink()
+        Validation.search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("attachment_id", "in", attachments.ids)]
+        ).unlink()
         material = self.env["moh.trust.root"]._moh_validation_material(record.company_id)
         values = []
         for attachment in attachments.sudo():
-            base = {"res_model": record._name, "res_id": record.id, "attachment_id": attachment.id,
-                    "incoming_document_id": record.id if record._name == "moh.incoming.document" else False}
+            base = {
+                "res_model": record._name,
+                "res_id": record.id,
+                "attachment_id": attachment.id,
+                "incoming_document_id": record.id if record._name == "moh.incoming.document" else False,
+            }
             try:
                 report = validate_pdf_signatures(attachment.raw or b"", material=material)
             except InvalidPdfError as exc:
                 _logger.info("Attachment %s is not a readable PDF: %s", attachment.id, exc)
-                values.append({**base, "signed": False, "valid": False,
-                               "problem_codes": SignatureProblem.MALFORMED.value})
+                values.append(
+                    {**base, "signed": False, "valid": False, "problem_codes": SignatureProblem.MALFORMED.value}
+                )
                 continue
             if not report.signatures:
                 values.append({**base, "signed": False, "valid": False})
             for index, signature in enumerate(report.signatures):
                 signer = signature.signer
-                values.append({
-                    **base,
-                    "sequence": index,
-                    "signed": True,
-                    "field_name": signature.field_name,
-                    "signer_name": signer.common_name if signer else False,
-                    "signer_organisation": signer.organisation if signer else False,
-                    "certificate_subject": signer.subject if signer else False,
-                    "certificate_issuer": signer.issuer if signer else False,
-                    "certificate_serial": format(signer.serial_number, "X") if signer else False,
-                    "certificate": base64.b64encode(signer.der) if signer else False,
-                    "signing_time": signature.signing_time.replace(tzinfo=None) if signature.signing_time else False,
-                    "timestamp_time": signature.timestamp_time.replace(tzinfo=None) if signature.timestamp_time else False,
-                    "valid": signature.valid,
-                    "intact": signature.intact,
-                    "trusted": signature.trusted,
-                    "revoked": signature.revoked,
-                    "revocation_checked": signature.revocation_checked,
-                    "coverage": signature.coverage.value if signature.coverage else False,
-                    "modification_level": signature.modification_level,
-                    "problem_codes": ",".join(problem.value for problem in signature.problems),
-                })
+                values.append(
+                    {
+                        **base,
+                        "sequence": index,
+                        "signed": True,
+                        "field_name": signature.field_name,
+                        "signer_name": signer.common_name if signer else False,
+                        "signer_organisation": signer.organisation if signer else False,
+                        "certificate_subject": signer.subject if signer else False,
+                        "certificate_issuer": signer.issuer if signer else False,
+                        "certificate_serial": format(signer.serial_number, "X") if signer else False,
+                        "certificate": base64.b64encode(signer.der) if signer else False,
+                        "signing_time": signature.signing_time.replace(tzinfo=None)
+                        if signature.signing_time
+                        else False,
+                        "timestamp_time": signature.timestamp_time.replace(tzinfo=None)
+                        if signature.timestamp_time
+                        else False,
+                        "valid": signature.valid,
+                        "intact": signature.intact,
+                        "trusted": signature.trusted,
+                        "revoked": signature.revoked,
+                        "revocation_checked": signature.revocation_checked,
+                        "coverage": signature.coverage.value if signature.coverage else False,
+                        "modification_level": signature.modification_level,
+                        "problem_codes": ",".join(problem.value for problem in signature.problems),
+                    }
+                )
         return Validation.create(values)

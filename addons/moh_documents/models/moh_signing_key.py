@@ -23,8 +23,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from moh_core.signatures import load_certificate_bytes
-from moh_core.signatures import SigningError, SigningProblem, load_pkcs11_signer, load_pkcs12_signer
+from moh_core.signatures import (
+    SigningError,
+    SigningProblem,
+    load_certificate_bytes,
+    load_pkcs11_signer,
+    load_pkcs12_signer,
+)
 
 from ..tools.core_errors import user_error
 
@@ -45,33 +50,49 @@ class MohSigningKey(models.Model):
     _moh_workflow_fields = ("certificate", "certificate_subject", "valid_until")
 
     name = fields.Char(required=True)
-    usage = fields.Selection([("personal", "Personal Signature"), ("seal", "Agency Seal")],
-                             required=True, default="personal")
-    user_id = fields.Many2one("res.users", string="Owner", index=True,
-                              help="The person who signs with it (personal keys).")
+    usage = fields.Selection(
+        [("personal", "Personal Signature"), ("seal", "Agency Seal")], required=True, default="personal"
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", index=True, help="The person who signs with it (personal keys)."
+    )
     kind = fields.Selection([("pkcs12", "PKCS#12 File"), ("pkcs11", "PKCS#11 Token")], required=True, default="pkcs12")
     pkcs12_file = fields.Binary(
-        string="PKCS#12 File", compute="_compute_pkcs12_file", inverse="_inverse_pkcs12_file", search="_search_secret",
+        string="PKCS#12 File",
+        compute="_compute_pkcs12_file",
+        inverse="_inverse_pkcs12_file",
+        search="_search_secret",
         groups="moh_documents.group_moh_admin",
-        help="Upload only: the file is kept encrypted under its password and is never shown or downloaded again.")
+        help="Upload only: the file is kept encrypted under its password and is never shown or downloaded again.",
+    )
     pkcs12_uploaded = fields.Boolean(string="PKCS#12 File Uploaded", compute="_compute_pkcs12_uploaded")
     pkcs11_library = fields.Char(string="PKCS#11 Library", groups="base.group_system")
     pkcs11_token = fields.Char(string="Token Label", groups="base.group_system")
     pkcs11_key = fields.Char(string="Key Label", groups="base.group_system")
     pkcs11_certificate = fields.Char(string="Certificate Label", groups="base.group_system")
     pkcs11_environment = fields.Text(
-        string="Module Environment", groups="base.group_system",
+        string="Module Environment",
+        groups="base.group_system",
         help="NAME=value lines the PKCS#11 module reads its configuration from, set before it "
-             "starts, e.g. SOFTHSM2_CONF=/var/lib/odoo/hsm/softhsm2.conf.")
+        "starts, e.g. SOFTHSM2_CONF=/var/lib/odoo/hsm/softhsm2.conf.",
+    )
     pin = fields.Char(
-        string="PIN or Password", compute="_compute_pin", inverse="_inverse_pin", search="_search_secret", groups="base.group_system",
+        string="PIN or Password",
+        compute="_compute_pin",
+        inverse="_inverse_pin",
+        search="_search_secret",
+        groups="base.group_system",
         help="Set only: the token PIN, or the PKCS#12 password of the agency seal (never of a person's "
-             "key). It is never shown again.")
+        "key). It is never shown again.",
+    )
     certificate = fields.Binary(attachment=False, readonly=True, help="The key's certificate (DER).")
     certificate_subject = fields.Char(readonly=True)
     valid_until = fields.Datetime(readonly=True)
-    image = fields.Binary(string="Signature or Seal Picture", attachment=False,
-                          help="PNG with a transparent background: the blue handwritten signature, or the red seal.")
+    image = fields.Binary(
+        string="Signature or Seal Picture",
+        attachment=False,
+        help="PNG with a transparent background: the blue handwritten signature, or the red seal.",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
 
@@ -82,14 +103,27 @@ class MohSigningKey(models.Model):
         with the former stored fields ``pkcs12_file`` (base64 text) and ``pin`` has them moved."""
         cr = self.env.cr
         table = SQL.identifier(self._table)
-        cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS pkcs12_secret bytea, "
-                       "ADD COLUMN IF NOT EXISTS pin_secret varchar", table))
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                   "AND column_name IN ('pkcs12_file', 'pin')", [self._table])
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS pkcs12_secret bytea, "
+                "ADD COLUMN IF NOT EXISTS pin_secret varchar",
+                table,
+            )
+        )
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND column_name IN ('pkcs12_file', 'pin')",
+            [self._table],
+        )
         former = {name for (name,) in cr.fetchall()}
         if "pkcs12_file" in former:
-            cr.execute(SQL("UPDATE %s SET pkcs12_secret = decode(convert_from(pkcs12_file, 'UTF8'), 'base64') "
-                           "WHERE pkcs12_file IS NOT NULL AND pkcs12_secret IS NULL", table))
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET pkcs12_secret = decode(convert_from(pkcs12_file, 'UTF8'), 'base64') "
+                    "WHERE pkcs12_file IS NOT NULL AND pkcs12_secret IS NULL",
+                    table,
+                )
+            )
             cr.execute(SQL("ALTER TABLE %s DROP COLUMN pkcs12_file", table))
         if "pin" in former:
             cr.execute(SQL("UPDATE %s SET pin_secret = pin WHERE pin IS NOT NULL AND pin_secret IS NULL", table))
@@ -109,8 +143,13 @@ class MohSigningKey(models.Model):
     def _compute_pkcs12_uploaded(self):
         uploaded = set()
         if self.ids:
-            self.env.cr.execute(SQL("SELECT id FROM %s WHERE id IN %s AND pkcs12_secret IS NOT NULL",
-                                    SQL.identifier(self._table), tuple(self.ids)))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s AND pkcs12_secret IS NOT NULL",
+                    SQL.identifier(self._table),
+                    tuple(self.ids),
+                )
+            )
             uploaded = {row[0] for row in self.env.cr.fetchall()}
         for key in self:
             key.pkcs12_uploaded = key.id in uploaded
@@ -140,8 +179,9 @@ class MohSigningKey(models.Model):
     def _moh_secret(self):
         """(PKCS#12 bytes or None, PIN or None): for the signing code only."""
         self.ensure_one()
-        self.env.cr.execute(SQL("SELECT pkcs12_secret, pin_secret FROM %s WHERE id = %s",
-                                SQL.identifier(self._table), self.id))
+        self.env.cr.execute(
+            SQL("SELECT pkcs12_secret, pin_secret FROM %s WHERE id = %s", SQL.identifier(self._table), self.id)
+        )
         row = self.env.cr.fetchone()
         if not row:
             return None, None
@@ -152,11 +192,16 @@ class MohSigningKey(models.Model):
         # try passwords on it, or sign with it.
         if {"user_id", "usage"} & set(vals):
             for key in self.filtered("pkcs12_uploaded"):
-                if ("user_id" in vals and vals["user_id"] != key.user_id.id) or \
-                        ("usage" in vals and vals["usage"] != key.usage):
-                    raise UserError(self.env._(
-                        "%(key)s holds a key file: its owner and usage do not change. Upload the file "
-                        "as a new key instead.", key=key.name))
+                if ("user_id" in vals and vals["user_id"] != key.user_id.id) or (
+                    "usage" in vals and vals["usage"] != key.usage
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(key)s holds a key file: its owner and usage do not change. Upload the file "
+                            "as a new key instead.",
+                            key=key.name,
+                        )
+                    )
 
     # -- wrong passwords ----------------------------------------------------------------------
 
@@ -165,8 +210,7 @@ class MohSigningKey(models.Model):
         registry = self.env.registry
         failures = getattr(registry, "_moh_signing_key_failures", None)
         if failures is None:
-            failures = registry._moh_signing_key_failures = collections.defaultdict(
-                lambda: (0, datetime.datetime.min))
+            failures = registry._moh_signing_key_failures = collections.defaultdict(lambda: (0, datetime.datetime.min))
         return failures
 
     def _moh_failure_key(self):
@@ -176,8 +220,9 @@ class MohSigningKey(models.Model):
         count, last = self._moh_failures()[self._moh_failure_key()]
         if count >= MAX_FAILED_ATTEMPTS and datetime.datetime.now() - last < LOCK_DURATION:
             minutes = int((LOCK_DURATION - (datetime.datetime.now() - last)).total_seconds() // 60) + 1
-            raise UserError(self.env._(
-                "Too many wrong passwords for this key: try again in %(minutes)s minutes.", minutes=minutes))
+            raise UserError(
+                self.env._("Too many wrong passwords for this key: try again in %(minutes)s minutes.", minutes=minutes)
+            )
 
     def _moh_register_attempt(self, success):
         failures = self._moh_failures()
@@ -187,8 +232,7 @@ class MohSigningKey(models.Model):
             return
         count, _last = failures[key]
         failures[key] = (count + 1, datetime.datetime.now())
-        _logger.warning("Wrong password for signing key %s (attempt %s) by user %s",
-                        self.id, count + 1, self.env.uid)
+        _logger.warning("Wrong password for signing key %s (attempt %s) by user %s", self.id, count + 1, self.env.uid)
 
     # -- signing ------------------------------------------------------------------------------
 
@@ -214,9 +258,14 @@ class MohSigningKey(models.Model):
                     raise
                 key._moh_register_attempt(success=True)
                 return signer
-            return load_pkcs11_signer(key.pkcs11_library, key.pkcs11_token, pin,
-                                      key.pkcs11_key, key.pkcs11_certificate,
-                                      environment=key._moh_pkcs11_environment())
+            return load_pkcs11_signer(
+                key.pkcs11_library,
+                key.pkcs11_token,
+                pin,
+                key.pkcs11_key,
+                key.pkcs11_certificate,
+                environment=key._moh_pkcs11_environment(),
+            )
         except SigningError as exc:
             raise user_error(self.env, exc) from exc
 
@@ -239,7 +288,9 @@ class MohSigningKey(models.Model):
                 if not self.env.user.has_group("moh_documents.group_moh_admin"):
                     raise AccessError(self.env._("Only an administrator reads the agency seal's certificate."))
                 if password:
-                    raise UserError(self.env._("The agency seal opens with its stored PIN; no password is tried on it."))
+                    raise UserError(
+                        self.env._("The agency seal opens with its stored PIN; no password is tried on it.")
+                    )
 
     def action_read_certificate(self, password=None):
         """Read and keep the certificate (subject, expiry), e.g. after an upload: the owner
@@ -254,8 +305,13 @@ class MohSigningKey(models.Model):
             with key._moh_signer(password) as signer:
                 der = signer.certificate_der
             info = load_certificate_bytes(der)
-            key.sudo().write({"certificate": base64.b64encode(der), "certificate_subject": info.subject,
-                              "valid_until": info.not_after.replace(tzinfo=None)})
+            key.sudo().write(
+                {
+                    "certificate": base64.b64encode(der),
+                    "certificate_subject": info.subject,
+                    "valid_until": info.not_after.replace(tzinfo=None),
+                }
+            )
         return True
 
     @api.model
@@ -285,12 +341,22 @@ class MohSigningKey(models.Model):
 
         directory = os.path.join(config["data_dir"], "moh_demo_pki", self.env.cr.dbname)
         pki = generate_test_pki(directory, organisation=self.env.company.name or "Bộ Y tế")
-        self.env["moh.trust.root"].create([
-            {"name": "Demo root CA", "role": "root", "certificate": base64.b64encode(pki.root.der),
-             "crl": base64.b64encode(pki.crls[0])},
-            {"name": "Demo intermediate CA", "role": "intermediate",
-             "certificate": base64.b64encode(pki.intermediate.der), "crl": base64.b64encode(pki.crls[1])},
-        ])
+        self.env["moh.trust.root"].create(
+            [
+                {
+                    "name": "Demo root CA",
+                    "role": "root",
+                    "certificate": base64.b64encode(pki.root.der),
+                    "crl": base64.b64encode(pki.crls[0]),
+                },
+                {
+                    "name": "Demo intermediate CA",
+                    "role": "intermediate",
+                    "certificate": base64.b64encode(pki.intermediate.der),
+                    "crl": base64.b64encode(pki.crls[1]),
+                },
+            ]
+        )
 
         def p12(entity):
             with open(entity.p12_path, "rb") as handle:
@@ -298,13 +364,26 @@ class MohSigningKey(models.Model):
 
         from moh_core.signatures import make_seal_image, make_signature_image  # noqa: PLC0415
 
-        keys = self.sudo().create([
-            {"name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id, "pkcs12_file": p12(pki.signer),
-             "image": base64.b64encode(make_signature_image(user.name))}
-            for user in (self.env.ref("moh_documents.user_botruong"), self.env.ref("moh_documents.user_thutruong"))
-        ] + [{"name": f"{self.env.company.name} (demo seal)", "usage": "seal",
-              "image": base64.b64encode(make_seal_image(self.env.company.name or "Bộ Y tế")),
-              **self._moh_demo_seal_storage(pki, directory)}])
+        keys = self.sudo().create(
+            [
+                {
+                    "name": f"{user.name} (demo)",
+                    "usage": "personal",
+                    "user_id": user.id,
+                    "pkcs12_file": p12(pki.signer),
+                    "image": base64.b64encode(make_signature_image(user.name)),
+                }
+                for user in (self.env.ref("moh_documents.user_botruong"), self.env.ref("moh_documents.user_thutruong"))
+            ]
+            + [
+                {
+                    "name": f"{self.env.company.name} (demo seal)",
+                    "usage": "seal",
+                    "image": base64.b64encode(make_seal_image(self.env.company.name or "Bộ Y tế")),
+                    **self._moh_demo_seal_storage(pki, directory),
+                }
+            ]
+        )
         keys.filtered(lambda k: k.usage == "personal")._moh_read_certificate(DEFAULT_PASSWORD)
         keys.filtered(lambda k: k.usage == "seal")._moh_read_certificate()
         return True
@@ -314,19 +393,34 @@ class MohSigningKey(models.Model):
         """Where the demo seal's key lives: on a SoftHSM2 token, as on the agency's HSM, when
         SoftHSM2 is installed; otherwise in a PKCS#12 file. (Values for ``create``: the PIN and
         the file go through the write-only fields into the secret columns.)"""
-        from moh_core.demo import DEFAULT_PASSWORD  # noqa: PLC0415
-        from moh_core.demo import find_softhsm, make_softhsm_token  # noqa: PLC0415
+        from moh_core.demo import (  # noqa: PLC0415
+            DEFAULT_PASSWORD,
+            find_softhsm,
+            make_softhsm_token,
+        )
 
         if find_softhsm():
             import shutil  # noqa: PLC0415
 
             # A database installed again under the same name gets a new token, not a second one.
             shutil.rmtree(f"{directory}/hsm", ignore_errors=True)
-            token = make_softhsm_token(f"{directory}/hsm", pki.seal, chain=(pki.intermediate,),
-                                       token_label="moh-seal", pin="1234", so_pin="5678")
-            return {"kind": "pkcs11", "pkcs11_library": token.lib_path, "pkcs11_token": token.token_label,
-                    "pkcs11_key": token.key_label, "pkcs11_certificate": token.cert_label, "pin": token.pin,
-                    "pkcs11_environment": f"SOFTHSM2_CONF={token.conf_path}"}
+            token = make_softhsm_token(
+                f"{directory}/hsm",
+                pki.seal,
+                chain=(pki.intermediate,),
+                token_label="moh-seal",
+                pin="1234",
+                so_pin="5678",
+            )
+            return {
+                "kind": "pkcs11",
+                "pkcs11_library": token.lib_path,
+                "pkcs11_token": token.token_label,
+                "pkcs11_key": token.key_label,
+                "pkcs11_certificate": token.cert_label,
+                "pin": token.pin,
+                "pkcs11_environment": f"SOFTHSM2_CONF={token.conf_path}",
+            }
         _logger.info("SoftHSM2 is not installed: the demo seal is a PKCS#12 file.")
         with open(pki.seal.p12_path, "rb") as handle:
             return {"kind": "pkcs12", "pkcs12_file": base64.b64encode(handle.read()), "pin": DEFAULT_PASSWORD}

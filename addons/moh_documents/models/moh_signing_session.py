@@ -46,8 +46,14 @@ class MohSigningSession(models.Model):
         Session = self.sudo()
         Session.search([("document_id", "=", document.id), ("user_id", "=", self.env.uid)]).unlink()
         token = secrets.token_urlsafe(32)
-        Session.create({"document_id": document.id, "user_id": self.env.uid,
-                        "state": base64.b64encode(state), "token_hash": self._moh_hash(token)})
+        Session.create(
+            {
+                "document_id": document.id,
+                "user_id": self.env.uid,
+                "state": base64.b64encode(state),
+                "token_hash": self._moh_hash(token),
+            }
+        )
         return token
 
     @api.model

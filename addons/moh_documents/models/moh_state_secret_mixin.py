@@ -27,9 +27,11 @@ class MohStateSecretMixin(models.AbstractModel):
     _moh_secret_content_fields = ()
 
     abstract_consent = fields.Boolean(
-        string="Abstract Entered With Consent", copy=False,
+        string="Abstract Entered With Consent",
+        copy=False,
         help="Tuyệt mật: the abstract is entered in the register only with the consent of who classified the "
-             "document (Decree 26/2020/NĐ-CP, Art. 4). Recorded with who ticked it and when.")
+        "document (Decree 26/2020/NĐ-CP, Art. 4). Recorded with who ticked it and when.",
+    )
     abstract_consent_user_id = fields.Many2one("res.users", string="Consent Recorded By", readonly=True, copy=False)
     abstract_consent_date = fields.Datetime(string="Consent Recorded On", readonly=True, copy=False)
 
@@ -42,12 +44,17 @@ class MohStateSecretMixin(models.AbstractModel):
 
     def _moh_secret_refusal(self, what):
         """A refusal naming the law (what: the action refused)."""
-        return UserError(self.env._(
-            "%(what)s: %(document)s is a state-secret document (%(level)s). %(law)s.",
-            what=what, document=self[:1].sudo().display_name,
-            level=dict(self._fields["confidentiality"]._description_selection(self.env)).get(
-                self[:1].sudo().confidentiality, ""),
-            law=self._moh_secret_legal_source()))
+        return UserError(
+            self.env._(
+                "%(what)s: %(document)s is a state-secret document (%(level)s). %(law)s.",
+                what=what,
+                document=self[:1].sudo().display_name,
+                level=dict(self._fields["confidentiality"]._description_selection(self.env)).get(
+                    self[:1].sudo().confidentiality, ""
+                ),
+                law=self._moh_secret_legal_source(),
+            )
+        )
 
     def _moh_check_secret_content(self):
         """A state-secret document on a networked deployment holds no content; the abstract of a
@@ -58,17 +65,25 @@ class MohStateSecretMixin(models.AbstractModel):
                 stored = [name for name in self._moh_secret_content_fields if doc[name]]
                 if stored:
                     labels = ", ".join(self._fields[name]._description_string(self.env) for name in stored)
-                    raise ValidationError(self.env._(
-                        "%(document)s is a state-secret document: on a networked deployment it keeps only its "
-                        "register entry and hand-over trail, never %(fields)s (%(law)s). Keep its text and files "
-                        "on the isolated computer of the records office.",
-                        document=doc.display_name, fields=labels, law=doc._moh_secret_legal_source()))
+                    raise ValidationError(
+                        self.env._(
+                            "%(document)s is a state-secret document: on a networked deployment it keeps only its "
+                            "register entry and hand-over trail, never %(fields)s (%(law)s). Keep its text and files "
+                            "on the isolated computer of the records office.",
+                            document=doc.display_name,
+                            fields=labels,
+                            law=doc._moh_secret_legal_source(),
+                        )
+                    )
             withheld = doc.confidentiality == "top_secret" and networked and not doc.abstract_consent
             if withheld and (doc.abstract or "").strip():
-                raise ValidationError(self.env._(
-                    "The abstract of a Tuyệt mật document is entered only with the consent of who classified it: "
-                    "tick the consent first, or leave the abstract blank (%(law)s).",
-                    law=doc._moh_secret_legal_source()))
+                raise ValidationError(
+                    self.env._(
+                        "The abstract of a Tuyệt mật document is entered only with the consent of who classified it: "
+                        "tick the consent first, or leave the abstract blank (%(law)s).",
+                        law=doc._moh_secret_legal_source(),
+                    )
+                )
             if not withheld and not (doc.abstract or "").strip():
                 raise ValidationError(self.env._("Enter the abstract (trích yếu) of the document."))
 
@@ -87,10 +102,12 @@ class MohStateSecretMixin(models.AbstractModel):
     def _moh_record_consent(self):
         """Who ticked the consent, and when (or nobody, once it is withdrawn)."""
         for doc in self:
-            doc.sudo().write({
-                "abstract_consent_user_id": self.env.user.id if doc.abstract_consent else False,
-                "abstract_consent_date": fields.Datetime.now() if doc.abstract_consent else False,
-            })
+            doc.sudo().write(
+                {
+                    "abstract_consent_user_id": self.env.user.id if doc.abstract_consent else False,
+                    "abstract_consent_date": fields.Datetime.now() if doc.abstract_consent else False,
+                }
+            )
 
     # -- never by e-mail -----------------------------------------------------------------------
 
@@ -99,7 +116,9 @@ class MohStateSecretMixin(models.AbstractModel):
         (networked deployment), and nobody outside the agency's users (it would be e-mailed).
         Called by the documents' ``message_post`` with its keyword arguments."""
         if self._moh_is_secret():
-            if (kwargs.get("attachments") or kwargs.get("attachment_ids")) and self.sudo().company_id._moh_secret_networked():
+            if (
+                kwargs.get("attachments") or kwargs.get("attachment_ids")
+            ) and self.sudo().company_id._moh_secret_networked():
                 raise self._moh_secret_refusal(self.env._("No file is attached to it"))
             partners = self.env["res.partner"].sudo().browse(kwargs.get("partner_ids") or [])
             if partners.filtered(lambda p: not p.user_ids.filtered(lambda u: u._is_internal())):

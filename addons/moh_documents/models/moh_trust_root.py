@@ -16,7 +16,9 @@ class MohTrustRoot(models.Model):
     name = fields.Char(required=True)
     certificate = fields.Binary(required=True, attachment=False, help="The CA certificate, PEM or DER.")
     crl = fields.Binary(string="Revocation List", attachment=False, help="The CA's latest CRL, PEM or DER (optional).")
-    role = fields.Selection([("root", "Trust Root"), ("intermediate", "Intermediate CA")], required=True, default="root")
+    role = fields.Selection(
+        [("root", "Trust Root"), ("intermediate", "Intermediate CA")], required=True, default="root"
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
 

@@ -32,11 +32,16 @@ class MohWorkflowGuard(models.AbstractModel):
         return set(self._moh_workflow_fields)
 
     def _moh_refuse_workflow_fields(self, names):
-        labels = ", ".join(sorted(self._fields[name]._description_string(self.env)
-                                  for name in names if name in self._fields))
-        raise AccessError(self.env._(
-            "%(fields)s of %(model)s change only through the steps of its workflow, never directly.",
-            fields=labels, model=self._description))
+        labels = ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names if name in self._fields)
+        )
+        raise AccessError(
+            self.env._(
+                "%(fields)s of %(model)s change only through the steps of its workflow, never directly.",
+                fields=labels,
+                model=self._description,
+            )
+        )
 
     def _moh_check_content_update(self, vals):
         """Refuse ``vals`` when the records' state freezes their content. Models override it;
@@ -51,8 +56,13 @@ class MohWorkflowGuard(models.AbstractModel):
         # A ``default_<field>`` in the context is a value as well: drop those of workflow fields.
         context = self.env.context
         if any(key.startswith("default_") and key[8:] in guarded for key in context):
-            self = self.with_context({key: value for key, value in context.items()  # noqa: PLW0642
-                                      if not (key.startswith("default_") and key[8:] in guarded)})
+            self = self.with_context(
+                {
+                    key: value
+                    for key, value in context.items()
+                    if not (key.startswith("default_") and key[8:] in guarded)
+                }
+            )
         for vals in vals_list:
             forbidden = guarded.intersection(vals)
             if forbidden:
@@ -81,8 +91,12 @@ class MohSettingsGuard(models.AbstractModel):
         if self.env.su or self.env.user.has_group("moh_documents.group_moh_admin"):
             return
         if any(name.startswith("moh_") for vals in vals_list for name in vals):
-            raise AccessError(self.env._("Only the e-office administrator changes the e-office settings of %(model)s.",
-                                         model=self._description))
+            raise AccessError(
+                self.env._(
+                    "Only the e-office administrator changes the e-office settings of %(model)s.",
+                    model=self._description,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,5 +1,4 @@
 import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -19,16 +18,17 @@ class ResCompany(models.Model):
     moh_abbreviation = fields.Char(
         string="Agency Abbreviation",
         help="Abbreviation of the issuing agency in document symbols, e.g. BYT for the Ministry of "
-             "Health (Decree 30/2020/ND-CP).",
+        "Health (Decree 30/2020/ND-CP).",
     )
     moh_agency_code = fields.Char(
         string="Agency Identification Code",
         help="Identification code of the agency (Decision 20/2020/QD-TTg), e.g. 000.00.00.G18.",
     )
     moh_head_position = fields.Char(
-        string="Position of the Head", default="BỘ TRƯỞNG",
+        string="Position of the Head",
+        default="BỘ TRƯỞNG",
         help="The position of the head of the agency, written after TL. when a unit head signs by "
-             "order (Decree 30/2020/ND-CP, Art. 13.4), e.g. BỘ TRƯỞNG.",
+        "order (Decree 30/2020/ND-CP, Art. 13.4), e.g. BỘ TRƯỞNG.",
     )
     moh_calendar_id = fields.Many2one(
         "resource.calendar",
@@ -37,26 +37,37 @@ class ResCompany(models.Model):
     )
 
     moh_due_soon_days = fields.Integer(
-        string="Due Soon Within (working days)", default=2,
+        string="Due Soon Within (working days)",
+        default=2,
         help="Open work whose deadline is at most this many working days away is shown as due soon "
-             "and its people are reminded.",
+        "and its people are reminded.",
     )
 
     moh_digest_enabled = fields.Boolean(
-        string="Daily Digest to Leaders", default=True,
+        string="Daily Digest to Leaders",
+        default=True,
         help="Each morning, department heads receive their department's overdue and due-soon work, "
-             "and ministry leaders what is escalated to them.")
+        "and ministry leaders what is escalated to them.",
+    )
     moh_escalation_days = fields.Integer(
-        string="Escalate to Ministry Leaders After (working days overdue)", default=3,
+        string="Escalate to Ministry Leaders After (working days overdue)",
+        default=3,
         help="Overdue work appears in the ministry leaders' digest once it is this many working days "
-             "past its deadline (0: as soon as it is overdue).")
+        "past its deadline (0: as soon as it is overdue).",
+    )
 
     moh_signature_level = fields.Selection(
-        [("B-B", "PAdES B-B (signature)"), ("B-T", "PAdES B-T (with timestamp)"),
-         ("B-LT", "PAdES B-LT (with timestamp and revocation data)")],
-        string="Signature Level", default="B-B", required=True,
+        [
+            ("B-B", "PAdES B-B (signature)"),
+            ("B-T", "PAdES B-T (with timestamp)"),
+            ("B-LT", "PAdES B-LT (with timestamp and revocation data)"),
+        ],
+        string="Signature Level",
+        default="B-B",
+        required=True,
         help="B-LT keeps the certificates and revocation data in the PDF, so the signature can be "
-             "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).")
+        "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).",
+    )
     moh_tsa_url = fields.Char(string="Timestamp Authority URL", help="RFC 3161 service used for B-T and B-LT.")
 
     @api.constrains("moh_agency_code")
@@ -70,10 +81,16 @@ class ResCompany(models.Model):
         (``[A-Z0-9]{3}.[A-Z0-9]{2}.[A-Z0-9]{2}.[A-Z][0-9]{2}``). An empty code is allowed on
         entry; whatever needs the code refuses to go on without it (:meth:`_moh_agency_code`)."""
         if code and not is_agency_code(code):
-            raise ValidationError(self.env._(
-                "%(owner)s: %(code)s is not an agency identification code. Decision 20/2020/QĐ-TTg "
-                "writes it as four groups of capital letters and digits separated by dots, the last "
-                "a letter and two digits, e.g. %(example)s.", owner=owner, code=code, example=AGENCY_CODE_EXAMPLE))
+            raise ValidationError(
+                self.env._(
+                    "%(owner)s: %(code)s is not an agency identification code. Decision 20/2020/QĐ-TTg "
+                    "writes it as four groups of capital letters and digits separated by dots, the last "
+                    "a letter and two digits, e.g. %(example)s.",
+                    owner=owner,
+                    code=code,
+                    example=AGENCY_CODE_EXAMPLE,
+                )
+            )
 
     def _moh_agency_code(self, purpose):
         """The agency's identification code, needed for ``purpose`` (a translated phrase): a
@@ -81,22 +98,31 @@ class ResCompany(models.Model):
         self.ensure_one()
         code = self.moh_agency_code
         if not code:
-            raise UserError(self.env._(
-                "%(company)s has no agency identification code (Decision 20/2020/QĐ-TTg), which is "
-                "needed %(purpose)s: an administrator enters it in the agency's settings.",
-                company=self.name, purpose=purpose))
+            raise UserError(
+                self.env._(
+                    "%(company)s has no agency identification code (Decision 20/2020/QĐ-TTg), which is "
+                    "needed %(purpose)s: an administrator enters it in the agency's settings.",
+                    company=self.name,
+                    purpose=purpose,
+                )
+            )
         return code
+
     moh_secret_isolated = fields.Boolean(
-        string="Isolated Deployment (State-Secret Documents May Be Stored)", default=False,
+        string="Isolated Deployment (State-Secret Documents May Be Stored)",
+        default=False,
         help="Tick only if this installation runs on computers that are not connected to any network, as the "
-             "state-secrets law requires for drafting and storing state-secret documents (Law 29/2018/QH14, "
-             "Art. 5.5-5.6; Decree 26/2020/NĐ-CP, Art. 4.7). Unticked (a networked deployment), a Mật, Tối mật "
-             "or Tuyệt mật document keeps only its register entry and hand-over trail: no text, no file, and "
-             "the abstract of a Tuyệt mật document only with recorded consent.")
+        "state-secrets law requires for drafting and storing state-secret documents (Law 29/2018/QH14, "
+        "Art. 5.5-5.6; Decree 26/2020/NĐ-CP, Art. 4.7). Unticked (a networked deployment), a Mật, Tối mật "
+        "or Tuyệt mật document keeps only its register entry and hand-over trail: no text, no file, and "
+        "the abstract of a Tuyệt mật document only with recorded consent.",
+    )
     moh_secret_legal_source = fields.Char(
-        string="State-Secrets Law in Force", default=SECRET_LEGAL_SOURCE,
+        string="State-Secrets Law in Force",
+        default=SECRET_LEGAL_SOURCE,
         help="The law and decree named when a state-secret document is refused (registers, storage, "
-             "transmission). Update it when the law changes.")
+        "transmission). Update it when the law changes.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -122,10 +148,20 @@ class ResCompany(models.Model):
         ]
         for company in self:
             for direction, code, name in kinds:
-                if not Register.search_count([("company_id", "=", company.id), ("direction", "=", direction),
-                                              ("confidential", "=", True)], limit=1):
-                    Register.create({"name": name, "code": code, "direction": direction, "confidential": True,
-                                     "company_id": company.id, "sequence": 20})
+                if not Register.search_count(
+                    [("company_id", "=", company.id), ("direction", "=", direction), ("confidential", "=", True)],
+                    limit=1,
+                ):
+                    Register.create(
+                        {
+                            "name": name,
+                            "code": code,
+                            "direction": direction,
+                            "confidential": True,
+                            "company_id": company.id,
+                            "sequence": 20,
+                        }
+                    )
         return True
 
     def _moh_secret_networked(self):

@@ -1,9 +1,8 @@
 from functools import wraps
 
 from odoo import api, models
-from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
-
 from odoo.addons.base.models.res_users import check_identity
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 
 from .res_users_apikeys import MOH_API_SCOPE
 
@@ -11,11 +10,13 @@ from .res_users_apikeys import MOH_API_SCOPE
 def _system_administrators_only(method):
     """Refuse anyone but a system administrator before anything else (outside Odoo's identity
     check, which would otherwise first ask any caller for their own password)."""
+
     @wraps(method)
     def wrapped(self, *args, **kwargs):
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(self.env._("Only an administrator gives a partner system its API key."))
         return method(self, *args, **kwargs)
+
     return wrapped
 
 
@@ -44,9 +45,12 @@ class ResUsers(models.Model):
         for user in self.sudo():
             groups = user.all_group_ids
             if partner_group in groups and groups & identities:
-                raise ValidationError(self.env._(
-                    "%(user)s is a partner system's user: it cannot also be an employee or a portal user.",
-                    user=user.name))
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is a partner system's user: it cannot also be an employee or a portal user.",
+                        user=user.name,
+                    )
+                )
 
     def _check_credentials(self, credential, env):
         """A partner system's user authenticates nowhere but on the partner API (by its key)."""
@@ -62,8 +66,12 @@ class ResUsers(models.Model):
         self.ensure_one()
         if not self._moh_is_api_partner():
             raise UserError(self.env._("%(user)s is not a partner system's user.", user=self.name))
-        key = self.env["res.users.apikeys"].with_user(self).sudo()._generate(
-            MOH_API_SCOPE, self.env._("Partner API key of %(user)s", user=self.name), None)
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self)
+            .sudo()
+            ._generate(MOH_API_SCOPE, self.env._("Partner API key of %(user)s", user=self.name), None)
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.users.apikeys.show",
@@ -72,14 +80,18 @@ class ResUsers(models.Model):
             "target": "new",
             "context": {"default_key": key},
         }
+
     # The reviews a user is named on (base_tier_validation) share their table with the reviews'
     # reviewers: naming oneself, or anyone, a reviewer through the user is a review written
     # outside the review steps.
     def _moh_check_reviews_untouched(self, vals):
         if "review_ids" in vals and not self.env.su:
-            raise AccessError(self.env._(
-                "Reviews change only through the review steps of their document (request, approve, "
-                "reject, restart), never directly."))
+            raise AccessError(
+                self.env._(
+                    "Reviews change only through the review steps of their document (request, approve, "
+                    "reject, restart), never directly."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

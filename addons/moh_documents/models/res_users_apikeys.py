@@ -28,12 +28,15 @@ class ResUsersApikeys(models.Model):
 
         if not key:
             return None
-        self.env.cr.execute(f"""
+        self.env.cr.execute(
+            f"""
             SELECT k.user_id, k.key
               FROM {self._table} k JOIN res_users u ON u.id = k.user_id
              WHERE u.active AND k.index = %s AND k.scope = %s
                AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
-        """, [key[:INDEX_SIZE], MOH_API_SCOPE])  # noqa: S608 - the table name is the model's
+        """,
+            [key[:INDEX_SIZE], MOH_API_SCOPE],
+        )
         for user_id, hashed in self.env.cr.fetchall():
             if KEY_CRYPT_CONTEXT.verify(key, hashed):
                 return user_id

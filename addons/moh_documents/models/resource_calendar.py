@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 
 import pytz
-
 from odoo import api, fields, models
 
 from moh_core.calendar import (
@@ -38,12 +37,17 @@ class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
     moh_compensatory_workday_ids = fields.One2many(
-        "moh.compensatory.workday", "calendar_id", string="Compensatory Working Days",
+        "moh.compensatory.workday",
+        "calendar_id",
+        string="Compensatory Working Days",
     )
     moh_seeded_years = fields.Char(
-        string="Years Proposed by the Holidays Library", readonly=True, copy=False,
+        string="Years Proposed by the Holidays Library",
+        readonly=True,
+        copy=False,
         help="Years for which the holidays library has proposed its provisional days on this calendar, "
-             "once: the days deleted since are not proposed again.")
+        "once: the days deleted since are not proposed again.",
+    )
 
     # -- the calendar as moh_core sees it -------------------------------------------------------
 
@@ -53,15 +57,16 @@ class ResourceCalendar(models.Model):
     def _moh_working_calendar(self):
         """This calendar as a moh_core WorkingCalendar (days off, days worked, office hours)."""
         self.ensure_one()
-        attendances = self.attendance_ids.filtered(
-            lambda a: not a.display_type and a.day_period != "lunch"
-        )
+        attendances = self.attendance_ids.filtered(lambda a: not a.display_type and a.day_period != "lunch")
         weekdays = frozenset(int(a.dayofweek) for a in attendances)
         first_day = min(weekdays, default=0)
-        intervals = tuple(sorted(
-            (_float_to_time(a.hour_from), _float_to_time(a.hour_to))
-            for a in attendances if int(a.dayofweek) == first_day and a.hour_to > a.hour_from
-        ))
+        intervals = tuple(
+            sorted(
+                (_float_to_time(a.hour_from), _float_to_time(a.hour_to))
+                for a in attendances
+                if int(a.dayofweek) == first_day and a.hour_to > a.hour_from
+            )
+        )
         day_start = intervals[0][0] if intervals else dt.time(8)
         day_end = intervals[-1][1] if intervals else dt.time(17)
         return WorkingCalendar.from_dates(
@@ -96,8 +101,7 @@ class ResourceCalendar(models.Model):
     @api.private
     def moh_working_days_between(self, start, end):
         """Working days after ``start`` up to and including ``end`` (dates)."""
-        return self._moh_working_calendar().working_days_between(
-            fields.Date.to_date(start), fields.Date.to_date(end))
+        return self._moh_working_calendar().working_days_between(fields.Date.to_date(start), fields.Date.to_date(end))
 
     @api.private
     def moh_is_working_day(self, day):
@@ -130,38 +134,55 @@ class ResourceCalendar(models.Model):
             existing = calendar._moh_working_calendar()
             official_leaves = calendar.global_leave_ids.filtered(lambda leave: leave.moh_state == "official")
             official = calendar._moh_days_off(
-                official_leaves, existing.day_intervals[0][0], existing.day_intervals[-1][1])
-            official |= set(calendar.moh_compensatory_workday_ids.filtered(
-                lambda day: day.state == "official").mapped("date"))
+                official_leaves, existing.day_intervals[0][0], existing.day_intervals[-1][1]
+            )
+            official |= set(
+                calendar.moh_compensatory_workday_ids.filtered(lambda day: day.state == "official").mapped("date")
+            )
             leave_vals = []
             for day in provisional_proposals(names, official):
                 if day in existing.holidays:
                     continue
                 start = tz.localize(dt.datetime.combine(day, dt.time.min))
                 end = tz.localize(dt.datetime.combine(day, dt.time(23, 59, 59)))
-                leave_vals.append({
-                    "name": names[day],
-                    "calendar_id": calendar.id,
-                    "company_id": calendar.company_id.id,
-                    "date_from": start.astimezone(pytz.utc).replace(tzinfo=None),
-                    "date_to": end.astimezone(pytz.utc).replace(tzinfo=None),
-                    "time_type": "leave",
-                    "moh_state": "provisional",
-                    "moh_source": LIBRARY_SOURCE,
-                })
+                leave_vals.append(
+                    {
+                        "name": names[day],
+                        "calendar_id": calendar.id,
+                        "company_id": calendar.company_id.id,
+                        "date_from": start.astimezone(pytz.utc).replace(tzinfo=None),
+                        "date_to": end.astimezone(pytz.utc).replace(tzinfo=None),
+                        "time_type": "leave",
+                        "moh_state": "provisional",
+                        "moh_source": LIBRARY_SOURCE,
+                    }
+                )
             Leave.create(leave_vals)
             # A swapped day is worked up to a fortnight from the break it pays for.
-            new_workdays = [day for day in provisional_proposals(workdays, official, window_days=14)
-                            if day not in existing.extra_working_days]
-            Workday.create([
-                {"name": self.env._("Compensatory working day"), "date": day, "calendar_id": calendar.id,
-                 "state": "provisional", "source": LIBRARY_SOURCE}
-                for day in new_workdays
-            ])
+            new_workdays = [
+                day
+                for day in provisional_proposals(workdays, official, window_days=14)
+                if day not in existing.extra_working_days
+            ]
+            Workday.create(
+                [
+                    {
+                        "name": self.env._("Compensatory working day"),
+                        "date": day,
+                        "calendar_id": calendar.id,
+                        "state": "provisional",
+                        "source": LIBRARY_SOURCE,
+                    }
+                    for day in new_workdays
+                ]
+            )
             calendar.sudo().moh_seeded_years = ",".join(map(str, sorted(calendar._moh_seeded_years() | set(todo))))
             _logger.info(
                 "Calendar %s: %d provisional public holidays and %d compensatory working days proposed for %s",
-                calendar.display_name, len(leave_vals), len(new_workdays), ", ".join(map(str, todo)),
+                calendar.display_name,
+                len(leave_vals),
+                len(new_workdays),
+                ", ".join(map(str, todo)),
             )
         return True
 
@@ -181,17 +202,19 @@ class ResourceCalendar(models.Model):
 
             leaves = calendar.global_leave_ids.filtered(lambda leave: not leave.moh_source)
             years = {local_day(leave).year for leave in leaves} | {
-                day.date.year for day in calendar.moh_compensatory_workday_ids}
+                day.date.year for day in calendar.moh_compensatory_workday_ids
+            }
             if not years:
                 continue
             names = vietnam_public_holidays(years, language="vi")
             library_workdays = vietnam_compensatory_workdays(years)
             # Only what the library itself gave (same day, same name) is adopted as provisional.
             leaves.filtered(lambda leave: names.get(local_day(leave)) == leave.name).write(
-                {"moh_state": "provisional", "moh_source": LIBRARY_SOURCE})
+                {"moh_state": "provisional", "moh_source": LIBRARY_SOURCE}
+            )
             calendar.moh_compensatory_workday_ids.filtered(
-                lambda day: not day.source and day.date in library_workdays).write(
-                {"state": "provisional", "source": LIBRARY_SOURCE})
+                lambda day: not day.source and day.date in library_workdays
+            ).write({"state": "provisional", "source": LIBRARY_SOURCE})
             calendar.moh_seeded_years = ",".join(map(str, sorted(years)))
         return True
 

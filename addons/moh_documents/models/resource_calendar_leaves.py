@@ -19,21 +19,23 @@ HOLIDAY_STATES = [
     ("official", "Official"),
     ("provisional", "Provisional"),
 ]
-HOLIDAY_STATE_HELP = ("Official: entered from the government's notice of the year. Provisional: proposed by "
-                      "the holidays library for a year no notice covers yet; confirm it from the notice or "
-                      "delete it.")
-HOLIDAY_SOURCE_HELP = "The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026)."
+HOLIDAY_STATE_HELP = (
+    "Official: entered from the government's notice of the year. Provisional: proposed by "
+    "the holidays library for a year no notice covers yet; confirm it from the notice or "
+    "delete it."
+)
+HOLIDAY_SOURCE_HELP = (
+    "The notice that sets this day, with its number and date (e.g. 10065/VPCP-KGVX of 2 October 2026)."
+)
 
 
 class ResourceCalendarLeaves(models.Model):
     _inherit = "resource.calendar.leaves"
 
     moh_state = fields.Selection(
-        HOLIDAY_STATES, string="Status", required=True, default="official",
-        help=HOLIDAY_STATE_HELP)
-    moh_source = fields.Char(
-        string="Legal Source",
-        help=HOLIDAY_SOURCE_HELP)
+        HOLIDAY_STATES, string="Status", required=True, default="official", help=HOLIDAY_STATE_HELP
+    )
+    moh_source = fields.Char(string="Legal Source", help=HOLIDAY_SOURCE_HELP)
 
     @api.depends("name", "moh_state")
     def _compute_display_name(self):
@@ -50,8 +52,11 @@ class ResourceCalendarLeaves(models.Model):
         for company in self.env["res.company"].sudo().search([]):
             calendars |= company._moh_calendar()
         if any(not leave.resource_id and leave.calendar_id in calendars for leave in self.sudo()):
-            raise AccessError(self.env._(
-                "Only the e-office administrator changes the public holidays of the statutory working calendar."))
+            raise AccessError(
+                self.env._(
+                    "Only the e-office administrator changes the public holidays of the statutory working calendar."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

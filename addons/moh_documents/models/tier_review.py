@@ -16,31 +16,41 @@ class TierReview(models.Model):
     _inherit = "tier.review"
 
     moh_document_readable = fields.Boolean(
-        string="Document Readable", compute="_compute_moh_document_readable",
+        string="Document Readable",
+        compute="_compute_moh_document_readable",
         search="_search_moh_document_readable",
         help="Whether the current user may read the document under review (always for documents "
-             "of other applications).")
+        "of other applications).",
+    )
 
     @api.model
     def _moh_document_models(self):
         """The product's models reviewed through a chain."""
-        return [name for name in self.env.registry
-                if name.startswith("moh.") and (field := self.env[name]._fields.get("review_ids"))
-                and field.comodel_name == "tier.review"]
+        return [
+            name
+            for name in self.env.registry
+            if name.startswith("moh.")
+            and (field := self.env[name]._fields.get("review_ids"))
+            and field.comodel_name == "tier.review"
+        ]
 
     @api.model
     def _moh_protected(self, model_name):
         return bool(model_name) and model_name.startswith("moh.")
 
     def _moh_refuse(self):
-        raise AccessError(self.env._(
-            "Reviews change only through the review steps of their document (request, approve, "
-            "reject, restart), never directly."))
+        raise AccessError(
+            self.env._(
+                "Reviews change only through the review steps of their document (request, approve, "
+                "reject, restart), never directly."
+            )
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(self._moh_protected(vals.get("model", self.env.context.get("default_model")))
-                                   for vals in vals_list):
+        if not self.env.su and any(
+            self._moh_protected(vals.get("model", self.env.context.get("default_model"))) for vals in vals_list
+        ):
             self._moh_refuse()
         reviews = super().create(vals_list)
         if not self.env.su and any(self._moh_protected(name) for name in reviews.sudo().mapped("model")):
@@ -48,8 +58,10 @@ class TierReview(models.Model):
         return reviews
 
     def write(self, vals):
-        if not self.env.su and (self._moh_protected(vals.get("model"))
-                                or any(self._moh_protected(name) for name in self.sudo().mapped("model"))):
+        if not self.env.su and (
+            self._moh_protected(vals.get("model"))
+            or any(self._moh_protected(name) for name in self.sudo().mapped("model"))
+        ):
             self._moh_refuse()
         return super().write(vals)
 
@@ -73,7 +85,9 @@ class TierReview(models.Model):
             documents = self.env[name].sudo(False)
             readable = set()
             if documents.has_access("read"):
-                readable = set(documents.browse({review.res_id for review in reviews}).exists()._filtered_access("read")._ids)
+                readable = set(
+                    documents.browse({review.res_id for review in reviews}).exists()._filtered_access("read")._ids
+                )
             for review in reviews:
                 review.moh_document_readable = review.res_id in readable
 

@@ -1,8 +1,7 @@
 import socket
 
-from odoo.tests import new_test_user
-
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.tests import new_test_user
 
 
 def free_port():
@@ -63,20 +62,24 @@ class MohUsersMixin:
     @classmethod
     def _moh_new_document(cls, user=None, **values):
         env = cls.env(user=user or cls.clerk)
-        return env["moh.incoming.document"].create({
-            "sender_name": "Sở Y tế Hà Nội",
-            "number_symbol": "123/SYT-NVY",
-            "issue_date": "2026-11-16",
-            "document_type_id": env.ref("moh_documents.document_type_cong_van").id,
-            "abstract": "V/v báo cáo tình hình cung ứng thuốc",
-            **values,
-        })
+        return env["moh.incoming.document"].create(
+            {
+                "sender_name": "Sở Y tế Hà Nội",
+                "number_symbol": "123/SYT-NVY",
+                "issue_date": "2026-11-16",
+                "document_type_id": env.ref("moh_documents.document_type_cong_van").id,
+                "abstract": "V/v báo cáo tình hình cung ứng thuốc",
+                **values,
+            }
+        )
 
     def _review(self, doc, user, decision, comment="Đồng ý"):
         """Approve or reject an outgoing document as ``user``, through the comment dialog."""
         method = doc.with_user(user).validate_tier if decision == "validate" else doc.with_user(user).reject_tier
         action = method()
-        wizard = self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
+        wizard = (
+            self.env["comment.wizard"].with_user(user).with_context(**action["context"]).create({"comment": comment})
+        )
         wizard.add_comment()
 
 
@@ -88,8 +91,8 @@ class RpcAttackMixin:
     def _rpc(self, user, model, method, args=(), kwargs=None, password=None):
         """Call ``model.method(*args, **kwargs)`` as ``user`` (logged in with ``password``, by
         default the login: what ``new_test_user`` sets). Returns ``(result, error_name)``."""
-        from odoo.tests.common import JsonRpcException  # noqa: PLC0415
-        from odoo.tools import mute_logger  # noqa: PLC0415
+        from odoo.tests.common import JsonRpcException
+        from odoo.tools import mute_logger
 
         if getattr(self, "_moh_rpc_login", None) != user.login:
             self.authenticate(user.login, password or user.login)
@@ -97,9 +100,15 @@ class RpcAttackMixin:
         try:
             # A refused call is logged by the server as an error: expected here.
             with mute_logger("odoo.http"):
-                result = self.make_jsonrpc_request("/web/dataset/call_kw", {
-                    "model": model, "method": method, "args": list(args), "kwargs": kwargs or {},
-                })
+                result = self.make_jsonrpc_request(
+                    "/web/dataset/call_kw",
+                    {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": kwargs or {},
+                    },
+                )
         except JsonRpcException as exc:
             return None, str(exc)
         return result, None
@@ -107,6 +116,10 @@ class RpcAttackMixin:
     def assertRpcRefused(self, user, model, method, args=(), kwargs=None, errors=("odoo.exceptions.AccessError",)):
         """The call is refused with one of ``errors``; returns the error's name."""
         result, error = self._rpc(user, model, method, args, kwargs)
-        self.assertIn(error, errors, f"{user.login} called {model}.{method}{tuple(args)!r}: "
-                                     f"expected one of {errors}, got {error or repr(result)}")
+        self.assertIn(
+            error,
+            errors,
+            f"{user.login} called {model}.{method}{tuple(args)!r}: "
+            f"expected one of {errors}, got {error or repr(result)}",
+        )
         return error

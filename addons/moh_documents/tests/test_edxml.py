@@ -5,7 +5,6 @@ repeated messages import nothing."""
 import datetime as dt
 
 import pytz
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -16,7 +15,6 @@ from .test_outgoing_signing import OutgoingSigningCase
 
 @tagged("post_install", "-at_install")
 class TestEdxmlExchange(OutgoingSigningCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,8 +44,11 @@ class TestEdxmlExchange(OutgoingSigningCase):
         self.assertEqual(incoming.abstract, self.issued.abstract)
         self.assertTrue(incoming.number, "registered in the incoming register")
         self.assertEqual(incoming.attachment_ids.raw, self.issued.pdf_id.raw)
-        checks = self.env["moh.signature.validation"].sudo().search(
-            [("res_model", "=", incoming._name), ("res_id", "=", incoming.id)])
+        checks = (
+            self.env["moh.signature.validation"]
+            .sudo()
+            .search([("res_model", "=", incoming._name), ("res_id", "=", incoming.id)])
+        )
         self.assertEqual(set(checks.mapped("field_name")), {"signer", "seal"})
         self.assertTrue(all(checks.mapped("valid")), checks.mapped("explanation"))
         # The same message again: refused, nothing more imported.
@@ -58,10 +59,14 @@ class TestEdxmlExchange(OutgoingSigningCase):
 
     def test_hostile_or_broken_messages_import_nothing(self):
         count = self.env["moh.incoming.document"].search_count([])
-        xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-               b'<edXMLEnvelope xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">&e;</edXMLEnvelope>')
-        laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
-                  b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>')
+        xxe = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b'<edXMLEnvelope xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">&e;</edXMLEnvelope>'
+        )
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>'
+        )
         for data in (xxe, laughs, b"<not-closed>", b"%PDF-1.4 not xml", b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>"):
             with self.subTest(data=data[:30]), self.assertRaises(UserError) as refusal:
                 self.env["moh.edxml"].with_user(self.clerk)._moh_import(data)
@@ -72,9 +77,12 @@ class TestEdxmlExchange(OutgoingSigningCase):
         document_id = f"000.00.00.G18,{self.issued.issue_date:%Y/%m/%d},{self.issued.number:02d}/{self.issued.symbol}"
         status = StatusMessage(
             sender=Organization(organ_id="000.00.01.H26", name="Sở Y tế Hà Nội"),
-            response_for=ResponseFor(organ_id="000.00.00.G18", document_id=document_id,
-                                     code=f"{self.issued.number:02d}/{self.issued.symbol}",
-                                     promulgation_date=self.issued.issue_date),
+            response_for=ResponseFor(
+                organ_id="000.00.00.G18",
+                document_id=document_id,
+                code=f"{self.issued.number:02d}/{self.issued.symbol}",
+                promulgation_date=self.issued.issue_date,
+            ),
             status=StatusCode("03"),
             timestamp=pytz.timezone("Asia/Ho_Chi_Minh").localize(dt.datetime(2026, 11, 23, 9, 30)),
             description="Đã vào sổ văn bản đến",
@@ -85,14 +93,14 @@ class TestEdxmlExchange(OutgoingSigningCase):
 
     def test_the_records_office_revokes_an_issued_document_which_is_then_frozen(self):
         """Decree 30, Art. 18.3-18.4: the sender revokes; every agency it was sent to is told."""
-        from odoo.exceptions import AccessError  # noqa: PLC0415
+        from odoo.addons.queue_job.tests.common import trap_jobs
+        from odoo.exceptions import AccessError
 
-        from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
-
-        from moh_core.exchange import DocumentAction  # noqa: PLC0415
+        from moh_core.exchange import DocumentAction
 
         peer = self.env["moh.exchange.peer"].create(
-            {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"})
+            {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"}
+        )
         self.issued.sudo().exchange_peer_ids = peer
         with trap_jobs():
             sent = self.issued.with_user(self.clerk).action_send_edxml()
@@ -119,14 +127,20 @@ class TestEdxmlExchange(OutgoingSigningCase):
         self.assertEqual(self.issued.sudo().exchange_message_ids, sent | revocation)
 
     def test_the_records_office_sends_the_issued_document_to_peers_through_the_queue(self):
-        from odoo.exceptions import AccessError  # noqa: PLC0415
+        from odoo.addons.queue_job.tests.common import trap_jobs
+        from odoo.exceptions import AccessError
 
-        from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
-
-        peers = self.env["moh.exchange.peer"].create([
-            {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"},
-            {"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "folder", "folder_path": "/nonexistent/outbox"},
-        ])
+        peers = self.env["moh.exchange.peer"].create(
+            [
+                {"name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http", "url": "http://127.0.0.1:9/"},
+                {
+                    "name": "Sở Y tế Huế",
+                    "code": "000.00.01.H57",
+                    "transport": "folder",
+                    "folder_path": "/nonexistent/outbox",
+                },
+            ]
+        )
         self.issued.sudo().exchange_peer_ids = peers
         with self.assertRaises(AccessError):
             self.issued.with_user(self.specialist).action_send_edxml()

@@ -16,11 +16,10 @@ import os
 import uuid
 from pathlib import Path
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.exchange import (
     Attachment,
@@ -39,7 +38,7 @@ from moh_core.exchange import (
 from .test_exchange import ExchangeMixin
 
 VPCP = Organization(organ_id="000.00.00.G22", name="Văn phòng Chính phủ")
-SENT_AT = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc)
+SENT_AT = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 
 
 def _samples_dir():
@@ -49,15 +48,20 @@ def _samples_dir():
 
 @tagged("post_install", "-at_install")
 class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._moh_setup_exchange()
         # The sender of the SDK's samples, as a peer whose messages our clerk registers.
-        cls.vpcp = cls.env["moh.exchange.peer"].create({
-            "name": "Văn phòng Chính phủ", "code": VPCP.organ_id, "transport": "http", "url": "http://127.0.0.1:9/",
-            "receiving_user_id": cls.clerk.id})
+        cls.vpcp = cls.env["moh.exchange.peer"].create(
+            {
+                "name": "Văn phòng Chính phủ",
+                "code": VPCP.organ_id,
+                "transport": "http",
+                "url": "http://127.0.0.1:9/",
+                "receiving_user_id": cls.clerk.id,
+            }
+        )
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -71,16 +75,34 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         """The message as the exchange receives it from ``peer`` (imported as the peer's clerk)."""
         with trap_jobs():
             message, already = self.env["moh.exchange.message"]._moh_receive(
-                peer or self.vpcp, str(uuid.uuid4()), "edxml", data)
+                peer or self.vpcp, str(uuid.uuid4()), "edxml", data
+            )
         self.assertFalse(already)
         return message
 
-    def _document(self, number, notation, day, business=None, subject="V/v triển khai nhiệm vụ", sender=VPCP,
-                  files=(("cv.txt", b"Noi dung"),), **values):
+    def _document(
+        self,
+        number,
+        notation,
+        day,
+        business=None,
+        subject="V/v triển khai nhiệm vụ",
+        sender=VPCP,
+        files=(("cv.txt", b"Noi dung"),),
+        **values,
+    ):
         message = DocumentMessage(
-            sender=sender, recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
-            code_number=number, code_notation=notation, promulgation_date=day, document_type=2,
-            document_type_name="Công văn", subject=subject, business=business, **values)
+            sender=sender,
+            recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number=number,
+            code_notation=notation,
+            promulgation_date=day,
+            document_type=2,
+            document_type_name="Công văn",
+            subject=subject,
+            business=business,
+            **values,
+        )
         attachments = [Attachment(name=name, data=data, content_type="text/plain") for name, data in files]
         return build_document_message(message, attachments, sent_at=SENT_AT)
 
@@ -99,7 +121,8 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
     def _statuses(self, peer=None):
         """(code, DocumentId answered) of every status queued for ``peer``, oldest first."""
         messages = self.env["moh.exchange.message"].search(
-            [("direction", "=", "out"), ("kind", "=", "status"), ("peer_id", "=", (peer or self.vpcp).id)], order="id")
+            [("direction", "=", "out"), ("kind", "=", "status"), ("peer_id", "=", (peer or self.vpcp).id)], order="id"
+        )
         statuses = [parse_message(m._moh_payload_raw()).message for m in messages]
         return [(s.status.value, s.response_for.document_id) for s in statuses]
 
@@ -107,10 +130,12 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         """Documents numbered 7816/VPCP-TTĐT and 7806/VPCP-TTĐT that are not the targets of the SDK's
         samples: other years, another agency. Nothing may touch them."""
         hanoi = Organization(organ_id=self.peer.code, name=self.peer.name)
-        decoys = (self._received("7816", "VPCP-TTĐT", dt.date(2014, 9, 30))
-                  | self._received("7816", "VPCP-TTĐT", dt.date(2015, 9, 30), peer=self.peer, sender=hanoi)
-                  | self._received("7806", "VPCP-TTĐT", dt.date(2015, 1, 30))
-                  | self._received("7806", "VPCP-TTĐT", dt.date(2014, 2, 28)))
+        decoys = (
+            self._received("7816", "VPCP-TTĐT", dt.date(2014, 9, 30))
+            | self._received("7816", "VPCP-TTĐT", dt.date(2015, 9, 30), peer=self.peer, sender=hanoi)
+            | self._received("7806", "VPCP-TTĐT", dt.date(2015, 1, 30))
+            | self._received("7806", "VPCP-TTĐT", dt.date(2014, 2, 28))
+        )
         self.assertEqual(set(decoys.mapped("state")), {"registered"})
         return decoys
 
@@ -150,8 +175,10 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         with self.assertRaises(UserError):
             assignment.with_user(self.specialist).action_complete("Đã xử lý")
         # The sender is told: 01 for the revocation, then 15 (recall accepted) for its document.
-        self.assertEqual(self._statuses()[before:], [("01", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"),
-                                                     ("15", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT")])
+        self.assertEqual(
+            self._statuses()[before:],
+            [("01", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"), ("15", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT")],
+        )
         self.assertEqual(set(decoys.mapped("state")), {"registered"})
         self.assertFalse(decoys.filtered("exchange_problem"))
 
@@ -162,8 +189,13 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         Incoming = self.env["moh.incoming.document"]
         count = Incoming.search_count([])
         # The government office (authenticated) revokes a document of the Hanoi department.
-        revoke = self._document("45", "SYT-NVY", dt.date(2026, 11, 18), document_id=theirs.exchange_document_id,
-                                business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"))
+        revoke = self._document(
+            "45",
+            "SYT-NVY",
+            dt.date(2026, 11, 18),
+            document_id=theirs.exchange_document_id,
+            business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"),
+        )
         before = len(self._statuses())
         kept = Incoming.browse(self._receive(revoke).res_id)
         self.assertEqual(Incoming.search_count([]), count + 1, "the message is kept")
@@ -176,8 +208,9 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
     def test_a_revocation_of_an_unknown_document_is_kept_flagged_and_refused(self):
         # Same number as a document received, but dated a year earlier: not that document.
         received = self._received("3", "VPCP-TCCV", dt.date(2026, 2, 2))
-        revoke = self._document("3", "VPCP-TCCV", dt.date(2025, 2, 2),
-                                business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"))
+        revoke = self._document(
+            "3", "VPCP-TCCV", dt.date(2025, 2, 2), business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử")
+        )
         before = len(self._statuses())
         kept = self.env["moh.incoming.document"].browse(self._receive(revoke).res_id)
         self.assertNotEqual(kept, received)
@@ -185,8 +218,10 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         self.assertEqual(kept.state, "draft")
         self.assertIn("no document 000.00.00.G22,2025/02/02,3/VPCP-TCCV", kept.exchange_problem)
         self.assertEqual(kept.attachment_ids.raw, b"Noi dung", "nothing of the message is lost")
-        self.assertEqual(self._statuses()[before:], [("01", "000.00.00.G22,2025/02/02,3/VPCP-TCCV"),
-                                                     ("16", "000.00.00.G22,2025/02/02,3/VPCP-TCCV")])
+        self.assertEqual(
+            self._statuses()[before:],
+            [("01", "000.00.00.G22,2025/02/02,3/VPCP-TCCV"), ("16", "000.00.00.G22,2025/02/02,3/VPCP-TCCV")],
+        )
 
     # -- update ---------------------------------------------------------------------------------
 
@@ -195,9 +230,16 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         other_year = self._received("20", "VPCP-KGVX", dt.date(2025, 11, 2))
         assignment = self._route(target)
         update = self._document(
-            "20", "VPCP-KGVX", dt.date(2026, 11, 2), subject="V/v triển khai nhiệm vụ (sửa đổi thời hạn)",
-            priority=1, files=(("cv.txt", b"Noi dung"), ("phu-luc.txt", b"Phu luc moi")),
-            business=Business(DocumentAction.UPDATE, "Cập nhật văn bản điện tử", document_id=target.exchange_document_id))
+            "20",
+            "VPCP-KGVX",
+            dt.date(2026, 11, 2),
+            subject="V/v triển khai nhiệm vụ (sửa đổi thời hạn)",
+            priority=1,
+            files=(("cv.txt", b"Noi dung"), ("phu-luc.txt", b"Phu luc moi")),
+            business=Business(
+                DocumentAction.UPDATE, "Cập nhật văn bản điện tử", document_id=target.exchange_document_id
+            ),
+        )
         before = len(self._statuses())
 
         self.assertEqual(self._receive(update).record_ref, target)
@@ -209,8 +251,9 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         step = target.trace_ids[-1]
         self.assertEqual((step.action, step.user_id), ("update", self.clerk))
         self.assertIn("V/v triển khai nhiệm vụ →", step.note, "the earlier abstract is kept")
-        self.assertEqual(self._statuses()[before:], [("01", target.exchange_document_id),
-                                                     ("15", target.exchange_document_id)])
+        self.assertEqual(
+            self._statuses()[before:], [("01", target.exchange_document_id), ("15", target.exchange_document_id)]
+        )
         self.assertEqual(other_year.abstract, "V/v triển khai nhiệm vụ")
 
     def test_the_sdk_update_names_an_impossible_date_and_is_kept_for_the_clerk(self):
@@ -241,8 +284,10 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         self.assertEqual(old.state, "replaced")
         self.assertEqual(assignment.state, "cancelled")
         self.assertEqual(old.trace_ids[-1].action, "replace")
-        self.assertIn(self.specialist.partner_id,
-                      old.message_ids.filtered(lambda m: "replaced this document" in (m.body or "")).partner_ids)
+        self.assertIn(
+            self.specialist.partner_id,
+            old.message_ids.filtered(lambda m: "replaced this document" in (m.body or "")).partner_ids,
+        )
         # What had reached the leader restarts: the new document goes to the leader who directed the old.
         self.assertEqual((new.state, new.leader_id), ("submitted", self.leader))
         self.assertIn(self.leader, new.activity_ids.user_id)
@@ -253,21 +298,29 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
 
     def _issued(self, number, day, symbol="BYT-QLD"):
         """An outgoing document issued under ``number`` on ``day`` and sent to the Hanoi peer."""
-        doc = self.env["moh.outgoing.document"].create({
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "V/v cung ứng thuốc", "signer_id": self.leader.id,
-        })
+        doc = self.env["moh.outgoing.document"].create(
+            {
+                "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                "department_id": self.department_drug.id,
+                "abstract": "V/v cung ứng thuốc",
+                "signer_id": self.leader.id,
+            }
+        )
         doc.write({"number": number, "year": day.year, "issue_date": day, "state": "issued", "symbol": symbol})
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(self.peer, "edxml", b"<edXML/>", record=doc)
         return doc
 
     def _status(self, document_id, code="03", day=dt.date(2026, 11, 20)):
-        return build_status_message(StatusMessage(
-            sender=Organization(organ_id=self.peer.code, name=self.peer.name),
-            response_for=ResponseFor(organ_id="000.00.00.G18", document_id=document_id, promulgation_date=day),
-            status=StatusCode(code), timestamp=dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.timezone.utc),
-            description="Đã vào sổ"))
+        return build_status_message(
+            StatusMessage(
+                sender=Organization(organ_id=self.peer.code, name=self.peer.name),
+                response_for=ResponseFor(organ_id="000.00.00.G18", document_id=document_id, promulgation_date=day),
+                status=StatusCode(code),
+                timestamp=dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC),
+                description="Đã vào sổ",
+            )
+        )
 
     def test_a_status_is_matched_by_agency_date_and_number_and_shown_on_the_timeline(self):
         this_year = self._issued(15, dt.date(2026, 11, 20))
@@ -294,23 +347,38 @@ class TestEdxmlBusiness(ExchangeMixin, TransactionCase):
         self.assertTrue(message.payload, "the message is kept")
         self.assertEqual(len(last_year.message_ids), notes)
         # Put before the peer's clerk: a notification in their inbox, about the peer.
-        told = self.env["mail.message"].with_user(self.clerk).search(
-            [("model", "=", self.peer._name), ("res_id", "=", self.peer.id)])
+        told = (
+            self.env["mail.message"]
+            .with_user(self.clerk)
+            .search([("model", "=", self.peer._name), ("res_id", "=", self.peer.id)])
+        )
         self.assertEqual(len(told), 1, "the clerk reads it")
         self.assertIn(self.clerk.partner_id, told.notified_partner_ids)
         self.assertIn("000.00.00.G18,2026/11/20,16/BYT-QLD", told.body)
 
     def test_the_sdk_statuses_are_each_shown_on_the_document_they_answer(self):
-        names = {"01": "status_inbox_ 01.edxml", "02": "status_rejection_02.edxml", "03": "status_acceptance_03.edxml",
-                 "04": "status_assignment_04.edxml", "05": "status_processing_05.edxml",
-                 "06": "status_finish_06.edxml", "15": "status_change-acceptance_15.edxml",
-                 "16": "status_change-rejection_16.edxml"}
+        names = {
+            "01": "status_inbox_ 01.edxml",
+            "02": "status_rejection_02.edxml",
+            "03": "status_acceptance_03.edxml",
+            "04": "status_assignment_04.edxml",
+            "05": "status_processing_05.edxml",
+            "06": "status_finish_06.edxml",
+            "15": "status_change-acceptance_15.edxml",
+            "16": "status_change-rejection_16.edxml",
+        }
         samples = {code: self._sample(name) for code, name in names.items()}
         # The samples answer 7816/VPCP-TTĐT of 2015/09/30 of the government office, sent to Nghệ An.
         self.env.company.moh_agency_code = "000.00.00.G22"
-        nghe_an = self.env["moh.exchange.peer"].create({
-            "name": "UBND tỉnh Nghệ An", "code": "000.00.00.H41", "transport": "http", "url": "http://127.0.0.1:9/",
-            "receiving_user_id": self.clerk.id})
+        nghe_an = self.env["moh.exchange.peer"].create(
+            {
+                "name": "UBND tỉnh Nghệ An",
+                "code": "000.00.00.H41",
+                "transport": "http",
+                "url": "http://127.0.0.1:9/",
+                "receiving_user_id": self.clerk.id,
+            }
+        )
         self.peer = nghe_an
         target = self._issued(7816, dt.date(2015, 9, 30), symbol="VPCP-TTĐT")
         other_year = self._issued(7816, dt.date(2016, 9, 30), symbol="VPCP-TTĐT")

@@ -8,10 +8,9 @@ import datetime as dt
 import os
 import tempfile
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
-
-from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.exchange import Attachment, DocumentMessage, Organization, build_document_message, parse_message
 from moh_core.testing.peer import LocalPeer
@@ -20,30 +19,38 @@ from .common import ExchangeTestMixin, MohUsersMixin, free_port
 
 
 class ExchangeMixin(MohUsersMixin, ExchangeTestMixin):
-
     @classmethod
     def _moh_setup_exchange(cls):
         cls._moh_setup_users()
         cls.env.company.moh_agency_code = "000.00.00.G18"
         cls.port = free_port()
-        cls.peer = cls.env["moh.exchange.peer"].create({
-            "name": "Sở Y tế Hà Nội", "code": "000.00.01.H26", "transport": "http",
-            "url": f"http://127.0.0.1:{cls.port}/", "auth_token": "token-to-peer", "inbound_token": "token-from-peer",
-            "receiving_user_id": cls.clerk.id, "max_attempts": 3, "timeout": 5,
-        })
+        cls.peer = cls.env["moh.exchange.peer"].create(
+            {
+                "name": "Sở Y tế Hà Nội",
+                "code": "000.00.01.H26",
+                "transport": "http",
+                "url": f"http://127.0.0.1:{cls.port}/",
+                "auth_token": "token-to-peer",
+                "inbound_token": "token-from-peer",
+                "receiving_user_id": cls.clerk.id,
+                "max_attempts": 3,
+                "timeout": 5,
+            }
+        )
 
     def _enqueue(self, payload=b"<edXML/>", peer=None):
         with trap_jobs() as trap:
             message = self.env["moh.exchange.message"]._moh_enqueue(peer or self.peer, "edxml", payload)
             trap.assert_jobs_count(1, only=message._moh_deliver)
-            trap.assert_enqueued_job(message._moh_deliver, properties={
-                "channel": "root.moh_exchange", "identity_key": f"moh-exchange-{message.message_id}"})
+            trap.assert_enqueued_job(
+                message._moh_deliver,
+                properties={"channel": "root.moh_exchange", "identity_key": f"moh-exchange-{message.message_id}"},
+            )
         return message
 
 
 @tagged("post_install", "-at_install")
 class TestExchange(ExchangeMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -134,9 +141,14 @@ class TestExchange(ExchangeMixin, TransactionCase):
 
     def test_watched_folder_gets_one_whole_file_per_message(self):
         with tempfile.TemporaryDirectory() as folder:
-            peer = self.env["moh.exchange.peer"].create({
-                "name": "Cổng trao đổi (thư mục)", "code": "000.00.02.H26", "transport": "folder",
-                "folder_path": os.path.join(folder, "outbox")})
+            peer = self.env["moh.exchange.peer"].create(
+                {
+                    "name": "Cổng trao đổi (thư mục)",
+                    "code": "000.00.02.H26",
+                    "transport": "folder",
+                    "folder_path": os.path.join(folder, "outbox"),
+                }
+            )
             message = self._enqueue(b"<edXML>folder</edXML>", peer=peer)
             self._deliver(message)
             self.assertEqual(message.state, "sent")
@@ -150,16 +162,23 @@ class TestExchange(ExchangeMixin, TransactionCase):
 
     def test_an_unwritable_folder_is_retried(self):
         with tempfile.NamedTemporaryFile() as not_a_folder:
-            peer = self.env["moh.exchange.peer"].create({
-                "name": "Thư mục hỏng", "code": "000.00.03.H26", "transport": "folder",
-                "folder_path": os.path.join(not_a_folder.name, "outbox")})
+            peer = self.env["moh.exchange.peer"].create(
+                {
+                    "name": "Thư mục hỏng",
+                    "code": "000.00.03.H26",
+                    "transport": "folder",
+                    "folder_path": os.path.join(not_a_folder.name, "outbox"),
+                }
+            )
             message = self._enqueue(peer=peer)
             self._deliver_expecting_retry(message)
             self.assertEqual(message.state, "failed")
 
     def test_peer_configuration_is_checked_and_its_tokens_are_for_administrators(self):
         with self.assertRaises(Exception):
-            self.env["moh.exchange.peer"].create({"name": "Không địa chỉ", "code": "000.00.09.H26", "transport": "http"})
+            self.env["moh.exchange.peer"].create(
+                {"name": "Không địa chỉ", "code": "000.00.09.H26", "transport": "http"}
+            )
         # Everyone may pick a peer on a document, nobody but an administrator reads its tokens or edits it.
         self.assertEqual(self.peer.with_user(self.specialist).name, "Sở Y tế Hà Nội")
         with self.assertRaises(AccessError):
@@ -171,8 +190,9 @@ class TestExchange(ExchangeMixin, TransactionCase):
             self.env["moh.exchange.message"].with_user(self.clerk).search([])
 
     def test_status_messages_go_back_to_the_agency_that_sent_the_document(self):
-        doc = self._moh_new_document(channel="edxml", sender_code=self.peer.code, number_symbol="45/SYT-NVY",
-                                     issue_date="2026-11-20")
+        doc = self._moh_new_document(
+            channel="edxml", sender_code=self.peer.code, number_symbol="45/SYT-NVY", issue_date="2026-11-20"
+        )
         Message = self.env["moh.exchange.message"]
         # As the exchange records it when the peer delivers the document.
         doc.sudo().exchange_peer_id = self.peer
@@ -208,8 +228,9 @@ class TestExchange(ExchangeMixin, TransactionCase):
         documents.with_user(self.clerk).action_register()
         documents[2].with_user(self.clerk).action_submit(self.leader)
         documents[2].with_user(self.leader).action_direct(self.department_drug, instruction="Xử lý")
-        self.assertFalse(self.env["moh.exchange.message"].search([("res_id", "in", documents.ids),
-                                                                  ("res_model", "=", paper._name)]))
+        self.assertFalse(
+            self.env["moh.exchange.message"].search([("res_id", "in", documents.ids), ("res_model", "=", paper._name)])
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -225,10 +246,18 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         message = DocumentMessage(
             sender=Organization(organ_id=self.peer.code, name="Sở Y tế Hà Nội"),
             recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
-            code_number=number, code_notation="SYT-NVY", promulgation_date=dt.date(2026, 11, 20),
-            document_type=2, document_type_name="Công văn", subject="V/v báo cáo cung ứng thuốc")
-        return build_document_message(message, [Attachment(name="cong-van.txt", data=b"Noi dung", content_type="text/plain")],
-                                      sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc))
+            code_number=number,
+            code_notation="SYT-NVY",
+            promulgation_date=dt.date(2026, 11, 20),
+            document_type=2,
+            document_type_name="Công văn",
+            subject="V/v báo cáo cung ứng thuốc",
+        )
+        return build_document_message(
+            message,
+            [Attachment(name="cong-van.txt", data=b"Noi dung", content_type="text/plain")],
+            sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC),
+        )
 
     def _post(self, data, message_id="msg-1", token="token-from-peer"):
         headers = {"Content-Type": "application/xml"}
@@ -250,16 +279,18 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         self.assertEqual(second.json()["status"], "already_received")
         self.assertEqual(Incoming.search_count([]), count + 1)
         document = Incoming.browse(first.json()["id"])
-        self.assertEqual((document.channel, document.sender_code, document.number_symbol),
-                         ("edxml", self.peer.code, "77/SYT-NVY"))
+        self.assertEqual(
+            (document.channel, document.sender_code, document.number_symbol), ("edxml", self.peer.code, "77/SYT-NVY")
+        )
         self.assertEqual(document.state, "registered")
         self.assertIn(self.clerk, document.trace_ids.user_id, "registered in the name of the peer's clerk")
         received = self.env["moh.exchange.message"].search([("direction", "=", "in"), ("message_id", "=", "msg-1")])
         self.assertEqual((received.peer_id, received.record_ref), (self.peer, document))
         # Receipt sends "01 delivered", registration "03 accepted and registered" back to the sender
         # through the queue.
-        statuses = self.env["moh.exchange.message"].search([("direction", "=", "out"), ("res_id", "=", document.id),
-                                                            ("res_model", "=", document._name)], order="id")
+        statuses = self.env["moh.exchange.message"].search(
+            [("direction", "=", "out"), ("res_id", "=", document.id), ("res_model", "=", document._name)], order="id"
+        )
         self.assertEqual([parse_message(s._moh_payload_raw()).message.status.value for s in statuses], ["01", "03"])
 
     def test_unauthenticated_incomplete_or_refused_messages_import_nothing(self):
@@ -275,7 +306,7 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
         self.assertFalse(self.env["moh.exchange.message"].search([("message_id", "=", "msg-bad")]))
 
     def test_an_oversize_message_is_refused(self):
-        from moh_core.exchange import DEFAULT_MAX_BYTES  # noqa: PLC0415
+        from moh_core.exchange import DEFAULT_MAX_BYTES
 
         Incoming = self.env["moh.incoming.document"]
         count = Incoming.search_count([])
@@ -291,7 +322,7 @@ class TestExchangeReceiving(ExchangeMixin, HttpCase):
             for _i in range(DEFAULT_MAX_BYTES // (1 << 20) + 1):
                 yield b" " * (1 << 20)
 
-        import requests  # noqa: PLC0415
+        import requests
 
         try:
             chunked = self._post(chunks(), message_id="msg-huge-chunked")

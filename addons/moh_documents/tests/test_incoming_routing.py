@@ -1,7 +1,6 @@
 import datetime as dt
 
 from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -29,11 +28,17 @@ class TestIncomingRouting(MohUsersMixin, TransactionCase):
         self.assertIn(self.leader, doc.activity_ids.user_id)
 
         # The leader is away: the deputy acts in their name.
-        self.env["moh.delegation"].with_user(self.leader).create({
-            "delegator_id": self.leader.id, "delegate_id": self.deputy.id,
-            "date_from": dt.date.today(), "date_to": dt.date.today() + dt.timedelta(days=5)})
+        self.env["moh.delegation"].with_user(self.leader).create(
+            {
+                "delegator_id": self.leader.id,
+                "delegate_id": self.deputy.id,
+                "date_from": dt.date.today(),
+                "date_to": dt.date.today() + dt.timedelta(days=5),
+            }
+        )
         assignments = doc.with_user(self.deputy).action_direct(
-            self.department_drug, self.department_legal, instruction="Cục QLD chủ trì, Vụ PC phối hợp")
+            self.department_drug, self.department_legal, instruction="Cục QLD chủ trì, Vụ PC phối hợp"
+        )
         self.assertEqual(doc.state, "in_progress")
         self.assertEqual(doc.lead_department_id, self.department_drug)
         step = doc.trace_ids.filtered(lambda t: t.action == "assign")
@@ -62,8 +67,18 @@ class TestIncomingRouting(MohUsersMixin, TransactionCase):
         self.assertFalse(doc.activity_ids)
         self.assertEqual(
             doc.trace_ids.mapped("action"),
-            ["register", "submit", "assign", "assign_specialist", "return", "assign_specialist",
-             "assign_specialist", "complete", "complete"])
+            [
+                "register",
+                "submit",
+                "assign",
+                "assign_specialist",
+                "return",
+                "assign_specialist",
+                "assign_specialist",
+                "complete",
+                "complete",
+            ],
+        )
 
     def test_leader_returns_and_recalls(self):
         doc = self._moh_new_document()
@@ -113,10 +128,18 @@ class TestIncomingRouting(MohUsersMixin, TransactionCase):
         doc = self._moh_new_document()
         doc.with_user(self.clerk).action_register()
         Wizard = self.env["moh.incoming.step.wizard"]
-        Wizard.with_user(self.clerk).create({"document_id": doc.id, "step": "submit", "leader_id": self.leader.id}).action_confirm()
-        Wizard.with_user(self.leader).create({
-            "document_id": doc.id, "step": "direct", "lead_department_id": self.department_drug.id,
-            "deadline": dt.date.today() + dt.timedelta(days=14), "note": "Khẩn trương"}).action_confirm()
+        Wizard.with_user(self.clerk).create(
+            {"document_id": doc.id, "step": "submit", "leader_id": self.leader.id}
+        ).action_confirm()
+        Wizard.with_user(self.leader).create(
+            {
+                "document_id": doc.id,
+                "step": "direct",
+                "lead_department_id": self.department_drug.id,
+                "deadline": dt.date.today() + dt.timedelta(days=14),
+                "note": "Khẩn trương",
+            }
+        ).action_confirm()
         self.assertEqual(doc.instruction, "Khẩn trương")
         wizard = Wizard.with_user(self.head).new({"document_id": doc.id, "step": "assign_specialists"})
         wizard._onchange_step()
@@ -130,11 +153,14 @@ class TestIncomingNumbering(MohUsersMixin, TransactionCase):
         super().setUpClass()
         cls._moh_setup_users()
         cls.register = cls.env["moh.document.register"].create(
-            {"name": "Sổ thử nghiệm", "code": "TEST", "direction": "incoming"})
+            {"name": "Sổ thử nghiệm", "code": "TEST", "direction": "incoming"}
+        )
 
     def test_numbers_are_consecutive_per_register_and_year(self):
-        docs = [self._moh_new_document(register_id=self.register.id, received_date=f"2026-12-{day:02d} 03:00:00")
-                for day in (28, 29, 30)]
+        docs = [
+            self._moh_new_document(register_id=self.register.id, received_date=f"2026-12-{day:02d} 03:00:00")
+            for day in (28, 29, 30)
+        ]
         for doc in docs:
             doc.with_user(self.clerk).action_register()
         self.assertEqual([d.number for d in docs], [1, 2, 3])
@@ -161,7 +187,9 @@ class TestIncomingNumbering(MohUsersMixin, TransactionCase):
         from odoo.exceptions import ValidationError
 
         with self.assertRaises(ValidationError):
-            self._moh_new_document(confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming").id)
+            self._moh_new_document(
+                confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming").id
+            )
         with self.assertRaises(ValidationError):
             self._moh_new_document(register_id=self.env.ref("moh_documents.register_incoming_confidential").id)
         # Without a register, a state-secret document goes in the state-secret one.
@@ -181,8 +209,10 @@ class TestIncomingAccess(MohUsersMixin, TransactionCase):
         cls.doc.with_user(cls.clerk).action_register_and_submit(cls.leader)
         cls.doc.with_user(cls.leader).action_direct(cls.department_drug)
         cls.secret = cls._moh_new_document(
-            confidentiality="secret", register_id=cls.env.ref("moh_documents.register_incoming_confidential").id,
-            abstract="Tài liệu mật")
+            confidentiality="secret",
+            register_id=cls.env.ref("moh_documents.register_incoming_confidential").id,
+            abstract="Tài liệu mật",
+        )
         cls.secret.with_user(cls.clerk).action_register_and_submit(cls.leader)
 
     def _readable(self, user, record):
@@ -227,7 +257,8 @@ class TestIncomingAccess(MohUsersMixin, TransactionCase):
             self.doc.assignment_ids.with_user(self.head).write({"state": "done"})
         with self.assertRaises(AccessError):
             self.env["moh.document.trace"].with_user(self.clerk).create(
-                {"document_id": self.doc.id, "action": "complete"})
+                {"document_id": self.doc.id, "action": "complete"}
+            )
         with self.assertRaises(AccessError):
             self.doc.with_user(self.clerk).unlink()
 
@@ -314,7 +345,9 @@ class TestIncomingDeadlines(MohUsersMixin, TransactionCase):
         with freeze_time("2026-11-30 02:00:00"):
             self.env["moh.document.assignment"]._cron_moh_deadline_reminders()
             self.assertEqual(assignment.escalated_on, dt.date(2026, 11, 30))
-            escalated_to = doc.activity_ids.filtered(lambda a: "Overdue" in (a.summary or "") or "Quá hạn" in (a.summary or "")).user_id
+            escalated_to = doc.activity_ids.filtered(
+                lambda a: "Overdue" in (a.summary or "") or "Quá hạn" in (a.summary or "")
+            ).user_id
             self.assertEqual(set(escalated_to.ids), {self.head.id, self.leader.id})
             step = doc.trace_ids.filtered(lambda t: t.action == "escalate")
             self.assertEqual(set(step.target_user_ids.ids), {self.head.id, self.leader.id})
@@ -334,11 +367,15 @@ class TestRegisterPrint(MohUsersMixin, TransactionCase):
         import base64
 
         register = self.env["moh.document.register"].create(
-            {"name": "Sổ văn bản đến 2026", "code": "IN26", "direction": "incoming"})
+            {"name": "Sổ văn bản đến 2026", "code": "IN26", "direction": "incoming"}
+        )
         doc = self._moh_new_document(register_id=register.id, received_date="2026-11-20 02:00:00")
         doc.with_user(self.clerk).action_register()
-        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk).create(
-            {"register_id": register.id, "year": 2026})
+        wizard = (
+            self.env["moh.register.print.wizard"]
+            .with_user(self.clerk)
+            .create({"register_id": register.id, "year": 2026})
+        )
         action = wizard.action_print()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         pdf = base64.b64decode(attachment.datas)
@@ -346,4 +383,5 @@ class TestRegisterPrint(MohUsersMixin, TransactionCase):
         self.assertEqual(attachment.mimetype, "application/pdf")
         with self.assertRaises(UserError):
             self.env["moh.register.print.wizard"].with_user(self.clerk).create(
-                {"register_id": register.id, "year": 2020}).action_print()
+                {"register_id": register.id, "year": 2020}
+            ).action_print()

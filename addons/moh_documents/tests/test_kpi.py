@@ -16,7 +16,6 @@ D = dt.date
 
 @tagged("post_install", "-at_install")
 class TestKpi(MohUsersMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,18 +27,54 @@ class TestKpi(MohUsersMixin, TransactionCase):
         document = cls._moh_new_document()
         rows = [
             # (department, role, received, deadline, done, state)
-            (cls.department_drug, "lead", D(2026, 11, 2), D(2026, 11, 10), D(2026, 11, 10), "done"),   # on time, on the day
-            (cls.department_drug, "lead", D(2026, 11, 2), D(2026, 11, 10), D(2026, 11, 11), "done"),   # late by a day
-            (cls.department_drug, "lead", D(2026, 10, 20), D(2026, 10, 30), D(2026, 11, 3), "done"),   # received before
-            (cls.department_drug, "lead", D(2026, 11, 16), D(2026, 11, 20), None, "in_progress"),     # open, overdue at 30/11
-            (cls.department_drug, "lead", D(2026, 11, 25), D(2026, 12, 10), None, "new"),             # open, on time
-            (cls.department_drug, "lead", D(2026, 11, 20), D(2026, 11, 27), D(2026, 12, 2), "done"),  # done after the period
-            (cls.department_drug, "cooperate", D(2026, 11, 2), D(2026, 11, 10), D(2026, 11, 12), "done"),  # cooperating share
-            (cls.department_legal, "lead", D(2026, 11, 3), D(2026, 11, 6), None, "in_progress"),     # the legal department's
-            (cls.department_drug, "lead", D(2026, 12, 3), D(2026, 12, 9), None, "new"),              # after the period
+            (
+                cls.department_drug,
+                "lead",
+                D(2026, 11, 2),
+                D(2026, 11, 10),
+                D(2026, 11, 10),
+                "done",
+            ),  # on time, on the day
+            (cls.department_drug, "lead", D(2026, 11, 2), D(2026, 11, 10), D(2026, 11, 11), "done"),  # late by a day
+            (cls.department_drug, "lead", D(2026, 10, 20), D(2026, 10, 30), D(2026, 11, 3), "done"),  # received before
+            (
+                cls.department_drug,
+                "lead",
+                D(2026, 11, 16),
+                D(2026, 11, 20),
+                None,
+                "in_progress",
+            ),  # open, overdue at 30/11
+            (cls.department_drug, "lead", D(2026, 11, 25), D(2026, 12, 10), None, "new"),  # open, on time
+            (
+                cls.department_drug,
+                "lead",
+                D(2026, 11, 20),
+                D(2026, 11, 27),
+                D(2026, 12, 2),
+                "done",
+            ),  # done after the period
+            (
+                cls.department_drug,
+                "cooperate",
+                D(2026, 11, 2),
+                D(2026, 11, 10),
+                D(2026, 11, 12),
+                "done",
+            ),  # cooperating share
+            (
+                cls.department_legal,
+                "lead",
+                D(2026, 11, 3),
+                D(2026, 11, 6),
+                None,
+                "in_progress",
+            ),  # the legal department's
+            (cls.department_drug, "lead", D(2026, 12, 3), D(2026, 12, 9), None, "new"),  # after the period
         ]
-        cls.assignments = Assignment.create([
-            {"document_id": document.id, "department_id": dep.id, "role": role} for dep, role, *_ in rows])
+        cls.assignments = Assignment.create(
+            [{"document_id": document.id, "department_id": dep.id, "role": role} for dep, role, *_ in rows]
+        )
         cls.env.flush_all()
         for assignment, (_dep, _role, received, deadline, done, state) in zip(cls.assignments, rows):
             cls.env.cr.execute(
@@ -47,15 +82,24 @@ class TestKpi(MohUsersMixin, TransactionCase):
                       SET create_date = %s, deadline = %s, state = %s,
                           done_date = %s, completed_late = %s
                     WHERE id = %s""",
-                (dt.datetime.combine(received, dt.time(3)), deadline, state,
-                 dt.datetime.combine(done, dt.time(3)) if done else None,
-                 bool(done and deadline and done > deadline), assignment.id))
+                (
+                    dt.datetime.combine(received, dt.time(3)),
+                    deadline,
+                    state,
+                    dt.datetime.combine(done, dt.time(3)) if done else None,
+                    bool(done and deadline and done > deadline),
+                    assignment.id,
+                ),
+            )
         cls.env.invalidate_all()
 
     def _dashboard(self, user):
         with freeze_time("2026-11-30 02:00:00"):  # Monday 30 November, 09:00 in Hà Nội
-            dashboard = self.env["moh.kpi.dashboard"].with_user(user).create({
-                "kind": "document", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
+            dashboard = (
+                self.env["moh.kpi.dashboard"]
+                .with_user(user)
+                .create({"kind": "document", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
+            )
             dashboard.action_refresh()
         return dashboard
 
@@ -63,15 +107,25 @@ class TestKpi(MohUsersMixin, TransactionCase):
         dashboard = self._dashboard(self.leader)
         drug = dashboard.line_ids.filtered(lambda l: l.department_id == self.department_drug)
         self.assertEqual(
-            (drug.received, drug.completed, drug.completed_on_time, drug.completed_late, drug.open_on_time, drug.open_overdue),
+            (
+                drug.received,
+                drug.completed,
+                drug.completed_on_time,
+                drug.completed_late,
+                drug.open_on_time,
+                drug.open_overdue,
+            ),
             (5, 3, 1, 2, 1, 2),
             "received in November: 2/11 twice, 16/11, 20/11, 25/11 (not the cooperating share, not October's or "
             "December's); completed 10/11 (on its deadline), 11/11 and 3/11 (late); open on 30/11: received 16/11, "
-            "25/11 and 20/11 (done only on 2/12); overdue: those due 20/11 and 27/11")
+            "25/11 and 20/11 (done only on 2/12); overdue: those due 20/11 and 27/11",
+        )
         self.assertAlmostEqual(drug.on_time_rate, 100 / 3, places=1)
         legal = dashboard.line_ids.filtered(lambda l: l.department_id == self.department_legal)
         self.assertEqual((legal.received, legal.open_overdue), (1, 1))
-        self.assertEqual(dashboard.line_ids[0].department_id, self.department_drug, "ranked by overdue items, then rate")
+        self.assertEqual(
+            dashboard.line_ids[0].department_id, self.department_drug, "ranked by overdue items, then rate"
+        )
         self.assertEqual(dashboard.received, 6)
         # Six-month trend: November received 6 (5 + the legal department's), completed 3, 1 on time;
         # October received the one completed late on 3/11.
@@ -85,7 +139,9 @@ class TestKpi(MohUsersMixin, TransactionCase):
         Item = self.env["moh.kpi.item"]
         rows = Item.search([("kind", "=", "document"), ("id", "in", [a.id * 4 for a in self.assignments])])
         calendar = self.env.company._moh_calendar()._moh_working_calendar()
-        expected = indicators(rows._moh_core_items(), Period(D(2026, 11, 1), D(2026, 11, 30)), D(2026, 11, 30), calendar)
+        expected = indicators(
+            rows._moh_core_items(), Period(D(2026, 11, 1), D(2026, 11, 30)), D(2026, 11, 30), calendar
+        )
         for figure in ("received", "completed", "completed_on_time", "completed_late", "open_on_time", "open_overdue"):
             self.assertEqual(dashboard[figure], expected.figure(figure), figure)
         self.assertAlmostEqual(dashboard.average_days, expected.average_days or 0.0)
@@ -95,7 +151,14 @@ class TestKpi(MohUsersMixin, TransactionCase):
         dashboard = self._dashboard(self.leader)
         Item = self.env["moh.kpi.item"].with_user(self.leader)
         with freeze_time("2026-11-30 02:00:00"):
-            for figure in ("received", "completed", "completed_on_time", "completed_late", "open_on_time", "open_overdue"):
+            for figure in (
+                "received",
+                "completed",
+                "completed_on_time",
+                "completed_late",
+                "open_on_time",
+                "open_overdue",
+            ):
                 with self.subTest(figure=figure):
                     action = dashboard.action_drill(figure)
                     self.assertEqual(Item.search_count(action["domain"]), dashboard[figure])
@@ -107,8 +170,10 @@ class TestKpi(MohUsersMixin, TransactionCase):
         # Open on 30/11: received 25/11 (3 working days), 20/11 (5: 24/11 is a holiday), 16/11 (9),
         # and the legal department's 3/11 (18).
         with freeze_time("2026-11-30 02:00:00"):
-            counts = {bucket: Item.search_count(dashboard._moh_figure_domain(f"ageing:{bucket}"))
-                      for bucket in ("0-2", "3-5", "6-10", "11-20", ">20")}
+            counts = {
+                bucket: Item.search_count(dashboard._moh_figure_domain(f"ageing:{bucket}"))
+                for bucket in ("0-2", "3-5", "6-10", "11-20", ">20")
+            }
         self.assertEqual(counts, {"0-2": 0, "3-5": 2, "6-10": 1, "11-20": 1, ">20": 0})
 
     def test_department_head_sees_their_department_only(self):
@@ -117,8 +182,11 @@ class TestKpi(MohUsersMixin, TransactionCase):
         self.assertEqual(dashboard.received, 5)
         items = self.env["moh.kpi.item"].with_user(self.head).search([])
         self.assertEqual(items.department_id, self.department_drug)
-        self.assertFalse(self.env["moh.kpi.item"].with_user(self.head_legal).search(
-            [("department_id", "=", self.department_drug.id)]))
+        self.assertFalse(
+            self.env["moh.kpi.item"]
+            .with_user(self.head_legal)
+            .search([("department_id", "=", self.department_drug.id)])
+        )
 
     def test_bottlenecks_rank_where_work_waits(self):
         dashboard = self._dashboard(self.leader)
@@ -153,8 +221,10 @@ class TestKpi(MohUsersMixin, TransactionCase):
         with freeze_time("2026-11-30 02:00:00"):
             # the open items: drug due 20/11 and 10/12 (and the one done 2/12 is not open),
             # legal due 6/11
-            self.env.cr.execute("UPDATE moh_document_assignment SET state = 'in_progress', done_date = NULL "
-                                "WHERE id = %s", (self.assignments[5].id,))
+            self.env.cr.execute(
+                "UPDATE moh_document_assignment SET state = 'in_progress', done_date = NULL WHERE id = %s",
+                (self.assignments[5].id,),
+            )
             sent = self.env["moh.kpi.digest"]._cron_moh_daily_digest()
         mails = Mail.search([("id", "not in", before)])
         self.assertTrue(sent)

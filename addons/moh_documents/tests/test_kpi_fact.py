@@ -9,13 +9,14 @@ from odoo.tests import TransactionCase, tagged
 from .common import MohUsersMixin
 
 D = dt.date
-KEY = ("facet, kind, company_id, department_id, cooperating, day, received_date, completed_late, online, fee_paid, "
-       "paid_online, digitised, result_electronic, rating")
+KEY = (
+    "facet, kind, company_id, department_id, cooperating, day, received_date, completed_late, online, fee_paid, "
+    "paid_online, digitised, result_electronic, rating"
+)
 
 
 @tagged("post_install", "-at_install")
 class TestKpiFact(MohUsersMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,9 +38,12 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
 
     def _count(self, facet, department, day):
         self.env.flush_all()
-        self.env.cr.execute("""SELECT COALESCE(SUM(n), 0) FROM moh_kpi_fact
+        self.env.cr.execute(
+            """SELECT COALESCE(SUM(n), 0) FROM moh_kpi_fact
                                 WHERE facet = %s AND kind = 'document' AND department_id = %s AND day = %s
-                                  AND NOT cooperating""", [facet, department.id, day])
+                                  AND NOT cooperating""",
+            [facet, department.id, day],
+        )
         return self.env.cr.fetchone()[0]
 
     def test_counts_follow_every_change(self):
@@ -47,13 +51,18 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
         today = self.env.company._moh_local_date(dt.datetime.now())
         document = self._moh_new_document()
         before = self._count("received", self.department_drug, today)
-        first, second, third = self.Assignment.create([
-            {"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"},
-            {"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"},
-            {"document_id": document.id, "department_id": self.department_legal.id, "role": "cooperate"},
-        ])
-        self.assertEqual(self._count("received", self.department_drug, today), before + 2,
-                         "two lead routings received today (the cooperating share is counted apart)")
+        first, second, third = self.Assignment.create(
+            [
+                {"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"},
+                {"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"},
+                {"document_id": document.id, "department_id": self.department_legal.id, "role": "cooperate"},
+            ]
+        )
+        self.assertEqual(
+            self._count("received", self.department_drug, today),
+            before + 2,
+            "two lead routings received today (the cooperating share is counted apart)",
+        )
         self._assert_exact("after creating routings")
 
         first.write({"state": "done", "done_date": dt.datetime.now(), "completed_late": True})
@@ -61,7 +70,9 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
         self._assert_exact("after completing one")
 
         second.write({"state": "cancelled"})
-        self.assertEqual(self._count("received", self.department_drug, today), before + 1, "a cancelled routing is no work")
+        self.assertEqual(
+            self._count("received", self.department_drug, today), before + 1, "a cancelled routing is no work"
+        )
         self._assert_exact("after cancelling one")
 
         first.write({"department_id": self.department_legal.id})
@@ -72,8 +83,10 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
         third.write({"result": "Ý kiến phối hợp đã gửi Cục Quản lý Dược."})
         self._assert_exact("after a write that changes no figure")
 
-        self.env.cr.execute("UPDATE moh_document_assignment SET state = 'done', done_date = now() AT TIME ZONE 'UTC' "
-                            "WHERE state IN ('new', 'in_progress')")
+        self.env.cr.execute(
+            "UPDATE moh_document_assignment SET state = 'done', done_date = now() AT TIME ZONE 'UTC' "
+            "WHERE state IN ('new', 'in_progress')"
+        )
         self._assert_exact("after a bulk update in SQL")
 
         (first | third).unlink()
@@ -83,8 +96,9 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
 
     def test_folding_keeps_the_counts(self):
         document = self._moh_new_document()
-        assignments = self.Assignment.create([
-            {"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"} for _i in range(5)])
+        assignments = self.Assignment.create(
+            [{"document_id": document.id, "department_id": self.department_drug.id, "role": "lead"} for _i in range(5)]
+        )
         for assignment in assignments:
             assignment.write({"state": "done", "done_date": dt.datetime.now()})
         self.env.flush_all()
@@ -99,9 +113,12 @@ class TestKpiFact(MohUsersMixin, TransactionCase):
 
     def test_department_head_reads_their_department_counts_only(self):
         document = self._moh_new_document()
-        self.Assignment.create([
-            {"document_id": document.id, "department_id": department.id, "role": "lead"}
-            for department in (self.department_drug, self.department_legal)])
+        self.Assignment.create(
+            [
+                {"document_id": document.id, "department_id": department.id, "role": "lead"}
+                for department in (self.department_drug, self.department_legal)
+            ]
+        )
         self.env.flush_all()
         self.assertEqual(self.Fact.with_user(self.head).search([]).department_id, self.department_drug)
         self.assertEqual(self.Fact.with_user(self.head_legal).search([]).department_id, self.department_legal)

@@ -23,7 +23,8 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
     def _leaves_on(self, day):
         calendar = self.calendar
         return calendar.global_leave_ids.filtered(
-            lambda leave: day in calendar._moh_days_off(leave, dt.time(8), dt.time(17)))
+            lambda leave: day in calendar._moh_days_off(leave, dt.time(8), dt.time(17))
+        )
 
     def test_culture_day_2026_is_an_official_day_off(self):
         leave = self.env.ref("moh_documents.holiday_2026_culture_day")
@@ -46,12 +47,15 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
         self.assertTrue(self.calendar.moh_is_working_day(D(2027, 2, 3)))
         self.assertTrue(self.calendar.moh_is_working_day(D(2027, 2, 11)))
         # The library's own Tết days are not proposed beside the notice's.
-        self.assertFalse(self.calendar.global_leave_ids.filtered(
-            lambda leave: leave.moh_state == "provisional" and leave.date_from.year == 2027
-            and leave.date_from.month == 2))
+        self.assertFalse(
+            self.calendar.global_leave_ids.filtered(
+                lambda leave: (
+                    leave.moh_state == "provisional" and leave.date_from.year == 2027 and leave.date_from.month == 2
+                )
+            )
+        )
         national_day = self.env.ref("moh_documents.holiday_2027_national_day")
-        self.assertEqual({day for day in range(1, 7) if self._leaves_on(D(2027, 9, day)) == national_day},
-                         {2, 3, 4, 5})
+        self.assertEqual({day for day in range(1, 7) if self._leaves_on(D(2027, 9, day)) == national_day}, {2, 3, 4, 5})
 
     def test_a_provisional_day_is_marked_so(self):
         # No notice yet for 2028: Tết 2028 (Wednesday 26 January) is the library's proposal.
@@ -88,9 +92,18 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
         leave.write({"moh_state": "official", "moh_source": "Công văn số .../VPCP-KGVX (kiểm thử)"})
         self.assertEqual(leave.moh_state, "official")
         self.assertNotIn("provisional", leave.display_name)
-        workday = self.env["moh.compensatory.workday"].with_user(self.admin).create({
-            "name": "Làm bù", "date": D(2028, 11, 25), "calendar_id": self.calendar.id,
-            "source": "Công văn số .../VPCP-KGVX (kiểm thử)"})
+        workday = (
+            self.env["moh.compensatory.workday"]
+            .with_user(self.admin)
+            .create(
+                {
+                    "name": "Làm bù",
+                    "date": D(2028, 11, 25),
+                    "calendar_id": self.calendar.id,
+                    "source": "Công văn số .../VPCP-KGVX (kiểm thử)",
+                }
+            )
+        )
         self.assertEqual(workday.state, "official")
 
     def test_other_roles_cannot_change_the_days_off(self):
@@ -103,12 +116,18 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
             with self.assertRaises(AccessError, msg=user.login):
                 leaves.browse(provisional.id).write({"moh_state": "official"})
             with self.assertRaises(AccessError, msg=user.login):
-                leaves.create({
-                    "name": "Nghỉ thêm", "calendar_id": self.calendar.id,
-                    "date_from": dt.datetime(2028, 3, 1, 17), "date_to": dt.datetime(2028, 3, 2, 16, 59, 59)})
+                leaves.create(
+                    {
+                        "name": "Nghỉ thêm",
+                        "calendar_id": self.calendar.id,
+                        "date_from": dt.datetime(2028, 3, 1, 17),
+                        "date_to": dt.datetime(2028, 3, 2, 16, 59, 59),
+                    }
+                )
             with self.assertRaises(AccessError, msg=user.login):
                 self.env["moh.compensatory.workday"].with_user(user).create(
-                    {"name": "Làm bù", "date": D(2028, 3, 4), "calendar_id": self.calendar.id})
+                    {"name": "Làm bù", "date": D(2028, 3, 4), "calendar_id": self.calendar.id}
+                )
             with self.assertRaises(AccessError, msg=user.login):
                 self.calendar.with_user(user).write({"moh_seeded_years": ""})
         self.assertTrue(tet.exists())
@@ -120,12 +139,22 @@ class TestOfficialHolidays(MohUsersMixin, TransactionCase):
         library's days (same day and name, no source) become provisional, the others stay."""
         tz_day = dt.timedelta(hours=7)
         Leave = self.env["resource.calendar.leaves"]
-        library = Leave.create({
-            "name": "Ngày Văn hóa Việt Nam", "calendar_id": self.calendar.id,
-            "date_from": dt.datetime(2029, 11, 24) - tz_day, "date_to": dt.datetime(2029, 11, 24, 23, 59, 59) - tz_day})
-        manual = Leave.create({
-            "name": "Nghỉ thêm", "calendar_id": self.calendar.id,
-            "date_from": dt.datetime(2029, 11, 26) - tz_day, "date_to": dt.datetime(2029, 11, 26, 23, 59, 59) - tz_day})
+        library = Leave.create(
+            {
+                "name": "Ngày Văn hóa Việt Nam",
+                "calendar_id": self.calendar.id,
+                "date_from": dt.datetime(2029, 11, 24) - tz_day,
+                "date_to": dt.datetime(2029, 11, 24, 23, 59, 59) - tz_day,
+            }
+        )
+        manual = Leave.create(
+            {
+                "name": "Nghỉ thêm",
+                "calendar_id": self.calendar.id,
+                "date_from": dt.datetime(2029, 11, 26) - tz_day,
+                "date_to": dt.datetime(2029, 11, 26, 23, 59, 59) - tz_day,
+            }
+        )
         self.assertEqual((library | manual).mapped("moh_state"), ["official", "official"])
         self.calendar.moh_seeded_years = False
         self.env["resource.calendar"]._moh_adopt_library_days()

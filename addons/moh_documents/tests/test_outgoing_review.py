@@ -16,18 +16,24 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
         cls.department_drug.moh_abbreviation = "QLD"
 
     def _draft(self, type_xmlid="moh_documents.document_type_quyet_dinh", **values):
-        return self.env["moh.outgoing.document"].with_user(self.specialist).create({
-            "document_type_id": self.env.ref(type_xmlid).id,
-            "department_id": self.department_drug.id,
-            "abstract": "Ban hành Danh mục thuốc hiếm",
-            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.\n\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.",
-            "signer_id": self.leader.id,
-            "signer_authority": "kt",
-            "signer_authority_position": "BỘ TRƯỞNG",
-            "signer_position": "THỨ TRƯỞNG",
-            "recipients": "- Như Điều 3;\n- Lưu: VT, QLD.",
-            **values,
-        })
+        return (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref(type_xmlid).id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Ban hành Danh mục thuốc hiếm",
+                    "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.\n\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+                    "signer_id": self.leader.id,
+                    "signer_authority": "kt",
+                    "signer_authority_position": "BỘ TRƯỞNG",
+                    "signer_position": "THỨ TRƯỞNG",
+                    "recipients": "- Như Điều 3;\n- Lưu: VT, QLD.",
+                    **values,
+                }
+            )
+        )
 
     def test_symbol_follows_decree_30(self):
         self.assertEqual(self._draft().symbol, "QĐ-BYT")
@@ -40,8 +46,11 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
         self.assertTrue(doc.pdf_id.raw.startswith(b"%PDF"))
         doc.with_user(self.specialist).action_request_review()
         reviews = doc.review_ids.sorted("sequence")
-        self.assertEqual(reviews.mapped("reviewer_ids"), self.head | self.head_legal | self.leader,
-                         "department head, then legal department, then the signer")
+        self.assertEqual(
+            reviews.mapped("reviewer_ids"),
+            self.head | self.head_legal | self.leader,
+            "department head, then legal department, then the signer",
+        )
         # Nobody may skip the chain: the legal department cannot approve before the head.
         self.assertFalse(doc.with_user(self.head_legal).can_review)
         # The stage is a workflow field: only the steps change it.
@@ -59,7 +68,9 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
         with self.assertRaises(UserError):
             doc.with_user(self.specialist).write({"body": "Sửa khi đang trình"})
         doc.with_user(self.specialist).restart_validation()
-        doc.with_user(self.specialist).write({"body": doc.body + "\n\nĐiều 3. Chánh Văn phòng Bộ chịu trách nhiệm thi hành."})
+        doc.with_user(self.specialist).write(
+            {"body": doc.body + "\n\nĐiều 3. Chánh Văn phòng Bộ chịu trách nhiệm thi hành."}
+        )
         doc.with_user(self.specialist).action_render()
         # Every rendering is kept, the one made when the review was requested included: the
         # reviewers read what the fields they approve render to.
@@ -81,7 +92,9 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
 
     def test_other_departments_do_not_see_drafts(self):
         doc = self._draft()
-        self.assertFalse(self.env["moh.outgoing.document"].with_user(self.specialist_legal).search([("id", "=", doc.id)]))
+        self.assertFalse(
+            self.env["moh.outgoing.document"].with_user(self.specialist_legal).search([("id", "=", doc.id)])
+        )
         self.assertTrue(self.env["moh.outgoing.document"].with_user(self.head).search([("id", "=", doc.id)]))
         doc.with_user(self.specialist).action_request_review()
         self._review(doc, self.head, "validate")

@@ -22,20 +22,34 @@ class OutgoingSigningCase(MohUsersMixin, TransactionCase):
         cls.pki_dir = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.pki_dir.cleanup)
         cls.pki = pki = generate_test_pki(cls.pki_dir.name)
-        cls.env["moh.trust.root"].create([
-            {"name": "Test root", "role": "root", "certificate": base64.b64encode(pki.root.der),
-             "crl": base64.b64encode(pki.crls[0])},
-            {"name": "Test intermediate", "role": "intermediate", "certificate": base64.b64encode(pki.intermediate.der),
-             "crl": base64.b64encode(pki.crls[1])},
-        ])
+        cls.env["moh.trust.root"].create(
+            [
+                {
+                    "name": "Test root",
+                    "role": "root",
+                    "certificate": base64.b64encode(pki.root.der),
+                    "crl": base64.b64encode(pki.crls[0]),
+                },
+                {
+                    "name": "Test intermediate",
+                    "role": "intermediate",
+                    "certificate": base64.b64encode(pki.intermediate.der),
+                    "crl": base64.b64encode(pki.crls[1]),
+                },
+            ]
+        )
 
         def p12(entity):
             with open(entity.p12_path, "rb") as handle:
                 return base64.b64encode(handle.read())
 
         Key = cls.env["moh.signing.key"]
-        cls.leader_key = Key.create({"name": "Khóa ký của Thứ trưởng", "user_id": cls.leader.id, "pkcs12_file": p12(pki.signer)})
-        cls.deputy_key = Key.create({"name": "Khóa đã thu hồi", "user_id": cls.deputy.id, "pkcs12_file": p12(pki.revoked_signer)})
+        cls.leader_key = Key.create(
+            {"name": "Khóa ký của Thứ trưởng", "user_id": cls.leader.id, "pkcs12_file": p12(pki.signer)}
+        )
+        cls.deputy_key = Key.create(
+            {"name": "Khóa đã thu hồi", "user_id": cls.deputy.id, "pkcs12_file": p12(pki.revoked_signer)}
+        )
 
     @classmethod
     def _moh_test_seal(cls, name="Chữ ký số Bộ Y tế (kiểm thử)"):
@@ -43,8 +57,9 @@ class OutgoingSigningCase(MohUsersMixin, TransactionCase):
         Key = cls.env["moh.signing.key"]
         Key.search([("usage", "=", "seal")]).active = False
         with open(cls.pki.seal.p12_path, "rb") as handle:
-            return Key.create({"name": name, "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()),
-                               "pin": cls.pki.password})
+            return Key.create(
+                {"name": name, "usage": "seal", "pkcs12_file": base64.b64encode(handle.read()), "pin": cls.pki.password}
+            )
 
     def _issued(self):
         """An approved document, signed by the leader and issued, sealed, by the records office."""
@@ -55,14 +70,22 @@ class OutgoingSigningCase(MohUsersMixin, TransactionCase):
         return doc
 
     def _approved(self, signer=None):
-        doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
-            "department_id": self.department_drug.id,
-            "abstract": "Ban hành Danh mục thuốc hiếm",
-            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
-            "signer_id": (signer or self.leader).id,
-            "signer_authority": "kt", "signer_authority_position": "BỘ TRƯỞNG", "signer_position": "THỨ TRƯỞNG",
-        })
+        doc = (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Ban hành Danh mục thuốc hiếm",
+                    "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
+                    "signer_id": (signer or self.leader).id,
+                    "signer_authority": "kt",
+                    "signer_authority_position": "BỘ TRƯỞNG",
+                    "signer_position": "THỨ TRƯỞNG",
+                }
+            )
+        )
         doc.with_user(self.specialist).action_request_review()
         for reviewer in (self.head, doc.legal_reviewer_id, doc.signer_id):
             self._review(doc, reviewer, "validate")
@@ -93,8 +116,11 @@ class TestOutgoingSigning(OutgoingSigningCase):
 
     def test_bulk_signing_with_the_key_opened_once(self):
         docs = self._approved() | self._approved() | self._approved()
-        wizard = self.env["moh.outgoing.sign.wizard"].with_user(self.leader).create(
-            {"document_ids": [(6, 0, docs.ids)], "password": self.pki.password})
+        wizard = (
+            self.env["moh.outgoing.sign.wizard"]
+            .with_user(self.leader)
+            .create({"document_ids": [(6, 0, docs.ids)], "password": self.pki.password})
+        )
         # As the form's Sign button does: the password travels in the call's context only.
         wizard.with_context(moh_password=self.pki.password).action_sign()
         self.assertEqual(set(docs.mapped("state")), {"signed"})
@@ -138,7 +164,8 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         super().setUpClass()
         cls.seal_key = cls._moh_test_seal("Chữ ký số Bộ Y tế")
         cls.register = cls.env["moh.document.register"].create(
-            {"name": "Sổ văn bản đi (kiểm thử)", "code": "TEST-DI", "direction": "outgoing"})
+            {"name": "Sổ văn bản đi (kiểm thử)", "code": "TEST-DI", "direction": "outgoing"}
+        )
 
     def _signed(self, **values):
         doc = self._approved()
@@ -155,14 +182,23 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
 
     def test_the_files_are_known_by_their_role_never_by_their_name(self):
-        doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
-            "department_id": self.department_drug.id, "register_id": self.register.id,
-            "abstract": "Ban hành Danh mục thuốc hiếm",
-            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
-            "signer_id": self.leader.id,
-            "signer_authority": "kt", "signer_authority_position": "BỘ TRƯỞNG", "signer_position": "THỨ TRƯỞNG",
-        })
+        doc = (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
+                    "department_id": self.department_drug.id,
+                    "register_id": self.register.id,
+                    "abstract": "Ban hành Danh mục thuốc hiếm",
+                    "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
+                    "signer_id": self.leader.id,
+                    "signer_authority": "kt",
+                    "signer_authority_position": "BỘ TRƯỞNG",
+                    "signer_position": "THỨ TRƯỞNG",
+                }
+            )
+        )
         doc.with_user(self.specialist).action_request_review()
         draft = doc.pdf_id
         self.assertEqual(draft.moh_role, "draft_pdf", "the version sent for review")
@@ -179,7 +215,9 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         self.assertEqual(len(prepared), 1, "the final rendering was made for the signature")
         self.assertEqual(doc.pdf_id.moh_role, "signed_pdf")
         doc.with_user(self.clerk).action_issue()
-        self.assertEqual((doc.state, doc.pdf_id.moh_role), ("issued", "issued_pdf"), "its number and date fields are there")
+        self.assertEqual(
+            (doc.state, doc.pdf_id.moh_role), ("issued", "issued_pdf"), "its number and date fields are there"
+        )
         self.assertEqual(draft.moh_role, "draft_pdf")
 
     def test_the_pdf_prepared_for_signing_is_found_whatever_its_name(self):
@@ -189,8 +227,11 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         prepared = doc.pdf_id
         prepared.sudo().name = "anything.pdf"
         doc.with_user(self.leader).action_sign(self.pki.password)
-        self.assertEqual(doc.sudo().version_ids.filtered(lambda a: a.moh_role == "signing_pdf"), prepared,
-                         "signed as it was prepared, not prepared again")
+        self.assertEqual(
+            doc.sudo().version_ids.filtered(lambda a: a.moh_role == "signing_pdf"),
+            prepared,
+            "signed as it was prepared, not prepared again",
+        )
         self.assertTrue(doc.signature_validation_ids.valid)
         doc.with_user(self.clerk).action_issue()
         self.assertEqual(doc.state, "issued")
@@ -239,7 +280,9 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         doc.with_user(self.clerk).action_issue()
         tampered = bytearray(doc.pdf_id.raw)
         tampered[len(tampered) // 2] ^= 0x01
-        copy = self.env["ir.attachment"].create({"name": "tampered.pdf", "raw": bytes(tampered), "mimetype": "application/pdf"})
+        copy = self.env["ir.attachment"].create(
+            {"name": "tampered.pdf", "raw": bytes(tampered), "mimetype": "application/pdf"}
+        )
         checks = self.env["moh.signature.validation"]._moh_validate(doc, copy)
         self.assertFalse(all(check.valid for check in checks))
 
@@ -247,10 +290,16 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         if not find_softhsm():
             self.skipTest("SoftHSM2 is not installed")
         token = make_softhsm_token(f"{self.pki_dir.name}/hsm", self.pki.seal, chain=(self.pki.intermediate,))
-        self.seal_key.write({
-            "kind": "pkcs11", "pkcs11_library": token.lib_path, "pkcs11_token": token.token_label,
-            "pkcs11_key": token.key_label, "pkcs11_certificate": token.cert_label, "pin": token.pin,
-        })
+        self.seal_key.write(
+            {
+                "kind": "pkcs11",
+                "pkcs11_library": token.lib_path,
+                "pkcs11_token": token.token_label,
+                "pkcs11_key": token.key_label,
+                "pkcs11_certificate": token.cert_label,
+                "pin": token.pin,
+            }
+        )
         doc = self._signed()
         doc.with_user(self.clerk).action_issue()
         checks = {c.field_name: c for c in doc.signature_validation_ids}

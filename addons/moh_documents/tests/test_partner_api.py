@@ -13,16 +13,20 @@ from .test_outgoing_signing import OutgoingSigningCase
 
 @tagged("post_install", "-at_install")
 class TestPartnerApi(OutgoingSigningCase, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.moh_agency_code = "000.00.00.G18"
         cls._moh_test_seal("Con dấu (kiểm thử)")
-        cls.partner_user = new_test_user(cls.env, login="t_api_partner", groups="moh_documents.group_api_partner",
-                                         name="Hệ thống đối tác")
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.partner_user).sudo()._generate(
-            "moh_partner_api", "Hệ thống đối tác", None)
+        cls.partner_user = new_test_user(
+            cls.env, login="t_api_partner", groups="moh_documents.group_api_partner", name="Hệ thống đối tác"
+        )
+        cls.key = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.partner_user)
+            .sudo()
+            ._generate("moh_partner_api", "Hệ thống đối tác", None)
+        )
         cls.clerk_key = cls.env["res.users.apikeys"].with_user(cls.clerk).sudo()._generate(None, "Khóa văn thư", None)
 
     def setUp(self):

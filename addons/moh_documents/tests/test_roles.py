@@ -49,9 +49,13 @@ class TestRoles(MohUsersMixin, TransactionCase):
         for user in (self.clerk, self.specialist, self.head, self.leader):
             with self.subTest(role=user.login), self.assertRaises(AccessError):
                 self.env["moh.compensatory.workday"].with_user(user).create(
-                    {"name": "Try", "date": "2027-02-13", "calendar_id": calendar.id})
-        workday = self.env["moh.compensatory.workday"].with_user(self.admin).create(
-            {"name": "Làm bù", "date": "2027-02-13", "calendar_id": calendar.id})
+                    {"name": "Try", "date": "2027-02-13", "calendar_id": calendar.id}
+                )
+        workday = (
+            self.env["moh.compensatory.workday"]
+            .with_user(self.admin)
+            .create({"name": "Làm bù", "date": "2027-02-13", "calendar_id": calendar.id})
+        )
         self.assertTrue(calendar.moh_is_working_day("2027-02-13"))
         # Everybody reads the calendar that counts their deadlines.
         self.assertEqual(workday.with_user(self.specialist).date.isoformat(), "2027-02-13")
@@ -89,8 +93,7 @@ class TestDemoOrganisation(TransactionCase):
         by_abbreviation = {unit.moh_abbreviation: unit for unit in units}
         for abbreviation in ("VPB", "PC", "KHTC", "QLD", "KCB", "ATTP", "TB-CT"):
             self.assertIn(abbreviation, by_abbreviation)
-        self.assertEqual(
-            by_abbreviation["QLD"].with_context(lang="vi_VN").name, "Cục Quản lý Dược")
+        self.assertEqual(by_abbreviation["QLD"].with_context(lang="vi_VN").name, "Cục Quản lý Dược")
 
     def test_demo_signing_setup(self):
         leader = self.env.ref("moh_documents.user_botruong", raise_if_not_found=False)
@@ -102,10 +105,10 @@ class TestDemoOrganisation(TransactionCase):
         self.assertGreaterEqual(self.env["moh.trust.root"].search_count([]), 2)
 
     def test_demo_seal_is_on_a_softhsm_token(self):
-        import base64  # noqa: PLC0415
-        import os  # noqa: PLC0415
+        import base64
+        import os
 
-        from moh_core.demo import find_softhsm  # noqa: PLC0415
+        from moh_core.demo import find_softhsm
 
         if not self.env.ref("moh_documents.user_botruong", raise_if_not_found=False):
             self.skipTest("installed without demo data")

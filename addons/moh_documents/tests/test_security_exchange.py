@@ -5,10 +5,9 @@ exchange's methods over JSON-RPC."""
 import base64
 import datetime as dt
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.queue_job.tests.common import trap_jobs
 
 from moh_core.exchange import (
     Attachment,
@@ -31,7 +30,6 @@ GOVERNMENT_OFFICE = Organization(organ_id="000.00.00.G01", name="Văn phòng Ch�
 
 @tagged("post_install", "-at_install")
 class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,35 +45,62 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
 
     def _document(self, sender, number="88"):
         message = DocumentMessage(
-            sender=sender, recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
-            code_number=number, code_notation="VPCP-KGVX", promulgation_date=dt.date(2026, 11, 20),
-            document_type=2, document_type_name="Công văn", subject="V/v triển khai gấp")
-        return build_document_message(message, [Attachment(name="cv.txt", data=b"Noi dung", content_type="text/plain")],
-                                      sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc))
+            sender=sender,
+            recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number=number,
+            code_notation="VPCP-KGVX",
+            promulgation_date=dt.date(2026, 11, 20),
+            document_type=2,
+            document_type_name="Công văn",
+            subject="V/v triển khai gấp",
+        )
+        return build_document_message(
+            message,
+            [Attachment(name="cv.txt", data=b"Noi dung", content_type="text/plain")],
+            sent_at=dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC),
+        )
 
     def _status(self, outgoing, sender=None):
         code = f"{outgoing.number:02d}/{outgoing.symbol}"
         status = StatusMessage(
             sender=sender or Organization(organ_id=self.peer.code, name=self.peer.name),
-            response_for=ResponseFor(organ_id="000.00.00.G18", document_id=f"000.00.00.G18,2026/11/20,{code}",
-                                     code=code, promulgation_date=dt.date(2026, 11, 20)),
-            status=StatusCode("03"), timestamp=dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.timezone.utc),
-            description="Đã vào sổ")
+            response_for=ResponseFor(
+                organ_id="000.00.00.G18",
+                document_id=f"000.00.00.G18,2026/11/20,{code}",
+                code=code,
+                promulgation_date=dt.date(2026, 11, 20),
+            ),
+            status=StatusCode("03"),
+            timestamp=dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC),
+            description="Đã vào sổ",
+        )
         return build_status_message(status)
 
     def _post(self, data, message_id):
-        return self.url_open("/moh/exchange/edxml", data=data, headers={
-            "Content-Type": "application/xml", "X-MOH-Message-Id": message_id,
-            "Authorization": "Bearer token-from-peer"})
+        return self.url_open(
+            "/moh/exchange/edxml",
+            data=data,
+            headers={
+                "Content-Type": "application/xml",
+                "X-MOH-Message-Id": message_id,
+                "Authorization": "Bearer token-from-peer",
+            },
+        )
 
     def _outgoing(self, number):
         """An outgoing document bearing a number (written as the system: its content does not
         matter here, only that the peer answers it)."""
-        return self.env["moh.outgoing.document"].create({
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "V/v cung ứng thuốc",
-            "signer_id": self.leader.id, "number": number, "year": 2026, "issue_date": dt.date(2026, 11, 20),
-        })
+        return self.env["moh.outgoing.document"].create(
+            {
+                "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                "department_id": self.department_drug.id,
+                "abstract": "V/v cung ứng thuốc",
+                "signer_id": self.leader.id,
+                "number": number,
+                "year": 2026,
+                "issue_date": dt.date(2026, 11, 20),
+            }
+        )
 
     # -- a peer names another sender --------------------------------------------------------------
 
@@ -105,8 +130,12 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         # Only the records office imports files.
         for user in (self.signup, self.specialist):
             with self.subTest(user=user.login):
-                self.assertRpcRefused(user, "moh.edxml.import.wizard", "create", [{"file": data, "filename": "cv.edxml"}])
-        wizard_id, error = self._rpc(self.clerk, "moh.edxml.import.wizard", "create", [{"file": data, "filename": "cv.edxml"}])
+                self.assertRpcRefused(
+                    user, "moh.edxml.import.wizard", "create", [{"file": data, "filename": "cv.edxml"}]
+                )
+        wizard_id, error = self._rpc(
+            self.clerk, "moh.edxml.import.wizard", "create", [{"file": data, "filename": "cv.edxml"}]
+        )
         self.assertIsNone(error)
         with trap_jobs():
             action, error = self._rpc(self.clerk, "moh.edxml.import.wizard", "action_import", [[wizard_id]])
@@ -119,8 +148,12 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
     # -- revocations (Decree 30, Art. 18.3-18.4) ----------------------------------------------------
 
     def _import_file(self, user, data):
-        wizard_id, error = self._rpc(user, "moh.edxml.import.wizard", "create",
-                                     [{"file": base64.b64encode(data).decode(), "filename": "cv.edxml"}])
+        wizard_id, error = self._rpc(
+            user,
+            "moh.edxml.import.wizard",
+            "create",
+            [{"file": base64.b64encode(data).decode(), "filename": "cv.edxml"}],
+        )
         self.assertIsNone(error)
         with trap_jobs():
             action, error = self._rpc(user, "moh.edxml.import.wizard", "action_import", [[wizard_id]])
@@ -131,24 +164,38 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         target = self._import_file(self.clerk, self._document(GOVERNMENT_OFFICE, number="91"))
         self.assertEqual(target.state, "registered")
         # Nobody sets the exchange's fields or the new states by hand, the clerk included.
-        for vals in ({"state": "revoked"}, {"state": "replaced"}, {"exchange_problem": "x"},
-                     {"replaced_by_id": target.id}, {"exchange_key": "000.00.00.G01,2026/11/20,1/X"},
-                     {"exchange_document_id": "000.00.00.G01,2026/11/20,1/X"}):
+        for vals in (
+            {"state": "revoked"},
+            {"state": "replaced"},
+            {"exchange_problem": "x"},
+            {"replaced_by_id": target.id},
+            {"exchange_key": "000.00.00.G01,2026/11/20,1/X"},
+            {"exchange_document_id": "000.00.00.G01,2026/11/20,1/X"},
+        ):
             with self.subTest(vals=vals):
                 self.assertRpcRefused(self.clerk, "moh.incoming.document", "write", [[target.id], vals])
         target.invalidate_recordset()
         self.assertEqual((target.state, target.exchange_problem), ("registered", False))
         # The file of the sending agency revoking it: imported by the clerk, the document is revoked.
         message = DocumentMessage(
-            sender=GOVERNMENT_OFFICE, recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
-            code_number="91", code_notation="VPCP-KGVX", promulgation_date=dt.date(2026, 11, 20),
-            document_type=2, subject="V/v triển khai gấp",
-            business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"))
-        revocation = build_document_message(message, [], sent_at=dt.datetime(2026, 11, 21, 3, 0, tzinfo=dt.timezone.utc))
+            sender=GOVERNMENT_OFFICE,
+            recipients=(Organization(organ_id="000.00.00.G18", name="Bộ Y tế"),),
+            code_number="91",
+            code_notation="VPCP-KGVX",
+            promulgation_date=dt.date(2026, 11, 20),
+            document_type=2,
+            subject="V/v triển khai gấp",
+            business=Business(DocumentAction.REVOKE, "Thu hồi văn bản điện tử"),
+        )
+        revocation = build_document_message(message, [], sent_at=dt.datetime(2026, 11, 21, 3, 0, tzinfo=dt.UTC))
         for user in (self.signup, self.specialist):
             with self.subTest(user=user.login):
-                self.assertRpcRefused(user, "moh.edxml.import.wizard", "create",
-                                      [{"file": base64.b64encode(revocation).decode(), "filename": "r.edxml"}])
+                self.assertRpcRefused(
+                    user,
+                    "moh.edxml.import.wizard",
+                    "create",
+                    [{"file": base64.b64encode(revocation).decode(), "filename": "r.edxml"}],
+                )
         self.assertEqual(self._import_file(self.clerk, revocation), target)
         target.invalidate_recordset()
         self.assertEqual(target.state, "revoked")
@@ -186,8 +233,9 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
         told = self.env["mail.message"].search([("model", "=", self.peer._name), ("res_id", "=", self.peer.id)])
         self.assertIn(self.clerk.partner_id, told.notified_partner_ids)
         # Sent to another peer only: still attached to nothing.
-        other = self.env["moh.exchange.peer"].create({"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "http",
-                                                      "url": "http://127.0.0.1:9/"})
+        other = self.env["moh.exchange.peer"].create(
+            {"name": "Sở Y tế Huế", "code": "000.00.01.H57", "transport": "http", "url": "http://127.0.0.1:9/"}
+        )
         with trap_jobs():
             self.env["moh.exchange.message"]._moh_enqueue(other, "edxml", b"<edXML/>", record=outgoing)
         with self.assertLogs("odoo.addons.moh_documents.models.moh_edxml", "WARNING"):
@@ -218,15 +266,20 @@ class TestSecurityExchange(ExchangeMixin, RpcAttackMixin, HttpCase):
 
     def test_a_fresh_sign_up_reads_no_payload(self):
         with trap_jobs():
-            message = self.env["moh.exchange.message"]._moh_enqueue(self.peer, "edxml", b"<edXML>secret tax code</edXML>")
+            message = self.env["moh.exchange.message"]._moh_enqueue(
+                self.peer, "edxml", b"<edXML>secret tax code</edXML>"
+            )
         for method in ("payload_raw", "_moh_payload_raw", "read"):
             with self.subTest(method=method):
                 args = [[message.id]] + ([["payload"]] if method == "read" else [])
                 result, error = self._rpc(self.signup, "moh.exchange.message", method, args)
                 self.assertIsNone(result)
                 self.assertTrue(error, f"{method} answered")
-                self.assertIn(error, ("odoo.exceptions.AccessError", "odoo.exceptions.MissingError",
-                                      "builtins.AttributeError"), error)
+                self.assertIn(
+                    error,
+                    ("odoo.exceptions.AccessError", "odoo.exceptions.MissingError", "builtins.AttributeError"),
+                    error,
+                )
         # Employees of the e-office other than administrators neither.
         for user in (self.clerk, self.leader):
             result, error = self._rpc(user, "moh.exchange.message", "_moh_payload_raw", [[message.id]])

@@ -18,16 +18,17 @@ ASSIGNMENT = "moh.document.assignment"
 
 @tagged("post_install", "-at_install")
 class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._moh_setup_users()
         env = cls.env
-        cls.specialist2 = new_test_user(env, login="t_specialist2", groups="moh_documents.group_specialist",
-                                        name="Second Drug Specialist")
-        env["hr.employee"].create({"name": cls.specialist2.name, "user_id": cls.specialist2.id,
-                                   "department_id": cls.department_drug.id})
+        cls.specialist2 = new_test_user(
+            env, login="t_specialist2", groups="moh_documents.group_specialist", name="Second Drug Specialist"
+        )
+        env["hr.employee"].create(
+            {"name": cls.specialist2.name, "user_id": cls.specialist2.id, "department_id": cls.department_drug.id}
+        )
         cls.clerk2 = new_test_user(env, login="t_clerk2", groups="moh_documents.group_clerk", name="Second Clerk")
         # A registered document (the clerk may still edit its metadata) ...
         cls.registered = cls._moh_new_document(abstract="Đã vào sổ")
@@ -60,13 +61,29 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     # -- workflow fields ------------------------------------------------------------------------
 
     def test_clerk_cannot_write_workflow_fields_over_rpc(self):
-        names = ["state", "number", "year", "deadline", "instruction", "result", "reader_ids", "leader_id",
-                 "lead_department_id", "done_date"]
+        names = [
+            "state",
+            "number",
+            "year",
+            "deadline",
+            "instruction",
+            "result",
+            "reader_ids",
+            "leader_id",
+            "lead_department_id",
+            "done_date",
+        ]
         before = self._snapshot(self.registered, names)
         forged = [
-            {"state": "done"}, {"number": 999}, {"year": 2001}, {"deadline": "2030-01-01"},
-            {"instruction": "Giả mạo chỉ đạo"}, {"result": "Đã xong"}, {"reader_ids": [(4, self.plain_user.id)]},
-            {"lead_department_id": self.department_legal.id}, {"done_date": "2026-01-01 00:00:00"},
+            {"state": "done"},
+            {"number": 999},
+            {"year": 2001},
+            {"deadline": "2030-01-01"},
+            {"instruction": "Giả mạo chỉ đạo"},
+            {"result": "Đã xong"},
+            {"reader_ids": [(4, self.plain_user.id)]},
+            {"lead_department_id": self.department_legal.id},
+            {"done_date": "2026-01-01 00:00:00"},
             {"assignment_ids": [(0, 0, {"department_id": self.department_drug.id})]},
             {"trace_ids": [(0, 0, {"action": "complete"})]},
         ]
@@ -76,16 +93,26 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self._assert_unchanged(self.registered, before)
 
     def test_clerk_cannot_create_a_document_in_a_forged_state(self):
-        vals = {"sender_name": "Sở Y tế", "number_symbol": "9/SYT", "issue_date": "2026-11-16",
-                "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id, "abstract": "Giả mạo"}
+        vals = {
+            "sender_name": "Sở Y tế",
+            "number_symbol": "9/SYT",
+            "issue_date": "2026-11-16",
+            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+            "abstract": "Giả mạo",
+        }
         count = self.env[DOC].sudo().search_count([])
-        for forged in ({"state": "done"}, {"number": 4242, "year": 2026}, {"reader_ids": [(6, 0, [self.plain_user.id])]}):
+        for forged in (
+            {"state": "done"},
+            {"number": 4242, "year": 2026},
+            {"reader_ids": [(6, 0, [self.plain_user.id])]},
+        ):
             with self.subTest(forged=forged):
                 self.assertRpcRefused(self.clerk, DOC, "create", [{**vals, **forged}])
         self.assertEqual(self.env[DOC].sudo().search_count([]), count)
         # A default_ in the context is a value as well: ignored.
-        doc_id, error = self._rpc(self.clerk, DOC, "create", [vals],
-                                  {"context": {"default_state": "done", "default_number": 4242}})
+        doc_id, error = self._rpc(
+            self.clerk, DOC, "create", [vals], {"context": {"default_state": "done", "default_number": 4242}}
+        )
         self.assertFalse(error)
         doc = self.env[DOC].sudo().browse(doc_id)
         self.assertEqual((doc.state, doc.number), ("draft", 0))
@@ -96,8 +123,9 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertFalse(error)
         self.assertEqual(self.registered.sudo().abstract, "Sửa trích yếu")
         before = self._snapshot(self.registered, ["register_id", "confidentiality", "received_date"])
-        other = self.env["moh.document.register"].sudo().create(
-            {"name": "Sổ khác", "code": "SK", "direction": "incoming"})
+        other = (
+            self.env["moh.document.register"].sudo().create({"name": "Sổ khác", "code": "SK", "direction": "incoming"})
+        )
         for vals in ({"register_id": other.id}, {"received_date": "2020-01-01 00:00:00"}):
             with self.subTest(vals=vals):
                 self.assertRpcRefused(self.clerk, DOC, "write", [[self.registered.id], vals])
@@ -111,7 +139,10 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     def test_the_clerks_forms_still_save(self):
         """The forms send no workflow field (the statusbar is read-only): creating through them
         works as before."""
-        for view in ("moh_documents.moh_incoming_document_view_form", "moh_documents.moh_incoming_document_view_form_quick"):
+        for view in (
+            "moh_documents.moh_incoming_document_view_form",
+            "moh_documents.moh_incoming_document_view_form_quick",
+        ):
             with self.subTest(view=view):
                 form = Form(self.env[DOC].with_user(self.clerk), view=view)
                 form.sender_name = "Sở Y tế Hải Phòng"
@@ -132,8 +163,9 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     def test_officer_of_the_lead_department_with_clerk_rights_cannot_edit_after_direction(self):
         # An administrator (clerk rights) working in the drug department: the department's
         # record rule lets them write the routed document; the routing freezes it.
-        self.env["hr.employee"].create({"name": self.admin.name, "user_id": self.admin.id,
-                                        "department_id": self.department_drug.id})
+        self.env["hr.employee"].create(
+            {"name": self.admin.name, "user_id": self.admin.id, "department_id": self.department_drug.id}
+        )
         before = self._snapshot(self.routed, ["abstract", "state", "deadline"])
         for vals in ({"abstract": "Sửa khi đang xử lý"}, {"state": "done"}, {"deadline": "2030-01-01"}):
             with self.subTest(vals=vals):
@@ -146,11 +178,20 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         for user in (self.specialist, self.head, self.leader):
             with self.subTest(user=user.login):
                 self.assertRpcRefused(user, DOC, "write", [[self.routed.id], {"state": "done"}])
-                for vals in ({"state": "done"}, {"result": "Xong"}, {"user_ids": [(4, user.id)]},
-                             {"department_id": self.department_legal.id}, {"deadline": "2030-01-01"}):
+                for vals in (
+                    {"state": "done"},
+                    {"result": "Xong"},
+                    {"user_ids": [(4, user.id)]},
+                    {"department_id": self.department_legal.id},
+                    {"deadline": "2030-01-01"},
+                ):
                     self.assertRpcRefused(user, ASSIGNMENT, "write", [[self.lead.id], vals])
-                self.assertRpcRefused(user, ASSIGNMENT, "create", [{
-                    "document_id": self.routed.id, "department_id": self.department_drug.id}])
+                self.assertRpcRefused(
+                    user,
+                    ASSIGNMENT,
+                    "create",
+                    [{"document_id": self.routed.id, "department_id": self.department_drug.id}],
+                )
         self._assert_unchanged(self.routed, doc_before)
         self._assert_unchanged(self.lead, lead_before)
 
@@ -164,8 +205,12 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
                 self.assertRpcRefused(user, DOC, "action_leader_return", [[self.submitted.id], "Trả lại"])
         self._assert_unchanged(self.submitted, before)
         # The leader it was submitted to does, over RPC with plain ids.
-        _result, error = self._rpc(self.leader, DOC, "action_direct",
-                                   [[self.submitted.id], self.department_drug.id, [self.department_legal.id]])
+        _result, error = self._rpc(
+            self.leader,
+            DOC,
+            "action_direct",
+            [[self.submitted.id], self.department_drug.id, [self.department_legal.id]],
+        )
         self.assertFalse(error)
         self.assertEqual(self.submitted.sudo().state, "in_progress")
 
@@ -187,14 +232,21 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         before = self._snapshot(self.lead, ["state", "user_ids", "department_id"])
         for user in (self.head_legal, self.specialist, self.specialist2, self.leader, self.clerk):
             with self.subTest(user=user.login):
-                self.assertRpcRefused(user, ASSIGNMENT, "action_assign_specialists",
-                                      [[self.lead.id], [self.specialist2.id]], errors=REFUSED)
+                self.assertRpcRefused(
+                    user,
+                    ASSIGNMENT,
+                    "action_assign_specialists",
+                    [[self.lead.id], [self.specialist2.id]],
+                    errors=REFUSED,
+                )
         self._assert_unchanged(self.lead, before)
         cooperating_before = self._snapshot(self.cooperating, ["state", "department_id"])
-        self.assertRpcRefused(self.head, ASSIGNMENT, "action_forward",
-                              [[self.cooperating.id], self.department_drug.id, "Chuyển"])
-        self.assertRpcRefused(self.head, ASSIGNMENT, "action_assign_specialists",
-                              [[self.cooperating.id], [self.specialist.id]])
+        self.assertRpcRefused(
+            self.head, ASSIGNMENT, "action_forward", [[self.cooperating.id], self.department_drug.id, "Chuyển"]
+        )
+        self.assertRpcRefused(
+            self.head, ASSIGNMENT, "action_assign_specialists", [[self.cooperating.id], [self.specialist.id]]
+        )
         self._assert_unchanged(self.cooperating, cooperating_before)
 
     def test_recall_and_registration_need_the_right_role(self):
@@ -216,8 +268,7 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             with self.subTest(user=user.login):
                 self.assertRpcRefused(user, DOC, "action_cancel", [[self.registered.id], "Trùng"])
         self._assert_unchanged(self.registered, before)
-        self.assertRpcRefused(self.clerk, DOC, "action_cancel", [[self.submitted.id], "Trùng"],
-                              errors=REFUSED)
+        self.assertRpcRefused(self.clerk, DOC, "action_cancel", [[self.submitted.id], "Trùng"], errors=REFUSED)
         self.assertEqual(self.submitted.sudo().state, "submitted")
         _result, error = self._rpc(self.clerk, DOC, "action_cancel", [[self.registered.id], "Văn bản trùng"])
         self.assertFalse(error)
@@ -225,11 +276,21 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertTrue(self.registered.sudo().number, "it keeps its number")
 
     def test_step_dialogs_are_their_creators(self):
-        wizard = self.env["moh.incoming.step.wizard"].with_user(self.head).create({
-            "document_id": self.routed.id, "step": "complete", "assignment_id": self.lead.id,
-            "note": "Kết quả nội bộ của Cục"})
-        found, error = self._rpc(self.specialist_legal, "moh.incoming.step.wizard", "search_read",
-                                 [[("id", "=", wizard.id)], ["note"]])
+        wizard = (
+            self.env["moh.incoming.step.wizard"]
+            .with_user(self.head)
+            .create(
+                {
+                    "document_id": self.routed.id,
+                    "step": "complete",
+                    "assignment_id": self.lead.id,
+                    "note": "Kết quả nội bộ của Cục",
+                }
+            )
+        )
+        found, error = self._rpc(
+            self.specialist_legal, "moh.incoming.step.wizard", "search_read", [[("id", "=", wizard.id)], ["note"]]
+        )
         self.assertFalse(error)
         self.assertEqual(found, [])
         self.assertRpcRefused(self.specialist_legal, "moh.incoming.step.wizard", "read", [[wizard.id], ["note"]])
@@ -238,8 +299,11 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self._assert_unchanged(self.lead, before)
 
     def test_attaching_someone_elses_file_is_refused(self):
-        foreign = self.env["ir.attachment"].with_user(self.head).create(
-            {"name": "riêng.pdf", "raw": b"%PDF-1.4 private", "mimetype": "application/pdf"})
+        foreign = (
+            self.env["ir.attachment"]
+            .with_user(self.head)
+            .create({"name": "riêng.pdf", "raw": b"%PDF-1.4 private", "mimetype": "application/pdf"})
+        )
         self.assertRpcRefused(self.clerk, DOC, "write", [[self.registered.id], {"attachment_ids": [(4, foreign.id)]}])
         self.env.invalidate_all()
         self.assertFalse(foreign.sudo().res_id)
@@ -248,17 +312,27 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     # -- the printed register ---------------------------------------------------------------------
 
     def _confidential_register(self):
-        register = self.env["moh.document.register"].sudo().create(
-            {"name": "Sổ văn bản mật đến", "code": "MAT", "direction": "incoming", "confidential": True})
-        secret = self._moh_new_document(register_id=register.id, confidentiality="secret",
-                                        abstract="V/v nội dung mật", received_date="2026-11-20 02:00:00")
+        register = (
+            self.env["moh.document.register"]
+            .sudo()
+            .create({"name": "Sổ văn bản mật đến", "code": "MAT", "direction": "incoming", "confidential": True})
+        )
+        secret = self._moh_new_document(
+            register_id=register.id,
+            confidentiality="secret",
+            abstract="V/v nội dung mật",
+            received_date="2026-11-20 02:00:00",
+        )
         secret.with_user(self.clerk).action_register()
         return register, secret
 
     def test_printed_confidential_register_only_for_its_printer(self):
         register, secret = self._confidential_register()
-        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk).create(
-            {"register_id": register.id, "year": 2026})
+        wizard = (
+            self.env["moh.register.print.wizard"]
+            .with_user(self.clerk)
+            .create({"register_id": register.id, "year": 2026})
+        )
         action, error = self._rpc(self.clerk, "moh.register.print.wizard", "action_print", [[wizard.id]])
         self.assertFalse(error)
         url = action["url"]
@@ -270,11 +344,13 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         # Nobody else lists it, reads it or downloads it.
         for user in (self.specialist, self.head, self.leader, self.clerk2, self.plain_user, self.admin):
             with self.subTest(user=user.login):
-                found, error = self._rpc(user, "ir.attachment", "search_read",
-                                         [[("id", "=", attachment_id)], ["name", "datas"]])
+                found, error = self._rpc(
+                    user, "ir.attachment", "search_read", [[("id", "=", attachment_id)], ["name", "datas"]]
+                )
                 self.assertFalse(found)
-                found, error = self._rpc(user, "ir.attachment", "search_read",
-                                         [[("name", "like", register.code)], ["name"]])
+                found, error = self._rpc(
+                    user, "ir.attachment", "search_read", [[("name", "like", register.code)], ["name"]]
+                )
                 self.assertFalse(found)
                 self.assertRpcRefused(user, "ir.attachment", "read", [[attachment_id], ["datas"]])
                 self.authenticate(user.login, user.login)
@@ -288,19 +364,35 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     def test_confidential_register_printed_only_by_who_reads_every_entry(self):
         register, _secret = self._confidential_register()
         count = self.env["ir.attachment"].sudo().search_count([])
-        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk2).create(
-            {"register_id": register.id, "year": 2026})
+        wizard = (
+            self.env["moh.register.print.wizard"]
+            .with_user(self.clerk2)
+            .create({"register_id": register.id, "year": 2026})
+        )
         self.assertRpcRefused(self.clerk2, "moh.register.print.wizard", "action_print", [[wizard.id]])
         self.assertEqual(self.env["ir.attachment"].sudo().search_count([]), count)
 
     def test_prints_attached_to_registers_before_are_detached(self):
         register, _secret = self._confidential_register()
-        old = self.env["ir.attachment"].with_user(self.clerk).sudo().create({
-            "name": "MAT-2026.pdf", "raw": b"%PDF-1.4 old print", "mimetype": "application/pdf",
-            "res_model": register._name, "res_id": register.id})
+        old = (
+            self.env["ir.attachment"]
+            .with_user(self.clerk)
+            .sudo()
+            .create(
+                {
+                    "name": "MAT-2026.pdf",
+                    "raw": b"%PDF-1.4 old print",
+                    "mimetype": "application/pdf",
+                    "res_model": register._name,
+                    "res_id": register.id,
+                }
+            )
+        )
         old.sudo().create_uid = self.clerk
-        self.assertTrue(self._rpc(self.specialist, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])[0],
-                        "an old print is every employee's")
+        self.assertTrue(
+            self._rpc(self.specialist, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])[0],
+            "an old print is every employee's",
+        )
         self.env["moh.register.print.wizard"]._moh_detach_old_prints()
         found, _error = self._rpc(self.specialist, "ir.attachment", "search_read", [[("id", "=", old.id)], ["name"]])
         self.assertFalse(found)
@@ -318,8 +410,9 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         found, error = self._rpc(self.head_legal, "moh.kpi.dashboard", "search_read", [[], ["received"]])
         self.assertNotIn(dashboard.id, [row["id"] for row in found or []])
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard", "read", [[dashboard.id], ["received"]])
-        self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard.line", "read",
-                              [dashboard.line_ids.ids, ["department_id", "received"]])
+        self.assertRpcRefused(
+            self.head_legal, "moh.kpi.dashboard.line", "read", [dashboard.line_ids.ids, ["department_id", "received"]]
+        )
         found, error = self._rpc(self.head_legal, "moh.kpi.dashboard.line", "search_read", [[], ["received"]])
         self.assertFalse(set(dashboard.line_ids.ids) & {row["id"] for row in found or []})
         for method in ("action_refresh", "action_find_bottlenecks"):
@@ -328,12 +421,18 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard.line", "action_drill", [dashboard.line_ids[:1].ids])
         self.assertRpcRefused(self.specialist, "moh.kpi.dashboard", "action_open_dashboard")
         # Its owner drills into its figures, and only into figures.
-        drill, error = self._rpc(self.head, "moh.kpi.dashboard", "action_drill",
-                                 [[dashboard.id], "open_overdue", self.department_drug.id])
+        drill, error = self._rpc(
+            self.head, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "open_overdue", self.department_drug.id]
+        )
         self.assertFalse(error)
         self.assertEqual(drill["res_model"], "moh.kpi.item")
-        self.assertRpcRefused(self.head, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "name"],
-                              errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.head,
+            "moh.kpi.dashboard",
+            "action_drill",
+            [[dashboard.id], "name"],
+            errors=("odoo.exceptions.UserError",),
+        )
 
     def test_items_of_confidential_documents_do_not_show_them(self):
         _register, secret = self._confidential_register()
@@ -360,9 +459,11 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
 
     def test_calendar_helpers_are_not_callable_remotely(self):
         calendar = self.env.company._moh_calendar()
-        for method, args in (("moh_add_working_days", ["2026-11-02", 3]),
-                             ("moh_working_days_between", ["2026-11-02", "2026-11-30"]),
-                             ("moh_is_working_day", ["2026-11-02"])):
+        for method, args in (
+            ("moh_add_working_days", ["2026-11-02", 3]),
+            ("moh_working_days_between", ["2026-11-02", "2026-11-30"]),
+            ("moh_is_working_day", ["2026-11-02"]),
+        ):
             for user in (self.portal, self.specialist):
                 with self.subTest(method=method, user=user.login):
                     self.assertRpcRefused(user, "resource.calendar", method, [[calendar.id], *args])
@@ -371,12 +472,20 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         calendar = self.env.company._moh_calendar()
         leaves = self.env["resource.calendar.leaves"].sudo()
         count = leaves.search_count([("calendar_id", "=", calendar.id), ("resource_id", "=", False)])
-        day = {"name": "Nghỉ giả", "calendar_id": calendar.id, "date_from": "2026-12-07 00:00:00",
-               "date_to": "2026-12-07 16:59:59"}
+        day = {
+            "name": "Nghỉ giả",
+            "calendar_id": calendar.id,
+            "date_from": "2026-12-07 00:00:00",
+            "date_to": "2026-12-07 16:59:59",
+        }
         self.assertRpcRefused(self.specialist, "resource.calendar.leaves", "create", [{**day, "resource_id": False}])
         # A leave of their own resource, turned into the calendar's day off afterwards.
-        own, error = self._rpc(self.specialist, "resource.calendar.leaves", "create",
-                               [{**day, "resource_id": self.specialist.employee_id.resource_id.id}])
+        own, error = self._rpc(
+            self.specialist,
+            "resource.calendar.leaves",
+            "create",
+            [{**day, "resource_id": self.specialist.employee_id.resource_id.id}],
+        )
         if own:
             self._rpc(self.specialist, "resource.calendar.leaves", "write", [[own], {"resource_id": False}])
         self.assertEqual(leaves.search_count([("calendar_id", "=", calendar.id), ("resource_id", "=", False)]), count)
@@ -389,8 +498,9 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         hr_officer = new_test_user(self.env, login="t_hr", groups="hr.group_hr_user", name="HR Officer")
         settings_admin = new_test_user(self.env, login="t_settings", groups="base.group_system", name="Settings")
         department_before = self._snapshot(self.department_drug, ["moh_abbreviation", "moh_agency_code"])
-        self.assertRpcRefused(hr_officer, "hr.department", "write",
-                              [[self.department_drug.id], {"moh_abbreviation": "GIA"}])
+        self.assertRpcRefused(
+            hr_officer, "hr.department", "write", [[self.department_drug.id], {"moh_abbreviation": "GIA"}]
+        )
         company = self.env.company
         company_before = self._snapshot(company, ["moh_due_soon_days", "moh_calendar_id", "moh_agency_code"])
         self.assertRpcRefused(settings_admin, "res.company", "write", [[company.id], {"moh_due_soon_days": 90}])
@@ -398,8 +508,11 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             "moh.document.register": {"name": "Sổ giả", "code": "GIA", "direction": "incoming"},
             "moh.deadline.policy": {"urgency": "flash", "working_days": 99},
             "moh.document.type": {"name": "Loại giả"},
-            "moh.compensatory.workday": {"name": "Làm bù giả", "date": "2027-01-02",
-                                         "calendar_id": company._moh_calendar().id},
+            "moh.compensatory.workday": {
+                "name": "Làm bù giả",
+                "date": "2027-01-02",
+                "calendar_id": company._moh_calendar().id,
+            },
         }
         for user in (self.clerk, self.specialist, self.head, self.leader):
             for model, vals in models_vals.items():
@@ -413,8 +526,9 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         self._assert_unchanged(self.department_drug, department_before)
         self._assert_unchanged(company, company_before)
         # The e-office administrator does.
-        _result, error = self._rpc(self.admin, "hr.department", "write",
-                                   [[self.department_drug.id], {"moh_agency_code": "000.00.12.G18"}])
+        _result, error = self._rpc(
+            self.admin, "hr.department", "write", [[self.department_drug.id], {"moh_agency_code": "000.00.12.G18"}]
+        )
         self.assertFalse(error)
 
     def test_portal_user_calls_no_step(self):
@@ -434,6 +548,7 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         before = self._snapshot(self.routed, ["state", "abstract"])
         for model, method, args in calls:
             with self.subTest(model=model, method=method):
-                self.assertRpcRefused(self.portal, model, method, args,
-                                      errors=ACCESS + ("odoo.exceptions.MissingError",))
+                self.assertRpcRefused(
+                    self.portal, model, method, args, errors=ACCESS + ("odoo.exceptions.MissingError",)
+                )
         self._assert_unchanged(self.routed, before)

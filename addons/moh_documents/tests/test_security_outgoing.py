@@ -18,27 +18,35 @@ DOC = "moh.outgoing.document"
 
 @tagged("post_install", "-at_install")
 class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.seal_key = cls._moh_test_seal()
         cls.register = cls.env["moh.document.register"].create(
-            {"name": "Sổ văn bản đi (kiểm thử an ninh)", "code": "TEST-AN", "direction": "outgoing"})
+            {"name": "Sổ văn bản đi (kiểm thử an ninh)", "code": "TEST-AN", "direction": "outgoing"}
+        )
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _draft(self, type_xmlid="moh_documents.document_type_quyet_dinh", **values):
-        return self.env[DOC].with_user(self.specialist).create({
-            "document_type_id": self.env.ref(type_xmlid).id,
-            "department_id": self.department_drug.id,
-            "abstract": "Ban hành Danh mục thuốc hiếm",
-            "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
-            "signer_id": self.leader.id,
-            "signer_authority": "kt", "signer_authority_position": "BỘ TRƯỞNG", "signer_position": "THỨ TRƯỞNG",
-            "register_id": self.register.id,
-            **values,
-        })
+        return (
+            self.env[DOC]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref(type_xmlid).id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Ban hành Danh mục thuốc hiếm",
+                    "body": "Điều 1. Ban hành kèm theo Quyết định này Danh mục thuốc hiếm.",
+                    "signer_id": self.leader.id,
+                    "signer_authority": "kt",
+                    "signer_authority_position": "BỘ TRƯỞNG",
+                    "signer_position": "THỨ TRƯỞNG",
+                    "register_id": self.register.id,
+                    **values,
+                }
+            )
+        )
 
     def _under_review(self, type_xmlid="moh_documents.document_type_quyet_dinh", **values):
         doc = self._draft(type_xmlid, **values)
@@ -60,9 +68,14 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.env.invalidate_all()
         doc = doc.sudo()
         return {
-            "state": doc.state, "number": doc.number, "pdf_id": doc.pdf_id.id, "body": doc.body,
-            "abstract": doc.abstract, "signed_checksum": doc.signed_checksum,
-            "validation_status": doc.validation_status, "pdf": doc.pdf_id.raw,
+            "state": doc.state,
+            "number": doc.number,
+            "pdf_id": doc.pdf_id.id,
+            "body": doc.body,
+            "abstract": doc.abstract,
+            "signed_checksum": doc.signed_checksum,
+            "validation_status": doc.validation_status,
+            "pdf": doc.pdf_id.raw,
             "reviews": [(r.id, r.status, r.comment, r.done_by.id) for r in doc.review_ids.sorted("id")],
         }
 
@@ -82,23 +95,50 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.assertEqual(before["validation_status"], "pending")
 
         # The drafter approves his own draft by writing, creating or deleting reviews.
-        self.assertRpcRefused(self.specialist, "tier.review", "write", [reviews.ids, {
-            "status": "approved", "done_by": self.specialist.id, "comment": "Đồng ý"}])
-        self.assertRpcRefused(self.specialist, "tier.review", "create", [{
-            "model": DOC, "res_id": doc.id, "definition_id": head_review.definition_id.id,
-            "status": "approved", "sequence": 99}])
-        self.assertRpcRefused(self.specialist, "tier.review", "create", [{
-            "res_id": doc.id, "definition_id": head_review.definition_id.id, "status": "approved"}],
-            {"context": {"default_model": DOC}})
+        self.assertRpcRefused(
+            self.specialist,
+            "tier.review",
+            "write",
+            [reviews.ids, {"status": "approved", "done_by": self.specialist.id, "comment": "Đồng ý"}],
+        )
+        self.assertRpcRefused(
+            self.specialist,
+            "tier.review",
+            "create",
+            [
+                {
+                    "model": DOC,
+                    "res_id": doc.id,
+                    "definition_id": head_review.definition_id.id,
+                    "status": "approved",
+                    "sequence": 99,
+                }
+            ],
+        )
+        self.assertRpcRefused(
+            self.specialist,
+            "tier.review",
+            "create",
+            [{"res_id": doc.id, "definition_id": head_review.definition_id.id, "status": "approved"}],
+            {"context": {"default_model": DOC}},
+        )
         self.assertRpcRefused(self.specialist, "tier.review", "unlink", [reviews.ids])
-        self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], {
-            "review_ids": [(1, review.id, {"status": "approved"}) for review in reviews]}])
+        self.assertRpcRefused(
+            self.specialist,
+            DOC,
+            "write",
+            [[doc.id], {"review_ids": [(1, review.id, {"status": "approved"}) for review in reviews]}],
+        )
         self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], {"review_ids": [(5, 0, 0)]}])
         self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], {"validation_status": "validated"}])
         # Nor by naming someone a reviewer through the users (the same table), even as the
         # administrator of users.
-        self.assertRpcRefused(self.env.ref("base.user_admin"), "res.users", "write", [self.specialist.ids, {
-            "review_ids": [(4, review.id) for review in reviews]}])
+        self.assertRpcRefused(
+            self.env.ref("base.user_admin"),
+            "res.users",
+            "write",
+            [self.specialist.ids, {"review_ids": [(4, review.id) for review in reviews]}],
+        )
         # Not their turn: the legal department and the signer before the head of the unit.
         for user in (self.head_legal, self.leader, self.specialist):
             with self.subTest(user=user.login):
@@ -106,19 +146,45 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
                 self.assertRpcRefused(user, DOC, "reject_tier", [[doc.id]])
         # The comment dialog, filled in by hand: their own review out of turn, someone else's,
         # or none at all (which would mean every review of the document).
-        for user, review_ids in ((self.head_legal, legal_review.ids), (self.specialist, reviews.ids),
-                                 (self.head_legal, []), (self.leader, signer_review.ids)):
+        for user, review_ids in (
+            (self.head_legal, legal_review.ids),
+            (self.specialist, reviews.ids),
+            (self.head_legal, []),
+            (self.leader, signer_review.ids),
+        ):
             for decision in ("validate", "reject"):
                 with self.subTest(user=user.login, reviews=review_ids, decision=decision):
-                    wizard = self._rpc_ok(user, "comment.wizard", "create", [{
-                        "comment": "Đồng ý", "res_model": DOC, "res_id": doc.id,
-                        "review_ids": [(6, 0, review_ids)], "validate_reject": decision}])
+                    wizard = self._rpc_ok(
+                        user,
+                        "comment.wizard",
+                        "create",
+                        [
+                            {
+                                "comment": "Đồng ý",
+                                "res_model": DOC,
+                                "res_id": doc.id,
+                                "review_ids": [(6, 0, review_ids)],
+                                "validate_reject": decision,
+                            }
+                        ],
+                    )
                     self.assertRpcRefused(user, "comment.wizard", "add_comment", [[wizard]])
         # The head's own review named in a dialog about another record is refused as well.
         other = self._under_review()
-        wizard = self._rpc_ok(self.head, "comment.wizard", "create", [{
-            "comment": "Đồng ý", "res_model": DOC, "res_id": other.id,
-            "review_ids": [(6, 0, head_review.ids)], "validate_reject": "validate"}])
+        wizard = self._rpc_ok(
+            self.head,
+            "comment.wizard",
+            "create",
+            [
+                {
+                    "comment": "Đồng ý",
+                    "res_model": DOC,
+                    "res_id": other.id,
+                    "review_ids": [(6, 0, head_review.ids)],
+                    "validate_reject": "validate",
+                }
+            ],
+        )
         self.assertRpcRefused(self.head, "comment.wizard", "add_comment", [[wizard]])
         self.assertEqual(self._snapshot(doc), before, "nothing changed")
 
@@ -144,8 +210,9 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.assertEqual(found, [])
         self.assertRpcRefused(self.specialist_legal, "tier.review", "read", [review.ids, ["comment"]])
         # Nor through the users' reviews, nor by grouping.
-        groups = self._rpc_ok(self.specialist_legal, "tier.review", "read_group",
-                              [domain, ["comment"], ["comment"]], {"lazy": False})
+        groups = self._rpc_ok(
+            self.specialist_legal, "tier.review", "read_group", [domain, ["comment"], ["comment"]], {"lazy": False}
+        )
         self.assertEqual(groups, [])
         # Portal users (businesses, citizens, partner systems) read no review and no chain.
         for model in ("tier.review", "tier.definition"):
@@ -164,19 +231,37 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def test_no_stage_is_skipped(self):
         doc = self._draft()
         before = self._snapshot(doc)
-        for vals in ({"state": "cancelled"}, {"state": "to_sign"}, {"state": "signed"}, {"state": "issued"},
-                     {"number": 7}, {"issue_date": "2026-12-01"}, {"drafter_id": self.head.id},
-                     {"name": "01/QĐ-BYT"}, {"symbol": "QĐ-BYT"}, {"department_head_id": self.specialist.id},
-                     {"legal_reviewer_id": self.specialist.id}, {"validation_status": "validated"}):
+        for vals in (
+            {"state": "cancelled"},
+            {"state": "to_sign"},
+            {"state": "signed"},
+            {"state": "issued"},
+            {"number": 7},
+            {"issue_date": "2026-12-01"},
+            {"drafter_id": self.head.id},
+            {"name": "01/QĐ-BYT"},
+            {"symbol": "QĐ-BYT"},
+            {"department_head_id": self.specialist.id},
+            {"legal_reviewer_id": self.specialist.id},
+            {"validation_status": "validated"},
+        ):
             with self.subTest(vals=vals):
                 self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], vals])
                 self.assertRpcRefused(self.head, DOC, "write", [[doc.id], vals])
         # Born in a later stage, or with a default one in the context.
-        self.assertRpcRefused(self.specialist, DOC, "create", [{
-            "document_type_id": doc.document_type_id.id, "abstract": "Đã ký sẵn", "state": "to_sign"}])
-        created = self._rpc_ok(self.specialist, DOC, "create", [{
-            "document_type_id": doc.document_type_id.id, "abstract": "Mặc định"}],
-            {"context": {"default_state": "to_sign", "default_drafter_id": self.head.id}})
+        self.assertRpcRefused(
+            self.specialist,
+            DOC,
+            "create",
+            [{"document_type_id": doc.document_type_id.id, "abstract": "Đã ký sẵn", "state": "to_sign"}],
+        )
+        created = self._rpc_ok(
+            self.specialist,
+            DOC,
+            "create",
+            [{"document_type_id": doc.document_type_id.id, "abstract": "Mặc định"}],
+            {"context": {"default_state": "to_sign", "default_drafter_id": self.head.id}},
+        )
         created = self.env[DOC].browse(created).sudo()
         self.assertEqual((created.state, created.drafter_id), ("draft", self.specialist))
 
@@ -189,12 +274,19 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.assertRpcRefused(self.specialist, DOC, "action_approved", [[doc.id]], errors=REFUSED)
         # Others may not move it: neither the steps of the drafting unit nor those of the chain.
         for user in (self.specialist_legal, self.clerk, self.deputy, self.plain_user, self.portal):
-            for method in ("action_approved", "action_back_to_draft", "action_request_review",
-                           "request_validation", "restart_validation", "action_render"):
+            for method in (
+                "action_approved",
+                "action_back_to_draft",
+                "action_request_review",
+                "request_validation",
+                "restart_validation",
+                "action_render",
+            ):
                 with self.subTest(user=user.login, method=method):
                     self.assertRpcRefused(user, DOC, method, [[doc.id]])
-        self.assertRpcRefused(self.specialist, DOC, "evaluate_tier", [[doc.id], self.env.ref(
-            "moh_documents.tier_outgoing_signer").id])
+        self.assertRpcRefused(
+            self.specialist, DOC, "evaluate_tier", [[doc.id], self.env.ref("moh_documents.tier_outgoing_signer").id]
+        )
         self.assertEqual(self._snapshot(doc), under_review, "nothing changed")
 
         # Approved by the whole chain: only now does it go to the signer.
@@ -222,34 +314,65 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
 
         for user in (self.specialist, self.head, self.leader):
             with self.subTest(user=user.login):
-                self.assertRpcRefused(user, DOC, "write", [[doc.id], {"body": "Điều 1. Nội dung chưa được duyệt."}],
-                                      errors=REFUSED)
-                self.assertRpcRefused(user, DOC, "write", [[doc.id], {"abstract": "Trích yếu khác"}],
-                                      kwargs={"context": {"skip_validation_check": True}}, errors=REFUSED)
-        for vals in ({"signer_id": self.deputy.id}, {"document_type_id": self.env.ref("moh_documents.document_type_cong_van").id},
-                     {"urgency": "express"}, {"confidentiality": "secret"}, {"recipients": "- Nơi khác"},
-                     {"addressees": "Ai đó"}, {"internal_department_ids": [(6, 0, self.department_legal.ids)]},
-                     {"signer_position": "BỘ TRƯỞNG"}):
+                self.assertRpcRefused(
+                    user, DOC, "write", [[doc.id], {"body": "Điều 1. Nội dung chưa được duyệt."}], errors=REFUSED
+                )
+                self.assertRpcRefused(
+                    user,
+                    DOC,
+                    "write",
+                    [[doc.id], {"abstract": "Trích yếu khác"}],
+                    kwargs={"context": {"skip_validation_check": True}},
+                    errors=REFUSED,
+                )
+        for vals in (
+            {"signer_id": self.deputy.id},
+            {"document_type_id": self.env.ref("moh_documents.document_type_cong_van").id},
+            {"urgency": "express"},
+            {"confidentiality": "secret"},
+            {"recipients": "- Nơi khác"},
+            {"addressees": "Ai đó"},
+            {"internal_department_ids": [(6, 0, self.department_legal.ids)]},
+            {"signer_position": "BỘ TRƯỞNG"},
+        ):
             with self.subTest(vals=vals):
                 self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], vals], errors=REFUSED)
         # Nor its files: the PDF prepared for the signature is not replaced behind the signer.
         forged = b"%PDF-1.4 forged"
-        self.assertRpcRefused(self.specialist, "ir.attachment", "write", [[doc.pdf_id.id], {
-            "raw": base64.b64encode(forged).decode(), "name": "forged-ky.pdf"}], errors=ACCESS)
-        self.assertRpcRefused(self.specialist, "ir.attachment", "write", [[doc.pdf_id.id], {
-            "datas": base64.b64encode(forged).decode()}], errors=ACCESS)
+        self.assertRpcRefused(
+            self.specialist,
+            "ir.attachment",
+            "write",
+            [[doc.pdf_id.id], {"raw": base64.b64encode(forged).decode(), "name": "forged-ky.pdf"}],
+            errors=ACCESS,
+        )
+        self.assertRpcRefused(
+            self.specialist,
+            "ir.attachment",
+            "write",
+            [[doc.pdf_id.id], {"datas": base64.b64encode(forged).decode()}],
+            errors=ACCESS,
+        )
         self.assertRpcRefused(self.specialist, "ir.attachment", "unlink", [[doc.pdf_id.id]], errors=ACCESS)
-        self.assertRpcRefused(self.specialist, "ir.attachment", "create", [{
-            "name": "x-ky.pdf", "raw": base64.b64encode(forged).decode(), "res_model": DOC, "res_id": doc.id}],
-            errors=ACCESS)
+        self.assertRpcRefused(
+            self.specialist,
+            "ir.attachment",
+            "create",
+            [{"name": "x-ky.pdf", "raw": base64.b64encode(forged).decode(), "res_model": DOC, "res_id": doc.id}],
+            errors=ACCESS,
+        )
         self.assertEqual(self._snapshot(doc), before, "nothing changed")
 
         # To change the text, the document goes back to draft: the review starts again, and the
         # signer cannot sign until the new text is approved.
         self._rpc_ok(self.specialist, DOC, "action_back_to_draft", [[doc.id]])
         self.env.invalidate_all()
-        self.assertEqual((doc.state, doc.review_ids, doc.pdf_id), ("draft", doc.review_ids.browse(), doc.pdf_id.browse()))
-        self._rpc_ok(self.specialist, DOC, "write", [[doc.id], {"body": reviewed_body + "\n\nĐiều 2. Hiệu lực từ ngày ký."}])
+        self.assertEqual(
+            (doc.state, doc.review_ids, doc.pdf_id), ("draft", doc.review_ids.browse(), doc.pdf_id.browse())
+        )
+        self._rpc_ok(
+            self.specialist, DOC, "write", [[doc.id], {"body": reviewed_body + "\n\nĐiều 2. Hiệu lực từ ngày ký."}]
+        )
         self.assertRpcRefused(self.leader, DOC, "action_sign", [[doc.id], self.pki.password], errors=REFUSED)
         self._rpc_ok(self.specialist, DOC, "action_request_review", [[doc.id]])
         self.assertRpcRefused(self.leader, DOC, "action_sign", [[doc.id], self.pki.password], errors=REFUSED)
@@ -270,8 +393,20 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         forged = base64.b64encode(b"%PDF-1.4 made by the drafter").decode()
         # In draft, the drafter may attach files, but not make one the document's PDF or stage.
         draft = self._draft()
-        attachment = self._rpc_ok(self.specialist, "ir.attachment", "create", [{
-            "name": "tu-lam-ky.pdf", "raw": forged, "mimetype": "application/pdf", "res_model": DOC, "res_id": draft.id}])
+        attachment = self._rpc_ok(
+            self.specialist,
+            "ir.attachment",
+            "create",
+            [
+                {
+                    "name": "tu-lam-ky.pdf",
+                    "raw": forged,
+                    "mimetype": "application/pdf",
+                    "res_model": DOC,
+                    "res_id": draft.id,
+                }
+            ],
+        )
         before_draft = self._snapshot(draft)
         self.assertRpcRefused(self.specialist, DOC, "write", [[draft.id], {"state": "signed", "pdf_id": attachment}])
         self.assertRpcRefused(self.specialist, DOC, "write", [[draft.id], {"pdf_id": attachment}])
@@ -282,11 +417,20 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         # Approved: the signer has not signed yet.
         doc = self._approved()
         doc.sudo().register_id = self.register
-        own = self._rpc_ok(self.specialist, "ir.attachment", "create", [{
-            "name": "tu-lam-da-ky.pdf", "raw": forged, "mimetype": "application/pdf"}])
+        own = self._rpc_ok(
+            self.specialist,
+            "ir.attachment",
+            "create",
+            [{"name": "tu-lam-da-ky.pdf", "raw": forged, "mimetype": "application/pdf"}],
+        )
         before = self._snapshot(doc)
-        for vals in ({"state": "signed", "pdf_id": own}, {"state": "signed"}, {"pdf_id": own},
-                     {"signed_checksum": "0" * 64}, {"version_ids": [(4, own)]}):
+        for vals in (
+            {"state": "signed", "pdf_id": own},
+            {"state": "signed"},
+            {"pdf_id": own},
+            {"signed_checksum": "0" * 64},
+            {"version_ids": [(4, own)]},
+        ):
             with self.subTest(vals=vals):
                 self.assertRpcRefused(self.specialist, DOC, "write", [[doc.id], vals], errors=REFUSED)
         self.assertRpcRefused(self.clerk, DOC, "action_issue", [[doc.id]], errors=REFUSED)
@@ -318,8 +462,9 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
                 self.assertRpcRefused(user, "ir.attachment", "create", [{**own, "moh_role": "signing_pdf"}])
                 self.assertRpcRefused(user, "ir.attachment", "write", [[version.id], {"moh_role": "signing_pdf"}])
         # Nor by a default in the context: the file is stored without a role.
-        uploaded = self._rpc_ok(self.specialist, "ir.attachment", "create", [own],
-                                {"context": {"default_moh_role": "signed_pdf"}})
+        uploaded = self._rpc_ok(
+            self.specialist, "ir.attachment", "create", [own], {"context": {"default_moh_role": "signed_pdf"}}
+        )
         self.assertRpcRefused(self.specialist, "ir.attachment", "write", [[uploaded], {"moh_role": "signing_pdf"}])
         self.env.invalidate_all()
         self.assertFalse(self.env["ir.attachment"].browse(uploaded).moh_role)
@@ -343,8 +488,9 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def test_a_specialist_cannot_name_himself_signer(self):
         """Else he would approve his own draft in the signer's step of the chain, then sign it."""
         doc = self._draft(signer_id=self.specialist.id)
-        self.assertRpcRefused(self.specialist, DOC, "action_request_review", [[doc.id]],
-                              errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.specialist, DOC, "action_request_review", [[doc.id]], errors=("odoo.exceptions.UserError",)
+        )
         self.env.invalidate_all()
         self.assertFalse(doc.sudo().review_ids)
         self.assertEqual(doc.sudo().state, "draft")
@@ -355,14 +501,29 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
 
     def test_only_the_delegator_delegates(self):
         Delegation = self.env["moh.delegation"].sudo()
-        period = {"date_from": dt.date.today().isoformat(), "date_to": (dt.date.today() + dt.timedelta(days=7)).isoformat()}
+        period = {
+            "date_from": dt.date.today().isoformat(),
+            "date_to": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
+        }
         # A leader delegates another leader's powers (to himself, or to someone else).
-        self.assertRpcRefused(self.leader, "moh.delegation", "create", [{
-            "delegator_id": self.deputy.id, "delegate_id": self.leader.id, **period}])
-        self.assertRpcRefused(self.leader, "moh.delegation", "create", [{
-            "delegator_id": self.deputy.id, "delegate_id": self.head.id, **period}])
-        self.assertRpcRefused(self.specialist, "moh.delegation", "create", [{
-            "delegator_id": self.leader.id, "delegate_id": self.specialist.id, **period}])
+        self.assertRpcRefused(
+            self.leader,
+            "moh.delegation",
+            "create",
+            [{"delegator_id": self.deputy.id, "delegate_id": self.leader.id, **period}],
+        )
+        self.assertRpcRefused(
+            self.leader,
+            "moh.delegation",
+            "create",
+            [{"delegator_id": self.deputy.id, "delegate_id": self.head.id, **period}],
+        )
+        self.assertRpcRefused(
+            self.specialist,
+            "moh.delegation",
+            "create",
+            [{"delegator_id": self.leader.id, "delegate_id": self.specialist.id, **period}],
+        )
         self.assertFalse(Delegation.search([("delegator_id", "=", self.deputy.id)]))
         self.assertFalse(Delegation._moh_delegators_of(self.leader))
 
@@ -385,8 +546,12 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.assertEqual(sorted(self._rpc_ok(self.head, "moh.delegation", "search", [[]])), sorted([own.id, mine]))
 
         # The e-office administrator records a delegation for a leader.
-        recorded = self._rpc_ok(self.admin, "moh.delegation", "create", [{
-            "delegator_id": self.deputy.id, "delegate_id": self.leader.id, **period}])
+        recorded = self._rpc_ok(
+            self.admin,
+            "moh.delegation",
+            "create",
+            [{"delegator_id": self.deputy.id, "delegate_id": self.leader.id, **period}],
+        )
         self.assertEqual(Delegation.browse(recorded).delegator_id, self.deputy)
 
     # -- 6. every public method checks its caller -------------------------------------------------
@@ -394,10 +559,16 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def test_every_public_method_checks_its_caller(self):
         doc = self._under_review()
         Model = type(self.env[DOC])
-        names = sorted({
-            name for cls in Model.mro() if cls.__module__.startswith("odoo.addons.moh_")
-            for name, member in vars(cls).items() if callable(member) and not name.startswith("_")
-        } | {"request_validation", "restart_validation", "validate_tier", "reject_tier", "evaluate_tier"})
+        names = sorted(
+            {
+                name
+                for cls in Model.mro()
+                if cls.__module__.startswith("odoo.addons.moh_")
+                for name, member in vars(cls).items()
+                if callable(member) and not name.startswith("_")
+            }
+            | {"request_validation", "restart_validation", "validate_tier", "reject_tier", "evaluate_tier"}
+        )
         arguments = {
             "action_sign": [self.pki.password],
             "moh_sign_prepare": [base64.b64encode(self.pki.signer.der).decode()],
@@ -418,14 +589,24 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     # -- the legitimate chain, end to end -----------------------------------------------------
 
     def test_the_whole_chain_over_rpc(self):
-        doc = self.env[DOC].browse(self._rpc_ok(self.specialist, DOC, "create", [{
-            "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
-            "department_id": self.department_drug.id,
-            "abstract": "Ban hành quy chế",
-            "body": "Điều 1. Ban hành quy chế.",
-            "signer_id": self.leader.id, "signer_position": "THỨ TRƯỞNG",
-            "register_id": self.register.id,
-        }]))
+        doc = self.env[DOC].browse(
+            self._rpc_ok(
+                self.specialist,
+                DOC,
+                "create",
+                [
+                    {
+                        "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
+                        "department_id": self.department_drug.id,
+                        "abstract": "Ban hành quy chế",
+                        "body": "Điều 1. Ban hành quy chế.",
+                        "signer_id": self.leader.id,
+                        "signer_position": "THỨ TRƯỞNG",
+                        "register_id": self.register.id,
+                    }
+                ],
+            )
+        )
         self._rpc_ok(self.specialist, DOC, "write", [doc.ids, {"body": "Điều 1. Ban hành quy chế làm việc."}])
         self._rpc_ok(self.specialist, DOC, "action_render", [doc.ids])
         self._rpc_ok(self.specialist, DOC, "action_request_review", [doc.ids])
@@ -434,7 +615,9 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(doc.validation_status, "rejected")
         self._rpc_ok(self.specialist, DOC, "restart_validation", [doc.ids])
-        self._rpc_ok(self.specialist, DOC, "write", [doc.ids, {"body": "Căn cứ Luật.\n\nĐiều 1. Ban hành quy chế làm việc."}])
+        self._rpc_ok(
+            self.specialist, DOC, "write", [doc.ids, {"body": "Căn cứ Luật.\n\nĐiều 1. Ban hành quy chế làm việc."}]
+        )
         self._rpc_ok(self.specialist, DOC, "action_request_review", [doc.ids])
         for reviewer in (self.head, self.head_legal, self.leader):
             self._rpc_review(reviewer, doc)

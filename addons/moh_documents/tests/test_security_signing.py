@@ -8,7 +8,6 @@ import json
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
-
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -29,7 +28,9 @@ def reencrypt(p12_path, old_password, new_password):
     """The PKCS#12 file of ``p12_path``, encrypted under ``new_password``."""
     with open(p12_path, "rb") as handle:
         key, cert, chain = pkcs12.load_key_and_certificates(handle.read(), old_password.encode())
-    return pkcs12.serialize_key_and_certificates(b"key", key, cert, chain, BestAvailableEncryption(new_password.encode()))
+    return pkcs12.serialize_key_and_certificates(
+        b"key", key, cert, chain, BestAvailableEncryption(new_password.encode())
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -44,10 +45,12 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         cls.seal_key.write({"pkcs12_file": base64.b64encode(cls.seal_p12), "pin": SEAL_PIN})
         cls.seal_key._moh_read_certificate()
         cls.leader_key._moh_read_certificate(LEADER_PASSWORD)
-        cls.system_admin = new_test_user(cls.env, login="t_sysadmin", name="System Admin",
-                                         groups="base.group_system,moh_documents.group_moh_admin")
+        cls.system_admin = new_test_user(
+            cls.env, login="t_sysadmin", name="System Admin", groups="base.group_system,moh_documents.group_moh_admin"
+        )
         cls.register = cls.env["moh.document.register"].create(
-            {"name": "Sổ văn bản đi (kiểm thử bảo mật)", "code": "TEST-BM", "direction": "outgoing"})
+            {"name": "Sổ văn bản đi (kiểm thử bảo mật)", "code": "TEST-BM", "direction": "outgoing"}
+        )
 
     def setUp(self):
         super().setUp()
@@ -82,18 +85,26 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.env.invalidate_all()
         doc = doc.sudo()
         year = fields.Date.context_today(doc).year
-        return (doc.state, doc.number, doc.year, doc.issue_date, doc.pdf_id.id, doc.signed_checksum,
-                self.env["moh.outgoing.document"].sudo().search_count(
-                    [("register_id", "=", self.register.id), ("number", "!=", False)]),
-                # the register's next number: none was consumed
-                self.register._moh_allocate_number("moh.outgoing.document", year))
+        return (
+            doc.state,
+            doc.number,
+            doc.year,
+            doc.issue_date,
+            doc.pdf_id.id,
+            doc.signed_checksum,
+            self.env["moh.outgoing.document"]
+            .sudo()
+            .search_count([("register_id", "=", self.register.id), ("number", "!=", False)]),
+            # the register's next number: none was consumed
+            self.register._moh_allocate_number("moh.outgoing.document", year),
+        )
 
     def _put_in_place(self, doc, pdf, checksum=True):
         """What an attacker could do before the workflow guard: put a PDF of their own in
         place of the signed one (done here in superuser mode, as test setup)."""
-        attachment = self.env["ir.attachment"].create({
-            "name": "gia-mao.pdf", "raw": pdf, "mimetype": "application/pdf",
-            "res_model": doc._name, "res_id": doc.id})
+        attachment = self.env["ir.attachment"].create(
+            {"name": "gia-mao.pdf", "raw": pdf, "mimetype": "application/pdf", "res_model": doc._name, "res_id": doc.id}
+        )
         values = {"pdf_id": attachment.id, "state": "signed", "register_id": self.register.id}
         if checksum:
             values["signed_checksum"] = hashlib.sha256(pdf).hexdigest()
@@ -109,9 +120,18 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     # -- 1. key material is never readable ------------------------------------------------------
 
     def test_key_material_never_comes_back_to_anyone(self):
-        keys = (self.leader_key | self.seal_key | self.deputy_key)
-        users = (self.system_admin, self.admin, self.clerk, self.leader, self.deputy, self.head,
-                 self.specialist, self.plain_user, self.portal)
+        keys = self.leader_key | self.seal_key | self.deputy_key
+        users = (
+            self.system_admin,
+            self.admin,
+            self.clerk,
+            self.leader,
+            self.deputy,
+            self.head,
+            self.specialist,
+            self.plain_user,
+            self.portal,
+        )
         spec = {name: {} for name in KEY_FIELDS + ["name", "pkcs12_uploaded"]}
         for user in users:
             with self.subTest(user=user.login):
@@ -132,9 +152,13 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
                 for method, args, kwargs in calls:
                     result, error = self._rpc(user, "moh.signing.key", method, args, kwargs)
                     self.assertNothingLeaks(f"{user.login}: {method}", result, error)
-                self.assertRpcRefused(user, "moh.signing.key", "search_count", [[("pin", "=", SEAL_PIN)]],
-                                      errors=("odoo.exceptions.AccessError",
-                                              "odoo.exceptions.UserError"))
+                self.assertRpcRefused(
+                    user,
+                    "moh.signing.key",
+                    "search_count",
+                    [[("pin", "=", SEAL_PIN)]],
+                    errors=("odoo.exceptions.AccessError", "odoo.exceptions.UserError"),
+                )
                 for key in keys:
                     for route in ("content", "image"):
                         for field in ("pkcs12_file", "pin"):
@@ -148,22 +172,43 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
 
     def test_an_administrator_uploads_a_key_but_never_reads_it_back(self):
         p12 = reencrypt(self.pki.signer.p12_path, self.pki.password, "another-Secret-42")
-        result, error = self._rpc(self.admin, "moh.signing.key", "create", [{
-            "name": "Khóa mới", "usage": "personal", "user_id": self.head.id,
-            "pkcs12_file": base64.b64encode(p12).decode()}])
+        result, error = self._rpc(
+            self.admin,
+            "moh.signing.key",
+            "create",
+            [
+                {
+                    "name": "Khóa mới",
+                    "usage": "personal",
+                    "user_id": self.head.id,
+                    "pkcs12_file": base64.b64encode(p12).decode(),
+                }
+            ],
+        )
         self.assertFalse(error)
         key = self.env["moh.signing.key"].browse(result)
         self.assertEqual(key._moh_secret()[0], p12)
         read, _error = self._rpc(self.admin, "moh.signing.key", "read", [[key.id], ["pkcs12_file", "pkcs12_uploaded"]])
         self.assertEqual((read[0]["pkcs12_file"], read[0]["pkcs12_uploaded"]), (False, True))
         # The certificate shown for a key is read from the key, never typed in.
-        self.assertRpcRefused(self.admin, "moh.signing.key", "write",
-                              [[key.id], {"certificate": base64.b64encode(self.pki.seal.der).decode(),
-                                          "certificate_subject": "CN=Bộ trưởng"}])
+        self.assertRpcRefused(
+            self.admin,
+            "moh.signing.key",
+            "write",
+            [
+                [key.id],
+                {"certificate": base64.b64encode(self.pki.seal.der).decode(), "certificate_subject": "CN=Bộ trưởng"},
+            ],
+        )
         self.assertFalse(key.certificate)
         # Nor is a key holding a file given to someone else (who could then try its password).
-        self.assertRpcRefused(self.admin, "moh.signing.key", "write", [self.leader_key.ids, {"user_id": self.admin.id}],
-                              errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.admin,
+            "moh.signing.key",
+            "write",
+            [self.leader_key.ids, {"user_id": self.admin.id}],
+            errors=("odoo.exceptions.UserError",),
+        )
         self.assertEqual(self.leader_key.user_id, self.leader)
 
     # -- 2. no password oracle ----------------------------------------------------------------
@@ -174,12 +219,19 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         for user in (self.system_admin, self.admin, self.head, self.clerk, self.deputy, self.specialist, self.portal):
             for password in (LEADER_PASSWORD, "wrong"):
                 with self.subTest(user=user.login, password=password):
-                    _result, error = self._rpc(user, "moh.signing.key", "action_read_certificate",
-                                               [key.ids], {"password": password})
+                    _result, error = self._rpc(
+                        user, "moh.signing.key", "action_read_certificate", [key.ids], {"password": password}
+                    )
                     self.assertEqual(error, "odoo.exceptions.AccessError")
         # The seal: an administrator reads its certificate with the stored PIN, no password tried.
-        self.assertRpcRefused(self.admin, "moh.signing.key", "action_read_certificate", [self.seal_key.ids],
-                              {"password": "guess"}, errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.admin,
+            "moh.signing.key",
+            "action_read_certificate",
+            [self.seal_key.ids],
+            {"password": "guess"},
+            errors=("odoo.exceptions.UserError",),
+        )
         for user in (self.clerk, self.leader, self.specialist):
             self.assertRpcRefused(user, "moh.signing.key", "action_read_certificate", [self.seal_key.ids])
         _result, error = self._rpc(self.admin, "moh.signing.key", "action_read_certificate", [self.seal_key.ids])
@@ -192,20 +244,34 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def test_wrong_passwords_lock_the_key_for_a_while(self):
         key = self.leader_key
         for attempt in range(5):
-            _result, error = self._rpc(self.leader, "moh.signing.key", "action_read_certificate",
-                                       [key.ids], {"password": f"guess-{attempt}"})
+            _result, error = self._rpc(
+                self.leader, "moh.signing.key", "action_read_certificate", [key.ids], {"password": f"guess-{attempt}"}
+            )
             self.assertEqual(error, "odoo.exceptions.UserError")
         # Locked: even the right password is not tried now, and signing is refused too.
-        self.assertRpcRefused(self.leader, "moh.signing.key", "action_read_certificate", [key.ids],
-                              {"password": LEADER_PASSWORD}, errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.leader,
+            "moh.signing.key",
+            "action_read_certificate",
+            [key.ids],
+            {"password": LEADER_PASSWORD},
+            errors=("odoo.exceptions.UserError",),
+        )
         doc = self._approved()
-        self.assertRpcRefused(self.leader, "moh.outgoing.document", "action_sign", [doc.ids],
-                              {"password": LEADER_PASSWORD}, errors=("odoo.exceptions.UserError",))
+        self.assertRpcRefused(
+            self.leader,
+            "moh.outgoing.document",
+            "action_sign",
+            [doc.ids],
+            {"password": LEADER_PASSWORD},
+            errors=("odoo.exceptions.UserError",),
+        )
         self.assertEqual(doc.state, "to_sign")
         # Once the lock is over, the owner opens the key again.
         self.registry._moh_signing_key_failures.clear()
-        _result, error = self._rpc(self.leader, "moh.signing.key", "action_read_certificate",
-                                   [key.ids], {"password": LEADER_PASSWORD})
+        _result, error = self._rpc(
+            self.leader, "moh.signing.key", "action_read_certificate", [key.ids], {"password": LEADER_PASSWORD}
+        )
         self.assertFalse(error)
 
     # -- 3. the sign wizard stores no password -------------------------------------------------
@@ -213,13 +279,23 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def test_the_sign_wizard_never_stores_the_password(self):
         docs = self._approved() | self._approved()
         # What the web client does: save the dialog's record, then call the button with its context.
-        saved, error = self._rpc(self.leader, "moh.outgoing.sign.wizard", "web_save", [[], {
-            "document_ids": [[6, 0, docs.ids]], "password": LEADER_PASSWORD}], {"specification": {"password": {}}})
+        saved, error = self._rpc(
+            self.leader,
+            "moh.outgoing.sign.wizard",
+            "web_save",
+            [[], {"document_ids": [[6, 0, docs.ids]], "password": LEADER_PASSWORD}],
+            {"specification": {"password": {}}},
+        )
         self.assertFalse(error)
         wizard_id = saved[0]["id"]
         self.assertFalse(saved[0].get("password"))
-        _result, error = self._rpc(self.leader, "moh.outgoing.sign.wizard", "action_sign", [[wizard_id]],
-                                   {"context": {"moh_password": LEADER_PASSWORD}})
+        _result, error = self._rpc(
+            self.leader,
+            "moh.outgoing.sign.wizard",
+            "action_sign",
+            [[wizard_id]],
+            {"context": {"moh_password": LEADER_PASSWORD}},
+        )
         self.assertFalse(error)
         self.env.invalidate_all()
         self.assertEqual(set(docs.mapped("state")), {"signed"})
@@ -237,9 +313,9 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         found = []
         for table, column, data_type in cr.fetchall():
             if data_type == "bytea":
-                condition = f'position(convert_to(%s, \'UTF8\') in "{column}") > 0'
+                condition = f"position(convert_to(%s, 'UTF8') in \"{column}\") > 0"
             else:
-                condition = f'"{column}"::text LIKE \'%%\' || %s || \'%%\''
+                condition = f"\"{column}\"::text LIKE '%%' || %s || '%%'"
             cr.execute(f'SELECT 1 FROM "{table}" WHERE {condition} LIMIT 1', [LEADER_PASSWORD])
             if cr.fetchone():
                 found.append(f"{table}.{column}")
@@ -247,8 +323,13 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         # Another user's sign dialog is neither read nor used.
         for user in (self.deputy, self.specialist):
             self.assertRpcRefused(user, "moh.outgoing.sign.wizard", "read", [[wizard_id], ["document_ids"]])
-            self.assertRpcRefused(user, "moh.outgoing.sign.wizard", "action_sign", [[wizard_id]],
-                                  {"context": {"moh_password": LEADER_PASSWORD}})
+            self.assertRpcRefused(
+                user,
+                "moh.outgoing.sign.wizard",
+                "action_sign",
+                [[wizard_id]],
+                {"context": {"moh_password": LEADER_PASSWORD}},
+            )
 
     # -- 4. action_issue verifies the signer's signature --------------------------------------
 
@@ -303,23 +384,27 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
     # -- 5. own-token signing sessions ----------------------------------------------------------
 
     def _call(self, url, **params):
-        response = self.url_open(url, data=json.dumps({"jsonrpc": "2.0", "params": params}),
-                                 headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            url, data=json.dumps({"jsonrpc": "2.0", "params": params}), headers={"Content-Type": "application/json"}
+        )
         self.assertEqual(response.status_code, 200)
         return response.json()
 
     def _prepare(self, doc):
         self.authenticate(self.leader.login, self.leader.login)
         self._moh_rpc_login = self.leader.login
-        return self._call(f"/moh/outgoing/{doc.id}/sign/prepare",
-                          certificate=base64.b64encode(self.pki.signer.der).decode(),
-                          chain=[base64.b64encode(self.pki.intermediate.der).decode()])["result"]
+        return self._call(
+            f"/moh/outgoing/{doc.id}/sign/prepare",
+            certificate=base64.b64encode(self.pki.signer.der).decode(),
+            chain=[base64.b64encode(self.pki.intermediate.der).decode()],
+        )["result"]
 
     def _token_signature(self, prepared):
         value = self.pki.signer.private_key.sign(
             base64.b64decode(prepared["digest"]),
             padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=prepared["pss_salt_length"]),
-            utils.Prehashed(hashes.SHA256()))
+            utils.Prehashed(hashes.SHA256()),
+        )
         return base64.b64encode(value).decode()
 
     def test_a_signing_session_is_its_signers_alone(self):
@@ -336,10 +421,16 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.authenticate(self.head.login, self.head.login)
         self._moh_rpc_login = self.head.login
         self.assertIn("error", self._call("/moh/outgoing/sign/finish", session=token, signature=signature))
-        self.assertRpcRefused(self.head, "moh.outgoing.document", "moh_sign_finish", [token, signature],
-                              errors=USER_ERRORS)
-        self.assertRpcRefused(self.head, "moh.outgoing.document", "moh_sign_prepare", [[doc.id]],
-                              {"certificate": base64.b64encode(self.pki.signer.der).decode()})
+        self.assertRpcRefused(
+            self.head, "moh.outgoing.document", "moh_sign_finish", [token, signature], errors=USER_ERRORS
+        )
+        self.assertRpcRefused(
+            self.head,
+            "moh.outgoing.document",
+            "moh_sign_prepare",
+            [[doc.id]],
+            {"certificate": base64.b64encode(self.pki.signer.der).decode()},
+        )
         self.env.invalidate_all()
         self.assertEqual(doc.state, "to_sign")
         # The signer finishes it.
@@ -351,8 +442,9 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         doc = self._approved()
         prepared = self._prepare(doc)
         self.env.cr.execute("UPDATE moh_signing_session SET create_date = create_date - interval '16 minutes'")
-        finished = self._call("/moh/outgoing/sign/finish", session=prepared["session"],
-                              signature=self._token_signature(prepared))
+        finished = self._call(
+            "/moh/outgoing/sign/finish", session=prepared["session"], signature=self._token_signature(prepared)
+        )
         self.assertIn("error", finished)
         self.env.invalidate_all()
         self.assertEqual(doc.state, "to_sign")
@@ -366,13 +458,29 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         for user in (self.admin, self.clerk, self.leader, self.specialist, self.head):
             with self.subTest(user=user.login):
                 self.assertRpcRefused(user, "moh.signature.validation", "write", [check.ids, {"valid": False}])
-                self.assertRpcRefused(user, "moh.signature.validation", "create", [{
-                    "res_model": doc._name, "res_id": doc.id, "attachment_id": doc.sudo().pdf_id.id,
-                    "field_name": "signer", "signed_by_id": self.leader.id, "valid": True}])
+                self.assertRpcRefused(
+                    user,
+                    "moh.signature.validation",
+                    "create",
+                    [
+                        {
+                            "res_model": doc._name,
+                            "res_id": doc.id,
+                            "attachment_id": doc.sudo().pdf_id.id,
+                            "field_name": "signer",
+                            "signed_by_id": self.leader.id,
+                            "valid": True,
+                        }
+                    ],
+                )
                 self.assertRpcRefused(user, "moh.signature.validation", "unlink", [check.ids])
         for user in (self.clerk, self.leader, self.specialist, self.head):
-            self.assertRpcRefused(user, "moh.trust.root", "create", [{
-                "name": "CA giả mạo", "certificate": base64.b64encode(self.pki.root.der).decode()}])
+            self.assertRpcRefused(
+                user,
+                "moh.trust.root",
+                "create",
+                [{"name": "CA giả mạo", "certificate": base64.b64encode(self.pki.root.der).decode()}],
+            )
             self.assertRpcRefused(user, "moh.trust.root", "write", [root.ids, {"active": False}])
         for model in ("moh.trust.root", "moh.signature.validation", "moh.signing.key"):
             self.assertRpcRefused(self.portal, model, "search_read", [[]], {"fields": ["id"]})
@@ -388,16 +496,25 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         # the document, so not its signature checks either.
         for user in (self.specialist_legal, self.plain_user):
             with self.subTest(user=user.login):
-                found, error = self._rpc(user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]})
+                found, error = self._rpc(
+                    user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]}
+                )
                 self.assertEqual((found, error), ([], None))
                 self.assertRpcRefused(user, "moh.signature.validation", "read", [checks.ids, ["signer_name"]])
         # Its readers do.
         for user in (self.leader, self.specialist, self.clerk):
             with self.subTest(user=user.login):
-                found, error = self._rpc(user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]})
+                found, error = self._rpc(
+                    user, "moh.signature.validation", "search_read", [domain], {"fields": ["signer_name"]}
+                )
                 self.assertFalse(error)
                 self.assertEqual({row["id"] for row in found}, set(checks.ids))
-                read, error = self._rpc(user, "moh.outgoing.document", "web_read", [doc.ids],
-                                        {"specification": {"signature_validation_ids": {"fields": {"valid": {}}}}})
+                read, error = self._rpc(
+                    user,
+                    "moh.outgoing.document",
+                    "web_read",
+                    [doc.ids],
+                    {"specification": {"signature_validation_ids": {"fields": {"valid": {}}}}},
+                )
                 self.assertFalse(error)
                 self.assertTrue(read[0]["signature_validation_ids"])

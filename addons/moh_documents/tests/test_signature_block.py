@@ -16,7 +16,6 @@ from .test_outgoing_signing import OutgoingSigningCase
 
 @tagged("post_install", "-at_install")
 class TestSignatureBlock(OutgoingSigningCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -26,24 +25,30 @@ class TestSignatureBlock(OutgoingSigningCase):
         cls.deputy.employee_id.job_title = "Bộ trưởng"
         cls.seal_key = cls._moh_test_seal()
         cls.register = cls.env["moh.document.register"].create(
-            {"name": "Sổ văn bản đi (thẩm quyền ký)", "code": "TEST-TQ", "direction": "outgoing"})
+            {"name": "Sổ văn bản đi (thẩm quyền ký)", "code": "TEST-TQ", "direction": "outgoing"}
+        )
 
     def _draft(self, signer, **values):
-        return self.env["moh.outgoing.document"].with_user(self.specialist).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
-            "department_id": self.department_drug.id,
-            "abstract": "Cấp giấy chứng nhận",
-            "body": "Điều 1. Cấp giấy chứng nhận./.",
-            "signer_id": signer.id,
-            **values,
-        })
+        return (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_quyet_dinh").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Cấp giấy chứng nhận",
+                    "body": "Điều 1. Cấp giấy chứng nhận./.",
+                    "signer_id": signer.id,
+                    **values,
+                }
+            )
+        )
 
     def _text(self, pdf):
         path = f"{self.pki_dir.name}/block.pdf"
         with open(path, "wb") as handle:
             handle.write(pdf)
-        return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
 
     def _right_column(self, text, first):
         """The right column's lines from ``first`` on (pdftotext -layout; the left holds the
@@ -66,24 +71,38 @@ class TestSignatureBlock(OutgoingSigningCase):
 
     def test_a_written_authorisation_gives_tuq(self):
         today = fields.Date.context_today(self.env["moh.delegation"])
-        self.env["moh.delegation"].create({"delegator_id": self.deputy.id, "delegate_id": self.leader.id,
-                                           "date_from": today, "date_to": today + dt.timedelta(days=5)})
+        self.env["moh.delegation"].create(
+            {
+                "delegator_id": self.deputy.id,
+                "delegate_id": self.leader.id,
+                "date_from": today,
+                "date_to": today + dt.timedelta(days=5),
+            }
+        )
         doc = self._draft(self.leader)
         self.assertEqual(doc.signer_block, "TUQ. BỘ TRƯỞNG / PHÓ CỤC TRƯỞNG")
 
     def test_the_users_choice_is_kept_within_the_rules(self):
         doc = self._draft(self.leader, signer_authority="q", signer_authority_position="Cục trưởng")
         self.assertEqual(doc.signer_block, "Q. CỤC TRƯỞNG")  # one line, no substantive position
-        doc.with_user(self.specialist).write({
-            "signer_authority": "tl", "signer_authority_position": "Bộ trưởng",
-            "signer_deputy_authority": "kt", "signer_deputy_authority_position": "Cục trưởng"})
+        doc.with_user(self.specialist).write(
+            {
+                "signer_authority": "tl",
+                "signer_authority_position": "Bộ trưởng",
+                "signer_deputy_authority": "kt",
+                "signer_deputy_authority_position": "Cục trưởng",
+            }
+        )
         self.assertEqual(doc.signer_block, "TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG")
         refused = [
             {"signer_authority": "kt", "signer_authority_position": False},  # KT. for whom?
             {"signer_authority": "kt", "signer_authority_position": "Bộ trưởng"},  # KT. under KT.
             {"signer_deputy_authority_position": False},
-            {"signer_authority": "tuq", "signer_authority_position": "Bộ trưởng",
-             "signer_deputy_authority": "none"},  # no authorisation in writing
+            {
+                "signer_authority": "tuq",
+                "signer_authority_position": "Bộ trưởng",
+                "signer_deputy_authority": "none",
+            },  # no authorisation in writing
         ]
         for vals in refused:
             with self.subTest(vals=vals), self.assertRaises(ValidationError), self.env.cr.savepoint():
@@ -92,8 +111,13 @@ class TestSignatureBlock(OutgoingSigningCase):
         self.assertEqual(doc.signer_block, "TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG")
 
     def test_the_pdf_the_register_and_edxml_agree_on_an_issued_document(self):
-        doc = self._draft(self.leader, signer_authority="tl", signer_authority_position="Bộ trưởng",
-                          signer_deputy_authority="kt", signer_deputy_authority_position="Cục trưởng")
+        doc = self._draft(
+            self.leader,
+            signer_authority="tl",
+            signer_authority_position="Bộ trưởng",
+            signer_deputy_authority="kt",
+            signer_deputy_authority_position="Cục trưởng",
+        )
         doc.with_user(self.specialist).action_request_review()
         for reviewer in (self.head, doc.legal_reviewer_id, doc.signer_id):
             self._review(doc, reviewer, "validate")

@@ -21,17 +21,30 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
         cls.pki_dir = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.pki_dir.cleanup)
         cls.pki = generate_test_pki(cls.pki_dir.name)
-        cls.env["moh.trust.root"].create([
-            {"name": "Test root", "role": "root", "certificate": base64.b64encode(cls.pki.root.der),
-             "crl": base64.b64encode(cls.pki.crls[0])},
-            {"name": "Test intermediate", "role": "intermediate", "certificate": base64.b64encode(cls.pki.intermediate.der),
-             "crl": base64.b64encode(cls.pki.crls[1])},
-        ])
+        cls.env["moh.trust.root"].create(
+            [
+                {
+                    "name": "Test root",
+                    "role": "root",
+                    "certificate": base64.b64encode(cls.pki.root.der),
+                    "crl": base64.b64encode(cls.pki.crls[0]),
+                },
+                {
+                    "name": "Test intermediate",
+                    "role": "intermediate",
+                    "certificate": base64.b64encode(cls.pki.intermediate.der),
+                    "crl": base64.b64encode(cls.pki.crls[1]),
+                },
+            ]
+        )
         cls.signed = sign_pdf(make_pdf("Công văn số 123/SYT-NVY"), cls.pki.signer.p12_path, cls.pki.password)
 
     def _attach(self, name, data):
-        return self.env["ir.attachment"].with_user(self.clerk).create(
-            {"name": name, "raw": data, "mimetype": "application/pdf"})
+        return (
+            self.env["ir.attachment"]
+            .with_user(self.clerk)
+            .create({"name": name, "raw": data, "mimetype": "application/pdf"})
+        )
 
     def test_valid_signature_is_recorded_with_signer_and_certificate(self):
         doc = self._moh_new_document(attachment_ids=[(6, 0, self._attach("cv.pdf", self.signed).ids)])
@@ -49,13 +62,18 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
     def test_forgeries_and_broken_files_are_reported_not_lost(self):
         tampered = bytearray(self.signed)
         tampered[len(tampered) // 3] ^= 0x01
-        files = self._attach("tampered.pdf", bytes(tampered)) | self._attach(
-            "appended.pdf", append_forged_update(self.signed)) | self._attach("broken.pdf", b"%PDF-1.7 not really")
+        files = (
+            self._attach("tampered.pdf", bytes(tampered))
+            | self._attach("appended.pdf", append_forged_update(self.signed))
+            | self._attach("broken.pdf", b"%PDF-1.7 not really")
+        )
         doc = self._moh_new_document(attachment_ids=[(6, 0, files.ids)])
         self.assertEqual(doc.signature_status, "invalid")
         by_file = {c.attachment_id.name: c for c in doc.signature_validation_ids}
         self.assertFalse(by_file["appended.pdf"].valid)
-        self.assertTrue(by_file["appended.pdf"].intact, "the digest still matches: only the difference analysis catches it")
+        self.assertTrue(
+            by_file["appended.pdf"].intact, "the digest still matches: only the difference analysis catches it"
+        )
         self.assertIn("modified_after_signing", by_file["appended.pdf"].problem_codes)
         self.assertFalse(by_file["tampered.pdf"].valid)
         self.assertIn("malformed", by_file["broken.pdf"].problem_codes)
@@ -78,8 +96,10 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
         # An isolated deployment keeps the files of state secrets (Law 29/2018/QH14, Art. 5.5).
         self.env.company.sudo().moh_secret_isolated = True
         doc = self._moh_new_document(
-            confidentiality="secret", register_id=self.env.ref("moh_documents.register_incoming_confidential").id,
-            attachment_ids=[(6, 0, self._attach("mat.pdf", self.signed).ids)])
+            confidentiality="secret",
+            register_id=self.env.ref("moh_documents.register_incoming_confidential").id,
+            attachment_ids=[(6, 0, self._attach("mat.pdf", self.signed).ids)],
+        )
         check = doc.signature_validation_ids
         self.assertTrue(check)
         self.assertTrue(check.with_user(self.clerk).signer_name)

@@ -22,7 +22,6 @@ REFUSED = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exc
 
 @tagged("post_install", "-at_install")
 class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -35,10 +34,16 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         cls.handover_register = Register._moh_secret_register("handover", cls.company)
         # A second head in the drug department, who is not its manager: no reader of what is
         # delivered to the department's head.
-        cls.head2 = new_test_user(env, login="t_head2", groups="moh_documents.group_department_head",
-                                  name="Second Drug Head", email="head2@example.com")
-        env["hr.employee"].create({"name": cls.head2.name, "user_id": cls.head2.id,
-                                   "department_id": cls.department_drug.id})
+        cls.head2 = new_test_user(
+            env,
+            login="t_head2",
+            groups="moh_documents.group_department_head",
+            name="Second Drug Head",
+            email="head2@example.com",
+        )
+        env["hr.employee"].create(
+            {"name": cls.head2.name, "user_id": cls.head2.id, "department_id": cls.department_drug.id}
+        )
         cls.head.email = "head@example.com"
 
     @contextlib.contextmanager
@@ -54,14 +59,20 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
 
     def _secret_outgoing(self, level="confidential", **values):
         """A state-secret outgoing document as the records office enters it (register entry only)."""
-        return self.env[OUTGOING].with_user(self.clerk).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id,
-            "confidentiality": level,
-            "abstract": "V/v kế hoạch dự trữ thuốc quốc gia",
-            "internal_department_ids": [(6, 0, self.department_drug.ids)],
-            **values,
-        })
+        return (
+            self.env[OUTGOING]
+            .with_user(self.clerk)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "confidentiality": level,
+                    "abstract": "V/v kế hoạch dự trữ thuốc quốc gia",
+                    "internal_department_ids": [(6, 0, self.department_drug.ids)],
+                    **values,
+                }
+            )
+        )
 
     def _delivered(self, **values):
         doc = self._secret_outgoing(**values)
@@ -76,8 +87,11 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         for register in (self.secret_in, self.secret_out, self.handover_register):
             self.assertTrue(register.confidential, register.name)
         company = self.env["res.company"].sudo().create({"name": "Sở Y tế Thử nghiệm"})
-        registers = self.env["moh.document.register"].sudo().search(
-            [("company_id", "=", company.id), ("confidential", "=", True)])
+        registers = (
+            self.env["moh.document.register"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("confidential", "=", True)])
+        )
         self.assertEqual(set(registers.mapped("direction")), {"incoming", "outgoing", "handover"})
         # Outgoing: its own series, and a state-secret document goes nowhere else.
         doc, incoming = self._delivered()
@@ -88,8 +102,11 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertEqual(second.number, 2)
         with self.assertRaises(ValidationError):
             self._secret_outgoing(register_id=self.env.ref("moh_documents.register_outgoing").id)
-        ordinary = {"document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-                    "department_id": self.department_drug.id, "abstract": "Thường"}
+        ordinary = {
+            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+            "department_id": self.department_drug.id,
+            "abstract": "Thường",
+        }
         with self.assertRaises(ValidationError):
             self.env[OUTGOING].with_user(self.specialist).create({**ordinary, "register_id": self.secret_out.id})
         # The records office creates state-secret entries only; an ordinary document is not
@@ -110,13 +127,31 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertEqual(doc.state, "draft")
         self.assertFalse(doc.number)
         # The records office creates and edits state-secret drafts only, never other documents.
-        ordinary = self.env[OUTGOING].with_user(self.specialist).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "Thường", "body": "Nội dung"})
+        ordinary = (
+            self.env[OUTGOING]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Thường",
+                    "body": "Nội dung",
+                }
+            )
+        )
         self.assertRpcRefused(self.clerk, OUTGOING, "write", [ordinary.ids, {"body": "Sửa"}])
-        self.assertRpcRefused(self.clerk, OUTGOING, "create", [{
-            "document_type_id": ordinary.document_type_id.id, "department_id": self.department_drug.id,
-            "abstract": "Thường"}])
+        self.assertRpcRefused(
+            self.clerk,
+            OUTGOING,
+            "create",
+            [
+                {
+                    "document_type_id": ordinary.document_type_id.id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Thường",
+                }
+            ],
+        )
         self.assertEqual(ordinary.body, "Nội dung")
         result, error = self._rpc(self.clerk, OUTGOING, "write", [doc.ids, {"recipients": "- Cục Quản lý Dược"}])
         self.assertFalse(error)
@@ -136,7 +171,8 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             with self.subTest(model=record._name):
                 with self.assertRaises(UserError):
                     self.env["ir.attachment"].with_user(self.clerk).create(
-                        {"name": "mat.pdf", "datas": pdf, "res_model": record._name, "res_id": record.id})
+                        {"name": "mat.pdf", "datas": pdf, "res_model": record._name, "res_id": record.id}
+                    )
                 with self.assertRaises(UserError):
                     record.with_user(self.clerk).message_post(body="Tệp", attachments=[("mat.pdf", b"%PDF-1.4")])
         with self.assertRaises(ValidationError):
@@ -144,16 +180,25 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         # Rendering would store a PDF: refused.
         with self._refused(UserError, "networked"):
             doc.with_user(self.clerk).action_render()
-        self.assertFalse(self.env["ir.attachment"].sudo().search([("res_model", "=", OUTGOING), ("res_id", "=", doc.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"].sudo().search([("res_model", "=", OUTGOING), ("res_id", "=", doc.id)])
+        )
         # Over JSON-RPC as the clerk: the file is refused and nothing is stored.
-        self.assertRpcRefused(self.clerk, "ir.attachment", "create",
-                              [{"name": "mat.pdf", "datas": pdf.decode(), "res_model": INCOMING, "res_id": incoming.id}],
-                              errors=REFUSED)
-        self.assertFalse(self.env["ir.attachment"].sudo().search([("res_model", "=", INCOMING), ("res_id", "=", incoming.id)]))
+        self.assertRpcRefused(
+            self.clerk,
+            "ir.attachment",
+            "create",
+            [{"name": "mat.pdf", "datas": pdf.decode(), "res_model": INCOMING, "res_id": incoming.id}],
+            errors=REFUSED,
+        )
+        self.assertFalse(
+            self.env["ir.attachment"].sudo().search([("res_model", "=", INCOMING), ("res_id", "=", incoming.id)])
+        )
         # Nor is a file moved onto it from elsewhere.
         loose = self.env["ir.attachment"].with_user(self.clerk).create({"name": "x.pdf", "datas": pdf})
-        self.assertRpcRefused(self.clerk, "ir.attachment", "write", [loose.ids, {"res_model": OUTGOING, "res_id": doc.id}],
-                              errors=REFUSED)
+        self.assertRpcRefused(
+            self.clerk, "ir.attachment", "write", [loose.ids, {"res_model": OUTGOING, "res_id": doc.id}], errors=REFUSED
+        )
         self.env.invalidate_all()
         self.assertFalse(loose.sudo().res_id)
         # An isolated deployment (declared by its administrator) keeps them.
@@ -177,7 +222,9 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         incoming = self._moh_new_document(confidentiality="top_secret", abstract=False)
         self.assertFalse(doc.abstract)
         # Who recorded the consent and when is the system's to write, never the user's.
-        self.assertRpcRefused(self.clerk, INCOMING, "write", [incoming.ids, {"abstract_consent_user_id": self.leader.id}])
+        self.assertRpcRefused(
+            self.clerk, INCOMING, "write", [incoming.ids, {"abstract_consent_user_id": self.leader.id}]
+        )
         incoming.with_user(self.clerk).write({"abstract_consent": True, "abstract": "V/v trích yếu được phép"})
         self.assertEqual(incoming.abstract_consent_user_id, self.clerk)
         self.assertTrue(incoming.abstract_consent_date)
@@ -186,8 +233,11 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         entry = self.env[INCOMING].sudo().search([("number_symbol", "=", doc.name)])
         self.assertEqual((entry.confidentiality, entry.abstract), ("top_secret", False))
         # The printed register shows its type alone, never a placeholder for the missing abstract.
-        wizard = self.env["moh.register.print.wizard"].with_user(self.clerk).create(
-            {"register_id": doc.register_id.id, "year": doc.year or fields.Date.today().year})
+        wizard = (
+            self.env["moh.register.print.wizard"]
+            .with_user(self.clerk)
+            .create({"register_id": doc.register_id.id, "year": doc.year or fields.Date.today().year})
+        )
         column = wizard._type_and_abstract(doc)
         self.assertTrue(column)
         self.assertNotIn("False", column)
@@ -208,8 +258,10 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         # The hand-over trail: from the records office to the department's head.
         handover = incoming.handover_ids
         self.assertEqual(len(handover), 1)
-        self.assertEqual((handover.from_user_id, handover.to_user_id, handover.register_id, handover.number),
-                         (self.clerk, self.head, self.handover_register, 1))
+        self.assertEqual(
+            (handover.from_user_id, handover.to_user_id, handover.register_id, handover.number),
+            (self.clerk, self.head, self.handover_register, 1),
+        )
         self.assertEqual(handover.confidentiality, "confidential")
         # The department's head reads it; its specialist, its other head and a leader not granted do not.
         result, error = self._rpc(self.head, INCOMING, "read", [incoming.ids, ["abstract"]])
@@ -221,12 +273,15 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
                 found, error = self._rpc(user, INCOMING, "search_read", [[("id", "=", incoming.id)], ["abstract"]])
                 self.assertFalse(error)
                 self.assertFalse(found)
-                found, error = self._rpc(user, "moh.document.assignment", "search_read",
-                                         [[("document_id", "=", incoming.id)], ["state"]])
+                found, error = self._rpc(
+                    user, "moh.document.assignment", "search_read", [[("document_id", "=", incoming.id)], ["state"]]
+                )
                 self.assertFalse(found)
         # When the head hands it to the specialist, the hand-over is entered and the specialist reads it.
         incoming.assignment_ids.with_user(self.head).action_assign_specialists(self.specialist)
-        self.assertEqual(incoming.handover_ids.filtered(lambda h: h.to_user_id == self.specialist).from_user_id, self.head)
+        self.assertEqual(
+            incoming.handover_ids.filtered(lambda h: h.to_user_id == self.specialist).from_user_id, self.head
+        )
         result, error = self._rpc(self.specialist, INCOMING, "read", [incoming.ids, ["abstract"]])
         self.assertFalse(error)
 
@@ -237,23 +292,39 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertRpcRefused(self.specialist, HANDOVER, "read", [handover.ids, ["document_reference"]])
         self.assertRpcRefused(self.specialist, HANDOVER, "action_confirm_receipt", [handover.ids])
         self.assertRpcRefused(self.clerk, HANDOVER, "write", [handover.ids, {"received": True}])
-        self.assertRpcRefused(self.specialist, HANDOVER, "create", [{
-            "document_reference": "x", "confidentiality": "confidential", "to_name": "Ai đó"}])
+        self.assertRpcRefused(
+            self.specialist,
+            HANDOVER,
+            "create",
+            [{"document_reference": "x", "confidentiality": "confidential", "to_name": "Ai đó"}],
+        )
         self.assertFalse(handover.received)
         result, error = self._rpc(self.head, HANDOVER, "action_confirm_receipt", [handover.ids])
         self.assertFalse(error)
         self.assertTrue(handover.received)
         self.assertEqual(handover.received_by_id, self.head)
         # A hand-over on paper to another agency, entered by the records office, numbered next.
-        paper = self.env[HANDOVER].with_user(self.clerk).create({
-            "document_reference": incoming.name, "confidentiality": "confidential",
-            "to_name": "Bộ Công an - Văn thư", "incoming_document_id": incoming.id})
+        paper = (
+            self.env[HANDOVER]
+            .with_user(self.clerk)
+            .create(
+                {
+                    "document_reference": incoming.name,
+                    "confidentiality": "confidential",
+                    "to_name": "Bộ Công an - Văn thư",
+                    "incoming_document_id": incoming.id,
+                }
+            )
+        )
         self.assertEqual((paper.number, paper.from_user_id), (2, self.clerk))
         paper.with_user(self.clerk).action_confirm_receipt()
         self.assertTrue(paper.received)
         # The register prints.
-        html, _type = self.env["ir.actions.report"].with_user(self.clerk)._render_qweb_html(
-            "moh_documents.report_secret_handover", (handover | paper).ids)
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.clerk)
+            ._render_qweb_html("moh_documents.report_secret_handover", (handover | paper).ids)
+        )
         self.assertIn("Bộ Công an - Văn thư", html.decode())
         self.assertIn("SỔ CHUYỂN GIAO", html.decode())
 
@@ -263,31 +334,54 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
         doc, incoming = self._delivered()
         with self._refused(UserError, "edXML"):
             doc.with_user(self.clerk).action_export_edxml()
-        peer = self.env["moh.exchange.peer"].sudo().create({
-            "name": "Sở Y tế Hà Nam", "code": "000.00.00.H35", "transport": "folder", "folder_path": "/nonexistent"})
+        peer = (
+            self.env["moh.exchange.peer"]
+            .sudo()
+            .create(
+                {
+                    "name": "Sở Y tế Hà Nam",
+                    "code": "000.00.00.H35",
+                    "transport": "folder",
+                    "folder_path": "/nonexistent",
+                }
+            )
+        )
         doc.sudo().exchange_peer_ids = peer
         with self._refused(UserError, "edXML"):
             doc.with_user(self.clerk).action_send_edxml()
         portal = self.env["moh.exchange.peer"]._moh_portal(self.company) or peer
         with self.assertRaises(UserError):
             self.env["moh.exchange.message"]._moh_enqueue(portal, "portal_event", b"{}", record=incoming)
-        self.assertFalse(self.env["moh.exchange.message"].sudo().search([("res_model", "in", (INCOMING, OUTGOING)),
-                                                                         ("res_id", "in", (doc.id, incoming.id))]))
+        self.assertFalse(
+            self.env["moh.exchange.message"]
+            .sudo()
+            .search([("res_model", "in", (INCOMING, OUTGOING)), ("res_id", "in", (doc.id, incoming.id))])
+        )
         # E-mail: nobody outside the agency, no mass mailing, no notification by e-mail.
         outsider = self.env["res.partner"].create({"name": "Báo chí", "email": "press@example.com"})
         with self._refused(UserError, "outside"):
             incoming.with_user(self.head).message_post(body="Gửi", partner_ids=outsider.ids)
-        self.assertRpcRefused(self.head, INCOMING, "message_post", [incoming.ids],
-                              {"body": "Gửi", "partner_ids": outsider.ids}, errors=REFUSED)
-        composer = self.env["mail.compose.message"].with_user(self.clerk).with_context(
-            default_model=OUTGOING, default_res_ids=doc.ids, default_composition_mode="mass_mail").create(
-            {"subject": "Văn bản", "body": "Xem"})
+        self.assertRpcRefused(
+            self.head,
+            INCOMING,
+            "message_post",
+            [incoming.ids],
+            {"body": "Gửi", "partner_ids": outsider.ids},
+            errors=REFUSED,
+        )
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.clerk)
+            .with_context(default_model=OUTGOING, default_res_ids=doc.ids, default_composition_mode="mass_mail")
+            .create({"subject": "Văn bản", "body": "Xem"})
+        )
         with self._refused(UserError, "e-mail"):
             composer._action_send_mail()
         self.head.notification_type = "email"
         mails = self.env["mail.mail"].sudo().search([]).ids
-        message = incoming.sudo().message_post(body="Nhắc", partner_ids=self.head.partner_id.ids,
-                                               message_type="comment", subtype_xmlid="mail.mt_comment")
+        message = incoming.sudo().message_post(
+            body="Nhắc", partner_ids=self.head.partner_id.ids, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         self.assertIn(self.head.partner_id, message.partner_ids)
         self.assertFalse(self.env["mail.mail"].sudo().search([("id", "not in", mails)]))
 
@@ -312,8 +406,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
                 self.assertRpcRefused(user, "moh.kpi.item", "action_open_source", [item.ids])
                 exported, error = self._rpc(user, "moh.kpi.item", "export_data", [item.ids, ["name", "deadline"]])
                 self.assertTrue(error or not exported["datas"])
-                groups, error = self._rpc(user, "moh.kpi.item", "formatted_read_group",
-                                          [domain, [], ["__count"]])
+                groups, error = self._rpc(user, "moh.kpi.item", "formatted_read_group", [domain, [], ["__count"]])
                 self.assertFalse(error)
                 self.assertEqual(groups[0]["__count"] if groups else 0, 0)
         # The digest (an e-mail) never lists it, not even to its reader.

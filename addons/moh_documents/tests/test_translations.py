@@ -1,5 +1,4 @@
 import polib
-
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
@@ -9,8 +8,11 @@ def untranslated_terms(env, module):
     """Strings the module shows (as Odoo itself extracts them) that its vi.po does not translate."""
     po = polib.pofile(file_path(f"{module}/i18n/vi.po"))
     translated = {entry.msgid for entry in po if entry.msgstr and not entry.obsolete}
-    sources = {source for _module, _type, _name, _res, source, _value, _comments
-               in TranslationModuleReader(env.cr, modules=[module]) if source}
+    sources = {
+        source
+        for _module, _type, _name, _res, source, _value, _comments in TranslationModuleReader(env.cr, modules=[module])
+        if source
+    }
     return sorted(sources - translated)
 
 

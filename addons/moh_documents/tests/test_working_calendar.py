@@ -44,14 +44,17 @@ class TestWorkingCalendar(TransactionCase):
 
     def test_administrator_moves_a_day(self):
         # The government announces Friday 12 February 2027 off, worked on Saturday 20 February.
-        self.env["resource.calendar.leaves"].create({
-            "name": "Nghỉ bù Tết",
-            "calendar_id": self.calendar.id,
-            "date_from": dt.datetime(2027, 2, 11, 17, 0),  # 00:00 on the 12th in Hanoi
-            "date_to": dt.datetime(2027, 2, 12, 16, 59, 59),
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Nghỉ bù Tết",
+                "calendar_id": self.calendar.id,
+                "date_from": dt.datetime(2027, 2, 11, 17, 0),  # 00:00 on the 12th in Hanoi
+                "date_to": dt.datetime(2027, 2, 12, 16, 59, 59),
+            }
+        )
         self.env["moh.compensatory.workday"].create(
-            {"name": "Làm bù", "date": D(2027, 2, 20), "calendar_id": self.calendar.id})
+            {"name": "Làm bù", "date": D(2027, 2, 20), "calendar_id": self.calendar.id}
+        )
         self.assertFalse(self.calendar.moh_is_working_day(D(2027, 2, 12)))
         self.assertTrue(self.calendar.moh_is_working_day(D(2027, 2, 20)))
         self.assertEqual(self.calendar.moh_working_days_between(D(2027, 2, 3), D(2027, 2, 22)), 8)
@@ -59,7 +62,8 @@ class TestWorkingCalendar(TransactionCase):
     def test_a_working_day_cannot_be_declared_worked(self):
         with self.assertRaises(ValidationError):
             self.env["moh.compensatory.workday"].create(
-                {"name": "Wrong", "date": D(2027, 2, 17), "calendar_id": self.calendar.id})
+                {"name": "Wrong", "date": D(2027, 2, 17), "calendar_id": self.calendar.id}
+            )
 
     def test_cron_seeds_the_years_ahead(self):
         year = dt.date.today().year

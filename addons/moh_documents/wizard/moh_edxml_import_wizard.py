@@ -16,5 +16,10 @@ class MohEdxmlImportWizard(models.TransientModel):
         self.ensure_one()
         self.env["moh.incoming.document"]._moh_check_clerk()
         record = self.env["moh.edxml"]._moh_import(base64.b64decode(self.file), self.filename or "message.edxml")
-        return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
-                "view_mode": "form", "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "target": "current",
+        }

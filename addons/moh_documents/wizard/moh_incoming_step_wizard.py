@@ -10,23 +10,30 @@ class MohIncomingStepWizard(models.TransientModel):
     _description = "Incoming Document Routing Step"
 
     document_id = fields.Many2one("moh.incoming.document", required=True)
-    step = fields.Selection([
-        ("submit", "Submit to Leader"),
-        ("direct", "Direct to Departments"),
-        ("leader_return", "Return to Records Office"),
-        ("recall", "Recall"),
-        ("assign_specialists", "Assign Specialists"),
-        ("complete", "Complete"),
-        ("return", "Return"),
-        ("forward", "Forward to Another Department"),
-        ("cancel", "Cancel"),
-    ], required=True)
+    step = fields.Selection(
+        [
+            ("submit", "Submit to Leader"),
+            ("direct", "Direct to Departments"),
+            ("leader_return", "Return to Records Office"),
+            ("recall", "Recall"),
+            ("assign_specialists", "Assign Specialists"),
+            ("complete", "Complete"),
+            ("return", "Return"),
+            ("forward", "Forward to Another Department"),
+            ("cancel", "Cancel"),
+        ],
+        required=True,
+    )
     assignment_id = fields.Many2one(
-        "moh.document.assignment", string="Assignment",
-        domain="[('document_id', '=', document_id), ('state', 'in', ('new', 'in_progress'))]")
+        "moh.document.assignment",
+        string="Assignment",
+        domain="[('document_id', '=', document_id), ('state', 'in', ('new', 'in_progress'))]",
+    )
     leader_id = fields.Many2one(
-        "res.users", string="Leader",
-        domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)])
+        "res.users",
+        string="Leader",
+        domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)],
+    )
     lead_department_id = fields.Many2one("hr.department", string="Lead Department")
     cooperating_department_ids = fields.Many2many("hr.department", string="Cooperating Departments")
     department_id = fields.Many2one("hr.department", string="Forward To")
@@ -42,8 +49,11 @@ class MohIncomingStepWizard(models.TransientModel):
             self.deadline = document._moh_default_deadline(fields.Date.context_today(self))
         if self.step in ("assign_specialists", "complete", "return", "forward") and not self.assignment_id:
             mine = document.assignment_ids.filtered(
-                lambda a: a.state in ("new", "in_progress")
-                and (self.env.user in a.user_ids or self.env.user in a._moh_department_heads()))
+                lambda a: (
+                    a.state in ("new", "in_progress")
+                    and (self.env.user in a.user_ids or self.env.user in a._moh_department_heads())
+                )
+            )
             self.assignment_id = mine[:1]
 
     def action_confirm(self):
@@ -61,8 +71,9 @@ class MohIncomingStepWizard(models.TransientModel):
             case "submit":
                 document.action_submit(self.leader_id)
             case "direct":
-                document.action_direct(self.lead_department_id, self.cooperating_department_ids,
-                                       self.deadline, self.note)
+                document.action_direct(
+                    self.lead_department_id, self.cooperating_department_ids, self.deadline, self.note
+                )
             case "leader_return":
                 document.action_leader_return(self.note)
             case "recall":

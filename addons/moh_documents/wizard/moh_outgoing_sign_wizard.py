@@ -13,8 +13,9 @@ class MohOutgoingSignWizard(models.TransientModel):
     _description = "Sign Documents"
 
     document_ids = fields.Many2many("moh.outgoing.document", string="Documents", required=True)
-    password = fields.Char(store=False,
-                           help="The password of your PKCS#12 key. It is used for this signing only and never stored.")
+    password = fields.Char(
+        store=False, help="The password of your PKCS#12 key. It is used for this signing only and never stored."
+    )
 
     def init(self):
         # Earlier versions stored the field: whatever a row may still hold goes with its column.

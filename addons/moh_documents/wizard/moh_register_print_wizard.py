@@ -21,8 +21,9 @@ class MohRegisterPrintWizard(models.TransientModel):
     _name = "moh.register.print.wizard"
     _description = "Print Document Register"
 
-    register_id = fields.Many2one("moh.document.register", required=True,
-                                  domain="[('direction', 'in', ('incoming', 'outgoing'))]")
+    register_id = fields.Many2one(
+        "moh.document.register", required=True, domain="[('direction', 'in', ('incoming', 'outgoing'))]"
+    )
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
 
     def _state_label(self, doc):
@@ -90,9 +91,13 @@ class MohRegisterPrintWizard(models.TransientModel):
         Documents = self.env[REGISTER_MODELS[self.register_id.direction]].with_context(active_test=False)
         documents = Documents.search(domain, order="number")
         if len(documents) != Documents.sudo().search_count(domain):
-            raise AccessError(self.env._(
-                "You may not read every document of %(register)s in %(year)s, so you cannot print it.",
-                register=self.register_id.display_name, year=self.year))
+            raise AccessError(
+                self.env._(
+                    "You may not read every document of %(register)s in %(year)s, so you cannot print it.",
+                    register=self.register_id.display_name,
+                    year=self.year,
+                )
+            )
         return documents
 
     def action_print(self):
@@ -106,22 +111,34 @@ class MohRegisterPrintWizard(models.TransientModel):
             raise UserError(self.env._("Only incoming and outgoing registers are printed here."))
         entries = list(self._entries(self._moh_documents()))
         if not entries:
-            raise UserError(self.env._("Nothing is registered in %(register)s in %(year)s.",
-                                       register=self.register_id.display_name, year=self.year))
+            raise UserError(
+                self.env._(
+                    "Nothing is registered in %(register)s in %(year)s.",
+                    register=self.register_id.display_name,
+                    year=self.year,
+                )
+            )
         company = self.register_id.company_id
         render = render_outgoing_register if self.register_id.direction == "outgoing" else render_incoming_register
-        pdf = render(entries, agency=company.name, parent_agency=company.parent_id.name or "",
-                     register_name=self.register_id.display_name, year=self.year)
+        pdf = render(
+            entries,
+            agency=company.name,
+            parent_agency=company.parent_id.name or "",
+            register_name=self.register_id.display_name,
+            year=self.year,
+        )
         # Attached to this dialog, whose access is its creator's alone: ir.attachment grants
         # access to a file through the record it is attached to. Created as the user (who may
         # write their own dialog), not in superuser mode.
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.register_id.code}-{self.year}.pdf",
-            "datas": base64.b64encode(pdf),
-            "mimetype": "application/pdf",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.register_id.code}-{self.year}.pdf",
+                "datas": base64.b64encode(pdf),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     @api.model
@@ -129,7 +146,16 @@ class MohRegisterPrintWizard(models.TransientModel):
         """Prints made before they were kept on their dialog were attached to the register,
         which every employee reads: detach them (module update), so that only whoever printed
         each one still reads it (ir.attachment: a file attached to no record is its creator's)."""
-        old = self.env["ir.attachment"].sudo().search([
-            ("res_model", "=", "moh.document.register"), ("res_id", "!=", False), ("mimetype", "=", "application/pdf")])
+        old = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "moh.document.register"),
+                    ("res_id", "!=", False),
+                    ("mimetype", "=", "application/pdf"),
+                ]
+            )
+        )
         old.write({"res_model": False, "res_id": False})
         return len(old)

@@ -2,13 +2,11 @@
 the authentication, the API's rules and static/api/openapi.json there for the description)."""
 
 from odoo import http
-from odoo.http import request
-
 from odoo.addons.moh_documents.controllers.api import MohPartnerApi
+from odoo.http import request
 
 
 class MohPartnerApiDossiers(MohPartnerApi):
-
     @staticmethod
     def _moh_api_dossier(partner_user, code):
         """The filed dossier ``code`` of a procedure the partner follows (read in sudo: the
@@ -18,10 +16,12 @@ class MohPartnerApiDossiers(MohPartnerApi):
         code = (code or "").strip()
         if not code or not procedures:
             return Dossier
-        return Dossier.search([("code", "=", code), ("state", "!=", "draft"), ("procedure_id", "in", procedures.ids)],
-                              limit=1)
+        return Dossier.search(
+            [("code", "=", code), ("state", "!=", "draft"), ("procedure_id", "in", procedures.ids)], limit=1
+        )
 
-    @http.route("/api/v1/dossiers/<string:code>", type="http", auth="public", methods=["GET"], csrf=False,
-                save_session=False)
+    @http.route(
+        "/api/v1/dossiers/<string:code>", type="http", auth="public", methods=["GET"], csrf=False, save_session=False
+    )
     def dossier_status(self, code):
         return self._moh_status(lambda user: self._moh_api_dossier(user, code), "dossier")

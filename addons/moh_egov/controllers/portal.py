@@ -17,16 +17,15 @@ documents, one of its slips, its own issued e-result.
 
 import logging
 
-from werkzeug.exceptions import NotFound
-
 from odoo import http
+from odoo.addons.payment import utils as payment_utils
+from odoo.addons.payment.controllers import portal as payment_portal
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import content_disposition, request
-
-from odoo.addons.payment import utils as payment_utils
-from odoo.addons.payment.controllers import portal as payment_portal
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from werkzeug.exceptions import NotFound
 
 _logger = logging.getLogger(__name__)
 
@@ -51,16 +50,17 @@ def moh_owned_dossier(dossier_id):
 
 
 class MohEgovPortal(CustomerPortal):
-
     # -- portal home ------------------------------------------------------------------------
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "dossier_count" in counters:
             Dossier = request.env["moh.dossier"]
-            values["dossier_count"] = Dossier.search_count(
-                [("partner_id", "child_of", request.env.user.commercial_partner_id.id)]
-            ) if self._moh_is_business_user() and Dossier.has_access("read") else 0
+            values["dossier_count"] = (
+                Dossier.search_count([("partner_id", "child_of", request.env.user.commercial_partner_id.id)])
+                if self._moh_is_business_user() and Dossier.has_access("read")
+                else 0
+            )
         return values
 
     # -- helpers ----------------------------------------------------------------------------
@@ -74,42 +74,52 @@ class MohEgovPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         lines, complete = dossier._moh_completeness_lines()
         slips = dossier.slip_ids.sorted("id")
-        values.update({
-            "page_name": "dossier",
-            "dossier": dossier,
-            "completeness": lines,
-            "complete": complete,
-            "errors": list(errors),
-            "notice": notice,
-            "slips": slips,
-            "form_values": dossier._moh_form_values() if dossier.state == "draft" else dossier.value_ids,
-            "upload_limit_mb": request.env["moh.dossier.document"]._moh_upload_limit() // (1024 * 1024),
-        })
+        values.update(
+            {
+                "page_name": "dossier",
+                "dossier": dossier,
+                "completeness": lines,
+                "complete": complete,
+                "errors": list(errors),
+                "notice": notice,
+                "slips": slips,
+                "form_values": dossier._moh_form_values() if dossier.state == "draft" else dossier.value_ids,
+                "upload_limit_mb": request.env["moh.dossier.document"]._moh_upload_limit() // (1024 * 1024),
+            }
+        )
         if dossier.payment_state == "pending" and dossier.state not in ("draft", "refused", "closed", "stopped"):
             values.update(self._moh_payment_values(dossier))
         return request.render(template, values)
 
     # -- public pages -----------------------------------------------------------------------
 
-    @http.route(["/public-services", "/public-services/page/<int:page>"], type="http", auth="public", website=True, sitemap=True)
+    @http.route(
+        ["/public-services", "/public-services/page/<int:page>"], type="http", auth="public", website=True, sitemap=True
+    )
     def moh_procedures(self, page=1, search="", **kw):
         Procedure = request.env["moh.procedure"].sudo()
         domain = [("active", "=", True)]
         if search:
             domain += ["|", "|", ("name", "ilike", search), ("code", "ilike", search), ("field_name", "ilike", search)]
         total = Procedure.search_count(domain)
-        pager = portal_pager(url="/public-services", url_args={"search": search}, total=total, page=page, step=DOSSIERS_PER_PAGE)
+        pager = portal_pager(
+            url="/public-services", url_args={"search": search}, total=total, page=page, step=DOSSIERS_PER_PAGE
+        )
         procedures = Procedure.search(domain, limit=DOSSIERS_PER_PAGE, offset=pager["offset"])
-        return request.render("moh_egov.portal_procedures", {
-            "procedures": procedures, "search": search, "pager": pager, "page_name": "procedures"})
+        return request.render(
+            "moh_egov.portal_procedures",
+            {"procedures": procedures, "search": search, "pager": pager, "page_name": "procedures"},
+        )
 
     @http.route("/public-services/<int:procedure_id>", type="http", auth="public", website=True)
     def moh_procedure(self, procedure_id, **kw):
         procedure = request.env["moh.procedure"].sudo().browse(procedure_id).exists()
         if not procedure or not procedure.active:
             raise NotFound()
-        return request.render("moh_egov.portal_procedure", {
-            "procedure": procedure, "page_name": "procedure", "can_apply": self._moh_is_business_user()})
+        return request.render(
+            "moh_egov.portal_procedure",
+            {"procedure": procedure, "page_name": "procedure", "can_apply": self._moh_is_business_user()},
+        )
 
     @http.route("/public-services/template/<int:requirement_id>", type="http", auth="public")
     def moh_requirement_template(self, requirement_id, **kw):
@@ -121,8 +131,13 @@ class MohEgovPortal(CustomerPortal):
 
         raw = base64.b64decode(data)
         filename = requirement.template_filename or f"{requirement.name}.pdf"
-        return request.make_response(raw, headers=[
-            ("Content-Type", "application/octet-stream"), ("Content-Disposition", content_disposition(filename))])
+        return request.make_response(
+            raw,
+            headers=[
+                ("Content-Type", "application/octet-stream"),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
 
     @http.route("/dossier-lookup", type="http", auth="public", website=True, methods=["GET", "POST"])
     def moh_lookup(self, code="", secret="", **kw):
@@ -134,8 +149,9 @@ class MohEgovPortal(CustomerPortal):
                 status = dossier._moh_public_status()
             else:
                 not_found = True
-        return request.render("moh_egov.portal_lookup", {
-            "code": code, "status": status, "not_found": not_found, "page_name": "lookup"})
+        return request.render(
+            "moh_egov.portal_lookup", {"code": code, "status": status, "not_found": not_found, "page_name": "lookup"}
+        )
 
     # -- applying ---------------------------------------------------------------------------
 
@@ -151,11 +167,24 @@ class MohEgovPortal(CustomerPortal):
         if not partner.parent_id and not partner.is_company:
             # A business signing up alone: its company record is made from the form.
             if not business_name.strip():
-                return request.render("moh_egov.portal_procedure", {
-                    "procedure": procedure, "page_name": "procedure", "can_apply": True,
-                    "errors": [request.env._("Give the name of your business.")]})
-            company = partner.create({"name": business_name.strip(), "vat": vat.strip() or False, "is_company": True,
-                                      "moh_is_business": True, "email": partner.email})
+                return request.render(
+                    "moh_egov.portal_procedure",
+                    {
+                        "procedure": procedure,
+                        "page_name": "procedure",
+                        "can_apply": True,
+                        "errors": [request.env._("Give the name of your business.")],
+                    },
+                )
+            company = partner.create(
+                {
+                    "name": business_name.strip(),
+                    "vat": vat.strip() or False,
+                    "is_company": True,
+                    "moh_is_business": True,
+                    "email": partner.email,
+                }
+            )
             partner.write({"parent_id": company.id})
         dossier = request.env["moh.dossier"]._moh_new_for_user(procedure, user)
         return request.redirect(f"/my/dossiers/{dossier.id}")
@@ -177,11 +206,18 @@ class MohEgovPortal(CustomerPortal):
             try:
                 if dossier.state == "draft":
                     dossier.with_user(request.env.user).action_submit()
-                    return self._moh_render_dossier(dossier, notice=request.env._(
-                        "Dossier %(code)s was submitted. Keep its code and the lookup secret %(secret)s.",
-                        code=dossier.code, secret=dossier.sudo().lookup_secret))
+                    return self._moh_render_dossier(
+                        dossier,
+                        notice=request.env._(
+                            "Dossier %(code)s was submitted. Keep its code and the lookup secret %(secret)s.",
+                            code=dossier.code,
+                            secret=dossier.sudo().lookup_secret,
+                        ),
+                    )
                 dossier.with_user(request.env.user).action_supplement_done()
-                return self._moh_render_dossier(dossier, notice=request.env._("The supplements were sent to the one-stop shop."))
+                return self._moh_render_dossier(
+                    dossier, notice=request.env._("The supplements were sent to the one-stop shop.")
+                )
             except (UserError, ValidationError) as exc:
                 errors.append(exc.args[0])
         notice = None if errors else request.env._("Saved.")
@@ -204,8 +240,13 @@ class MohEgovPortal(CustomerPortal):
                     errors.append(exc.args[0])
         return errors
 
-    @http.route("/my/dossiers/<int:dossier_id>/document/<int:document_id>/delete", type="http", auth="user",
-                website=True, methods=["POST"])
+    @http.route(
+        "/my/dossiers/<int:dossier_id>/document/<int:document_id>/delete",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def moh_delete_document(self, dossier_id, document_id, **kw):
         dossier = moh_owned_dossier(dossier_id)
         document = dossier.document_ids.filtered(lambda d: d.id == document_id)
@@ -261,21 +302,31 @@ class MohEgovPortal(CustomerPortal):
         result = dossier.result_document_id
         # Only the dossier's own e-result: the copy, kept on the dossier, of the PDF its result
         # document was issued with (same content), never whatever attachment the field names.
-        if dossier.state != "done" or not attachment or not result or result.dossier_id != dossier \
-                or result.state != "issued" or not result.pdf_id \
-                or attachment.res_model != "moh.dossier" or attachment.res_id != dossier.id \
-                or attachment.checksum != result.pdf_id.checksum:
+        if (
+            dossier.state != "done"
+            or not attachment
+            or not result
+            or result.dossier_id != dossier
+            or result.state != "issued"
+            or not result.pdf_id
+            or attachment.res_model != "moh.dossier"
+            or attachment.res_id != dossier.id
+            or attachment.checksum != result.pdf_id.checksum
+        ):
             raise NotFound()
         return self._moh_file(attachment)
 
     @staticmethod
     def _moh_file(attachment):
         attachment = attachment.sudo()
-        return request.make_response(attachment.raw, headers=[
-            ("Content-Type", attachment.mimetype or "application/octet-stream"),
-            ("Content-Disposition", content_disposition(attachment.name)),
-            ("X-Content-Type-Options", "nosniff"),
-        ])
+        return request.make_response(
+            attachment.raw,
+            headers=[
+                ("Content-Type", attachment.mimetype or "application/octet-stream"),
+                ("Content-Disposition", content_disposition(attachment.name)),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
 
     @http.route("/my/dossiers/<int:dossier_id>/rate", type="http", auth="user", website=True, methods=["POST"])
     def moh_rate(self, dossier_id, rating="", comment="", **kw):
@@ -293,11 +344,18 @@ class MohEgovPortal(CustomerPortal):
             request.env["moh.dossier.complaint"]._moh_file(dossier, kind, description)
         except UserError as exc:
             return self._moh_render_dossier(dossier, errors=[exc.args[0]])
-        return self._moh_render_dossier(dossier, notice=request.env._(
-            "Your complaint or recommendation was received; the answer is due by the date shown."))
+        return self._moh_render_dossier(
+            dossier,
+            notice=request.env._("Your complaint or recommendation was received; the answer is due by the date shown."),
+        )
 
-    @http.route("/my/dossiers/<int:dossier_id>/complaint/<int:complaint_id>/outcome", type="http", auth="user",
-                website=True, methods=["POST"])
+    @http.route(
+        "/my/dossiers/<int:dossier_id>/complaint/<int:complaint_id>/outcome",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def moh_complaint_outcome(self, dossier_id, complaint_id, outcome="", **kw):
         dossier = moh_owned_dossier(dossier_id)
         complaint = dossier.complaint_ids.filtered(lambda c: c.id == complaint_id)
@@ -307,7 +365,9 @@ class MohEgovPortal(CustomerPortal):
             complaint.with_env(request.env)._moh_set_outcome(outcome)
         except UserError as exc:
             return self._moh_render_dossier(dossier, errors=[exc.args[0]])
-        return self._moh_render_dossier(dossier, notice=request.env._("Thank you: your view of the answer was recorded."))
+        return self._moh_render_dossier(
+            dossier, notice=request.env._("Thank you: your view of the answer was recorded.")
+        )
 
     @http.route("/my/dossiers/<int:dossier_id>/stop", type="http", auth="user", website=True, methods=["POST"])
     def moh_stop(self, dossier_id, reason="", **kw):
@@ -326,10 +386,16 @@ class MohEgovPortal(CustomerPortal):
         company = dossier.company_id
         currency = dossier.currency_id
         amount = dossier.fee_amount
-        providers = request.env["payment.provider"].sudo()._get_compatible_providers(
-            company.id, partner.id, amount, currency_id=currency.id)
-        methods = request.env["payment.method"].sudo()._get_compatible_payment_methods(
-            providers.ids, partner.id, currency_id=currency.id)
+        providers = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(company.id, partner.id, amount, currency_id=currency.id)
+        )
+        methods = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(providers.ids, partner.id, currency_id=currency.id)
+        )
         tokens = request.env["payment.token"].sudo()._get_available_tokens(providers.ids, partner.id)
         return {
             "amount": amount,
@@ -348,7 +414,6 @@ class MohEgovPortal(CustomerPortal):
 
 
 class MohEgovPayment(payment_portal.PaymentPortal):
-
     @http.route("/my/dossiers/<int:dossier_id>/transaction", type="jsonrpc", auth="user")
     def moh_dossier_transaction(self, dossier_id, access_token, **kwargs):
         """Create the fee's transaction for a dossier of the user's business (the amount is the
@@ -360,8 +425,15 @@ class MohEgovPayment(payment_portal.PaymentPortal):
         if not payment_utils.check_access_token(access_token, partner.id, dossier.fee_amount, dossier.currency_id.id):
             raise ValidationError(request.env._("The payment link is no longer valid; reload the page."))
         self._validate_transaction_kwargs(kwargs)
-        kwargs.update({"partner_id": partner.id, "currency_id": dossier.currency_id.id,
-                       "amount": dossier.fee_amount, "reference_prefix": dossier.code})
+        kwargs.update(
+            {
+                "partner_id": partner.id,
+                "currency_id": dossier.currency_id.id,
+                "amount": dossier.fee_amount,
+                "reference_prefix": dossier.code,
+            }
+        )
         transaction = self._create_transaction(
-            custom_create_values={"moh_dossier_ids": [Command.set([dossier.id])]}, **kwargs)
+            custom_create_values={"moh_dossier_ids": [Command.set([dossier.id])]}, **kwargs
+        )
         return transaction._get_processing_values()

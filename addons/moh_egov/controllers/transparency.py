@@ -9,7 +9,6 @@ from odoo.http import request
 
 
 class MohTransparency(http.Controller):
-
     @http.route("/transparency", type="http", auth="public", website=True, sitemap=True)
     def moh_transparency(self, year=None, **kw):
 
@@ -26,17 +25,29 @@ class MohTransparency(http.Controller):
         rows = []
         for row in board._moh_aggregate():
             department_id, received, completed, on_time, late, open_on_time, open_overdue, average, _p90, *_ = row
-            rows.append({
-                "department": departments.browse(department_id).name if department_id else "",
-                "received": received, "completed": completed, "on_time": on_time, "late": late,
-                "open": open_on_time + open_overdue, "overdue": open_overdue,
-                "rate": f"{100.0 * on_time / completed:.1f}%" if completed else "–",
-                "average": f"{average:.1f}" if average is not None else "–",
-            })
+            rows.append(
+                {
+                    "department": departments.browse(department_id).name if department_id else "",
+                    "received": received,
+                    "completed": completed,
+                    "on_time": on_time,
+                    "late": late,
+                    "open": open_on_time + open_overdue,
+                    "overdue": open_overdue,
+                    "rate": f"{100.0 * on_time / completed:.1f}%" if completed else "–",
+                    "average": f"{average:.1f}" if average is not None else "–",
+                }
+            )
         rows.sort(key=lambda r: r["department"])
         card = board._moh_scorecard()
-        return request.render("moh_egov.portal_transparency", {
-            "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),
-            "scorecard": card, "scorecard_html": board._moh_scorecard_html(card),
-            "page_name": "transparency",
-        })
+        return request.render(
+            "moh_egov.portal_transparency",
+            {
+                "rows": rows,
+                "year": year,
+                "years": list(range(today.year, today.year - 5, -1)),
+                "scorecard": card,
+                "scorecard_html": board._moh_scorecard_html(card),
+                "page_name": "transparency",
+            },
+        )

@@ -40,12 +40,10 @@ import datetime as dt
 import secrets
 
 import pytz
-
 from odoo import Command, api, fields, models
+from odoo.addons.moh_documents.tools.core_errors import error_reason, user_errors
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
-
-from odoo.addons.moh_documents.tools.core_errors import error_reason, user_errors
 
 STATES = [
     ("draft", "Draft"),
@@ -74,32 +72,86 @@ class MohDossier(models.Model):
     _moh_done_state = "done"
     # Everything but the specialist's appraisal note: set by the steps only (see the module's doc).
     _moh_workflow_fields = (
-        "name", "code", "register_id", "receipt_day", "code_sequence", "procedure_id", "company_id", "state",
-        "channel", "partner_id", "applicant_user_id", "contact_name", "contact_email", "contact_phone",
-        "department_id", "specialist_id", "document_ids", "value_ids", "handover_ids", "slip_ids",
-        "submitted_at", "acceptance_deadline", "received_at", "first_deadline", "deadline", "done_date",
-        "completed_late", "supplement_count", "supplement_requested_at", "supplement_deadline", "supplement_items",
-        "supplement_received_at", "refusal_reason", "extension_reason", "apology_sent_at", "stop_reason",
-        "supplement_defects", "refusal_stage",
-        "stop_requested_at", "fee_amount", "payment_state", "paid_online", "transaction_ids",
-        "result_document_id", "result_attachment_id", "outcome", "lookup_secret", "rating", "rating_comment",
-        "access_token", "digitised",
+        "name",
+        "code",
+        "register_id",
+        "receipt_day",
+        "code_sequence",
+        "procedure_id",
+        "company_id",
+        "state",
+        "channel",
+        "partner_id",
+        "applicant_user_id",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "department_id",
+        "specialist_id",
+        "document_ids",
+        "value_ids",
+        "handover_ids",
+        "slip_ids",
+        "submitted_at",
+        "acceptance_deadline",
+        "received_at",
+        "first_deadline",
+        "deadline",
+        "done_date",
+        "completed_late",
+        "supplement_count",
+        "supplement_requested_at",
+        "supplement_deadline",
+        "supplement_items",
+        "supplement_received_at",
+        "refusal_reason",
+        "extension_reason",
+        "apology_sent_at",
+        "stop_reason",
+        "supplement_defects",
+        "refusal_stage",
+        "stop_requested_at",
+        "fee_amount",
+        "payment_state",
+        "paid_online",
+        "transaction_ids",
+        "result_document_id",
+        "result_attachment_id",
+        "outcome",
+        "lookup_secret",
+        "rating",
+        "rating_comment",
+        "access_token",
+        "digitised",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
-    code = fields.Char(string="Dossier Code", readonly=True, copy=False, index="btree_not_null", tracking=True,
-                       help="Agency code, date of receipt (yymmdd) and number of the day (Decree 118/2025/ND-CP, Art. 28).")
+    code = fields.Char(
+        string="Dossier Code",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Agency code, date of receipt (yymmdd) and number of the day (Decree 118/2025/ND-CP, Art. 28).",
+    )
     register_id = fields.Many2one("moh.document.register", string="Dossier Register", readonly=True, copy=False)
     receipt_day = fields.Integer(readonly=True, copy=False, aggregator=False)
     code_sequence = fields.Integer(readonly=True, copy=False, aggregator=False)
     procedure_id = fields.Many2one("moh.procedure", required=True, index=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     state = fields.Selection(STATES, default="draft", required=True, index=True, tracking=True, copy=False)
-    channel = fields.Selection([("online", "Online"), ("counter", "At the Counter"), ("postal", "By Post")],
-                               required=True, default="online")
+    channel = fields.Selection(
+        [("online", "Online"), ("counter", "At the Counter"), ("postal", "By Post")], required=True, default="online"
+    )
 
-    partner_id = fields.Many2one("res.partner", string="Applicant", required=True, index=True, tracking=True,
-                                 help="The business applying (its company record).")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Applicant",
+        required=True,
+        index=True,
+        tracking=True,
+        help="The business applying (its company record).",
+    )
     applicant_user_id = fields.Many2one("res.users", string="Filed By", readonly=True, copy=False)
     contact_name = fields.Char()
     contact_email = fields.Char()
@@ -110,33 +162,45 @@ class MohDossier(models.Model):
     appraisal_note = fields.Text(help="The specialist's findings, written into the draft result.")
 
     document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
-    digitised = fields.Boolean(compute="_compute_digitised", store=True,
-                               help="Its documents are held electronically: filed online, or scanned at the counter "
-                                    "(the product's measure for Decision 766/QĐ-TTg, indicator 4.2).")
+    digitised = fields.Boolean(
+        compute="_compute_digitised",
+        store=True,
+        help="Its documents are held electronically: filed online, or scanned at the counter "
+        "(the product's measure for Decision 766/QĐ-TTg, indicator 4.2).",
+    )
     value_ids = fields.One2many("moh.dossier.value", "dossier_id", string="Application Form")
     handover_ids = fields.One2many("moh.dossier.handover", "dossier_id", string="Hand-overs")
 
     submitted_at = fields.Datetime(readonly=True, copy=False, tracking=True)
     acceptance_deadline = fields.Datetime(
-        readonly=True, copy=False, help="Online dossiers are accepted or sent back within 8 working hours.")
-    received_at = fields.Datetime(string="Received On", readonly=True, copy=False, tracking=True,
-                                  help="Receipt of the complete, valid dossier: the clock starts here.")
+        readonly=True, copy=False, help="Online dossiers are accepted or sent back within 8 working hours."
+    )
+    received_at = fields.Datetime(
+        string="Received On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Receipt of the complete, valid dossier: the clock starts here.",
+    )
     first_deadline = fields.Date(string="Due Date Before Extension", readonly=True, copy=False)
 
     supplement_count = fields.Integer(readonly=True, copy=False)
     supplement_requested_at = fields.Datetime(readonly=True, copy=False)
-    supplement_deadline = fields.Date(readonly=True, copy=False,
-                                      help="A dossier not completed by then is closed.")
+    supplement_deadline = fields.Date(readonly=True, copy=False, help="A dossier not completed by then is closed.")
     supplement_items = fields.Text(string="Supplements Requested", readonly=True, copy=False)
     supplement_received_at = fields.Datetime(readonly=True, copy=False)
     supplement_defects = fields.Json(
-        readonly=True, copy=False,
-        help="The defects of the last request for supplements: content, reason and guidance of each (form 02).")
+        readonly=True,
+        copy=False,
+        help="The defects of the last request for supplements: content, reason and guidance of each (form 02).",
+    )
     refusal_reason = fields.Text(readonly=True, copy=False)
     refusal_stage = fields.Selection(
         [("reception", "Refused at Reception (Form 03)"), ("appraisal", "Returned After Appraisal")],
-        readonly=True, copy=False,
-        help="Refused on receipt (form 03), or returned once appraised with a written notice of the reasons.")
+        readonly=True,
+        copy=False,
+        help="Refused on receipt (form 03), or returned once appraised with a written notice of the reasons.",
+    )
     extension_reason = fields.Text(readonly=True, copy=False)
     apology_sent_at = fields.Datetime(readonly=True, copy=False)
     stop_reason = fields.Text(string="Reason to Stop", readonly=True, copy=False)
@@ -145,23 +209,47 @@ class MohDossier(models.Model):
     currency_id = fields.Many2one(related="procedure_id.currency_id")
     fee_amount = fields.Monetary(string="Fee", readonly=True, copy=False)
     payment_state = fields.Selection(
-        [("none", "No Fee"), ("pending", "To Pay"), ("paid", "Paid")], default="none", readonly=True, copy=False, tracking=True)
+        [("none", "No Fee"), ("pending", "To Pay"), ("paid", "Paid")],
+        default="none",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
     paid_online = fields.Boolean(readonly=True, copy=False)
-    transaction_ids = fields.Many2many("payment.transaction", "moh_dossier_transaction_rel", "dossier_id", "transaction_id",
-                                       string="Payments", readonly=True, copy=False)
+    transaction_ids = fields.Many2many(
+        "payment.transaction",
+        "moh_dossier_transaction_rel",
+        "dossier_id",
+        "transaction_id",
+        string="Payments",
+        readonly=True,
+        copy=False,
+    )
 
     result_document_id = fields.Many2one("moh.outgoing.document", string="Result Document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
-    slip_ids = fields.Many2many("ir.attachment", "moh_dossier_slip_rel", "dossier_id", "attachment_id",
-                                string="Slips", readonly=True, copy=False,
-                                help="The one-stop slips issued for the dossier (the applicant downloads these).")
+    slip_ids = fields.Many2many(
+        "ir.attachment",
+        "moh_dossier_slip_rel",
+        "dossier_id",
+        "attachment_id",
+        string="Slips",
+        readonly=True,
+        copy=False,
+        help="The one-stop slips issued for the dossier (the applicant downloads these).",
+    )
     outcome = fields.Selection(OUTCOMES, compute="_compute_outcome", store=True)
-    lookup_secret = fields.Char(readonly=True, copy=False, groups="base.group_user",
-                                help="Given to the applicant with the code: both are needed to look the status up without logging in.")
+    lookup_secret = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Given to the applicant with the code: both are needed to look the status up without logging in.",
+    )
     rating = fields.Selection(RATINGS, string="Satisfaction", readonly=True, copy=False)
     rating_comment = fields.Text(readonly=True, copy=False)
-    complaint_ids = fields.One2many("moh.dossier.complaint", "dossier_id", string="Complaints and Recommendations",
-                                    readonly=True)
+    complaint_ids = fields.One2many(
+        "moh.dossier.complaint", "dossier_id", string="Complaints and Recommendations", readonly=True
+    )
 
     completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
     is_complete = fields.Boolean(compute="_compute_completeness_report")
@@ -185,7 +273,8 @@ class MohDossier(models.Model):
         for dossier in self:
             if dossier.state == "done" and dossier.done_date and dossier.deadline:
                 dossier.outcome = classify_completion(
-                    dossier.company_id.sudo()._moh_local_date(dossier.done_date), dossier.deadline).value
+                    dossier.company_id.sudo()._moh_local_date(dossier.done_date), dossier.deadline
+                ).value
             else:
                 dossier.outcome = False
 
@@ -222,10 +311,13 @@ class MohDossier(models.Model):
         _calendar, working, _tz = dossier._moh_calendar()
         procedure = dossier.procedure_id
         clock = DossierClock(
-            working, procedure.processing_days, procedure.processing_unit,
+            working,
+            procedure.processing_days,
+            procedure.processing_unit,
             supplement_request_days=procedure.supplement_request_days or None,
             supplement_days=procedure.supplement_close_days or None,
-            supplement_once_only=procedure.supplement_once_only)
+            supplement_once_only=procedure.supplement_once_only,
+        )
         for event in [*dossier._moh_clock_history(), *events]:
             try:
                 clock = clock.apply(event)
@@ -237,27 +329,51 @@ class MohDossier(models.Model):
         """The dossier's history as the clock sees it (called in sudo by :meth:`_moh_clock`): its
         hand-overs (process control slip) in order, and the extension (the apology's time and the
         deadline it set)."""
-        from moh_core.onestop import ClockEvent, ClockEventKind as Kind  # noqa: PLC0415
+        from moh_core.onestop import ClockEvent  # noqa: PLC0415
+        from moh_core.onestop import ClockEventKind as Kind
 
         self.ensure_one()
-        kinds = {"submit": Kind.RECEIVE, "accept": Kind.ACCEPT, "supplement": Kind.REQUEST_SUPPLEMENT,
-                 "supplement_done": Kind.RECEIVE_SUPPLEMENT, "return": Kind.COMPLETE,
-                 "refuse": Kind.STOP, "close": Kind.STOP, "stop": Kind.STOP}
+        kinds = {
+            "submit": Kind.RECEIVE,
+            "accept": Kind.ACCEPT,
+            "supplement": Kind.REQUEST_SUPPLEMENT,
+            "supplement_done": Kind.RECEIVE_SUPPLEMENT,
+            "return": Kind.COMPLETE,
+            "refuse": Kind.STOP,
+            "close": Kind.STOP,
+            "stop": Kind.STOP,
+        }
         # (time, rank, event): at the same instant the extension comes after the steps that opened
         # the clock and before those that end the dossier.
-        timeline = [(h.started_at, 2 if kinds[h.kind] in (Kind.COMPLETE, Kind.STOP) else 0,
-                     ClockEvent(kinds[h.kind], self._moh_local(h.started_at)))
-                    for h in self.handover_ids.sorted(lambda h: (h.started_at, h.id)) if h.kind in kinds]
+        timeline = [
+            (
+                h.started_at,
+                2 if kinds[h.kind] in (Kind.COMPLETE, Kind.STOP) else 0,
+                ClockEvent(kinds[h.kind], self._moh_local(h.started_at)),
+            )
+            for h in self.handover_ids.sorted(lambda h: (h.started_at, h.id))
+            if h.kind in kinds
+        ]
         if self.apology_sent_at and self.deadline:
-            timeline.append((self.apology_sent_at, 1, ClockEvent(
-                Kind.EXTEND, self._moh_local(self.apology_sent_at), new_due=self.deadline)))
+            timeline.append(
+                (
+                    self.apology_sent_at,
+                    1,
+                    ClockEvent(Kind.EXTEND, self._moh_local(self.apology_sent_at), new_due=self.deadline),
+                )
+            )
         return [event for _at, _rank, event in sorted(timeline, key=lambda item: item[:2])]
 
     def _moh_clock_error(self, error):
         """The clock's refusal as a UserError in the user's language (called in sudo by
         :meth:`_moh_clock`); the rule and its dates are moh_core's text, in both languages."""
-        return UserError(self.env._(
-            "Dossier %(name)s: %(reason)s; nothing was changed.", name=self.name, reason=error_reason(self.env, error)))
+        return UserError(
+            self.env._(
+                "Dossier %(name)s: %(reason)s; nothing was changed.",
+                name=self.name,
+                reason=error_reason(self.env, error),
+            )
+        )
 
     # -- completeness -------------------------------------------------------------------------
 
@@ -267,13 +383,21 @@ class MohDossier(models.Model):
         from moh_core.onestop import ProvidedFile, Requirement, completeness  # noqa: PLC0415
 
         self.ensure_one()
-        requirements = [Requirement(key=str(req.id), name=req.name, required=req.required)
-                        for req in self.procedure_id.requirement_ids]
-        files = [ProvidedFile(requirement_key=str(doc.requirement_id.id), filename=doc.name, check=doc._moh_check())
-                 for doc in self.document_ids if doc.requirement_id]
+        requirements = [
+            Requirement(key=str(req.id), name=req.name, required=req.required)
+            for req in self.procedure_id.requirement_ids
+        ]
+        files = [
+            ProvidedFile(requirement_key=str(doc.requirement_id.id), filename=doc.name, check=doc._moh_check())
+            for doc in self.document_ids
+            if doc.requirement_id
+        ]
         report = completeness(requirements, files)
-        missing_fields = [value.field_id.name for value in self._moh_form_values()
-                          if value.field_id.required and not (value.value or "").strip()]
+        missing_fields = [
+            value.field_id.name
+            for value in self._moh_form_values()
+            if value.field_id.required and not (value.value or "").strip()
+        ]
         return report, missing_fields
 
     def _moh_completeness_lines(self):
@@ -320,11 +444,21 @@ class MohDossier(models.Model):
                 continue
             if requirement:
                 note = (requirement.note or "").strip()
-                defects.append({"content": requirement.name, "reason": text,
-                                "guidance": " ".join(p for p in (guidance.get(status, ""), note) if p)})
+                defects.append(
+                    {
+                        "content": requirement.name,
+                        "reason": text,
+                        "guidance": " ".join(p for p in (guidance.get(status, ""), note) if p),
+                    }
+                )
             else:
-                defects.append({"content": text, "reason": self.env._("Required by the application form."),
-                                "guidance": self.env._("Fill it in.")})
+                defects.append(
+                    {
+                        "content": text,
+                        "reason": self.env._("Required by the application form."),
+                        "guidance": self.env._("Fill it in."),
+                    }
+                )
         return defects
 
     @api.depends("document_ids", "document_ids.check_state", "value_ids.value", "procedure_id")
@@ -337,7 +471,8 @@ class MohDossier(models.Model):
             lines, complete = dossier._moh_completeness_lines()
             rows = "".join(
                 f"<tr><td>{(req.name if req else '')}</td><td class='{'text-success' if status == 'ok' else 'text-muted' if status == 'optional' else 'text-danger'}'>{text}</td></tr>"
-                for req, status, text in lines)
+                for req, status, text in lines
+            )
             verdict = self.env._("Complete") if complete else self.env._("Incomplete")
             dossier.completeness_report = f"<p><b>{verdict}</b></p><table class='table table-sm'>{rows}</table>"
             dossier.is_complete = complete
@@ -358,23 +493,29 @@ class MohDossier(models.Model):
     def _moh_new_for_user(self, procedure, user):
         """A new draft for ``user``'s business (created in sudo by the portal controller)."""
         partner = user.partner_id
-        return self.sudo().create({
-            "procedure_id": procedure.id,
-            "company_id": procedure.company_id.id,
-            "partner_id": partner.commercial_partner_id.id,
-            "applicant_user_id": user.id,
-            "contact_name": partner.name,
-            "contact_email": partner.email,
-            "contact_phone": partner.phone,
-            "department_id": procedure.department_id.id,
-        })
+        return self.sudo().create(
+            {
+                "procedure_id": procedure.id,
+                "company_id": procedure.company_id.id,
+                "partner_id": partner.commercial_partner_id.id,
+                "applicant_user_id": user.id,
+                "contact_name": partner.name,
+                "contact_email": partner.email,
+                "contact_phone": partner.phone,
+                "department_id": procedure.department_id.id,
+            }
+        )
 
     def _moh_check_state(self, *states):
         for dossier in self:
             if dossier.state not in states:
-                raise UserError(self.env._(
-                    "Dossier %(name)s is %(state)s: this step is not possible now; nothing was changed.",
-                    name=dossier.name, state=dict(self._fields["state"]._description_selection(self.env))[dossier.state]))
+                raise UserError(
+                    self.env._(
+                        "Dossier %(name)s is %(state)s: this step is not possible now; nothing was changed.",
+                        name=dossier.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[dossier.state],
+                    )
+                )
 
     # -- who may take a step --------------------------------------------------------------------
     # Each check looks at the user behind the call (``env.user``, also in superuser mode: the
@@ -391,8 +532,11 @@ class MohDossier(models.Model):
         if user._is_superuser():
             return
         company = user.commercial_partner_id
-        if not (user._is_portal() and self and all(
-                dossier.partner_id.commercial_partner_id == company for dossier in self.sudo())):
+        if not (
+            user._is_portal()
+            and self
+            and all(dossier.partner_id.commercial_partner_id == company for dossier in self.sudo())
+        ):
             raise AccessError(self.env._("Only the business that filed the dossier can take this step."))
         self._moh_check_readable()
 
@@ -414,8 +558,11 @@ class MohDossier(models.Model):
         departments = user.sudo().employee_ids.department_id
         if not departments or not dossier.department_id:
             return False
-        return bool(self.env["hr.department"].sudo().search_count(
-            [("id", "=", dossier.department_id.id), ("id", "child_of", departments.ids)]))
+        return bool(
+            self.env["hr.department"]
+            .sudo()
+            .search_count([("id", "=", dossier.department_id.id), ("id", "child_of", departments.ids)])
+        )
 
     def _moh_check_department(self, head=False, onestop=False):
         """The caller works in the deciding department (its head when ``head``), or is in the
@@ -426,8 +573,12 @@ class MohDossier(models.Model):
             return
         for dossier in self:
             if not dossier._moh_is_department_member(user, head=head):
-                raise AccessError(self.env._(
-                    "Dossier %(name)s is handled by another department: this step is not yours.", name=dossier.sudo().name))
+                raise AccessError(
+                    self.env._(
+                        "Dossier %(name)s is handled by another department: this step is not yours.",
+                        name=dossier.sudo().name,
+                    )
+                )
         self._moh_check_readable()
 
     def _moh_check_content_update(self, vals):
@@ -436,9 +587,12 @@ class MohDossier(models.Model):
             self._moh_check_department()
             for dossier in self.sudo():
                 if dossier.state != "processing":
-                    raise UserError(self.env._(
-                        "The appraisal note of dossier %(name)s is written during the appraisal only; nothing was changed.",
-                        name=dossier.name))
+                    raise UserError(
+                        self.env._(
+                            "The appraisal note of dossier %(name)s is written during the appraisal only; nothing was changed.",
+                            name=dossier.name,
+                        )
+                    )
 
     def action_submit(self):
         """The business files the dossier: it gets its code (Art. 28) and its lookup secret; the
@@ -450,8 +604,11 @@ class MohDossier(models.Model):
         for dossier in self.sudo():
             lines, complete = dossier._moh_completeness_lines()
             if not complete:
-                problems = "; ".join(f"{req.name if req else ''} {text}".strip() for req, status, text in lines
-                                     if status not in ("ok", "optional"))
+                problems = "; ".join(
+                    f"{req.name if req else ''} {text}".strip()
+                    for req, status, text in lines
+                    if status not in ("ok", "optional")
+                )
                 raise UserError(self.env._("The dossier is not complete yet: %(problems)s.", problems=problems))
             now = fields.Datetime.now()
             local_now = dossier._moh_local(now)
@@ -468,8 +625,9 @@ class MohDossier(models.Model):
             if not dossier.code:
                 vals.update(dossier._moh_allocate_code(local_now.date()))
             dossier.sudo().write(vals)
-            dossier._moh_handover("submit", self.env._("Applicant"), self.env._("One-stop shop"),
-                                  due_at=dossier.acceptance_deadline)
+            dossier._moh_handover(
+                "submit", self.env._("Applicant"), self.env._("One-stop shop"), due_at=dossier.acceptance_deadline
+            )
             dossier._moh_notify("moh_egov.mail_template_dossier_submitted")
         return True
 
@@ -479,16 +637,26 @@ class MohDossier(models.Model):
         from moh_core.onestop import format_dossier_code  # noqa: PLC0415
 
         self.ensure_one()
-        register = self.env["moh.document.register"].sudo().search(
-            [("direction", "=", "dossier"), ("company_id", "=", self.company_id.id)], limit=1)
+        register = (
+            self.env["moh.document.register"]
+            .sudo()
+            .search([("direction", "=", "dossier"), ("company_id", "=", self.company_id.id)], limit=1)
+        )
         if not register:
-            raise UserError(self.env._("No dossier register is configured for %(company)s.", company=self.company_id.name))
+            raise UserError(
+                self.env._("No dossier register is configured for %(company)s.", company=self.company_id.name)
+            )
         agency = self.company_id._moh_agency_code(self.env._("at the head of every dossier code"))
         receipt_day = int(day.strftime("%Y%m%d"))
-        sequence = register._moh_allocate_number(self._name, receipt_day, number_field="code_sequence",
-                                                 year_field="receipt_day")
-        return {"register_id": register.id, "receipt_day": receipt_day, "code_sequence": sequence,
-                "code": format_dossier_code(agency, day, sequence)}
+        sequence = register._moh_allocate_number(
+            self._name, receipt_day, number_field="code_sequence", year_field="receipt_day"
+        )
+        return {
+            "register_id": register.id,
+            "receipt_day": receipt_day,
+            "code_sequence": sequence,
+            "code": format_dossier_code(agency, day, sequence),
+        }
 
     # -- one-stop shop ---------------------------------------------------------------------------
 
@@ -508,10 +676,15 @@ class MohDossier(models.Model):
             now = fields.Datetime.now()
             # After supplements the clock restarts from zero on the day the completed dossier arrived.
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.ACCEPT, dossier._moh_local(now)))
-            dossier.sudo().write({"state": "received", "received_at": now, "deadline": clock.due,
-                                  "first_deadline": clock.original_due})
-            dossier._moh_handover("accept", self.env._("One-stop shop"), self.env._("One-stop shop"),
-                                  due_at=dossier._moh_paper_handover_due(now))
+            dossier.sudo().write(
+                {"state": "received", "received_at": now, "deadline": clock.due, "first_deadline": clock.original_due}
+            )
+            dossier._moh_handover(
+                "accept",
+                self.env._("One-stop shop"),
+                self.env._("One-stop shop"),
+                due_at=dossier._moh_paper_handover_due(now),
+            )
             dossier._moh_attach_slip("receipt")
             dossier._moh_notify("moh_egov.mail_template_dossier_received")
         return True
@@ -538,16 +711,18 @@ class MohDossier(models.Model):
             # The window (if the procedure sets one) counts from the dossier's receipt (its
             # filing), accepted or not; "once only" and the time to complete are the procedure's.
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.REQUEST_SUPPLEMENT, dossier._moh_local(now)))
-            dossier.sudo().write({
-                "state": "supplement",
-                "supplement_count": dossier.supplement_count + 1,
-                "supplement_requested_at": now,
-                "supplement_deadline": clock.supplement_due or False,
-                "supplement_defects": defects,
-                "supplement_items": "\n".join(self._moh_defect_line(defect) for defect in defects),
-                "deadline": clock.due or False,
-                "first_deadline": clock.original_due or False,
-            })
+            dossier.sudo().write(
+                {
+                    "state": "supplement",
+                    "supplement_count": dossier.supplement_count + 1,
+                    "supplement_requested_at": now,
+                    "supplement_deadline": clock.supplement_due or False,
+                    "supplement_defects": defects,
+                    "supplement_items": "\n".join(self._moh_defect_line(defect) for defect in defects),
+                    "deadline": clock.due or False,
+                    "first_deadline": clock.original_due or False,
+                }
+            )
             dossier._moh_handover("supplement", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("supplement")
             dossier._moh_notify("moh_egov.mail_template_dossier_supplement")
@@ -559,8 +734,11 @@ class MohDossier(models.Model):
         if not items:
             return []
         if isinstance(items, str):
-            return [{"content": line.strip(" -•\t"), "reason": "", "guidance": ""}
-                    for line in items.splitlines() if line.strip(" -•\t")]
+            return [
+                {"content": line.strip(" -•\t"), "reason": "", "guidance": ""}
+                for line in items.splitlines()
+                if line.strip(" -•\t")
+            ]
         if not isinstance(items, (list, tuple)):
             raise UserError(self.env._("The defects are a list of items to add or complete."))
         defects = []
@@ -568,8 +746,13 @@ class MohDossier(models.Model):
             item = item if isinstance(item, dict) else {"content": str(item)}
             content = str(item.get("content") or "").strip()
             if content:
-                defects.append({"content": content, "reason": str(item.get("reason") or "").strip(),
-                                "guidance": str(item.get("guidance") or "").strip()})
+                defects.append(
+                    {
+                        "content": content,
+                        "reason": str(item.get("reason") or "").strip(),
+                        "guidance": str(item.get("guidance") or "").strip(),
+                    }
+                )
         return defects
 
     @api.model
@@ -595,13 +778,22 @@ class MohDossier(models.Model):
                 raise UserError(self.env._("The dossier is still not complete."))
             now = fields.Datetime.now()
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.RECEIVE_SUPPLEMENT, dossier._moh_local(now)))
-            dossier.sudo().write({
-                "state": "submitted", "supplement_received_at": now,
-                "acceptance_deadline": dossier._moh_utc(clock.acceptance_due),
-                "received_at": False, "deadline": clock.due or False, "first_deadline": clock.original_due or False,
-            })
-            dossier._moh_handover("supplement_done", self.env._("Applicant"), self.env._("One-stop shop"),
-                                  due_at=dossier.acceptance_deadline)
+            dossier.sudo().write(
+                {
+                    "state": "submitted",
+                    "supplement_received_at": now,
+                    "acceptance_deadline": dossier._moh_utc(clock.acceptance_due),
+                    "received_at": False,
+                    "deadline": clock.due or False,
+                    "first_deadline": clock.original_due or False,
+                }
+            )
+            dossier._moh_handover(
+                "supplement_done",
+                self.env._("Applicant"),
+                self.env._("One-stop shop"),
+                due_at=dossier.acceptance_deadline,
+            )
         return True
 
     def action_refuse(self, reason):
@@ -610,8 +802,14 @@ class MohDossier(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reasons for refusing the dossier."))
         for dossier in self:
-            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "refusal_stage": "reception",
-                                  "done_date": fields.Datetime.now()})
+            dossier.sudo().write(
+                {
+                    "state": "refused",
+                    "refusal_reason": reason.strip(),
+                    "refusal_stage": "reception",
+                    "done_date": fields.Datetime.now(),
+                }
+            )
             dossier._moh_handover("refuse", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("refusal")
             dossier._moh_notify("moh_egov.mail_template_dossier_refused")
@@ -629,8 +827,14 @@ class MohDossier(models.Model):
             raise UserError(self.env._("Give the reasons why the dossier does not qualify."))
         for dossier in self:
             department = dossier.sudo().department_id
-            dossier.sudo().write({"state": "refused", "refusal_reason": reason.strip(), "refusal_stage": "appraisal",
-                                  "done_date": fields.Datetime.now()})
+            dossier.sudo().write(
+                {
+                    "state": "refused",
+                    "refusal_reason": reason.strip(),
+                    "refusal_stage": "appraisal",
+                    "done_date": fields.Datetime.now(),
+                }
+            )
             dossier._moh_handover("refuse", department.name or self.env._("One-stop shop"), self.env._("Applicant"))
             dossier._moh_attach_slip("appraisal_refusal")
             dossier._moh_notify("moh_egov.mail_template_dossier_returned")
@@ -653,16 +857,18 @@ class MohDossier(models.Model):
         if not business or not procedure:
             raise UserError(self.env._("Choose the procedure and the applicant."))
         contact = contact or {}
-        dossier = self.sudo().create({
-            "procedure_id": procedure.id,
-            "company_id": procedure.company_id.id,
-            "partner_id": business.id,
-            "channel": channel,
-            "contact_name": contact.get("name") or partner.name,
-            "contact_email": contact.get("email") or partner.email,
-            "contact_phone": contact.get("phone") or partner.phone,
-            "department_id": procedure.department_id.id,
-        })
+        dossier = self.sudo().create(
+            {
+                "procedure_id": procedure.id,
+                "company_id": procedure.company_id.id,
+                "partner_id": business.id,
+                "channel": channel,
+                "contact_name": contact.get("name") or partner.name,
+                "contact_email": contact.get("email") or partner.email,
+                "contact_phone": contact.get("phone") or partner.phone,
+                "department_id": procedure.department_id.id,
+            }
+        )
         for field, value in (values or {}).items():
             dossier._moh_form_values().filtered(lambda v, f=field: v.field_id == f).sudo().write({"value": value})
         Document = self.env["moh.dossier.document"]
@@ -712,26 +918,48 @@ class MohDossier(models.Model):
             target = department.sudo() or sudo.department_id or sudo.procedure_id.department_id
             if not target.exists():
                 raise UserError(self.env._("Choose the department that decides the dossier."))
-            if department and sudo.state == "processing" and not self.env.user.has_group("moh_egov.group_onestop") \
-                    and not self.env.user._is_superuser() and department != sudo.department_id:
+            if (
+                department
+                and sudo.state == "processing"
+                and not self.env.user.has_group("moh_egov.group_onestop")
+                and not self.env.user._is_superuser()
+                and department != sudo.department_id
+            ):
                 raise AccessError(self.env._("Only the one-stop shop hands a dossier to another department."))
             vals = {"state": "processing", "department_id": target.id}
             if specialist:
                 person = specialist.sudo()
-                in_department = person.exists() and not person.share and self.env["hr.department"].sudo().search_count(
-                    [("id", "in", person.employee_ids.department_id.ids), ("id", "child_of", target.ids)])
+                in_department = (
+                    person.exists()
+                    and not person.share
+                    and self.env["hr.department"]
+                    .sudo()
+                    .search_count([("id", "in", person.employee_ids.department_id.ids), ("id", "child_of", target.ids)])
+                )
                 if not in_department:
-                    raise UserError(self.env._("%(user)s does not work in %(department)s; nothing was changed.",
-                                               user=person.name, department=target.name))
+                    raise UserError(
+                        self.env._(
+                            "%(user)s does not work in %(department)s; nothing was changed.",
+                            user=person.name,
+                            department=target.name,
+                        )
+                    )
                 vals["specialist_id"] = person.id
             dossier.sudo().write(vals)
             person = specialist.sudo()
-            dossier._moh_handover("assign", target.name if person else self.env._("One-stop shop"),
-                                  person.name if person else target.name, department=target)
+            dossier._moh_handover(
+                "assign",
+                target.name if person else self.env._("One-stop shop"),
+                person.name if person else target.name,
+                department=target,
+            )
             if person:
-                dossier.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=person.id,
-                                                 date_deadline=sudo.deadline,
-                                                 summary=self.env._("Appraise dossier %(code)s", code=sudo.code))
+                dossier.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=person.id,
+                    date_deadline=sudo.deadline,
+                    summary=self.env._("Appraise dossier %(code)s", code=sudo.code),
+                )
         return True
 
     def action_propose_result(self):
@@ -749,19 +977,25 @@ class MohDossier(models.Model):
             # the department's head decides in the ministry's name (TL. BỘ TRƯỞNG) unless the
             # department issues in its own name (own seal).
             position = signer.sudo().employee_id.job_title
-            result = Outgoing.sudo().create({
-                "document_type_id": procedure.result_document_type_id.id,
-                "department_id": department.id,
-                "drafter_id": (dossier.specialist_id or self.env.user).id,
-                "abstract": self.env._("%(result)s – dossier %(code)s of %(applicant)s",
-                                       result=procedure.result_type, code=dossier.code, applicant=dossier.partner_id.name),
-                "body": dossier._moh_result_body(),
-                "addressees": dossier.partner_id.name,
-                "recipients": f"- {dossier.partner_id.name};\n- {self.env._('Archive')}: VT, {department.moh_abbreviation or ''}.",
-                "signer_id": signer.id,
-                **({} if position else {"signer_position": "THỦ TRƯỞNG ĐƠN VỊ"}),
-                "dossier_id": dossier.id,
-            })
+            result = Outgoing.sudo().create(
+                {
+                    "document_type_id": procedure.result_document_type_id.id,
+                    "department_id": department.id,
+                    "drafter_id": (dossier.specialist_id or self.env.user).id,
+                    "abstract": self.env._(
+                        "%(result)s – dossier %(code)s of %(applicant)s",
+                        result=procedure.result_type,
+                        code=dossier.code,
+                        applicant=dossier.partner_id.name,
+                    ),
+                    "body": dossier._moh_result_body(),
+                    "addressees": dossier.partner_id.name,
+                    "recipients": f"- {dossier.partner_id.name};\n- {self.env._('Archive')}: VT, {department.moh_abbreviation or ''}.",
+                    "signer_id": signer.id,
+                    **({} if position else {"signer_position": "THỦ TRƯỞNG ĐƠN VỊ"}),
+                    "dossier_id": dossier.id,
+                }
+            )
             result.action_render()
             dossier.sudo().write({"state": "approval", "result_document_id": result.id})
             dossier._moh_handover("propose", department.name, self.env._("Leaders (approval and signature)"))
@@ -771,10 +1005,13 @@ class MohDossier(models.Model):
         self.ensure_one()
         values = "\n".join(f"{value.field_id.name}: {value.value or ''}" for value in self._moh_form_values())
         paragraphs = [
-            self.env._("Having considered dossier %(code)s of %(applicant)s received on %(date)s under the procedure %(procedure)s;",
-                       code=self.code, applicant=self.partner_id.name,
-                       date=self._moh_local(self.received_at).strftime("%d/%m/%Y") if self.received_at else "",
-                       procedure=self.procedure_id.name),
+            self.env._(
+                "Having considered dossier %(code)s of %(applicant)s received on %(date)s under the procedure %(procedure)s;",
+                code=self.code,
+                applicant=self.partner_id.name,
+                date=self._moh_local(self.received_at).strftime("%d/%m/%Y") if self.received_at else "",
+                procedure=self.procedure_id.name,
+            ),
             values,
             self.appraisal_note or "",
         ]
@@ -784,21 +1021,34 @@ class MohDossier(models.Model):
         """Called when the e-result was signed, sealed and issued: it is returned to the business.
         Only the dossier's own result document, issued, while the dossier waits for it."""
         for dossier in self.sudo():
-            if dossier.state != "approval" or dossier.result_document_id != document or document.state != "issued" \
-                    or not document.pdf_id:
-                document.sudo().message_post(body=self.env._(
-                    "Issued, but not returned to dossier %(name)s: the dossier does not await this document as its result.",
-                    name=dossier.name))
+            if (
+                dossier.state != "approval"
+                or dossier.result_document_id != document
+                or document.state != "issued"
+                or not document.pdf_id
+            ):
+                document.sudo().message_post(
+                    body=self.env._(
+                        "Issued, but not returned to dossier %(name)s: the dossier does not await this document as its result.",
+                        name=dossier.name,
+                    )
+                )
                 continue
             now = fields.Datetime.now()
-            attachment = self.env["ir.attachment"].sudo().create({
-                "name": f"{dossier.code}-ket-qua.pdf",
-                "raw": document.pdf_id.raw,
-                "mimetype": "application/pdf",
-                "res_model": dossier._name,
-                "res_id": dossier.id,
-                "moh_role": "result",
-            })
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{dossier.code}-ket-qua.pdf",
+                        "raw": document.pdf_id.raw,
+                        "mimetype": "application/pdf",
+                        "res_model": dossier._name,
+                        "res_id": dossier.id,
+                        "moh_role": "result",
+                    }
+                )
+            )
             dossier.sudo().write({"state": "done", "done_date": now, "result_attachment_id": attachment.id})
             dossier.sudo()._moh_handover("return", self.env._("One-stop shop"), self.env._("Applicant"))
             dossier.sudo()._moh_notify("moh_egov.mail_template_dossier_done")
@@ -818,8 +1068,12 @@ class MohDossier(models.Model):
                 raise UserError(self.env._("The deadline of a dossier can be extended once only."))
             now = fields.Datetime.now()
             if not new_deadline:
-                raise UserError(self.env._("The new date must come after the current deadline %(date)s.",
-                                           date=dossier.deadline.strftime("%d/%m/%Y") if dossier.deadline else ""))
+                raise UserError(
+                    self.env._(
+                        "The new date must come after the current deadline %(date)s.",
+                        date=dossier.deadline.strftime("%d/%m/%Y") if dossier.deadline else "",
+                    )
+                )
             clock = dossier._moh_clock(ClockEvent(ClockEventKind.EXTEND, dossier._moh_local(now), new_due=new_deadline))
             dossier.sudo().write({"extension_reason": reason.strip(), "apology_sent_at": now, "deadline": clock.due})
             dossier._moh_attach_slip("apology")
@@ -834,11 +1088,16 @@ class MohDossier(models.Model):
             raise UserError(self.env._("Say why the dossier should be stopped."))
         for dossier in self:
             dossier.sudo().write({"stop_reason": reason.strip(), "stop_requested_at": fields.Datetime.now()})
-            dossier.sudo().message_post(body=self.env._("The applicant asks to stop the dossier: %(reason)s", reason=reason.strip()))
+            dossier.sudo().message_post(
+                body=self.env._("The applicant asks to stop the dossier: %(reason)s", reason=reason.strip())
+            )
             onestop = self.env.ref("moh_egov.group_onestop").sudo().all_user_ids[:1]
             if onestop:
-                dossier.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=onestop.id,
-                                                 summary=self.env._("Stop dossier %(code)s", code=dossier.code))
+                dossier.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=onestop.id,
+                    summary=self.env._("Stop dossier %(code)s", code=dossier.code),
+                )
         return True
 
     def action_stop(self):
@@ -876,12 +1135,19 @@ class MohDossier(models.Model):
         self._moh_check_state("submitted", "supplement")
         for dossier in self:
             if dossier.payment_state != "pending":
-                raise UserError(self.env._("The fee of dossier %(name)s is not awaiting payment; nothing was changed.",
-                                           name=dossier.name))
+                raise UserError(
+                    self.env._(
+                        "The fee of dossier %(name)s is not awaiting payment; nothing was changed.", name=dossier.name
+                    )
+                )
             dossier.sudo().write({"payment_state": "paid", "paid_online": False})
-            dossier.message_post(body=self.env._(
-                "Fee received at the counter: %(amount)s, recorded by %(user)s.",
-                amount=format_amount(self.env, dossier.fee_amount, dossier.currency_id), user=self.env.user.name))
+            dossier.message_post(
+                body=self.env._(
+                    "Fee received at the counter: %(amount)s, recorded by %(user)s.",
+                    amount=format_amount(self.env, dossier.fee_amount, dossier.currency_id),
+                    user=self.env.user.name,
+                )
+            )
         return True
 
     def _moh_payment_done(self, transaction):
@@ -894,19 +1160,33 @@ class MohDossier(models.Model):
         payer = transaction.partner_id.commercial_partner_id
         for dossier in pending:
             if payer != dossier.partner_id.commercial_partner_id:
-                dossier.message_post(body=self.env._(
-                    "A payment (%(reference)s) made by %(payer)s, not by the applicant, was not counted.",
-                    reference=transaction.reference, payer=payer.name))
+                dossier.message_post(
+                    body=self.env._(
+                        "A payment (%(reference)s) made by %(payer)s, not by the applicant, was not counted.",
+                        reference=transaction.reference,
+                        payer=payer.name,
+                    )
+                )
                 continue
             if transaction.currency_id != dossier.currency_id or transaction.amount < sum(pending.mapped("fee_amount")):
-                dossier.sudo().message_post(body=self.env._(
-                    "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
-                    amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
+                dossier.sudo().message_post(
+                    body=self.env._(
+                        "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
+                        amount=transaction.amount,
+                        currency=transaction.currency_id.name,
+                        reference=transaction.reference,
+                    )
+                )
                 continue
             dossier.sudo().write({"payment_state": "paid", "paid_online": True})
-            dossier.sudo().message_post(body=self.env._(
-                "Fee paid online: %(amount)s %(currency)s (%(reference)s).",
-                amount=transaction.amount, currency=transaction.currency_id.name, reference=transaction.reference))
+            dossier.sudo().message_post(
+                body=self.env._(
+                    "Fee paid online: %(amount)s %(currency)s (%(reference)s).",
+                    amount=transaction.amount,
+                    currency=transaction.currency_id.name,
+                    reference=transaction.reference,
+                )
+            )
 
     # -- demo data ------------------------------------------------------------------------------
 
@@ -919,8 +1199,12 @@ class MohDossier(models.Model):
         from moh_core.demo import make_pdf  # noqa: PLC0415
 
         onestop = self.env.ref("moh_egov.user_motcua")
-        samples = {"char": "Kem dưỡng ẩm Hoa Sen", "text": "Sản phẩm dùng ngoài da, tuýp 50 ml.",
-                   "date": "2026-11-02", "integer": "12"}
+        samples = {
+            "char": "Kem dưỡng ẩm Hoa Sen",
+            "text": "Sản phẩm dùng ngoài da, tuýp 50 ml.",
+            "date": "2026-11-02",
+            "integer": "12",
+        }
         plans = [
             ("moh_egov.user_dn_hoasen", "moh_egov.procedure_cosmetic_import", "submitted"),
             ("moh_egov.user_dn_songhong", "moh_egov.procedure_drug_advertising", "processing"),
@@ -936,8 +1220,11 @@ class MohDossier(models.Model):
                 value.value = samples.get(value.field_id.field_type, samples["char"])
             for requirement in procedure.requirement_ids.filtered("required"):
                 self.env["moh.dossier.document"]._moh_add(
-                    dossier, requirement, f"{procedure.code}-{requirement.id}.pdf",
-                    make_pdf(f"{requirement.name} — {user.partner_id.commercial_partner_id.name}"))
+                    dossier,
+                    requirement,
+                    f"{procedure.code}-{requirement.id}.pdf",
+                    make_pdf(f"{requirement.name} — {user.partner_id.commercial_partner_id.name}"),
+                )
             dossier.with_user(user).action_submit()
             officer = dossier.with_user(onestop)
             if stage == "supplement":
@@ -973,15 +1260,31 @@ class MohDossier(models.Model):
         current = self.handover_ids.filtered(lambda h: not h.done_at)
         current.sudo()._moh_close(now)
         if kind in ("refuse", "return", "close", "stop"):
-            return Handover.create({"dossier_id": self.id, "kind": kind, "from_label": from_label, "to_label": to_label,
-                                    "user_id": self.env.user.id, "started_at": now, "done_at": now})
+            return Handover.create(
+                {
+                    "dossier_id": self.id,
+                    "kind": kind,
+                    "from_label": from_label,
+                    "to_label": to_label,
+                    "user_id": self.env.user.id,
+                    "started_at": now,
+                    "done_at": now,
+                }
+            )
         if due_at is None:
             due_at = self._moh_step_due(kind, now)
-        return Handover.create({
-            "dossier_id": self.id, "kind": kind, "from_label": from_label, "to_label": to_label,
-            "user_id": self.env.user.id, "department_id": department.id if department else False,
-            "started_at": now, "due_at": due_at,
-        })
+        return Handover.create(
+            {
+                "dossier_id": self.id,
+                "kind": kind,
+                "from_label": from_label,
+                "to_label": to_label,
+                "user_id": self.env.user.id,
+                "department_id": department.id if department else False,
+                "started_at": now,
+                "due_at": due_at,
+            }
+        )
 
     def _moh_step_due(self, kind, now):
         """When the step that starts now is due: its share of the statutory time (procedure steps),
@@ -1001,13 +1304,26 @@ class MohDossier(models.Model):
 
         self.ensure_one()
         pdf, filename = render_dossier_slip(self, kind)
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": filename, "raw": pdf, "mimetype": "application/pdf",
-            "res_model": self._name, "res_id": self.id, "moh_role": f"{kind}_slip",
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename,
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "moh_role": f"{kind}_slip",
+                }
+            )
+        )
         self.sudo().write({"slip_ids": [Command.link(attachment.id)]})
-        self.sudo().message_post(body=self.env._("Slip issued: %(name)s", name=filename), attachment_ids=attachment.ids,
-                                 subtype_xmlid="mail.mt_note")
+        self.sudo().message_post(
+            body=self.env._("Slip issued: %(name)s", name=filename),
+            attachment_ids=attachment.ids,
+            subtype_xmlid="mail.mt_note",
+        )
         return attachment
 
     def _moh_sign_slip(self, attachment, password):
@@ -1031,11 +1347,20 @@ class MohDossier(models.Model):
         with key._moh_signer(password) as signer:
             with user_errors(self.env):
                 check = check_signer_certificate(signer, material=material)
-                result = sign(attachment.sudo().raw, signer, field="officer", level=level, timestamper=timestamper,
-                              check=check, material=material)
+                result = sign(
+                    attachment.sudo().raw,
+                    signer,
+                    field="officer",
+                    level=level,
+                    timestamper=timestamper,
+                    check=check,
+                    material=material,
+                )
         attachment.sudo().write({"raw": result.pdf})
-        self.sudo().message_post(body=self.env._("%(name)s signed by %(user)s.", name=attachment.name,
-                                                 user=self.env.user.name), subtype_xmlid="mail.mt_note")
+        self.sudo().message_post(
+            body=self.env._("%(name)s signed by %(user)s.", name=attachment.name, user=self.env.user.name),
+            subtype_xmlid="mail.mt_note",
+        )
         return attachment
 
     def action_print_slip(self):
@@ -1089,13 +1414,27 @@ class MohDossier(models.Model):
         with user_errors(self.env):
             event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
         return self.env["moh.exchange.message"]._moh_enqueue(
-            peer, "portal_event", event.to_json(), record=self, content_type="application/json",
-            message_id=event.event_id, sequence=event.sequence)
+            peer,
+            "portal_event",
+            event.to_json(),
+            record=self,
+            content_type="application/json",
+            message_id=event.event_id,
+            sequence=event.sequence,
+        )
 
     def _moh_portal_sequence(self):
         Message = self.env["moh.exchange.message"].sudo()
-        last = Message.search([("res_model", "=", self._name), ("res_id", "=", self.id), ("kind", "=", "portal_event"),
-                               ("direction", "=", "out")], order="sequence desc", limit=1)
+        last = Message.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("kind", "=", "portal_event"),
+                ("direction", "=", "out"),
+            ],
+            order="sequence desc",
+            limit=1,
+        )
         return (last.sequence or 0) + 1
 
     def _moh_portal_event(self, previous_state, sequence):
@@ -1112,10 +1451,13 @@ class MohDossier(models.Model):
             status_code=dossier.state,
             status_name=states[dossier.state],
             previous_status_code=previous_state,
-            applicant={"name": applicant.name, "identification": applicant.vat or None,
-                       "kind": "organization" if applicant.is_company else "person",
-                       "email": dossier.contact_email or applicant.email or None,
-                       "phone": dossier.contact_phone or applicant.phone or None},
+            applicant={
+                "name": applicant.name,
+                "identification": applicant.vat or None,
+                "kind": "organization" if applicant.is_company else "person",
+                "email": dossier.contact_email or applicant.email or None,
+                "phone": dossier.contact_phone or applicant.phone or None,
+            },
             agency_code=dossier.company_id._moh_agency_code(self.env._("in every status event sent to the portal")),
             processing_unit=dossier.department_id.name or None,
             channel=dossier.channel,
@@ -1178,5 +1520,9 @@ class MohDossier(models.Model):
     def action_view_result(self):
         self.ensure_one()
         self._moh_check_readable()
-        return {"type": "ir.actions.act_window", "res_model": "moh.outgoing.document",
-                "res_id": self.result_document_id.id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "moh.outgoing.document",
+            "res_id": self.result_document_id.id,
+            "view_mode": "form",
+        }

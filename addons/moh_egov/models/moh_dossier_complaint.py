@@ -39,8 +39,21 @@ class MohDossierComplaint(models.Model):
     _order = "received_at desc, id desc"
     _rec_name = "dossier_id"
     _moh_workflow_fields = (
-        "dossier_id", "partner_id", "department_id", "company_id", "kind", "description", "filed_by_id",
-        "received_at", "due_date", "state", "answered_by_id", "handled_at", "on_time", "outcome", "repeated",
+        "dossier_id",
+        "partner_id",
+        "department_id",
+        "company_id",
+        "kind",
+        "description",
+        "filed_by_id",
+        "received_at",
+        "due_date",
+        "state",
+        "answered_by_id",
+        "handled_at",
+        "on_time",
+        "outcome",
+        "repeated",
         "repeat_of_id",
     )
 
@@ -52,9 +65,12 @@ class MohDossierComplaint(models.Model):
     description = fields.Text(required=True, readonly=True)
     filed_by_id = fields.Many2one("res.users", string="Filed By", readonly=True)
     received_at = fields.Datetime(string="Received On", readonly=True, index=True)
-    due_date = fields.Date(string="Answer Due", readonly=True,
-                           help="Working days after receipt set by the agency (system parameter "
-                                "moh_egov.complaint_answer_days; the legal figure is not verified).")
+    due_date = fields.Date(
+        string="Answer Due",
+        readonly=True,
+        help="Working days after receipt set by the agency (system parameter "
+        "moh_egov.complaint_answer_days; the legal figure is not verified).",
+    )
     state = fields.Selection(STATES, default="received", required=True, readonly=True, tracking=True)
     answer = fields.Text(help="Written by the one-stop shop or the deciding department, then sent.")
     answered_by_id = fields.Many2one("res.users", string="Answered By", readonly=True)
@@ -69,8 +85,9 @@ class MohDossierComplaint(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for complaint in self:
-            complaint.is_overdue = ((complaint.state == "received" and complaint.due_date and complaint.due_date < today)
-                                    or (complaint.state == "answered" and not complaint.on_time))
+            complaint.is_overdue = (
+                complaint.state == "received" and complaint.due_date and complaint.due_date < today
+            ) or (complaint.state == "answered" and not complaint.on_time)
 
     # -- steps ------------------------------------------------------------------------------------
 
@@ -88,8 +105,9 @@ class MohDossierComplaint(models.Model):
         if not text:
             raise UserError(self.env._("Write the %(what)s; nothing was sent.", what=what))
         if len(text) > MAX_TEXT:
-            raise UserError(self.env._("The %(what)s is longer than %(max)s characters; nothing was sent.",
-                                       what=what, max=MAX_TEXT))
+            raise UserError(
+                self.env._("The %(what)s is longer than %(max)s characters; nothing was sent.", what=what, max=MAX_TEXT)
+            )
         return text
 
     @api.model
@@ -106,17 +124,34 @@ class MohDossierComplaint(models.Model):
         now = fields.Datetime.now()
         _calendar, working, _tz = dossier._moh_calendar()
         received_day = dossier._moh_local(now).date()
-        earlier = self.sudo().search([("dossier_id", "=", dossier.id), ("kind", "=", kind),
-                                      ("state", "=", "answered"), ("repeated", "=", False)], limit=1)
+        earlier = self.sudo().search(
+            [
+                ("dossier_id", "=", dossier.id),
+                ("kind", "=", kind),
+                ("state", "=", "answered"),
+                ("repeated", "=", False),
+            ],
+            limit=1,
+        )
         earlier.write({"repeated": True})
-        complaint = self.sudo().create({
-            "dossier_id": dossier.id, "kind": kind, "description": description, "filed_by_id": self.env.uid,
-            "received_at": now, "due_date": working.add_working_days(received_day, self._moh_answer_days()),
-            "repeat_of_id": earlier.id or False,
-        })
-        dossier.message_post(body=self.env._("The applicant filed a %(kind)s: %(text)s",
-                                             kind=dict(self._fields["kind"]._description_selection(self.env))[kind],
-                                             text=description))
+        complaint = self.sudo().create(
+            {
+                "dossier_id": dossier.id,
+                "kind": kind,
+                "description": description,
+                "filed_by_id": self.env.uid,
+                "received_at": now,
+                "due_date": working.add_working_days(received_day, self._moh_answer_days()),
+                "repeat_of_id": earlier.id or False,
+            }
+        )
+        dossier.message_post(
+            body=self.env._(
+                "The applicant filed a %(kind)s: %(text)s",
+                kind=dict(self._fields["kind"]._description_selection(self.env))[kind],
+                text=description,
+            )
+        )
         return complaint
 
     def _moh_check_handler(self):
@@ -144,11 +179,18 @@ class MohDossierComplaint(models.Model):
             self._moh_text(complaint.answer, self.env._("answer"))
             now = fields.Datetime.now()
             day = complaint.dossier_id._moh_local(now).date()
-            complaint.write({"state": "answered", "handled_at": now, "answered_by_id": self.env.uid,
-                             "on_time": not complaint.due_date or day <= complaint.due_date})
+            complaint.write(
+                {
+                    "state": "answered",
+                    "handled_at": now,
+                    "answered_by_id": self.env.uid,
+                    "on_time": not complaint.due_date or day <= complaint.due_date,
+                }
+            )
             complaint.message_post(body=self.env._("Answer sent: %(answer)s", answer=complaint.answer))
-            complaint.dossier_id.message_post(body=self.env._("A complaint was answered: %(answer)s",
-                                                              answer=complaint.answer))
+            complaint.dossier_id.message_post(
+                body=self.env._("A complaint was answered: %(answer)s", answer=complaint.answer)
+            )
         return True
 
     def _moh_set_outcome(self, outcome):
@@ -163,4 +205,3 @@ class MohDossierComplaint(models.Model):
         if outcome not in dict(OUTCOMES):
             raise UserError(self.env._("Choose satisfied or dissatisfied; nothing was sent."))
         complaint.write({"outcome": outcome})
-

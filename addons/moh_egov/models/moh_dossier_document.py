@@ -4,9 +4,8 @@ automatic check (type by content, size, PDF structure, signatures: moh_core.ones
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
 from odoo.addons.moh_documents.tools.core_errors import error_message
+from odoo.exceptions import UserError
 
 CHECK_STATES = [("ok", "Accepted"), ("bad_signature", "Signature Not Valid")]
 
@@ -18,8 +17,21 @@ class MohDossierDocument(models.Model):
     # Files arrive only through the upload check (_moh_add, in superuser mode after the portal's
     # ownership check); nobody swaps a file or its check afterwards.
     _moh_workflow_fields = (
-        "dossier_id", "requirement_id", "name", "attachment_id", "mimetype", "file_size", "pages", "sha256",
-        "signed", "detected_type", "signature_count", "signatures_valid", "check_state", "supplement", "uploaded_at",
+        "dossier_id",
+        "requirement_id",
+        "name",
+        "attachment_id",
+        "mimetype",
+        "file_size",
+        "pages",
+        "sha256",
+        "signed",
+        "detected_type",
+        "signature_count",
+        "signatures_valid",
+        "check_state",
+        "supplement",
+        "uploaded_at",
     )
     _order = "dossier_id, requirement_sequence, id"
 
@@ -53,8 +65,13 @@ class MohDossierDocument(models.Model):
 
         self.ensure_one()
         return UploadCheck(
-            filename=self.name, size=self.file_size, sha256=self.sha256 or "", detected_type=self.detected_type,
-            mimetype=self.mimetype or "", pages=self.pages or None, signature_count=self.signature_count,
+            filename=self.name,
+            size=self.file_size,
+            sha256=self.sha256 or "",
+            detected_type=self.detected_type,
+            mimetype=self.mimetype or "",
+            pages=self.pages or None,
+            signature_count=self.signature_count,
             signatures_valid={"valid": True, "invalid": False}.get(self.signatures_valid),
         )
 
@@ -93,18 +110,36 @@ class MohDossierDocument(models.Model):
         nothing: what the dossier already holds is kept.
         """
         result = self._moh_check_file(dossier.company_id, requirement, filename, data)
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": filename, "raw": data, "mimetype": result.mimetype,
-            "res_model": "moh.dossier", "res_id": dossier.id, "moh_role": "dossier_file",
-        })
-        document = self.sudo().create({
-            "dossier_id": dossier.id, "requirement_id": requirement.id, "name": filename,
-            "attachment_id": attachment.id, "mimetype": result.mimetype, "file_size": result.size,
-            "pages": result.pages or 0, "sha256": result.sha256, "detected_type": result.detected_type,
-            "signature_count": result.signature_count,
-            "signatures_valid": {True: "valid", False: "invalid"}.get(result.signatures_valid, False),
-            "supplement": supplement,
-        })
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename,
+                    "raw": data,
+                    "mimetype": result.mimetype,
+                    "res_model": "moh.dossier",
+                    "res_id": dossier.id,
+                    "moh_role": "dossier_file",
+                }
+            )
+        )
+        document = self.sudo().create(
+            {
+                "dossier_id": dossier.id,
+                "requirement_id": requirement.id,
+                "name": filename,
+                "attachment_id": attachment.id,
+                "mimetype": result.mimetype,
+                "file_size": result.size,
+                "pages": result.pages or 0,
+                "sha256": result.sha256,
+                "detected_type": result.detected_type,
+                "signature_count": result.signature_count,
+                "signatures_valid": {True: "valid", False: "invalid"}.get(result.signatures_valid, False),
+                "supplement": supplement,
+            }
+        )
         if result.signed:
             # Keep the per-signature verdict (signer, chain, coverage, revocation) for the officers.
             self.env["moh.signature.validation"].sudo()._moh_validate(dossier.sudo(), attachment)
@@ -118,7 +153,10 @@ class MohDossierDocument(models.Model):
         from moh_core.onestop import check_upload  # noqa: PLC0415
 
         result = check_upload(
-            data, filename, allowed=requirement._moh_allowed_types(), max_bytes=self._moh_upload_limit(),
+            data,
+            filename,
+            allowed=requirement._moh_allowed_types(),
+            max_bytes=self._moh_upload_limit(),
             max_inflated_bytes=self._moh_inflate_limit(),
             validate_signatures=self._moh_signature_callback(company),
         )
@@ -127,9 +165,13 @@ class MohDossierDocument(models.Model):
         if requirement.signature_required and not result.signed:
             raise UserError(self.env._("%(file)s: this document must be digitally signed.", file=filename))
         if result.signed and result.signatures_valid is False:
-            raise UserError(self.env._(
-                "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
-                "not trusted, expired or revoked). Upload a correctly signed copy.", file=filename))
+            raise UserError(
+                self.env._(
+                    "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "
+                    "not trusted, expired or revoked). Upload a correctly signed copy.",
+                    file=filename,
+                )
+            )
         return result
 
     @api.model

@@ -22,8 +22,18 @@ class MohDossierHandover(models.Model):
     _description = "Dossier Hand-over"
     _inherit = ["moh.workflow.guard"]
     # Recorded by the dossier's steps only (superuser mode).
-    _moh_workflow_fields = ("dossier_id", "kind", "from_label", "to_label", "user_id", "department_id",
-                            "started_at", "due_at", "done_at", "outcome")
+    _moh_workflow_fields = (
+        "dossier_id",
+        "kind",
+        "from_label",
+        "to_label",
+        "user_id",
+        "department_id",
+        "started_at",
+        "due_at",
+        "done_at",
+        "outcome",
+    )
     _order = "dossier_id, started_at, id"
 
     dossier_id = fields.Many2one("moh.dossier", required=True, ondelete="cascade", index=True)

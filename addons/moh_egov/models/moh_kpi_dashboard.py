@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytz
 from markupsafe import Markup
-
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -16,10 +15,18 @@ from odoo.tools import SQL
 class MohKpiDashboard(models.TransientModel):
     _inherit = "moh.kpi.dashboard"
 
-    service_score = fields.Float(string="Service Points (of 100)", readonly=True, digits=(5, 2),
-                                 help="Points of Decision 766/QĐ-TTg's five groups that the product could measure.")
-    service_measurable = fields.Float(string="Measurable Points", readonly=True, digits=(5, 2),
-                                      help="Of the 100 points, those whose indicators the product measured in the period.")
+    service_score = fields.Float(
+        string="Service Points (of 100)",
+        readonly=True,
+        digits=(5, 2),
+        help="Points of Decision 766/QĐ-TTg's five groups that the product could measure.",
+    )
+    service_measurable = fields.Float(
+        string="Measurable Points",
+        readonly=True,
+        digits=(5, 2),
+        help="Of the 100 points, those whose indicators the product measured in the period.",
+    )
     service_indicators = fields.Html(string="Service Quality (Decision 766/QĐ-TTg)", readonly=True, sanitize=True)
 
     def _moh_refresh_values(self, total):
@@ -39,19 +46,37 @@ class MohKpiDashboard(models.TransientModel):
             return super()._moh_steps()
         stages = {"submit": "reception", "supplement_done": "reception", "assign": "appraisal", "propose": "approval"}
         visible = self.env["moh.dossier"].search([("state", "!=", "draft")])
-        handovers = self.env["moh.dossier.handover"].sudo().search([
-            ("dossier_id", "in", visible.ids), ("kind", "in", list(stages)),
-            ("started_at", "<=", fields.Datetime.to_datetime(self.date_to) + dt.timedelta(days=1)),
-            "|", ("done_at", "=", False), ("done_at", ">=", fields.Datetime.to_datetime(self.date_from))])
+        handovers = (
+            self.env["moh.dossier.handover"]
+            .sudo()
+            .search(
+                [
+                    ("dossier_id", "in", visible.ids),
+                    ("kind", "in", list(stages)),
+                    ("started_at", "<=", fields.Datetime.to_datetime(self.date_to) + dt.timedelta(days=1)),
+                    "|",
+                    ("done_at", "=", False),
+                    ("done_at", ">=", fields.Datetime.to_datetime(self.date_from)),
+                ]
+            )
+        )
         tz = self.env.company.sudo()._moh_calendar()._moh_tz()
 
         def local(value):
             return pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None) if value else None
 
-        return [Step(key=h.id, item_key=h.dossier_id.id, stage=stages[h.kind],
-                     department=(h.department_id or h.dossier_id.department_id).id if h.kind != "submit" else False,
-                     started_at=local(h.started_at), due_at=local(h.due_at), done_at=local(h.done_at))
-                for h in handovers]
+        return [
+            Step(
+                key=h.id,
+                item_key=h.dossier_id.id,
+                stage=stages[h.kind],
+                department=(h.department_id or h.dossier_id.department_id).id if h.kind != "submit" else False,
+                started_at=local(h.started_at),
+                due_at=local(h.due_at),
+                done_at=local(h.done_at),
+            )
+            for h in handovers
+        ]
 
     def _moh_service_indicators(self, total=None):
         """The product's service measures of the visible dossiers of the period, added up from the
@@ -61,15 +86,31 @@ class MohKpiDashboard(models.TransientModel):
 
         total = total or next(row for row in self._moh_aggregate(with_total=True) if row[-1])
         figures = Indicators(
-            reference_day=self._moh_reference_day(), received=total[1], completed=total[2], completed_on_time=total[3],
-            completed_late=total[4], open_on_time=total[5], open_overdue=total[6],
-            average_days=float(total[7]) if total[7] is not None else None, p90_days=total[8],
-            ageing=dict(zip(AGEING_BUCKETS, total[9:14])))
-        facts = self._moh_facts([("facet", "in", ("received", "service")), ("day", ">=", self.date_from),
-                                 ("day", "<=", self.date_to)],
-                                "facet", "online", "fee_paid", "paid_online", "digitised", "result_electronic", "rating", "n")
-        self.env.cr.execute(SQL(
-            """
+            reference_day=self._moh_reference_day(),
+            received=total[1],
+            completed=total[2],
+            completed_on_time=total[3],
+            completed_late=total[4],
+            open_on_time=total[5],
+            open_overdue=total[6],
+            average_days=float(total[7]) if total[7] is not None else None,
+            p90_days=total[8],
+            ageing=dict(zip(AGEING_BUCKETS, total[9:14])),
+        )
+        facts = self._moh_facts(
+            [("facet", "in", ("received", "service")), ("day", ">=", self.date_from), ("day", "<=", self.date_to)],
+            "facet",
+            "online",
+            "fee_paid",
+            "paid_online",
+            "digitised",
+            "result_electronic",
+            "rating",
+            "n",
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND online), 0),
                    COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND online IS NOT NULL), 0),
                    COALESCE(SUM(n) FILTER (WHERE facet = 'received' AND fee_paid AND paid_online), 0),
@@ -82,17 +123,29 @@ class MohKpiDashboard(models.TransientModel):
                    COALESCE(SUM(n) FILTER (WHERE facet = 'service' AND rating > 0), 0),
                    COALESCE(SUM(n * rating) FILTER (WHERE facet = 'service' AND rating > 0), 0)
               FROM (%(facts)s) AS f
-            """, facts=facts, satisfied=RATING_SATISFIED))
+            """,
+                facts=facts,
+                satisfied=RATING_SATISFIED,
+            )
+        )
         c = self.env.cr.fetchone()
         return service_indicators_from_counts(
-            figures, online=c[0:2], online_payment=c[2:4], electronic_result=c[4:6], digitised=c[6:8],
-            satisfied=c[8:10], rating_sum=c[10])
+            figures,
+            online=c[0:2],
+            online_payment=c[2:4],
+            electronic_result=c[4:6],
+            digitised=c[6:8],
+            satisfied=c[8:10],
+            rating_sum=c[10],
+        )
 
     def _moh_period_utc(self):
         """The period's bounds as UTC datetimes: [first day 00:00, day after the last 00:00), local time."""
         tz = self.env.company.sudo()._moh_calendar()._moh_tz()
-        bounds = (dt.datetime.combine(self.date_from, dt.time.min),
-                  dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+        bounds = (
+            dt.datetime.combine(self.date_from, dt.time.min),
+            dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min),
+        )
         return tuple(tz.localize(bound).astimezone(pytz.utc).replace(tzinfo=None) for bound in bounds)
 
     def _moh_scope_procedures(self):
@@ -100,7 +153,11 @@ class MohKpiDashboard(models.TransientModel):
         ministry's leaders, else those of the user's departments."""
         Procedure = self.env["moh.procedure"]
         user = self.env.user
-        if self.env.su or user.has_group("moh_documents.group_ministry_leader") or user.has_group("moh_egov.group_onestop"):
+        if (
+            self.env.su
+            or user.has_group("moh_documents.group_ministry_leader")
+            or user.has_group("moh_egov.group_onestop")
+        ):
             return Procedure.search([])
         departments = user.sudo().employee_ids.department_id
         return Procedure.search([("department_id", "child_of", departments.ids)]) if departments else Procedure
@@ -112,8 +169,10 @@ class MohKpiDashboard(models.TransientModel):
         figures = service.indicators
         start, end = self._moh_period_utc()
         counts = {
-            "2.1": (figures.completed_on_time + figures.open_on_time,
-                    figures.completed + figures.open_on_time + figures.open_overdue),
+            "2.1": (
+                figures.completed_on_time + figures.open_on_time,
+                figures.completed + figures.open_on_time + figures.open_overdue,
+            ),
             "2.2": ((figures.average_days or 0.0) * figures.completed, figures.completed),
             "3.3": service.counts["online_share"],
             "3.6": service.counts["online_payment_share"],
@@ -122,19 +181,28 @@ class MohKpiDashboard(models.TransientModel):
         }
         procedures = self._moh_scope_procedures()
         received = [("received_at", ">=", start), ("received_at", "<", end)]
-        with_dossiers = {procedure.id for procedure, in self.env["moh.dossier"]._read_group(
-            received + [("procedure_id", "in", procedures.ids)], ["procedure_id"])}
+        with_dossiers = {
+            procedure.id
+            for (procedure,) in self.env["moh.dossier"]._read_group(
+                received + [("procedure_id", "in", procedures.ids)], ["procedure_id"]
+            )
+        }
         counts["3.2"] = (len(with_dossiers), len(procedures))
         fee_procedures = procedures.filtered(lambda p: p.fee > 0)
-        online_payment = bool(self.env["payment.provider"].sudo().search_count(
-            [("state", "!=", "disabled"), ("is_published", "=", True)]))
+        online_payment = bool(
+            self.env["payment.provider"].sudo().search_count([("state", "!=", "disabled"), ("is_published", "=", True)])
+        )
         counts["3.5"] = (len(fee_procedures) if online_payment else 0, len(fee_procedures))
         # Group 5: complaints and recommendations received in the period, and dossiers completed in it.
         Complaint = self.env["moh.dossier.complaint"]
         today = self._moh_reference_day()
         complaints = Complaint.search([("received_at", ">=", start), ("received_at", "<", end)])
-        overdue = complaints.filtered(lambda c: (c.state == "answered" and not c.on_time)
-                                      or (c.state == "received" and c.due_date and c.due_date < today))
+        overdue = complaints.filtered(
+            lambda c: (
+                (c.state == "answered" and not c.on_time)
+                or (c.state == "received" and c.due_date and c.due_date < today)
+            )
+        )
         decided = complaints.filtered(lambda c: c.state == "answered" or c in overdue)
         counts["5.1"] = (len(decided.filtered(lambda c: c.state == "answered" and c.on_time)), len(decided))
         unsettled = complaints.filtered(lambda c: c.outcome == "dissatisfied" or c.repeated or c in overdue)
@@ -143,8 +211,9 @@ class MohKpiDashboard(models.TransientModel):
         Dossier = self.env["moh.dossier"]
         completed = [("state", "=", "done"), ("done_date", ">=", start), ("done_date", "<", end)]
         handled = Dossier.search_count(completed)
-        disliked = Dossier.search_count(completed + ["|", "|", ("completed_late", "=", True), ("rating", "=", "1"),
-                                                     ("complaint_ids", "!=", False)])
+        disliked = Dossier.search_count(
+            completed + ["|", "|", ("completed_late", "=", True), ("rating", "=", "1"), ("complaint_ids", "!=", False)]
+        )
         counts["5.3"] = (handled - disliked, handled)
         return counts
 
@@ -167,12 +236,23 @@ class MohKpiDashboard(models.TransientModel):
         rows = []
         for group in card.groups:
             points = number(group.points) if group.points is not None else "–"
-            rows.append(Markup(
-                "<tr class='table-light o_moh_service_group'><th colspan='2'>%s. %s</th>"
-                "<th class='text-end'>%s</th><th colspan='3'>%s</th></tr>") % (
-                group.group.code, group.group.label, points,
-                _("%(points)s of %(measurable)s measurable points (the group has %(max)s)",
-                  points=points, measurable=number(group.measurable_points), max=number(group.group.points))))
+            rows.append(
+                Markup(
+                    "<tr class='table-light o_moh_service_group'><th colspan='2'>%s. %s</th>"
+                    "<th class='text-end'>%s</th><th colspan='3'>%s</th></tr>"
+                )
+                % (
+                    group.group.code,
+                    group.group.label,
+                    points,
+                    _(
+                        "%(points)s of %(measurable)s measurable points (the group has %(max)s)",
+                        points=points,
+                        measurable=number(group.measurable_points),
+                        max=number(group.group.points),
+                    ),
+                )
+            )
             for result in group.results:
                 indicator = result.indicator
                 if not result.measured:
@@ -180,35 +260,63 @@ class MohKpiDashboard(models.TransientModel):
                 elif result.rate is None:
                     figure, count = "–", f"{number(result.numerator)}/{number(result.denominator)}"
                 elif indicator.unit == UNIT_DAYS:
-                    figure, count = _("%(days)s working days", days=f"{result.rate:.1f}"), str(number(result.denominator))
+                    figure, count = (
+                        _("%(days)s working days", days=f"{result.rate:.1f}"),
+                        str(number(result.denominator)),
+                    )
                 else:
-                    figure, count = f"{100 * result.rate:.1f}%", f"{number(result.numerator)}/{number(result.denominator)}"
+                    figure, count = (
+                        f"{100 * result.rate:.1f}%",
+                        f"{number(result.numerator)}/{number(result.denominator)}",
+                    )
                 if not indicator.max_points:
                     points = _("no points")
                 else:
                     points = f"{number(result.points) if result.points is not None else '–'} / {number(indicator.max_points)}"
                 definition = Markup("%s<br/><span class='text-muted'>%s: %s<br/>%s: %s</span>") % (
-                    indicator.formula, _("Counted"), indicator.numerator, _("Out of"), indicator.denominator)
+                    indicator.formula,
+                    _("Counted"),
+                    indicator.numerator,
+                    _("Out of"),
+                    indicator.denominator,
+                )
                 if indicator.product_measure:
                     definition += Markup("<br/><em>%s %s</em>") % (_("Product measure:"), indicator.product_measure)
-                source = Markup("%s%s") % (indicator.source, "" if indicator.verified else Markup(
-                    " <span class='badge text-bg-warning'>%s</span>") % _("unverified"))
-                rows.append(Markup(
-                    "<tr class='o_moh_service_indicator' data-code='%s'><td>%s %s</td><td class='text-end fw-bold'>%s</td>"
-                    "<td class='text-end'>%s</td><td class='text-end text-muted'>%s</td><td class='small'>%s</td>"
-                    "<td class='small'>%s</td></tr>") % (
-                    indicator.code, indicator.code, indicator.label, figure, points, count, definition, source))
+                source = Markup("%s%s") % (
+                    indicator.source,
+                    ""
+                    if indicator.verified
+                    else Markup(" <span class='badge text-bg-warning'>%s</span>") % _("unverified"),
+                )
+                rows.append(
+                    Markup(
+                        "<tr class='o_moh_service_indicator' data-code='%s'><td>%s %s</td><td class='text-end fw-bold'>%s</td>"
+                        "<td class='text-end'>%s</td><td class='text-end text-muted'>%s</td><td class='small'>%s</td>"
+                        "<td class='small'>%s</td></tr>"
+                    )
+                    % (indicator.code, indicator.code, indicator.label, figure, points, count, definition, source)
+                )
         total = number(card.points) if card.points is not None else "–"
         head = Markup(
             "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th>%s</th><th>%s</th></tr>") % (
-            _("Indicator"), _("Figure"), _("Points"), _("Count"), _("Formula and what is counted"), _("Source"))
-        foot = Markup("<tr class='fw-bold o_moh_service_total'><td>%s</td><td></td><td class='text-end'>%s</td>"
-                      "<td colspan='3'>%s</td></tr>") % (
-            _("Total"), total, _("%(points)s of %(measurable)s measurable points (of %(max)s)",
-                                 points=total, measurable=number(card.measurable_points), max=card.max_points))
-        return Markup("<table class='table table-sm o_moh_service_table'><thead>%s</thead><tbody>%s%s</tbody></table>") % (
-            head, Markup("").join(rows), foot)
+            "<th>%s</th><th>%s</th></tr>"
+        ) % (_("Indicator"), _("Figure"), _("Points"), _("Count"), _("Formula and what is counted"), _("Source"))
+        foot = Markup(
+            "<tr class='fw-bold o_moh_service_total'><td>%s</td><td></td><td class='text-end'>%s</td>"
+            "<td colspan='3'>%s</td></tr>"
+        ) % (
+            _("Total"),
+            total,
+            _(
+                "%(points)s of %(measurable)s measurable points (of %(max)s)",
+                points=total,
+                measurable=number(card.measurable_points),
+                max=card.max_points,
+            ),
+        )
+        return Markup(
+            "<table class='table table-sm o_moh_service_table'><thead>%s</thead><tbody>%s%s</tbody></table>"
+        ) % (head, Markup("").join(rows), foot)
 
     def _moh_service_values(self, total):
         card = self._moh_scorecard(total)

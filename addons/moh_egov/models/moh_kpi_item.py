@@ -12,8 +12,13 @@ class MohKpiItem(models.Model):
     def _moh_kpi_expression_indexes(self):
         """The completion date counts for completed dossiers only (the view's expression)."""
         tz = self._moh_tz_sql()
-        return super()._moh_kpi_expression_indexes() + [("moh_dossier", "kpi_done_date", (
-            f"CASE WHEN state = 'done' THEN (done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date END"))]
+        return super()._moh_kpi_expression_indexes() + [
+            (
+                "moh_dossier",
+                "kpi_done_date",
+                (f"CASE WHEN state = 'done' THEN (done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date END"),
+            )
+        ]
 
     @api.model
     def _moh_kpi_open_indexes(self):
@@ -23,7 +28,10 @@ class MohKpiItem(models.Model):
     def _moh_kpi_sources(self):
         """Dossiers from their receipt (the complete dossier, Decree 118/2025/ND-CP Art. 17.3)."""
         tz = self._moh_tz_sql()
-        return super()._moh_kpi_sources() + [("moh_dossier", f"""
+        return super()._moh_kpi_sources() + [
+            (
+                "moh_dossier",
+                f"""
             SELECT d.id * 4 + 1 AS id, 'dossier' AS kind, d.code AS name,
                    'moh.dossier' AS res_model, d.id AS res_id, d.company_id AS company_id,
                    d.department_id AS department_id, d.specialist_id AS user_id, FALSE AS cooperating,
@@ -41,4 +49,6 @@ class MohKpiItem(models.Model):
                    NULLIF(d.rating, '')::integer AS rating
               FROM {{source}} d
              WHERE d.received_at IS NOT NULL
-        """)]
+        """,
+            )
+        ]

@@ -1,13 +1,17 @@
 from odoo import fields, models
-
 from odoo.addons.moh_documents.models.moh_outgoing_document import MohOutgoingDocument
 
 
 class MohOutgoingDocumentDossier(models.Model):
     _inherit = "moh.outgoing.document"
 
-    dossier_id = fields.Many2one("moh.dossier", string="Dossier", readonly=True, index="btree_not_null",
-                                 help="The public service dossier this document is the result of.")
+    dossier_id = fields.Many2one(
+        "moh.dossier",
+        string="Dossier",
+        readonly=True,
+        index="btree_not_null",
+        help="The public service dossier this document is the result of.",
+    )
 
     # The link to a dossier makes the document that business's e-result: only the dossier's step
     # that drafts the result sets it (moh.dossier.action_propose_result, in superuser mode).

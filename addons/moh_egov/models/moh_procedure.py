@@ -26,7 +26,9 @@ class MohProcedure(models.Model):
     _inherit = ["mail.thread"]
     _order = "sequence, code"
 
-    code = fields.Char(required=True, tracking=True, help="The procedure's code in the national database, e.g. 1.002088.")
+    code = fields.Char(
+        required=True, tracking=True, help="The procedure's code in the national database, e.g. 1.002088."
+    )
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -34,53 +36,84 @@ class MohProcedure(models.Model):
     online_level = fields.Selection(ONLINE_LEVELS, required=True, default="full", tracking=True)
     description = fields.Text(translate=True, help="Who files it and what the ministry decides.")
     legal_basis = fields.Text(translate=True)
-    requirement_ids = fields.One2many("moh.procedure.requirement", "procedure_id", string="Documents Required", copy=True)
+    requirement_ids = fields.One2many(
+        "moh.procedure.requirement", "procedure_id", string="Documents Required", copy=True
+    )
     form_field_ids = fields.One2many("moh.procedure.form.field", "procedure_id", string="Application Form", copy=True)
     step_ids = fields.One2many("moh.procedure.step", "procedure_id", string="Processing Steps", copy=True)
     processing_days = fields.Integer(
-        string="Processing Time", required=True, tracking=True,
-        help="Statutory time from receipt of a complete, valid dossier to the result (Decree 118/2025/ND-CP, Art. 17.3).")
+        string="Processing Time",
+        required=True,
+        tracking=True,
+        help="Statutory time from receipt of a complete, valid dossier to the result (Decree 118/2025/ND-CP, Art. 17.3).",
+    )
     processing_unit = fields.Selection(
-        PROCESSING_UNITS, string="Counted In", required=True, default="working", tracking=True,
+        PROCESSING_UNITS,
+        string="Counted In",
+        required=True,
+        default="working",
+        tracking=True,
         help="Working days unless the procedure's own text sets its time limit in calendar days: weekends "
-             "and holidays then count, and a time limit ending on a day off ends on the next working day "
-             "(Civil Code 2015, Art. 148.5).")
+        "and holidays then count, and a time limit ending on a day off ends on the next working day "
+        "(Civil Code 2015, Art. 148.5).",
+    )
     steps_days = fields.Float(string="Days Split Across Steps", compute="_compute_steps_days")
     fee = fields.Monetary(tracking=True, help="Fee per dossier, paid online before the dossier is processed.")
     currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.ref("base.VND"))
     fee_note = fields.Char(translate=True, help="E.g. per product; legal basis of the fee.")
     department_id = fields.Many2one("hr.department", string="Responsible Department", required=True, tracking=True)
-    result_type = fields.Char(required=True, translate=True, help="What the applicant receives, e.g. Receipt number of the product notification.")
+    result_type = fields.Char(
+        required=True,
+        translate=True,
+        help="What the applicant receives, e.g. Receipt number of the product notification.",
+    )
     result_document_type_id = fields.Many2one(
-        "moh.document.type", string="Result Document Type", required=True,
-        help="The kind of official document the e-result is issued as (a Decision, a Certificate, ...).")
+        "moh.document.type",
+        string="Result Document Type",
+        required=True,
+        help="The kind of official document the e-result is issued as (a Decision, a Certificate, ...).",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     # Supplement rules cited in practice but found in no legal text read (Decree 118/2025/ND-CP,
     # Art. 17.2.a only says that the request lists every defect at once): parameters of each
     # procedure, off unless the procedure's own text sets them.
     supplement_request_days = fields.Integer(
-        string="Supplement Request Limit", default=0, tracking=True,
+        string="Supplement Request Limit",
+        default=0,
+        tracking=True,
         help="Supplements may be requested only within this many working days of receipt; 0: no limit. "
-             "No legal source was found for such a limit (the often cited \"3 working days\"): set it only "
-             "where the procedure's own text sets it.")
+        'No legal source was found for such a limit (the often cited "3 working days"): set it only '
+        "where the procedure's own text sets it.",
+    )
     supplement_once_only = fields.Boolean(
-        string="Supplements Requested Once Only", default=False, tracking=True,
+        string="Supplements Requested Once Only",
+        default=False,
+        tracking=True,
         help="Refuse a second request for supplements on the same dossier. No legal source was found for "
-             "\"once only\": tick it only where the procedure's own text says so.")
+        '"once only": tick it only where the procedure\'s own text says so.',
+    )
     supplement_close_days = fields.Integer(
-        string="Close Without Supplements After", default=0, tracking=True,
+        string="Close Without Supplements After",
+        default=0,
+        tracking=True,
         help="A dossier whose supplements have not arrived this many working days after the request is "
-             "closed by a daily job, with a notice to the applicant; 0: never closed. No legal source was "
-             "found for closing (the often cited \"15 days\"): set it only where the procedure's own text "
-             "sets it.")
+        "closed by a daily job, with a notice to the applicant; 0: never closed. No legal source was "
+        'found for closing (the often cited "15 days"): set it only where the procedure\'s own text '
+        "sets it.",
+    )
     dossier_ids = fields.One2many("moh.dossier", "procedure_id")
     dossier_count = fields.Integer(compute="_compute_dossier_count")
 
-    _code_company_unique = models.Constraint("UNIQUE(code, company_id)", "This procedure code is already in the catalogue.")
-    _processing_days_positive = models.Constraint("CHECK(processing_days > 0)", "The processing time must be at least one working day.")
+    _code_company_unique = models.Constraint(
+        "UNIQUE(code, company_id)", "This procedure code is already in the catalogue."
+    )
+    _processing_days_positive = models.Constraint(
+        "CHECK(processing_days > 0)", "The processing time must be at least one working day."
+    )
     _supplement_days_not_negative = models.Constraint(
         "CHECK(supplement_request_days >= 0 AND supplement_close_days >= 0)",
-        "The supplement limits are counts of working days (0: off).")
+        "The supplement limits are counts of working days (0: off).",
+    )
 
     @api.depends("step_ids.days")
     def _compute_steps_days(self):
@@ -90,8 +123,11 @@ class MohProcedure(models.Model):
     def _compute_dossier_count(self):
         """The dossiers the user may read (none for those who read no dossier)."""
         Dossier = self.env["moh.dossier"]
-        counts = dict(Dossier._read_group(
-            [("procedure_id", "in", self.ids)], ["procedure_id"], ["__count"])) if Dossier.has_access("read") else {}
+        counts = (
+            dict(Dossier._read_group([("procedure_id", "in", self.ids)], ["procedure_id"], ["__count"]))
+            if Dossier.has_access("read")
+            else {}
+        )
         for procedure in self:
             procedure.dossier_count = counts.get(procedure, 0)
 
@@ -99,9 +135,14 @@ class MohProcedure(models.Model):
     def _check_steps(self):
         for procedure in self:
             if procedure.step_ids and procedure.steps_days > procedure.processing_days:
-                raise ValidationError(self.env._(
-                    "The steps of %(procedure)s take %(steps)s working days, more than its %(days)s.",
-                    procedure=procedure.name, steps=procedure.steps_days, days=procedure.processing_days))
+                raise ValidationError(
+                    self.env._(
+                        "The steps of %(procedure)s take %(steps)s working days, more than its %(days)s.",
+                        procedure=procedure.name,
+                        steps=procedure.steps_days,
+                        days=procedure.processing_days,
+                    )
+                )
 
     def _compute_display_name(self):
         for procedure in self:
@@ -121,8 +162,12 @@ class MohProcedure(models.Model):
             if not requirement or requirement.template:
                 continue
             vi = procedure.with_context(lang=lang)
-            lines = [field.name for field in vi.form_field_ids] + ["Tên tổ chức, doanh nghiệp", "Mã số thuế", "Địa chỉ",
-                                                                  "Điện thoại, thư điện tử"]
+            lines = [field.name for field in vi.form_field_ids] + [
+                "Tên tổ chức, doanh nghiệp",
+                "Mã số thuế",
+                "Địa chỉ",
+                "Điện thoại, thư điện tử",
+            ]
             pdf = render_blank_form(requirement.with_context(lang=lang).name, vi.department_id.name, lines)
             requirement.write({"template": base64.b64encode(pdf), "template_filename": f"mau-don-{procedure.code}.pdf"})
         return True

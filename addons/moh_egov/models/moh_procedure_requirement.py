@@ -17,7 +17,8 @@ class MohProcedureRequirement(models.Model):
     required = fields.Boolean(default=True)
     file_types = fields.Selection(FILE_TYPES, string="Accepted Files", required=True, default="pdf")
     signature_required = fields.Boolean(
-        help="The file must carry a valid digital signature of the business (e.g. an application form).")
+        help="The file must carry a valid digital signature of the business (e.g. an application form)."
+    )
     template = fields.Binary(string="Template", attachment=True, help="A form to download, fill in and upload.")
     template_filename = fields.Char()
     note = fields.Char(translate=True)

@@ -22,27 +22,47 @@ class MohServiceIndicator(models.Model):
     _description = "Service Quality Indicator (Decision 766/QĐ-TTg)"
     _inherit = ["moh.workflow.guard"]
     _order = "sequence, id"
-    _moh_workflow_fields = ("code", "sequence", "group", "name", "formula", "numerator", "denominator",
-                            "product_measure", "measured_here", "unit")
+    _moh_workflow_fields = (
+        "code",
+        "sequence",
+        "group",
+        "name",
+        "formula",
+        "numerator",
+        "denominator",
+        "product_measure",
+        "measured_here",
+        "unit",
+    )
 
     code = fields.Char(required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     group = fields.Selection(_groups, required=True, readonly=True)
     name = fields.Char(string="Indicator", required=True, readonly=True)
-    max_points = fields.Float(string="Points", digits=(5, 2),
-                              help="Points at full marks (0: shown without points).")
-    full_at = fields.Float(string="Full Points From (%)", digits=(5, 1), default=100.0,
-                           help="The rate from which the indicator earns its full points.")
-    below = fields.Selection(BELOW, string="Below That Rate", required=True, default="scaled",
-                             help="Proportional: points × rate / full-points rate.")
+    max_points = fields.Float(string="Points", digits=(5, 2), help="Points at full marks (0: shown without points).")
+    full_at = fields.Float(
+        string="Full Points From (%)",
+        digits=(5, 1),
+        default=100.0,
+        help="The rate from which the indicator earns its full points.",
+    )
+    below = fields.Selection(
+        BELOW,
+        string="Below That Rate",
+        required=True,
+        default="scaled",
+        help="Proportional: points × rate / full-points rate.",
+    )
     formula = fields.Text(readonly=True)
     numerator = fields.Text(string="Counted", readonly=True)
     denominator = fields.Text(string="Out Of", readonly=True)
-    product_measure = fields.Text(readonly=True, help="Where the product counts something close to the "
-                                                       "Decision's terms: what it counts.")
+    product_measure = fields.Text(
+        readonly=True, help="Where the product counts something close to the Decision's terms: what it counts."
+    )
     measured_here = fields.Boolean(readonly=True, help="The product holds the data of this indicator.")
-    unit = fields.Selection([("share", "Share"), ("days", "Working Days")], required=True, default="share",
-                            readonly=True)
+    unit = fields.Selection(
+        [("share", "Share"), ("days", "Working Days")], required=True, default="share", readonly=True
+    )
     source = fields.Text(required=True)
     verified = fields.Boolean(help="The points and formula were checked against the Decision's text.")
 
@@ -54,14 +74,29 @@ class MohServiceIndicator(models.Model):
         from moh_core.indicators import INDICATORS  # noqa: PLC0415
 
         present = set(self.sudo().search([]).mapped("code"))
-        self.sudo().create([{
-            "code": indicator.code, "sequence": position, "group": indicator.group, "name": indicator.label,
-            "max_points": indicator.max_points or 0.0, "full_at": 100.0 * indicator.full_at,
-            "below": indicator.below, "formula": indicator.formula, "numerator": indicator.numerator,
-            "denominator": indicator.denominator, "product_measure": indicator.product_measure,
-            "measured_here": indicator.measured_here, "unit": indicator.unit, "source": indicator.source,
-            "verified": indicator.verified,
-        } for position, indicator in enumerate(INDICATORS) if indicator.code not in present])
+        self.sudo().create(
+            [
+                {
+                    "code": indicator.code,
+                    "sequence": position,
+                    "group": indicator.group,
+                    "name": indicator.label,
+                    "max_points": indicator.max_points or 0.0,
+                    "full_at": 100.0 * indicator.full_at,
+                    "below": indicator.below,
+                    "formula": indicator.formula,
+                    "numerator": indicator.numerator,
+                    "denominator": indicator.denominator,
+                    "product_measure": indicator.product_measure,
+                    "measured_here": indicator.measured_here,
+                    "unit": indicator.unit,
+                    "source": indicator.source,
+                    "verified": indicator.verified,
+                }
+                for position, indicator in enumerate(INDICATORS)
+                if indicator.code not in present
+            ]
+        )
 
     @api.model
     def _moh_indicators(self):
@@ -76,11 +111,23 @@ class MohServiceIndicator(models.Model):
             if not row:
                 result.append(default)
                 continue
-            result.append(Indicator(
-                code=row.code, label=row.name, max_points=row.max_points, formula=row.formula or "",
-                numerator=row.numerator or "", denominator=row.denominator or "", source=row.source,
-                verified=row.verified, full_at=row.full_at / 100.0, below=row.below,
-                measured_here=default.measured_here, product_measure=row.product_measure or "", unit=default.unit))
+            result.append(
+                Indicator(
+                    code=row.code,
+                    label=row.name,
+                    max_points=row.max_points,
+                    formula=row.formula or "",
+                    numerator=row.numerator or "",
+                    denominator=row.denominator or "",
+                    source=row.source,
+                    verified=row.verified,
+                    full_at=row.full_at / 100.0,
+                    below=row.below,
+                    measured_here=default.measured_here,
+                    product_measure=row.product_measure or "",
+                    unit=default.unit,
+                )
+            )
         return tuple(result)
 
     @api.constrains("max_points", "full_at", "below")
@@ -91,12 +138,16 @@ class MohServiceIndicator(models.Model):
             if row.max_points < 0:
                 raise ValidationError(self.env._("Indicator %(code)s: points cannot be negative.", code=row.code))
             if not 0 < row.full_at <= 100:
-                raise ValidationError(self.env._(
-                    "Indicator %(code)s: the full-points rate is above 0 %% and at most 100 %%.", code=row.code))
+                raise ValidationError(
+                    self.env._(
+                        "Indicator %(code)s: the full-points rate is above 0 %% and at most 100 %%.", code=row.code
+                    )
+                )
         try:
             problems = check_indicators(self._moh_indicators())
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         if problems:
-            raise ValidationError(self.env._("The points do not fit Decision 766's groups: %(problems)s",
-                                             problems=" ".join(problems)))
+            raise ValidationError(
+                self.env._("The points do not fit Decision 766's groups: %(problems)s", problems=" ".join(problems))
+            )

@@ -19,10 +19,19 @@ class MohSigningKey(models.Model):
         pkcs12, _pin = template._moh_secret()
         heads = self.env["moh.procedure"].search([]).department_id.manager_id.user_id
         heads -= Key.search([("usage", "=", "personal")]).user_id
-        Key.create([{
-            "name": f"{user.name} (demo)", "usage": "personal", "user_id": user.id,
-            "pkcs12_file": base64.b64encode(pkcs12), "certificate": template.certificate,
-            "certificate_subject": template.certificate_subject, "valid_until": template.valid_until,
-            "image": base64.b64encode(make_signature_image(user.name)),
-        } for user in heads])
+        Key.create(
+            [
+                {
+                    "name": f"{user.name} (demo)",
+                    "usage": "personal",
+                    "user_id": user.id,
+                    "pkcs12_file": base64.b64encode(pkcs12),
+                    "certificate": template.certificate,
+                    "certificate_subject": template.certificate_subject,
+                    "valid_until": template.valid_until,
+                    "image": base64.b64encode(make_signature_image(user.name)),
+                }
+                for user in heads
+            ]
+        )
         return True

@@ -5,7 +5,12 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     moh_api_procedure_ids = fields.Many2many(
-        "moh.procedure", "moh_procedure_api_user_rel", "user_id", "procedure_id",
-        string="Procedures Followed (Partner API)", groups="base.group_system",
+        "moh.procedure",
+        "moh_procedure_api_user_rel",
+        "user_id",
+        "procedure_id",
+        string="Procedures Followed (Partner API)",
+        groups="base.group_system",
         help="A partner system's user is told, through the partner API, the status of the filed "
-             "dossiers of these procedures only (none when empty).")
+        "dossiers of these procedures only (none when empty).",
+    )

@@ -2,14 +2,13 @@ import base64
 import datetime as dt
 import io
 
-from odoo.tests import new_test_user
-
 from odoo.addons.moh_documents.tests.test_outgoing_signing import OutgoingSigningCase
+from odoo.tests import new_test_user
 
 
 def make_pdf(text="Đơn đề nghị công bố sản phẩm mỹ phẩm", pages=1):
     """A small real PDF (reportlab), as a business would upload."""
-    from reportlab.pdfgen import canvas  # noqa: PLC0415
+    from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
@@ -21,7 +20,8 @@ def make_pdf(text="Đơn đề nghị công bố sản phẩm mỹ phẩm", page
 
 
 PNG_1PX = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 class EgovCase(OutgoingSigningCase):
@@ -33,56 +33,76 @@ class EgovCase(OutgoingSigningCase):
         super().setUpClass()
         env = cls.env
         env.company.moh_agency_code = "000.00.04.G18"
-        cls.onestop = new_test_user(env, login="t_onestop", groups="moh_egov.group_onestop", name="Một Cửa",
-                                    tz="Asia/Ho_Chi_Minh")
-        env["hr.employee"].create({"name": cls.onestop.name, "user_id": cls.onestop.id,
-                                   "department_id": env.ref("moh_documents.dep_office").id})
+        cls.onestop = new_test_user(
+            env, login="t_onestop", groups="moh_egov.group_onestop", name="Một Cửa", tz="Asia/Ho_Chi_Minh"
+        )
+        env["hr.employee"].create(
+            {
+                "name": cls.onestop.name,
+                "user_id": cls.onestop.id,
+                "department_id": env.ref("moh_documents.dep_office").id,
+            }
+        )
         Key = env["moh.signing.key"]
         Key.search([("usage", "=", "seal")]).active = False
         with open(cls.pki.seal.p12_path, "rb") as handle:
             seal = base64.b64encode(handle.read())
         with open(cls.pki.signer.p12_path, "rb") as handle:
             personal = base64.b64encode(handle.read())
-        Key.create({"name": "Con dấu Bộ Y tế (kiểm thử)", "usage": "seal", "pkcs12_file": seal, "pin": cls.pki.password})
+        Key.create(
+            {"name": "Con dấu Bộ Y tế (kiểm thử)", "usage": "seal", "pkcs12_file": seal, "pin": cls.pki.password}
+        )
         Key.search([("usage", "=", "personal"), ("user_id", "=", cls.head.id)]).active = False
         Key.create({"name": "Khóa của Cục trưởng", "user_id": cls.head.id, "pkcs12_file": personal})
         cls.register = env.ref("moh_documents.register_outgoing")
-        cls.procedure = env["moh.procedure"].create({
-            "code": "T.000001",
-            "name": "Công bố sản phẩm mỹ phẩm nhập khẩu (kiểm thử)",
-            "field_name": "Mỹ phẩm",
-            "processing_days": 3,
-            "fee": 500000,
-            "currency_id": env.ref("base.VND").id,
-            "department_id": cls.department_drug.id,
-            "result_type": "Số tiếp nhận Phiếu công bố",
-            "result_document_type_id": env.ref("moh_documents.document_type_cong_van").id,
-            "requirement_ids": [
-                (0, 0, {"name": "Phiếu công bố", "required": True, "file_types": "pdf", "sequence": 1}),
-                (0, 0, {"name": "Nhãn sản phẩm", "required": False, "file_types": "pdf_image", "sequence": 2}),
-            ],
-            "form_field_ids": [(0, 0, {"key": "product_name", "name": "Tên sản phẩm", "required": True})],
-            # The supplement rules no legal text sets, switched on for this procedure (off by default).
-            "supplement_request_days": 3,
-            "supplement_once_only": True,
-            "supplement_close_days": 15,
-            "step_ids": [
-                (0, 0, {"stage": "reception", "name": "Tiếp nhận", "days": 0.5}),
-                (0, 0, {"stage": "appraisal", "name": "Thẩm định", "days": 1.5}),
-                (0, 0, {"stage": "approval", "name": "Phê duyệt, ký", "days": 0.5}),
-            ],
-        })
+        cls.procedure = env["moh.procedure"].create(
+            {
+                "code": "T.000001",
+                "name": "Công bố sản phẩm mỹ phẩm nhập khẩu (kiểm thử)",
+                "field_name": "Mỹ phẩm",
+                "processing_days": 3,
+                "fee": 500000,
+                "currency_id": env.ref("base.VND").id,
+                "department_id": cls.department_drug.id,
+                "result_type": "Số tiếp nhận Phiếu công bố",
+                "result_document_type_id": env.ref("moh_documents.document_type_cong_van").id,
+                "requirement_ids": [
+                    (0, 0, {"name": "Phiếu công bố", "required": True, "file_types": "pdf", "sequence": 1}),
+                    (0, 0, {"name": "Nhãn sản phẩm", "required": False, "file_types": "pdf_image", "sequence": 2}),
+                ],
+                "form_field_ids": [(0, 0, {"key": "product_name", "name": "Tên sản phẩm", "required": True})],
+                # The supplement rules no legal text sets, switched on for this procedure (off by default).
+                "supplement_request_days": 3,
+                "supplement_once_only": True,
+                "supplement_close_days": 15,
+                "step_ids": [
+                    (0, 0, {"stage": "reception", "name": "Tiếp nhận", "days": 0.5}),
+                    (0, 0, {"stage": "appraisal", "name": "Thẩm định", "days": 1.5}),
+                    (0, 0, {"stage": "approval", "name": "Phê duyệt, ký", "days": 0.5}),
+                ],
+            }
+        )
         cls.req_form, cls.req_label = cls.procedure.requirement_ids.sorted("sequence")
         Partner = env["res.partner"]
-        cls.business_a = Partner.create({"name": "Công ty TNHH Mỹ phẩm A", "is_company": True, "moh_is_business": True,
-                                         "email": "a@example.vn"})
-        cls.business_b = Partner.create({"name": "Công ty Cổ phần Dược B", "is_company": True, "moh_is_business": True,
-                                         "email": "b@example.vn"})
+        cls.business_a = Partner.create(
+            {"name": "Công ty TNHH Mỹ phẩm A", "is_company": True, "moh_is_business": True, "email": "a@example.vn"}
+        )
+        cls.business_b = Partner.create(
+            {"name": "Công ty Cổ phần Dược B", "is_company": True, "moh_is_business": True, "email": "b@example.vn"}
+        )
 
         def portal_user(login, company):
-            contact = Partner.create({"name": f"Nhân viên {login}", "parent_id": company.id, "email": f"{login}@example.vn"})
-            return new_test_user(env, login=login, password=login + "-pass-2026", groups="base.group_portal",
-                                 partner_id=contact.id, tz="Asia/Ho_Chi_Minh")
+            contact = Partner.create(
+                {"name": f"Nhân viên {login}", "parent_id": company.id, "email": f"{login}@example.vn"}
+            )
+            return new_test_user(
+                env,
+                login=login,
+                password=login + "-pass-2026",
+                groups="base.group_portal",
+                partner_id=contact.id,
+                tz="Asia/Ho_Chi_Minh",
+            )
 
         cls.portal_a = portal_user("t_portal_a", cls.business_a)
         cls.portal_a2 = portal_user("t_portal_a2", cls.business_a)
@@ -102,20 +122,27 @@ class EgovCase(OutgoingSigningCase):
 
     def _add(self, dossier, requirement=None, data=None, filename="phieu-cong-bo.pdf", supplement=False):
         return self.env["moh.dossier.document"]._moh_add(
-            dossier.sudo(), requirement or self.req_form, filename, data or make_pdf(), supplement=supplement)
+            dossier.sudo(), requirement or self.req_form, filename, data or make_pdf(), supplement=supplement
+        )
 
     def _pay(self, dossier):
         """The fee, paid online with Odoo's demo provider."""
         dossier = dossier.sudo()
-        tx = self.env["payment.transaction"].sudo().create({
-            "provider_id": self.provider.id,
-            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-            "reference": f"{dossier.code}-test",
-            "amount": dossier.fee_amount,
-            "currency_id": dossier.currency_id.id,
-            "partner_id": self.portal_a.partner_id.id,
-            "moh_dossier_ids": [(6, 0, dossier.ids)],
-        })
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                    "reference": f"{dossier.code}-test",
+                    "amount": dossier.fee_amount,
+                    "currency_id": dossier.currency_id.id,
+                    "partner_id": self.portal_a.partner_id.id,
+                    "moh_dossier_ids": [(6, 0, dossier.ids)],
+                }
+            )
+        )
         tx._set_done()
         return tx
 
@@ -142,8 +169,12 @@ class EgovCase(OutgoingSigningCase):
             reviewer = review.reviewer_ids[:1]
             action = result.with_user(reviewer).validate_tier()
             if action:
-                wizard = self.env["comment.wizard"].with_user(reviewer).with_context(**action["context"]).create(
-                    {"comment": "Đồng ý"})
+                wizard = (
+                    self.env["comment.wizard"]
+                    .with_user(reviewer)
+                    .with_context(**action["context"])
+                    .create({"comment": "Đồng ý"})
+                )
                 wizard.add_comment()
         result.with_user(self.specialist).action_approved()
         result.sudo().register_id = self.register

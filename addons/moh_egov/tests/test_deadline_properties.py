@@ -9,7 +9,6 @@ import logging
 import unittest
 
 import pytz
-
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
@@ -35,7 +34,6 @@ class _Rollback(Exception):
 @tagged("post_install", "-at_install")
 @unittest.skipIf(given is None, "hypothesis is not installed")
 class TestDossierClockProperties(EgovCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,8 +45,15 @@ class TestDossierClockProperties(EgovCase):
 
     def _snapshot(self, dossier):
         d = dossier.sudo()
-        return (d.state, d.deadline, d.first_deadline, d.supplement_deadline, d.acceptance_deadline,
-                d.apology_sent_at, d.supplement_count)
+        return (
+            d.state,
+            d.deadline,
+            d.first_deadline,
+            d.supplement_deadline,
+            d.acceptance_deadline,
+            d.apology_sent_at,
+            d.supplement_count,
+        )
 
     def _assert_same(self, dossier, clock, history):
         d = dossier.sudo()
@@ -84,15 +89,27 @@ class TestDossierClockProperties(EgovCase):
         request_days = data.draw(st.sampled_from([0, 1, 3]), label="supplement request days (0: no limit)")
         once_only = data.draw(st.booleans(), label="supplements once only")
         close_days = data.draw(st.sampled_from([0, 5, 15]), label="days to complete (0: never closed)")
-        self.procedure.with_user(self.admin).write({
-            "processing_days": days, "processing_unit": unit, "supplement_request_days": request_days,
-            "supplement_once_only": once_only, "supplement_close_days": close_days})
+        self.procedure.with_user(self.admin).write(
+            {
+                "processing_days": days,
+                "processing_unit": unit,
+                "supplement_request_days": request_days,
+                "supplement_once_only": once_only,
+                "supplement_close_days": close_days,
+            }
+        )
         calendar = self.env.company._moh_calendar()._moh_working_calendar()
         at = START + dt.timedelta(minutes=data.draw(st.integers(min_value=0, max_value=100 * 24 * 60)))
         self._frozen.move_to(self._utc(at))
         dossier = self._submitted()
-        clock = DossierClock(calendar, days, unit, supplement_request_days=request_days or None,
-                             supplement_days=close_days or None, supplement_once_only=once_only).receive(at)
+        clock = DossierClock(
+            calendar,
+            days,
+            unit,
+            supplement_request_days=request_days or None,
+            supplement_days=close_days or None,
+            supplement_once_only=once_only,
+        ).receive(at)
         history = [("receive", at)]
         self._assert_same(dossier, clock, history)
         for _turn in range(data.draw(st.integers(min_value=1, max_value=5), label="steps")):
@@ -107,15 +124,26 @@ class TestDossierClockProperties(EgovCase):
             action = data.draw(st.sampled_from(options), label="action")
             # An apology comes within days; other steps up to weeks later.
             longest = 3 if action == "extend" else 20
-            at += dt.timedelta(minutes=data.draw(st.one_of(
-                st.integers(min_value=1, max_value=2 * 24 * 60), st.integers(min_value=1, max_value=longest * 24 * 60))))
+            at += dt.timedelta(
+                minutes=data.draw(
+                    st.one_of(
+                        st.integers(min_value=1, max_value=2 * 24 * 60),
+                        st.integers(min_value=1, max_value=longest * 24 * 60),
+                    )
+                )
+            )
             new_due = None
             if action == "extend":
-                new_due = (clock.due or at.date()) + dt.timedelta(days=data.draw(st.integers(min_value=-1, max_value=12)))
+                new_due = (clock.due or at.date()) + dt.timedelta(
+                    days=data.draw(st.integers(min_value=-1, max_value=12))
+                )
             history.append((action, at, new_due))
             try:
-                expected = clock.extend(new_due, at) if action == "extend" else (
-                    clock if action == "assign" else getattr(clock, action)(at))
+                expected = (
+                    clock.extend(new_due, at)
+                    if action == "extend"
+                    else (clock if action == "assign" else getattr(clock, action)(at))
+                )
             except OneStopError:
                 expected = None
             before = self._snapshot(dossier)
@@ -134,8 +162,9 @@ class TestDossierClockProperties(EgovCase):
             self._assert_same(dossier, clock, history)
 
     def test_stored_deadlines_are_the_clocks_on_random_histories(self):
-        @settings(max_examples=15, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=15, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
         @given(st.data())
         def check(data):
             try:

@@ -11,7 +11,6 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestDossierDeadlines(EgovCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,8 +36,10 @@ class TestDossierDeadlines(EgovCase):
             dossier.with_user(self.onestop).action_request_supplement("Bổ sung giấy ủy quyền của nhà sản xuất")
         self.assertEqual(dossier.state, "supplement")
         self.assertFalse(dossier.deadline, "no clock while the business completes the dossier")
-        self.assertEqual(dossier.supplement_deadline, self.env.company._moh_calendar().moh_add_working_days(
-            dt.date(2026, 11, 25), 15))
+        self.assertEqual(
+            dossier.supplement_deadline,
+            self.env.company._moh_calendar().moh_add_working_days(dt.date(2026, 11, 25), 15),
+        )
         slip = dossier.sudo().message_ids.attachment_ids.filtered(lambda a: "phieu-bo-sung" in a.name)
         self.assertEqual(len(slip), 1)
         with freeze_time("2026-12-01 02:00:00"):  # Tuesday: the supplement arrives

@@ -9,7 +9,6 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestDossierAccess(EgovCase):
-
     def test_a_business_sees_its_own_companys_dossiers_only(self):
         mine = self._submitted(self.portal_a)
         colleague = self._draft(self.portal_a2)

@@ -17,7 +17,6 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestDossierFlow(EgovCase):
-
     @freeze_time("2026-11-23 02:00:00")  # Monday 09:00 in Hà Nội
     def test_submission_gives_the_code_the_secret_and_the_8_working_hours(self):
         dossier = self._submitted()
@@ -98,8 +97,9 @@ class TestDossierFlow(EgovCase):
         self.assertEqual(set(verdicts), {"signer", "seal"})
         self.assertTrue(all(v["valid"] and v["trusted"] for v in verdicts.values()), verdicts)
         # Every hand-over is on the process control slip, with its time and outcome.
-        self.assertEqual(dossier.handover_ids.mapped("kind"),
-                         ["submit", "accept", "assign", "assign", "propose", "return"])
+        self.assertEqual(
+            dossier.handover_ids.mapped("kind"), ["submit", "accept", "assign", "assign", "propose", "return"]
+        )
         self.assertTrue(all(h.done_at for h in dossier.handover_ids))
         action = dossier.with_user(self.onestop).with_context(moh_slip="control").action_print_slip()
         control = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))

@@ -18,10 +18,12 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestDossierTrackingRegister(EgovCase):
-
     def _print(self, user, date_from, date_to):
-        wizard = self.env["moh.dossier.register.print.wizard"].with_user(user).create(
-            {"date_from": date_from, "date_to": date_to})
+        wizard = (
+            self.env["moh.dossier.register.print.wizard"]
+            .with_user(user)
+            .create({"date_from": date_from, "date_to": date_to})
+        )
         action = wizard.action_print()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         return base64.b64decode(attachment.datas)
@@ -37,15 +39,19 @@ class TestDossierTrackingRegister(EgovCase):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
             handle.write(pdf)
             handle.flush()
-            text = subprocess.run(["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True,
-                                  check=True).stdout
+            text = subprocess.run(
+                ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
+            ).stdout
         self.assertIn("SỔ THEO DÕI HỒ SƠ", text)
         self.assertIn(f"Từ ngày {received.replace(day=1):%d/%m/%Y} đến ngày {received:%d/%m/%Y}", text)
         row = next(line for line in text.splitlines() if dossier.code in line)
         # STT, code, ..., received, appointment, handed over: left to right.
-        period = self.env["moh.dossier"].sudo().search(
-            [("received_at", "!=", False)], order="received_at, id").filtered(
-            lambda d: received.replace(day=1) <= self.env.company._moh_local_date(d.received_at) <= received)
+        period = (
+            self.env["moh.dossier"]
+            .sudo()
+            .search([("received_at", "!=", False)], order="received_at, id")
+            .filtered(lambda d: received.replace(day=1) <= self.env.company._moh_local_date(d.received_at) <= received)
+        )
         self.assertEqual(row.split()[0], str(list(period).index(dossier) + 1), "STT: its place in the period")
         cells = [dossier.code, f"{received:%d/%m/%Y}", f"{dossier.deadline:%d/%m/%Y}"]
         positions = [row.index(cell) for cell in cells]

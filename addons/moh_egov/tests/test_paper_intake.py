@@ -7,10 +7,9 @@ import base64
 import datetime as dt
 from unittest.mock import patch
 
+from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
-
-from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 
 from moh_core.onestop.codes import parse_dossier_code
 from moh_core.testing.fixtures import pdfsig_verdicts, pdftotext
@@ -21,15 +20,31 @@ REFUSED = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exc
 
 
 class PaperCase(EgovCase):
-
     def _intake(self, user=None, files=True, value="Kem dưỡng da Hoa Sen", **vals):
         """The officer fills the intake form for business A: the scanned application form and
         the product name transcribed from the paper form."""
-        lines = [(0, 0, {"requirement_id": self.req_form.id, "filename": "phieu-cong-bo-scan.pdf",
-                         "data": base64.b64encode(make_pdf("Phieu cong bo (scan)"))})] if files else []
+        lines = (
+            [
+                (
+                    0,
+                    0,
+                    {
+                        "requirement_id": self.req_form.id,
+                        "filename": "phieu-cong-bo-scan.pdf",
+                        "data": base64.b64encode(make_pdf("Phieu cong bo (scan)")),
+                    },
+                )
+            ]
+            if files
+            else []
+        )
         values = {
-            "procedure_id": self.procedure.id, "partner_id": self.business_a.id, "channel": "counter",
-            "contact_name": "Phạm Minh Đức", "contact_phone": "024 3826 5599", "fee_received": True,
+            "procedure_id": self.procedure.id,
+            "partner_id": self.business_a.id,
+            "channel": "counter",
+            "contact_name": "Phạm Minh Đức",
+            "contact_phone": "024 3826 5599",
+            "fee_received": True,
             "file_ids": lines,
             "value_ids": [(0, 0, {"field_id": field.id, "value": value}) for field in self.procedure.form_field_ids],
         }
@@ -39,7 +54,9 @@ class PaperCase(EgovCase):
     def _emails(self, dossier):
         """The emails to the applicant in the dossier's chatter (the steps post them as comments)."""
         self.env.invalidate_all()
-        return dossier.sudo().message_ids.filtered(lambda m: m.message_type == "comment" and dossier.code in str(m.body))
+        return dossier.sudo().message_ids.filtered(
+            lambda m: m.message_type == "comment" and dossier.code in str(m.body)
+        )
 
     def _dossier(self, action):
         return self.env["moh.dossier"].with_user(self.onestop).browse(action["res_id"])
@@ -55,7 +72,6 @@ class PaperCase(EgovCase):
 
 @tagged("post_install", "-at_install")
 class TestPaperIntake(PaperCase):
-
     @freeze_time("2026-11-25 02:00:00")  # Wednesday 09:00 in Hà Nội
     def test_counter_dossier_received_in_one_step_with_form_01(self):
         wizard = self._intake()
@@ -88,8 +104,13 @@ class TestPaperIntake(PaperCase):
     def test_an_officer_with_a_signing_key_signs_form_01(self):
         # Real time: the test PKI's certificates and CRLs are issued now.
         with open(self.pki.signer.p12_path, "rb") as handle:
-            self.env["moh.signing.key"].create({"name": "Khóa của cán bộ một cửa", "user_id": self.onestop.id,
-                                                "pkcs12_file": base64.b64encode(handle.read())})
+            self.env["moh.signing.key"].create(
+                {
+                    "name": "Khóa của cán bộ một cửa",
+                    "user_id": self.onestop.id,
+                    "pkcs12_file": base64.b64encode(handle.read()),
+                }
+            )
         wizard = self._intake()
         wizard.action_check()
         self.assertTrue(wizard.officer_has_key)
@@ -104,13 +125,20 @@ class TestPaperIntake(PaperCase):
 
     def test_the_receipt_is_signed_whatever_its_file_name(self):
         # The slip is found by its role: renamed, the receipt is still the one the officer signs.
-        from ..report import slips  # noqa: PLC0415
+        from ..report import slips
 
         with open(self.pki.signer.p12_path, "rb") as handle:
-            self.env["moh.signing.key"].create({"name": "Khóa của cán bộ một cửa", "user_id": self.onestop.id,
-                                                "pkcs12_file": base64.b64encode(handle.read())})
+            self.env["moh.signing.key"].create(
+                {
+                    "name": "Khóa của cán bộ một cửa",
+                    "user_id": self.onestop.id,
+                    "pkcs12_file": base64.b64encode(handle.read()),
+                }
+            )
         render = slips.render_dossier_slip
-        with patch.object(slips, "render_dossier_slip", lambda dossier, kind: (render(dossier, kind)[0], f"{kind}.pdf")):
+        with patch.object(
+            slips, "render_dossier_slip", lambda dossier, kind: (render(dossier, kind)[0], f"{kind}.pdf")
+        ):
             dossier = self._dossier(self._intake().with_context(moh_password=self.pki.password).action_receive())
         receipt = dossier.sudo().slip_ids
         self.assertEqual((receipt.name, receipt.moh_role), ("receipt.pdf", "receipt_slip"))
@@ -120,15 +148,30 @@ class TestPaperIntake(PaperCase):
 
     @freeze_time("2026-11-25 02:00:00")
     def test_incomplete_paper_dossier_gets_one_form_02_listing_every_defect(self):
-        wizard = self._intake(files=False, value="", channel="postal", defect_ids=[(0, 0, {
-            "content": "Giấy ủy quyền của nhà sản xuất", "reason": "Hết hiệu lực",
-            "guidance": "Nộp bản còn hiệu lực, hợp pháp hóa lãnh sự"})])
+        wizard = self._intake(
+            files=False,
+            value="",
+            channel="postal",
+            defect_ids=[
+                (
+                    0,
+                    0,
+                    {
+                        "content": "Giấy ủy quyền của nhà sản xuất",
+                        "reason": "Hết hiệu lực",
+                        "guidance": "Nộp bản còn hiệu lực, hợp pháp hóa lãnh sự",
+                    },
+                )
+            ],
+        )
         wizard.action_check()
         self.assertFalse(wizard.is_complete)
         with self.assertRaises(UserError):
             wizard.action_receive()
-        self.assertFalse(self.env["moh.dossier"].sudo().search([("partner_id", "=", self.business_a.id)]),
-                         "nothing filed by a refused step")
+        self.assertFalse(
+            self.env["moh.dossier"].sudo().search([("partner_id", "=", self.business_a.id)]),
+            "nothing filed by a refused step",
+        )
         dossier = self._dossier(wizard.action_request_supplement())
         self.assertEqual((dossier.state, dossier.channel, dossier.supplement_count), ("supplement", "postal", 1))
         contents = [d["content"] for d in dossier.supplement_defects]
@@ -137,8 +180,15 @@ class TestPaperIntake(PaperCase):
         self.assertTrue(any("Tên sản phẩm" in c for c in contents), "the empty form field")
         self.assertIn("Giấy ủy quyền của nhà sản xuất", contents, "the officer's own finding")
         text = self._slip(dossier, "phieu-bo-sung")
-        for part in ("Phiếu công bố", "Tên sản phẩm", "Giấy ủy quyền của nhà sản xuất", "Hết hiệu lực",
-                     "hợp pháp hóa lãnh sự", "Hướng dẫn", "Lý do"):
+        for part in (
+            "Phiếu công bố",
+            "Tên sản phẩm",
+            "Giấy ủy quyền của nhà sản xuất",
+            "Hết hiệu lực",
+            "hợp pháp hóa lãnh sự",
+            "Hướng dẫn",
+            "Lý do",
+        ):
             self.assertIn(part, text)
         # The applicant completes it on the portal.
         self._add(dossier, supplement=True)
@@ -173,8 +223,7 @@ class TestPaperIntake(PaperCase):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._intake(user=user)
             with self.subTest(user=user.login), self.assertRaises(AccessError):
-                self.env["moh.dossier"].with_user(user)._moh_open_on_paper(
-                    self.procedure, self.business_a, "counter")
+                self.env["moh.dossier"].with_user(user)._moh_open_on_paper(self.procedure, self.business_a, "counter")
 
 
 @tagged("post_install", "-at_install")
@@ -228,17 +277,27 @@ class TestSupplementParameters(PaperCase):
 
     def _off(self):
         self.procedure.with_user(self.admin).write(
-            {"supplement_request_days": 0, "supplement_once_only": False, "supplement_close_days": 0})
+            {"supplement_request_days": 0, "supplement_once_only": False, "supplement_close_days": 0}
+        )
 
     def test_defaults_are_off(self):
-        defaults = self.env["moh.procedure"].with_user(self.admin).default_get(
-            ["supplement_request_days", "supplement_once_only", "supplement_close_days"])
-        self.assertEqual(defaults, {"supplement_request_days": 0, "supplement_once_only": False,
-                                    "supplement_close_days": 0})
+        defaults = (
+            self.env["moh.procedure"]
+            .with_user(self.admin)
+            .default_get(["supplement_request_days", "supplement_once_only", "supplement_close_days"])
+        )
+        self.assertEqual(
+            defaults, {"supplement_request_days": 0, "supplement_once_only": False, "supplement_close_days": 0}
+        )
         demo = self.env["moh.procedure"].search([("id", "!=", self.procedure.id)])
         self.assertTrue(demo)
-        self.assertFalse(any(demo.mapped("supplement_request_days") + demo.mapped("supplement_close_days")
-                             + demo.mapped("supplement_once_only")))
+        self.assertFalse(
+            any(
+                demo.mapped("supplement_request_days")
+                + demo.mapped("supplement_close_days")
+                + demo.mapped("supplement_once_only")
+            )
+        )
         for field in ("supplement_request_days", "supplement_once_only", "supplement_close_days"):
             self.assertIn("No legal source was found", self.env["moh.procedure"]._fields[field].help)
         with self.assertRaises(AccessError):
@@ -303,12 +362,36 @@ class TestSupplementParameters(PaperCase):
     def test_back_office_request_lists_every_defect_at_once(self):
         with freeze_time("2026-11-23 02:00:00"):
             dossier = self._submitted()
-            wizard = self.env["moh.dossier.action.wizard"].with_user(self.onestop).create({
-                "dossier_id": dossier.id, "action": "supplement",
-                "defect_ids": [(0, 0, {"content": "Nhãn sản phẩm", "reason": "Thiếu tiếng Việt",
-                                       "guidance": "Bổ sung nhãn phụ"}),
-                               (0, 0, {"content": "Giấy ủy quyền", "reason": "Bản chụp không rõ",
-                                       "guidance": "Nộp bản sao chứng thực"})]})
+            wizard = (
+                self.env["moh.dossier.action.wizard"]
+                .with_user(self.onestop)
+                .create(
+                    {
+                        "dossier_id": dossier.id,
+                        "action": "supplement",
+                        "defect_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "content": "Nhãn sản phẩm",
+                                    "reason": "Thiếu tiếng Việt",
+                                    "guidance": "Bổ sung nhãn phụ",
+                                },
+                            ),
+                            (
+                                0,
+                                0,
+                                {
+                                    "content": "Giấy ủy quyền",
+                                    "reason": "Bản chụp không rõ",
+                                    "guidance": "Nộp bản sao chứng thực",
+                                },
+                            ),
+                        ],
+                    }
+                )
+            )
             wizard.action_confirm()
         self.assertEqual(dossier.supplement_count, 1, "one request")
         self.assertEqual([d["content"] for d in dossier.supplement_defects], ["Nhãn sản phẩm", "Giấy ủy quyền"])
@@ -320,7 +403,6 @@ class TestSupplementParameters(PaperCase):
 
 @tagged("post_install", "-at_install")
 class TestReturnAfterAppraisal(PaperCase):
-
     def _in_appraisal(self):
         with freeze_time("2026-11-25 02:00:00"):
             dossier = self._received()
@@ -338,7 +420,8 @@ class TestReturnAfterAppraisal(PaperCase):
         emails = len(self._emails(dossier))
         with freeze_time("2026-11-26 02:00:00"):
             dossier.with_user(self.specialist).action_return_after_appraisal(
-                "Nhãn sản phẩm không đáp ứng quy định.\nThành phần thuộc danh mục cấm.")
+                "Nhãn sản phẩm không đáp ứng quy định.\nThành phần thuộc danh mục cấm."
+            )
         self.assertEqual((dossier.state, dossier.refusal_stage), ("refused", "appraisal"))
         text = self._slip(dossier, "phieu-tra-lai-ho-so")
         self.assertIn("THÔNG BÁO TRẢ LẠI HỒ SƠ", text)
@@ -376,17 +459,26 @@ class TestPaperIntakeSecurity(RpcAttackMixin, PaperCase, HttpCase):
 
     def assertRefused(self, user, model, method, args=(), kwargs=None):
         result, error = self._call(user, model, method, args, kwargs)
-        self.assertIn(error, REFUSED, f"{user.login} called {model}.{method}{tuple(args)!r}: got {error or repr(result)}")
+        self.assertIn(
+            error, REFUSED, f"{user.login} called {model}.{method}{tuple(args)!r}: got {error or repr(result)}"
+        )
 
     def test_specialist_and_business_cannot_open_a_counter_dossier_or_issue_form_03(self):
         with freeze_time("2026-11-25 02:00:00"):
             submitted = self._submitted()
         wizard = self._intake()
-        register = self.env["moh.dossier.register.print.wizard"].with_user(self.onestop).create(
-            {"date_from": "2026-01-01", "date_to": "2026-12-31"})
+        register = (
+            self.env["moh.dossier.register.print.wizard"]
+            .with_user(self.onestop)
+            .create({"date_from": "2026-01-01", "date_to": "2026-12-31"})
+        )
         count = self.env["moh.dossier"].sudo().search_count([])
-        vals = {"procedure_id": self.procedure.id, "partner_id": self.business_a.id, "channel": "counter",
-                "refusal_reason": "Giả mạo"}
+        vals = {
+            "procedure_id": self.procedure.id,
+            "partner_id": self.business_a.id,
+            "channel": "counter",
+            "refusal_reason": "Giả mạo",
+        }
         for user in (self.specialist, self.portal_a):
             with self.subTest(user=user.login):
                 self.assertRefused(user, "moh.dossier.intake", "create", [vals])
@@ -395,16 +487,19 @@ class TestPaperIntakeSecurity(RpcAttackMixin, PaperCase, HttpCase):
                 self.assertRefused(user, "moh.dossier.intake", "action_check", [wizard.ids])
                 self.assertRefused(user, "moh.dossier.intake", "action_request_supplement", [wizard.ids])
                 self.assertRefused(user, "moh.dossier.register.print.wizard", "action_print", [register.ids])
-                self.assertRefused(user, "moh.dossier", "_moh_open_on_paper",
-                                   [[], self.procedure.id, self.business_a.id, "counter"])
+                self.assertRefused(
+                    user, "moh.dossier", "_moh_open_on_paper", [[], self.procedure.id, self.business_a.id, "counter"]
+                )
                 self.assertRefused(user, "moh.dossier", "action_refuse", [submitted.ids, "Giả mạo"])
         self.env.invalidate_all()
         self.assertEqual(self.env["moh.dossier"].sudo().search_count([]), count, "no dossier opened")
         self.assertEqual(submitted.sudo().state, "submitted")
         self.assertFalse(submitted.sudo().slip_ids, "no form 03")
         self.assertFalse(wizard.dossier_id)
-        self.assertFalse(self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", register._name), ("res_id", "=", register.id)]), "no register printed")
+        self.assertFalse(
+            self.env["ir.attachment"].sudo().search([("res_model", "=", register._name), ("res_id", "=", register.id)]),
+            "no register printed",
+        )
 
     def test_business_cannot_return_its_dossier_after_appraisal(self):
         with freeze_time("2026-11-25 02:00:00"):

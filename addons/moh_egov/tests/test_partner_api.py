@@ -8,18 +8,23 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestPartnerApiDossiers(EgovCase, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_user = new_test_user(cls.env, login="t_api_partner", groups="moh_documents.group_api_partner",
-                                         name="Hệ thống đối tác")
+        cls.partner_user = new_test_user(
+            cls.env, login="t_api_partner", groups="moh_documents.group_api_partner", name="Hệ thống đối tác"
+        )
         # The partner follows the procedure's dossiers (the API tells it nothing of others).
         cls.partner_user.moh_api_procedure_ids = cls.procedure
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.partner_user).sudo()._generate(
-            "moh_partner_api", "Hệ thống đối tác", None)
-        cls.business_key = cls.env["res.users.apikeys"].with_user(cls.portal_b).sudo()._generate(
-            None, "Khóa của doanh nghiệp", None)
+        cls.key = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.partner_user)
+            .sudo()
+            ._generate("moh_partner_api", "Hệ thống đối tác", None)
+        )
+        cls.business_key = (
+            cls.env["res.users.apikeys"].with_user(cls.portal_b).sudo()._generate(None, "Khóa của doanh nghiệp", None)
+        )
 
     def _get(self, code, key=None):
         return self.url_open(f"/api/v1/dossiers/{code}", headers={"Authorization": f"Bearer {key}"} if key else {})

@@ -2,7 +2,6 @@
 uploads), completeness check, submit, pay with the demo provider, supplements, the signed
 result, rating, the public lookup, and another business guessing URLs."""
 
-import json
 import re
 
 from odoo.tests import HttpCase, tagged
@@ -12,7 +11,6 @@ from .common import PNG_1PX, EgovCase, make_pdf
 
 @tagged("post_install", "-at_install")
 class TestPortal(EgovCase, HttpCase):
-
     def _csrf(self, response):
         found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
         self.assertTrue(found, "the page carries a CSRF token")
@@ -52,19 +50,27 @@ class TestPortal(EgovCase, HttpCase):
         self.assertIn("o_moh_check_missing", page.text, "the completeness check shows the missing form")
 
         # A picture named .pdf for a PDF-only document: refused, nothing saved.
-        response = self._save(dossier, page, files={f"file_{self.req_form.id}": ("phieu.pdf", PNG_1PX, "application/pdf")},
-                              field_product_name="Kem dưỡng da")
+        response = self._save(
+            dossier,
+            page,
+            files={f"file_{self.req_form.id}": ("phieu.pdf", PNG_1PX, "application/pdf")},
+            field_product_name="Kem dưỡng da",
+        )
         self.assertIn("o_moh_error", response.text)
         self.assertFalse(dossier.document_ids)
         self.assertEqual(dossier._moh_form_values().value, "Kem dưỡng da", "the form was kept")
         # A truncated PDF: refused.
-        response = self._save(dossier, response, files={f"file_{self.req_form.id}": ("phieu.pdf", make_pdf()[:300], "application/pdf")})
+        response = self._save(
+            dossier, response, files={f"file_{self.req_form.id}": ("phieu.pdf", make_pdf()[:300], "application/pdf")}
+        )
         self.assertIn("o_moh_error", response.text)
         self.assertFalse(dossier.document_ids)
         # Too large: refused with the limit in the message.
         self.env["ir.config_parameter"].sudo().set_param("moh_egov.upload_max_bytes", str(2 * 1024 * 1024))
         big = make_pdf() + b"%" + b"x" * (2 * 1024 * 1024)
-        response = self._save(dossier, response, files={f"file_{self.req_form.id}": ("phieu.pdf", big, "application/pdf")})
+        response = self._save(
+            dossier, response, files={f"file_{self.req_form.id}": ("phieu.pdf", big, "application/pdf")}
+        )
         self.assertIn("o_moh_error", response.text)
         self.assertFalse(dossier.document_ids)
         # Submitting while incomplete: refused, the draft stays.
@@ -72,10 +78,14 @@ class TestPortal(EgovCase, HttpCase):
         self.assertIn("o_moh_error", response.text)
         self.assertEqual(dossier.state, "draft")
         # A good PDF and a picture for the label: accepted, then submitted.
-        response = self._save(dossier, response, files={
-            f"file_{self.req_form.id}": ("phieu-cong-bo.pdf", make_pdf(), "application/pdf"),
-            f"file_{self.req_label.id}": ("nhan.png", PNG_1PX, "image/png"),
-        })
+        response = self._save(
+            dossier,
+            response,
+            files={
+                f"file_{self.req_form.id}": ("phieu-cong-bo.pdf", make_pdf(), "application/pdf"),
+                f"file_{self.req_label.id}": ("nhan.png", PNG_1PX, "image/png"),
+            },
+        )
         self.assertNotIn("o_moh_error", response.text)
         self.assertEqual(len(dossier.document_ids), 2)
         response = self._save(dossier, response, submit=True)
@@ -89,16 +99,25 @@ class TestPortal(EgovCase, HttpCase):
             self.skipTest("payment_demo is not installed")
         self.assertIn("o_moh_payment", response.text)
         token = re.search(r'data-access-token="([^"]+)"', response.text).group(1)
-        result = self.make_jsonrpc_request(f"/my/dossiers/{dossier.id}/transaction", {
-            "access_token": token, "provider_id": self.provider.id,
-            "payment_method_id": self.provider.payment_method_ids[:1].id, "token_id": None,
-            "amount": 1.0, "flow": "direct", "tokenization_requested": False,
-            "landing_route": f"/my/dossiers/{dossier.id}",
-        })
+        result = self.make_jsonrpc_request(
+            f"/my/dossiers/{dossier.id}/transaction",
+            {
+                "access_token": token,
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "token_id": None,
+                "amount": 1.0,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": f"/my/dossiers/{dossier.id}",
+            },
+        )
         transaction = self.env["payment.transaction"].search([("reference", "=", result["reference"])])
         self.assertEqual(transaction.amount, 500000, "the amount is the dossier's, not the browser's")
-        self.make_jsonrpc_request("/payment/demo/simulate_payment", {
-            "reference": transaction.reference, "payment_details": "4242", "simulated_state": "done"})
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {"reference": transaction.reference, "payment_details": "4242", "simulated_state": "done"},
+        )
         self.assertEqual(dossier.payment_state, "paid")
 
         # The back office accepts, appraises and returns a signed result.
@@ -120,8 +139,10 @@ class TestPortal(EgovCase, HttpCase):
         self.assertEqual(self.url_open(f"/my/dossiers/{dossier.id}/result").status_code, 200)
         # Rating.
         page = self.url_open(f"/my/dossiers/{dossier.id}")
-        self.url_open(f"/my/dossiers/{dossier.id}/rate", data={"csrf_token": self._csrf(page), "rating": "3",
-                                                               "comment": "Nhanh chóng"})
+        self.url_open(
+            f"/my/dossiers/{dossier.id}/rate",
+            data={"csrf_token": self._csrf(page), "rating": "3", "comment": "Nhanh chóng"},
+        )
         self.assertEqual(dossier.rating, "3")
 
     def test_supplements_through_the_portal(self):
@@ -131,8 +152,12 @@ class TestPortal(EgovCase, HttpCase):
         self._login(self.portal_a)
         page = self.url_open(f"/my/dossiers/{dossier.id}")
         self.assertIn("Bổ sung nhãn sản phẩm", page.text)
-        response = self._save(dossier, page, submit=True,
-                              files={f"file_{self.req_label.id}": ("nhan.pdf", make_pdf("Nhan"), "application/pdf")})
+        response = self._save(
+            dossier,
+            page,
+            submit=True,
+            files={f"file_{self.req_label.id}": ("nhan.pdf", make_pdf("Nhan"), "application/pdf")},
+        )
         self.assertNotIn("o_moh_error", response.text)
         self.assertEqual(dossier.state, "submitted")
         self.assertTrue(dossier.document_ids.filtered("supplement"))
@@ -141,8 +166,9 @@ class TestPortal(EgovCase, HttpCase):
         dossier = self._submitted(self.portal_a)
         document = dossier.document_ids
         dossier.with_user(self.onestop).action_refuse("Thử nghiệm")
-        slip = self.env["ir.attachment"].search([("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id),
-                                                 ("name", "like", "-phieu-")], limit=1)
+        slip = self.env["ir.attachment"].search(
+            [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("name", "like", "-phieu-")], limit=1
+        )
         self._login(self.portal_b)
         page = self.url_open("/my/dossiers")
         self.assertNotIn(dossier.code, page.text)
@@ -171,11 +197,14 @@ class TestPortal(EgovCase, HttpCase):
         dossier = self._submitted()
         page = self.url_open("/dossier-lookup")
         csrf = self._csrf(page)
-        response = self.url_open("/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code, "secret": "SAI00000"})
+        response = self.url_open(
+            "/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code, "secret": "SAI00000"}
+        )
         self.assertIn("o_moh_lookup_not_found", response.text)
         self.assertNotIn("o_moh_lookup_result", response.text)
-        response = self.url_open("/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code,
-                                                          "secret": dossier.sudo().lookup_secret})
+        response = self.url_open(
+            "/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code, "secret": dossier.sudo().lookup_secret}
+        )
         self.assertIn("o_moh_lookup_result", response.text)
         self.assertIn(self.procedure.name, response.text)
         self.assertNotIn(self.business_a.name, response.text)
@@ -187,9 +216,19 @@ class TestPortal(EgovCase, HttpCase):
         dossier = self._submitted(self.portal_a)
         self._login(self.portal_b)
         with self.assertRaises(Exception):
-            self.make_jsonrpc_request(f"/my/dossiers/{dossier.id}/transaction", {
-                "access_token": "x", "provider_id": self.provider.id, "payment_method_id": False, "token_id": None,
-                "amount": 1.0, "flow": "direct", "tokenization_requested": False, "landing_route": "/"})
+            self.make_jsonrpc_request(
+                f"/my/dossiers/{dossier.id}/transaction",
+                {
+                    "access_token": "x",
+                    "provider_id": self.provider.id,
+                    "payment_method_id": False,
+                    "token_id": None,
+                    "amount": 1.0,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/",
+                },
+            )
         self.assertFalse(self.env["payment.transaction"].search([("moh_dossier_ids", "in", dossier.ids)]))
 
     def test_transparency_page_shows_aggregates_only(self):

@@ -5,11 +5,10 @@ delivered once when it comes back."""
 import json
 import os
 
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
-
 from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, free_port
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
 
 from moh_core.exchange.transport import parse_portal_event
 from moh_core.testing.peer import LocalPeer
@@ -19,7 +18,6 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestPortalSync(ExchangeTestMixin, EgovCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,13 +25,23 @@ class TestPortalSync(ExchangeTestMixin, EgovCase):
         cls.port = free_port()
         # This test's portal stands in for the one configured (one per agency).
         cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
-        cls.portal_peer = cls.env["moh.exchange.peer"].create({
-            "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)", "code": "DVCQG", "national_portal": True,
-            "transport": "http", "url": f"http://127.0.0.1:{cls.port}/", "auth_token": "portal-token", "timeout": 5})
+        cls.portal_peer = cls.env["moh.exchange.peer"].create(
+            {
+                "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)",
+                "code": "DVCQG",
+                "national_portal": True,
+                "transport": "http",
+                "url": f"http://127.0.0.1:{cls.port}/",
+                "auth_token": "portal-token",
+                "timeout": 5,
+            }
+        )
 
     def _events(self, dossier):
         return self.env["moh.exchange.message"].search(
-            [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("kind", "=", "portal_event")], order="sequence")
+            [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("kind", "=", "portal_event")],
+            order="sequence",
+        )
 
     def test_every_status_change_is_one_event_with_the_portal_fields(self):
         if not self.provider:
@@ -96,9 +104,15 @@ class TestPortalSync(ExchangeTestMixin, EgovCase):
 
     def test_one_national_portal_per_agency(self):
         with self.assertRaises(ValidationError):
-            self.env["moh.exchange.peer"].create({
-                "name": "Cổng thứ hai", "code": "DVCQG.2", "national_portal": True, "transport": "http",
-                "url": "http://127.0.0.1:9/"})
+            self.env["moh.exchange.peer"].create(
+                {
+                    "name": "Cổng thứ hai",
+                    "code": "DVCQG.2",
+                    "national_portal": True,
+                    "transport": "http",
+                    "url": "http://127.0.0.1:9/",
+                }
+            )
 
     def test_the_demo_portal_receives_events_as_files(self):
         demo = self.env["moh.exchange.peer"].with_context(active_test=False).search([("code", "=", "DVCQG.VPCP")])

@@ -14,7 +14,6 @@ from .common import EgovCase
 
 @tagged("post_install", "-at_install")
 class TestResultSignature(EgovCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -51,8 +50,10 @@ class TestResultSignature(EgovCase):
         self.assertIn(self.head.name, block[2:])
         self.assertEqual(text.count("CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC"), 1, text)  # not again in the stamp
         signer = parse_message(self.env["moh.edxml"]._moh_export(result.sudo())).message.signer
-        self.assertEqual((signer.competence, signer.position, signer.full_name),
-                         ("TL. BỘ TRƯỞNG", "CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC", self.head.name))
+        self.assertEqual(
+            (signer.competence, signer.position, signer.full_name),
+            ("TL. BỘ TRƯỞNG", "CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC", self.head.name),
+        )
 
     def test_a_department_with_its_own_seal_decides_in_its_own_name(self):
         self.department_drug.moh_own_seal = True

@@ -10,7 +10,9 @@ class TestEgovRoles(TransactionCase):
         cls.officer = new_test_user(cls.env, login="t_egov_officer", groups="moh_documents.group_specialist")
         cls.clerk = new_test_user(cls.env, login="t_egov_clerk", groups="moh_documents.group_clerk")
         cls.admin = new_test_user(cls.env, login="t_egov_admin", groups="moh_documents.group_moh_admin")
-        cls.business = cls.env["res.partner"].create({"name": "Công ty TNHH Thử nghiệm", "is_company": True, "moh_is_business": True})
+        cls.business = cls.env["res.partner"].create(
+            {"name": "Công ty TNHH Thử nghiệm", "is_company": True, "moh_is_business": True}
+        )
         contact = cls.env["res.partner"].create({"name": "Người nộp hồ sơ", "parent_id": cls.business.id})
         cls.portal = new_test_user(cls.env, login="t_egov_portal", groups="base.group_portal", partner_id=contact.id)
 
@@ -42,4 +44,5 @@ class TestEgovRoles(TransactionCase):
         self.assertTrue(user.partner_id.commercial_partner_id.moh_is_business)
         self.assertNotEqual(
             user.partner_id.commercial_partner_id,
-            self.env.ref("moh_egov.user_dn_songhong").partner_id.commercial_partner_id)
+            self.env.ref("moh_egov.user_dn_songhong").partner_id.commercial_partner_id,
+        )

@@ -18,8 +18,20 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 ADDONS = ("moh_documents", "moh_egov")
 # Methods the ORM itself calls, whose access Odoo checks (ACLs, record rules, field groups).
-ORM_ENTRY_POINTS = {"create", "write", "unlink", "copy", "read", "search", "default_get", "name_create",
-                    "web_read", "web_save", "web_search_read", "onchange"}
+ORM_ENTRY_POINTS = {
+    "create",
+    "write",
+    "unlink",
+    "copy",
+    "read",
+    "search",
+    "default_get",
+    "name_create",
+    "web_read",
+    "web_save",
+    "web_search_read",
+    "onchange",
+}
 # Fields of Odoo's chatter and activities, restricted to employees by Odoo itself.
 MAIL_FIELDS = ("activity_", "message_", "my_activity_")
 ROLES = [
@@ -93,8 +105,14 @@ def role_users(env):
         if groups == "public":
             users[column] = env.ref("base.public_user")
         elif groups == "signup":
-            users[column] = env["res.users"].sudo().with_context(no_reset_password=True)._create_user_from_template({
-                "name": "Audit Sign-up", "login": "audit_signup@example.com", "email": "audit_signup@example.com"})
+            users[column] = (
+                env["res.users"]
+                .sudo()
+                .with_context(no_reset_password=True)
+                ._create_user_from_template(
+                    {"name": "Audit Sign-up", "login": "audit_signup@example.com", "email": "audit_signup@example.com"}
+                )
+            )
         else:
             users[column] = new_test_user(env, login=f"audit_{column.replace(' ', '_')}", groups=",".join(groups))
     return users
@@ -103,25 +121,37 @@ def role_users(env):
 def model_table(env):
     """The generated per-role table, as Markdown."""
     users = role_users(env)
-    header = ["Model", *[column for column, _groups in ROLES], "Workflow fields (steps only)",
-              "Fields restricted to groups", "Record rules"]
+    header = [
+        "Model",
+        *[column for column, _groups in ROLES],
+        "Workflow fields (steps only)",
+        "Fields restricted to groups",
+        "Record rules",
+    ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     Access = env["ir.model.access"]
     for name in addon_models(env):
         model = env[name]
         cells = [f"`{name}`"]
         for column, _groups in ROLES:
-            rights = "".join(letter for mode, letter in (("read", "R"), ("write", "W"), ("create", "C"), ("unlink", "D"))
-                             if Access.with_user(users[column]).check(name, mode, raise_exception=False))
+            rights = "".join(
+                letter
+                for mode, letter in (("read", "R"), ("write", "W"), ("create", "C"), ("unlink", "D"))
+                if Access.with_user(users[column]).check(name, mode, raise_exception=False)
+            )
             cells.append(rights or "-")
         guarded = sorted(model._moh_guarded_fields()) if hasattr(model, "_moh_guarded_fields") else []
         cells.append(", ".join(guarded) or "-")
-        restricted = sorted(f"{field.name} ({field.groups})" for field in model._fields.values()
-                            if field.groups and not field.name.startswith(MAIL_FIELDS))
+        restricted = sorted(
+            f"{field.name} ({field.groups})"
+            for field in model._fields.values()
+            if field.groups and not field.name.startswith(MAIL_FIELDS)
+        )
         cells.append(", ".join(restricted) or "-")
         rules = env["ir.rule"].sudo().search([("model_id.model", "=", name)], order="id")
-        cells.append("; ".join(f"{rule.name} ({', '.join(rule.groups.mapped('name')) or 'global'})"
-                               for rule in rules) or "-")
+        cells.append(
+            "; ".join(f"{rule.name} ({', '.join(rule.groups.mapped('name')) or 'global'})" for rule in rules) or "-"
+        )
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -141,16 +171,21 @@ class TestSecurityAudit(TransactionCase):
         if current != expected and os.environ.get("MOH_AUDIT_WRITE"):
             self.audit.AUDIT.write_text(self.audit.replace_generated(self.text, "models", expected), encoding="utf-8")
             return
-        self.assertEqual(current, expected,
-                         "the rights of the addons' models changed: update docs/security.md "
-                         "(run the test with MOH_AUDIT_WRITE=1 to rewrite its table, then review it)")
+        self.assertEqual(
+            current,
+            expected,
+            "the rights of the addons' models changed: update docs/security.md "
+            "(run the test with MOH_AUDIT_WRITE=1 to rewrite its table, then review it)",
+        )
 
     def test_every_public_method_has_an_entry(self):
         body = self.audit.sections(self.text).get("Public methods")
         self.assertIsNotNone(body, "docs/security.md has no section '## Public methods'")
         listed = self.audit.keys(body, columns=2)
         present = set(public_methods(self.env))
-        self.assertFalse(sorted(present - listed),
-                         "public methods without an entry in docs/security.md (who may call, what it checks)")
+        self.assertFalse(
+            sorted(present - listed),
+            "public methods without an entry in docs/security.md (who may call, what it checks)",
+        )
         self.assertFalse(sorted(listed - present), "entries for methods that are gone or private now")
         self.assertFalse(self.audit.incomplete_rows(body, 4), "every public method says who and what")

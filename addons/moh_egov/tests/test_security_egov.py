@@ -7,9 +7,8 @@ import base64
 import json
 import xmlrpc.client
 
-from odoo.tests import HttpCase, new_test_user, tagged
-
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import EgovCase, make_pdf
 
@@ -18,15 +17,22 @@ REFUSED = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exc
 
 @tagged("post_install", "-at_install")
 class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # A national portal peer: every real change of status queues an event for it.
         cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
-        cls.portal_peer = cls.env["moh.exchange.peer"].create({
-            "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)", "code": "DVCQG", "national_portal": True,
-            "transport": "http", "url": "http://127.0.0.1:9/", "auth_token": "portal-token", "timeout": 5})
+        cls.portal_peer = cls.env["moh.exchange.peer"].create(
+            {
+                "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)",
+                "code": "DVCQG",
+                "national_portal": True,
+                "transport": "http",
+                "url": "http://127.0.0.1:9/",
+                "auth_token": "portal-token",
+                "timeout": 5,
+            }
+        )
         cls.passwords = {user.id: user.login + "-pass-2026" for user in (cls.portal_a, cls.portal_a2, cls.portal_b)}
 
     # -- helpers --------------------------------------------------------------------------------
@@ -37,23 +43,37 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
 
     def assertRefused(self, user, model, method, args=(), kwargs=None, errors=REFUSED):
         result, error = self._call(user, model, method, args, kwargs)
-        self.assertIn(error, errors, f"{user.login} called {model}.{method}{tuple(args)!r}: got {error or repr(result)}")
+        self.assertIn(
+            error, errors, f"{user.login} called {model}.{method}{tuple(args)!r}: got {error or repr(result)}"
+        )
 
     def _events(self, dossier):
-        return self.env["moh.exchange.message"].sudo().search_count(
-            [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("kind", "=", "portal_event")])
+        return (
+            self.env["moh.exchange.message"]
+            .sudo()
+            .search_count(
+                [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("kind", "=", "portal_event")]
+            )
+        )
 
     def _snapshot(self, dossier):
         self.env.invalidate_all()
         dossier = dossier.sudo()
         return {
-            "state": dossier.state, "payment_state": dossier.payment_state, "deadline": dossier.deadline,
-            "department": dossier.department_id.id, "specialist": dossier.specialist_id.id,
-            "result": dossier.result_attachment_id.id, "result_document": dossier.result_document_id.id,
+            "state": dossier.state,
+            "payment_state": dossier.payment_state,
+            "deadline": dossier.deadline,
+            "department": dossier.department_id.id,
+            "specialist": dossier.specialist_id.id,
+            "result": dossier.result_attachment_id.id,
+            "result_document": dossier.result_document_id.id,
             "documents": [(d.id, d.attachment_id.id) for d in dossier.document_ids],
             "values": [(v.id, v.value) for v in dossier.value_ids],
-            "handovers": len(dossier.handover_ids), "stop": dossier.stop_requested_at, "rating": dossier.rating,
-            "contact_email": dossier.contact_email, "events": self._events(dossier),
+            "handovers": len(dossier.handover_ids),
+            "stop": dossier.stop_requested_at,
+            "rating": dossier.rating,
+            "contact_email": dossier.contact_email,
+            "events": self._events(dossier),
         }
 
     def _paid_submitted(self, user=None):
@@ -66,12 +86,18 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
 
     def _foreign_attachment(self):
         """A file of someone else's: the kind of attachment an officer would point a result to."""
-        return self.env["ir.attachment"].create({
-            "name": "bao-cao-mat.pdf", "raw": make_pdf("Tai lieu noi bo"), "mimetype": "application/pdf",
-            "res_model": "moh.outgoing.document", "res_id": self._approved().id})
+        return self.env["ir.attachment"].create(
+            {
+                "name": "bao-cao-mat.pdf",
+                "raw": make_pdf("Tai lieu noi bo"),
+                "mimetype": "application/pdf",
+                "res_model": "moh.outgoing.document",
+                "res_id": self._approved().id,
+            }
+        )
 
     def _csrf(self, path):
-        import re  # noqa: PLC0415
+        import re
 
         found = re.search(r'name="csrf_token" value="([^"]+)"', self.url_open(path).text)
         self.assertTrue(found)
@@ -86,29 +112,57 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual(before["events"], 1, "the real submission was queued")
         attachment = self._foreign_attachment()
         forged = [
-            {"state": "approval"}, {"state": "done"}, {"payment_state": "paid"}, {"deadline": "2030-01-01"},
-            {"code": "000.00.04.G18-991231-0001"}, {"lookup_secret": "AAAAAAAA"},
-            {"result_attachment_id": attachment.id}, {"specialist_id": self.specialist.id},
-            {"department_id": self.department_legal.id}, {"contact_email": "attacker@example.com"},
-            {"partner_id": self.business_b.id}, {"rating": "3"}, {"supplement_count": 0},
-            {"document_ids": [(2, dossier.document_ids.id)]}, {"access_token": "known-token"},
+            {"state": "approval"},
+            {"state": "done"},
+            {"payment_state": "paid"},
+            {"deadline": "2030-01-01"},
+            {"code": "000.00.04.G18-991231-0001"},
+            {"lookup_secret": "AAAAAAAA"},
+            {"result_attachment_id": attachment.id},
+            {"specialist_id": self.specialist.id},
+            {"department_id": self.department_legal.id},
+            {"contact_email": "attacker@example.com"},
+            {"partner_id": self.business_b.id},
+            {"rating": "3"},
+            {"supplement_count": 0},
+            {"document_ids": [(2, dossier.document_ids.id)]},
+            {"access_token": "known-token"},
         ]
         for user in (self.onestop, self.specialist, self.head):
             for vals in forged:
                 with self.subTest(user=user.login, vals=list(vals)):
                     self.assertRefused(user, "moh.dossier", "write", [dossier.ids, vals])
         # Nor by creating a dossier with its workflow fields set, or by a default_ context key.
-        self.assertRefused(self.onestop, "moh.dossier", "create", [{
-            "procedure_id": self.procedure.id, "partner_id": self.business_a.id, "state": "done"}])
-        self.assertRefused(self.onestop, "moh.dossier", "create", [{}], {"context": {
-            "default_procedure_id": self.procedure.id, "default_partner_id": self.business_a.id,
-            "default_state": "approval"}})
+        self.assertRefused(
+            self.onestop,
+            "moh.dossier",
+            "create",
+            [{"procedure_id": self.procedure.id, "partner_id": self.business_a.id, "state": "done"}],
+        )
+        self.assertRefused(
+            self.onestop,
+            "moh.dossier",
+            "create",
+            [{}],
+            {
+                "context": {
+                    "default_procedure_id": self.procedure.id,
+                    "default_partner_id": self.business_a.id,
+                    "default_state": "approval",
+                }
+            },
+        )
         # Nor through its documents, hand-overs and form answers.
-        self.assertRefused(self.onestop, "moh.dossier.document", "write",
-                           [dossier.document_ids.ids, {"attachment_id": attachment.id}])
+        self.assertRefused(
+            self.onestop, "moh.dossier.document", "write", [dossier.document_ids.ids, {"attachment_id": attachment.id}]
+        )
         self.assertRefused(self.onestop, "moh.dossier.value", "write", [dossier.value_ids.ids, {"value": "Khác"}])
-        self.assertRefused(self.onestop, "moh.dossier.handover", "write",
-                           [dossier.handover_ids.ids, {"done_at": "2020-01-01 00:00:00"}])
+        self.assertRefused(
+            self.onestop,
+            "moh.dossier.handover",
+            "write",
+            [dossier.handover_ids.ids, {"done_at": "2020-01-01 00:00:00"}],
+        )
         self.assertEqual(self._snapshot(dossier), before)
         self.assertEqual(self._events(dossier), 1, "no false status was queued for the national portal")
         # The real step still works, and is the one that reaches the portal.
@@ -132,40 +186,83 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.assertNotIn(b"%PDF", response.content[:10])
         # Nor an officer's file on the dossier named like a slip.
-        note = self.env["ir.attachment"].create({
-            "name": f"{dossier.code}-phieu-noi-bo.pdf", "raw": make_pdf("Ghi chu noi bo"),
-            "res_model": "moh.dossier", "res_id": dossier.id})
+        note = self.env["ir.attachment"].create(
+            {
+                "name": f"{dossier.code}-phieu-noi-bo.pdf",
+                "raw": make_pdf("Ghi chu noi bo"),
+                "res_model": "moh.dossier",
+                "res_id": dossier.id,
+            }
+        )
         self.assertEqual(self.url_open(f"/my/dossiers/{dossier.id}/slip/{note.id}").status_code, 404)
         # Nor an officer's file made a slip or the e-result by its role: the steps alone set it.
-        forged = {"name": "ket-qua.pdf", "raw": base64.b64encode(make_pdf("Gia ket qua")).decode(),
-                  "mimetype": "application/pdf", "res_model": "moh.dossier", "res_id": dossier.id}
+        forged = {
+            "name": "ket-qua.pdf",
+            "raw": base64.b64encode(make_pdf("Gia ket qua")).decode(),
+            "mimetype": "application/pdf",
+            "res_model": "moh.dossier",
+            "res_id": dossier.id,
+        }
         for role in ("result", "receipt_slip", "dossier_file"):
             with self.subTest(role=role):
                 self.assertRefused(self.onestop, "ir.attachment", "create", [{**forged, "moh_role": role}])
                 self.assertRefused(self.onestop, "ir.attachment", "write", [note.ids, {"moh_role": role}])
                 self.assertRefused(self.portal_a, "ir.attachment", "write", [note.ids, {"moh_role": role}])
         self.assertFalse(note.moh_role)
-        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id),
-                                                           ("moh_role", "=", "result")]))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "moh.dossier"), ("res_id", "=", dossier.id), ("moh_role", "=", "result")]
+            )
+        )
 
     # -- 3. the outgoing document's dossier link --------------------------------------------------
 
     def test_an_outgoing_document_cannot_be_made_a_business_e_result(self):
         dossier = self._paid_submitted()
-        doc = self.env["moh.outgoing.document"].with_user(self.specialist).create({
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "Văn bản của chuyên viên",
-            "body": "Nội dung tự soạn.", "signer_id": self.leader.id,
-        })
+        doc = (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Văn bản của chuyên viên",
+                    "body": "Nội dung tự soạn.",
+                    "signer_id": self.leader.id,
+                }
+            )
+        )
         self.assertRefused(self.specialist, "moh.outgoing.document", "write", [doc.ids, {"dossier_id": dossier.id}])
-        self.assertRefused(self.specialist, "moh.outgoing.document", "create", [{
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "Giả kết quả", "body": "x",
-            "signer_id": self.leader.id, "dossier_id": dossier.id}])
-        _result, error = self._call(self.specialist, "moh.outgoing.document", "create", [{
-            "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
-            "department_id": self.department_drug.id, "abstract": "Giả kết quả qua ngữ cảnh", "body": "x",
-            "signer_id": self.leader.id}], {"context": {"default_dossier_id": dossier.id}})
+        self.assertRefused(
+            self.specialist,
+            "moh.outgoing.document",
+            "create",
+            [
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Giả kết quả",
+                    "body": "x",
+                    "signer_id": self.leader.id,
+                    "dossier_id": dossier.id,
+                }
+            ],
+        )
+        _result, error = self._call(
+            self.specialist,
+            "moh.outgoing.document",
+            "create",
+            [
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "Giả kết quả qua ngữ cảnh",
+                    "body": "x",
+                    "signer_id": self.leader.id,
+                }
+            ],
+            {"context": {"default_dossier_id": dossier.id}},
+        )
         self.assertFalse(self.env["moh.outgoing.document"].search([("dossier_id", "=", dossier.id)]))
         self.assertFalse(doc.dossier_id)
         self.assertEqual(dossier.sudo().state, "submitted")
@@ -173,22 +270,29 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
     # -- 4. the partner API: no ORM rights, no portal identity, its own key scope -----------------
 
     def test_only_a_system_administrator_gives_a_partner_its_key(self):
-        partner_user = new_test_user(self.env, login="t_api_partner_key", groups="moh_documents.group_api_partner",
-                                     name="Hệ thống đối tác")
+        partner_user = new_test_user(
+            self.env, login="t_api_partner_key", groups="moh_documents.group_api_partner", name="Hệ thống đối tác"
+        )
         Checks = self.env["res.users.identitycheck"].sudo()
         checks = Checks.search_count([])
         eoffice_admin = new_test_user(self.env, login="t_eoffice_admin_key", groups="moh_documents.group_moh_admin")
         for user in (self.onestop, self.specialist, self.portal_a, eoffice_admin):
             with self.subTest(user=user.login):
                 # Refused before Odoo's identity check: no dialog, no key.
-                self.assertRefused(user, "res.users", "action_moh_new_partner_api_key", [partner_user.ids],
-                                   errors=("odoo.exceptions.AccessError",))
+                self.assertRefused(
+                    user,
+                    "res.users",
+                    "action_moh_new_partner_api_key",
+                    [partner_user.ids],
+                    errors=("odoo.exceptions.AccessError",),
+                )
         self.assertEqual(Checks.search_count([]), checks)
         self.assertFalse(self.env["res.users.apikeys"].sudo().search([("user_id", "=", partner_user.id)]))
 
     def test_a_partner_system_gets_no_portal_no_rpc_and_only_its_scope(self):
-        partner_user = new_test_user(self.env, login="t_api_partner_sec", groups="moh_documents.group_api_partner",
-                                     name="Hệ thống đối tác")
+        partner_user = new_test_user(
+            self.env, login="t_api_partner_sec", groups="moh_documents.group_api_partner", name="Hệ thống đối tác"
+        )
         Keys = self.env["res.users.apikeys"].with_user(partner_user).sudo()
         scoped = Keys._generate("moh_partner_api", "Khóa API đối tác", None)
         unscoped = Keys._generate(None, "Khóa không phạm vi", None)
@@ -200,22 +304,40 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         self.assertFalse(self.env["moh.outgoing.document"].with_user(partner_user).has_access("read"))
         # /json/2 with either key: 401.
         for key in (scoped, unscoped):
-            response = self.url_open("/json/2/moh.dossier/search_read", data=json.dumps({"domain": [], "fields": ["code"]}),
-                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            response = self.url_open(
+                "/json/2/moh.dossier/search_read",
+                data=json.dumps({"domain": [], "fields": ["code"]}),
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+            )
             self.assertIn(response.status_code, (401, 403), response.text[:200])
             self.assertNotIn(dossier.code, response.text)
         # XML-RPC: neither key nor password authenticates.
         for secret in (scoped, unscoped, "t_api_partner_sec"):
             self.assertFalse(self.xmlrpc_common.authenticate(self.env.cr.dbname, partner_user.login, secret, {}))
             with self.assertRaises(xmlrpc.client.Fault):
-                self.xmlrpc_object.execute_kw(self.env.cr.dbname, partner_user.id, secret, "moh.dossier", "search_read",
-                                              [[]], {"fields": ["code"]})
+                self.xmlrpc_object.execute_kw(
+                    self.env.cr.dbname,
+                    partner_user.id,
+                    secret,
+                    "moh.dossier",
+                    "search_read",
+                    [[]],
+                    {"fields": ["code"]},
+                )
         # No web session either.
         self.authenticate(None, None)
-        response = self.url_open("/web/session/authenticate", data=json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"db": self.env.cr.dbname, "login": partner_user.login, "password": "t_api_partner_sec"}}),
-            headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            "/web/session/authenticate",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {"db": self.env.cr.dbname, "login": partner_user.login, "password": "t_api_partner_sec"},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         self.assertIn("error", response.json())
         # The API itself: only the API's scope, only the followed procedures.
         partner_user.moh_api_procedure_ids = self.procedure
@@ -225,8 +347,12 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual(refused.status_code, 401)
         self.assertNotIn(dossier.code, refused.text)
         partner_user.moh_api_procedure_ids = False
-        self.assertEqual(self.url_open(f"/api/v1/dossiers/{dossier.code}",
-                                       headers={"Authorization": f"Bearer {scoped}"}).status_code, 404)
+        self.assertEqual(
+            self.url_open(
+                f"/api/v1/dossiers/{dossier.code}", headers={"Authorization": f"Bearer {scoped}"}
+            ).status_code,
+            404,
+        )
         # A partner system's user cannot be made a portal user or an employee as well.
         with self.assertRaises(Exception), self.env.cr.savepoint():
             partner_user.group_ids = [(4, self.env.ref("base.group_portal").id)]
@@ -276,14 +402,23 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
             with self.subTest(method=method):
                 self.assertRefused(self.portal_a, "moh.dossier", method, [submitted.ids, "3"])
         # The step wizard: not for a plain employee, and the step checks the role anyway.
-        self.assertRefused(self.plain_user, "moh.dossier.action.wizard", "create",
-                           [{"dossier_id": received.id, "action": "assign"}])
-        wizard_id, error = self._call(self.specialist_legal, "moh.dossier.action.wizard", "create",
-                                      [{"dossier_id": received.id, "action": "assign"}])
+        self.assertRefused(
+            self.plain_user, "moh.dossier.action.wizard", "create", [{"dossier_id": received.id, "action": "assign"}]
+        )
+        wizard_id, error = self._call(
+            self.specialist_legal,
+            "moh.dossier.action.wizard",
+            "create",
+            [{"dossier_id": received.id, "action": "assign"}],
+        )
         if not error:
             self.assertRefused(self.specialist_legal, "moh.dossier.action.wizard", "action_confirm", [[wizard_id]])
-        wizard_id, error = self._call(self.specialist, "moh.dossier.action.wizard", "create",
-                                      [{"dossier_id": received.id, "action": "refuse", "reason": "x"}])
+        wizard_id, error = self._call(
+            self.specialist,
+            "moh.dossier.action.wizard",
+            "create",
+            [{"dossier_id": received.id, "action": "refuse", "reason": "x"}],
+        )
         self.assertIsNone(error)
         self.assertRefused(self.specialist, "moh.dossier.action.wizard", "action_confirm", [[wizard_id]])
         for dossier in (submitted, received):
@@ -293,18 +428,38 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         dossier = self._submitted()
         self.assertEqual(dossier.sudo().payment_state, "pending")
         self.assertRefused(self.portal_a, "moh.dossier", "write", [dossier.ids, {"payment_state": "paid"}])
-        self.assertRefused(self.portal_a, "payment.transaction", "create", [{
-            "provider_id": (self.provider or self.env["payment.provider"].search([], limit=1)).id,
-            "amount": 500000, "currency_id": self.env.ref("base.VND").id, "partner_id": self.portal_a.partner_id.id,
-            "moh_dossier_ids": [(6, 0, dossier.ids)]}])
+        self.assertRefused(
+            self.portal_a,
+            "payment.transaction",
+            "create",
+            [
+                {
+                    "provider_id": (self.provider or self.env["payment.provider"].search([], limit=1)).id,
+                    "amount": 500000,
+                    "currency_id": self.env.ref("base.VND").id,
+                    "partner_id": self.portal_a.partner_id.id,
+                    "moh_dossier_ids": [(6, 0, dossier.ids)],
+                }
+            ],
+        )
         self.assertRefused(self.portal_a, "payment.transaction", "_set_done", [[]])
         if self.provider:
             # A confirmed payment by another business does not pay A's fee, nor does a pending one.
-            tx = self.env["payment.transaction"].sudo().create({
-                "provider_id": self.provider.id, "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                "reference": f"{dossier.code}-other", "amount": dossier.sudo().fee_amount,
-                "currency_id": dossier.sudo().currency_id.id, "partner_id": self.portal_b.partner_id.id,
-                "moh_dossier_ids": [(6, 0, dossier.ids)]})
+            tx = (
+                self.env["payment.transaction"]
+                .sudo()
+                .create(
+                    {
+                        "provider_id": self.provider.id,
+                        "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                        "reference": f"{dossier.code}-other",
+                        "amount": dossier.sudo().fee_amount,
+                        "currency_id": dossier.sudo().currency_id.id,
+                        "partner_id": self.portal_b.partner_id.id,
+                        "moh_dossier_ids": [(6, 0, dossier.ids)],
+                    }
+                )
+            )
             dossier.sudo()._moh_payment_done(tx)
             tx._set_done()
         self.assertEqual(dossier.sudo().payment_state, "pending")
@@ -319,9 +474,18 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
         self.assertTrue(slip)
         before = self._snapshot(dossier)
         self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
-        signup = self.env["res.users"].sudo()._signup_create_user({
-            "login": "t_signup", "name": "Người mới đăng ký", "email": "t_signup@example.vn",
-            "password": "t_signup-pass-2026"})
+        signup = (
+            self.env["res.users"]
+            .sudo()
+            ._signup_create_user(
+                {
+                    "login": "t_signup",
+                    "name": "Người mới đăng ký",
+                    "email": "t_signup@example.vn",
+                    "password": "t_signup-pass-2026",
+                }
+            )
+        )
         self.assertTrue(signup._is_portal())
         self.passwords[signup.id] = "t_signup-pass-2026"
         for user in (self.portal_b, signup, self.onestop):
@@ -346,10 +510,19 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
                 self.assertNotIn(dossier.code, listing.text)
                 if self.provider:
                     with self.assertRaises(Exception):
-                        self.make_jsonrpc_request(f"/my/dossiers/{dossier.id}/transaction", {
-                            "access_token": "x", "provider_id": self.provider.id, "payment_method_id": False,
-                            "token_id": None, "amount": 1.0, "flow": "direct", "tokenization_requested": False,
-                            "landing_route": "/"})
+                        self.make_jsonrpc_request(
+                            f"/my/dossiers/{dossier.id}/transaction",
+                            {
+                                "access_token": "x",
+                                "provider_id": self.provider.id,
+                                "payment_method_id": False,
+                                "token_id": None,
+                                "amount": 1.0,
+                                "flow": "direct",
+                                "tokenization_requested": False,
+                                "landing_route": "/",
+                            },
+                        )
                 # Over RPC: not readable, no stop request, no rating.
                 result, error = self._call(user, "moh.dossier", "read", [dossier.ids, ["code", "partner_id"]])
                 if user != self.onestop:
@@ -366,11 +539,15 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
     def test_the_public_lookup_needs_code_and_secret(self):
         dossier = self._paid_submitted()
         csrf = self._csrf("/dossier-lookup")
-        for data in ({"code": dossier.code}, {"code": dossier.code, "secret": "SAI00000"},
-                     {"secret": dossier.sudo().lookup_secret}):
+        for data in (
+            {"code": dossier.code},
+            {"code": dossier.code, "secret": "SAI00000"},
+            {"secret": dossier.sudo().lookup_secret},
+        ):
             response = self.url_open("/dossier-lookup", data={"csrf_token": csrf, **data})
             self.assertNotIn("o_moh_lookup_result", response.text)
-        response = self.url_open("/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code,
-                                                          "secret": dossier.sudo().lookup_secret})
+        response = self.url_open(
+            "/dossier-lookup", data={"csrf_token": csrf, "code": dossier.code, "secret": dossier.sudo().lookup_secret}
+        )
         self.assertIn("o_moh_lookup_result", response.text)
         self.assertNotIn(self.business_a.name, response.text)

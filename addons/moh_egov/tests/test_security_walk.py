@@ -9,10 +9,9 @@ method's own first check stands between them and the data.
 
 import inspect
 
+from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 
 from .test_security_audit import public_methods
 
@@ -48,9 +47,19 @@ class TestSecurityWalk(RpcAttackMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         # What /web/signup does for a business: a portal user made from the signup template.
-        cls.signup = cls.env["res.users"].sudo().with_context(no_reset_password=True)._create_user_from_template({
-            "name": "Công ty Mới Đăng ký", "login": "fresh_signup@example.com", "email": "fresh_signup@example.com",
-            "password": "fresh_signup@example.com"})
+        cls.signup = (
+            cls.env["res.users"]
+            .sudo()
+            .with_context(no_reset_password=True)
+            ._create_user_from_template(
+                {
+                    "name": "Công ty Mới Đăng ký",
+                    "login": "fresh_signup@example.com",
+                    "email": "fresh_signup@example.com",
+                    "password": "fresh_signup@example.com",
+                }
+            )
+        )
 
     def _snapshot(self):
         self.env.flush_all()
@@ -59,12 +68,14 @@ class TestSecurityWalk(RpcAttackMixin, HttpCase):
         tables = sorted(row[0] for row in cr.fetchall())
         state = {}
         for table in tables:
-            cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name = 'write_date'",
-                       (table,))
+            cr.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name = 'write_date'",
+                (table,),
+            )
             if cr.fetchone():
-                cr.execute(f'SELECT count(*), max(write_date) FROM "{table}"')  # noqa: S608 - names from the catalogue
+                cr.execute(f'SELECT count(*), max(write_date) FROM "{table}"')
             else:
-                cr.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+                cr.execute(f'SELECT count(*) FROM "{table}"')
             state[table] = cr.fetchone()
         return state
 
@@ -74,8 +85,11 @@ class TestSecurityWalk(RpcAttackMixin, HttpCase):
                 model = self.env[name]
                 function = getattr(type(model), method)
                 parameters = list(inspect.signature(function).parameters.values())[1:]
-                args = [_filler(self.env, p.name) for p in parameters
-                        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+                args = [
+                    _filler(self.env, p.name)
+                    for p in parameters
+                    if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                ]
                 if getattr(function, "_api_model", False):
                     yield owner, method, name, args
                 else:

@@ -5,10 +5,9 @@ one-stop shop and the department, and who may touch them over JSON-RPC."""
 import datetime as dt
 import re
 
+from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
-
-from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 
 from .common import EgovCase
 
@@ -17,7 +16,6 @@ D = dt.date
 
 @tagged("post_install", "-at_install")
 class TestServiceQualityDashboard(EgovCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,25 +23,27 @@ class TestServiceQualityDashboard(EgovCase):
         attachment = cls.env["ir.attachment"].create({"name": "ket-qua.pdf", "raw": b"%PDF-1.4"})
         specs = [
             # received, deadline, done (or None), paid online, fee paid, electronic result, rating
-            (D(2026, 11, 2), D(2026, 11, 5), D(2026, 11, 5), True, True, True, "3"),    # on time
-            (D(2026, 11, 3), D(2026, 11, 6), D(2026, 11, 9), False, True, True, "1"),   # late, not satisfied
-            (D(2026, 11, 4), D(2026, 11, 9), None, True, True, False, False),           # open, overdue on 30/11
-            (D(2026, 11, 26), D(2026, 12, 1), None, False, False, False, False),        # open, on time, fee unpaid
+            (D(2026, 11, 2), D(2026, 11, 5), D(2026, 11, 5), True, True, True, "3"),  # on time
+            (D(2026, 11, 3), D(2026, 11, 6), D(2026, 11, 9), False, True, True, "1"),  # late, not satisfied
+            (D(2026, 11, 4), D(2026, 11, 9), None, True, True, False, False),  # open, overdue on 30/11
+            (D(2026, 11, 26), D(2026, 12, 1), None, False, False, False, False),  # open, on time, fee unpaid
         ]
         cls.dossiers = cls.env["moh.dossier"]
         for received, deadline, done, paid_online, fee_paid, electronic, rating in specs:
             dossier = cls._draft(cls).sudo()
-            dossier.write({
-                "state": "done" if done else "processing",
-                "received_at": dt.datetime.combine(received, dt.time(3)),
-                "deadline": deadline,
-                "done_date": dt.datetime.combine(done, dt.time(3)) if done else False,
-                "payment_state": "paid" if fee_paid else "pending",
-                "paid_online": paid_online,
-                "result_attachment_id": attachment.id if electronic else False,
-                "rating": rating,
-                "code": f"Q-{received:%y%m%d}",
-            })
+            dossier.write(
+                {
+                    "state": "done" if done else "processing",
+                    "received_at": dt.datetime.combine(received, dt.time(3)),
+                    "deadline": deadline,
+                    "done_date": dt.datetime.combine(done, dt.time(3)) if done else False,
+                    "payment_state": "paid" if fee_paid else "pending",
+                    "paid_online": paid_online,
+                    "result_attachment_id": attachment.id if electronic else False,
+                    "rating": rating,
+                    "code": f"Q-{received:%y%m%d}",
+                }
+            )
             cls.dossiers |= dossier
         Complaint = cls.env["moh.dossier.complaint"].with_user(cls.portal_a)
         with freeze_time("2026-11-10 03:00:00"):
@@ -59,8 +59,11 @@ class TestServiceQualityDashboard(EgovCase):
 
     def _dashboard(self, user=None):
         with freeze_time("2026-11-30 02:00:00"):
-            dashboard = self.env["moh.kpi.dashboard"].with_user(user or self.leader).create(
-                {"kind": "dossier", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
+            dashboard = (
+                self.env["moh.kpi.dashboard"]
+                .with_user(user or self.leader)
+                .create({"kind": "dossier", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
+            )
             dashboard.action_refresh()
             card = dashboard._moh_scorecard()
         return dashboard, card
@@ -123,32 +126,41 @@ class TestServiceQualityDashboard(EgovCase):
         self.dossiers[:2].sudo().write({"department_id": self.department_legal.id})
         _dashboard, card = self._dashboard(self.head_legal)
         self.assertEqual((card.result("5.3").numerator, card.result("5.3").denominator), (1, 2))
-        self.assertEqual((card.result("5.2").numerator, card.result("5.2").denominator), (0, 1),
-                         "only the complaint on a dossier of the department, the overdue one")
+        self.assertEqual(
+            (card.result("5.2").numerator, card.result("5.2").denominator),
+            (0, 1),
+            "only the complaint on a dossier of the department, the overdue one",
+        )
         _dashboard, card = self._dashboard(self.head)
         self.assertEqual(card.result("5.3").denominator, 0)
 
 
 @tagged("post_install", "-at_install")
 class TestComplaintHandling(EgovCase):
-
     def setUp(self):
         super().setUp()
         self.dossier = self._received()
         self.dossier.sudo().department_id = self.department_drug
         with freeze_time("2026-11-10 03:00:00"):
-            self.complaint = self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
-                self.dossier.sudo(), "complaint", "Chưa nhận được phiếu hẹn")
+            self.complaint = (
+                self.env["moh.dossier.complaint"]
+                .with_user(self.portal_a)
+                ._moh_file(self.dossier.sudo(), "complaint", "Chưa nhận được phiếu hẹn")
+            )
 
     def test_the_onestop_officer_answers_on_time(self):
         complaint = self.complaint.with_user(self.onestop)
-        self.assertEqual((complaint.state, complaint.due_date, complaint.filed_by_id), ("received", D(2026, 11, 25), self.portal_a))
+        self.assertEqual(
+            (complaint.state, complaint.due_date, complaint.filed_by_id), ("received", D(2026, 11, 25), self.portal_a)
+        )
         with self.assertRaises(UserError):  # no answer written yet
             complaint.action_answer()
         complaint.answer = "Phiếu hẹn đã gửi qua thư điện tử."
         with freeze_time("2026-11-25 09:00:00"):
             complaint.action_answer()
-        self.assertEqual((complaint.state, complaint.on_time, complaint.answered_by_id), ("answered", True, self.onestop))
+        self.assertEqual(
+            (complaint.state, complaint.on_time, complaint.answered_by_id), ("answered", True, self.onestop)
+        )
         with self.assertRaises(UserError):
             complaint.answer = "Sửa lại câu trả lời"
         with self.assertRaises(UserError):
@@ -161,8 +173,11 @@ class TestComplaintHandling(EgovCase):
             complaint.action_answer()
         self.assertFalse(complaint.on_time)
         self.assertTrue(complaint.is_overdue)
-        again = self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
-            self.dossier.sudo(), "complaint", "Vẫn chưa nhận được")
+        again = (
+            self.env["moh.dossier.complaint"]
+            .with_user(self.portal_a)
+            ._moh_file(self.dossier.sudo(), "complaint", "Vẫn chưa nhận được")
+        )
         self.assertTrue(self.complaint.repeated)
         self.assertEqual(again.repeat_of_id, self.complaint)
 
@@ -177,7 +192,6 @@ class TestComplaintHandling(EgovCase):
 
 @tagged("post_install", "-at_install")
 class TestComplaintPortal(EgovCase, HttpCase, RpcAttackMixin):
-
     def _login(self, user):
         self.authenticate(user.login, user.login + "-pass-2026")
         self._moh_rpc_login = user.login
@@ -192,14 +206,20 @@ class TestComplaintPortal(EgovCase, HttpCase, RpcAttackMixin):
         self._login(self.portal_a2)  # another user of the same business
         token, page = self._csrf(dossier)
         self.assertIn("o_moh_complaint_form", page.text)
-        response = self.url_open(f"/my/dossiers/{dossier.id}/complaint", data={
-            "csrf_token": token, "kind": "recommendation", "description": "Đề nghị bổ sung hướng dẫn nộp phí"})
+        response = self.url_open(
+            f"/my/dossiers/{dossier.id}/complaint",
+            data={"csrf_token": token, "kind": "recommendation", "description": "Đề nghị bổ sung hướng dẫn nộp phí"},
+        )
         self.assertEqual(response.status_code, 200)
         complaint = dossier.sudo().complaint_ids
-        self.assertEqual((len(complaint), complaint.kind, complaint.filed_by_id, complaint.state),
-                         (1, "recommendation", self.portal_a2, "received"))
+        self.assertEqual(
+            (len(complaint), complaint.kind, complaint.filed_by_id, complaint.state),
+            (1, "recommendation", self.portal_a2, "received"),
+        )
         self.assertTrue(complaint.due_date)
-        response = self.url_open(f"/my/dossiers/{dossier.id}/complaint", data={"csrf_token": token, "description": "  "})
+        response = self.url_open(
+            f"/my/dossiers/{dossier.id}/complaint", data={"csrf_token": token, "description": "  "}
+        )
         self.assertIn("o_moh_error", response.text)
         self.env.invalidate_all()
         self.assertEqual(len(dossier.sudo().complaint_ids), 1, "an empty complaint is refused")
@@ -208,59 +228,83 @@ class TestComplaintPortal(EgovCase, HttpCase, RpcAttackMixin):
         complaint.with_user(self.onestop).action_answer()
         token, page = self._csrf(dossier)
         self.assertIn("Đã bổ sung hướng dẫn trên Cổng.", page.text)
-        response = self.url_open(f"/my/dossiers/{dossier.id}/complaint/{complaint.id}/outcome",
-                                 data={"csrf_token": token, "outcome": "dissatisfied"})
+        response = self.url_open(
+            f"/my/dossiers/{dossier.id}/complaint/{complaint.id}/outcome",
+            data={"csrf_token": token, "outcome": "dissatisfied"},
+        )
         self.assertEqual(response.status_code, 200)
         self.env.invalidate_all()
         self.assertEqual(complaint.outcome, "dissatisfied")
 
     def test_another_business_can_neither_complain_nor_read(self):
         dossier = self._submitted()
-        complaint = self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
-            dossier.sudo(), "complaint", "Khiếu nại của doanh nghiệp A")
+        complaint = (
+            self.env["moh.dossier.complaint"]
+            .with_user(self.portal_a)
+            ._moh_file(dossier.sudo(), "complaint", "Khiếu nại của doanh nghiệp A")
+        )
         self._login(self.portal_b)
         own = self._submitted(self.portal_b)
         token, _page = self._csrf(own)
-        response = self.url_open(f"/my/dossiers/{dossier.id}/complaint",
-                                 data={"csrf_token": token, "description": "Khiếu nại giả mạo"})
+        response = self.url_open(
+            f"/my/dossiers/{dossier.id}/complaint", data={"csrf_token": token, "description": "Khiếu nại giả mạo"}
+        )
         self.assertEqual(response.status_code, 404)
-        response = self.url_open(f"/my/dossiers/{own.id}/complaint/{complaint.id}/outcome",
-                                 data={"csrf_token": token, "outcome": "satisfied"})
+        response = self.url_open(
+            f"/my/dossiers/{own.id}/complaint/{complaint.id}/outcome",
+            data={"csrf_token": token, "outcome": "satisfied"},
+        )
         self.assertEqual(response.status_code, 404, "a complaint of another dossier")
         self.env.invalidate_all()
         self.assertEqual(dossier.sudo().complaint_ids, complaint)
         self.assertFalse(complaint.outcome)
-        found, error = self._rpc(self.portal_b, "moh.dossier.complaint", "search_read", [[]], {"fields": ["description"]},
-                                 password="t_portal_b-pass-2026")
+        found, error = self._rpc(
+            self.portal_b,
+            "moh.dossier.complaint",
+            "search_read",
+            [[]],
+            {"fields": ["description"]},
+            password="t_portal_b-pass-2026",
+        )
         self.assertIsNone(error)
         self.assertEqual(found, [])
         self.assertRpcRefused(self.portal_b, "moh.dossier.complaint", "read", [complaint.ids, ["description"]])
-        self.assertRpcRefused(self.portal_b, "moh.dossier.complaint", "create",
-                              [{"dossier_id": dossier.id, "description": "x"}])
+        self.assertRpcRefused(
+            self.portal_b, "moh.dossier.complaint", "create", [{"dossier_id": dossier.id, "description": "x"}]
+        )
 
     def test_a_portal_user_cannot_write_the_handling(self):
         dossier = self._submitted()
-        complaint = self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
-            dossier.sudo(), "complaint", "Khiếu nại")
+        complaint = (
+            self.env["moh.dossier.complaint"]
+            .with_user(self.portal_a)
+            ._moh_file(dossier.sudo(), "complaint", "Khiếu nại")
+        )
         self._login(self.portal_a)
         for values in ({"state": "answered"}, {"on_time": True}, {"answer": "Tự trả lời"}, {"outcome": "satisfied"}):
             self.assertRpcRefused(self.portal_a, "moh.dossier.complaint", "write", [complaint.ids, values])
         self.assertRpcRefused(self.portal_a, "moh.dossier.complaint", "action_answer", [complaint.ids])
-        self.assertRpcRefused(self.portal_a, "moh.dossier.complaint", "create", [{
-            "dossier_id": dossier.id, "description": "x", "state": "answered"}])
+        self.assertRpcRefused(
+            self.portal_a,
+            "moh.dossier.complaint",
+            "create",
+            [{"dossier_id": dossier.id, "description": "x", "state": "answered"}],
+        )
         self.assertRpcRefused(self.portal_a, "moh.dossier.complaint", "unlink", [complaint.ids])
         # Not even the one-stop officer writes the handling fields directly.
         self.authenticate(self.onestop.login, self.onestop.login)
         self._moh_rpc_login = self.onestop.login
         self.assertRpcRefused(self.onestop, "moh.dossier.complaint", "write", [complaint.ids, {"on_time": True}])
         complaint.invalidate_recordset()
-        self.assertEqual((complaint.state, complaint.on_time, complaint.answer, complaint.outcome),
-                         ("received", False, False, False))
+        self.assertEqual(
+            (complaint.state, complaint.on_time, complaint.answer, complaint.outcome), ("received", False, False, False)
+        )
 
     def test_the_transparency_page_shows_the_five_groups_and_no_complaint(self):
         dossier = self._submitted()
         self.env["moh.dossier.complaint"].with_user(self.portal_a)._moh_file(
-            dossier.sudo(), "complaint", "Nội dung khiếu nại riêng tư")
+            dossier.sudo(), "complaint", "Nội dung khiếu nại riêng tư"
+        )
         response = self.url_open("/transparency")
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_moh_service_table", response.text)

@@ -1,6 +1,5 @@
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.moh_documents.tests.test_translations import untranslated_terms
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")

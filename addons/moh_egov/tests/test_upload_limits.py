@@ -4,7 +4,6 @@ is refused by the upload check in the applicant's language, and nothing of it is
 import re
 
 from markupsafe import escape
-
 from odoo.tests import HttpCase, tagged
 
 from moh_core.testing.fixtures import inflating_pdf
@@ -16,7 +15,6 @@ MiB = 1024 * 1024
 
 @tagged("post_install", "-at_install")
 class TestUploadLimits(EgovCase, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,12 +30,15 @@ class TestUploadLimits(EgovCase, HttpCase):
         page = self.url_open(f"/my/dossiers/{dossier.id}")
         self.assertEqual(page.status_code, 200)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.url_open(f"/my/dossiers/{dossier.id}/save", data={"csrf_token": csrf},
-                                 files={f"file_{self.req_form.id}": ("don-de-nghi.pdf", bomb, "application/pdf")})
+        response = self.url_open(
+            f"/my/dossiers/{dossier.id}/save",
+            data={"csrf_token": csrf},
+            files={f"file_{self.req_form.id}": ("don-de-nghi.pdf", bomb, "application/pdf")},
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_moh_error", response.text)
         # The reason, as the applicant's language gives it.
-        from moh_core.onestop import UploadProblem, check_upload  # noqa: PLC0415
+        from moh_core.onestop import UploadProblem, check_upload
 
         Document = self.env["moh.dossier.document"].with_context(lang="vi_VN")
         refusal = check_upload(bomb, "don-de-nghi.pdf", max_inflated_bytes=Document._moh_inflate_limit())

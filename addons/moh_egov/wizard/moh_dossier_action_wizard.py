@@ -18,10 +18,16 @@ class MohDossierActionWizard(models.TransientModel):
 
     dossier_id = fields.Many2one("moh.dossier", required=True, readonly=True)
     action = fields.Selection(ACTIONS, required=True, readonly=True)
-    reason = fields.Text(help="The documents to add or complete, the reasons for refusing, or the reason for the delay.")
-    defect_ids = fields.One2many("moh.dossier.defect.line", "wizard_id", string="Defects",
-                                 help="Each defect with its reason and guidance; form 02 lists them all, with those the "
-                                      "completeness check finds.")
+    reason = fields.Text(
+        help="The documents to add or complete, the reasons for refusing, or the reason for the delay."
+    )
+    defect_ids = fields.One2many(
+        "moh.dossier.defect.line",
+        "wizard_id",
+        string="Defects",
+        help="Each defect with its reason and guidance; form 02 lists them all, with those the "
+        "completeness check finds.",
+    )
     found_defects = fields.Text(string="Found by the Completeness Check", compute="_compute_found_defects")
     new_deadline = fields.Date(string="Proposed New Date")
     current_deadline = fields.Date(related="dossier_id.deadline")
@@ -60,7 +66,8 @@ class MohDossierActionWizard(models.TransientModel):
         if self.action == "supplement":
             items = dossier._moh_parse_defects(self.reason or "") + [
                 {"content": line.content, "reason": line.reason or "", "guidance": line.guidance or ""}
-                for line in self.defect_ids]
+                for line in self.defect_ids
+            ]
             dossier.action_request_supplement(items)
         elif self.action == "refuse":
             dossier.action_refuse(self.reason)

@@ -6,8 +6,7 @@ refuses to receive it with the reasons (form 03)."""
 
 import base64
 
-from markupsafe import Markup, escape
-
+from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -17,9 +16,13 @@ class MohDossierIntake(models.TransientModel):
     _description = "Paper Dossier Intake"
 
     procedure_id = fields.Many2one("moh.procedure", required=True)
-    partner_id = fields.Many2one("res.partner", string="Applicant", required=True,
-                                 domain="[('is_company', '=', True)]",
-                                 help="The business applying (its company record).")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Applicant",
+        required=True,
+        domain="[('is_company', '=', True)]",
+        help="The business applying (its company record).",
+    )
     channel = fields.Selection([("counter", "At the Counter"), ("postal", "By Post")], required=True, default="counter")
     contact_name = fields.Char(string="Submitted By", help="The person who hands the dossier in (or the sender).")
     contact_phone = fields.Char()
@@ -29,21 +32,30 @@ class MohDossierIntake(models.TransientModel):
     fee_received = fields.Boolean(string="Fee Received at Counter")
     file_ids = fields.One2many("moh.dossier.intake.file", "intake_id", string="Scanned Papers")
     value_ids = fields.One2many("moh.dossier.intake.value", "intake_id", string="Application Form")
-    defect_ids = fields.One2many("moh.dossier.defect.line", "intake_id", string="Other Defects",
-                                 help="Defects the officer finds beyond the automatic check; listed with them on form 02.")
+    defect_ids = fields.One2many(
+        "moh.dossier.defect.line",
+        "intake_id",
+        string="Other Defects",
+        help="Defects the officer finds beyond the automatic check; listed with them on form 02.",
+    )
     refusal_reason = fields.Text(string="Reasons to Refuse", help="Why the dossier cannot be received (form 03).")
     report = fields.Html(string="Completeness Check", readonly=True, sanitize=True)
     checked = fields.Boolean(readonly=True)
     is_complete = fields.Boolean(readonly=True)
     dossier_id = fields.Many2one("moh.dossier", readonly=True)
     officer_has_key = fields.Boolean(compute="_compute_officer_has_key")
-    password = fields.Char(store=False, string="Key Password",
-                           help="The password of your signing key: form 01 is signed with it. Used for this call only, "
-                                "never stored.")
+    password = fields.Char(
+        store=False,
+        string="Key Password",
+        help="The password of your signing key: form 01 is signed with it. Used for this call only, never stored.",
+    )
 
     def _compute_officer_has_key(self):
-        has_key = bool(self.env["moh.signing.key"].sudo().search_count(
-            [("usage", "=", "personal"), ("user_id", "=", self.env.user.id)], limit=1))
+        has_key = bool(
+            self.env["moh.signing.key"]
+            .sudo()
+            .search_count([("usage", "=", "personal"), ("user_id", "=", self.env.user.id)], limit=1)
+        )
         for wizard in self:
             wizard.officer_has_key = has_key
 
@@ -63,9 +75,11 @@ class MohDossierIntake(models.TransientModel):
         """One line per required document and per form field of the procedure, to fill in."""
         procedure = self.procedure_id
         self.file_ids = [fields.Command.clear()] + [
-            fields.Command.create({"requirement_id": req.id}) for req in procedure.requirement_ids.filtered("required")]
+            fields.Command.create({"requirement_id": req.id}) for req in procedure.requirement_ids.filtered("required")
+        ]
         self.value_ids = [fields.Command.clear()] + [
-            fields.Command.create({"field_id": field.id}) for field in procedure.form_field_ids]
+            fields.Command.create({"field_id": field.id}) for field in procedure.form_field_ids
+        ]
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -84,8 +98,9 @@ class MohDossierIntake(models.TransientModel):
                 continue
             if not line.requirement_id or line.requirement_id.procedure_id != self.procedure_id:
                 raise UserError(self.env._("Say which document of the procedure each scan is."))
-            files.append((line.requirement_id, line.filename or f"{line.requirement_id.name}.pdf",
-                          base64.b64decode(line.data)))
+            files.append(
+                (line.requirement_id, line.filename or f"{line.requirement_id.name}.pdf", base64.b64decode(line.data))
+            )
         return files
 
     def action_check(self):
@@ -96,32 +111,66 @@ class MohDossierIntake(models.TransientModel):
         self.ensure_one()
         self._moh_check_officer()
         Document = self.env["moh.dossier.document"]
-        provided = [ProvidedFile(requirement_key=str(req.id), filename=name,
-                                 check=Document._moh_check_file(self.procedure_id.company_id, req, name, data))
-                    for req, name, data in self._moh_files()]
-        report = completeness([Requirement(key=str(req.id), name=req.name, required=req.required)
-                               for req in self.procedure_id.requirement_ids], provided)
-        labels = {"ok": self.env._("Provided"), "missing": self.env._("Missing"),
-                  "unreadable": self.env._("Unreadable or not accepted"),
-                  "bad_signature": self.env._("Signature not valid")}
+        provided = [
+            ProvidedFile(
+                requirement_key=str(req.id),
+                filename=name,
+                check=Document._moh_check_file(self.procedure_id.company_id, req, name, data),
+            )
+            for req, name, data in self._moh_files()
+        ]
+        report = completeness(
+            [
+                Requirement(key=str(req.id), name=req.name, required=req.required)
+                for req in self.procedure_id.requirement_ids
+            ],
+            provided,
+        )
+        labels = {
+            "ok": self.env._("Provided"),
+            "missing": self.env._("Missing"),
+            "unreadable": self.env._("Unreadable or not accepted"),
+            "bad_signature": self.env._("Signature not valid"),
+        }
         rows = []
         for item in report.items:
             status = item.status.value if hasattr(item.status, "value") else item.status
-            text = labels[status] if item.requirement.required or status != "missing" else self.env._("Optional, not provided")
+            text = (
+                labels[status]
+                if item.requirement.required or status != "missing"
+                else self.env._("Optional, not provided")
+            )
             rows.append(Markup("<tr><td>%s</td><td>%s</td></tr>") % (item.requirement.name, text))
-        empty = [value.field_id.name for value in self.value_ids if value.field_id.required and not (value.value or "").strip()]
+        empty = [
+            value.field_id.name
+            for value in self.value_ids
+            if value.field_id.required and not (value.value or "").strip()
+        ]
         for name in empty:
-            rows.append(Markup("<tr><td></td><td>%s</td></tr>") % self.env._("Form field %(field)s is empty", field=name))
+            rows.append(
+                Markup("<tr><td></td><td>%s</td></tr>") % self.env._("Form field %(field)s is empty", field=name)
+            )
         complete = report.complete and not empty
         verdict = self.env._("Complete") if complete else self.env._("Incomplete")
-        self.write({"checked": True, "is_complete": complete,
-                    "report": Markup("<p><b>%s</b></p><table class='table table-sm'>%s</table>") % (
-                        verdict, Markup("").join(rows))})
+        self.write(
+            {
+                "checked": True,
+                "is_complete": complete,
+                "report": Markup("<p><b>%s</b></p><table class='table table-sm'>%s</table>")
+                % (verdict, Markup("").join(rows)),
+            }
+        )
         return self._moh_reopen()
 
     def _moh_reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Receive a Paper Dossier")}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Receive a Paper Dossier"),
+        }
 
     # -- the decision ---------------------------------------------------------------------------
 
@@ -132,15 +181,24 @@ class MohDossierIntake(models.TransientModel):
         if self.dossier_id:
             raise UserError(self.env._("This dossier was already received: %(name)s.", name=self.dossier_id.name))
         dossier = self.env["moh.dossier"]._moh_open_on_paper(
-            self.procedure_id, self.partner_id, self.channel,
+            self.procedure_id,
+            self.partner_id,
+            self.channel,
             contact={"name": self.contact_name, "phone": self.contact_phone, "email": self.contact_email},
-            files=self._moh_files(), values={value.field_id: value.value for value in self.value_ids if value.value})
+            files=self._moh_files(),
+            values={value.field_id: value.value for value in self.value_ids if value.value},
+        )
         self.dossier_id = dossier
         return dossier
 
     def _moh_show(self, dossier):
-        return {"type": "ir.actions.act_window", "res_model": "moh.dossier", "res_id": dossier.id,
-                "view_mode": "form", "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "moh.dossier",
+            "res_id": dossier.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def action_receive(self):
         """Complete: receive it (form 01 with its code and due date; the clock starts, Art. 17.3)."""
@@ -170,8 +228,12 @@ class MohDossierIntake(models.TransientModel):
         dossier = self._moh_open()
         if dossier.payment_state == "pending" and self.fee_received:
             dossier.action_record_counter_payment()
-        dossier.action_request_supplement([{"content": line.content, "reason": line.reason or "",
-                                            "guidance": line.guidance or ""} for line in self.defect_ids])
+        dossier.action_request_supplement(
+            [
+                {"content": line.content, "reason": line.reason or "", "guidance": line.guidance or ""}
+                for line in self.defect_ids
+            ]
+        )
         return self._moh_show(dossier)
 
     def action_refuse(self):
@@ -190,8 +252,12 @@ class MohDossierIntakeFile(models.TransientModel):
     _description = "Scanned Paper"
 
     intake_id = fields.Many2one("moh.dossier.intake", required=True, ondelete="cascade")
-    requirement_id = fields.Many2one("moh.procedure.requirement", string="Document", required=True,
-                                     domain="[('procedure_id', '=', parent.procedure_id)]")
+    requirement_id = fields.Many2one(
+        "moh.procedure.requirement",
+        string="Document",
+        required=True,
+        domain="[('procedure_id', '=', parent.procedure_id)]",
+    )
     data = fields.Binary(string="Scan")
     filename = fields.Char()
 

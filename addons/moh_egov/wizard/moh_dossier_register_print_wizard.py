@@ -19,8 +19,9 @@ class MohDossierRegisterPrintWizard(models.TransientModel):
     _description = "Print Dossier Tracking Register"
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    date_from = fields.Date(string="Received From", required=True,
-                            default=lambda self: fields.Date.context_today(self).replace(day=1))
+    date_from = fields.Date(
+        string="Received From", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
+    )
     date_to = fields.Date(string="Received To", required=True, default=fields.Date.context_today)
 
     def _moh_domain(self):
@@ -29,10 +30,14 @@ class MohDossierRegisterPrintWizard(models.TransientModel):
 
         def utc(day):
             local = tz.localize(dt.datetime.combine(day, dt.time.min))
-            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            return local.astimezone(dt.UTC).replace(tzinfo=None)
 
-        return [("company_id", "=", self.company_id.id), ("received_at", "!=", False),
-                ("received_at", ">=", utc(self.date_from)), ("received_at", "<", utc(self.date_to + dt.timedelta(days=1)))]
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("received_at", "!=", False),
+            ("received_at", ">=", utc(self.date_from)),
+            ("received_at", "<", utc(self.date_to + dt.timedelta(days=1))),
+        ]
 
     def _moh_dossiers(self):
         """The period's dossiers, when the user may read every one of them: the register is
@@ -41,7 +46,9 @@ class MohDossierRegisterPrintWizard(models.TransientModel):
         domain = self._moh_domain()
         dossiers = Dossier.search(domain, order="received_at, id")
         if len(dossiers) != Dossier.sudo().search_count(domain):
-            raise AccessError(self.env._("You may not read every dossier of the period, so you cannot print the register."))
+            raise AccessError(
+                self.env._("You may not read every dossier of the period, so you cannot print the register.")
+            )
         return dossiers
 
     def _moh_entries(self, dossiers):
@@ -85,16 +92,24 @@ class MohDossierRegisterPrintWizard(models.TransientModel):
             raise UserError(self.env._("The period ends before it starts."))
         entries = list(self._moh_entries(self._moh_dossiers()))
         if not entries:
-            raise UserError(self.env._("No dossier was received from %(start)s to %(end)s.",
-                                       start=self.date_from, end=self.date_to))
+            raise UserError(
+                self.env._("No dossier was received from %(start)s to %(end)s.", start=self.date_from, end=self.date_to)
+            )
         company = self.company_id
-        pdf = render_dossier_tracking_register(entries, agency=company.name, parent_agency=company.parent_id.name or "",
-                                               date_from=self.date_from, date_to=self.date_to)
-        attachment = self.env["ir.attachment"].create({
-            "name": f"so-theo-doi-ho-so-{self.date_from}-{self.date_to}.pdf",
-            "datas": base64.b64encode(pdf),
-            "mimetype": "application/pdf",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
+        pdf = render_dossier_tracking_register(
+            entries,
+            agency=company.name,
+            parent_agency=company.parent_id.name or "",
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"so-theo-doi-ho-so-{self.date_from}-{self.date_to}.pdf",
+                "datas": base64.b64encode(pdf),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}

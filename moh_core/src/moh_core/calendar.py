@@ -122,24 +122,24 @@ class WorkingCalendar:
             if (start + dt.timedelta(days=full_weeks * 7 + offset)).weekday() in self.weekdays:
                 count += 1
         count -= sum(
-            1 for day in self.holidays
-            if start < day <= end and day.weekday() in self.weekdays
-            and day not in self.extra_working_days
+            1
+            for day in self.holidays
+            if start < day <= end and day.weekday() in self.weekdays and day not in self.extra_working_days
         )
-        count += sum(
-            1 for day in self.extra_working_days
-            if start < day <= end and day.weekday() not in self.weekdays
-        )
+        count += sum(1 for day in self.extra_working_days if start < day <= end and day.weekday() not in self.weekdays)
         return count
 
     # -- hours --------------------------------------------------------------------------------
 
     @property
     def hours_per_day(self) -> float:
-        return sum(
-            (dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start))
-            .total_seconds() for start, end in self.day_intervals
-        ) / 3600
+        return (
+            sum(
+                (dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)).total_seconds()
+                for start, end in self.day_intervals
+            )
+            / 3600
+        )
 
     def _intervals(self, day: dt.date, tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
         if not self.is_working_day(day):
@@ -206,9 +206,7 @@ def vietnam_public_holidays(years: Iterable[int], language: str = "vi") -> Mappi
 def vietnam_compensatory_workdays(years: Iterable[int]) -> frozenset[dt.date]:
     """Weekend days the government declared worked (ngày làm bù) for ``years``."""
     years = set(years)
-    return frozenset(
-        day for day in _vietnam(years, "vi").weekend_workdays if day.year in years
-    )
+    return frozenset(day for day in _vietnam(years, "vi").weekend_workdays if day.year in years)
 
 
 def provisional_proposals(
@@ -226,7 +224,4 @@ def provisional_proposals(
     """
     official = sorted(set(official))
     window = dt.timedelta(days=window_days)
-    return sorted(
-        day for day in set(proposed)
-        if not any(abs(day - other) <= window for other in official)
-    )
+    return sorted(day for day in set(proposed) if not any(abs(day - other) <= window for other in official))

@@ -41,8 +41,13 @@ class PortalApplicant(FastHttpUser):
         login, password = next(ACCOUNTS)
         page = self.client.get("/web/login", name="login: GET /web/login")
         token = CSRF.search(page.text).group(1)
-        with self.client.post("/web/login", name="login: POST /web/login", allow_redirects=False, catch_response=True,
-                              data={"login": login, "password": password, "csrf_token": token, "redirect": ""}) as answer:
+        with self.client.post(
+            "/web/login",
+            name="login: POST /web/login",
+            allow_redirects=False,
+            catch_response=True,
+            data={"login": login, "password": password, "csrf_token": token, "redirect": ""},
+        ) as answer:
             if answer.status_code not in (302, 303):
                 answer.failure(f"login of {login} refused ({answer.status_code})")
                 raise RuntimeError(f"login of {login} refused")
@@ -52,8 +57,13 @@ class PortalApplicant(FastHttpUser):
     @task
     def apply_and_submit(self):
         procedure = CONFIG["procedure_id"]
-        with self.client.post(f"/public-services/{procedure}/apply", name="apply", allow_redirects=False,
-                              data={"csrf_token": self.csrf}, catch_response=True) as answer:
+        with self.client.post(
+            f"/public-services/{procedure}/apply",
+            name="apply",
+            allow_redirects=False,
+            data={"csrf_token": self.csrf},
+            catch_response=True,
+        ) as answer:
             location = answer.headers.get("Location", "") if answer.status_code in (302, 303) else ""
             found = re.search(r"/my/dossiers/(\d+)$", location)
             if not found:
@@ -67,8 +77,9 @@ class PortalApplicant(FastHttpUser):
         data = {"csrf_token": self.csrf, "submit": "1"}
         data.update({f"field_{key}": value for key, value in CONFIG["answers"].items()})
         files = {f"file_{req_id}": (name, content, "application/pdf") for req_id, (name, content) in PDFS.items()}
-        with self.client.post(f"/my/dossiers/{dossier}/save", name="submit", data=data, files=files,
-                              catch_response=True) as answer:
+        with self.client.post(
+            f"/my/dossiers/{dossier}/save", name="submit", data=data, files=files, catch_response=True
+        ) as answer:
             if answer.status_code != 200:
                 answer.failure(f"submit answered {answer.status_code}")
             elif 'data-state="submitted"' not in answer.text or "o_moh_error" in answer.text:

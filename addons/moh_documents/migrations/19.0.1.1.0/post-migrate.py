@@ -10,20 +10,26 @@ names."""
 def migrate(cr, version):
     if not version:
         return
-    cr.execute("""
+    cr.execute(
+        """
         UPDATE ir_attachment a
            SET moh_role = CASE d.state WHEN 'issued' THEN 'issued_pdf' WHEN 'signed' THEN 'signed_pdf'
                                        ELSE 'signing_pdf' END
           FROM moh_outgoing_document d
          WHERE d.pdf_id = a.id AND a.moh_role IS NULL
            AND (d.state IN ('signed', 'issued') OR (d.state = 'to_sign' AND a.name LIKE %s))
-    """, ("%-ky.pdf",))
-    cr.execute("""
+    """,
+        ("%-ky.pdf",),
+    )
+    cr.execute(
+        """
         UPDATE ir_attachment
            SET moh_role = CASE WHEN name LIKE %(edxml)s THEN 'edxml' ELSE 'draft_pdf' END
          WHERE res_model = 'moh.outgoing.document' AND res_field IS NULL AND moh_role IS NULL
            AND (name ~ %(draft)s OR name LIKE %(edxml)s)
-    """, {"draft": r"-v[0-9]+\.pdf$", "edxml": "%.edxml"})
+    """,
+        {"draft": r"-v[0-9]+\.pdf$", "edxml": "%.edxml"},
+    )
     cr.execute("""
         UPDATE ir_attachment a
            SET moh_role = 'copy_pdf'

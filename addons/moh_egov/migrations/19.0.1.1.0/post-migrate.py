@@ -19,13 +19,16 @@ def migrate(cr, version):
     if not version:
         return
     for suffix, role in SLIP_NAMES.items():
-        cr.execute("""
+        cr.execute(
+            """
             UPDATE ir_attachment a
                SET moh_role = %s
               FROM moh_dossier_slip_rel r
              WHERE r.attachment_id = a.id AND a.res_model = 'moh.dossier' AND a.moh_role IS NULL
                AND a.name LIKE %s
-        """, (role, f"%-phieu-{suffix}.pdf"))
+        """,
+            (role, f"%-phieu-{suffix}.pdf"),
+        )
     cr.execute("""
         UPDATE ir_attachment a
            SET moh_role = 'dossier_file'

@@ -116,10 +116,7 @@ class TestPki:
     @property
     def crls(self) -> tuple[bytes, ...]:
         """Both CRLs in DER: hard-fail revocation checking needs one for every CA level."""
-        return tuple(
-            crl.public_bytes(serialization.Encoding.DER)
-            for crl in (self.root_crl, self.intermediate_crl)
-        )
+        return tuple(crl.public_bytes(serialization.Encoding.DER) for crl in (self.root_crl, self.intermediate_crl))
 
     @property
     def entities(self) -> tuple[IssuedCertificate, ...]:
@@ -159,9 +156,7 @@ def _name(common_name: str, organisation: str, unit: str | None = None) -> x509.
     return x509.Name(attributes)
 
 
-def _key_usage(
-    *, digital_signature: bool = False, non_repudiation: bool = False, ca: bool = False
-) -> x509.KeyUsage:
+def _key_usage(*, digital_signature: bool = False, non_repudiation: bool = False, ca: bool = False) -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=digital_signature,
         content_commitment=non_repudiation,
@@ -231,9 +226,7 @@ def _issue(
     if issuer is not None:
         builder = builder.add_extension(_crl_distribution_point(issuer[2]), critical=False)
     if extended_key_usage:
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage(list(extended_key_usage)), critical=True
-        )
+        builder = builder.add_extension(x509.ExtendedKeyUsage(list(extended_key_usage)), critical=True)
     return builder.sign(signing_key, hashes.SHA256())
 
 
@@ -412,9 +405,7 @@ def generate_test_pki(
         organisation=organisation,
         now=now,
         root=_write(directory, "root", root_cert, root_key, (), password),
-        intermediate=_write(
-            directory, "intermediate", intermediate_cert, intermediate_key, (root_cert,), password
-        ),
+        intermediate=_write(directory, "intermediate", intermediate_cert, intermediate_key, (root_cert,), password),
         signer=write("signer", signer),
         seal=write("seal", seal),
         expired_signer=write("expired_signer", expired),

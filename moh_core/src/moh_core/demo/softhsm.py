@@ -82,9 +82,7 @@ def make_softhsm_token(
     token_dir = directory / "tokens"
     token_dir.mkdir(parents=True, exist_ok=True)
     conf_path = directory / "softhsm2.conf"
-    conf_path.write_text(
-        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
+    conf_path.write_text(f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n")
     os.environ["SOFTHSM2_CONF"] = str(conf_path)
     subprocess.run(
         [util, "--init-token", "--free", "--label", token_label, "--pin", pin, "--so-pin", so_pin],

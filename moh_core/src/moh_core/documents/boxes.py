@@ -75,7 +75,6 @@ class TextBox:
     align: Literal["left", "center", "right"] = "left"
 
 
-
 class SignatureSpace(Flowable):
     """The blank between the position and the signer's name (boxes 7c and 8).
 
@@ -104,9 +103,7 @@ class SignatureSpace(Flowable):
         seal_y1 = (self.height - seal) / 2
         self.sink[:] = [
             SignatureBox("signer", page, _absolute(canv, sx1, sy1, sx1 + sign_w, sy1 + sign_h)),
-            SignatureBox(
-                "seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)
-            ),
+            SignatureBox("seal", page, _absolute(canv, seal_x2 - seal, seal_y1, seal_x2, seal_y1 + seal)),
         ]
 
 
@@ -198,9 +195,7 @@ class FillLine(Flowable):
         )
 
 
-def _absolute(
-    canv: Canvas, x1: float, y1: float, x2: float, y2: float
-) -> tuple[float, float, float, float]:
+def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, float, float, float]:
     """The rectangle (x1, y1)-(x2, y2) of the current drawing, in the page's coordinates."""
     ax1, ay1 = canv.absolutePosition(x1, y1)
     ax2, ay2 = canv.absolutePosition(x2, y2)

@@ -151,8 +151,10 @@ def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     if (block.form == "trich_sao") != bool(extract and extract.strip()):
-        raise ValueError("A trích sao carries the copied extract; a sao y or sao lục carries none "
-                         "(its copied pages come before the block).")
+        raise ValueError(
+            "A trích sao carries the copied extract; a sao y or sao lục carries none "
+            "(its copied pages come before the block)."
+        )
     st = _styles()
     story: list[Flowable] = []
     if extract:
@@ -162,7 +164,9 @@ def render_copy(block: CopyBlock, extract: str | None = None) -> bytes:
     story.append(_block(block, st))
     buffer = io.BytesIO()
     page_template(
-        buffer, title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"), author=nfc(block.agency),
+        buffer,
+        title=nfc(f"{COPY_FORMS[block.form].heading} {block.number_symbol}"),
+        author=nfc(block.agency),
         font_size=14,
     ).build(story)
     return buffer.getvalue()

@@ -318,9 +318,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     )
     return {
         **page_styles(),
-        "cv_abstract": paragraph_style(
-            "cv_abstract", _CV_ABSTRACT_SIZE, leading=_CV_ABSTRACT_SIZE * 1.15
-        ),
+        "cv_abstract": paragraph_style("cv_abstract", _CV_ABSTRACT_SIZE, leading=_CV_ABSTRACT_SIZE * 1.15),
         "type": paragraph_style("type", _TITLE_SIZE, FONT_BOLD, spaceBefore=6 * mm),
         "abstract": paragraph_style("abstract", _TITLE_SIZE, FONT_BOLD),
         "kinh_gui": paragraph_style("kinh_gui", _BODY_SIZE, alignment=TA_LEFT),
@@ -337,9 +335,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _header(
-    doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]
-) -> list[Flowable]:
+def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]) -> list[Flowable]:
     """Boxes 1-4, 5b, 10a and 10b: the title block (a draft's blanks go to text_sink)."""
     left: list[Flowable]
     if doc.number is None:
@@ -397,9 +393,7 @@ def _title(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flowabl
     for line in abstract_lines:
         parts.append(Paragraph(text_markup(line), st["abstract"]))
     if abstract_lines:
-        widest = max(
-            stringWidth(" ".join(line.split()), FONT_BOLD, _TITLE_SIZE) for line in abstract_lines
-        )
+        widest = max(stringWidth(" ".join(line.split()), FONT_BOLD, _TITLE_SIZE) for line in abstract_lines)
         parts.append(Rule(max(min(widest, TEXT_WIDTH) / 3, 20 * mm), 4, 0))
     parts.append(Spacer(0, 5 * mm))
     return [KeepTogether(parts)]
@@ -416,10 +410,7 @@ def _kinh_gui(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Flow
     lines = names if len(names) == 1 else dashed_lines(names)
     widest = max(stringWidth(line, FONT_REGULAR, _BODY_SIZE) for line in lines) + 1
     names_w = min(widest, TEXT_WIDTH - label_w - 15 * mm)
-    rows = [
-        [Paragraph(label if i == 0 else "", style), Paragraph(escape(line), style)]
-        for i, line in enumerate(lines)
-    ]
+    rows = [[Paragraph(label if i == 0 else "", style), Paragraph(escape(line), style)] for i, line in enumerate(lines)]
     table = plain_table(rows, (label_w, names_w))
     table.hAlign = "CENTER"
     return [table, Spacer(0, 5 * mm)]
@@ -450,9 +441,7 @@ def _body(doc: OutgoingDocument, st: dict[str, ParagraphStyle]) -> list[Paragrap
     return out
 
 
-def _signature_block(
-    doc: OutgoingDocument, st: dict[str, ParagraphStyle], sink: list[SignatureBox]
-) -> Flowable:
+def _signature_block(doc: OutgoingDocument, st: dict[str, ParagraphStyle], sink: list[SignatureBox]) -> Flowable:
     """Boxes 7a-7c, 8 on the right, 9b and 12 on the left, starting on the same line."""
     right = signature_block(doc.signer, st["sign"], SignatureSpace(sink))
     left = recipients_block(doc.recipients, st)
@@ -480,9 +469,7 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     sink: list[SignatureBox] = []
     text_sink: list[TextBox] = []
     buffer = io.BytesIO()
-    title = " ".join(
-        p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p
-    )
+    title = " ".join(p for p in ((doc.type_name or "").strip(), nfc(doc.abstract).strip()) if p)
     template = page_template(
         buffer,
         title=nfc(title),

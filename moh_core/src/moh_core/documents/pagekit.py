@@ -171,13 +171,10 @@ class Signer:
         if deputy:
             if authority != "TL.":
                 raise ValueError(
-                    f"{deputy} {self.deputy_authority_position} may follow TL. only "
-                    "(Decree 30, Appendix I §II.7.b)."
+                    f"{deputy} {self.deputy_authority_position} may follow TL. only (Decree 30, Appendix I §II.7.b)."
                 )
             if deputy not in DEPUTY_AUTHORITIES:
-                raise ValueError(
-                    f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}."
-                )
+                raise ValueError(f"Under TL., a unit's deputy signs KT. and its acting head Q., not {deputy}.")
             if not self.deputy_authority_position.strip():
                 raise ValueError(f"The authority {deputy} needs the position it signs for.")
         if not self.position.strip() or not self.name.strip():
@@ -211,9 +208,7 @@ def _authority_mark(value: str) -> str:
     if authority and not authority.endswith("."):
         authority += "."
     if authority and authority not in AUTHORITIES:
-        raise ValueError(
-            f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}."
-        )
+        raise ValueError(f"Unknown signing authority {value!r}; expected one of {', '.join(AUTHORITIES)}.")
     return authority
 
 
@@ -358,9 +353,7 @@ def draw_page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.restoreState()
 
 
-def plain_table(
-    rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple] = ()
-) -> Table:
+def plain_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
     """Blocks side by side: no padding, no rules, cells top-aligned; ``extra`` style commands."""
     table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(
@@ -453,9 +446,7 @@ def title_block(
         Paragraph(escape(MOTTO), st["motto"]),
         Rule(stringWidth(MOTTO, FONT_BOLD, _MOTTO_SIZE)),
     ]
-    return header_table(
-        agency_lines(parents, agency, st), national, left or [Spacer(0, 0)], right or [Spacer(0, 0)]
-    )
+    return header_table(agency_lines(parents, agency, st), national, left or [Spacer(0, 0)], right or [Spacer(0, 0)])
 
 
 def number_line(number: int | None, symbol: str, st: dict[str, ParagraphStyle]) -> Paragraph:

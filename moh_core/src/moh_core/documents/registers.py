@@ -83,6 +83,7 @@ class RegisterForm:
         if abs(sum(self.widths_mm) - 257) > 0.5:
             raise ValueError(f"{self.title}: the columns are {sum(self.widths_mm)} mm wide, not 257 mm.")
 
+
 #: Title of the register (Decree 30/2020/NĐ-CP, Appendix IV).
 INCOMING_REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 
@@ -149,7 +150,7 @@ DOSSIER_TRACKING_FORM = RegisterForm(
     ),
     widths_mm=(10, 40, 32, 26, 22, 22, 17, 17, 17, 17, 17, 20),
     source="Mẫu 07 (Sổ theo dõi hồ sơ), Thông tư 03/2025/TT-VPCP, Phụ lục I (cột theo mẫu 06 "
-           "Thông tư 01/2018/TT-VPCP; cần đối chiếu)",
+    "Thông tư 01/2018/TT-VPCP; cần đối chiếu)",
     centred=frozenset({0, 6, 7, 8, 9, 10}),
     font_size=9,
 )
@@ -305,9 +306,7 @@ def _styles(font_size: float = _BODY_SIZE) -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "body_center": ParagraphStyle("moh_register_body_center", base, alignment=TA_CENTER),
-        "head": ParagraphStyle(
-            "moh_register_head", base, fontName=FONT_BOLD, alignment=TA_CENTER
-        ),
+        "head": ParagraphStyle("moh_register_head", base, fontName=FONT_BOLD, alignment=TA_CENTER),
         "parent_agency": ParagraphStyle(
             "moh_register_parent_agency",
             base,
@@ -343,9 +342,7 @@ def _styles(font_size: float = _BODY_SIZE) -> dict[str, ParagraphStyle]:
     }
 
 
-def _agency_block(
-    agency: str, parent_agency: str, styles: dict[str, ParagraphStyle]
-) -> Table:
+def _agency_block(agency: str, parent_agency: str, styles: dict[str, ParagraphStyle]) -> Table:
     """Top-left agency block: parent agency in capitals, agency in bold capitals, a short rule.
 
     Appendix I, item (2) of Decree 30/2020/NĐ-CP: the direct parent agency above the agency,
@@ -414,9 +411,7 @@ def _cover(
     return flowables
 
 
-def _register_table(
-    form: RegisterForm, rows: Sequence[Sequence[str]], styles: dict[str, ParagraphStyle]
-) -> Table:
+def _register_table(form: RegisterForm, rows: Sequence[Sequence[str]], styles: dict[str, ParagraphStyle]) -> Table:
     """The form's table: its headings, then the column numbers (1), (2), ... (both repeated on
     every page), then one row per entry."""
     body, center, head = styles["body"], styles["body_center"], styles["head"]
@@ -427,9 +422,7 @@ def _register_table(
     for row in rows:
         if len(row) != len(form.columns):
             raise ValueError(f"{form.title}: a row of {len(row)} cells for {len(form.columns)} columns.")
-        data.append(
-            [Paragraph(_markup(cell), center if i in form.centred else body) for i, cell in enumerate(row)]
-        )
+        data.append([Paragraph(_markup(cell), center if i in form.centred else body) for i, cell in enumerate(row)])
     table = Table(
         data,
         colWidths=[w * mm for w in form.widths_mm],
@@ -519,9 +512,15 @@ def render_incoming_register(
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     rows = tuple(entries)
-    return _render_document_register(INCOMING_REGISTER_FORM, rows, [e.received_date for e in rows],
-                                     agency=agency, parent_agency=parent_agency,
-                                     register_name=register_name, year=year)
+    return _render_document_register(
+        INCOMING_REGISTER_FORM,
+        rows,
+        [e.received_date for e in rows],
+        agency=agency,
+        parent_agency=parent_agency,
+        register_name=register_name,
+        year=year,
+    )
 
 
 def render_outgoing_register(
@@ -539,17 +538,28 @@ def render_outgoing_register(
     :raises moh_core.fonts.FontNotFoundError: when Liberation Serif is not installed.
     """
     rows = tuple(entries)
-    return _render_document_register(OUTGOING_REGISTER_FORM, rows, [e.issue_date for e in rows],
-                                     agency=agency, parent_agency=parent_agency,
-                                     register_name=register_name, year=year)
+    return _render_document_register(
+        OUTGOING_REGISTER_FORM,
+        rows,
+        [e.issue_date for e in rows],
+        agency=agency,
+        parent_agency=parent_agency,
+        register_name=register_name,
+        year=year,
+    )
 
 
 def _render_document_register(form, rows, days, **cover) -> bytes:
     """A register of numbered documents: one row per entry, the cover naming the span of
     ``days`` and of the entries' numbers (first and last)."""
     numbers = sorted(e.number for e in rows)
-    return _render(form, [e.cells() for e in rows], days=days,
-                   numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]], **cover)
+    return _render(
+        form,
+        [e.cells() for e in rows],
+        days=days,
+        numbers=[format_register_number(n) for n in numbers[:1] + numbers[-1:]],
+        **cover,
+    )
 
 
 def render_dossier_tracking_register(

@@ -145,9 +145,7 @@ def build_document_message(
                 _sub(attachment, "Description", description)
                 _sub(attachment, "ContentType", content_type)
                 # The SDK re-declares the prefix here; so do we, to look the same.
-                transfer = etree.SubElement(
-                    attachment, f"{E}ContentTransferEncoded", nsmap={"edXML": NAMESPACE}
-                )
+                transfer = etree.SubElement(attachment, f"{E}ContentTransferEncoded", nsmap={"edXML": NAMESPACE})
                 transfer.text = base64.b64encode(payload).decode("ascii")
     except ValueError as exc:  # lxml: text XML cannot carry (control characters)
         raise EdxmlError(EdxmlProblem.NOT_CONFORMANT, str(exc)) from exc
@@ -254,9 +252,7 @@ def _business(parent: etree._Element, business: Business) -> None:
         _staff(element, business.staff)
 
 
-def _prepare_attachment(
-    item: Attachment, sent_at: datetime, pack: bool
-) -> tuple[str, str, str, str, bytes]:
+def _prepare_attachment(item: Attachment, sent_at: datetime, pack: bool) -> tuple[str, str, str, str, bytes]:
     """(content id, name, description, content type, bytes to send) of one attachment."""
     content_id = item.content_id or str(uuid.uuid4())
     content_id = content_id.removeprefix("cid:")

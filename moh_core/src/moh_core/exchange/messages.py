@@ -207,7 +207,6 @@ class Business:
         object.__setattr__(self, "replaced", tuple(self.replaced))
 
 
-
 @dataclass(frozen=True)
 class DocumentMessage:
     """The ``MessageHeader`` of a document message, and its ``Bussiness`` block.

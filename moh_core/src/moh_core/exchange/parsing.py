@@ -204,8 +204,7 @@ def _parse_xml(data: bytes) -> etree._Element:
         if "Text node too long" in message or "huge text node" in message:
             raise EdxmlError(
                 EdxmlProblem.ATTACHMENT_TOO_LARGE,
-                "a text over 10,000,000 characters"
-                f" (an attachment over {MAX_ATTACHMENT_BYTES} bytes)",
+                f"a text over 10,000,000 characters (an attachment over {MAX_ATTACHMENT_BYTES} bytes)",
             ) from None
         # exc.code is libxml2's code of the error reported (its error log may hold older
         # entries of the same thread).
@@ -218,16 +217,12 @@ def _parse_xml(data: bytes) -> etree._Element:
     return root
 
 
-def _normalise(
-    root: etree._Element, header: etree._Element | None, kind: str, notices: list[Notice]
-) -> None:
+def _normalise(root: etree._Element, header: etree._Element | None, kind: str, notices: list[Notice]) -> None:
     """Undo the tolerated quirks in place, so that the schema can judge the rest."""
     for signature in list(root.iter(f"{E}Signature")):
         for element in list(signature.iter(f"{E}*")):
             element.tag = DS + etree.QName(element).localname
-        notices.append(
-            Notice(EdxmlNotice.UNQUALIFIED_SIGNATURE, "Signature without the XML-DSig namespace")
-        )
+        notices.append(Notice(EdxmlNotice.UNQUALIFIED_SIGNATURE, "Signature without the XML-DSig namespace"))
     for element in reversed(list(root.iter(f"{E}*"))):
         if (
             element.tag not in _STRUCTURE
@@ -238,9 +233,7 @@ def _normalise(
             element.getparent().remove(element)
     if header is not None and header.getparent() is not None:
         order = {name: index for index, name in enumerate(_HEADER_ORDER[kind])}
-        header[:] = sorted(
-            header, key=lambda child: order.get(etree.QName(child).localname, len(order))
-        )
+        header[:] = sorted(header, key=lambda child: order.get(etree.QName(child).localname, len(order)))
     for element in root.iter(f"{E}*"):
         if element.tag in _DATE_ELEMENTS:
             element.text = _normal_date(element, notices)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
 from moh_core.errors import MohError
 
 __all__ = [
@@ -48,27 +49,21 @@ class EdxmlProblem(StrEnum):
 _PROBLEM_DESCRIPTIONS: dict[EdxmlProblem, str] = {
     EdxmlProblem.TOO_LARGE: "the message is larger than allowed",
     EdxmlProblem.ATTACHMENT_TOO_LARGE: "an attachment is larger than allowed",
-    EdxmlProblem.DOCTYPE_FORBIDDEN: (
-        "the message contains a document type declaration or entities, which are refused"
-    ),
+    EdxmlProblem.DOCTYPE_FORBIDDEN: ("the message contains a document type declaration or entities, which are refused"),
     EdxmlProblem.MALFORMED: "the message is not well-formed XML",
     EdxmlProblem.NAMESPACE_ERROR: "the message uses an XML namespace prefix it does not declare",
     EdxmlProblem.NOT_EDXML: "the message is not an edXML message",
     EdxmlProblem.NOT_CONFORMANT: "the message does not have the structure of an edXML message",
     EdxmlProblem.INVALID_DATE: "the message contains a date that does not exist or cannot be read",
     EdxmlProblem.BAD_ATTACHMENT_ENCODING: "an attachment is not valid base64",
-    EdxmlProblem.MISSING_ATTACHMENT: (
-        "the manifest lists an attachment the message does not contain"
-    ),
+    EdxmlProblem.MISSING_ATTACHMENT: ("the manifest lists an attachment the message does not contain"),
     EdxmlProblem.DUPLICATE_ATTACHMENT: "two attachments have the same content identifier",
 }
 
 _PROBLEM_DESCRIPTIONS_VI: dict[EdxmlProblem, str] = {
     EdxmlProblem.TOO_LARGE: "gói tin vượt quá dung lượng cho phép",
     EdxmlProblem.ATTACHMENT_TOO_LARGE: "một tệp đính kèm vượt quá dung lượng cho phép",
-    EdxmlProblem.DOCTYPE_FORBIDDEN: (
-        "gói tin khai báo DOCTYPE hoặc thực thể, điều bị cấm (có thể là tấn công)"
-    ),
+    EdxmlProblem.DOCTYPE_FORBIDDEN: ("gói tin khai báo DOCTYPE hoặc thực thể, điều bị cấm (có thể là tấn công)"),
     EdxmlProblem.MALFORMED: "gói tin không phải là XML hợp lệ",
     EdxmlProblem.NAMESPACE_ERROR: "gói tin dùng tiền tố XML chưa được khai báo",
     EdxmlProblem.NOT_EDXML: "tệp không phải là gói tin edXML",
@@ -100,23 +95,13 @@ class EdxmlNotice(StrEnum):
 
 _NOTICE_DESCRIPTIONS: dict[EdxmlNotice, str] = {
     EdxmlNotice.DATE_FORMAT: "a date was not written as yyyy/MM/dd and was converted",
-    EdxmlNotice.UNQUALIFIED_SIGNATURE: (
-        "the signature element is not in the XML signature namespace"
-    ),
-    EdxmlNotice.UNKNOWN_TRACE_ORGAN: (
-        "a trace header does not say which organisation relayed the message"
-    ),
-    EdxmlNotice.DECLARED_TYPE_MISMATCH: (
-        "an attachment's declared type is not the type of its content"
-    ),
-    EdxmlNotice.MANIFEST_TYPE_MISMATCH: (
-        "the manifest gives an attachment a type its content does not have"
-    ),
+    EdxmlNotice.UNQUALIFIED_SIGNATURE: ("the signature element is not in the XML signature namespace"),
+    EdxmlNotice.UNKNOWN_TRACE_ORGAN: ("a trace header does not say which organisation relayed the message"),
+    EdxmlNotice.DECLARED_TYPE_MISMATCH: ("an attachment's declared type is not the type of its content"),
+    EdxmlNotice.MANIFEST_TYPE_MISMATCH: ("the manifest gives an attachment a type its content does not have"),
     EdxmlNotice.NAME_TYPE_MISMATCH: "an attachment's content does not match its file name",
     EdxmlNotice.DAMAGED_ATTACHMENT: "an attachment was damaged by the sender's software",
-    EdxmlNotice.UNLISTED_ATTACHMENT: (
-        "the message contains an attachment its manifest does not list"
-    ),
+    EdxmlNotice.UNLISTED_ATTACHMENT: ("the message contains an attachment its manifest does not list"),
 }
 
 

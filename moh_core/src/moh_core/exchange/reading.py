@@ -228,17 +228,13 @@ def _read_business(element: etree._Element | None) -> Business | None:
         staff=_read_staff(element.find("e:StaffInfo", NS)),
         update_info=update_info,
         replaced=tuple(
-            ReplacedDocument(
-                _text(item, "e:DocumentId") or "", _texts(item, "e:OrganIdList/e:OrganId")
-            )
+            ReplacedDocument(_text(item, "e:DocumentId") or "", _texts(item, "e:OrganIdList/e:OrganId"))
             for item in element.findall("e:ReplacementInfoList/e:ReplacementInfo", NS)
         ),
     )
 
 
-def read_document(
-    root: etree._Element, notices: list[Notice], max_unpacked_bytes: int
-) -> ParsedDocument:
+def read_document(root: etree._Element, notices: list[Notice], max_unpacked_bytes: int) -> ParsedDocument:
     header = root.find("e:edXMLEnvelope/e:edXMLHeader", NS)
     mh = header.find("e:MessageHeader", NS)
     signer = mh.find("e:SignerInfo", NS)
@@ -310,9 +306,7 @@ def read_status(root: etree._Element, notices: list[Notice]) -> ParsedStatus:
         description=_text(mh, "e:Description"),
         staff=_read_staff(mh.find("e:StaffInfo", NS)),
     )
-    return ParsedStatus(
-        message=message, signed=header.find(f"{DS}Signature") is not None, notices=tuple(notices)
-    )
+    return ParsedStatus(message=message, signed=header.find(f"{DS}Signature") is not None, notices=tuple(notices))
 
 
 # ---------------------------------------------------------------------------- attachments
@@ -323,16 +317,12 @@ def _bare_cid(text: str | None) -> str:
     return text[4:] if text.lower().startswith("cid:") else text
 
 
-def _read_attachments(
-    root: etree._Element, max_unpacked_bytes: int
-) -> tuple[ReceivedAttachment, ...]:
+def _read_attachments(root: etree._Element, max_unpacked_bytes: int) -> tuple[ReceivedAttachment, ...]:
     references: dict[str, etree._Element] = {}
     for reference in root.findall("e:edXMLEnvelope/e:edXMLBody/e:edXMLManifest/e:Reference", NS):
         content_id = _bare_cid(_text(reference, "e:ContentId"))
         if content_id in references:
-            raise EdxmlError(
-                EdxmlProblem.DUPLICATE_ATTACHMENT, f"the manifest lists cid:{content_id} twice"
-            )
+            raise EdxmlError(EdxmlProblem.DUPLICATE_ATTACHMENT, f"the manifest lists cid:{content_id} twice")
         references[content_id] = reference
     encoded: dict[str, etree._Element] = {}
     for attachment in root.findall("e:AttachmentEncoded/e:Attachment", NS):
@@ -346,8 +336,7 @@ def _read_attachments(
     budget = [max_unpacked_bytes]
     ordered = [*references, *(c for c in encoded if c not in references)]
     return tuple(
-        _read_attachment(content_id, encoded[content_id], references.get(content_id), budget)
-        for content_id in ordered
+        _read_attachment(content_id, encoded[content_id], references.get(content_id), budget) for content_id in ordered
     )
 
 
@@ -389,11 +378,7 @@ def _read_attachment(
             f"declared {declared}, the content is {_describe_type(transmitted)}",
         )
     manifest_kind = type_of_mime(manifest_type)
-    if (
-        manifest_kind
-        and not same_type(manifest_kind, transmitted)
-        and not same_type(manifest_kind, content_type)
-    ):
+    if manifest_kind and not same_type(manifest_kind, transmitted) and not same_type(manifest_kind, content_type):
         notice(
             EdxmlNotice.MANIFEST_TYPE_MISMATCH,
             f"the manifest says {manifest_type}, the content is {_describe_type(content_type)}",

@@ -24,7 +24,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from moh_core.errors import MohError
 
@@ -102,7 +102,7 @@ class PortalEvent:
         for key, value in data.items():
             if isinstance(value, datetime):
                 if value.tzinfo is None:  # stored as naive UTC (Odoo's convention)
-                    value = value.replace(tzinfo=timezone.utc)
+                    value = value.replace(tzinfo=UTC)
                 data[key] = value.astimezone(VIETNAM_TZ).isoformat(timespec="seconds")
             elif isinstance(value, date):
                 data[key] = value.isoformat()
@@ -172,8 +172,11 @@ def check_openapi(document: Mapping) -> list[str]:
                 problems.append(f"{method.upper()} {path} has no responses")
                 continue
             parameters = common + list(operation.get("parameters", []))
-            declared = {p.get("name") for p in (_resolve(document, p) for p in parameters)
-                        if isinstance(p, Mapping) and p.get("in") == "path"}
+            declared = {
+                p.get("name")
+                for p in (_resolve(document, p) for p in parameters)
+                if isinstance(p, Mapping) and p.get("in") == "path"
+            }
             for segment in path.split("/"):
                 if segment.startswith("{") and segment.endswith("}") and segment[1:-1] not in declared:
                     problems.append(f"{method.upper()} {path} does not declare path parameter {segment[1:-1]!r}")

@@ -11,9 +11,9 @@ from moh_core.indicators.kpi import (
     Indicators,
 )
 from moh_core.indicators.records import (
+    RATING_SATISFIED,
     Item,
     Period,
-    RATING_SATISFIED,
     Step,
 )
 from moh_core.indicators.service_measures import (
@@ -22,8 +22,8 @@ from moh_core.indicators.service_measures import (
 from moh_core.indicators.service_quality import (
     GROUPS,
     INDICATORS,
-    Indicator,
     UNIT_DAYS,
+    Indicator,
     check_indicators,
     scorecard,
 )

@@ -56,9 +56,7 @@ def bottlenecks(
         window_end = min(window_end, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     loads: dict[tuple[str, object], list] = {}  # [hours, overdue steps, steps, overdue keys]
     for step in steps:
-        if step.started_at >= window_end or (
-            step.done_at is not None and step.done_at < window_start
-        ):
+        if step.started_at >= window_end or (step.done_at is not None and step.done_at < window_start):
             continue
         load = loads.get((step.stage, step.department))
         if load is None:
@@ -76,7 +74,7 @@ def bottlenecks(
         StepLoad(stage, department, hours, overdue, count, tuple(keys))
         for (stage, department), (hours, overdue, count, keys) in loads.items()
     ]
-    result.sort(key=lambda load: (
-        -load.overdue_hours, -load.overdue_steps, -load.steps, load.stage, str(load.department)
-    ))
+    result.sort(
+        key=lambda load: (-load.overdue_hours, -load.overdue_steps, -load.steps, load.stage, str(load.department))
+    )
     return result

@@ -156,8 +156,8 @@ class Indicators:
 
     def figure(self, name: str) -> int:
         """The count called ``name`` in :data:`FIGURES`."""
-        if name.startswith(_AGEING_PREFIX) and name[len(_AGEING_PREFIX):] in self.ageing:
-            return self.ageing[name[len(_AGEING_PREFIX):]]
+        if name.startswith(_AGEING_PREFIX) and name[len(_AGEING_PREFIX) :] in self.ageing:
+            return self.ageing[name[len(_AGEING_PREFIX) :]]
         if name not in FIGURES:
             raise ValueError(_unknown_figure(name))
         return getattr(self, name)
@@ -189,9 +189,7 @@ def _as_date(day: dt.date | dt.datetime) -> dt.date:
 _Flags = tuple[bool, int, int, int, int]
 
 
-def classifier(
-    period: Period, today: dt.date, calendar: DayCounter | None
-) -> tuple[dt.date, Callable[[Item], _Flags]]:
+def classifier(period: Period, today: dt.date, calendar: DayCounter | None) -> tuple[dt.date, Callable[[Item], _Flags]]:
     """The reference day and the one function that decides which figures an item counts in.
 
     It returns ``(received, completion, open_state, ageing bucket or -1, processing days or -1)``;
@@ -290,9 +288,7 @@ def pair_result(lead: Tally, cooperating: Tally, ref: dt.date) -> Indicators:
     return lead.result(ref, cooperating.result(ref))
 
 
-def indicators(
-    items: Iterable[Item], period: Period, today: dt.date, calendar: DayCounter
-) -> Indicators:
+def indicators(items: Iterable[Item], period: Period, today: dt.date, calendar: DayCounter) -> Indicators:
     """The processing figures of ``items`` over ``period``, as of ``today``.
 
     Cooperating shares are summarised in ``.cooperating``, not in the lead figures.
@@ -305,8 +301,7 @@ def indicators(
     return pair_result(lead, cooperating, ref)
 
 
-_GROUP_FIELDS = {"department": operator.attrgetter("department"),
-                 "person": operator.attrgetter("person")}
+_GROUP_FIELDS = {"department": operator.attrgetter("department"), "person": operator.attrgetter("person")}
 
 
 def group_by(
@@ -327,9 +322,7 @@ def group_by(
         try:
             key_of = _GROUP_FIELDS[key]
         except KeyError:
-            raise ValueError(
-                f"Cannot group by {key!r}: use 'department', 'person' or a function of an item."
-            ) from None
+            raise ValueError(f"Cannot group by {key!r}: use 'department', 'person' or a function of an item.") from None
     ref, classify = classifier(period, today, calendar)
     tallies: dict[Hashable, tuple[Tally, Tally]] = {}
     for item in items:
@@ -383,7 +376,4 @@ def drill_down(
     if figure.startswith(_AGEING_PREFIX) and calendar is None:
         raise ValueError(f"The figure {figure!r} counts working days: pass the calendar.")
     _ref, classify = classifier(period, today, calendar)
-    return [
-        item.key for item in items
-        if bool(item.cooperating) == cooperating and test(classify(item))
-    ]
+    return [item.key for item in items if bool(item.cooperating) == cooperating and test(classify(item))]

@@ -41,8 +41,7 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
     ),
     "online_share": (
         "Online submission",
-        _PRODUCT + "dossiers received in the period that were submitted online / dossiers "
-        "received in the period.",
+        _PRODUCT + "dossiers received in the period that were submitted online / dossiers received in the period.",
     ),
     "online_payment_share": (
         "Online payment",
@@ -56,8 +55,7 @@ DEFINITIONS: Mapping[str, tuple[str, str]] = {
     ),
     "digitised_share": (
         "Digitised dossiers",
-        _PRODUCT + "dossiers received in the period whose documents were digitised / dossiers "
-        "received in the period.",
+        _PRODUCT + "dossiers received in the period whose documents were digitised / dossiers received in the period.",
     ),
     "satisfaction": (
         "Satisfaction",
@@ -147,8 +145,12 @@ def service_indicators(
                 rating_sum += rating
     return service_indicators_from_counts(
         pair_result(lead, cooperating, ref),
-        online=online, online_payment=payment, electronic_result=electronic, digitised=digitised,
-        satisfied=rated, rating_sum=rating_sum,
+        online=online,
+        online_payment=payment,
+        electronic_result=electronic,
+        digitised=digitised,
+        satisfied=rated,
+        rating_sum=rating_sum,
     )
 
 

@@ -49,12 +49,15 @@ UNIT_SHARE = "share"  # numerator / denominator, shown as a percentage
 UNIT_DAYS = "days"  # a mean (sum of working days / dossiers), shown in working days
 UNITS = (UNIT_SHARE, UNIT_DAYS)
 
-SOURCE_PORTAL = ("DVCQG portal operator's formula note for Decision 766/QĐ-TTg "
-                 "(points to verify against the Decision's Appendix)")
+SOURCE_PORTAL = (
+    "DVCQG portal operator's formula note for Decision 766/QĐ-TTg (points to verify against the Decision's Appendix)"
+)
 SOURCE_GROUP5 = "Decision 766/QĐ-TTg, Appendix, group 5 (as quoted in official summaries)"
-SOURCE_PLACEHOLDER = ("Formula: DVCQG portal operator's note for Decision 766/QĐ-TTg. Points: not found in the "
-                      "texts read; the product's placeholder share of the group's points — set them from the "
-                      "Decision's Appendix")
+SOURCE_PLACEHOLDER = (
+    "Formula: DVCQG portal operator's note for Decision 766/QĐ-TTg. Points: not found in the "
+    "texts read; the product's placeholder share of the group's points — set them from the "
+    "Decision's Appendix"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -141,84 +144,216 @@ def _placeholder(code, label, points, formula, numerator, denominator, **extra):
 #: The indicators, in the Decision's order, with the product's defaults.
 INDICATORS: tuple[Indicator, ...] = (
     # 1. Transparency (18)
-    _placeholder("1.1", "Procedures announced on time", 5, "max × (announced on time / announced)",
-                 "procedures whose announcement decision was issued on time", "procedures announced",
-                 measured_here=False),
-    Indicator("1.2", "Procedures published in the national database on time", 4,
-              "4 × (published on time / published); on time: within 10 working days of the announcement "
-              "(ministries), 5 (provinces)",
-              "procedures published in the national procedures database on time", "procedures published",
-              SOURCE_PORTAL, measured_here=False),
-    _placeholder("1.3", "Procedures published complete", 5, "max × (published complete / published)",
-                 "procedures published with every component", "procedures published", measured_here=False),
-    _placeholder("1.4", "Dossiers synchronised with the national portal", 4, "max × (synchronised / received)",
-                 "dossiers received whose status reached DVCQG", "dossiers received", measured_here=False),
+    _placeholder(
+        "1.1",
+        "Procedures announced on time",
+        5,
+        "max × (announced on time / announced)",
+        "procedures whose announcement decision was issued on time",
+        "procedures announced",
+        measured_here=False,
+    ),
+    Indicator(
+        "1.2",
+        "Procedures published in the national database on time",
+        4,
+        "4 × (published on time / published); on time: within 10 working days of the announcement "
+        "(ministries), 5 (provinces)",
+        "procedures published in the national procedures database on time",
+        "procedures published",
+        SOURCE_PORTAL,
+        measured_here=False,
+    ),
+    _placeholder(
+        "1.3",
+        "Procedures published complete",
+        5,
+        "max × (published complete / published)",
+        "procedures published with every component",
+        "procedures published",
+        measured_here=False,
+    ),
+    _placeholder(
+        "1.4",
+        "Dossiers synchronised with the national portal",
+        4,
+        "max × (synchronised / received)",
+        "dossiers received whose status reached DVCQG",
+        "dossiers received",
+        measured_here=False,
+    ),
     # 2. Progress and results (20)
-    Indicator("2.1", "Dossiers handled on time", 20,
-              "20 × (ended by the appointment date, or still within it) / (received or handled); "
-              "supplement time deducted",
-              "dossiers completed by their due date + dossiers still open within it",
-              "dossiers completed in the period + dossiers open at its end", SOURCE_PORTAL,
-              product_measure="The due date is the one the dossier's clock sets: restarted after supplements, "
-                              "moved once by an apology (Decree 118/2025/NĐ-CP Art. 19)."),
-    Indicator("2.2", "Average processing time", 0, "shown without points",
-              "working days from receipt to result of the dossiers completed", "dossiers completed",
-              SOURCE_PORTAL, unit=UNIT_DAYS),
+    Indicator(
+        "2.1",
+        "Dossiers handled on time",
+        20,
+        "20 × (ended by the appointment date, or still within it) / (received or handled); supplement time deducted",
+        "dossiers completed by their due date + dossiers still open within it",
+        "dossiers completed in the period + dossiers open at its end",
+        SOURCE_PORTAL,
+        product_measure="The due date is the one the dossier's clock sets: restarted after supplements, "
+        "moved once by an apology (Decree 118/2025/NĐ-CP Art. 19).",
+    ),
+    Indicator(
+        "2.2",
+        "Average processing time",
+        0,
+        "shown without points",
+        "working days from receipt to result of the dossiers completed",
+        "dossiers completed",
+        SOURCE_PORTAL,
+        unit=UNIT_DAYS,
+    ),
     # 3. Online services (12) and online payment (10)
-    Indicator("3.1", "Procedures offered online", 2,
-              "2 × (procedures with an online service / procedures in competence), full at ≥ 80 %",
-              "procedures with an online service", "procedures in the ministry's competence", SOURCE_PORTAL,
-              full_at=0.8, measured_here=False),
-    Indicator("3.2", "Online services that received dossiers", 4,
-              "4 × (online services with dossiers / online services)",
-              "procedures of the catalogue that received a dossier in the period",
-              "active procedures of the catalogue", SOURCE_PORTAL),
-    Indicator("3.3", "Dossiers received online", 6,
-              "6 × (received online, with an e-result where a paper one is due) / received, full at ≥ 50 %",
-              "dossiers received online", "dossiers received in the period", SOURCE_PORTAL, full_at=0.5,
-              product_measure="Every result is issued as a signed e-result, so every online dossier counts."),
-    Indicator("3.4", "Fee procedures integrated with the national payment platform", 2,
-              "2 × (integrated / procedures with a fee), full at ≥ 80 %",
-              "fee procedures payable through DVCQG's payment platform", "procedures with a fee", SOURCE_PORTAL,
-              full_at=0.8, measured_here=False),
-    Indicator("3.5", "Fee procedures payable online", 2, "2 × (payable online / procedures with a fee)",
-              "active procedures with a fee, when an online payment provider is enabled",
-              "active procedures with a fee", SOURCE_PORTAL),
-    Indicator("3.6", "Fees paid online", 6, "6 × (paid online / dossiers with a financial obligation)",
-              "dossiers received in the period whose fee was paid online",
-              "dossiers received in the period whose fee was paid", SOURCE_PORTAL,
-              product_measure="A fee not yet paid is left out of the denominator."),
+    Indicator(
+        "3.1",
+        "Procedures offered online",
+        2,
+        "2 × (procedures with an online service / procedures in competence), full at ≥ 80 %",
+        "procedures with an online service",
+        "procedures in the ministry's competence",
+        SOURCE_PORTAL,
+        full_at=0.8,
+        measured_here=False,
+    ),
+    Indicator(
+        "3.2",
+        "Online services that received dossiers",
+        4,
+        "4 × (online services with dossiers / online services)",
+        "procedures of the catalogue that received a dossier in the period",
+        "active procedures of the catalogue",
+        SOURCE_PORTAL,
+    ),
+    Indicator(
+        "3.3",
+        "Dossiers received online",
+        6,
+        "6 × (received online, with an e-result where a paper one is due) / received, full at ≥ 50 %",
+        "dossiers received online",
+        "dossiers received in the period",
+        SOURCE_PORTAL,
+        full_at=0.5,
+        product_measure="Every result is issued as a signed e-result, so every online dossier counts.",
+    ),
+    Indicator(
+        "3.4",
+        "Fee procedures integrated with the national payment platform",
+        2,
+        "2 × (integrated / procedures with a fee), full at ≥ 80 %",
+        "fee procedures payable through DVCQG's payment platform",
+        "procedures with a fee",
+        SOURCE_PORTAL,
+        full_at=0.8,
+        measured_here=False,
+    ),
+    Indicator(
+        "3.5",
+        "Fee procedures payable online",
+        2,
+        "2 × (payable online / procedures with a fee)",
+        "active procedures with a fee, when an online payment provider is enabled",
+        "active procedures with a fee",
+        SOURCE_PORTAL,
+    ),
+    Indicator(
+        "3.6",
+        "Fees paid online",
+        6,
+        "6 × (paid online / dossiers with a financial obligation)",
+        "dossiers received in the period whose fee was paid online",
+        "dossiers received in the period whose fee was paid",
+        SOURCE_PORTAL,
+        product_measure="A fee not yet paid is left out of the denominator.",
+    ),
     # 4. Digitisation (22)
-    _placeholder("4.1", "Results issued electronically", 5, "max × (e-results / dossiers owing a result)",
-                 "dossiers completed with a signed e-result", "dossiers completed in the period"),
-    _placeholder("4.2", "Dossiers digitised", 5,
-                 "max × (digitised components and results / dossiers), full at ≥ 80 %",
-                 "dossiers received whose documents are held electronically (filed online or scanned)",
-                 "dossiers received in the period", full_at=0.8),
-    _placeholder("4.3", "Reuse of digitised data", 4, "max × (reused / digitised), full at ≥ 80 %",
-                 "dossiers reusing digitised data", "dossiers", full_at=0.8, measured_here=False),
-    _placeholder("4.4", "Results linked to the applicant's DVCQG data store", 4, "max × (linked / e-results)",
-                 "e-results linked to the applicant's data store on DVCQG", "e-results", measured_here=False),
-    _placeholder("4.5", "Use of the national population database", 4, "max × (using it / dossiers)",
-                 "dossiers checked against the national population database", "dossiers", measured_here=False),
+    _placeholder(
+        "4.1",
+        "Results issued electronically",
+        5,
+        "max × (e-results / dossiers owing a result)",
+        "dossiers completed with a signed e-result",
+        "dossiers completed in the period",
+    ),
+    _placeholder(
+        "4.2",
+        "Dossiers digitised",
+        5,
+        "max × (digitised components and results / dossiers), full at ≥ 80 %",
+        "dossiers received whose documents are held electronically (filed online or scanned)",
+        "dossiers received in the period",
+        full_at=0.8,
+    ),
+    _placeholder(
+        "4.3",
+        "Reuse of digitised data",
+        4,
+        "max × (reused / digitised), full at ≥ 80 %",
+        "dossiers reusing digitised data",
+        "dossiers",
+        full_at=0.8,
+        measured_here=False,
+    ),
+    _placeholder(
+        "4.4",
+        "Results linked to the applicant's DVCQG data store",
+        4,
+        "max × (linked / e-results)",
+        "e-results linked to the applicant's data store on DVCQG",
+        "e-results",
+        measured_here=False,
+    ),
+    _placeholder(
+        "4.5",
+        "Use of the national population database",
+        4,
+        "max × (using it / dossiers)",
+        "dossiers checked against the national population database",
+        "dossiers",
+        measured_here=False,
+    ),
     # 5. Satisfaction (18)
-    Indicator("5.1", "Complaints and recommendations answered on time", 6,
-              "6 × (complaints and recommendations handled on time / those in competence)",
-              "complaints and recommendations answered by their due date",
-              "complaints and recommendations received in the period, answered or past their due date",
-              SOURCE_GROUP5, verified=True),
-    Indicator("5.2", "Complaints and recommendations settled", 6,
-              "6 × (complaints and recommendations − dissatisfied, repeated or overdue) / complaints and "
-              "recommendations",
-              "complaints and recommendations neither rated dissatisfied, nor filed again, nor overdue",
-              "complaints and recommendations received in the period", SOURCE_GROUP5, verified=True),
-    Indicator("5.3", "Satisfaction with the handling of dossiers", 6,
-              "6 × (dossiers − overdue, complained about or rated not satisfied) / dossiers in competence, "
-              "full at ≥ 90 %, else rate × 6 / 90 %",
-              "dossiers completed on time with no complaint and no 'not satisfied' rating",
-              "dossiers completed in the period", SOURCE_GROUP5, verified=True, full_at=0.9),
-    Indicator("5.4", "Complaints among complaints and recommendations", 0, "shown without points (by type)",
-              "complaints", "complaints and recommendations received in the period", SOURCE_GROUP5),
+    Indicator(
+        "5.1",
+        "Complaints and recommendations answered on time",
+        6,
+        "6 × (complaints and recommendations handled on time / those in competence)",
+        "complaints and recommendations answered by their due date",
+        "complaints and recommendations received in the period, answered or past their due date",
+        SOURCE_GROUP5,
+        verified=True,
+    ),
+    Indicator(
+        "5.2",
+        "Complaints and recommendations settled",
+        6,
+        "6 × (complaints and recommendations − dissatisfied, repeated or overdue) / complaints and recommendations",
+        "complaints and recommendations neither rated dissatisfied, nor filed again, nor overdue",
+        "complaints and recommendations received in the period",
+        SOURCE_GROUP5,
+        verified=True,
+    ),
+    Indicator(
+        "5.3",
+        "Satisfaction with the handling of dossiers",
+        6,
+        "6 × (dossiers − overdue, complained about or rated not satisfied) / dossiers in competence, "
+        "full at ≥ 90 %, else rate × 6 / 90 %",
+        "dossiers completed on time with no complaint and no 'not satisfied' rating",
+        "dossiers completed in the period",
+        SOURCE_GROUP5,
+        verified=True,
+        full_at=0.9,
+    ),
+    Indicator(
+        "5.4",
+        "Complaints among complaints and recommendations",
+        0,
+        "shown without points (by type)",
+        "complaints",
+        "complaints and recommendations received in the period",
+        SOURCE_GROUP5,
+    ),
 )
 INDICATOR_BY_CODE: Mapping[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
 
@@ -235,8 +370,10 @@ def check_indicators(indicators: Iterable[Indicator]) -> list[str]:
     for code, points in sorted(totals.items()):
         group = GROUP_BY_CODE[code]
         if points > group.points + 1e-9:
-            problems.append(f"Group {code} ({group.label}): its indicators give {points:g} points, "
-                            f"more than the group's {group.points:g}.")
+            problems.append(
+                f"Group {code} ({group.label}): its indicators give {points:g} points, "
+                f"more than the group's {group.points:g}."
+            )
     return problems
 
 
@@ -314,8 +451,9 @@ def evaluate(indicator: Indicator, counts: tuple[float, float] | None) -> Indica
     return IndicatorResult(indicator, numerator, denominator, rate, indicator.points(rate))
 
 
-def scorecard(counts: Mapping[str, tuple[float, float] | None],
-              indicators: Iterable[Indicator] = INDICATORS) -> Scorecard:
+def scorecard(
+    counts: Mapping[str, tuple[float, float] | None], indicators: Iterable[Indicator] = INDICATORS
+) -> Scorecard:
     """The five groups' figures and points from ``counts`` (indicator code → (numerator,
     denominator)); a code missing from ``counts`` is not measured here.
 
@@ -332,7 +470,9 @@ def scorecard(counts: Mapping[str, tuple[float, float] | None],
         raise ValueError(" ".join(problems))
     groups = []
     for group in GROUPS:
-        members = sorted((i for i in indicators if i.group == group.code),
-                         key=lambda i: tuple(int(part) for part in i.code.split(".")))
+        members = sorted(
+            (i for i in indicators if i.group == group.code),
+            key=lambda i: tuple(int(part) for part in i.code.split(".")),
+        )
         groups.append(GroupResult(group, tuple(evaluate(i, counts.get(i.code)) for i in members)))
     return Scorecard(tuple(groups))

@@ -162,8 +162,12 @@ class DossierClock:
     @property
     def awaiting_acceptance(self) -> bool:
         """Received (or completed) and not yet accepted: the 8 working hours run."""
-        return (self.received_at is not None and self.accepted_on is None
-                and not self.awaiting_supplement and not self.ended)
+        return (
+            self.received_at is not None
+            and self.accepted_on is None
+            and not self.awaiting_supplement
+            and not self.ended
+        )
 
     @property
     def clock_start(self) -> dt.date | None:
@@ -200,7 +204,8 @@ class DossierClock:
         if not self.awaiting_acceptance:
             return None
         return acceptance_deadline(
-            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours)
+            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours
+        )
 
     @property
     def supplement_request_due(self) -> dt.date | None:
@@ -208,8 +213,7 @@ class DossierClock:
         or when the procedure sets no limit."""
         if self.received_at is None or self.supplement_request_days is None:
             return None
-        return supplement_request_deadline(
-            self.calendar, self.received_at, self.supplement_request_days)
+        return supplement_request_deadline(self.calendar, self.received_at, self.supplement_request_days)
 
     @property
     def supplement_due(self) -> dt.date | None:
@@ -218,7 +222,8 @@ class DossierClock:
         if self.supplement_requested_on is None or self.supplement_days is None:
             return None
         return supplement_completion_deadline(
-            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit)
+            self.calendar, self.supplement_requested_on, self.supplement_days, self.supplement_unit
+        )
 
     @property
     def apology_due(self) -> dt.date | None:
@@ -330,7 +335,9 @@ class DossierClock:
         """
         self._check_open(at)
         if self.supplement_requested_on is not None and (self.supplement_once_only or self.awaiting_supplement):
-            second = OneStopProblem.SUPPLEMENT_PENDING if self.awaiting_supplement else OneStopProblem.SUPPLEMENT_ONCE_ONLY
+            second = (
+                OneStopProblem.SUPPLEMENT_PENDING if self.awaiting_supplement else OneStopProblem.SUPPLEMENT_ONCE_ONLY
+            )
             raise OneStopError(
                 OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED,
                 codes=(OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED, second),

@@ -150,9 +150,7 @@ class CompletenessReport:
         raise KeyError(key)
 
 
-def completeness(
-    requirements: Sequence[Requirement], files: Iterable[ProvidedFile]
-) -> CompletenessReport:
+def completeness(requirements: Sequence[Requirement], files: Iterable[ProvidedFile]) -> CompletenessReport:
     """Check the dossier's files against its list of required documents.
 
     A requirement is ``missing`` with no file, else the worst of its files: ``unreadable`` (the

@@ -85,9 +85,7 @@ def _day(moment: dt.date | dt.datetime) -> dt.date:
 
 def check_count(value: float) -> None:
     if value < 0:
-        raise OneStopError(
-            OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}."
-        )
+        raise OneStopError(OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}.")
 
 
 def acceptance_deadline(
@@ -168,9 +166,7 @@ def apology_deadline(cal: WorkingCalendar, due: dt.date) -> dt.date:
     return cal.add_working_days(due, -1)
 
 
-def step_due(
-    cal: WorkingCalendar, started_at: dt.datetime, days: float, dossier_due: dt.date
-) -> dt.datetime:
+def step_due(cal: WorkingCalendar, started_at: dt.datetime, days: float, dossier_due: dt.date) -> dt.datetime:
     """When a one-stop step (a row of the process control slip, form 06) that starts at
     ``started_at`` is due: its share of the processing time, ``days`` office days of the
     calendar's hours, and never after the end of the dossier's due day."""

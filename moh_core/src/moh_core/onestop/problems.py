@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+
 from moh_core.errors import MohError
 
 __all__ = ["OneStopError", "OneStopProblem"]
@@ -57,35 +58,26 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.INVALID_AGENCY_CODE: "the agency identification code is invalid "
     "(digits and letters in dot-separated groups, e.g. 000.00.04.G18)",
     OneStopProblem.INVALID_SEQUENCE: "the sequence number of the day must be at least 1",
-    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form "
-    "<agency code>-<yymmdd>-<sequence>",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "the dossier code is not of the form <agency code>-<yymmdd>-<sequence>",
     OneStopProblem.INVALID_DAYS: "a number of days or hours must not be negative",
     OneStopProblem.DATE_BEFORE_RECEIPT: "the date is before the dossier was received",
-    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: (
-        'supplements were already requested'
-    ),
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: ("supplements were already requested"),
     OneStopProblem.SUPPLEMENT_TOO_LATE: (
         "supplements had to be requested by {date}, within {days} working days of receipt (the procedure's setting)"
     ),
     OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "no supplement was requested for this dossier",
     OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "the supplement was already received",
     OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "the supplement cannot arrive before it was requested",
-    OneStopProblem.SUPPLEMENT_EXPIRED: (
-        'the time to complete the dossier ended on {date}: it is to be closed'
-    ),
+    OneStopProblem.SUPPLEMENT_EXPIRED: ("the time to complete the dossier ended on {date}: it is to be closed"),
     OneStopProblem.SUPPLEMENT_PENDING: "the dossier is waiting for a supplement; "
     "its processing time has not started again",
-    OneStopProblem.EXTENSION_ALREADY_GRANTED: (
-        'the deadline of a dossier can be extended once only'
-    ),
-    OneStopProblem.EXTENSION_NOT_LATER: (
-        'the new date must come after the current deadline {date}'
-    ),
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: ("the deadline of a dossier can be extended once only"),
+    OneStopProblem.EXTENSION_NOT_LATER: ("the new date must come after the current deadline {date}"),
     OneStopProblem.EXTENSION_NOT_WORKING_DAY: (
-        'the new date is not a working day: choose a working day after the current deadline {date}'
+        "the new date is not a working day: choose a working day after the current deadline {date}"
     ),
     OneStopProblem.APOLOGY_TOO_LATE: (
-        'the apology had to be sent by {date}, at least one working day before the deadline'
+        "the apology had to be sent by {date}, at least one working day before the deadline"
     ),
     OneStopProblem.DUPLICATE_REQUIREMENT: "two required documents have the same key",
     OneStopProblem.ALREADY_RECEIVED: "the dossier was already received",
@@ -93,9 +85,7 @@ _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
     OneStopProblem.ALREADY_ACCEPTED: "the dossier was already accepted",
     OneStopProblem.NOT_ACCEPTED: "the dossier has not been accepted; its processing time has not started",
     OneStopProblem.DOSSIER_ENDED: "the dossier is finished",
-    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: (
-        'the deadline was extended: supplements can no longer be requested'
-    ),
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: ("the deadline was extended: supplements can no longer be requested"),
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "an event of the dossier cannot come before the previous one",
     OneStopProblem.SUPPLEMENT_ONCE_ONLY: "the procedure allows one request only",
 }
@@ -104,35 +94,25 @@ _PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
     OneStopProblem.INVALID_AGENCY_CODE: "mã định danh cơ quan không hợp lệ "
     "(các nhóm chữ số và chữ cái cách nhau bằng dấu chấm, ví dụ 000.00.04.G18)",
     OneStopProblem.INVALID_SEQUENCE: "số thứ tự trong ngày phải từ 1 trở lên",
-    OneStopProblem.MALFORMED_DOSSIER_CODE: "mã hồ sơ không có dạng "
-    "<mã cơ quan>-<yymmdd>-<số thứ tự>",
+    OneStopProblem.MALFORMED_DOSSIER_CODE: "mã hồ sơ không có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>",
     OneStopProblem.INVALID_DAYS: "số ngày hoặc số giờ không được âm",
     OneStopProblem.DATE_BEFORE_RECEIPT: "ngày này trước ngày tiếp nhận hồ sơ",
-    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: (
-        'hồ sơ đã được yêu cầu bổ sung'
-    ),
+    OneStopProblem.SUPPLEMENT_ALREADY_REQUESTED: ("hồ sơ đã được yêu cầu bổ sung"),
     OneStopProblem.SUPPLEMENT_TOO_LATE: (
-        'việc yêu cầu bổ sung phải thực hiện chậm nhất ngày {date}, trong vòng {days} ngày làm việc kể từ khi tiếp nhận (theo thiết lập của thủ tục)'
+        "việc yêu cầu bổ sung phải thực hiện chậm nhất ngày {date}, trong vòng {days} ngày làm việc kể từ khi tiếp nhận (theo thiết lập của thủ tục)"
     ),
     OneStopProblem.SUPPLEMENT_NOT_REQUESTED: "hồ sơ này chưa được yêu cầu bổ sung",
     OneStopProblem.SUPPLEMENT_ALREADY_RECEIVED: "đã nhận hồ sơ bổ sung",
     OneStopProblem.SUPPLEMENT_BEFORE_REQUEST: "không thể nhận hồ sơ bổ sung trước khi yêu cầu bổ sung",
-    OneStopProblem.SUPPLEMENT_EXPIRED: (
-        'thời hạn hoàn thiện hồ sơ đã kết thúc ngày {date}: hồ sơ sẽ bị đóng'
-    ),
-    OneStopProblem.SUPPLEMENT_PENDING: "hồ sơ đang chờ bổ sung; "
-    "thời gian giải quyết chưa được tính lại",
-    OneStopProblem.EXTENSION_ALREADY_GRANTED: (
-        'hạn giải quyết hồ sơ chỉ được gia hạn một lần'
-    ),
-    OneStopProblem.EXTENSION_NOT_LATER: (
-        'ngày hẹn mới phải sau hạn giải quyết hiện tại {date}'
-    ),
+    OneStopProblem.SUPPLEMENT_EXPIRED: ("thời hạn hoàn thiện hồ sơ đã kết thúc ngày {date}: hồ sơ sẽ bị đóng"),
+    OneStopProblem.SUPPLEMENT_PENDING: "hồ sơ đang chờ bổ sung; thời gian giải quyết chưa được tính lại",
+    OneStopProblem.EXTENSION_ALREADY_GRANTED: ("hạn giải quyết hồ sơ chỉ được gia hạn một lần"),
+    OneStopProblem.EXTENSION_NOT_LATER: ("ngày hẹn mới phải sau hạn giải quyết hiện tại {date}"),
     OneStopProblem.EXTENSION_NOT_WORKING_DAY: (
-        'ngày hẹn mới không phải ngày làm việc: hãy chọn một ngày làm việc sau hạn giải quyết hiện tại {date}'
+        "ngày hẹn mới không phải ngày làm việc: hãy chọn một ngày làm việc sau hạn giải quyết hiện tại {date}"
     ),
     OneStopProblem.APOLOGY_TOO_LATE: (
-        'văn bản xin lỗi phải được gửi chậm nhất ngày {date}, tức ít nhất một ngày làm việc trước hạn giải quyết'
+        "văn bản xin lỗi phải được gửi chậm nhất ngày {date}, tức ít nhất một ngày làm việc trước hạn giải quyết"
     ),
     OneStopProblem.DUPLICATE_REQUIREMENT: "hai thành phần hồ sơ có cùng mã",
     OneStopProblem.ALREADY_RECEIVED: "hồ sơ đã được tiếp nhận",
@@ -140,9 +120,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
     OneStopProblem.ALREADY_ACCEPTED: "hồ sơ đã được chấp nhận",
     OneStopProblem.NOT_ACCEPTED: "hồ sơ chưa được chấp nhận; thời gian giải quyết chưa bắt đầu",
     OneStopProblem.DOSSIER_ENDED: "hồ sơ đã kết thúc",
-    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: (
-        'hạn giải quyết đã được gia hạn: không thể yêu cầu bổ sung nữa'
-    ),
+    OneStopProblem.SUPPLEMENT_AFTER_EXTENSION: ("hạn giải quyết đã được gia hạn: không thể yêu cầu bổ sung nữa"),
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "một sự kiện của hồ sơ không thể trước sự kiện liền trước",
     OneStopProblem.SUPPLEMENT_ONCE_ONLY: "thủ tục chỉ cho phép yêu cầu bổ sung một lần",
 }

@@ -220,9 +220,7 @@ class UploadCheck:
     """Filled signature fields of a readable PDF (document timestamps not counted)."""
     signatures_valid: bool | None = None
     """The validator's ``all_valid``; None when unsigned or when no validator was given."""
-    signature_report: PdfValidationReport | None = dataclasses.field(
-        default=None, repr=False, compare=False
-    )
+    signature_report: PdfValidationReport | None = dataclasses.field(default=None, repr=False, compare=False)
     max_bytes: int | None = None
     """The size limit the file was checked against."""
     max_inflated_bytes: int | None = None
@@ -286,9 +284,7 @@ def check_upload(
         raise ValueError("max_inflated_bytes must be positive")
     unknown = set(allowed) - FILE_TYPES.keys()
     if unknown:
-        raise ValueError(
-            f"Unknown file types {sorted(unknown)}; known: {', '.join(sorted(FILE_TYPES))}."
-        )
+        raise ValueError(f"Unknown file types {sorted(unknown)}; known: {', '.join(sorted(FILE_TYPES))}.")
     data = bytes(data)
     size = len(data)
     mimetype = magic.from_buffer(data, mime=True) if data else "application/x-empty"
@@ -337,9 +333,7 @@ def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
     if b"%PDF-" not in data[:1024]:
         raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
     try:
-        reader = PdfFileReader(
-            BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes)
-        )
+        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes))
         encrypted = reader.encrypted
         reader.root  # noqa: B018 - forces the catalog to be resolved now
     except PdfDecodeLimitError:
@@ -377,7 +371,8 @@ def _check_pdf(
     try:
         pages = _read_pages(reader)
         signature_count = sum(
-            1 for _, sig, _ in enumerate_sig_fields(reader, filled_status=True)
+            1
+            for _, sig, _ in enumerate_sig_fields(reader, filled_status=True)
             if sig.get_object().get("/Type") != "/DocTimeStamp"
         )
     except PdfDecodeLimitError as exc:

@@ -90,14 +90,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _revocation_for(
-    context: ValidationContext, certs: Sequence[asn1_x509.Certificate]
-) -> RevocationData:
+def _revocation_for(context: ValidationContext, certs: Sequence[asn1_x509.Certificate]) -> RevocationData:
     """The CRLs issued by the CAs of ``certs`` and the OCSP responses known to the context."""
     issuers = {cert.issuer.dump() for cert in certs}
-    crls = tuple(
-        dict.fromkeys(crl.dump() for crl in context.crls if crl.issuer.dump() in issuers)
-    )
+    crls = tuple(dict.fromkeys(crl.dump() for crl in context.crls if crl.issuer.dump() in issuers))
     ocsps = tuple(dict.fromkeys(response.dump() for response in context.ocsps))
     return RevocationData(crls=crls, ocsps=ocsps)
 
@@ -135,9 +131,7 @@ async def check_certificate(
         notes.append("a time-stamping or OCSP certificate cannot sign documents")
 
     path: ValidationPath | None = None
-    validator = CertificateValidator(
-        cert, intermediate_certs=list(intermediates), validation_context=context
-    )
+    validator = CertificateValidator(cert, intermediate_certs=list(intermediates), validation_context=context)
     try:
         path = await validator.async_validate_path()
     except RevokedError as exc:

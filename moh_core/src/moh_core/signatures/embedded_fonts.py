@@ -116,15 +116,11 @@ def em1000_font(path: str) -> tuple[bytes, float]:
         font.save(output)
         cap_height = getattr(font["OS/2"], "sCapHeight", 0) or 700
     except (OSError, KeyError, TTLibError) as exc:
-        raise SigningFailed(
-            SigningProblem.FONT_NOT_FOUND, f"The field font {path} cannot be read: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.FONT_NOT_FOUND, f"The field font {path} cannot be read: {exc}") from exc
     return output.getvalue(), cap_height / 1000
 
 
-def field_engine(
-    writer: IncrementalPdfFileWriter, italic: bool, size: float
-) -> GlyphAccumulator:
+def field_engine(writer: IncrementalPdfFileWriter, italic: bool, size: float) -> GlyphAccumulator:
     data, _ = em1000_font(str(field_font_file(italic)))
     return GlyphAccumulator(
         writer=writer,
@@ -159,9 +155,7 @@ def font_bytes(path: str) -> bytes:
         data = Path(path).read_bytes()
         units_per_em = TTFont(BytesIO(data), lazy=True)["head"].unitsPerEm
     except (OSError, KeyError, TTLibError) as exc:
-        raise SigningFailed(
-            SigningProblem.FONT_NOT_FOUND, f"The stamp font {path} cannot be read: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.FONT_NOT_FOUND, f"The stamp font {path} cannot be read: {exc}") from exc
     if units_per_em != 1000:
         raise SigningFailed(
             SigningProblem.INVALID_STAMP,

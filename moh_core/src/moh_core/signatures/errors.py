@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
 from moh_core.errors import MohError
 
 if TYPE_CHECKING:
@@ -82,10 +83,8 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
     SigningProblem.KEY_USAGE: "the certificate may not sign documents (it needs key usage "
     "digitalSignature or nonRepudiation and must not be a time-stamping or OCSP certificate)",
-    SigningProblem.WEAK_KEY: "the key is too weak (RSA needs at least 2048 bits, "
-    "ECDSA at least 256 bits)",
-    SigningProblem.UNSUPPORTED_ALGORITHM: "the key algorithm is not allowed "
-    "(only RSA with RSASSA-PSS and ECDSA)",
+    SigningProblem.WEAK_KEY: "the key is too weak (RSA needs at least 2048 bits, ECDSA at least 256 bits)",
+    SigningProblem.UNSUPPORTED_ALGORITHM: "the key algorithm is not allowed (only RSA with RSASSA-PSS and ECDSA)",
     SigningProblem.KEY_LOAD_FAILED: "the key could not be loaded (wrong password or damaged file)",
     SigningProblem.TOKEN_ERROR: "the PKCS#11 token could not be used",
     SigningProblem.INVALID_PDF: "the file is not a PDF that can be signed",
@@ -103,8 +102,7 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.TIMESTAMP_FAILED: "the time-stamping authority did not return a timestamp",
     SigningProblem.SIGNATURE_TOO_LARGE: "the signature does not fit in the reserved space",
     SigningProblem.INVALID_STATE: "the saved signing state is damaged or unknown",
-    SigningProblem.SIGNATURE_MISMATCH: "the returned signature does not match the "
-    "certificate and the prepared data",
+    SigningProblem.SIGNATURE_MISMATCH: "the returned signature does not match the certificate and the prepared data",
     SigningProblem.CHECK_MISMATCH: "the certificate check given is not for this signer",
     SigningProblem.SIGNING_FAILED: "the signature could not be created",
 }
@@ -118,8 +116,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
     SigningProblem.KEY_USAGE: "chứng thư số không dùng để ký văn bản (cần mục đích sử dụng khóa "
     "digitalSignature hoặc nonRepudiation, không phải chứng thư dấu thời gian hay OCSP)",
     SigningProblem.WEAK_KEY: "khóa quá yếu (tối thiểu RSA 2048 bit hoặc ECDSA 256 bit)",
-    SigningProblem.UNSUPPORTED_ALGORITHM: "thuật toán của khóa không được phép "
-    "(chỉ RSA với RSASSA-PSS và ECDSA)",
+    SigningProblem.UNSUPPORTED_ALGORITHM: "thuật toán của khóa không được phép (chỉ RSA với RSASSA-PSS và ECDSA)",
     SigningProblem.KEY_LOAD_FAILED: "không mở được khóa (sai mật khẩu hoặc tệp bị hỏng)",
     SigningProblem.TOKEN_ERROR: "không sử dụng được thiết bị ký PKCS#11",
     SigningProblem.INVALID_PDF: "tệp không phải là PDF ký được",
@@ -129,16 +126,14 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
     SigningProblem.FIELD_NOT_FOUND: "trường không tồn tại",
     SigningProblem.FIELD_ALREADY_SIGNED: "trường chữ ký đã được ký",
     SigningProblem.FIELD_ALREADY_FILLED: "trường văn bản đã có giá trị",
-    SigningProblem.DOCUMENT_ALREADY_SIGNED: "văn bản đã được ký; "
-    "các trường phải được tạo trước chữ ký đầu tiên",
+    SigningProblem.DOCUMENT_ALREADY_SIGNED: "văn bản đã được ký; các trường phải được tạo trước chữ ký đầu tiên",
     SigningProblem.INVALID_STAMP: "mô tả hình ảnh chữ ký không hợp lệ",
     SigningProblem.FONT_NOT_FOUND: "không tìm thấy phông chữ tiếng Việt cho hình ảnh chữ ký",
     SigningProblem.TIMESTAMPER_REQUIRED: "mức chữ ký này cần dịch vụ cấp dấu thời gian",
     SigningProblem.TIMESTAMP_FAILED: "dịch vụ cấp dấu thời gian không trả về dấu thời gian",
     SigningProblem.SIGNATURE_TOO_LARGE: "chữ ký vượt quá vùng dành sẵn",
     SigningProblem.INVALID_STATE: "trạng thái ký đã lưu bị hỏng hoặc không xác định",
-    SigningProblem.SIGNATURE_MISMATCH: "chữ ký nhận về không khớp với chứng thư số "
-    "và dữ liệu đã chuẩn bị",
+    SigningProblem.SIGNATURE_MISMATCH: "chữ ký nhận về không khớp với chứng thư số và dữ liệu đã chuẩn bị",
     SigningProblem.CHECK_MISMATCH: "kết quả kiểm tra chứng thư số không phải của người ký này",
     SigningProblem.SIGNING_FAILED: "không tạo được chữ ký",
 }
@@ -226,6 +221,7 @@ class SignedByProblem(StrEnum):
     def description_vi(self) -> str:
         """The description in Vietnamese."""
         return _SIGNED_BY_DESCRIPTIONS_VI[self]
+
 
 _SIGNED_BY_DESCRIPTIONS: dict[SignedByProblem, str] = {
     SignedByProblem.NOT_SIGNED: "the PDF carries no signature",

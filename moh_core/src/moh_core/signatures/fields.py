@@ -62,6 +62,7 @@ __all__ = [
     "signature_fields",
 ]
 
+
 @dataclass(frozen=True)
 class FieldBox:
     """A signature field to create: name, 0-based page index, box in PDF points or None.
@@ -114,10 +115,8 @@ def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
     try:
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         writer.root  # noqa: B018 - resolve the catalog now
-    except Exception as exc:  # noqa: BLE001 - trust boundary: pyHanko raises many kinds
-        raise SigningFailed(
-            SigningProblem.INVALID_PDF, f"The PDF cannot be read: {exc}"
-        ) from exc
+    except Exception as exc:
+        raise SigningFailed(SigningProblem.INVALID_PDF, f"The PDF cannot be read: {exc}") from exc
     if writer.prev.encrypted:
         raise SigningFailed(SigningProblem.ENCRYPTED_PDF, "Encrypted PDFs are not signed.")
     return writer
@@ -125,10 +124,7 @@ def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
 
 def signature_fields(writer: IncrementalPdfFileWriter) -> dict[str, bool]:
     """Signature field name -> filled."""
-    return {
-        name: value is not None
-        for name, value, _ in pdf_fields.enumerate_sig_fields(writer.prev)
-    }
+    return {name: value is not None for name, value, _ in pdf_fields.enumerate_sig_fields(writer.prev)}
 
 
 def _page_count(writer: IncrementalPdfFileWriter) -> int:
@@ -163,9 +159,7 @@ def _checked_box(name: str, box: Sequence[float]) -> tuple[float, float, float, 
     try:
         x1, y1, x2, y2 = (float(v) for v in box)
     except (TypeError, ValueError) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_FIELD, f"Field {name!r}: box {box!r} is not four numbers."
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {name!r}: box {box!r} is not four numbers.") from exc
     if not (x2 > x1 and y2 > y1) or any(math.isnan(v) for v in (x1, y1, x2, y2)):
         raise SigningFailed(
             SigningProblem.INVALID_FIELD,
@@ -174,9 +168,7 @@ def _checked_box(name: str, box: Sequence[float]) -> tuple[float, float, float, 
     return x1, y1, x2, y2
 
 
-def prepare_fields(
-    pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[TextField] = ()
-) -> bytes:
+def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[TextField] = ()) -> bytes:
     """Create all fields (signer, seal, ...; number, date) in ONE incremental update, first.
 
     Later boxes are drawn above earlier ones (widget order), so list the seal after the signer
@@ -205,13 +197,9 @@ def prepare_fields(
         raise SigningFailed(SigningProblem.DOCUMENT_ALREADY_SIGNED)
     all_existing = _field_names(writer) | set(existing)
     pages = _page_count(writer)
-    for name, page in [(box.name, box.page) for box in boxes] + [
-        (text.name, text.page) for text in text_fields
-    ]:
+    for name, page in [(box.name, box.page) for box in boxes] + [(text.name, text.page) for text in text_fields]:
         if not name or "." in name or not name.isprintable():
-            raise SigningFailed(
-                SigningProblem.INVALID_FIELD, f"Invalid field name {name!r} (no dots)."
-            )
+            raise SigningFailed(SigningProblem.INVALID_FIELD, f"Invalid field name {name!r} (no dots).")
         if name in all_existing:
             raise SigningFailed(SigningProblem.FIELD_EXISTS, f"The field {name!r} already exists.")
         if not 0 <= page < pages:
@@ -231,9 +219,7 @@ def prepare_fields(
     for text in text_fields:
         rect = _checked_box(text.name, text.box)
         if not 4 <= float(text.font_size) <= 72:
-            raise SigningFailed(
-                SigningProblem.INVALID_FIELD, f"Field {text.name!r}: font_size must be 4-72 points."
-            )
+            raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {text.name!r}: font_size must be 4-72 points.")
         if text.align not in _QUADDING:
             raise SigningFailed(
                 SigningProblem.INVALID_FIELD,
@@ -316,8 +302,12 @@ def _add_text_fields(
                 generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
                 generic.pdf_name("/BBox"): generic.ArrayObject(
-                    [generic.FloatObject(0), generic.FloatObject(0),
-                     generic.FloatObject(x2 - x1), generic.FloatObject(y2 - y1)]
+                    [
+                        generic.FloatObject(0),
+                        generic.FloatObject(0),
+                        generic.FloatObject(x2 - x1),
+                        generic.FloatObject(y2 - y1),
+                    ]
                 ),
                 generic.pdf_name("/Resources"): generic.DictionaryObject(),
             },
@@ -334,13 +324,9 @@ def _add_text_fields(
                 generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
                 generic.pdf_name("/F"): generic.NumberObject(_TEXT_WIDGET_FLAGS),
-                generic.pdf_name("/Rect"): generic.ArrayObject(
-                    [generic.FloatObject(v) for v in (x1, y1, x2, y2)]
-                ),
+                generic.pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (x1, y1, x2, y2)]),
                 generic.pdf_name("/P"): page_ref,
-                generic.pdf_name("/AP"): generic.DictionaryObject(
-                    {generic.pdf_name("/N"): writer.add_object(empty)}
-                ),
+                generic.pdf_name("/AP"): generic.DictionaryObject({generic.pdf_name("/N"): writer.add_object(empty)}),
             }
         )
         widget_ref = writer.add_object(widget)
@@ -396,15 +382,23 @@ def _field_appearance(
         x = 0.0
     baseline = (height - cap_height * size) / 2  # capitals centred in the box
     ops = b"/Tx BMC q BT %s %g Tf 0 g 1 0 0 1 %g %g Tm %s ET Q EMC" % (
-        font_name.encode("ascii"), size, x, baseline, engine.shape(text).graphics_ops
+        font_name.encode("ascii"),
+        size,
+        x,
+        baseline,
+        engine.shape(text).graphics_ops,
     )
     return generic.StreamObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
             generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
             generic.pdf_name("/BBox"): generic.ArrayObject(
-                [generic.FloatObject(0), generic.FloatObject(0),
-                 generic.FloatObject(width), generic.FloatObject(height)]
+                [
+                    generic.FloatObject(0),
+                    generic.FloatObject(0),
+                    generic.FloatObject(width),
+                    generic.FloatObject(height),
+                ]
             ),
             generic.pdf_name("/Resources"): generic.DictionaryObject(
                 {
@@ -441,16 +435,12 @@ def fill_fields(pdf: bytes, values: Mapping[str, str]) -> bytes:
     cleaned: dict[str, str] = {}
     for name, value in values.items():
         if name not in fields:
-            raise SigningFailed(
-                SigningProblem.FIELD_NOT_FOUND, f"There is no text field named {name!r}."
-            )
+            raise SigningFailed(SigningProblem.FIELD_NOT_FOUND, f"There is no text field named {name!r}.")
         text = " ".join(nfc(str(value)).split())
         if not text:
             raise SigningFailed(SigningProblem.INVALID_FIELD, f"Field {name!r}: empty value.")
         if str(fields[name].get_object().get("/V", "")).strip():
-            raise SigningFailed(
-                SigningProblem.FIELD_ALREADY_FILLED, f"The field {name!r} is already filled in."
-            )
+            raise SigningFailed(SigningProblem.FIELD_ALREADY_FILLED, f"The field {name!r} is already filled in.")
         cleaned[name] = text
     engines: dict[bool, GlyphAccumulator] = {}
     for name, text in cleaned.items():
@@ -474,9 +464,7 @@ def field_target(writer: IncrementalPdfFileWriter, name: str) -> bool:
     existing = signature_fields(writer)
     if name in existing:
         if existing[name]:
-            raise SigningFailed(
-                SigningProblem.FIELD_ALREADY_SIGNED, f"The field {name!r} is already signed."
-            )
+            raise SigningFailed(SigningProblem.FIELD_ALREADY_SIGNED, f"The field {name!r} is already signed.")
         return True
     if any(existing.values()):
         raise SigningFailed(

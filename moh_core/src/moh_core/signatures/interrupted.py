@@ -136,9 +136,7 @@ def _decode_state(state: bytes) -> tuple[dict[str, Any], bytes]:
             raise ValueError("document checksum mismatch")
         return header, document
     except (ValueError, KeyError, TypeError, struct.error) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}") from exc
 
 
 def prepare_interrupted(
@@ -261,14 +259,10 @@ def _ecdsa_der(signature: bytes, bits: int) -> bytes:
         r = int.from_bytes(signature[:size], "big")
         s = int.from_bytes(signature[size:], "big")
         return algos.DSASignature({"r": r, "s": s}).dump()
-    raise SigningFailed(
-        SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s."
-    )
+    raise SigningFailed(SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s.")
 
 
-def _verify_client_signature(
-    cert: asn1_x509.Certificate, info: KeyInfo, tbs: bytes, signature: bytes
-) -> bytes:
+def _verify_client_signature(cert: asn1_x509.Certificate, info: KeyInfo, tbs: bytes, signature: bytes) -> bytes:
     public_key = serialization.load_der_public_key(cert.public_key.dump())
     try:
         if info.algorithm == "rsa" and isinstance(public_key, rsa.RSAPublicKey):
@@ -284,11 +278,7 @@ def _verify_client_signature(
             public_key.verify(der, tbs, ec.ECDSA(hashes.SHA256()))
             return der
     except InvalidSignature as exc:
-        expected = (
-            "RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32"
-            if info.algorithm == "rsa"
-            else "ECDSA with SHA-256"
-        )
+        expected = "RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32" if info.algorithm == "rsa" else "ECDSA with SHA-256"
         raise SigningFailed(
             SigningProblem.SIGNATURE_MISMATCH,
             "The returned signature does not verify with the certificate's key over the prepared "
@@ -335,9 +325,7 @@ def finish_interrupted(
             ocsps=[_unb64(c) for c in header["ocsps"]],
         ).parsed()
     except (ValueError, KeyError, TypeError) as exc:
-        raise SigningFailed(
-            SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.INVALID_STATE, f"The saved signing state is unusable: {exc}") from exc
     if lvl.timestamped and timestamper is None:
         raise SigningFailed(
             SigningProblem.TIMESTAMPER_REQUIRED,

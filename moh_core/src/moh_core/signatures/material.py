@@ -76,9 +76,7 @@ class ParsedMaterial:
     crls: tuple[asn1_crl.CertificateList, ...]
     ocsps: tuple[asn1_ocsp.OCSPResponse, ...]
 
-    def context(
-        self, moment: datetime | None = None, allow_fetching: bool = False
-    ) -> ValidationContext:
+    def context(self, moment: datetime | None = None, allow_fetching: bool = False) -> ValidationContext:
         return ValidationContext(
             trust_roots=list(self.trust_roots),
             other_certs=list(self.other_certs),

@@ -236,11 +236,7 @@ class PdfValidationReport:
         count = len(self.signatures)
         noun = "signature" if count == 1 else "signatures"
         invalid = [sig for sig in self.signatures if not sig.valid]
-        head = (
-            f"{count} {noun}, all valid."
-            if not invalid
-            else f"{count} {noun}, {len(invalid)} not valid."
-        )
+        head = f"{count} {noun}, all valid." if not invalid else f"{count} {noun}, {len(invalid)} not valid."
         return " ".join([head, *(sig.summary for sig in self.signatures)])
 
 
@@ -269,9 +265,7 @@ def unreadable_report(name: str, problem: SignatureProblem, detail: str) -> Sign
 def signature_report(name: str, status: PdfSignatureStatus, revocation_unknown: bool) -> SignatureReport:
     signer = certificate_info(status.signing_cert)
     timestamp = status.timestamp_validity
-    timestamp_valid = bool(
-        timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted
-    )
+    timestamp_valid = bool(timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted)
     coverage = _coverage(status.coverage)
     level = status.modification_level
     problems = _problems(status, coverage, timestamp_valid, revocation_unknown)
@@ -290,8 +284,7 @@ def signature_report(name: str, status: PdfSignatureStatus, revocation_unknown: 
         signature_valid=status.valid,
         trusted=status.trusted,
         revoked=status.revoked,
-        revocation_checked=status.revoked
-        or (status.trusted and _declares_revocation_info(status.signing_cert)),
+        revocation_checked=status.revoked or (status.trusted and _declares_revocation_info(status.signing_cert)),
         coverage=coverage,
         modification_level=level.name if level is not None else None,
         docmdp_ok=status.docmdp_ok,

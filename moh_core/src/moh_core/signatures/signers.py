@@ -115,9 +115,7 @@ def _pss_mechanism() -> algos.SignedDigestAlgorithm:
             "parameters": algos.RSASSAPSSParams(
                 {
                     "hash_algorithm": digest,
-                    "mask_gen_algorithm": algos.MaskGenAlgorithm(
-                        {"algorithm": "mgf1", "parameters": digest}
-                    ),
+                    "mask_gen_algorithm": algos.MaskGenAlgorithm({"algorithm": "mgf1", "parameters": digest}),
                     "salt_length": PSS_SALT_LENGTH,
                 }
             ),
@@ -208,7 +206,7 @@ class MohSigner:
             self._closed[0] = True
             try:
                 self._session.close()
-            except Exception:  # noqa: BLE001 - closing a dead session must not mask errors
+            except Exception:
                 logger.warning("Closing the PKCS#11 session failed", exc_info=True)
 
     def __enter__(self) -> MohSigner:
@@ -236,31 +234,22 @@ def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
     if isinstance(password, str):
         password = password.encode()
     try:
-        private_key, certificate, additional = pkcs12.load_key_and_certificates(
-            bytes(data), password or None
-        )
+        private_key, certificate, additional = pkcs12.load_key_and_certificates(bytes(data), password or None)
     except (ValueError, TypeError) as exc:
         raise SigningFailed(
             SigningProblem.KEY_LOAD_FAILED,
             f"The PKCS#12 file could not be opened (wrong password or damaged file): {exc}",
         ) from exc
     if private_key is None or certificate is None:
-        raise SigningFailed(
-            SigningProblem.KEY_LOAD_FAILED, "The PKCS#12 file holds no private key or certificate."
-        )
+        raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The PKCS#12 file holds no private key or certificate.")
     cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
     info = key_info(cert)
     mechanism = signature_mechanism(info)
     if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningRefused(SigningProblem.UNSUPPORTED_ALGORITHM)
     if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
-        raise SigningFailed(
-            SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate."
-        )
-    chain = tuple(
-        asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER))
-        for extra in additional
-    )
+        raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate.")
+    chain = tuple(asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER)) for extra in additional)
     registry = SimpleCertificateStore.from_certs([cert, *chain])
     pyhanko_signer = _LoadedKeySigner(
         private_key=private_key,
@@ -322,16 +311,11 @@ def load_pkcs11_signer(
             # PKCS#11 login state is per token and process: another open session (a second
             # MohSigner on the same token) already logged in; new sessions share that login.
             session = open_pkcs11_session(lib_path, token_criteria=criteria, user_pin=None)
-        found = list(
-            session.get_objects(
-                {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: cert_label}
-            )
-        )
+        found = list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: cert_label}))
         if len(found) != 1:
             raise SigningFailed(
                 SigningProblem.TOKEN_ERROR,
-                f"Expected one certificate labelled {cert_label!r} on token {token_label!r}, "
-                f"found {len(found)}.",
+                f"Expected one certificate labelled {cert_label!r} on token {token_label!r}, found {len(found)}.",
             )
         cert = asn1_x509.Certificate.load(found[0][Attribute.VALUE])
         info = key_info(cert)
@@ -347,9 +331,7 @@ def load_pkcs11_signer(
             use_raw_mechanism=info.algorithm == "ec",
         )
         asyncio.run(pyhanko_signer.ensure_objects_loaded())  # find the key now, not mid-batch
-        registry_certs = tuple(
-            other for other in pyhanko_signer.cert_registry if other.dump() != cert.dump()
-        )
+        registry_certs = tuple(other for other in pyhanko_signer.cert_registry if other.dump() != cert.dump())
     except SigningError:
         if session is not None:
             session.close()

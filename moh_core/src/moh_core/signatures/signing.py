@@ -153,9 +153,7 @@ class _DropNoise(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
-        return not (
-            message.startswith(_PYHANKO_DSS_WARNING) or "NOT subset; don't know how" in message
-        )
+        return not (message.startswith(_PYHANKO_DSS_WARNING) or "NOT subset; don't know how" in message)
 
 
 _filter_lock = threading.Lock()
@@ -178,15 +176,13 @@ def pyhanko_errors() -> Iterator[None]:
     try:
         from pkcs11.exceptions import PKCS11Error
     except ImportError:  # pragma: no cover
-        PKCS11Error = ()  # type: ignore[assignment,misc]  # noqa: N806
+        PKCS11Error = ()  # type: ignore[assignment,misc]
     try:
         yield
     except SigningError:
         raise
     except TimestampRequestError as exc:
-        raise SigningFailed(
-            SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}"
-        ) from exc
+        raise SigningFailed(SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}") from exc
     except PKCS11Error as exc:  # type: ignore[misc]
         raise SigningFailed(
             SigningProblem.TOKEN_ERROR, f"The PKCS#11 token failed: {type(exc).__name__} {exc}"
@@ -259,9 +255,7 @@ class _Run:
             session = pdf_signer.init_signing_session(writer, existing_fields_only=exists)
             session.system_time = signing_time
             validation_info = await session.perform_presign_validation(writer)
-            tbs = session.prepare_tbs_document(
-                validation_info=validation_info, bytes_reserved=self.bytes_reserved
-            )
+            tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=self.bytes_reserved)
             prepared, output = tbs.digest_tbs_document()
             post_sign = await tbs.perform_signature(
                 document_digest=prepared.document_digest,
@@ -364,8 +358,17 @@ def sign(
     :raises SigningFailed: bad PDF/field, TSA or token failure, signature too large.
     """
     return sign_many(
-        [pdf], signer, field=field, level=level, material=material, timestamper=timestamper,
-        stamp=stamp, reason=reason, location=location, bytes_reserved=bytes_reserved, check=check,
+        [pdf],
+        signer,
+        field=field,
+        level=level,
+        material=material,
+        timestamper=timestamper,
+        stamp=stamp,
+        reason=reason,
+        location=location,
+        bytes_reserved=bytes_reserved,
+        check=check,
         max_check_age=max_check_age,
     )[0]
 
@@ -392,15 +395,17 @@ def sign_many(
 
     async def run() -> list[SignResult]:
         session = await _start_run(
-            signer, level=level, material=material, timestamper=timestamper, bytes_reserved=bytes_reserved, check=check,
+            signer,
+            level=level,
+            material=material,
+            timestamper=timestamper,
+            bytes_reserved=bytes_reserved,
+            check=check,
             max_check_age=max_check_age,
         )
         try:
             return [
-                await session.sign_one(
-                    pdf, field=field, stamp=stamp, reason=reason, location=location
-                )
-                for pdf in pdfs
+                await session.sign_one(pdf, field=field, stamp=stamp, reason=reason, location=location) for pdf in pdfs
             ]
         finally:
             if session.context is not None:

@@ -94,13 +94,9 @@ class VisibleStamp:
         style = StampStyle(self.style)
         object.__setattr__(self, "style", style)
         if style is StampStyle.SEAL and not self.image_png:
-            raise SigningFailed(
-                SigningProblem.INVALID_STAMP, "A seal stamp needs the seal picture."
-            )
+            raise SigningFailed(SigningProblem.INVALID_STAMP, "A seal stamp needs the seal picture.")
         if style is StampStyle.TEXT_ONLY and not (self.number_symbol or "").strip():
-            raise SigningFailed(
-                SigningProblem.INVALID_STAMP, "A text-only stamp needs the number and symbol."
-            )
+            raise SigningFailed(SigningProblem.INVALID_STAMP, "A text-only stamp needs the number and symbol.")
         if not 2 <= self.font_size <= 72:
             raise SigningFailed(SigningProblem.INVALID_STAMP, "font_size must be 2-72 points.")
 
@@ -111,10 +107,8 @@ def _decode_image(data: bytes) -> Image.Image:
     try:
         image = Image.open(BytesIO(data))
         image.load()
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on bad input
-        raise SigningFailed(
-            SigningProblem.INVALID_STAMP, f"The stamp picture is not a readable image: {exc}"
-        ) from exc
+    except Exception as exc:
+        raise SigningFailed(SigningProblem.INVALID_STAMP, f"The stamp picture is not a readable image: {exc}") from exc
     image = image.convert("RGBA")
     longest = max(image.size)
     if longest > 800:
@@ -253,8 +247,15 @@ class _Stamp(BaseStamp):
             commands.append(self._image(spec.image_png, m, m, width, height))
         elif spec.style is StampStyle.TEXT_ONLY:
             text, _ = self._text(
-                style.top_lines, m, m, width, height,
-                size=spec.font_size, align="right", valign="top", exact=True,
+                style.top_lines,
+                m,
+                m,
+                width,
+                height,
+                size=spec.font_size,
+                align="right",
+                valign="top",
+                exact=True,
             )
             commands.append(text)
         else:
@@ -264,29 +265,29 @@ class _Stamp(BaseStamp):
                 share = len(top) + len(bottom)
                 line_budget = 0.45 * height / max(share, 1) / self._LEADING
                 size = min(spec.font_size, line_budget)
-                top_ops, top_h = self._text(
-                    top, m, m, width, height, size=size, align="center", valign="top"
-                )
+                top_ops, top_h = self._text(top, m, m, width, height, size=size, align="center", valign="top")
                 bottom_ops, bottom_h = self._text(
                     bottom, m, m, width, height, size=size, align="center", valign="bottom"
                 )
-                commands.append(
-                    self._image(spec.image_png, m, m + bottom_h, width, height - top_h - bottom_h)
-                )
+                commands.append(self._image(spec.image_png, m, m + bottom_h, width, height - top_h - bottom_h))
                 commands += [top_ops, bottom_ops]
             else:
                 text, _ = self._text(
-                    [*top, *bottom], m, m, width, height,
-                    size=spec.font_size, align="center", valign="middle",
+                    [*top, *bottom],
+                    m,
+                    m,
+                    width,
+                    height,
+                    size=spec.font_size,
+                    align="center",
+                    valign="middle",
                 )
                 commands.append(text)
         commands.append(b"Q")
         return [command for command in commands if command]
 
 
-def stamp_style(
-    stamp: VisibleStamp | None, signer_name: str | None, signing_time: datetime
-) -> _StampStyle:
+def stamp_style(stamp: VisibleStamp | None, signer_name: str | None, signing_time: datetime) -> _StampStyle:
     """The pyHanko style for a signature; None stamp = a plain signer stamp (visible fields)."""
     spec = stamp or VisibleStamp(StampStyle.SIGNER)
     if spec.style is StampStyle.TEXT_ONLY:
@@ -295,19 +296,13 @@ def stamp_style(
     elif spec.style is StampStyle.SEAL:
         top, bottom = (), ()
     else:
-        top = tuple(
-            nfc(line).strip() for line in (spec.position or "").split("\n") if line.strip()
-        )
+        top = tuple(nfc(line).strip() for line in (spec.position or "").split("\n") if line.strip())
         name = nfc(spec.signer_name or signer_name or "").strip()
-        bottom = tuple(
-            line for line in (name, f"Ký ngày: {_display_time(signing_time)}") if line
-        )
+        bottom = tuple(line for line in (name, f"Ký ngày: {_display_time(signing_time)}") if line)
     return _StampStyle(spec=spec, top_lines=top, bottom_lines=bottom, font_file=spec.font_path)
 
 
-def make_seal_image(
-    agency_name: str, *, size: int = 600, color: tuple[int, int, int] = (210, 24, 32)
-) -> bytes:
+def make_seal_image(agency_name: str, *, size: int = 600, color: tuple[int, int, int] = (210, 24, 32)) -> bytes:
     """A placeholder red round seal (PNG, transparent background) for demos and tests.
 
     Not a real seal: the centre reads "MẪU" (specimen). The agency name runs around the ring.
@@ -322,11 +317,13 @@ def make_seal_image(
     inner = size * 0.33
     draw.ellipse(
         [centre - outer, centre - outer, centre + outer, centre + outer],
-        outline=ink, width=max(3, size // 40),
+        outline=ink,
+        width=max(3, size // 40),
     )
     draw.ellipse(
         [centre - inner, centre - inner, centre + inner, centre + inner],
-        outline=ink, width=max(2, size // 90),
+        outline=ink,
+        width=max(2, size // 90),
     )
     font_path = str(find_font(SEAL_FONT_CANDIDATES))
     text = nfc(agency_name).upper().strip() or "CƠ QUAN"
@@ -346,9 +343,7 @@ def make_seal_image(
         step = char_width * 1.08 / ring_radius
         mid = angle + step / 2
         glyph = Image.new("RGBA", (font_size * 2, font_size * 2), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text(
-            (font_size, font_size), char, font=font, fill=ink, anchor="mm"
-        )
+        ImageDraw.Draw(glyph).text((font_size, font_size), char, font=font, fill=ink, anchor="mm")
         rotated = glyph.rotate(-math.degrees(mid), resample=Image.Resampling.BICUBIC)
         gx = centre + ring_radius * math.sin(mid) - rotated.width / 2
         gy = centre - ring_radius * math.cos(mid) - rotated.height / 2
@@ -360,9 +355,7 @@ def make_seal_image(
     for k in range(10):
         radius = star_r if k % 2 == 0 else star_inner
         theta = math.pi / 5 * k
-        points.append(
-            (centre + radius * math.sin(theta), centre - size * 0.04 - radius * math.cos(theta))
-        )
+        points.append((centre + radius * math.sin(theta), centre - size * 0.04 - radius * math.cos(theta)))
     draw.polygon(points, fill=ink)
     mark_font = ImageFont.truetype(font_path, int(size * 0.07))
     draw.text((centre, centre + size * 0.16), "MẪU", font=mark_font, fill=ink, anchor="mm")

@@ -90,9 +90,7 @@ _SUPPORTED_SUBFILTERS = frozenset(
 
 #: A person's signing certificate carries nonRepudiation, an agency seal's often only
 #: digitalSignature: either is accepted (pyHanko's default demands nonRepudiation).
-_KEY_USAGE = KeyUsageConstraints(
-    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-)
+_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 
 #: What one foreign PDF may decompress to, all its streams together (a decompression bomb is
@@ -167,9 +165,7 @@ def validate_pdf_signatures(
         if report is not None:
             ordered.append((revision if revision is not None else 10**9 + position, report))
     ordered.sort(key=lambda item: item[0])
-    return PdfValidationReport(
-        signatures=tuple(report for _, report in ordered), validation_time=checked_at
-    )
+    return PdfValidationReport(signatures=tuple(report for _, report in ordered), validation_time=checked_at)
 
 
 #: pyHanko modification levels that only add long-term validation data (DSS, document timestamps).
@@ -213,9 +209,7 @@ def check_signed_by(
     last = report.signatures[-1]
     if last.signer is None or last.signer.der not in expected:
         who = (last.signer.common_name or last.signer.subject) if last.signer else "unreadable"
-        raise SignedByError(
-            SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last
-        )
+        raise SignedByError(SignedByProblem.OTHER_SIGNER, f"the last signature is by {who}", last)
     # After the last signature, only long-term validation data may follow (PAdES B-LT/B-LTA:
     # the DSS with certificates and revocation data, document timestamps).
     lta_only = (
@@ -261,9 +255,7 @@ def _open_pdf(pdf_bytes: bytes, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_B
     except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
         raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
     if encrypted:
-        raise EncryptedPdfError(
-            "The PDF is encrypted; decrypt it before checking its signatures."
-        )
+        raise EncryptedPdfError("The PDF is encrypted; decrypt it before checking its signatures.")
     return reader
 
 
@@ -346,7 +338,5 @@ def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context: Validat
     pyHanko reports a hard-fail for missing CRLs with the same generic AdES sub-indication as
     other chain failures; this second opinion tells REVOCATION_UNKNOWN apart from the rest.
     """
-    status = validate_pdf_signature(
-        embedded, context, key_usage_settings=_KEY_USAGE, skip_diff=True
-    )
+    status = validate_pdf_signature(embedded, context, key_usage_settings=_KEY_USAGE, skip_diff=True)
     return status.trusted

@@ -13,7 +13,6 @@ import zlib
 from collections.abc import Sequence
 from io import BytesIO
 from os import PathLike
-from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -112,11 +111,7 @@ def append_forged_update(pdf_bytes: bytes, text: str = "FORGED") -> bytes:
         }
     )
     page["/Resources"] = generic.DictionaryObject(
-        {
-            generic.pdf_name("/Font"): generic.DictionaryObject(
-                {generic.pdf_name("/FForged"): writer.add_object(font)}
-            )
-        }
+        {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/FForged"): writer.add_object(font)})}
     )
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     # The standard Helvetica has no Vietnamese glyphs: characters outside Latin-1 become "?".
@@ -126,6 +121,7 @@ def append_forged_update(pdf_bytes: bytes, text: str = "FORGED") -> bytes:
     output = BytesIO()
     writer.write(output)
     return output.getvalue()
+
 
 def pdftotext(path: str | PathLike[str], first: int | None = None, last: int | None = None) -> str:
     """The text of a PDF file as poppler's ``pdftotext -layout`` reads it (pages ``first``-``last``)."""
@@ -152,8 +148,11 @@ def make_nss_db(directory: str | PathLike[str], root_cert_pem_path: str | PathLi
         raise RuntimeError("pdfsig (poppler-utils) or certutil (libnss3-tools) is not installed")
     nss = f"sql:{directory}"
     subprocess.run(["certutil", "-N", "-d", nss, "--empty-password"], check=True, capture_output=True)
-    subprocess.run(["certutil", "-d", nss, "-A", "-n", "root", "-t", "C,C,C", "-i", str(root_cert_pem_path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["certutil", "-d", nss, "-A", "-n", "root", "-t", "C,C,C", "-i", str(root_cert_pem_path)],
+        check=True,
+        capture_output=True,
+    )
     return nss
 
 
@@ -169,8 +168,9 @@ def pdfsig_blocks(pdf: bytes, nss: str) -> dict[str, list[str]]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        output = subprocess.run(["pdfsig", "-nssdir", nss, handle.name],
-                                capture_output=True, text=True, timeout=60).stdout
+        output = subprocess.run(
+            ["pdfsig", "-nssdir", nss, handle.name], capture_output=True, text=True, timeout=60
+        ).stdout
     blocks: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in output.splitlines():
@@ -217,7 +217,7 @@ class TimestampServer:
         stamper = make_timestamper(pki)
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
                 self.send_response(200)
@@ -297,10 +297,15 @@ def register_headings(pdf: bytes, widths_mm: Sequence[float], left_mm: float = 2
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(pdf)
         file.flush()
-        out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", file.name, "-"],
-                             capture_output=True, check=True).stdout.decode("utf-8")
-    words = [(float(x0), float(y0), float(x1), html.unescape(text)) for x0, y0, x1, text in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', out)]
+        out = subprocess.run(
+            ["pdftotext", "-bbox", "-f", "1", "-l", "1", file.name, "-"], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+    words = [
+        (float(x0), float(y0), float(x1), html.unescape(text))
+        for x0, y0, x1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', out
+        )
+    ]
     number_row = min(y for _x0, y, _x1, text in words if text == "(1)")
     cover_end = max(y for _x0, y, _x1, text in words if text.startswith("Từ") and y < number_row)
     mm_pt = 72 / 25.4

@@ -42,8 +42,13 @@ class PeerJournal:
         """Journal one delivery; True when the id is new (accepted)."""
         with self.lock:
             new = message_id not in self.accepted
-            entry = {"message_id": message_id, "kind": kind, "accepted": new, "size": len(body),
-                     "body": body.decode("utf-8", "replace") if kind == "portal_event" else None}
+            entry = {
+                "message_id": message_id,
+                "kind": kind,
+                "accepted": new,
+                "size": len(body),
+                "body": body.decode("utf-8", "replace") if kind == "portal_event" else None,
+            }
             if self.path:
                 with self.path.open("a") as out:
                     out.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -69,7 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         if self.server.token and self.headers.get("Authorization") != f"Bearer {self.server.token}":
@@ -92,8 +97,14 @@ class LocalPeer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int = 0, *, token: str | None = None, journal: str | os.PathLike[str] | None = None,
-                 delay: float = 0):
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        token: str | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        delay: float = 0,
+    ):
         super().__init__(("127.0.0.1", port), _Handler)
         self.token = token
         self.delay = delay

@@ -66,9 +66,7 @@ __all__ = [
 ]
 
 #: The slips, by kind.
-SlipKind = Literal[
-    "receipt", "supplement", "refusal", "appraisal_refusal", "apology", "stop", "process_control"
-]
+SlipKind = Literal["receipt", "supplement", "refusal", "appraisal_refusal", "apology", "stop", "process_control"]
 
 #: The printed title of each slip (Circular 03/2025/TT-VPCP, Appendix I, Mẫu số 01-06).
 SLIP_TITLES: dict[SlipKind, str] = {
@@ -201,9 +199,7 @@ def slip_styles() -> dict[str, ParagraphStyle]:
     style = pagekit.paragraph_style
     line = style("slip_line", _BODY_SIZE, alignment=TA_JUSTIFY, spaceAfter=2)
     cell = style("slip_cell", _TABLE_SIZE, alignment=TA_LEFT, leading=_TABLE_SIZE * 1.15)
-    small = style(
-        "slip_small", _CONTROL_TABLE_SIZE, alignment=TA_LEFT, leading=_CONTROL_TABLE_SIZE * 1.15
-    )
+    small = style("slip_small", _CONTROL_TABLE_SIZE, alignment=TA_LEFT, leading=_CONTROL_TABLE_SIZE * 1.15)
     return {
         **pagekit.page_styles(),
         "slip_title": style("slip_title", _TITLE_SIZE, FONT_BOLD, spaceBefore=7 * mm),
@@ -215,14 +211,10 @@ def slip_styles() -> dict[str, ParagraphStyle]:
         "slip_note": ParagraphStyle("slip_note", line, fontName=FONT_ITALIC),
         "slip_cell": cell,
         "slip_cell_center": ParagraphStyle("slip_cell_center", cell, alignment=TA_CENTER),
-        "slip_cell_head": ParagraphStyle(
-            "slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER
-        ),
+        "slip_cell_head": ParagraphStyle("slip_cell_head", cell, fontName=FONT_BOLD, alignment=TA_CENTER),
         "slip_small": small,
         "slip_small_center": ParagraphStyle("slip_small_center", small, alignment=TA_CENTER),
-        "slip_small_head": ParagraphStyle(
-            "slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER
-        ),
+        "slip_small_head": ParagraphStyle("slip_small_head", small, fontName=FONT_BOLD, alignment=TA_CENTER),
         "slip_sign": style("slip_sign", _SIGN_SIZE, FONT_BOLD),
         "slip_sign_note": style("slip_sign_note", _SIGN_SIZE, FONT_ITALIC),
     }
@@ -253,9 +245,7 @@ def slip_title(kind: SlipKind, slip: DossierSlip, st: dict[str, ParagraphStyle])
     ]
 
 
-def labelled(
-    label: str, value: str, st: dict[str, ParagraphStyle], bold: bool = False
-) -> Paragraph:
+def labelled(label: str, value: str, st: dict[str, ParagraphStyle], bold: bool = False) -> Paragraph:
     """A "Label: value" line (the value NFC-normalised and escaped)."""
     shown = pagekit.text_markup(value)
     if bold:
@@ -295,9 +285,7 @@ def applicant_lines(slip: DossierSlip, st: dict[str, ParagraphStyle], lead: str)
     return out
 
 
-def grid(
-    rows: list[list[Flowable]], widths: Sequence[float], *, padding: float = 1.5 * mm
-) -> list[Flowable]:
+def grid(rows: list[list[Flowable]], widths: Sequence[float], *, padding: float = 1.5 * mm) -> list[Flowable]:
     """A ruled table whose header row repeats on every page it flows to, with space around."""
     table = pagekit.plain_table(
         rows,

@@ -137,8 +137,9 @@ class AppraisalRefusal(DossierSlip):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        object.__setattr__(self, "reasons", _reasons(
-            self.reasons, "A dossier is returned after appraisal with at least one reason."))
+        object.__setattr__(
+            self, "reasons", _reasons(self.reasons, "A dossier is returned after appraisal with at least one reason.")
+        )
         object.__setattr__(self, "recipients", tuple(self.recipients))
 
 
@@ -192,9 +193,7 @@ class StopNotice(DossierSlip):
 
 
 def _numbered(items: Sequence[str], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    return [
-        Paragraph(f"{i}. {pagekit.text_markup(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)
-    ]
+    return [Paragraph(f"{i}. {pagekit.text_markup(item)}", st["slip_item"]) for i, item in enumerate(items, start=1)]
 
 
 # --- Mẫu 02 -----------------------------------------------------------------------------------
@@ -247,8 +246,7 @@ def render_supplement_request(request: SupplementRequest) -> bytes:
         *(
             [
                 Paragraph(
-                    "Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất "
-                    f"<b>{format_slip_time(request.deadline)}</b>.",
+                    f"Thời hạn bổ sung, hoàn thiện hồ sơ: chậm nhất <b>{format_slip_time(request.deadline)}</b>.",
                     st["slip_para"],
                 )
             ]
@@ -370,8 +368,7 @@ def render_apology(apology: Apology) -> bytes:
         *slip_title("apology", apology, st),
         _kinh_gui(apology, st),
         Paragraph(
-            f"Vào {format_slip_time(apology.received_at)}, {agency} tiếp nhận hồ sơ của "
-            f"{applicant}.",
+            f"Vào {format_slip_time(apology.received_at)}, {agency} tiếp nhận hồ sơ của {applicant}.",
             st["slip_para"],
         ),
         labelled("Nội dung yêu cầu giải quyết", apology.procedure, st, bold=True),
@@ -417,9 +414,7 @@ def render_stop_notice(notice: StopNotice) -> bytes:
         labelled("Nội dung yêu cầu giải quyết", notice.procedure, st, bold=True),
     ]
     if notice.received_at is not None:
-        story.append(
-            labelled("Thời gian tiếp nhận hồ sơ", format_slip_time(notice.received_at), st)
-        )
+        story.append(labelled("Thời gian tiếp nhận hồ sơ", format_slip_time(notice.received_at), st))
     story.append(labelled("Lý do đề nghị dừng", notice.reason, st))
     last = [
         Paragraph(

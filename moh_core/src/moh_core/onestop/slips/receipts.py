@@ -119,9 +119,7 @@ class Receipt(DossierSlip):
                 f"of {', '.join(RESULT_DELIVERY)}."
             )
         if self.dossier_sets < 1:
-            raise ValueError(
-                f"The number of dossier sets must be positive, got {self.dossier_sets}."
-            )
+            raise ValueError(f"The number of dossier sets must be positive, got {self.dossier_sets}.")
         if local_day(self.due_at) < local_day(self.received_at):
             raise ValueError("The result cannot be due before the dossier was received.")
 
@@ -147,13 +145,9 @@ class Handover:
 
     def __post_init__(self) -> None:
         if not self.from_unit.strip() or not self.to_unit.strip():
-            raise ValueError(
-                "A hand-over needs the unit that hands over and the one that receives."
-            )
+            raise ValueError("A hand-over needs the unit that hands over and the one that receives.")
         if self.outcome is not None and self.outcome not in HANDOVER_OUTCOMES:
-            raise ValueError(
-                f"Unknown outcome {self.outcome!r}; expected one of {', '.join(HANDOVER_OUTCOMES)}."
-            )
+            raise ValueError(f"Unknown outcome {self.outcome!r}; expected one of {', '.join(HANDOVER_OUTCOMES)}.")
 
     @property
     def outcome_label(self) -> str:
@@ -211,9 +205,7 @@ def _two_digits(number: int) -> str:
 # --- Mẫu 01 -----------------------------------------------------------------------------------
 
 
-def _documents_table(
-    documents: Sequence[SlipDocument], st: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _documents_table(documents: Sequence[SlipDocument], st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """STT | Tên giấy tờ | [Bản chính/bản sao] | [Số lượng]: optional columns only when used."""
     with_form = any(d.form.strip() for d in documents)
     with_copies = any(d.copies is not None for d in documents)
@@ -270,9 +262,7 @@ def render_receipt(receipt: Receipt) -> bytes:
         )
         n += 1
     story += [
-        Paragraph(
-            f"{n}. Thời gian nhận hồ sơ: {format_slip_time(receipt.received_at)}.", st["slip_line"]
-        ),
+        Paragraph(f"{n}. Thời gian nhận hồ sơ: {format_slip_time(receipt.received_at)}.", st["slip_line"]),
         Paragraph(
             f"{n + 1}. Ngày hẹn trả kết quả: <b>{format_slip_time(receipt.due_at)}</b>.",
             st["slip_line"],
