@@ -541,7 +541,7 @@ class MohIncomingDocument(models.Model):
         """Demo data: move the demo documents through their steps, as their people would."""
         if self.env["res.lang"]._lang_get("vi_VN"):
             # The demo people work in Vietnamese: their chatter messages are written in it.
-            self = self.with_context(lang="vi_VN")
+            self = self.with_context(lang="vi_VN")  # noqa: PLW0642 - the demo is written in Vietnamese
         ref = self.env.ref
         clerk, leader = ref("moh_documents.user_vanthu"), ref("moh_documents.user_botruong")
         docs = [ref(f"moh_documents.demo_incoming_{i}") for i in range(1, 6)]
@@ -820,7 +820,7 @@ class MohIncomingDocument(models.Model):
                 labels = dict(field._description_selection(self.env))
                 shown_old, shown_new = labels.get(old, old), labels.get(value, value)
             changes.append((field._description_string(self.env), shown_old or "-", shown_new or "-"))
-        write = {name: value for name, value in vals.items()}
+        write = dict(vals)
         if attachments:
             write["attachment_ids"] = [(0, 0, values) for values in attachments]
         self.sudo().write(write)

@@ -609,7 +609,6 @@ class MohOutgoingDocument(models.Model):
 
         self.ensure_one()
         company = self.company_id
-        signer = self.signer_id
         return OutgoingDocument(
             agency_parent="",
             agency=company.name or "",

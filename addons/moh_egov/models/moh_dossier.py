@@ -329,7 +329,7 @@ class MohDossier(models.Model):
         hand-overs (process control slip) in order, and the extension (the apology's time and the
         deadline it set)."""
         from moh_core.onestop import ClockEvent  # noqa: PLC0415
-        from moh_core.onestop import ClockEventKind as Kind
+        from moh_core.onestop import ClockEventKind as Kind  # noqa: PLC0415
 
         self.ensure_one()
         kinds = {
@@ -716,7 +716,7 @@ class MohDossier(models.Model):
         self._moh_check_state("submitted")
         for dossier in self:
             dossier.document_ids._moh_revalidate_signatures()
-            lines, complete = dossier._moh_completeness_lines()
+            _lines, complete = dossier._moh_completeness_lines()
             if not complete:
                 raise UserError(self.env._("The dossier is not complete: ask for supplements or refuse it."))
             if dossier.payment_state == "pending":
@@ -821,7 +821,7 @@ class MohDossier(models.Model):
         self._moh_check_applicant()
         self._moh_check_state("supplement")
         for dossier in self.sudo():
-            lines, complete = dossier._moh_completeness_lines()
+            _lines, complete = dossier._moh_completeness_lines()
             if not complete:
                 raise UserError(self.env._("The dossier is still not complete."))
             now = fields.Datetime.now()

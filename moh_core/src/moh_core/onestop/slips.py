@@ -1117,10 +1117,11 @@ def render_blank_form(title: str, agency: str, lines: Sequence[str], *, note: st
     """A blank application form for a procedure, as published beside it for applicants to
     download, fill in, sign and upload: national title and motto, the form's title, the agency
     addressed, one dotted line per item and the applicant's signature block."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    # Only the blank form draws on a bare canvas; the fonts module registers fonts when imported.
+    from reportlab.lib.pagesizes import A4  # noqa: PLC0415
+    from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415
 
-    from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts
+    from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc, register_fonts  # noqa: PLC0415
 
     register_fonts()
     buffer = io.BytesIO()

@@ -762,11 +762,11 @@ def load_pkcs11_signer(
     :raises SigningFailed: ``TOKEN_ERROR`` (library, token, PIN, key or certificate not found).
     :raises SigningRefused: ``WEAK_KEY`` / ``UNSUPPORTED_ALGORITHM``.
     """
-    try:
-        from pkcs11 import Attribute, ObjectClass
-        from pkcs11.exceptions import PKCS11Error, UserAlreadyLoggedIn
-        from pyhanko.config.pkcs11 import TokenCriteria
-        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+    try:  # PKCS#11 is loaded only when a token is used
+        from pkcs11 import Attribute, ObjectClass  # noqa: PLC0415
+        from pkcs11.exceptions import PKCS11Error, UserAlreadyLoggedIn  # noqa: PLC0415
+        from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session  # noqa: PLC0415
     except ImportError as exc:  # pragma: no cover - python-pkcs11 is a dependency
         raise SigningFailed(SigningProblem.TOKEN_ERROR, f"PKCS#11 support missing: {exc}") from exc
 
@@ -830,7 +830,7 @@ def _apply_pkcs11_environment(lib_path: str, environment: Mapping[str, str]) -> 
     if not changed:
         return
     os.environ.update(changed)
-    import pkcs11
+    import pkcs11  # noqa: PLC0415 - after the environment it reads is set
 
     try:
         pkcs11.lib(lib_path).reinitialize()  # re-reads its configuration (a no-op cost if fresh)
@@ -1842,7 +1842,7 @@ _filter_installed = False
 
 
 def _install_log_filter() -> None:
-    global _filter_installed
+    global _filter_installed  # noqa: PLW0603 - the filters are installed once per process
     with _filter_lock:
         if not _filter_installed:
             noise = _DropNoise()
@@ -1855,7 +1855,7 @@ def _install_log_filter() -> None:
 def _pyhanko_errors() -> Iterator[None]:
     """Translate pyHanko/PKCS#11 exceptions into :class:`SigningError` codes."""
     try:
-        from pkcs11.exceptions import PKCS11Error
+        from pkcs11.exceptions import PKCS11Error  # noqa: PLC0415 - optional (PKCS#11 tokens)
     except ImportError:  # pragma: no cover
         PKCS11Error = ()  # type: ignore[assignment,misc]
     try:

@@ -487,7 +487,7 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return DocumentSecurityStore.read_dss(reader)
     except NoDSSFoundError:
         return None
-    except Exception as exc:  # trust boundary
+    except Exception as exc:  # noqa: BLE001 - trust boundary: any failure to read a hostile PDF is a finding
         logger.warning("Ignoring unreadable DSS in PDF: %s", exc)
         return None
 
@@ -533,7 +533,7 @@ def _check_field(
         sig_object = sig_ref.get_object()
         sig_type = sig_object.get("/Type", "/Sig")
         subfilter = sig_object.get("/SubFilter")
-    except Exception as exc:  # trust boundary
+    except Exception as exc:  # noqa: BLE001 - trust boundary: any failure to read a hostile PDF is a finding
         return _unreadable(name, SignatureProblem.MALFORMED, str(exc)), None
     if sig_type == "/DocTimeStamp":
         return None, None

@@ -169,7 +169,7 @@ def pdfsig_blocks(pdf: bytes, nss: str) -> dict[str, list[str]]:
         handle.write(pdf)
         handle.flush()
         output = subprocess.run(
-            ["pdfsig", "-nssdir", nss, handle.name], capture_output=True, text=True, timeout=60
+            ["pdfsig", "-nssdir", nss, handle.name], capture_output=True, text=True, timeout=60, check=False
         ).stdout
     blocks: dict[str, list[str]] = {}
     current: list[str] | None = None
