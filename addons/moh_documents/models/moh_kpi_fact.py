@@ -58,7 +58,7 @@ class MohKpiFact(models.Model):
     facet = fields.Selection(FACETS, readonly=True)
     kind = fields.Selection(KINDS, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
+    department_id = fields.Many2one("hr.department", readonly=True)
     cooperating = fields.Boolean(readonly=True)
     day = fields.Date(readonly=True)
     received_date = fields.Date(readonly=True)
@@ -108,6 +108,7 @@ class MohKpiFact(models.Model):
     def _moh_install(self, sources):
         """Create the table, (re)create the triggers of every source table of moh.kpi.item
         (``sources``: its (table, SELECT) pairs) and count every item afresh."""
+        # pylint: disable=sql-injection  # DDL: table, column and function names are the models' own, never input
         cr = self.env.cr
         cr.execute(f"""
             CREATE TABLE IF NOT EXISTS {self._table} (
@@ -154,6 +155,7 @@ class MohKpiFact(models.Model):
     def _moh_compact(self):
         """Fold the differences the triggers added into one row per key (the daily job). Rows
         added meanwhile by other transactions are not in this statement's snapshot and stay."""
+        # pylint: disable=sql-injection  # DDL: table, column and function names are the models' own, never input
         self.env.cr.execute(f"""
             WITH gone AS (DELETE FROM {self._table} RETURNING {KEY}, n)
             INSERT INTO {self._table} ({", ".join(COLUMNS)})

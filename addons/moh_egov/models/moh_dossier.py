@@ -157,7 +157,7 @@ class MohDossier(models.Model):
     contact_phone = fields.Char()
 
     department_id = fields.Many2one("hr.department", string="Processing Department", index=True, tracking=True)
-    specialist_id = fields.Many2one("res.users", string="Specialist", tracking=True, index=True)
+    specialist_id = fields.Many2one("res.users", tracking=True, index=True)
     appraisal_note = fields.Text(help="The specialist's findings, written into the draft result.")
 
     document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
@@ -225,7 +225,7 @@ class MohDossier(models.Model):
         copy=False,
     )
 
-    result_document_id = fields.Many2one("moh.outgoing.document", string="Result Document", readonly=True, copy=False)
+    result_document_id = fields.Many2one("moh.outgoing.document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
     slip_ids = fields.Many2many(
         "ir.attachment",
@@ -261,9 +261,10 @@ class MohDossier(models.Model):
             dossier.name = dossier.code or self.env._("Draft %(id)s", id=dossier.id or "")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for dossier in self:
             dossier.access_url = f"/my/dossiers/{dossier.id}"
+        return res
 
     @api.depends("done_date", "deadline", "state")
     def _compute_outcome(self):
