@@ -574,7 +574,7 @@ class _FillLine(Flowable):
         )
 
 
-def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, ...]:
+def _absolute(canv: Canvas, x1: float, y1: float, x2: float, y2: float) -> tuple[float, float, float, float]:
     ax1, ay1 = canv.absolutePosition(x1, y1)
     ax2, ay2 = canv.absolutePosition(x2, y2)
     return (
@@ -593,7 +593,7 @@ class _Closing(Flowable):
     moves whole): the signature never starts a page on its own.
     """
 
-    _GAP = 4 * mm
+    _GAP: float = 4 * mm
 
     def __init__(self, last: Paragraph | None, block: Flowable):
         super().__init__()
@@ -605,7 +605,7 @@ class _Closing(Flowable):
     def _last_height(self, aw: float, ah: float) -> float:
         if self.last is None:
             return 0.0
-        return self.last.wrap(aw, ah)[1] + self._GAP
+        return float(self.last.wrap(aw, ah)[1]) + self._GAP
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
@@ -695,7 +695,7 @@ def _upper(value: str) -> str:
     return _text(nfc(value).upper())
 
 
-def _table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
+def _table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -716,8 +716,9 @@ def _table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple
 
 def _agency_rule_length(lines: Sequence[str]) -> float:
     """1/3-1/2 of the agency line (Decree 30, Appendix I), at least 15 mm."""
-    widest = max(stringWidth(line, FONT_BOLD, _AGENCY_SIZE) for line in lines)
-    return min(widest, max(widest * 0.45, 15 * mm))
+    widest: float = max(stringWidth(line, FONT_BOLD, _AGENCY_SIZE) for line in lines)
+    shortest: float = 15 * mm
+    return min(widest, max(widest * 0.45, shortest))
 
 
 def _header(doc: OutgoingDocument, st: dict[str, ParagraphStyle], text_sink: list[TextBox]) -> list[Flowable]:

@@ -100,6 +100,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
 from io import BytesIO
 from pathlib import Path, PurePath
+from typing import Any
 
 from lxml import etree
 
@@ -1053,7 +1054,8 @@ def _prepare_attachment(item: Attachment, sent_at: datetime, pack: bool) -> tupl
 
 def _serialise(root: etree._Element) -> bytes:
     # Written by hand for the double quotes of the SDK's declaration.
-    return _DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    body: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return _DECLARATION + body
 
 
 # ============================================================================ schemas
@@ -1187,7 +1189,7 @@ class _NoExternalResources(etree.Resolver):
     so no request reaches the file system or the network whatever the options.
     """
 
-    def resolve(self, url, public_id, context):
+    def resolve(self, url: str, public_id: str | None, context: Any) -> Any:
         return self.resolve_string("", context)
 
 
@@ -1279,10 +1281,11 @@ def _normal_timestamp(element: etree._Element, notices: list[Notice]) -> str:
     name = etree.QName(element).localname
     try:
         if match := _YMD_HMS.fullmatch(text):
-            value = datetime(*map(int, match.groups()))
+            year, month, day, hour, minute, second = map(int, match.groups())
+            value = datetime(year, month, day, hour, minute, second)
         elif match := _DMY_HMS.fullmatch(text):
-            day, month, year, *clock = map(int, match.groups())
-            value = datetime(year, month, day, *clock)
+            day, month, year, hour, minute, second = map(int, match.groups())
+            value = datetime(year, month, day, hour, minute, second)
         else:
             value = datetime.fromisoformat(text)
             if value.tzinfo is not None:
@@ -1388,7 +1391,7 @@ def _read_business(element: etree._Element | None) -> Business | None:
             ),
         )
     return Business(
-        action=DocumentAction(_int(element, "e:BussinessDocType")),
+        action=DocumentAction(_int(element, "e:BussinessDocType")),  # type: ignore[arg-type]  # required by the schema (_validate)
         reason=_text(element, "e:BussinessDocReason"),
         document_id=_text(element, "e:DocumentId"),
         paper=bool(_bool(element, "e:Paper")),
@@ -1422,8 +1425,8 @@ def _read_document(root: etree._Element, notices: list[Notice], max_unpacked_byt
         code_number=_text(mh, "e:Code/e:CodeNumber") or "",
         code_notation=_text(mh, "e:Code/e:CodeNotation") or "",
         promulgation_place=_text(mh, "e:PromulgationInfo/e:Place"),
-        promulgation_date=_date(mh, "e:PromulgationInfo/e:PromulgationDate"),
-        document_type=_int(mh, "e:DocumentType/e:Type"),
+        promulgation_date=_date(mh, "e:PromulgationInfo/e:PromulgationDate"),  # type: ignore[arg-type]  # required by the schema (_validate)
+        document_type=_int(mh, "e:DocumentType/e:Type"),  # type: ignore[arg-type]  # required by the schema (_validate)
         document_type_detail=_int(mh, "e:DocumentType/e:TypeDetail"),
         document_type_name=_text(mh, "e:DocumentType/e:TypeName"),
         subject=_text(mh, "e:Subject") or "",
@@ -1467,8 +1470,8 @@ def _read_status(root: etree._Element, notices: list[Notice]) -> ParsedStatus:
     mh = header.find("e:MessageHeader", _NS)
     message = StatusMessage(
         sender=_read_organization(mh.find("e:From", _NS)),
-        response_for=_read_response_for(mh.find("e:ResponseFor", _NS)),
-        status=StatusCode(_text(mh, "e:StatusCode")),
+        response_for=_read_response_for(mh.find("e:ResponseFor", _NS)),  # type: ignore[arg-type]  # required by the schema (_validate)
+        status=StatusCode(_text(mh, "e:StatusCode")),  # type: ignore[arg-type]  # required by the schema (_validate)
         timestamp=_timestamp(mh, "e:Timestamp"),
         description=_text(mh, "e:Description"),
         staff=_read_staff(mh.find("e:StaffInfo", _NS)),

@@ -52,7 +52,7 @@ import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "AGEING_BUCKETS",
@@ -282,10 +282,11 @@ class Indicators:
             return self.ageing[name[len(_AGEING_PREFIX) :]]
         if name not in FIGURES:
             raise ValueError(_unknown_figure(name))
-        return getattr(self, name)
+        count: int = getattr(self, name)
+        return count
 
 
-class _WorkingDayIndex(dict):
+class _WorkingDayIndex(dict[dt.date, int]):
     """``day -> working days from an anchor day to it``, filled on first use of each day.
 
     ``index[end] - index[start] == calendar.working_days_between(start, end)`` for any two days,
@@ -465,7 +466,7 @@ def _unknown_figure(name: str) -> str:
 def _figure_test(name: str) -> Callable[[_Flags], bool]:
     received, completion, state, bucket = 0, 1, 2, 3
     tests: dict[str, Callable[[_Flags], bool]] = {
-        "received": lambda f: f[received],
+        "received": lambda f: bool(f[received]),
         "completed": lambda f: f[completion] != _NONE,
         "completed_on_time": lambda f: f[completion] == _ON_TIME,
         "completed_late": lambda f: f[completion] == _LATE,
@@ -473,8 +474,12 @@ def _figure_test(name: str) -> Callable[[_Flags], bool]:
         "open_on_time": lambda f: f[state] == _OPEN_ON_TIME,
         "open_overdue": lambda f: f[state] == _OPEN_OVERDUE,
     }
+
+    def in_bucket(index: int) -> Callable[[_Flags], bool]:
+        return lambda f: f[bucket] == index
+
     for index, label in enumerate(AGEING_BUCKETS):
-        tests[_AGEING_PREFIX + label] = lambda f, index=index: f[bucket] == index
+        tests[_AGEING_PREFIX + label] = in_bucket(index)
     try:
         return tests[name]
     except KeyError:
@@ -629,6 +634,12 @@ def service_indicators(
     )
 
 
+def _pair(counts: Sequence[int]) -> tuple[int, int]:
+    """``(numerator, denominator)``; a ValueError when ``counts`` is not two numbers."""
+    numerator, denominator = counts
+    return numerator, denominator
+
+
 def service_indicators_from_counts(
     figures: Indicators,
     *,
@@ -643,13 +654,13 @@ def service_indicators_from_counts(
     the processing ``figures`` of the dossiers and, for each share, ``(numerator,
     denominator)`` as :func:`service_indicators` counts them — ``satisfied`` is (rated satisfied
     or very satisfied, rated) and ``rating_sum`` the sum of those ratings."""
-    counts = {
+    counts: dict[str, tuple[int, int]] = {
         "on_time_rate": (figures.completed_on_time, figures.completed),
-        "online_share": tuple(online),
-        "online_payment_share": tuple(online_payment),
-        "electronic_result_share": tuple(electronic_result),
-        "digitised_share": tuple(digitised),
-        "satisfaction": tuple(satisfied),
+        "online_share": _pair(online),
+        "online_payment_share": _pair(online_payment),
+        "electronic_result_share": _pair(electronic_result),
+        "digitised_share": _pair(digitised),
+        "satisfaction": _pair(satisfied),
         "average_rating": (rating_sum, satisfied[1]),
     }
     for name, (numerator, denominator) in counts.items():
@@ -720,7 +731,7 @@ def bottlenecks(
         window_end = min(window_end, today)
     else:
         window_end = min(window_end, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
-    loads: dict[tuple[str, object], list] = {}  # [hours, overdue steps, steps, overdue keys]
+    loads: dict[tuple[str, str | int | None], list[Any]] = {}  # [hours, overdue steps, steps, overdue keys]
     for step in steps:
         if step.started_at >= window_end or (step.done_at is not None and step.done_at < window_start):
             continue

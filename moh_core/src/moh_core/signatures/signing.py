@@ -114,7 +114,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from asn1crypto import algos, cms, keys
 from asn1crypto import crl as asn1_crl
@@ -663,7 +663,8 @@ class MohSigner:
 
     @property
     def certificate_der(self) -> bytes:
-        return self.certificate.dump()
+        der: bytes = self.certificate.dump()
+        return der
 
     @property
     def signature_algorithm(self) -> str:
@@ -690,7 +691,8 @@ def _common_name(cert: asn1_x509.Certificate) -> str | None:
     value = native.get("common_name") or native.get("organization_name")
     if isinstance(value, list):
         value = value[0] if value else None
-    return value
+    name: str | None = value
+    return name
 
 
 def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
@@ -716,7 +718,11 @@ def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
     mechanism = _mechanism(info)
     if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningRefused(SigningProblem.UNSUPPORTED_ALGORITHM)
-    if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
+    certificate_key = certificate.public_key()
+    if (
+        not isinstance(certificate_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey)
+        or private_key.public_key().public_numbers() != certificate_key.public_numbers()
+    ):
         raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate.")
     chain = tuple(asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER)) for extra in additional)
     registry = SimpleCertificateStore.from_certs([cert, *chain])
@@ -904,7 +910,7 @@ def _material(
     other_certs: Sequence[bytes],
     ocsps: Sequence[bytes] = (),
 ) -> _Material:
-    def freeze(items: Sequence[bytes]) -> tuple[bytes, ...]:
+    def freeze(items: Sequence[bytes] | bytes | bytearray) -> tuple[bytes, ...]:
         if isinstance(items, bytes | bytearray):
             raise TypeError("pass a sequence of DER/PEM items, not a single bytes object")
         return tuple(bytes(item) for item in items)
@@ -1170,7 +1176,8 @@ def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[
         pdf_fields.SigFieldSpec(
             box.name,
             on_page=box.page,
-            box=None if box.box is None else _checked_box(box.name, box.box),
+            # pyHanko annotates the box as ints; it writes any PDF number, and the layout's boxes are exact.
+            box=None if box.box is None else _checked_box(box.name, box.box),  # type: ignore[arg-type]
         )
         for box in boxes
     ]
@@ -1296,8 +1303,10 @@ def _indirect_dict(
     raw = parent.raw_get(key)
     if isinstance(raw, generic.IndirectObject):
         writer.mark_update(raw)
-        return raw.get_object()
-    return raw
+        target: generic.DictionaryObject = raw.get_object()
+        return target
+    direct: generic.DictionaryObject = raw
+    return direct
 
 
 def _add_text_fields(
@@ -1409,7 +1418,7 @@ def _field_appearance(
     em_width = engine.shape(text, with_actual_text=False).x_advance or 1.0
     if em_width * size > width:  # a value wider than the box is drawn smaller, never clipped
         size = width / em_width
-    engine.font_size = size
+    engine.font_size = size  # type: ignore[assignment]  # pyHanko annotates an int; any size works
     text_width = em_width * size
     if align == "right":
         x = width - text_width
@@ -1571,7 +1580,7 @@ class _StampStyle(BaseStampStyle):
     font_file: str | None = None
     """None: the first of :data:`STAMP_FONT_CANDIDATES`, looked up only when text is drawn."""
 
-    def create_stamp(self, writer: Any, box: BoxConstraints, text_params: dict) -> _Stamp:
+    def create_stamp(self, writer: Any, box: BoxConstraints, text_params: dict[str, Any]) -> _Stamp:
         return _Stamp(writer=writer, style=self, box=box)
 
 
@@ -1587,6 +1596,8 @@ class _Stamp(BaseStamp):
         if self._engine is None:
             style: _StampStyle = self.style
             writer = self.writer
+            if writer is None:  # not reached: create_stamp gives every stamp its writer
+                raise ValueError("a stamp needs the document's writer")
             obj_stream = writer.prepare_object_stream() if writer.stream_xrefs else None
             font_file = style.font_file or str(_find_font(STAMP_FONT_CANDIDATES))
             self._engine = GlyphAccumulator(
@@ -1628,7 +1639,7 @@ class _Stamp(BaseStamp):
         if not exact and len(lines) * font_size * self._LEADING > height:
             font_size = height / (len(lines) * self._LEADING)
         font_size = max(font_size, 3.0)
-        engine.font_size = font_size
+        engine.font_size = font_size  # type: ignore[assignment]  # pyHanko annotates an int; any size works
         line_height = font_size * self._LEADING
         block = len(lines) * line_height
         if valign == "top":
@@ -1723,7 +1734,7 @@ def _stamp_style(stamp: VisibleStamp | None, signer_name: str | None, signing_ti
     """The pyHanko style for a signature; None stamp = a plain signer stamp (visible fields)."""
     spec = stamp or VisibleStamp(StampStyle.SIGNER)
     if spec.style is StampStyle.TEXT_ONLY:
-        top = (nfc(spec.number_symbol or "").strip(), _iso_time(signing_time))
+        top: tuple[str, ...] = (nfc(spec.number_symbol or "").strip(), _iso_time(signing_time))
         bottom: tuple[str, ...] = ()
     elif spec.style is StampStyle.SEAL:
         top, bottom = (), ()
@@ -1857,14 +1868,14 @@ def _pyhanko_errors() -> Iterator[None]:
     try:
         from pkcs11.exceptions import PKCS11Error  # noqa: PLC0415 - optional (PKCS#11 tokens)
     except ImportError:  # pragma: no cover
-        PKCS11Error = ()  # type: ignore[assignment,misc]
+        PKCS11Error = ()  # type: ignore[assignment,misc]  # without python-pkcs11 nothing is caught
     try:
         yield
     except SigningError:
         raise
     except TimestampRequestError as exc:
         raise SigningFailed(SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}") from exc
-    except PKCS11Error as exc:  # type: ignore[misc]
+    except PKCS11Error as exc:
         raise SigningFailed(
             SigningProblem.TOKEN_ERROR, f"The PKCS#11 token failed: {type(exc).__name__} {exc}"
         ) from exc
@@ -1980,7 +1991,7 @@ class _Run:
                 )
             )
         return SignResult(
-            pdf=output.getvalue(),
+            pdf=cast(BytesIO, output).getvalue(),  # digest_tbs_document writes to a new BytesIO
             signing_time=signing_time,
             certificate_der=self.signer.certificate_der,
             revocation_data=revocation,
@@ -2273,7 +2284,7 @@ def prepare_interrupted(
             signed_attrs=attrs_der,
             signature_algorithm="rsassa_pss" if info.algorithm == "rsa" else "ecdsa",
             pss_salt_length=PSS_SALT_LENGTH if info.algorithm == "rsa" else None,
-            state=_encode_state(header, output.getvalue()),
+            state=_encode_state(header, cast(BytesIO, output).getvalue()),  # a new BytesIO, as above
             signing_time=signing_time,
             field_name=field,
             certificate_der=cert.dump(),
@@ -2295,7 +2306,8 @@ def _ecdsa_der(signature: bytes, bits: int) -> bytes:
     if len(signature) == 2 * size:
         r = int.from_bytes(signature[:size], "big")
         s = int.from_bytes(signature[size:], "big")
-        return algos.DSASignature({"r": r, "s": s}).dump()
+        der: bytes = algos.DSASignature({"r": r, "s": s}).dump()
+        return der
     raise SigningFailed(SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s.")
 
 

@@ -45,12 +45,12 @@ from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
     EmbeddedPdfSignature,
-    KeyUsageConstraints,
     PdfSignatureStatus,
     SignatureCoverageLevel,
     validate_pdf_signature,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
 from moh_core.signatures.certificates import load_certificates as _load_certificates
@@ -540,7 +540,8 @@ def _check_field(
     if subfilter not in _SUPPORTED_SUBFILTERS:
         return _unreadable(name, SignatureProblem.UNSUPPORTED_FORMAT, f"SubFilter {subfilter}"), None
     try:
-        embedded = EmbeddedPdfSignature(reader, sig_field, name)
+        # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
+        embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
         status = validate_pdf_signature(embedded, context(), key_usage_settings=_KEY_USAGE)
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
@@ -682,8 +683,9 @@ def _certificate_info(cert: asn1_x509.Certificate) -> CertificateInfo:
         subject=cert.subject.human_friendly,
         issuer=cert.issuer.human_friendly,
         serial_number=cert.serial_number,
-        not_before=_utc(validity["not_before"].native),
-        not_after=_utc(validity["not_after"].native),
+        # A certificate's validity always has both dates (RFC 5280, 4.1.2.5).
+        not_before=_utc(validity["not_before"].native),  # type: ignore[arg-type]
+        not_after=_utc(validity["not_after"].native),  # type: ignore[arg-type]
         common_name=_first(subject.get("common_name")),
         organisation=_first(subject.get("organization_name")),
         der=cert.dump(),
