@@ -58,6 +58,5 @@
         "demo/moh_signing_demo.xml",
         "demo/moh_exchange_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

@@ -38,6 +38,5 @@
         "demo/moh_procedure_demo.xml",
         "demo/moh_egov_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

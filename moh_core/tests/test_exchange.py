@@ -17,18 +17,18 @@ UTC = dt.UTC
 
 
 def event(**overrides):
-    values = dict(
-        dossier_code="000.00.04.G18-261123-0001",
-        procedure_code="1.002088",
-        status_code="received",
-        status_name="Đã tiếp nhận",
-        agency_code="000.00.04.G18",
-        applicant={"name": "Công ty TNHH Mỹ phẩm Hoa Sen", "identification": "0101234567"},
-        event_time=dt.datetime(2026, 11, 23, 2, 30, tzinfo=UTC),
-        sequence=2,
-        received_at=dt.datetime(2026, 11, 23, 2, 30),
-        due_date=dt.date(2026, 11, 26),
-    )
+    values = {
+        "dossier_code": "000.00.04.G18-261123-0001",
+        "procedure_code": "1.002088",
+        "status_code": "received",
+        "status_name": "Đã tiếp nhận",
+        "agency_code": "000.00.04.G18",
+        "applicant": {"name": "Công ty TNHH Mỹ phẩm Hoa Sen", "identification": "0101234567"},
+        "event_time": dt.datetime(2026, 11, 23, 2, 30, tzinfo=UTC),
+        "sequence": 2,
+        "received_at": dt.datetime(2026, 11, 23, 2, 30),
+        "due_date": dt.date(2026, 11, 26),
+    }
     values.update(overrides)
     return portal_event(**values)
 

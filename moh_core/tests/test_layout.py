@@ -396,7 +396,7 @@ def test_cong_van_single_addressee_on_the_kinh_gui_line(tmp_path):
 
 
 def test_long_body_has_page_numbers_from_page_two(long_doc):
-    rendered, path = long_doc
+    _rendered, path = long_doc
     pages = _pages(path)
     assert pages == 3
     first_line = {

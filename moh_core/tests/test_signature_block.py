@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import shutil
 
 import pytest
@@ -93,7 +94,7 @@ def test_signature_block_lines_in_the_pdf(case, tmp_path):
     assert [text for _, text in right] == [*expected, NAME], right
     at = [i for i, _ in right]
     # the lines follow one another (the left column's smaller lines may interleave) ...
-    assert all(b - a <= 3 for a, b in zip(at[: len(expected)], at[1 : len(expected)])), right
+    assert all(b - a <= 3 for a, b in itertools.pairwise(at[: len(expected)])), right
     # ... and leave room for the signature above the name
     assert at[-1] - at[len(expected) - 1] >= 4, right
     centres = [rows[i].index(text) + len(text) / 2 for i, text in right[: len(expected)]]

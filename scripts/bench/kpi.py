@@ -49,11 +49,11 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent / "kpi"
-N_DOCUMENTS = int(os.environ.get("MOH_BENCH_KPI_DOCUMENTS", 1_000_000))
-N_DOSSIERS = int(os.environ.get("MOH_BENCH_KPI_DOSSIERS", 300_000))
-REPEAT = int(os.environ.get("MOH_BENCH_KPI_REPEAT", 5))
-REFRESH_REPEAT = int(os.environ.get("MOH_BENCH_KPI_REFRESH_REPEAT", 3))
-BUDGET_S = float(os.environ.get("MOH_BENCH_KPI_BUDGET_S", 30))
+N_DOCUMENTS = int(os.environ.get("MOH_BENCH_KPI_DOCUMENTS", "1_000_000"))
+N_DOSSIERS = int(os.environ.get("MOH_BENCH_KPI_DOSSIERS", "300_000"))
+REPEAT = int(os.environ.get("MOH_BENCH_KPI_REPEAT", "5"))
+REFRESH_REPEAT = int(os.environ.get("MOH_BENCH_KPI_REFRESH_REPEAT", "3"))
+BUDGET_S = float(os.environ.get("MOH_BENCH_KPI_BUDGET_S", "30"))
 COOPERATING_SHARE = 0.2
 TRACE_SHARE = 0.25
 TARGET = 2
@@ -381,7 +381,7 @@ def timed(function, runs, least):
 
 
 def measure(db):
-    odoo, registry = load_odoo(db)
+    _odoo, registry = load_odoo(db)
     from odoo import api  # noqa: PLC0415
 
     today = dt.datetime.now(ZoneInfo(TZ)).date()

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from odoo_server import running_server  # noqa: E402
 
 CLIENTS = 8
-PER_CLIENT = int(os.environ.get("MOH_BENCH_PER_CLIENT", 40))
+PER_CLIENT = int(os.environ.get("MOH_BENCH_PER_CLIENT", "40"))
 ROUNDS = 2
 TARGET = 0.5
 

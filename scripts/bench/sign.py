@@ -38,15 +38,12 @@ from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from moh_core import signatures  # noqa: E402
-from moh_core.demo import (
-    generate_test_pki,
-    make_pdf,
-)
+from moh_core.demo import generate_test_pki, make_pdf  # noqa: E402
 from moh_core.testing import make_timestamper  # noqa: E402
 
 TARGET = 1.3
-REPS = int(os.environ.get("MOH_BENCH_REPS", 5))
-DOCS = int(os.environ.get("MOH_BENCH_DOCS", 6))
+REPS = int(os.environ.get("MOH_BENCH_REPS", "5"))
+DOCS = int(os.environ.get("MOH_BENCH_DOCS", "6"))
 FIELD = "Signature1"
 
 
@@ -180,7 +177,7 @@ env.cr.rollback()
 """
 
 
-def odoo_bulk(count: int = int(os.environ.get("MOH_BENCH_ODOO_DOCS", 100))) -> str:
+def odoo_bulk(count: int = int(os.environ.get("MOH_BENCH_ODOO_DOCS", "100"))) -> str:
     """Bulk signing from the Odoo side: ``count`` approved documents signed in one action (key
     opened once; each document rendered, its fields prepared, signed and validated back)."""
     import shlex  # noqa: PLC0415

@@ -130,7 +130,7 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
 
         # The peer comes back; while it holds its answer to the first message, the server dies.
         peer.start()
-        first = wait_for(lambda: peer.deliveries(), 90, "the first delivery")[0]["message_id"]
+        first = wait_for(peer.deliveries, 90, "the first delivery")[0]["message_id"]
         os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait(30)
         assert first in expected

@@ -25,9 +25,7 @@ class MohDeadlinePolicy(models.Model):
     _order = "urgency, document_type_id"
 
     urgency = fields.Selection(URGENCY, required=True, default="normal")
-    document_type_id = fields.Many2one(
-        "moh.document.type", string="Document Type", help="Leave empty for every type of this urgency."
-    )
+    document_type_id = fields.Many2one("moh.document.type", help="Leave empty for every type of this urgency.")
     working_days = fields.Integer(required=True, default=10)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
 

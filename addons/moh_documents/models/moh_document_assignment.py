@@ -52,7 +52,7 @@ class MohDocumentAssignment(models.Model):
 
     document_id = fields.Many2one("moh.incoming.document", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="document_id.company_id", store=True)
-    department_id = fields.Many2one("hr.department", string="Department", required=True, index=True)
+    department_id = fields.Many2one("hr.department", required=True, index=True)
     role = fields.Selection(ROLES, required=True, default="lead")
     state = fields.Selection(ASSIGNMENT_STATES, required=True, default="new", index=True)
     assigned_by_id = fields.Many2one("res.users", string="Directed By")

@@ -93,7 +93,7 @@ class MohDocumentRegister(models.Model):
         cr = self.env.cr
         self.env.flush_all()
         table = self.env[model_name]._table
-        query = f"SELECT COALESCE(MAX({number_field}), 0) FROM {table} WHERE register_id = %s AND {year_field} = %s"
+        query = f"SELECT COALESCE(MAX({number_field}), 0) FROM {table} WHERE register_id = %s AND {year_field} = %s"  # noqa: S608 - names from the model, values are parameters
         if odoo_module.current_test or not self.env.registry.ready:
             # Tests, and module installation (demo data), run in one transaction on one
             # connection: no concurrency to guard against, and their own uncommitted rows (and

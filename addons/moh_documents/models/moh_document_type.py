@@ -22,7 +22,7 @@ class MohDocumentType(models.Model):
         help="The skeleton a new draft of this type starts from (its customary parts, "
         "e.g. the legal bases and articles of a decision).",
     )
-    recipients_template = fields.Text(string="Recipients Template", help="The usual Nơi nhận lines of this type.")
+    recipients_template = fields.Text(help="The usual Nơi nhận lines of this type.")
     copy_form = fields.Selection(
         [
             ("sao_y", "Sao y (certified copy)"),

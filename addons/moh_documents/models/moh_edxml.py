@@ -547,7 +547,7 @@ class MohEdxml(models.AbstractModel):
         accepted/refused) through the exchange queue, naming the document by the DocumentId the
         sender gave it (or ``document_id``, the one its message named). Nothing is sent for
         documents that no peer delivered through the exchange."""
-        from moh_core.exchange import (
+        from moh_core.exchange import (  # noqa: PLC0415
             ResponseFor,
             StaffInfo,
             StatusCode,

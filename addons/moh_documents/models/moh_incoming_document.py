@@ -116,7 +116,6 @@ class MohIncomingDocument(models.Model):
     # Registration (Decree 30, Art. 22)
     register_id = fields.Many2one(
         "moh.document.register",
-        string="Register",
         required=True,
         tracking=True,
         check_company=True,
@@ -152,28 +151,23 @@ class MohIncomingDocument(models.Model):
         "update or replacement received by edXML finds this document (never by its number alone).",
     )
     exchange_problem = fields.Text(
-        string="Exchange Problem",
         readonly=True,
         copy=False,
         help="Why an edXML message received for this document could not be applied as it asked; the records "
         "office decides what to do with it.",
     )
-    replaces_id = fields.Many2one(
-        "moh.incoming.document", string="Replaces", readonly=True, copy=False, index="btree_not_null"
-    )
-    replaced_by_id = fields.Many2one(
-        "moh.incoming.document", string="Replaced By", readonly=True, copy=False, index="btree_not_null"
-    )
+    replaces_id = fields.Many2one("moh.incoming.document", readonly=True, copy=False, index="btree_not_null")
+    replaced_by_id = fields.Many2one("moh.incoming.document", readonly=True, copy=False, index="btree_not_null")
 
     # The document as issued by its sender
     sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")
     sender_name = fields.Char(string="Sender", required=True)
     sender_code = fields.Char(string="Sender Agency Code", help="Agency identification code of the sender.")
     number_symbol = fields.Char(string="Number and Symbol", required=True, help="E.g. 123/UBND-VX")
-    issue_date = fields.Date(string="Issue Date", required=True)
-    document_type_id = fields.Many2one("moh.document.type", string="Document Type", required=True)
+    issue_date = fields.Date(required=True)
+    document_type_id = fields.Many2one("moh.document.type", required=True)
     # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
-    abstract = fields.Text(string="Abstract", help="Trích yếu: what the document is about.")
+    abstract = fields.Text(help="Trích yếu: what the document is about.")
     signer_name = fields.Char(string="Signed By")
     urgency = fields.Selection(URGENCY, required=True, default="normal", tracking=True)
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
@@ -199,9 +193,7 @@ class MohIncomingDocument(models.Model):
     )
     instruction = fields.Text(string="Instructions", help="Ý kiến chỉ đạo of the leader.")
     assignment_ids = fields.One2many("moh.document.assignment", "document_id", string="Assignments")
-    lead_department_id = fields.Many2one(
-        "hr.department", string="Lead Department", compute="_compute_lead", store=True, index=True
-    )
+    lead_department_id = fields.Many2one("hr.department", compute="_compute_lead", store=True, index=True)
     trace_ids = fields.One2many("moh.document.trace", "document_id", string="Routing Timeline")
     reader_ids = fields.Many2many(
         "res.users",
@@ -541,7 +533,7 @@ class MohIncomingDocument(models.Model):
         """Demo data: move the demo documents through their steps, as their people would."""
         if self.env["res.lang"]._lang_get("vi_VN"):
             # The demo people work in Vietnamese: their chatter messages are written in it.
-            self = self.with_context(lang="vi_VN")
+            self = self.with_context(lang="vi_VN")  # noqa: PLW0642 - the demo is written in Vietnamese
         ref = self.env.ref
         clerk, leader = ref("moh_documents.user_vanthu"), ref("moh_documents.user_botruong")
         docs = [ref(f"moh_documents.demo_incoming_{i}") for i in range(1, 6)]
@@ -820,7 +812,7 @@ class MohIncomingDocument(models.Model):
                 labels = dict(field._description_selection(self.env))
                 shown_old, shown_new = labels.get(old, old), labels.get(value, value)
             changes.append((field._description_string(self.env), shown_old or "-", shown_new or "-"))
-        write = {name: value for name, value in vals.items()}
+        write = dict(vals)
         if attachments:
             write["attachment_ids"] = [(0, 0, values) for values in attachments]
         self.sudo().write(write)

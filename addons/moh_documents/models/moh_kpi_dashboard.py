@@ -30,7 +30,7 @@ class MohKpiDashboard(models.TransientModel):
     date_from = fields.Date(
         string="From", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
     )
-    date_to = fields.Date(string="To", required=True, default=lambda self: fields.Date.context_today(self))
+    date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("moh.kpi.dashboard.line", "dashboard_id", string="Departments", readonly=True)
     bottleneck_ids = fields.One2many(
         "moh.kpi.dashboard.bottleneck", "dashboard_id", string="Bottlenecks", readonly=True

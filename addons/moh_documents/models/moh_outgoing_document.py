@@ -112,7 +112,7 @@ class MohOutgoingDocument(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     document_type_id = fields.Many2one(
-        "moh.document.type", string="Document Type", required=True, tracking=True, domain=[("copy_form", "=", False)]
+        "moh.document.type", required=True, tracking=True, domain=[("copy_form", "=", False)]
     )
     department_id = fields.Many2one(
         "hr.department",
@@ -121,14 +121,12 @@ class MohOutgoingDocument(models.Model):
         tracking=True,
         default=lambda self: self.env.user.employee_id.department_id,
     )
-    drafter_id = fields.Many2one(
-        "res.users", string="Drafter", required=True, copy=False, default=lambda self: self.env.user
-    )
+    drafter_id = fields.Many2one("res.users", required=True, copy=False, default=lambda self: self.env.user)
     # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
     abstract = fields.Text(tracking=True, help="Trích yếu: what the document is about.")
     body = fields.Text(help="The text of the document; paragraphs separated by a blank line.")
     addressees = fields.Text(string="Addressed To", help="Kính gửi (official letters), one per line.")
-    recipients = fields.Text(string="Recipients", help="Nơi nhận, one per line; the archive line last.")
+    recipients = fields.Text(help="Nơi nhận, one per line; the archive line last.")
     internal_department_ids = fields.Many2many(
         "hr.department",
         string="Internal Recipients",
@@ -149,7 +147,7 @@ class MohOutgoingDocument(models.Model):
     urgency = fields.Selection(URGENCY, required=True, default="normal")
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal")
 
-    signer_id = fields.Many2one("res.users", string="Signer", tracking=True, help="The competent person who signs.")
+    signer_id = fields.Many2one("res.users", tracking=True, help="The competent person who signs.")
     # The authority (Decree 30, Art. 13) is derived from who signs for whom when the signer is
     # chosen (_moh_derive_authority), may then be corrected within the rules (_check_signer_authority)
     # and is stored with the document: the PDF, the register and edXML SignerInfo read it here.
@@ -207,7 +205,6 @@ class MohOutgoingDocument(models.Model):
 
     register_id = fields.Many2one(
         "moh.document.register",
-        string="Register",
         check_company=True,
         domain="[('direction', '=', 'outgoing')]",
         default=lambda self: self._default_register(),
@@ -245,7 +242,6 @@ class MohOutgoingDocument(models.Model):
         "res.users",
         compute="_compute_reviewers",
         store=True,
-        string="Legal Reviewer",
         help="Head of the legal department, who checks the legality of normative and typed documents.",
     )
 
@@ -610,7 +606,6 @@ class MohOutgoingDocument(models.Model):
 
         self.ensure_one()
         company = self.company_id
-        signer = self.signer_id
         return OutgoingDocument(
             agency_parent="",
             agency=company.name or "",

@@ -32,7 +32,6 @@ class MohSecretHandover(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     register_id = fields.Many2one(
         "moh.document.register",
-        string="Register",
         required=True,
         check_company=True,
         domain="[('direction', '=', 'handover')]",
@@ -45,12 +44,8 @@ class MohSecretHandover(models.Model):
     number = fields.Integer(readonly=True, copy=False, aggregator=False)
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
     handover_date = fields.Datetime(string="Handed Over On", required=True, default=fields.Datetime.now)
-    incoming_document_id = fields.Many2one(
-        "moh.incoming.document", string="Incoming Document", ondelete="restrict", index="btree_not_null"
-    )
-    outgoing_document_id = fields.Many2one(
-        "moh.outgoing.document", string="Outgoing Document", ondelete="restrict", index="btree_not_null"
-    )
+    incoming_document_id = fields.Many2one("moh.incoming.document", ondelete="restrict", index="btree_not_null")
+    outgoing_document_id = fields.Many2one("moh.outgoing.document", ondelete="restrict", index="btree_not_null")
     document_reference = fields.Char(
         string="Document", required=True, help="Number and symbol of the document handed over (never its abstract)."
     )
@@ -67,7 +62,7 @@ class MohSecretHandover(models.Model):
         string="Received By (Outside)",
         help="A recipient outside the system: the agency and person, as on the paper receipt.",
     )
-    copies = fields.Integer(string="Copies", default=1)
+    copies = fields.Integer(default=1)
     received = fields.Boolean(string="Signed For", readonly=True, copy=False)
     received_date = fields.Datetime(string="Signed For On", readonly=True, copy=False)
     received_by_id = fields.Many2one("res.users", string="Receipt Recorded By", readonly=True, copy=False)

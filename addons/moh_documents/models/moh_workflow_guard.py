@@ -56,7 +56,8 @@ class MohWorkflowGuard(models.AbstractModel):
         # A ``default_<field>`` in the context is a value as well: drop those of workflow fields.
         context = self.env.context
         if any(key.startswith("default_") and key[8:] in guarded for key in context):
-            self = self.with_context(
+            # pylint: disable-next=context-overridden  # the context without the guarded defaults, on purpose
+            self = self.with_context(  # noqa: PLW0642 - the guard's context for the rest of create
                 {
                     key: value
                     for key, value in context.items()

@@ -39,9 +39,10 @@ class ResourceCalendarLeaves(models.Model):
 
     @api.depends("name", "moh_state")
     def _compute_display_name(self):
-        super()._compute_display_name()
+        res = super()._compute_display_name()
         for leave in self.filtered(lambda leave: leave.moh_state == "provisional" and not leave.resource_id):
             leave.display_name = self.env._("%(name)s (provisional)", name=leave.display_name or "")
+        return res
 
     def _moh_check_statutory_days_off(self):
         """Refuse when one of these leaves is a day off of a company's statutory calendar, unless

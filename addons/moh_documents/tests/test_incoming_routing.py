@@ -334,7 +334,7 @@ class TestIncomingDeadlines(MohUsersMixin, TransactionCase):
             doc, assignment = self._directed(deadline="2026-11-27")
             assignment.with_user(self.head).action_assign_specialists(self.specialist)
             activities_before = len(doc.activity_ids)
-            due_soon, overdue = self.env["moh.document.assignment"]._cron_moh_deadline_reminders()
+            due_soon, _overdue = self.env["moh.document.assignment"]._cron_moh_deadline_reminders()
             self.assertGreaterEqual(due_soon, 1)
             self.assertEqual(assignment.reminded_on, dt.date(2026, 11, 26))
             self.assertEqual(len(doc.activity_ids), activities_before + 1)

@@ -105,7 +105,7 @@ class TestKpi(MohUsersMixin, TransactionCase):
 
     def test_figures_with_known_answers(self):
         dashboard = self._dashboard(self.leader)
-        drug = dashboard.line_ids.filtered(lambda l: l.department_id == self.department_drug)
+        drug = dashboard.line_ids.filtered(lambda line: line.department_id == self.department_drug)
         self.assertEqual(
             (
                 drug.received,
@@ -121,7 +121,7 @@ class TestKpi(MohUsersMixin, TransactionCase):
             "25/11 and 20/11 (done only on 2/12); overdue: those due 20/11 and 27/11",
         )
         self.assertAlmostEqual(drug.on_time_rate, 100 / 3, places=1)
-        legal = dashboard.line_ids.filtered(lambda l: l.department_id == self.department_legal)
+        legal = dashboard.line_ids.filtered(lambda line: line.department_id == self.department_legal)
         self.assertEqual((legal.received, legal.open_overdue), (1, 1))
         self.assertEqual(
             dashboard.line_ids[0].department_id, self.department_drug, "ranked by overdue items, then rate"
@@ -163,7 +163,7 @@ class TestKpi(MohUsersMixin, TransactionCase):
                     action = dashboard.action_drill(figure)
                     self.assertEqual(Item.search_count(action["domain"]), dashboard[figure])
             overdue = Item.search(dashboard.action_drill("open_overdue")["domain"])
-            drug = dashboard.line_ids.filtered(lambda l: l.department_id == self.department_drug)
+            drug = dashboard.line_ids.filtered(lambda line: line.department_id == self.department_drug)
             action = drug.with_context(figure="open_overdue").action_drill()
         self.assertEqual(set(overdue.mapped("deadline")), {D(2026, 11, 20), D(2026, 11, 27), D(2026, 11, 6)})
         self.assertEqual(set(Item.search(action["domain"]).mapped("deadline")), {D(2026, 11, 20), D(2026, 11, 27)})

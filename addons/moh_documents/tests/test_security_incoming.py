@@ -327,7 +327,7 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
         return register, secret
 
     def test_printed_confidential_register_only_for_its_printer(self):
-        register, secret = self._confidential_register()
+        register, _secret = self._confidential_register()
         wizard = (
             self.env["moh.register.print.wizard"]
             .with_user(self.clerk)

@@ -153,7 +153,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             ],
         )
         self.assertEqual(ordinary.body, "Nội dung")
-        result, error = self._rpc(self.clerk, OUTGOING, "write", [doc.ids, {"recipients": "- Cục Quản lý Dược"}])
+        _result, error = self._rpc(self.clerk, OUTGOING, "write", [doc.ids, {"recipients": "- Cục Quản lý Dược"}])
         self.assertFalse(error)
 
     # -- networked deployment: no content ---------------------------------------------------------
@@ -299,7 +299,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             [{"document_reference": "x", "confidentiality": "confidential", "to_name": "Ai đó"}],
         )
         self.assertFalse(handover.received)
-        result, error = self._rpc(self.head, HANDOVER, "action_confirm_receipt", [handover.ids])
+        _result, error = self._rpc(self.head, HANDOVER, "action_confirm_receipt", [handover.ids])
         self.assertFalse(error)
         self.assertTrue(handover.received)
         self.assertEqual(handover.received_by_id, self.head)

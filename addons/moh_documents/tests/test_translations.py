@@ -20,4 +20,4 @@ def untranslated_terms(env, module):
 class TestTranslations(TransactionCase):
     def test_every_string_is_translated_to_vietnamese(self):
         missing = untranslated_terms(self.env, "moh_documents")
-        self.assertFalse(missing, "run scripts/i18n.sh and translate: %s" % missing)
+        self.assertFalse(missing, f"run scripts/i18n.sh and translate: {missing}")

@@ -26,15 +26,13 @@ class MohIncomingStepWizard(models.TransientModel):
     )
     assignment_id = fields.Many2one(
         "moh.document.assignment",
-        string="Assignment",
         domain="[('document_id', '=', document_id), ('state', 'in', ('new', 'in_progress'))]",
     )
     leader_id = fields.Many2one(
         "res.users",
-        string="Leader",
         domain=lambda self: [("group_ids", "in", self.env.ref("moh_documents.group_ministry_leader").id)],
     )
-    lead_department_id = fields.Many2one("hr.department", string="Lead Department")
+    lead_department_id = fields.Many2one("hr.department")
     cooperating_department_ids = fields.Many2many("hr.department", string="Cooperating Departments")
     department_id = fields.Many2one("hr.department", string="Forward To")
     user_ids = fields.Many2many("res.users", string="Specialists")

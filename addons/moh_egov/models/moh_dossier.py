@@ -158,7 +158,7 @@ class MohDossier(models.Model):
     contact_phone = fields.Char()
 
     department_id = fields.Many2one("hr.department", string="Processing Department", index=True, tracking=True)
-    specialist_id = fields.Many2one("res.users", string="Specialist", tracking=True, index=True)
+    specialist_id = fields.Many2one("res.users", tracking=True, index=True)
     appraisal_note = fields.Text(help="The specialist's findings, written into the draft result.")
 
     document_ids = fields.One2many("moh.dossier.document", "dossier_id", string="Documents")
@@ -226,7 +226,7 @@ class MohDossier(models.Model):
         copy=False,
     )
 
-    result_document_id = fields.Many2one("moh.outgoing.document", string="Result Document", readonly=True, copy=False)
+    result_document_id = fields.Many2one("moh.outgoing.document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
     slip_ids = fields.Many2many(
         "ir.attachment",
@@ -262,9 +262,10 @@ class MohDossier(models.Model):
             dossier.name = dossier.code or self.env._("Draft %(id)s", id=dossier.id or "")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for dossier in self:
             dossier.access_url = f"/my/dossiers/{dossier.id}"
+        return res
 
     @api.depends("done_date", "deadline", "state")
     def _compute_outcome(self):
@@ -330,7 +331,7 @@ class MohDossier(models.Model):
         hand-overs (process control slip) in order, and the extension (the apology's time and the
         deadline it set)."""
         from moh_core.onestop import ClockEvent  # noqa: PLC0415
-        from moh_core.onestop import ClockEventKind as Kind
+        from moh_core.onestop import ClockEventKind as Kind  # noqa: PLC0415
 
         self.ensure_one()
         kinds = {
@@ -668,7 +669,7 @@ class MohDossier(models.Model):
         self._moh_check_state("submitted")
         for dossier in self:
             dossier.document_ids._moh_revalidate_signatures()
-            lines, complete = dossier._moh_completeness_lines()
+            _lines, complete = dossier._moh_completeness_lines()
             if not complete:
                 raise UserError(self.env._("The dossier is not complete: ask for supplements or refuse it."))
             if dossier.payment_state == "pending":
@@ -773,7 +774,7 @@ class MohDossier(models.Model):
         self._moh_check_applicant()
         self._moh_check_state("supplement")
         for dossier in self.sudo():
-            lines, complete = dossier._moh_completeness_lines()
+            _lines, complete = dossier._moh_completeness_lines()
             if not complete:
                 raise UserError(self.env._("The dossier is still not complete."))
             now = fields.Datetime.now()

@@ -63,7 +63,7 @@ class MohDossierComplaint(models.Model):
     company_id = fields.Many2one(related="dossier_id.company_id", store=True)
     kind = fields.Selection(KINDS, required=True, default="complaint", readonly=True)
     description = fields.Text(required=True, readonly=True)
-    filed_by_id = fields.Many2one("res.users", string="Filed By", readonly=True)
+    filed_by_id = fields.Many2one("res.users", readonly=True)
     received_at = fields.Datetime(string="Received On", readonly=True, index=True)
     due_date = fields.Date(
         string="Answer Due",
@@ -73,7 +73,7 @@ class MohDossierComplaint(models.Model):
     )
     state = fields.Selection(STATES, default="received", required=True, readonly=True, tracking=True)
     answer = fields.Text(help="Written by the one-stop shop or the deciding department, then sent.")
-    answered_by_id = fields.Many2one("res.users", string="Answered By", readonly=True)
+    answered_by_id = fields.Many2one("res.users", readonly=True)
     handled_at = fields.Datetime(string="Answered On", readonly=True)
     on_time = fields.Boolean(string="Answered On Time", readonly=True)
     outcome = fields.Selection(OUTCOMES, string="Applicant's Verdict", readonly=True, tracking=True)

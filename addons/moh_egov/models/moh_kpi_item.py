@@ -49,6 +49,6 @@ class MohKpiItem(models.Model):
                    NULLIF(d.rating, '')::integer AS rating
               FROM {{source}} d
              WHERE d.received_at IS NOT NULL
-        """,
+        """,  # noqa: S608 - table and column names are the models' own, never input
             )
         ]

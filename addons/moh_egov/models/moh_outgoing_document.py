@@ -7,7 +7,6 @@ class MohOutgoingDocumentDossier(models.Model):
 
     dossier_id = fields.Many2one(
         "moh.dossier",
-        string="Dossier",
         readonly=True,
         index="btree_not_null",
         help="The public service dossier this document is the result of.",

@@ -69,7 +69,6 @@ class MohProcedure(models.Model):
     )
     result_document_type_id = fields.Many2one(
         "moh.document.type",
-        string="Result Document Type",
         required=True,
         help="The kind of official document the e-result is issued as (a Decision, a Certificate, ...).",
     )

@@ -19,7 +19,7 @@ class MohProcedureRequirement(models.Model):
     signature_required = fields.Boolean(
         help="The file must carry a valid digital signature of the business (e.g. an application form)."
     )
-    template = fields.Binary(string="Template", attachment=True, help="A form to download, fill in and upload.")
+    template = fields.Binary(attachment=True, help="A form to download, fill in and upload.")
     template_filename = fields.Char()
     note = fields.Char(translate=True)
 

@@ -171,7 +171,7 @@ class TestDossierClockProperties(EgovCase):
                 with self.env.cr.savepoint():
                     self._run_history(data)
                     raise _Rollback
-            except _Rollback:
+            except _Rollback:  # pylint: disable=except-pass  # the rollback is the point
                 pass
             finally:
                 self.env.invalidate_all()

@@ -172,7 +172,7 @@ class TestPortal(EgovCase, HttpCase):
         self._login(self.portal_b)
         page = self.url_open("/my/dossiers")
         self.assertNotIn(dossier.code, page.text)
-        csrf = self._csrf(self.url_open("/public-services/%s" % self.procedure.id))
+        csrf = self._csrf(self.url_open(f"/public-services/{self.procedure.id}"))
         for url, data in [
             (f"/my/dossiers/{dossier.id}", None),
             (f"/my/dossiers/{dossier.id}/file/{document.id}", None),

@@ -248,7 +248,7 @@ class TestSecurityEgov(RpcAttackMixin, EgovCase, HttpCase):
                 }
             ],
         )
-        _result, error = self._call(
+        _result, _error = self._call(
             self.specialist,
             "moh.outgoing.document",
             "create",

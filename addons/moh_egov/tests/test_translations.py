@@ -6,4 +6,4 @@ from odoo.tests import TransactionCase, tagged
 class TestTranslations(TransactionCase):
     def test_every_string_is_translated_to_vietnamese(self):
         missing = untranslated_terms(self.env, "moh_egov")
-        self.assertFalse(missing, "run scripts/i18n.sh and translate: %s" % missing)
+        self.assertFalse(missing, f"run scripts/i18n.sh and translate: {missing}")

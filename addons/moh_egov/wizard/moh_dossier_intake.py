@@ -209,7 +209,7 @@ class MohDossierIntake(models.TransientModel):
         context = dict(self.env.context)
         password = context.pop("moh_password", None) or self.password
         # Nothing further down (messages, portal events, jobs) carries the password on.
-        self = self.with_context(context)  # noqa: PLW0642
+        self = self.with_context(context)  # noqa: PLW0642  # pylint: disable=context-overridden  # less the password
         if self.officer_has_key and not password:
             raise UserError(self.env._("Type your key's password: the receipt (form 01) is signed with your key."))
         dossier = self._moh_open()
@@ -267,7 +267,7 @@ class MohDossierIntakeValue(models.TransientModel):
     _description = "Application Form Answer (Paper)"
 
     intake_id = fields.Many2one("moh.dossier.intake", required=True, ondelete="cascade")
-    field_id = fields.Many2one("moh.procedure.form.field", string="Field", required=True)
+    field_id = fields.Many2one("moh.procedure.form.field", required=True)
     value = fields.Char()
 
 

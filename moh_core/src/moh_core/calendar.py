@@ -27,6 +27,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 __all__ = [
     "WorkingCalendar",
@@ -64,7 +68,7 @@ class WorkingCalendar:
     weekdays: frozenset[int] = MONDAY_TO_FRIDAY
     day_intervals: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_DAY_INTERVALS
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.weekdays and not self.extra_working_days:
             raise ValueError("A working calendar needs at least one working weekday.")
         for start, end in self.day_intervals:
@@ -76,7 +80,7 @@ class WorkingCalendar:
         cls,
         holidays: Iterable[dt.date] = (),
         extra_working_days: Iterable[dt.date] = (),
-        **kwargs,
+        **kwargs: Any,
     ) -> WorkingCalendar:
         return cls(frozenset(holidays), frozenset(extra_working_days), **kwargs)
 
@@ -141,7 +145,7 @@ class WorkingCalendar:
             / 3600
         )
 
-    def _intervals(self, day: dt.date, tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
+    def _intervals(self, day: dt.date, tzinfo: dt.tzinfo | None) -> list[tuple[dt.datetime, dt.datetime]]:
         if not self.is_working_day(day):
             return []
         return [
@@ -188,7 +192,7 @@ class WorkingCalendar:
         return total.total_seconds() / 3600
 
 
-def _vietnam(years: Iterable[int], language: str):
+def _vietnam(years: Iterable[int], language: str) -> HolidayBase:
     import holidays  # noqa: PLC0415 - optional until a calendar is seeded
 
     return holidays.country_holidays("VN", years=sorted(set(years)), language=language)

@@ -205,7 +205,7 @@ def _issue(
         issuer_cert, signing_key, _ = issuer
         issuer_name = issuer_cert.subject
         authority_key_id = x509.AuthorityKeyIdentifier.from_issuer_public_key(
-            issuer_cert.public_key()  # type: ignore[arg-type]
+            issuer_cert.public_key()  # type: ignore[arg-type]  # the demo CAs have RSA keys; the annotation lists every key type
         )
     builder = (
         x509.CertificateBuilder()
@@ -246,7 +246,7 @@ def _crl(
         .add_extension(x509.CRLNumber(1), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer_cert.public_key()  # type: ignore[arg-type]
+                issuer_cert.public_key()  # type: ignore[arg-type]  # the demo CAs have RSA keys; the annotation lists every key type
             ),
             critical=False,
         )

@@ -69,10 +69,11 @@ def make_softhsm_token(
 
     :raises RuntimeError: SoftHSM2 is not installed (see :func:`find_softhsm`).
     """
-    import pkcs11
-    from pkcs11 import Attribute
-    from pkcs11.util.rsa import decode_rsa_private_key
-    from pkcs11.util.x509 import decode_x509_certificate
+    # python-pkcs11 is needed only for a token (the `signing` extra's PKCS#11 path).
+    import pkcs11  # noqa: PLC0415
+    from pkcs11 import Attribute  # noqa: PLC0415
+    from pkcs11.util.rsa import decode_rsa_private_key  # noqa: PLC0415
+    from pkcs11.util.x509 import decode_x509_certificate  # noqa: PLC0415
 
     found = find_softhsm()
     if found is None:

@@ -30,6 +30,7 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -388,7 +389,7 @@ def _cover(
     register_name: str,
     year: int | None,
     days: Sequence[dt.date],
-    numbers: Sequence[str],
+    numbers: Sequence[str] | None,
     styles: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
     """Cover block of Appendix IV: agencies, title, register name, year, date and number span."""
@@ -549,7 +550,12 @@ def render_outgoing_register(
     )
 
 
-def _render_document_register(form, rows, days, **cover) -> bytes:
+def _render_document_register(
+    form: RegisterForm,
+    rows: Sequence[IncomingRegisterEntry | OutgoingRegisterEntry],
+    days: Sequence[dt.date],
+    **cover: Any,
+) -> bytes:
     """A register of numbered documents: one row per entry, the cover naming the span of
     ``days`` and of the entries' numbers (first and last)."""
     numbers = sorted(e.number for e in rows)

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from moh_core.errors import MohError
 
@@ -97,7 +98,7 @@ class PortalEvent:
         if self.sequence < 1:
             raise ExchangeError("sequence numbers start at 1")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, datetime):
@@ -114,7 +115,7 @@ class PortalEvent:
         return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def portal_event(**values) -> PortalEvent:
+def portal_event(**values: Any) -> PortalEvent:
     """A :class:`PortalEvent` from keyword arguments; ``applicant`` may be a mapping."""
     applicant = values.get("applicant")
     if isinstance(applicant, Mapping):
@@ -122,7 +123,7 @@ def portal_event(**values) -> PortalEvent:
     return PortalEvent(**values)
 
 
-def parse_portal_event(data: bytes | str) -> dict:
+def parse_portal_event(data: bytes | str) -> dict[str, Any]:
     """Read an event back (what a receiver does); refuses what is not one."""
     try:
         event = json.loads(data)
@@ -141,7 +142,7 @@ def parse_portal_event(data: bytes | str) -> dict:
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
-def check_openapi(document: Mapping) -> list[str]:
+def check_openapi(document: object) -> list[str]:
     """Problems of an OpenAPI 3 document's structure (empty when none): version, info, paths
     starting with ``/``, operations with responses, path parameters declared, local ``$ref`` s
     that resolve."""
@@ -186,7 +187,7 @@ def check_openapi(document: Mapping) -> list[str]:
     return problems
 
 
-def _refs(node) -> list[str]:
+def _refs(node: object) -> list[str]:
     if isinstance(node, Mapping):
         found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
         for value in node.values():
@@ -197,7 +198,7 @@ def _refs(node) -> list[str]:
     return []
 
 
-def _resolve(document: Mapping, node):
+def _resolve(document: Mapping[str, Any], node: object) -> object:
     if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
         return node
     ref = node["$ref"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 __all__ = [
     "BELOW_SCALED",
@@ -106,7 +107,7 @@ class Indicator:
     def group(self) -> str:
         return self.code.split(".", 1)[0]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.group not in GROUP_BY_CODE:
             raise ValueError(f"Indicator {self.code!r}: no group {self.group!r} in Decision 766.")
         if self.max_points is not None and self.max_points < 0:
@@ -126,7 +127,7 @@ class Indicator:
     def points(self, rate: float | None) -> float | None:
         """The points earned at ``rate`` (0..1); None when the rate is unknown or the
         indicator earns no points (:attr:`scored`)."""
-        if rate is None or not self.scored:
+        if rate is None or not self.scored or self.max_points is None:
             return None
         if not 0 <= rate <= 1:
             raise ValueError(f"Indicator {self.code!r}: rate {rate!r} is not between 0 and 1.")
@@ -137,7 +138,9 @@ class Indicator:
         return self.max_points * rate / self.full_at
 
 
-def _placeholder(code, label, points, formula, numerator, denominator, **extra):
+def _placeholder(
+    code: str, label: str, points: float | None, formula: str, numerator: str, denominator: str, **extra: Any
+) -> Indicator:
     return Indicator(code, label, points, formula, numerator, denominator, SOURCE_PLACEHOLDER, **extra)
 
 
@@ -361,7 +364,9 @@ INDICATOR_BY_CODE: Mapping[str, Indicator] = {indicator.code: indicator for indi
 def check_indicators(indicators: Iterable[Indicator]) -> list[str]:
     """What is wrong with a table of indicators (empty when nothing): duplicate codes, a group
     whose indicators' points exceed the group's."""
-    problems, seen, totals = [], set(), {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    totals: dict[str, float] = {}
     for indicator in indicators:
         if indicator.code in seen:
             problems.append(f"Indicator {indicator.code} appears twice.")
@@ -395,7 +400,7 @@ class IndicatorResult:
     @property
     def measurable_points(self) -> float:
         """The points this result counts towards the measurable total: its maximum when scored."""
-        return float(self.indicator.max_points) if self.points is not None else 0.0
+        return float(self.indicator.max_points or 0) if self.points is not None else 0.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

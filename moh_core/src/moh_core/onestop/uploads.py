@@ -431,7 +431,7 @@ def _read_pages(reader: PdfFileReader) -> int:
     return pages
 
 
-def _caused_by_decode_limit(exc: BaseException) -> bool:
+def _caused_by_decode_limit(exc: BaseException | None) -> bool:
     """Whether pyHanko's decoding limit is the cause of ``exc`` (some callers wrap errors)."""
     seen = 0
     while exc is not None and seen < 16:

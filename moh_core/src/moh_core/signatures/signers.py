@@ -294,10 +294,10 @@ def load_pkcs11_signer(
     :raises SigningRefused: ``WEAK_KEY`` / ``UNSUPPORTED_ALGORITHM``.
     """
     try:
-        from pkcs11 import Attribute, ObjectClass
-        from pkcs11.exceptions import PKCS11Error, UserAlreadyLoggedIn
-        from pyhanko.config.pkcs11 import TokenCriteria
-        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+        from pkcs11 import Attribute, ObjectClass  # noqa: PLC0415 - optional (PKCS#11 tokens)
+        from pkcs11.exceptions import PKCS11Error, UserAlreadyLoggedIn  # noqa: PLC0415 - optional (PKCS#11 tokens)
+        from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415 - optional (PKCS#11 tokens)
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session  # noqa: PLC0415 - optional (PKCS#11 tokens)
     except ImportError as exc:  # pragma: no cover - python-pkcs11 is a dependency
         raise SigningFailed(SigningProblem.TOKEN_ERROR, f"PKCS#11 support missing: {exc}") from exc
 
@@ -361,7 +361,7 @@ def _apply_pkcs11_environment(lib_path: str, environment: Mapping[str, str]) -> 
     if not changed:
         return
     os.environ.update(changed)
-    import pkcs11
+    import pkcs11  # noqa: PLC0415 - after the environment it reads is set
 
     try:
         pkcs11.lib(lib_path).reinitialize()  # re-reads its configuration (a no-op cost if fresh)

@@ -161,7 +161,7 @@ _filter_installed = False
 
 
 def install_log_filter() -> None:
-    global _filter_installed
+    global _filter_installed  # noqa: PLW0603 - the filters are installed once per process
     with _filter_lock:
         if not _filter_installed:
             noise = _DropNoise()
@@ -174,7 +174,7 @@ def install_log_filter() -> None:
 def pyhanko_errors() -> Iterator[None]:
     """Translate pyHanko/PKCS#11 exceptions into :class:`SigningError` codes."""
     try:
-        from pkcs11.exceptions import PKCS11Error
+        from pkcs11.exceptions import PKCS11Error  # noqa: PLC0415 - optional (PKCS#11 tokens)
     except ImportError:  # pragma: no cover
         PKCS11Error = ()  # type: ignore[assignment,misc]
     try:

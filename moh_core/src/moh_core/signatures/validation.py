@@ -266,7 +266,7 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return DocumentSecurityStore.read_dss(reader)
     except NoDSSFoundError:
         return None
-    except Exception as exc:  # trust boundary
+    except Exception as exc:  # noqa: BLE001 - trust boundary: a hostile PDF may raise anything
         logger.warning("Ignoring unreadable DSS in PDF: %s", exc)
         return None
 
@@ -313,7 +313,7 @@ def _check_field(
         sig_object = sig_ref.get_object()
         sig_type = sig_object.get("/Type", "/Sig")
         subfilter = sig_object.get("/SubFilter")
-    except Exception as exc:  # trust boundary
+    except Exception as exc:  # noqa: BLE001 - trust boundary: a hostile PDF may raise anything
         return unreadable_report(name, SignatureProblem.MALFORMED, str(exc)), None
     if sig_type == "/DocTimeStamp":
         return None, None

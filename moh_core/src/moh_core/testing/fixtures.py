@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Sequence
 from io import BytesIO
 from os import PathLike
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-def make_timestamper(pki: TestPki) -> TimeStamper:
+def make_timestamper(pki: TestPki) -> DummyTimeStamper:
     """An in-process RFC 3161 TSA signing with the test PKI's TSA key (for PAdES B-T tests)."""
     tsa_cert = asn1_x509.Certificate.load(pki.tsa.der)
     tsa_key = asn1_keys.PrivateKeyInfo.load(
@@ -58,7 +59,8 @@ def make_timestamper(pki: TestPki) -> TimeStamper:
         )
     )
     chain = [asn1_x509.Certificate.load(pki.intermediate.der)]
-    return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)
+    # pyHanko annotates a CertificateStore; it takes any iterable of certificates (it makes a list).
+    return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)  # type: ignore[arg-type]
 
 
 def sign_pdf(
@@ -91,7 +93,8 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
     pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper)
     output = pdf_signer.sign_pdf(writer)
-    return output.getvalue()
+    signed: bytes = output.getvalue()
+    return signed
 
 
 def append_forged_update(pdf_bytes: bytes, text: str = "FORGED") -> bytes:
@@ -169,7 +172,7 @@ def pdfsig_blocks(pdf: bytes, nss: str) -> dict[str, list[str]]:
         handle.write(pdf)
         handle.flush()
         output = subprocess.run(
-            ["pdfsig", "-nssdir", nss, handle.name], capture_output=True, text=True, timeout=60
+            ["pdfsig", "-nssdir", nss, handle.name], capture_output=True, text=True, timeout=60, check=False
         ).stdout
     blocks: dict[str, list[str]] = {}
     current: list[str] | None = None
@@ -217,7 +220,7 @@ class TimestampServer:
         stamper = make_timestamper(pki)
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
                 self.send_response(200)
@@ -226,7 +229,7 @@ class TimestampServer:
                 self.end_headers()
                 self.wfile.write(response)
 
-            def log_message(self, *args):
+            def log_message(self, *args: Any) -> None:
                 pass
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

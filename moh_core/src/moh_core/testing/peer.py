@@ -20,6 +20,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 
 class PeerJournal:
@@ -28,8 +29,8 @@ class PeerJournal:
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path else None
         self.lock = threading.Lock()
-        self.deliveries: list[dict] = []
-        self.accepted: dict[str, dict] = {}
+        self.deliveries: list[dict[str, Any]] = []
+        self.accepted: dict[str, dict[str, Any]] = {}
         if self.path and self.path.exists():
             for line in self.path.read_text().splitlines():
                 if line.strip():
@@ -63,10 +64,10 @@ class PeerJournal:
 class _Handler(BaseHTTPRequestHandler):
     server: LocalPeer
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet in tests
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet in tests
         pass
 
-    def _answer(self, status: int, data: dict) -> None:
+    def _answer(self, status: int, data: dict[str, Any]) -> None:
         body = json.dumps(data).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -74,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         if self.server.token and self.headers.get("Authorization") != f"Bearer {self.server.token}":
@@ -128,7 +129,7 @@ class LocalPeer(ThreadingHTTPServer):
     def __enter__(self) -> LocalPeer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
