@@ -96,6 +96,11 @@ def test_hours_between_backwards_are_negative():
     assert calendar.working_hours_between(T(2026, 11, 24, 10, 0), T(2026, 11, 23, 9, 0)) == -9
 
 
+def test_no_hours_between_an_instant_and_itself():
+    instant = T(2026, 11, 23, 10, 0)
+    assert WorkingCalendar().working_hours_between(instant, instant) == 0
+
+
 def test_hours_between_aware_times():
     hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
     start, end = T(2026, 11, 23, 9, 0, tzinfo=hanoi), T(2026, 11, 23, 15, 0, tzinfo=hanoi)
