@@ -256,7 +256,11 @@ def test_fonts_are_embedded_liberation_serif_only(qd, cv):
     for _, path in (qd, cv):
         out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
         rows = out.splitlines()[2:]
-        assert rows
+        # The four faces, each once, each as a subset ("AAAAAA+LiberationSerif-Bold").
+        faces = sorted(row.split()[0].partition("+")[2] for row in rows)
+        assert faces == [
+            "LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-BoldItalic", "LiberationSerif-Italic"
+        ]
         for row in rows:
             assert "LiberationSerif" in row, row
             # Columns: name type encoding emb sub uni object ID; "emb" must be "yes".

@@ -573,10 +573,17 @@ def test_long_process_control_repeats_the_table_header_on_each_page(tmp_path):
 
 def test_fonts_are_embedded_liberation_serif_only(receipt_pdf, tmp_path):
     control = _write(tmp_path, render_process_control(_process_control()), "06.pdf")
-    for path in (receipt_pdf, control):
-        out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    regular_bold_italic = ["LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"]
+    for path, expected in (
+        (receipt_pdf, sorted([*regular_bold_italic, "LiberationSerif-BoldItalic"])),
+        (control, regular_bold_italic),
+    ):
+        out = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, check=True, text=True
+        ).stdout
         rows = out.splitlines()[2:]
-        assert rows
+        # Each face once, as a subset ("AAAAAA+LiberationSerif-Bold").
+        assert sorted(row.split()[0].partition("+")[2] for row in rows) == expected
         for row in rows:
             assert "LiberationSerif" in row, row
             # Columns: name type encoding emb sub uni object ID; "emb" must be "yes".
