@@ -227,7 +227,7 @@ class TestKpi(MohUsersMixin, TransactionCase):
             )
             sent = self.env["moh.kpi.digest"]._cron_moh_daily_digest()
         mails = Mail.search([("id", "not in", before)])
-        self.assertTrue(sent)
+        self.assertEqual(sent, len(mails), "one mail to each head or leader with work to report")
         by_recipient = {mail.email_to: mail for mail in mails}
         head_mail = next(m for to, m in by_recipient.items() if "t_head@" in to)
         self.assertIn("20/11/2026", head_mail.body_html)

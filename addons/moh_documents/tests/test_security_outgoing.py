@@ -201,7 +201,7 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         doc = self._under_review("moh_documents.document_type_cong_van", addressees="Sở Y tế các tỉnh")
         self._rpc_review(self.head, doc, comment="Ý kiến nội bộ: chưa công bố giá trúng thầu")
         review = doc.review_ids.filtered(lambda r: r.done_by == self.head)
-        self.assertTrue(review)
+        self.assertEqual(len(review), 1)
         domain = [("model", "=", DOC), ("res_id", "=", doc.id)]
 
         # A specialist of another department, who may not read the draft, reads no review of it.

@@ -339,7 +339,7 @@ class TestSecuritySigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.assertFalse(error)
         self.env.invalidate_all()
         self.assertEqual(doc.state, "issued")
-        self.assertTrue(doc.number)
+        self.assertEqual(doc.number, 1, "the first number of the class's own register")
 
     def test_an_unsigned_pdf_is_not_issued(self):
         doc = self._approved()

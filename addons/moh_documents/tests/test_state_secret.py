@@ -239,7 +239,7 @@ class TestStateSecret(RpcAttackMixin, MohUsersMixin, HttpCase):
             .create({"register_id": doc.register_id.id, "year": doc.year or fields.Date.today().year})
         )
         column = wizard._type_and_abstract(doc)
-        self.assertTrue(column)
+        self.assertEqual(column, "Công văn")
         self.assertNotIn("False", column)
         self.assertNotIn(":", column)
         # Other documents still need their abstract.
