@@ -40,7 +40,7 @@ def is_vietnamese(lang: str | None) -> bool:
     return (lang or "").lower().replace("-", "_").split("_")[0] == "vi"
 
 
-class _Blanks(dict):
+class _Blanks(dict[str, Any]):
     """Format values: a parameter the error does not carry stays visible as ``{name}``."""
 
     def __missing__(self, key: str) -> str:

@@ -261,7 +261,7 @@ class _Closing(Flowable):
     moves whole): the signature never starts a page on its own.
     """
 
-    _GAP = 4 * mm
+    _GAP: float = 4 * mm
 
     def __init__(self, last: Paragraph | None, block: Flowable):
         super().__init__()
@@ -273,7 +273,7 @@ class _Closing(Flowable):
     def _last_height(self, aw: float, ah: float) -> float:
         if self.last is None:
             return 0.0
-        return self.last.wrap(aw, ah)[1] + self._GAP
+        return float(self.last.wrap(aw, ah)[1]) + self._GAP
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth

@@ -353,7 +353,7 @@ def draw_page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.restoreState()
 
 
-def plain_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple] = ()) -> Table:
+def plain_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     """Blocks side by side: no padding, no rules, cells top-aligned; ``extra`` style commands."""
     table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(
@@ -402,8 +402,9 @@ class Rule(Flowable):
 
 def _agency_rule_length(agency: str) -> float:
     """1/3-1/2 of the agency line (Decree 30, Appendix I), at least 15 mm."""
-    widest = stringWidth(" ".join(nfc(agency).upper().split()), FONT_BOLD, _AGENCY_SIZE)
-    return min(widest, max(widest * 0.45, 15 * mm))
+    widest: float = stringWidth(" ".join(nfc(agency).upper().split()), FONT_BOLD, _AGENCY_SIZE)
+    shortest: float = 15 * mm
+    return min(widest, max(widest * 0.45, shortest))
 
 
 def agency_lines(

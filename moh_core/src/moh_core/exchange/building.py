@@ -273,4 +273,5 @@ def _prepare_attachment(item: Attachment, sent_at: datetime, pack: bool) -> tupl
 
 def _serialise(root: etree._Element) -> bytes:
     # Written by hand for the double quotes of the SDK's declaration.
-    return _DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    body: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return _DECLARATION + body

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from lxml import etree
 
@@ -180,7 +181,7 @@ class _NoExternalResources(etree.Resolver):
     so no request reaches the file system or the network whatever the options.
     """
 
-    def resolve(self, url, public_id, context):
+    def resolve(self, url: str, public_id: str | None, context: Any) -> Any:
         return self.resolve_string("", context)
 
 
@@ -271,10 +272,11 @@ def _normal_timestamp(element: etree._Element, notices: list[Notice]) -> str:
     name = etree.QName(element).localname
     try:
         if match := _YMD_HMS.fullmatch(text):
-            value = datetime(*map(int, match.groups()))
+            year, month, day, hour, minute, second = map(int, match.groups())
+            value = datetime(year, month, day, hour, minute, second)
         elif match := _DMY_HMS.fullmatch(text):
-            day, month, year, *clock = map(int, match.groups())
-            value = datetime(year, month, day, *clock)
+            day, month, year, hour, minute, second = map(int, match.groups())
+            value = datetime(year, month, day, hour, minute, second)
         else:
             value = datetime.fromisoformat(text)
             if value.tzinfo is not None:

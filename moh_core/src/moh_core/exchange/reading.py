@@ -221,7 +221,7 @@ def _read_business(element: etree._Element | None) -> Business | None:
             ),
         )
     return Business(
-        action=DocumentAction(_int(element, "e:BussinessDocType")),
+        action=DocumentAction(_int(element, "e:BussinessDocType")),  # type: ignore[arg-type]  # required by the schema (schema.validate)
         reason=_text(element, "e:BussinessDocReason"),
         document_id=_text(element, "e:DocumentId"),
         paper=bool(_bool(element, "e:Paper")),
@@ -255,8 +255,8 @@ def read_document(root: etree._Element, notices: list[Notice], max_unpacked_byte
         code_number=_text(mh, "e:Code/e:CodeNumber") or "",
         code_notation=_text(mh, "e:Code/e:CodeNotation") or "",
         promulgation_place=_text(mh, "e:PromulgationInfo/e:Place"),
-        promulgation_date=_date(mh, "e:PromulgationInfo/e:PromulgationDate"),
-        document_type=_int(mh, "e:DocumentType/e:Type"),
+        promulgation_date=_date(mh, "e:PromulgationInfo/e:PromulgationDate"),  # type: ignore[arg-type]  # required by the schema (schema.validate)
+        document_type=_int(mh, "e:DocumentType/e:Type"),  # type: ignore[arg-type]  # required by the schema (schema.validate)
         document_type_detail=_int(mh, "e:DocumentType/e:TypeDetail"),
         document_type_name=_text(mh, "e:DocumentType/e:TypeName"),
         subject=_text(mh, "e:Subject") or "",
@@ -300,8 +300,8 @@ def read_status(root: etree._Element, notices: list[Notice]) -> ParsedStatus:
     mh = header.find("e:MessageHeader", NS)
     message = StatusMessage(
         sender=_read_organization(mh.find("e:From", NS)),
-        response_for=_read_response_for(mh.find("e:ResponseFor", NS)),
-        status=StatusCode(_text(mh, "e:StatusCode")),
+        response_for=_read_response_for(mh.find("e:ResponseFor", NS)),  # type: ignore[arg-type]  # required by the schema (schema.validate)
+        status=StatusCode(_text(mh, "e:StatusCode")),  # type: ignore[arg-type]  # required by the schema (schema.validate)
         timestamp=_timestamp(mh, "e:Timestamp"),
         description=_text(mh, "e:Description"),
         staff=_read_staff(mh.find("e:StaffInfo", NS)),

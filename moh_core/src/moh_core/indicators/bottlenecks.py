@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Hashable, Iterable
+from typing import Any
 
 from moh_core.indicators.records import HourCounter, Period, Step
 
@@ -54,7 +55,7 @@ def bottlenecks(
         window_end = min(window_end, today)
     else:
         window_end = min(window_end, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
-    loads: dict[tuple[str, object], list] = {}  # [hours, overdue steps, steps, overdue keys]
+    loads: dict[tuple[str, str | int | None], list[Any]] = {}  # [hours, overdue steps, steps, overdue keys]
     for step in steps:
         if step.started_at >= window_end or (step.done_at is not None and step.done_at < window_start):
             continue

@@ -160,10 +160,11 @@ class Indicators:
             return self.ageing[name[len(_AGEING_PREFIX) :]]
         if name not in FIGURES:
             raise ValueError(_unknown_figure(name))
-        return getattr(self, name)
+        count: int = getattr(self, name)
+        return count
 
 
-class _WorkingDayIndex(dict):
+class _WorkingDayIndex(dict[dt.date, int]):
     """``day -> working days from an anchor day to it``, filled on first use of each day.
 
     ``index[end] - index[start] == calendar.working_days_between(start, end)`` for any two days,
@@ -341,7 +342,7 @@ def _unknown_figure(name: str) -> str:
 def _figure_test(name: str) -> Callable[[_Flags], bool]:
     received, completion, state, bucket = 0, 1, 2, 3
     tests: dict[str, Callable[[_Flags], bool]] = {
-        "received": lambda f: f[received],
+        "received": lambda f: bool(f[received]),
         "completed": lambda f: f[completion] != _NONE,
         "completed_on_time": lambda f: f[completion] == _ON_TIME,
         "completed_late": lambda f: f[completion] == _LATE,
@@ -349,8 +350,12 @@ def _figure_test(name: str) -> Callable[[_Flags], bool]:
         "open_on_time": lambda f: f[state] == _OPEN_ON_TIME,
         "open_overdue": lambda f: f[state] == _OPEN_OVERDUE,
     }
+
+    def in_bucket(index: int) -> Callable[[_Flags], bool]:
+        return lambda f: f[bucket] == index
+
     for index, label in enumerate(AGEING_BUCKETS):
-        tests[_AGEING_PREFIX + label] = lambda f, index=index: f[bucket] == index
+        tests[_AGEING_PREFIX + label] = in_bucket(index)
     try:
         return tests[name]
     except KeyError:

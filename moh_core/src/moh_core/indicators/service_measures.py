@@ -154,6 +154,12 @@ def service_indicators(
     )
 
 
+def _pair(counts: Sequence[int]) -> tuple[int, int]:
+    """``(numerator, denominator)``; a ValueError when ``counts`` is not two numbers."""
+    numerator, denominator = counts
+    return numerator, denominator
+
+
 def service_indicators_from_counts(
     figures: Indicators,
     *,
@@ -168,13 +174,13 @@ def service_indicators_from_counts(
     the processing ``figures`` of the dossiers and, for each share, ``(numerator,
     denominator)`` as :func:`service_indicators` counts them — ``satisfied`` is (rated satisfied
     or very satisfied, rated) and ``rating_sum`` the sum of those ratings."""
-    counts = {
+    counts: dict[str, tuple[int, int]] = {
         "on_time_rate": (figures.completed_on_time, figures.completed),
-        "online_share": tuple(online),
-        "online_payment_share": tuple(online_payment),
-        "electronic_result_share": tuple(electronic_result),
-        "digitised_share": tuple(digitised),
-        "satisfaction": tuple(satisfied),
+        "online_share": _pair(online),
+        "online_payment_share": _pair(online_payment),
+        "electronic_result_share": _pair(electronic_result),
+        "digitised_share": _pair(digitised),
+        "satisfaction": _pair(satisfied),
         "average_rating": (rating_sum, satisfied[1]),
     }
     for name, (numerator, denominator) in counts.items():

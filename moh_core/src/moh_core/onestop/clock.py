@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
+from typing import Any
 
 from moh_core.calendar import WorkingCalendar
 from moh_core.onestop.deadlines import (
@@ -201,11 +202,10 @@ class DossierClock:
     @property
     def acceptance_due(self) -> dt.datetime | None:
         """When the dossier awaiting acceptance must be accepted or sent back (Art. 17.2.c)."""
-        if not self.awaiting_acceptance:
+        received_at = self.supplement_received_at or self.received_at
+        if not self.awaiting_acceptance or received_at is None:  # awaiting acceptance: received
             return None
-        return acceptance_deadline(
-            self.calendar, self.supplement_received_at or self.received_at, self.acceptance_hours
-        )
+        return acceptance_deadline(self.calendar, received_at, self.acceptance_hours)
 
     @property
     def supplement_request_due(self) -> dt.date | None:
@@ -276,7 +276,10 @@ class DossierClock:
         if completed_on is None:
             return None
         due = self._running_due()
-        if completed_on < self.clock_start:
+        start = self.clock_start
+        if start is None:  # not reached: _running_due refuses a clock that has not started
+            raise OneStopError(OneStopProblem.NOT_ACCEPTED)
+        if completed_on < start:
             raise OneStopError(OneStopProblem.DATE_BEFORE_RECEIPT)
         return classify_completion(completed_on, due)
 
@@ -299,7 +302,8 @@ class DossierClock:
             if event.new_due is None:
                 raise OneStopError(OneStopProblem.EXTENSION_NOT_LATER, params={"date": _day(self.due)})
             return self.extend(event.new_due, event.at)
-        return getattr(self, kind.value)(event.at)
+        step: Callable[[dt.datetime], DossierClock] = getattr(self, kind.value)
+        return step(event.at)
 
     def receive(self, at: dt.datetime) -> DossierClock:
         """The agency receives the dossier at ``at``.
@@ -421,7 +425,7 @@ class DossierClock:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _event(self, at: dt.datetime, **changes) -> DossierClock:
+    def _event(self, at: dt.datetime, **changes: Any) -> DossierClock:
         return dataclasses.replace(self, last_event_at=at, **changes)
 
     def _check_open(self, at: dt.datetime) -> None:

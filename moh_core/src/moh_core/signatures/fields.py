@@ -211,7 +211,8 @@ def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[
         pdf_fields.SigFieldSpec(
             box.name,
             on_page=box.page,
-            box=None if box.box is None else _checked_box(box.name, box.box),
+            # pyHanko annotates the box as ints; it writes any PDF number, and the layout's boxes are exact.
+            box=None if box.box is None else _checked_box(box.name, box.box),  # type: ignore[arg-type]
         )
         for box in boxes
     ]
@@ -259,8 +260,10 @@ def _indirect_dict(
     raw = parent.raw_get(key)
     if isinstance(raw, generic.IndirectObject):
         writer.mark_update(raw)
-        return raw.get_object()
-    return raw
+        target: generic.DictionaryObject = raw.get_object()
+        return target
+    direct: generic.DictionaryObject = raw
+    return direct
 
 
 def _add_text_fields(
@@ -372,7 +375,7 @@ def _field_appearance(
     em_width = engine.shape(text, with_actual_text=False).x_advance or 1.0
     if em_width * size > width:  # a value wider than the box is drawn smaller, never clipped
         size = width / em_width
-    engine.font_size = size
+    engine.font_size = size  # type: ignore[assignment]  # pyHanko annotates an int; any size works
     text_width = em_width * size
     if align == "right":
         x = width - text_width

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
@@ -236,7 +236,7 @@ def prepare_interrupted(
             signed_attrs=attrs_der,
             signature_algorithm="rsassa_pss" if info.algorithm == "rsa" else "ecdsa",
             pss_salt_length=PSS_SALT_LENGTH if info.algorithm == "rsa" else None,
-            state=_encode_state(header, output.getvalue()),
+            state=_encode_state(header, cast(BytesIO, output).getvalue()),  # a new BytesIO, as in signing
             signing_time=signing_time,
             field_name=field,
             certificate_der=cert.dump(),
@@ -258,7 +258,8 @@ def _ecdsa_der(signature: bytes, bits: int) -> bytes:
     if len(signature) == 2 * size:
         r = int.from_bytes(signature[:size], "big")
         s = int.from_bytes(signature[size:], "big")
-        return algos.DSASignature({"r": r, "s": s}).dump()
+        der: bytes = algos.DSASignature({"r": r, "s": s}).dump()
+        return der
     raise SigningFailed(SigningProblem.SIGNATURE_MISMATCH, "The ECDSA signature is neither DER nor r||s.")
 
 

@@ -23,7 +23,7 @@ from moh_core.signatures.certificates import load_certificates, pem_or_der
 __all__ = ["ParsedMaterial", "ValidationMaterial"]
 
 
-def _freeze(items: Sequence[bytes]) -> tuple[bytes, ...]:
+def _freeze(items: Sequence[bytes] | bytes | bytearray) -> tuple[bytes, ...]:
     if isinstance(items, bytes | bytearray):
         raise TypeError("pass a sequence of DER/PEM items, not a single bytes object")
     return tuple(bytes(item) for item in items)

@@ -360,8 +360,9 @@ def certificate_info(cert: asn1_x509.Certificate) -> CertificateInfo:
         subject=cert.subject.human_friendly,
         issuer=cert.issuer.human_friendly,
         serial_number=cert.serial_number,
-        not_before=_utc(validity["not_before"].native),
-        not_after=_utc(validity["not_after"].native),
+        # A certificate's validity always has both dates (RFC 5280, 4.1.2.5).
+        not_before=_utc(validity["not_before"].native),  # type: ignore[arg-type]
+        not_after=_utc(validity["not_after"].native),  # type: ignore[arg-type]
         common_name=_first(subject.get("common_name")),
         organisation=_first(subject.get("organization_name")),
         der=cert.dump(),

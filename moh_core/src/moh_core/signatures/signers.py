@@ -194,7 +194,8 @@ class MohSigner:
 
     @property
     def certificate_der(self) -> bytes:
-        return self.certificate.dump()
+        der: bytes = self.certificate.dump()
+        return der
 
     @property
     def signature_algorithm(self) -> str:
@@ -221,7 +222,8 @@ def common_name(cert: asn1_x509.Certificate) -> str | None:
     value = native.get("common_name") or native.get("organization_name")
     if isinstance(value, list):
         value = value[0] if value else None
-    return value
+    name: str | None = value
+    return name
 
 
 def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
@@ -247,7 +249,11 @@ def load_pkcs12_signer(data: bytes, password: bytes | str | None) -> MohSigner:
     mechanism = signature_mechanism(info)
     if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningRefused(SigningProblem.UNSUPPORTED_ALGORITHM)
-    if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
+    certificate_key = certificate.public_key()
+    if (
+        not isinstance(certificate_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey)
+        or private_key.public_key().public_numbers() != certificate_key.public_numbers()
+    ):
         raise SigningFailed(SigningProblem.KEY_LOAD_FAILED, "The private key does not match the certificate.")
     chain = tuple(asn1_x509.Certificate.load(extra.public_bytes(serialization.Encoding.DER)) for extra in additional)
     registry = SimpleCertificateStore.from_certs([cert, *chain])

@@ -56,6 +56,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from io import BytesIO
+from typing import cast
 
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields as pdf_fields
@@ -176,14 +178,14 @@ def pyhanko_errors() -> Iterator[None]:
     try:
         from pkcs11.exceptions import PKCS11Error  # noqa: PLC0415 - optional (PKCS#11 tokens)
     except ImportError:  # pragma: no cover
-        PKCS11Error = ()  # type: ignore[assignment,misc]
+        PKCS11Error = ()  # type: ignore[assignment,misc]  # without python-pkcs11 nothing is caught
     try:
         yield
     except SigningError:
         raise
     except TimestampRequestError as exc:
         raise SigningFailed(SigningProblem.TIMESTAMP_FAILED, f"The time-stamping authority failed: {exc}") from exc
-    except PKCS11Error as exc:  # type: ignore[misc]
+    except PKCS11Error as exc:
         raise SigningFailed(
             SigningProblem.TOKEN_ERROR, f"The PKCS#11 token failed: {type(exc).__name__} {exc}"
         ) from exc
@@ -271,7 +273,7 @@ class _Run:
                 )
             )
         return SignResult(
-            pdf=output.getvalue(),
+            pdf=cast(BytesIO, output).getvalue(),  # digest_tbs_document writes to a new BytesIO
             signing_time=signing_time,
             certificate_der=self.signer.certificate_der,
             revocation_data=revocation,

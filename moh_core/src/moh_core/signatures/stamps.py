@@ -139,7 +139,7 @@ class _StampStyle(BaseStampStyle):
     font_file: str | None = None
     """None: the first of :data:`STAMP_FONT_CANDIDATES`, looked up only when text is drawn."""
 
-    def create_stamp(self, writer: Any, box: BoxConstraints, text_params: dict) -> _Stamp:
+    def create_stamp(self, writer: Any, box: BoxConstraints, text_params: dict[str, Any]) -> _Stamp:
         return _Stamp(writer=writer, style=self, box=box)
 
 
@@ -155,6 +155,8 @@ class _Stamp(BaseStamp):
         if self._engine is None:
             style: _StampStyle = self.style
             writer = self.writer
+            if writer is None:  # not reached: create_stamp gives every stamp its writer
+                raise ValueError("a stamp needs the document's writer")
             obj_stream = writer.prepare_object_stream() if writer.stream_xrefs else None
             font_file = style.font_file or str(find_font(STAMP_FONT_CANDIDATES))
             self._engine = GlyphAccumulator(
@@ -196,7 +198,7 @@ class _Stamp(BaseStamp):
         if not exact and len(lines) * font_size * self._LEADING > height:
             font_size = height / (len(lines) * self._LEADING)
         font_size = max(font_size, 3.0)
-        engine.font_size = font_size
+        engine.font_size = font_size  # type: ignore[assignment]  # pyHanko annotates an int; any size works
         line_height = font_size * self._LEADING
         block = len(lines) * line_height
         if valign == "top":
@@ -291,7 +293,7 @@ def stamp_style(stamp: VisibleStamp | None, signer_name: str | None, signing_tim
     """The pyHanko style for a signature; None stamp = a plain signer stamp (visible fields)."""
     spec = stamp or VisibleStamp(StampStyle.SIGNER)
     if spec.style is StampStyle.TEXT_ONLY:
-        top = (nfc(spec.number_symbol or "").strip(), _iso_time(signing_time))
+        top: tuple[str, ...] = (nfc(spec.number_symbol or "").strip(), _iso_time(signing_time))
         bottom: tuple[str, ...] = ()
     elif spec.style is StampStyle.SEAL:
         top, bottom = (), ()

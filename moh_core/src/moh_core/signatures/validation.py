@@ -44,10 +44,10 @@ from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
     EmbeddedPdfSignature,
-    KeyUsageConstraints,
     validate_pdf_signature,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
 from moh_core.signatures.certificates import load_certificates
@@ -320,7 +320,8 @@ def _check_field(
     if subfilter not in _SUPPORTED_SUBFILTERS:
         return unreadable_report(name, SignatureProblem.UNSUPPORTED_FORMAT, f"SubFilter {subfilter}"), None
     try:
-        embedded = EmbeddedPdfSignature(reader, sig_field, name)
+        # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
+        embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
         status = validate_pdf_signature(embedded, context(), key_usage_settings=_KEY_USAGE)
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
