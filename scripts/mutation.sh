@@ -29,20 +29,21 @@ NUMBERING=(
     'moh_core.documents.registers.xǁIncomingRegisterEntryǁ*'
     'moh_core.documents.registers.xǁOutgoingRegisterEntryǁ*'
     'moh_core.documents.registers.xǁDossierTrackingEntryǁ*'
-    'moh_core.documents.layout.x_format_document_number*'
-    'moh_core.documents.layout.x_format_number_symbol*'
-    'moh_core.documents.layout.x_format_issue_date*'
-    'moh_core.documents.layout.x_format_place_date*'
+    'moh_core.documents.pagekit.x_format_document_number*'
+    'moh_core.documents.pagekit.x_format_number_symbol*'
+    'moh_core.documents.pagekit.x_format_issue_date*'
+    'moh_core.documents.pagekit.x_format_place_date*'
     'moh_core.documents.copies.x_format_copy_number*'
-    # The dossier code lives with the clock: to be updated with CLOCK below.
-    'moh_core.onestop.clock.x_format_dossier_code*'
-    'moh_core.onestop.clock.x_parse_dossier_code*'
+    'moh_core.onestop.codes.x_format_dossier_code*'
+    'moh_core.onestop.codes.x_parse_dossier_code*'
 )
-# The dossier clock (deadlines, pauses, extensions): the modules it lives in. To be updated when
-# the clock is split into several modules under onestop/ (pyproject's only_mutate already takes
-# every onestop/*.py; the tests import from moh_core.onestop).
+# The dossier clock (deadlines, pauses, extensions, completeness, its refusals): the modules it
+# lives in (the tests import from moh_core.onestop).
 CLOCK=(
     'moh_core.onestop.clock.*'
+    'moh_core.onestop.deadlines.*'
+    'moh_core.onestop.completeness.*'
+    'moh_core.onestop.problems.*'
 )
 
 groups=("$@")

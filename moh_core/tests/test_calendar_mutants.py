@@ -84,9 +84,13 @@ def test_negative_hours_are_refused_with_their_reason():
 
 def test_the_search_for_working_hours_gives_up_after_800_days():
     start = T(2026, 1, 1, 9, 0)
-    reachable = WorkingCalendar(weekdays=NO_WEEKDAY, extra_working_days=frozenset({D(2026, 1, 1) + dt.timedelta(days=800)}))
+    reachable = WorkingCalendar(
+        weekdays=NO_WEEKDAY, extra_working_days=frozenset({D(2026, 1, 1) + dt.timedelta(days=800)})
+    )
     assert reachable.add_working_hours(start, 1) == T(2028, 3, 11, 9, 0)
-    too_far = WorkingCalendar(weekdays=NO_WEEKDAY, extra_working_days=frozenset({D(2026, 1, 1) + dt.timedelta(days=801)}))
+    too_far = WorkingCalendar(
+        weekdays=NO_WEEKDAY, extra_working_days=frozenset({D(2026, 1, 1) + dt.timedelta(days=801)})
+    )
     with pytest.raises(ValueError, match=_exactly("No working hours found: check the calendar's holidays.")):
         too_far.add_working_hours(start, 1)
 

@@ -59,9 +59,7 @@ def test_every_event_keeps_its_time():
 def test_an_event_before_the_previous_one_is_refused_with_both_times():
     clock = _accepted()
     message = refused(P.EVENT_BEFORE_PREVIOUS, lambda: clock.complete(T(2026, 11, 2, 9, 30)))
-    assert message == (
-        f"{P.EVENT_BEFORE_PREVIOUS.description} (2026-11-02 09:30:00 before 2026-11-02 10:00:00)."
-    )
+    assert message == (f"{P.EVENT_BEFORE_PREVIOUS.description} (2026-11-02 09:30:00 before 2026-11-02 10:00:00).")
 
 
 def test_negative_days_are_refused_with_the_value():
@@ -117,5 +115,5 @@ def test_a_duplicate_requirement_and_an_unknown_key_say_which():
     message = refused(P.DUPLICATE_REQUIREMENT, lambda: completeness(twice, []))
     assert message == f"{P.DUPLICATE_REQUIREMENT.description}: 'don'."
     report = completeness([Requirement("don", "Đơn đề nghị")], [ProvidedFile("don", "don.pdf")])
-    with pytest.raises(KeyError, match="^'giay_phep'$"):
+    with pytest.raises(KeyError, match=r"^'giay_phep'$"):
         report.status_of("giay_phep")

@@ -259,7 +259,10 @@ def test_fonts_are_embedded_liberation_serif_only(qd, cv):
         # The four faces, each once, each as a subset ("AAAAAA+LiberationSerif-Bold").
         faces = sorted(row.split()[0].partition("+")[2] for row in rows)
         assert faces == [
-            "LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-BoldItalic", "LiberationSerif-Italic"
+            "LiberationSerif",
+            "LiberationSerif-Bold",
+            "LiberationSerif-BoldItalic",
+            "LiberationSerif-Italic",
         ]
         for row in rows:
             assert "LiberationSerif" in row, row

@@ -21,8 +21,9 @@ def _exactly(message: str) -> str:
 
 
 def _outgoing(number: int = 1, **values) -> OutgoingRegisterEntry:
-    return OutgoingRegisterEntry(number, f"{number:02d}/QĐ-BYT", D(2026, 11, 2), "Quyết định", "Nguyễn Văn An",
-                                 "Sở Y tế", **values)
+    return OutgoingRegisterEntry(
+        number, f"{number:02d}/QĐ-BYT", D(2026, 11, 2), "Quyết định", "Nguyễn Văn An", "Sở Y tế", **values
+    )
 
 
 def _incoming(number: int) -> IncomingRegisterEntry:
@@ -38,7 +39,9 @@ def test_a_document_number_below_one_is_refused_with_its_reason():
 
 
 def test_a_copy_number_needs_a_known_form_and_an_agency():
-    with pytest.raises(ValueError, match=_exactly("Unknown form of copy 'ban_sao'; expected one of sao_y, trich_sao, sao_luc.")):
+    with pytest.raises(
+        ValueError, match=_exactly("Unknown form of copy 'ban_sao'; expected one of sao_y, trich_sao, sao_luc.")
+    ):
         format_copy_number(5, "ban_sao", "BYT")
     with pytest.raises(ValueError, match=_exactly("The copying agency needs its abbreviation for the copy's symbol.")):
         format_copy_number(5, "sao_y", "  ")
@@ -77,9 +80,7 @@ def test_a_dossier_code_needs_an_agency_code():
         with pytest.raises(OneStopError) as caught:
             format_dossier_code(bad, D(2026, 11, 2), 1)
         assert caught.value.code is OneStopProblem.INVALID_AGENCY_CODE
-        assert str(caught.value) == (
-            f"Agency code {bad!r}: {OneStopProblem.INVALID_AGENCY_CODE.description}."
-        )
+        assert str(caught.value) == (f"Agency code {bad!r}: {OneStopProblem.INVALID_AGENCY_CODE.description}.")
 
 
 def test_a_malformed_dossier_code_says_which_and_why():

@@ -578,9 +578,7 @@ def test_fonts_are_embedded_liberation_serif_only(receipt_pdf, tmp_path):
         (receipt_pdf, sorted([*regular_bold_italic, "LiberationSerif-BoldItalic"])),
         (control, regular_bold_italic),
     ):
-        out = subprocess.run(
-            ["pdffonts", str(path)], capture_output=True, check=True, text=True
-        ).stdout
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
         rows = out.splitlines()[2:]
         # Each face once, as a subset ("AAAAAA+LiberationSerif-Bold").
         assert sorted(row.split()[0].partition("+")[2] for row in rows) == expected

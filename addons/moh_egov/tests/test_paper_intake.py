@@ -290,12 +290,24 @@ class TestSupplementParameters(PaperCase):
             defaults, {"supplement_request_days": 0, "supplement_once_only": False, "supplement_close_days": 0}
         )
         demo = self.env["moh.procedure"].search([("id", "!=", self.procedure.id)])
-        samples = ("cosmetic_import", "cosmetic_domestic", "drug_advertising", "pharmacy_practice", "cfs_cosmetic",
-                   "health_supplement", "medical_device_cd")
+        samples = (
+            "cosmetic_import",
+            "cosmetic_domestic",
+            "drug_advertising",
+            "pharmacy_practice",
+            "cfs_cosmetic",
+            "health_supplement",
+            "medical_device_cd",
+        )
         for sample in samples:
             self.assertIn(self.env.ref(f"moh_egov.procedure_{sample}"), demo)
-        self.assertFalse(any(demo.mapped("supplement_request_days") + demo.mapped("supplement_close_days")
-                             + demo.mapped("supplement_once_only")))
+        self.assertFalse(
+            any(
+                demo.mapped("supplement_request_days")
+                + demo.mapped("supplement_close_days")
+                + demo.mapped("supplement_once_only")
+            )
+        )
         for field in ("supplement_request_days", "supplement_once_only", "supplement_close_days"):
             self.assertIn("No legal source was found", self.env["moh.procedure"]._fields[field].help)
         with self.assertRaises(AccessError):
