@@ -231,10 +231,7 @@ class MohEdxml(models.AbstractModel):
 
     @api.model
     def _moh_attachment_vals(self, parsed):
-        return [
-            {"name": a.name, "raw": a.content, "mimetype": a.content_type or "application/octet-stream"}
-            for a in parsed.attachments
-        ]
+        return [{"name": a.name, "raw": a.content, "mimetype": a.mimetype} for a in parsed.attachments]
 
     @api.model
     def _moh_receipt_note(self, parsed, peer, sender_name, sender_code):

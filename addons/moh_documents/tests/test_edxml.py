@@ -44,6 +44,8 @@ class TestEdxmlExchange(OutgoingSigningCase):
         self.assertEqual(incoming.abstract, self.issued.abstract)
         self.assertTrue(incoming.number, "registered in the incoming register")
         self.assertEqual(incoming.attachment_ids.raw, self.issued.pdf_id.raw)
+        # Stored as what its content is, so that it is validated and served as a PDF.
+        self.assertEqual(incoming.attachment_ids.mimetype, "application/pdf")
         checks = (
             self.env["moh.signature.validation"]
             .sudo()

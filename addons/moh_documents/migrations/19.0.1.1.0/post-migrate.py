@@ -4,7 +4,12 @@ named it so (``-ky.pdf``, as the signing step used to tell); a copy's PDF; and b
 steps gave them, the files whose role grants nothing (draft versions ``-v<n>.pdf``, edXML exports).
 A file a user could have named is never made a signed PDF or the PDF to sign from its name alone.
 Only files without a role are touched; from now on the steps set the role and nothing reads the
-names."""
+names.
+
+Files received by edXML were stored with the detected kind ("pdf", "png", ...) as their MIME type;
+they get the MIME type of that kind, so that they are validated and served as what they are."""
+
+from moh_core.exchange.file_types import FILE_TYPES
 
 
 def migrate(cr, version):
@@ -36,3 +41,8 @@ def migrate(cr, version):
           FROM moh_document_copy c
          WHERE c.pdf_id = a.id AND a.moh_role IS NULL
     """)
+    for kind, mimetype in FILE_TYPES.items():
+        cr.execute(
+            "UPDATE ir_attachment SET mimetype = %s WHERE res_model = 'moh.incoming.document' AND mimetype = %s",
+            (mimetype, kind),
+        )
