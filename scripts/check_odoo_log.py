@@ -62,8 +62,13 @@ def main(path):
             skipped += 1
         # A warning is ours when raised by our modules or when any of its lines (a traceback,
         # a deprecation's source line) points at them.
-        if level in ("ERROR", "CRITICAL") or BROWSER_SKIPPED.search(msg) or (
-            level == "WARNING" and (logger.startswith("odoo.addons.moh_") or OURS.search(msg) or OUR_FILES.search(text))
+        if (
+            level in ("ERROR", "CRITICAL")
+            or BROWSER_SKIPPED.search(msg)
+            or (
+                level == "WARNING"
+                and (logger.startswith("odoo.addons.moh_") or OURS.search(msg) or OUR_FILES.search(text))
+            )
         ):
             problems.append(header)
     for line in problems:

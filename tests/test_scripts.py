@@ -59,21 +59,32 @@ def test_a_crash_before_the_result_line_is_visible(tmp_path):
     assert counts["found_result"] == 0 and counts["problems"] == 1
 
 
-@pytest.mark.parametrize("lines", [
-    # odoo/tests/common.py without the websocket-client module: a warning, then the skip.
-    (f"{PREFIX} WARNING db odoo.addons.web.tests.test_js: websocket-client module is not installed",
-     f"{PREFIX} INFO db odoo.addons.web.tests.test_js: skipped WebSuite.test_js : websocket-client module is "
-     + "not installed"),
-    # ... without Chrome (any module's tour, Odoo's own included).
-    (f"{PREFIX} WARNING db odoo.addons.mail.tests.test_ui: Chrome executable not found",
-     f"{PREFIX} INFO db odoo.addons.mail.tests.test_ui: skipped TestUi.test_tour : Chrome executable not found"),
-    # ... with a Chrome that does not start, or that cannot be reached.
-    (f"{PREFIX} WARNING db odoo.addons.moh_egov.tests.test_tour: Chrome headless failed to start:",
-     f"{PREFIX} INFO db odoo.addons.moh_egov.tests.test_tour: skipped TestTour.test_x : "
-     + "Failed to detect chrome devtools port after 10.0s."),
-    (f"{PREFIX} INFO db odoo.addons.web.tests.test_x: skipped TestX.test_y : Error during Chrome headless connection",
-     f"{PREFIX} INFO db odoo.addons.web.tests.test_x: skipped TestX.test_z : Cannot connect to chrome dev tools"),
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # odoo/tests/common.py without the websocket-client module: a warning, then the skip.
+        (
+            f"{PREFIX} WARNING db odoo.addons.web.tests.test_js: websocket-client module is not installed",
+            f"{PREFIX} INFO db odoo.addons.web.tests.test_js: skipped WebSuite.test_js : websocket-client module is "
+            + "not installed",
+        ),
+        # ... without Chrome (any module's tour, Odoo's own included).
+        (
+            f"{PREFIX} WARNING db odoo.addons.mail.tests.test_ui: Chrome executable not found",
+            f"{PREFIX} INFO db odoo.addons.mail.tests.test_ui: skipped TestUi.test_tour : Chrome executable not found",
+        ),
+        # ... with a Chrome that does not start, or that cannot be reached.
+        (
+            f"{PREFIX} WARNING db odoo.addons.moh_egov.tests.test_tour: Chrome headless failed to start:",
+            f"{PREFIX} INFO db odoo.addons.moh_egov.tests.test_tour: skipped TestTour.test_x : "
+            + "Failed to detect chrome devtools port after 10.0s.",
+        ),
+        (
+            f"{PREFIX} INFO db odoo.addons.web.tests.test_x: skipped TestX.test_y : Error during Chrome headless connection",
+            f"{PREFIX} INFO db odoo.addons.web.tests.test_x: skipped TestX.test_z : Cannot connect to chrome dev tools",
+        ),
+    ],
+)
 def test_a_browser_test_that_did_not_run_fails_the_run(tmp_path, lines):
     counts, problems = check(tmp_path, *lines, RESULT)
     assert counts["problems"] == 2

@@ -64,9 +64,8 @@ def locust_bin() -> Path:
 
 
 def make_pdf(path: Path, title: str) -> str:
-    # reportlab is needed only to make the sample uploads, not by Locust's workers.
-    from reportlab.lib.pagesizes import A4  # noqa: PLC0415
-    from reportlab.pdfgen import canvas  # noqa: PLC0415
+    from reportlab.lib.pagesizes import A4  # noqa: PLC0415 - only the benchmark that makes PDFs needs it
+    from reportlab.pdfgen import canvas  # noqa: PLC0415 - only the benchmark that makes PDFs needs it
 
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.drawString(72, 770, title)
@@ -87,12 +86,15 @@ def data_dir() -> Path | None:
 def create_portal_users(admin, count):
     """One business per virtual user, each with a portal user (password = login)."""
     portal_group = admin.call(
-        "ir.model.data", "search_read", [("module", "=", "base"), ("name", "=", "group_portal")], ["res_id"]
+        "ir.model.data",
+        "search_read",
+        domain=[("module", "=", "base"), ("name", "=", "group_portal")],
+        fields=["res_id"],
     )[0]["res_id"]
     companies = admin.call(
         "res.partner",
         "create",
-        [
+        vals_list=[
             {
                 "name": f"Công ty TNHH Kiểm thử Tải {i:02d}",
                 "is_company": True,
@@ -106,7 +108,7 @@ def create_portal_users(admin, count):
     contacts = admin.call(
         "res.partner",
         "create",
-        [
+        vals_list=[
             {"name": f"Nhân viên {i:02d}", "parent_id": company, "email": f"nv{i:02d}@bench.example.vn"}
             for i, company in enumerate(companies)
         ],
@@ -115,7 +117,7 @@ def create_portal_users(admin, count):
     admin.call(
         "res.users",
         "create",
-        [
+        vals_list=[
             {"login": login, "password": password, "partner_id": contact, "group_ids": [(6, 0, [portal_group])]}
             for (login, password), contact in zip(accounts, contacts)
         ],
@@ -188,12 +190,17 @@ def main():
         with running_server(db, workers=WORKERS, log_path=WORK / "odoo-server.log") as server:
             admin = server.rpc("admin", "admin")
             procedure = admin.call(
-                "moh.procedure", "search_read", [("code", "=", PROCEDURE_CODE)], ["name", "requirement_ids"]
+                "moh.procedure",
+                "search_read",
+                domain=[("code", "=", PROCEDURE_CODE)],
+                fields=["name", "requirement_ids"],
             )
             if not procedure:  # Odoo goes on without a module's demo data when it fails to load
                 sys.exit(f"the demo procedure {PROCEDURE_CODE} is missing: see {WORK / 'install.log'}")
             procedure = procedure[0]
-            requirements = admin.call("moh.procedure.requirement", "read", procedure["requirement_ids"], ["required"])
+            requirements = admin.call(
+                "moh.procedure.requirement", "read", procedure["requirement_ids"], fields=["required"]
+            )
             pdfs = {
                 req["id"]: make_pdf(WORK / f"tai-lieu-{req['id']}.pdf", f"Tai lieu {req['id']}")
                 for req in requirements
@@ -213,8 +220,11 @@ def main():
             run_locust(locust, server.url, "PortalApplicant", WARMUP, "warmup", config)  # workers, caches
             login = run_locust(locust, server.url, "LoginPage", DURATION, "login", config)["GET /web/login"]
             portal = run_locust(locust, server.url, "PortalApplicant", DURATION, "portal", config)
-            codes = [d["code"] for d in admin.call("moh.dossier", "search_read", [("code", "!=", False)], ["code"])]
-            submitted = admin.call("moh.dossier", "search_count", [("state", "=", "submitted")])
+            codes = [
+                d["code"]
+                for d in admin.call("moh.dossier", "search_read", domain=[("code", "!=", False)], fields=["code"])
+            ]
+            submitted = admin.call("moh.dossier", "search_count", domain=[("state", "=", "submitted")])
     finally:
         subprocess.run(
             [

@@ -11,11 +11,13 @@ import shlex
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
-import xmlrpc.client
 from contextlib import contextmanager
 from pathlib import Path
+
+import requests
 
 
 def free_port() -> int:
@@ -47,6 +49,8 @@ class OdooServer:
             *extra,
         ]
         self.process: subprocess.Popen | None = None
+        self._keys: dict[str, str] = {}
+        self._keys_lock = threading.Lock()
 
     def start(self, timeout: float = 120) -> OdooServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,21 +79,65 @@ class OdooServer:
                 self.process.wait()
 
     def rpc(self, login: str, password: str) -> Rpc:
-        return Rpc(self.url, self.db, login, password)
+        """A client of /json/2 as ``login``, with an API key the user made (one per user and server)."""
+        with self._keys_lock:
+            if login not in self._keys:
+                self._keys[login] = new_api_key(self.url, self.db, login, password)
+            key = self._keys[login]
+        return Rpc(self.url, self.db, key)
+
+
+def new_api_key(url: str, db: str, login: str, password: str) -> str:
+    """An API key of ``login``, made as the user makes one in the web client (Preferences, Account
+    Security, New API Key): signed in, a key described, the password confirmed. Odoo's default
+    duration for the user's groups applies (a day)."""
+    with requests.Session() as session:
+
+        def web(route: str, params: dict):
+            answer = session.post(
+                f"{url}{route}", json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}, timeout=120
+            ).json()
+            if "error" in answer:
+                raise PermissionError(f"{login}: {answer['error'].get('data', {}).get('message') or answer['error']}")
+            return answer.get("result")
+
+        def call_kw(model: str, method: str, args: list, context: dict | None = None):
+            return web(
+                f"/web/dataset/call_kw/{model}/{method}",
+                {"model": model, "method": method, "args": args, "kwargs": {"context": context or {}}},
+            )
+
+        web("/web/session/authenticate", {"db": db, "login": login, "password": password})
+        description = call_kw("res.users.apikeys.description", "create", [{"name": "End-to-end tests"}])
+        action = call_kw("res.users.apikeys.description", "make_key", [[description]])
+        if action.get("res_model") == "res.users.identitycheck":
+            action = call_kw("res.users.identitycheck", "run_check", [[action["res_id"]]], {"password": password})
+        return action["context"]["default_key"]
 
 
 class Rpc:
-    """XML-RPC as a partner system or a script uses it: one connection per client."""
+    """Odoo's external API, /json/2, as a partner system or a script uses it: an API key as the
+    bearer token, named arguments (``ids`` for the records a method is called on)."""
 
-    def __init__(self, url: str, db: str, login: str, password: str):
-        self.db, self.password = db, password
-        self.uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(db, login, password, {})
-        if not self.uid:
-            raise PermissionError(f"login {login} refused")
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+    def __init__(self, url: str, db: str, key: str):
+        self.url, self.db = url, db
+        self.headers = {"Authorization": f"Bearer {key}", "X-Odoo-Database": db}
 
-    def call(self, model: str, method: str, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+    def call(self, model: str, method: str, ids=None, /, **kwargs):
+        """``model.method(**kwargs)`` on the records ``ids`` (none for a model method); the
+        method's result (records as their ids)."""
+        body = {"ids": list(ids)} if ids is not None else {}
+        response = requests.post(
+            f"{self.url}/json/2/{model}/{method}", json={**body, **kwargs}, headers=self.headers, timeout=300
+        )
+        if response.status_code != 200:
+            try:
+                error = response.json()
+                message = f"{error.get('message')}\n{error.get('debug', '')}"
+            except ValueError:
+                message = response.text[:2000]
+            raise RuntimeError(f"{model}.{method}: HTTP {response.status_code}: {message}")
+        return response.json()
 
 
 @contextmanager

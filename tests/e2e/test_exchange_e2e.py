@@ -83,28 +83,30 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
     code = f"{now:%H}{now.microsecond % 10}.{now:%M}.{now:%S}.Z{now.microsecond // 10 % 100:02d}"
     server = job_runner_server(odoo_db).start()
     admin = server.rpc("admin", "admin")
-    function_ids = admin.call("queue.job.function", "search", [("name", "=", JOB_FUNCTION)])
+    function_ids = admin.call("queue.job.function", "search", domain=[("name", "=", JOB_FUNCTION)])
     assert function_ids, "the delivery job function is declared in data"
     peer_id = None
     try:
-        clerk_id = admin.call("res.users", "search", [("login", "=", "vanthu")])[0]
-        peer_id = admin.call(
+        clerk_id = admin.call("res.users", "search", domain=[("login", "=", "vanthu")])[0]
+        (peer_id,) = admin.call(
             "moh.exchange.peer",
             "create",
-            {
-                "name": "Sở Y tế (kiểm thử đầu cuối)",
-                "code": code,
-                "transport": "http",
-                "url": f"http://127.0.0.1:{peer.port}/",
-                "auth_token": "e2e-token",
-                "max_attempts": 100,
-                "timeout": 30,
-                "receiving_user_id": clerk_id,
-                "inbound_token": "e2e-inbound-token",
-            },
+            vals_list=[
+                {
+                    "name": "Sở Y tế (kiểm thử đầu cuối)",
+                    "code": code,
+                    "transport": "http",
+                    "url": f"http://127.0.0.1:{peer.port}/",
+                    "auth_token": "e2e-token",
+                    "max_attempts": 100,
+                    "timeout": 30,
+                    "receiving_user_id": clerk_id,
+                    "inbound_token": "e2e-inbound-token",
+                }
+            ],
         )
         # Retries every 2 seconds rather than the production pattern, to keep the test short.
-        admin.call("queue.job.function", "write", function_ids, {"edit_retry_pattern": "{1: 2}"})
+        admin.call("queue.job.function", "write", function_ids, vals={"edit_retry_pattern": "{1: 2}"})
         # The agency delivers documents by edXML; the records office registers them while the
         # agency's own system is down: two status messages each (01 delivered, 03 registered;
         # Decree 30 Art. 18, QCVN 102:2016), queued.
@@ -114,7 +116,7 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
             return admin.call(
                 "moh.exchange.message",
                 "search_read",
-                [("peer_id", "=", peer_id), ("direction", "=", "out")],
+                domain=[("peer_id", "=", peer_id), ("direction", "=", "out")],
                 fields=["message_id", "state", "attempts", "kind"],
             )
 
@@ -175,9 +177,9 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
     finally:
         peer.stop()
         try:
-            admin.call("queue.job.function", "write", function_ids, {"edit_retry_pattern": DEFAULT_PATTERN})
+            admin.call("queue.job.function", "write", function_ids, vals={"edit_retry_pattern": DEFAULT_PATTERN})
             if peer_id:
-                admin.call("moh.exchange.peer", "write", [peer_id], {"active": False})
+                admin.call("moh.exchange.peer", "write", [peer_id], vals={"active": False})
         finally:
             server.stop()
 

@@ -3,7 +3,7 @@
 It signs up at /web/signup, finds a procedure in the catalogue, applies (giving its name and tax
 code), fills the application form, uploads the required PDFs, reads the completeness check,
 submits, and pays the fee with Odoo's demo payment provider. The back office then accepts,
-assigns, drafts, reviews, signs and issues the e-result over XML-RPC as the demo officers. The
+assigns, drafts, reviews, signs and issues the e-result over /json/2 as the demo officers. The
 business sees the result link, downloads the signed e-result with its browser session, and
 poppler's pdfsig finds the head's signature and the agency's seal valid and trusted (the demo
 PKI's root). The public lookup by code and secret shows the dossier's status.
@@ -153,39 +153,13 @@ def public_lookup(url, code, secret):
         ).text
 
 
-class JsonRpc:
-    """Odoo's external JSON-RPC (/jsonrpc), for methods that return nothing: XML-RPC cannot
-    marshal their None (the back office's buttons accept it)."""
-
-    def __init__(self, url, db, login, password):
-        self.url, self.db, self.password = f"{url}/jsonrpc", db, password
-        self.uid = self._rpc("common", "authenticate", db, login, password, {})
-        if not self.uid:
-            raise PermissionError(f"login {login} refused")
-
-    def _rpc(self, service, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"service": service, "method": method, "args": list(args)},
-        }
-        answer = requests.post(self.url, json=payload, timeout=300).json()
-        if "error" in answer:
-            raise RuntimeError(answer["error"].get("data", {}).get("debug") or answer["error"])
-        return answer.get("result")  # Odoo leaves "result" out when it is None
-
-    def call(self, model, method, *args, **kwargs):
-        return self._rpc("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
-
-
 def review_until_validated(server, document_id):
     """The reviewers whose turn it is approve the result, through OCA tier validation's comment
     dialog as in the back office, until the chain is validated. Returns their logins in order."""
     admin = server.rpc("admin", "admin")
     reviewed = []
     for _turn in range(10):
-        status = admin.call("moh.outgoing.document", "read", [document_id], ["validation_status"])[0][
+        status = admin.call("moh.outgoing.document", "read", [document_id], fields=["validation_status"])[0][
             "validation_status"
         ]
         if status == "validated":
@@ -193,17 +167,17 @@ def review_until_validated(server, document_id):
         pending = admin.call(
             "tier.review",
             "search_read",
-            [("model", "=", "moh.outgoing.document"), ("res_id", "=", document_id), ("status", "=", "pending")],
-            ["sequence", "reviewer_ids"],
+            domain=[("model", "=", "moh.outgoing.document"), ("res_id", "=", document_id), ("status", "=", "pending")],
+            fields=["sequence", "reviewer_ids"],
             order="sequence",
         )
         assert pending and pending[0]["reviewer_ids"], f"the review chain is {status} with no reviewer to act"
-        login = admin.call("res.users", "read", pending[0]["reviewer_ids"][:1], ["login"])[0]["login"]
-        rpc = JsonRpc(server.url, server.db, login, login)  # demo passwords are the logins
+        login = admin.call("res.users", "read", pending[0]["reviewer_ids"][:1], fields=["login"])[0]["login"]
+        rpc = server.rpc(login, login)  # demo passwords are the logins
         action = rpc.call("moh.outgoing.document", "validate_tier", [document_id])
         if action and action.get("res_model") == "comment.wizard":
-            wizard = rpc.call("comment.wizard", "create", {"comment": "Đồng ý"}, context=action["context"])
-            rpc.call("comment.wizard", "add_comment", [wizard], context=action["context"])
+            wizard = rpc.call("comment.wizard", "create", vals_list=[{"comment": "Đồng ý"}], context=action["context"])
+            rpc.call("comment.wizard", "add_comment", wizard, context=action["context"])
         reviewed.append(login)
     pytest.fail(f"the review chain did not end after {reviewed}")
 
@@ -223,20 +197,20 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
     with running_server(odoo_db, workers=2) as server:
         admin = server.rpc("admin", "admin")
         # Sign-up open to anyone (Odoo's default, auth_signup's data); kept so if it changed.
-        scope = admin.call("ir.config_parameter", "get_param", "auth_signup.invitation_scope")
+        scope = admin.call("ir.config_parameter", "get_param", key="auth_signup.invitation_scope")
         if scope != "b2c":
-            admin.call("ir.config_parameter", "set_param", "auth_signup.invitation_scope", "b2c")
+            admin.call("ir.config_parameter", "set_param", key="auth_signup.invitation_scope", value="b2c")
         procedure = admin.call(
             "moh.procedure",
             "search_read",
-            [("code", "=", PROCEDURE_CODE)],
-            ["name", "fee", "requirement_ids", "online_level"],
+            domain=[("code", "=", PROCEDURE_CODE)],
+            fields=["name", "fee", "requirement_ids", "online_level"],
         )
         assert procedure, "the demo procedure is installed"
         procedure = procedure[0]
         assert procedure["online_level"] == "full"
         requirements = admin.call(
-            "moh.procedure.requirement", "read", procedure["requirement_ids"], ["name", "required", "file_types"]
+            "moh.procedure.requirement", "read", procedure["requirement_ids"], fields=["name", "required", "file_types"]
         )
         required = {req["id"]: req for req in requirements if req["required"]}
         assert required, "the procedure asks for documents"
@@ -267,7 +241,9 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             assert not problems, f"sign-up refused: {problems}"
             assert driver.current_url == f"{server.url}/public-services/{procedure['id']}", driver.current_url
             apply_form = portal.present(f".o_moh_procedure form[action='/public-services/{procedure['id']}/apply']")
-            users = admin.call("res.users", "search_read", [("login", "=", email)], ["share", "partner_id"])
+            users = admin.call(
+                "res.users", "search_read", domain=[("login", "=", email)], fields=["share", "partner_id"]
+            )
             assert users and users[0]["share"], "the sign-up made a portal user"
 
             # -- apply: the business is asked for its name and tax code once ---------------------
@@ -278,9 +254,11 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             dossier_id = int(portal.css(".o_moh_dossier").get_attribute("data-dossier-id"))
             assert portal.dossier_state() == "draft"
             assert portal.all(".o_moh_completeness .o_moh_check_missing"), "the check shows what is missing"
-            partner = admin.call("res.partner", "read", [users[0]["partner_id"][0]], ["parent_id"])[0]
+            partner = admin.call("res.partner", "read", [users[0]["partner_id"][0]], fields=["parent_id"])[0]
             assert partner["parent_id"], "the business's company record was made from the form"
-            company = admin.call("res.partner", "read", [partner["parent_id"][0]], ["name", "vat", "is_company"])[0]
+            company = admin.call(
+                "res.partner", "read", [partner["parent_id"][0]], fields=["name", "vat", "is_company"]
+            )[0]
             assert (company["name"], company["vat"], company["is_company"]) == (business_name, vat, True)
 
             # -- fill the form, upload the required PDFs, save: the completeness check ------------
@@ -312,7 +290,7 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
                 "moh.dossier",
                 "read",
                 [dossier_id],
-                ["code", "lookup_secret", "partner_id", "fee_amount", "payment_state"],
+                fields=["code", "lookup_secret", "partner_id", "fee_amount", "payment_state"],
             )[0]
             assert dossier["partner_id"][0] == company["id"]
             assert dossier["code"] and dossier["code"] in portal.css(".o_moh_notice").text
@@ -356,44 +334,46 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
                     and d.find_elements("css selector", ".o_moh_state")
                 )
             )
-            dossier = admin.call("moh.dossier", "read", [dossier_id], ["payment_state", "paid_online"])[0]
+            dossier = admin.call("moh.dossier", "read", [dossier_id], fields=["payment_state", "paid_online"])[0]
             assert dossier["payment_state"] == "paid" and dossier["paid_online"]
             assert not portal.all(".o_moh_payment"), "nothing left to pay"
             portal.shot("paid")
 
-            # -- the back office: accept, assign, draft, review, sign, issue (XML-RPC) ------------
+            # -- the back office: accept, assign, draft, review, sign, issue (/json/2) ------------
             onestop = server.rpc("motcua", "motcua")
             onestop.call("moh.dossier", "action_accept", [dossier_id])
-            specialist_id = admin.call("res.users", "search", [("login", "=", "chuyenvien.qld")])[0]
+            specialist_id = admin.call("res.users", "search", domain=[("login", "=", "chuyenvien.qld")])[0]
             wizard = onestop.call(
                 "moh.dossier.action.wizard",
                 "create",
-                {"dossier_id": dossier_id, "action": "assign", "specialist_id": specialist_id},
+                vals_list=[{"dossier_id": dossier_id, "action": "assign", "specialist_id": specialist_id}],
                 context={"active_id": dossier_id, "active_model": "moh.dossier"},
             )
-            onestop.call("moh.dossier.action.wizard", "action_confirm", [wizard])
+            onestop.call("moh.dossier.action.wizard", "action_confirm", wizard)
             specialist = server.rpc("chuyenvien.qld", "chuyenvien.qld")
             specialist.call("moh.dossier", "action_propose_result", [dossier_id])
-            dossier = admin.call("moh.dossier", "read", [dossier_id], ["state", "specialist_id", "result_document_id"])[
-                0
-            ]
+            dossier = admin.call(
+                "moh.dossier", "read", [dossier_id], fields=["state", "specialist_id", "result_document_id"]
+            )[0]
             assert dossier["state"] == "approval" and dossier["specialist_id"][0] == specialist_id
             result_id = dossier["result_document_id"][0]
             specialist.call("moh.outgoing.document", "action_request_review", [result_id])
             reviewers = review_until_validated(server, result_id)
             assert reviewers and reviewers[0] == "cuctruong.qld", reviewers
             specialist.call("moh.outgoing.document", "action_approved", [result_id])
-            result = admin.call("moh.outgoing.document", "read", [result_id], ["signer_id", "register_id", "state"])[0]
+            result = admin.call(
+                "moh.outgoing.document", "read", [result_id], fields=["signer_id", "register_id", "state"]
+            )[0]
             assert result["state"] == "to_sign"
             assert result["register_id"], "the result goes into the default outgoing register"
-            signer_login = admin.call("res.users", "read", [result["signer_id"][0]], ["login"])[0]["login"]
+            signer_login = admin.call("res.users", "read", [result["signer_id"][0]], fields=["login"])[0]["login"]
             assert signer_login == "cuctruong.qld", "the Drug Administration's head signs"
             server.rpc(signer_login, signer_login).call(
-                "moh.outgoing.document", "action_sign", [result_id], SIGNER_PASSWORD
+                "moh.outgoing.document", "action_sign", [result_id], password=SIGNER_PASSWORD
             )
             # The records office numbers, seals and issues it (no rights on dossiers needed).
             server.rpc("vanthu", "vanthu").call("moh.outgoing.document", "action_issue", [result_id])
-            assert admin.call("moh.dossier", "read", [dossier_id], ["state"])[0]["state"] == "done"
+            assert admin.call("moh.dossier", "read", [dossier_id], fields=["state"])[0]["state"] == "done"
 
             # -- the business downloads the signed e-result ----------------------------------------
             portal.get(f"/my/dossiers/{dossier_id}")
@@ -413,10 +393,10 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             assert response.headers["Content-Type"].startswith("application/pdf")
             assert response.content.startswith(b"%PDF")
             assert anonymous.status_code in (302, 303, 401, 403, 404), "the result is not public"
-            stored = admin.call("moh.dossier", "read", [dossier_id], ["result_attachment_id"])[0][
+            stored = admin.call("moh.dossier", "read", [dossier_id], fields=["result_attachment_id"])[0][
                 "result_attachment_id"
             ]
-            stored = admin.call("ir.attachment", "read", [stored[0]], ["datas"])[0]["datas"]
+            stored = admin.call("ir.attachment", "read", [stored[0]], fields=["datas"])[0]["datas"]
             assert response.content == base64.b64decode(stored), "the business gets the archived e-result"
 
             verdicts = pdfsig_verdicts(response.content, root_pem)
@@ -428,7 +408,7 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             # -- the public lookup, in the browser without a session -------------------------------
             driver.delete_all_cookies()
             portal.get("/dossier-lookup")
-            code = admin.call("moh.dossier", "read", [dossier_id], ["code"])[0]["code"]
+            code = admin.call("moh.dossier", "read", [dossier_id], fields=["code"])[0]["code"]
             portal.present(".o_moh_lookup form input#code").send_keys(code)
             portal.css(".o_moh_lookup form input#secret").send_keys(secret)
             portal.new_page(lambda: portal.click(".o_moh_lookup form button[type='submit']"), ".o_moh_lookup")
@@ -438,7 +418,11 @@ def test_new_business_applies_pays_and_downloads_the_signed_result(odoo_db, tmp_
             labels = {
                 dict(
                     admin.call(
-                        "moh.dossier", "fields_get", ["state"], attributes=["selection"], context={"lang": lang}
+                        "moh.dossier",
+                        "fields_get",
+                        allfields=["state"],
+                        attributes=["selection"],
+                        context={"lang": lang},
                     )["state"]["selection"]
                 )["done"]
                 for lang in ("vi_VN", "en_US")

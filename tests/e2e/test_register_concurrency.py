@@ -1,7 +1,7 @@
 """Registering into one register from many clients at once: numbers unique, gapless, none lost.
 
 A real Odoo server in multi-process mode (several workers, so several PostgreSQL connections
-registering at the same time), driven over XML-RPC by parallel clients as a records office and
+registering at the same time), driven over /json/2 by parallel clients as a records office and
 integrations would.
 """
 
@@ -17,12 +17,14 @@ PER_CLIENT = 25
 def test_parallel_registration_is_gapless_and_unique(odoo_db):
     with running_server(odoo_db, workers=4) as server:
         admin = server.rpc("admin", "admin")
-        register_id = admin.call(
+        (register_id,) = admin.call(
             "moh.document.register",
             "create",
-            {"name": "Sổ kiểm thử đồng thời", "code": f"CC{dt.datetime.now():%H%M%S%f}", "direction": "incoming"},
+            vals_list=[
+                {"name": "Sổ kiểm thử đồng thời", "code": f"CC{dt.datetime.now():%H%M%S%f}", "direction": "incoming"}
+            ],
         )
-        type_id = admin.call("moh.document.type", "search", [("abbreviation", "=", "TB")], limit=1)[0]
+        type_id = admin.call("moh.document.type", "search", domain=[("abbreviation", "=", "TB")], limit=1)[0]
 
         def client(index):
             rpc = server.rpc("vanthu", "vanthu")
@@ -37,9 +39,9 @@ def test_parallel_registration_is_gapless_and_unique(odoo_db):
                     "abstract": f"Thông báo số {i + 1} của khách {index}",
                 }
                 if i % 2:  # half through the one-call API, half as the back office does it
-                    done += [r["id"] for r in rpc.call("moh.incoming.document", "register_incoming", [vals])]
+                    done += [r["id"] for r in rpc.call("moh.incoming.document", "register_incoming", vals_list=[vals])]
                 else:
-                    doc_id = rpc.call("moh.incoming.document", "create", [vals])[0]
+                    doc_id = rpc.call("moh.incoming.document", "create", vals_list=[vals])[0]
                     rpc.call("moh.incoming.document", "action_register", [doc_id])
                     done.append(doc_id)
             return done
@@ -51,7 +53,7 @@ def test_parallel_registration_is_gapless_and_unique(odoo_db):
         records = admin.call(
             "moh.incoming.document",
             "search_read",
-            [("register_id", "=", register_id)],
+            domain=[("register_id", "=", register_id)],
             fields=["number", "year", "state"],
         )
         assert len(records) == CLIENTS * PER_CLIENT, "a registration was lost"
