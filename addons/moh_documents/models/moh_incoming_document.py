@@ -569,7 +569,22 @@ class MohIncomingDocument(models.Model):
             "Đã tổng hợp vào báo cáo chung của Bộ.", reply_reference="1520/BYT-KCB"
         )
         # 3 waits for the leader; 4 is registered; 5 is still a draft.
+        self._moh_demo_unqueue_mail()
         return True
+
+    @api.model
+    def _moh_demo_unqueue_mail(self):
+        """Demo data: the e-mails the demo's steps queued about the addons' records (to the demo
+        people's example addresses) are cancelled rather than left in the outgoing queue, with
+        their notifications: nobody could receive them, the mail cron would try to send them, and
+        a run of Odoo's own mail tests on this database processes the whole queue while the
+        addons' models are not loaded. The chatter messages stay. (Run by the demo's loading, as
+        the system.)"""
+        mails = self.env["mail.mail"].search([("state", "=", "outgoing"), ("model", "=like", "moh.%")])
+        self.env["mail.notification"].search([
+            ("mail_mail_id", "in", mails.ids), ("notification_status", "=", "ready"),
+        ]).write({"notification_status": "canceled"})
+        mails.write({"state": "cancel", "failure_reason": "Demo data: not sent."})
 
     def action_quick_register(self):
         """The quick registration form's button: number it, and submit it when a leader is chosen

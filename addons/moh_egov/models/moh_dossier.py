@@ -1238,6 +1238,7 @@ class MohDossier(models.Model):
                 if stage == "processing":
                     officer.action_assign()
             dossiers |= dossier
+        self.env["moh.incoming.document"]._moh_demo_unqueue_mail()
         return dossiers
 
     # -- satisfaction ----------------------------------------------------------------------------
