@@ -58,5 +58,10 @@
         "demo/moh_signing_demo.xml",
         "demo/moh_exchange_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "moh_documents/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

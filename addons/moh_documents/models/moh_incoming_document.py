@@ -581,9 +581,12 @@ class MohIncomingDocument(models.Model):
         addons' models are not loaded. The chatter messages stay. (Run by the demo's loading, as
         the system.)"""
         mails = self.env["mail.mail"].search([("state", "=", "outgoing"), ("model", "=like", "moh.%")])
-        self.env["mail.notification"].search([
-            ("mail_mail_id", "in", mails.ids), ("notification_status", "=", "ready"),
-        ]).write({"notification_status": "canceled"})
+        self.env["mail.notification"].search(
+            [
+                ("mail_mail_id", "in", mails.ids),
+                ("notification_status", "=", "ready"),
+            ]
+        ).write({"notification_status": "canceled"})
         mails.write({"state": "cancel", "failure_reason": "Demo data: not sent."})
 
     def action_quick_register(self):

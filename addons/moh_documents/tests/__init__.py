@@ -21,4 +21,5 @@ from . import test_signature_block
 from . import test_registers_and_copies
 from . import test_edxml_business
 from . import test_state_secret
+from . import test_tours
 from . import test_demo_mail

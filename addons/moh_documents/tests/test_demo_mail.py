@@ -21,9 +21,11 @@ class TestDemoLeavesNoMailQueued(TransactionCase):
         cancelled = Mail.search([("state", "=", "cancel"), ("model", "=like", "moh.%")])
         self.assertTrue(cancelled)
         self.assertEqual(set(cancelled.mapped("failure_reason")), {"Demo data: not sent."})
-        self.assertFalse(self.env["mail.notification"].sudo().search_count([
-            ("mail_mail_id", "in", cancelled.ids), ("notification_status", "=", "ready")]))
-
+        self.assertFalse(
+            self.env["mail.notification"]
+            .sudo()
+            .search_count([("mail_mail_id", "in", cancelled.ids), ("notification_status", "=", "ready")])
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -39,6 +41,9 @@ class TestStepsQueueTheirMail(MohUsersMixin, TransactionCase):
         document = self._moh_new_document()
         document.with_user(self.clerk).action_register()
         document.with_user(self.clerk).action_submit(self.leader)
-        queued = self.env["mail.mail"].sudo().search([
-            ("state", "=", "outgoing"), ("model", "=", document._name), ("res_id", "=", document.id)])
+        queued = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("state", "=", "outgoing"), ("model", "=", document._name), ("res_id", "=", document.id)])
+        )
         self.assertTrue(queued, "the leader is told by e-mail of the document to direct")
