@@ -17,7 +17,10 @@ class ResUsersApikeys(models.Model):
         if scope == MOH_API_SCOPE:
             return self._moh_check_scoped_key(key)
         uid = super()._check_credentials(scope=scope, key=key)
-        if uid and self.env["res.users"].sudo().browse(uid)._moh_is_api_partner():
+        # Read as the key's user (sudo), not in the caller's environment: /json/2 checks the key
+        # before the request has a user, and the groups read there on a worker whose caches are
+        # cold fail without one (Access Denied on the first call a worker serves).
+        if uid and self.env(user=uid)["res.users"].sudo().browse(uid)._moh_is_api_partner():
             return None
         return uid
 

@@ -4,6 +4,7 @@ system's technical user; nothing without a valid key, nothing the key may not se
 import json
 from pathlib import Path
 
+from odoo import api
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from moh_core.exchange.transport import check_openapi
@@ -59,6 +60,22 @@ class TestPartnerApi(OutgoingSigningCase, HttpCase):
                 self.assertEqual(response.status_code, 401)
                 self.assertEqual(response.json()["error"], "unauthorized")
                 self.assertNotIn(self.issued.abstract, response.text)
+
+    def test_an_employees_key_works_on_json2_from_a_cold_worker(self):
+        """/json/2 checks the key before the request has a user; the check that the key is not a
+        partner system's reads the key's user's groups, which on a worker with cold caches used
+        to fail there (Access Denied on the first call each worker served)."""
+        self.env.registry.clear_cache()
+        with self.env.registry.cursor() as cr:  # a request's own transaction, no user yet
+            env = api.Environment(cr, None, {})
+            self.assertEqual(env["res.users.apikeys"]._check_credentials(scope="rpc", key=self.clerk_key),
+                             self.clerk.id)
+            self.assertIsNone(env["res.users.apikeys"]._check_credentials(scope="rpc", key=self.key))
+        self.env.registry.clear_cache()
+        response = self.url_open("/json/2/res.users/read", data=json.dumps({"ids": self.clerk.ids, "fields": ["login"]}),
+                                 headers={"Authorization": f"Bearer {self.clerk_key}", "Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        self.assertEqual(response.json(), [{"id": self.clerk.id, "login": self.clerk.login}])
 
     def test_unknown_draft_and_confidential_documents_are_not_found(self):
         draft = self._approved()
