@@ -106,7 +106,7 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
             ],
         )
         # Retries every 2 seconds rather than the production pattern, to keep the test short.
-        admin.call("queue.job.function", "write", function_ids, vals={"edit_retry_pattern": "{1: 2}"})
+        admin.call("queue.job.function", "write", function_ids, values={"edit_retry_pattern": "{1: 2}"})
         # The agency delivers documents by edXML; the records office registers them while the
         # agency's own system is down: two status messages each (01 delivered, 03 registered;
         # Decree 30 Art. 18, QCVN 102:2016), queued.
@@ -177,7 +177,7 @@ def test_messages_wait_for_the_peer_and_arrive_exactly_once_across_a_crash(odoo_
     finally:
         peer.stop()
         try:
-            admin.call("queue.job.function", "write", function_ids, vals={"edit_retry_pattern": DEFAULT_PATTERN})
+            admin.call("queue.job.function", "write", function_ids, values={"edit_retry_pattern": DEFAULT_PATTERN})
             if peer_id:
                 admin.call("moh.exchange.peer", "write", [peer_id], vals={"active": False})
         finally:
