@@ -29,7 +29,7 @@ def refused(code, action) -> str:
     with pytest.raises(OneStopError) as info:
         action()
     assert info.value.code is code, info.value
-    return str(info.value)
+    return info.value.detail
 
 
 def _accepted(days: int = 5, **settings) -> DossierClock:
@@ -59,26 +59,26 @@ def test_every_event_keeps_its_time():
 def test_an_event_before_the_previous_one_is_refused_with_both_times():
     clock = _accepted()
     message = refused(P.EVENT_BEFORE_PREVIOUS, lambda: clock.complete(T(2026, 11, 2, 9, 30)))
-    assert message == (f"{P.EVENT_BEFORE_PREVIOUS.description} (2026-11-02 09:30:00 before 2026-11-02 10:00:00).")
+    assert message == "2026-11-02 09:30:00 before 2026-11-02 10:00:00"
 
 
 def test_negative_days_are_refused_with_the_value():
-    assert refused(P.INVALID_DAYS, lambda: DossierClock(CAL, -1)) == f"-1: {P.INVALID_DAYS.description}."
+    assert refused(P.INVALID_DAYS, lambda: DossierClock(CAL, -1)) == "-1"
 
 
 def test_the_extension_errors_say_the_dates():
     clock = _accepted()  # due Monday 9 November; the apology by Friday 6
     message = refused(P.APOLOGY_TOO_LATE, lambda: clock.extend(D(2026, 11, 20), T(2026, 11, 9, 9)))
-    assert message == f"{P.APOLOGY_TOO_LATE.description} (deadline 2026-11-09, last day 2026-11-06, sent 2026-11-09)."
+    assert message == "deadline 2026-11-09, last day 2026-11-06, sent 2026-11-09"
     message = refused(P.EXTENSION_NOT_LATER, lambda: clock.extend(D(2026, 11, 9), T(2026, 11, 3, 9)))
-    assert message == f"{P.EXTENSION_NOT_LATER.description} (2026-11-09 is not after 2026-11-09)."
+    assert message == "2026-11-09 is not after 2026-11-09"
     refused(P.EXTENSION_NOT_LATER, lambda: clock.apply(ClockEvent(ClockEventKind.EXTEND, T(2026, 11, 3, 9))))
 
 
 def test_a_late_supplement_is_refused_with_its_dates():
     clock = DossierClock(CAL, 5, supplement_days=2).receive(T(2026, 11, 2, 9)).request_supplement(T(2026, 11, 2, 10))
     message = refused(P.SUPPLEMENT_EXPIRED, lambda: clock.receive_supplement(T(2026, 11, 5, 9)))
-    assert message == f"{P.SUPPLEMENT_EXPIRED.description} (last day 2026-11-04, arrived 2026-11-05)."
+    assert message == "last day 2026-11-04, arrived 2026-11-05"
 
 
 def test_a_result_dated_before_the_clock_started_is_refused():
@@ -113,7 +113,7 @@ def test_a_step_is_due_by_the_end_of_the_only_office_interval():
 def test_a_duplicate_requirement_and_an_unknown_key_say_which():
     twice = [Requirement("don", "Đơn đề nghị"), Requirement("don", "Đơn đề nghị")]
     message = refused(P.DUPLICATE_REQUIREMENT, lambda: completeness(twice, []))
-    assert message == f"{P.DUPLICATE_REQUIREMENT.description}: 'don'."
+    assert message == "'don'"
     report = completeness([Requirement("don", "Đơn đề nghị")], [ProvidedFile("don", "don.pdf")])
     with pytest.raises(KeyError, match=r"^'giay_phep'$"):
         report.status_of("giay_phep")

@@ -8,10 +8,10 @@ import pytest
 
 from moh_core.documents import IncomingRegisterEntry, OutgoingRegisterEntry
 from moh_core.documents.copies import format_copy_number
-from moh_core.documents.layout import format_document_number
+from moh_core.documents.pagekit import format_document_number
 from moh_core.documents.registers import RegisterForm
 from moh_core.onestop import OneStopError, OneStopProblem, format_dossier_code
-from moh_core.onestop.clock import parse_dossier_code
+from moh_core.onestop.codes import parse_dossier_code
 
 D = dt.date
 
@@ -80,7 +80,8 @@ def test_a_dossier_code_needs_an_agency_code():
         with pytest.raises(OneStopError) as caught:
             format_dossier_code(bad, D(2026, 11, 2), 1)
         assert caught.value.code is OneStopProblem.INVALID_AGENCY_CODE
-        assert str(caught.value) == (f"Agency code {bad!r}: {OneStopProblem.INVALID_AGENCY_CODE.description}.")
+        assert caught.value.detail == f"agency code {bad!r}"
+        assert caught.value.message.startswith("The agency identification code is invalid")
 
 
 def test_a_malformed_dossier_code_says_which_and_why():
@@ -88,8 +89,8 @@ def test_a_malformed_dossier_code_says_which_and_why():
         with pytest.raises(OneStopError) as caught:
             parse_dossier_code(bad)
         assert caught.value.code is OneStopProblem.MALFORMED_DOSSIER_CODE
-        assert str(caught.value) == f"Dossier code {bad!r}: {OneStopProblem.MALFORMED_DOSSIER_CODE.description}."
+        assert caught.value.detail == f"dossier code {bad!r}"
     with pytest.raises(OneStopError) as caught:
         parse_dossier_code("G18-261302-0001")
     assert caught.value.code is OneStopProblem.MALFORMED_DOSSIER_CODE
-    assert str(caught.value) == "Dossier code 'G18-261302-0001': 261302 is not a date."
+    assert caught.value.detail == "dossier code 'G18-261302-0001': 261302 is not a date"

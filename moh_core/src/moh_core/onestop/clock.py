@@ -436,7 +436,7 @@ class DossierClock:
         if self.last_event_at is not None and at < self.last_event_at:
             raise OneStopError(
                 OneStopProblem.EVENT_BEFORE_PREVIOUS,
-                f"{OneStopProblem.EVENT_BEFORE_PREVIOUS.description} ({at} before {self.last_event_at}).",
+                f"{at} before {self.last_event_at}",
             )
 
     def _running_due(self) -> dt.date:

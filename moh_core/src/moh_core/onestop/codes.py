@@ -30,7 +30,7 @@ def format_dossier_code(agency_code: str, received: dt.date, sequence: int) -> s
     if not re.fullmatch(_AGENCY_CODE, agency_code or ""):
         raise OneStopError(
             OneStopProblem.INVALID_AGENCY_CODE,
-            f"Agency code {agency_code!r}: {OneStopProblem.INVALID_AGENCY_CODE.description}.",
+            f"agency code {agency_code!r}",
         )
     if isinstance(received, dt.datetime):
         received = received.date()
@@ -52,7 +52,7 @@ def parse_dossier_code(code: str) -> tuple[str, dt.date, int]:
     if match is None or int(match["sequence"]) < 1:
         raise OneStopError(
             OneStopProblem.MALFORMED_DOSSIER_CODE,
-            f"Dossier code {code!r}: {OneStopProblem.MALFORMED_DOSSIER_CODE.description}.",
+            f"dossier code {code!r}",
         )
     digits = match["date"]
     try:
@@ -60,6 +60,6 @@ def parse_dossier_code(code: str) -> tuple[str, dt.date, int]:
     except ValueError as exc:
         raise OneStopError(
             OneStopProblem.MALFORMED_DOSSIER_CODE,
-            f"Dossier code {code!r}: {digits} is not a date.",
+            f"dossier code {code!r}: {digits} is not a date",
         ) from exc
     return match["agency"], received, int(match["sequence"])

@@ -166,7 +166,7 @@ def completeness(requirements: Sequence[Requirement], files: Iterable[ProvidedFi
         if requirement.key in by_key:
             raise OneStopError(
                 OneStopProblem.DUPLICATE_REQUIREMENT,
-                f"{OneStopProblem.DUPLICATE_REQUIREMENT.description}: {requirement.key!r}.",
+                f"{requirement.key!r}",
             )
         by_key[requirement.key] = []
     unmatched: list[ProvidedFile] = []

@@ -85,7 +85,7 @@ def _day(moment: dt.date | dt.datetime) -> dt.date:
 
 def check_count(value: float) -> None:
     if value < 0:
-        raise OneStopError(OneStopProblem.INVALID_DAYS, f"{value}: {OneStopProblem.INVALID_DAYS.description}.")
+        raise OneStopError(OneStopProblem.INVALID_DAYS, f"{value}")
 
 
 def acceptance_deadline(
