@@ -81,6 +81,40 @@ def test_a_late_supplement_is_refused_with_its_dates():
     assert message == "last day 2026-11-04, arrived 2026-11-05"
 
 
+def test_the_refusals_name_the_dossier_s_dates():
+    """The user reads the refusal: each names the date that rules it, as dd/mm/yyyy."""
+    clock = _accepted()  # due Monday 9 November; the apology by Friday 6
+
+    def message(code, action):
+        with pytest.raises(OneStopError) as info:
+            action()
+        assert info.value.code is code
+        return info.value.message, info.value.message_vi
+
+    late = message(P.APOLOGY_TOO_LATE, lambda: clock.extend(D(2026, 11, 20), T(2026, 11, 9, 9)))
+    assert late[0] == "The apology had to be sent by 06/11/2026, at least one working day before the deadline."
+    assert "chậm nhất ngày 06/11/2026" in late[1]
+    earlier = message(P.EXTENSION_NOT_LATER, lambda: clock.extend(D(2026, 11, 9), T(2026, 11, 3, 9)))
+    assert earlier[0] == "The new date must come after the current deadline 09/11/2026."
+    assert earlier[1] == "Ngày hẹn mới phải sau hạn giải quyết hiện tại 09/11/2026."
+    no_date = message(P.EXTENSION_NOT_LATER, lambda: clock.apply(ClockEvent(ClockEventKind.EXTEND, T(2026, 11, 3, 9))))
+    assert no_date[0] == earlier[0]
+    sunday = message(P.EXTENSION_NOT_WORKING_DAY, lambda: clock.extend(D(2026, 11, 15), T(2026, 11, 3, 9)))
+    assert sunday[0] == (
+        "The new date is not a working day: choose a working day after the current deadline 09/11/2026."
+    )
+    waiting = DossierClock(CAL, 5, supplement_days=2).receive(T(2026, 11, 2, 9)).request_supplement(T(2026, 11, 2, 10))
+    expired = message(P.SUPPLEMENT_EXPIRED, lambda: waiting.receive_supplement(T(2026, 11, 5, 9)))
+    assert expired[0] == "The time to complete the dossier ended on 04/11/2026: it is to be closed."
+    assert "đã kết thúc ngày 04/11/2026" in expired[1]
+    # Not yet accepted: no deadline to name.
+    received = DossierClock(CAL, 5).receive(T(2026, 11, 2, 9))
+    unknown = message(
+        P.EXTENSION_NOT_LATER, lambda: received.apply(ClockEvent(ClockEventKind.EXTEND, T(2026, 11, 3, 9)))
+    )
+    assert unknown[0] == "The new date must come after the current deadline ?."
+
+
 def test_a_result_dated_before_the_clock_started_is_refused():
     refused(P.DATE_BEFORE_RECEIPT, lambda: _accepted().outcome(D(2026, 10, 30)))
 
