@@ -56,11 +56,11 @@ coverage_pct=$("$PY" -m coverage report --rcfile=moh_core/pyproject.toml --forma
 if [ -z "$coverage_pct" ]; then
     coverage_pct=none; failures=$((failures + 1))
     log "no coverage measured"
-elif ! "$PY" -m coverage report --rcfile=moh_core/pyproject.toml --fail-under="$coverage_floor" >"$CACHE/coverage.txt"; then
+elif ! "$PY" -m coverage report --rcfile=moh_core/pyproject.toml --fail-under="$coverage_floor" >"$CACHE/coverage-report.txt"; then
     failures=$((failures + 1))
     log "moh_core's branch coverage $coverage_pct% is under the floor $coverage_floor% (.coverage-floor)"
 else
-    log "moh_core's branch coverage: $coverage_pct% (floor $coverage_floor%; details in $CACHE/coverage.txt)"
+    log "moh_core's branch coverage: $coverage_pct% (floor $coverage_floor%; details in $CACHE/coverage-report.txt)"
 fi
 if [ ! -f "$CACHE/pure-junit.xml" ]; then
     pure_passed=0; failures=$((failures + 1))

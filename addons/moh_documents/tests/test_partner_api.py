@@ -68,12 +68,16 @@ class TestPartnerApi(OutgoingSigningCase, HttpCase):
         self.env.registry.clear_cache()
         with self.env.registry.cursor() as cr:  # a request's own transaction, no user yet
             env = api.Environment(cr, None, {})
-            self.assertEqual(env["res.users.apikeys"]._check_credentials(scope="rpc", key=self.clerk_key),
-                             self.clerk.id)
+            self.assertEqual(
+                env["res.users.apikeys"]._check_credentials(scope="rpc", key=self.clerk_key), self.clerk.id
+            )
             self.assertIsNone(env["res.users.apikeys"]._check_credentials(scope="rpc", key=self.key))
         self.env.registry.clear_cache()
-        response = self.url_open("/json/2/res.users/read", data=json.dumps({"ids": self.clerk.ids, "fields": ["login"]}),
-                                 headers={"Authorization": f"Bearer {self.clerk_key}", "Content-Type": "application/json"})
+        response = self.url_open(
+            "/json/2/res.users/read",
+            data=json.dumps({"ids": self.clerk.ids, "fields": ["login"]}),
+            headers={"Authorization": f"Bearer {self.clerk_key}", "Content-Type": "application/json"},
+        )
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.assertEqual(response.json(), [{"id": self.clerk.id, "login": self.clerk.login}])
 
