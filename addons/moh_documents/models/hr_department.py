@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 
 class HrDepartment(models.Model):
+    _name = "hr.department"
     _inherit = ["hr.department", "moh.settings.guard"]
 
     moh_abbreviation = fields.Char(

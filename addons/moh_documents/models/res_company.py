@@ -13,6 +13,7 @@ SECRET_LEGAL_SOURCE = (
 
 
 class ResCompany(models.Model):
+    _name = "res.company"
     _inherit = ["res.company", "moh.settings.guard"]
 
     moh_abbreviation = fields.Char(
