@@ -15,10 +15,11 @@ message.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-__all__ = ["MohError", "Problem", "is_vietnamese"]
+__all__ = ["MohError", "Problem", "ProblemCode", "is_vietnamese", "register_texts"]
 
 
 @runtime_checkable
@@ -33,6 +34,33 @@ class Problem(Protocol):
 
     @property
     def description_vi(self) -> str: ...
+
+
+#: Each ``ProblemCode`` enum's texts: (English, Vietnamese), registered by :func:`register_texts`.
+_TEXTS: dict[type, tuple[Mapping[Any, str], Mapping[Any, str]]] = {}
+
+
+class ProblemCode(StrEnum):
+    """Base of the ``*Problem`` enums: a machine code whose English and Vietnamese texts are
+    written once, in two dicts beside the enum, and registered with :func:`register_texts`."""
+
+    @property
+    def description(self) -> str:
+        """One English phrase, for logs and messages."""
+        return _TEXTS[type(self)][0][self]
+
+    @property
+    def description_vi(self) -> str:
+        """The description in Vietnamese."""
+        return _TEXTS[type(self)][1][self]
+
+
+def register_texts(codes: type[ProblemCode], english: Mapping[Any, str], vietnamese: Mapping[Any, str]) -> None:
+    """Give every member of ``codes`` its texts; a member without both is refused at import."""
+    missing = [code for code in codes if code not in english or code not in vietnamese]
+    if missing:
+        raise ValueError(f"{codes.__name__}: no English or Vietnamese text for {missing}")
+    _TEXTS[codes] = (english, vietnamese)
 
 
 def is_vietnamese(lang: str | None) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from moh_core.errors import MohError
+from moh_core.errors import MohError, ProblemCode, register_texts
 
 __all__ = [
     "EdxmlError",
@@ -20,7 +20,7 @@ __all__ = [
 _MAX_DETAIL = 400
 
 
-class EdxmlProblem(StrEnum):
+class EdxmlProblem(ProblemCode):
     """Why a message is refused or cannot be built; the Odoo side translates the codes."""
 
     TOO_LARGE = "too_large"
@@ -34,16 +34,6 @@ class EdxmlProblem(StrEnum):
     BAD_ATTACHMENT_ENCODING = "bad_attachment_encoding"
     MISSING_ATTACHMENT = "missing_attachment"
     DUPLICATE_ATTACHMENT = "duplicate_attachment"
-
-    @property
-    def description(self) -> str:
-        """One English sentence, for logs and messages."""
-        return _PROBLEM_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _PROBLEM_DESCRIPTIONS_VI[self]
 
 
 _PROBLEM_DESCRIPTIONS: dict[EdxmlProblem, str] = {
@@ -73,6 +63,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[EdxmlProblem, str] = {
     EdxmlProblem.MISSING_ATTACHMENT: "gói tin liệt kê một tệp đính kèm mà nó không chứa",
     EdxmlProblem.DUPLICATE_ATTACHMENT: "hai tệp đính kèm có cùng mã định danh nội dung",
 }
+register_texts(EdxmlProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 
 
 class EdxmlNotice(StrEnum):

@@ -6,14 +6,13 @@ and an English message.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import StrEnum
 
-from moh_core.errors import MohError
+from moh_core.errors import MohError, ProblemCode, register_texts
 
 __all__ = ["OneStopError", "OneStopProblem"]
 
 
-class OneStopProblem(StrEnum):
+class OneStopProblem(ProblemCode):
     """Machine codes of :class:`OneStopError`; the Odoo side translates them."""
 
     INVALID_AGENCY_CODE = "invalid_agency_code"
@@ -42,16 +41,6 @@ class OneStopProblem(StrEnum):
     SUPPLEMENT_ONCE_ONLY = "supplement_once_only"
     """A second reason beside ``SUPPLEMENT_ALREADY_REQUESTED``: the procedure allows one request."""
     EVENT_BEFORE_PREVIOUS = "event_before_previous"
-
-    @property
-    def description(self) -> str:
-        """One English sentence, for logs and messages."""
-        return _PROBLEM_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _PROBLEM_DESCRIPTIONS_VI[self]
 
 
 _PROBLEM_DESCRIPTIONS: dict[OneStopProblem, str] = {
@@ -124,6 +113,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[OneStopProblem, str] = {
     OneStopProblem.EVENT_BEFORE_PREVIOUS: "một sự kiện của hồ sơ không thể trước sự kiện liền trước",
     OneStopProblem.SUPPLEMENT_ONCE_ONLY: "thủ tục chỉ cho phép yêu cầu bổ sung một lần",
 }
+register_texts(OneStopProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 
 
 class OneStopError(MohError, ValueError):

@@ -40,7 +40,6 @@ import dataclasses
 import hashlib
 import zipfile
 from collections.abc import Callable, Collection, Mapping
-from enum import StrEnum
 from io import BytesIO
 from pathlib import PurePath
 
@@ -51,7 +50,7 @@ from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from moh_core.errors import MohError
+from moh_core.errors import MohError, ProblemCode, register_texts
 from moh_core.signatures import (
     DEFAULT_MAX_INFLATED_BYTES,
     EncryptedPdfError,
@@ -119,7 +118,7 @@ _IMAGE_TYPES = frozenset({"png", "jpeg"})
 SignatureValidator = Callable[[bytes], PdfValidationReport]
 
 
-class UploadProblem(StrEnum):
+class UploadProblem(ProblemCode):
     """Why an uploaded file is refused; the Odoo side translates the codes."""
 
     EMPTY = "empty"
@@ -131,16 +130,6 @@ class UploadProblem(StrEnum):
     NO_PAGES = "no_pages"
     UNREADABLE_IMAGE = "unreadable_image"
     INFLATES_TOO_MUCH = "inflates_too_much"
-
-    @property
-    def description(self) -> str:
-        """One English sentence, for logs and messages."""
-        return _PROBLEM_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _PROBLEM_DESCRIPTIONS_VI[self]
 
 
 _PROBLEM_DESCRIPTIONS: dict[UploadProblem, str] = {
@@ -182,6 +171,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[UploadProblem, str] = {
         "giải nén); vui lòng tải lên một bản thông thường của tài liệu"
     ),
 }
+register_texts(UploadProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 
 
 class UploadRefused(MohError):

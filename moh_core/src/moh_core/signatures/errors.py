@@ -9,10 +9,9 @@ machine codes of :class:`SigningProblem`, which the Odoo side translates. Valida
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from moh_core.errors import MohError
+from moh_core.errors import MohError, ProblemCode, register_texts
 
 if TYPE_CHECKING:
     from moh_core.signatures.report import SignatureReport
@@ -30,7 +29,7 @@ __all__ = [
 ]
 
 
-class SigningProblem(StrEnum):
+class SigningProblem(ProblemCode):
     """Machine codes of :class:`SigningError`; the Odoo side translates them.
 
     The first seven are the certificate check's (:attr:`CertificateCheck.problems`).
@@ -63,16 +62,6 @@ class SigningProblem(StrEnum):
     SIGNATURE_MISMATCH = "signature_mismatch"
     CHECK_MISMATCH = "check_mismatch"
     SIGNING_FAILED = "signing_failed"
-
-    @property
-    def description(self) -> str:
-        """One English sentence, for logs and messages."""
-        return _PROBLEM_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _PROBLEM_DESCRIPTIONS_VI[self]
 
 
 _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
@@ -137,6 +126,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
     SigningProblem.CHECK_MISMATCH: "kết quả kiểm tra chứng thư số không phải của người ký này",
     SigningProblem.SIGNING_FAILED: "không tạo được chữ ký",
 }
+register_texts(SigningProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 
 
 class SigningError(MohError):
@@ -200,7 +190,7 @@ class EncryptedPdfError(InvalidPdfError):
         MohError.__init__(self, "encrypted_pdf", detail=detail)
 
 
-class SignedByProblem(StrEnum):
+class SignedByProblem(ProblemCode):
     """Why a PDF is not the one a given person signed (:func:`check_signed_by`)."""
 
     NOT_SIGNED = "not_signed"
@@ -211,16 +201,6 @@ class SignedByProblem(StrEnum):
     """The last signature is not valid (pyHanko's bottom line: altered, untrusted, revoked...)."""
     NOT_WHOLE_FILE = "not_whole_file"
     """Something other than long-term validation data was added after the last signature."""
-
-    @property
-    def description(self) -> str:
-        """One English phrase, for logs and messages."""
-        return _SIGNED_BY_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _SIGNED_BY_DESCRIPTIONS_VI[self]
 
 
 _SIGNED_BY_DESCRIPTIONS: dict[SignedByProblem, str] = {
@@ -236,6 +216,7 @@ _SIGNED_BY_DESCRIPTIONS_VI: dict[SignedByProblem, str] = {
     SignedByProblem.NOT_VALID: "chữ ký không hợp lệ",
     SignedByProblem.NOT_WHOLE_FILE: "tệp PDF đã bị thay đổi sau khi ký",
 }
+register_texts(SignedByProblem, _SIGNED_BY_DESCRIPTIONS, _SIGNED_BY_DESCRIPTIONS_VI)
 
 
 class SignedByError(MohError, ValueError):

@@ -16,6 +16,8 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
 from pyhanko.sign.validation import PdfSignatureStatus, SignatureCoverageLevel
 
+from moh_core.errors import ProblemCode, register_texts
+
 __all__ = [
     "CertificateInfo",
     "Coverage",
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-class SignatureProblem(StrEnum):
+class SignatureProblem(ProblemCode):
     """Machine codes for why a signature is not (fully) acceptable; the UI translates them.
 
     All codes except the advisory ones (:attr:`is_blocking` False: ``NO_TIMESTAMP``,
@@ -75,16 +77,6 @@ class SignatureProblem(StrEnum):
         """False for advisory codes, which do not by themselves make a signature invalid."""
         return self not in _ADVISORY_PROBLEMS
 
-    @property
-    def description(self) -> str:
-        """One English sentence, for logs and the English summary."""
-        return _PROBLEM_DESCRIPTIONS[self]
-
-    @property
-    def description_vi(self) -> str:
-        """The description in Vietnamese."""
-        return _PROBLEM_DESCRIPTIONS_VI[self]
-
 
 _ADVISORY_PROBLEMS = frozenset({SignatureProblem.NO_TIMESTAMP, SignatureProblem.NOT_COVERING_WHOLE_FILE})
 
@@ -127,6 +119,7 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SignatureProblem, str] = {
     SignatureProblem.NO_TIMESTAMP: "không có dấu thời gian (thời điểm ký chỉ do người ký khai)",
     SignatureProblem.NOT_COVERING_WHOLE_FILE: "có phiên bản được thêm vào sau khi ký",
 }
+register_texts(SignatureProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 
 #: AdES sub-indications (ETSI EN 319 102-1) reported by pyHanko -> our codes.
 _TRUST_PROBLEMS: dict[AdESSubIndic, SignatureProblem] = {
