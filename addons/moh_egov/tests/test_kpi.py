@@ -16,32 +16,7 @@ class TestDossierKpi(EgovCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["moh.dossier"].search([("state", "!=", "draft")]).sudo().write({"received_at": False})
-        attachment = cls.env["ir.attachment"].create({"name": "ket-qua.pdf", "raw": b"%PDF-1.4"})
-        specs = [
-            # received, deadline, done (or None), paid online, fee paid, electronic result, rating
-            (D(2026, 11, 2), D(2026, 11, 5), D(2026, 11, 5), True, True, True, "3"),  # on time
-            (D(2026, 11, 3), D(2026, 11, 6), D(2026, 11, 9), False, True, True, "1"),  # late, paid at the counter
-            (D(2026, 11, 4), D(2026, 11, 9), None, True, True, False, False),  # open, overdue on 30/11
-            (D(2026, 11, 26), D(2026, 12, 1), None, False, False, False, False),  # open, on time, fee unpaid
-        ]
-        cls.dossiers = cls.env["moh.dossier"]
-        for received, deadline, done, paid_online, fee_paid, electronic, rating in specs:
-            dossier = cls._draft(cls).sudo()
-            dossier.write(
-                {
-                    "state": "done" if done else "processing",
-                    "received_at": dt.datetime.combine(received, dt.time(3)),
-                    "deadline": deadline,
-                    "done_date": dt.datetime.combine(done, dt.time(3)) if done else False,
-                    "payment_state": "paid" if fee_paid else "pending",
-                    "paid_online": paid_online,
-                    "result_attachment_id": attachment.id if electronic else False,
-                    "rating": rating,
-                    "code": f"T-{received:%y%m%d}",
-                }
-            )
-            cls.dossiers |= dossier
+        cls.dossiers = cls._known_dossiers("T")
         cls.env.flush_all()
 
     def _dashboard(self, user=None):
