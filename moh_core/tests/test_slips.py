@@ -633,3 +633,17 @@ def test_blank_application_form(tmp_path):
         "ĐẠI DIỆN TỔ CHỨC",
     ):
         assert expected in text
+
+
+def test_blank_form_with_many_items_continues_on_a_new_page_and_prints_its_note(tmp_path):
+    from moh_core.onestop import render_blank_form
+
+    items = [f"Mục thứ {n}" for n in range(1, 31)]
+    pdf = render_blank_form("Đơn đề nghị", "Cục Quản lý Dược", items, note="Ghi chú: kê khai trung thực.")
+    path = tmp_path / "form.pdf"
+    path.write_bytes(pdf)
+    first, second = pdftotext(path, 1, 1), pdftotext(path, 2, 2)
+    assert "Mục thứ 1:" in first and "Mục thứ 30" not in first
+    assert "Mục thứ 30" in second
+    assert "Ghi chú: kê khai trung thực." in second
+    assert "ĐẠI DIỆN TỔ CHỨC" in second
