@@ -272,7 +272,9 @@ def signature_report(
     level = status.modification_level
     problems = _problems(status, coverage, timestamp_valid, revocation_unknown)
     if revocation_unreachable:
-        problems = [SignatureProblem.REVOCATION_UNREACHABLE if p is SignatureProblem.REVOCATION_UNKNOWN else p for p in problems]
+        problems = [
+            SignatureProblem.REVOCATION_UNREACHABLE if p is SignatureProblem.REVOCATION_UNKNOWN else p for p in problems
+        ]
     valid = status.bottom_line
     if not valid and not any(problem.is_blocking for problem in problems):
         problems.append(SignatureProblem.VALIDATION_FAILED)

@@ -58,7 +58,7 @@ DEFAULT_TIMEOUT = 3.0
 #: but a chain may still name many).
 _LIMITS = FetchLimits(max_requests=30, max_cert_requests=10, max_aia_urls_per_object=3)
 
-_Cert = x509.Certificate | cms.AttributeCertificateV2
+type _Cert = x509.Certificate | cms.AttributeCertificateV2
 
 
 def _now() -> datetime:
@@ -121,7 +121,8 @@ class RevocationCache:
         return self._get(self._ocsp, _cert_key(cert), now)
 
     def crls_for(self, cert: _Cert, now: datetime | None = None) -> tuple[crl.CertificateList, ...] | None:
-        return self._get(self._crls, _cert_key(cert), now)
+        found: tuple[crl.CertificateList, ...] | None = self._get(self._crls, _cert_key(cert), now)
+        return found
 
     def put_ocsp(self, cert: _Cert, response: ocsp.OCSPResponse, max_age: timedelta) -> bool:
         """Keep ``response`` until it expires; False when it is not kept (no validity, or over)."""

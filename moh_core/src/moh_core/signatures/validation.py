@@ -62,7 +62,6 @@ from moh_core.signatures.errors import (
     SignedByProblem,
 )
 from moh_core.signatures.material import ValidationMaterial
-from moh_core.signatures.revocation import LiveSession, RevocationPolicy
 from moh_core.signatures.report import (
     CertificateInfo,
     Coverage,
@@ -73,6 +72,7 @@ from moh_core.signatures.report import (
     signature_report,
     unreadable_report,
 )
+from moh_core.signatures.revocation import LiveSession, RevocationPolicy
 
 __all__ = [
     "DEFAULT_MAX_INFLATED_BYTES",

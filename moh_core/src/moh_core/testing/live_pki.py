@@ -21,6 +21,7 @@ made slow (``delay``) or stopped, to test timeouts and an unreachable responder.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -31,7 +32,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from certomancer.integrations.animator import Animator, AnimatorArchStore
 from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArchitecture
 from cryptography.hazmat.primitives import serialization
@@ -60,7 +60,10 @@ def _usage(*names: str) -> dict[str, Any]:
 
 
 def _crl_dp(repo: str) -> dict[str, Any]:
-    return {"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": [repo]}}}
+    return {
+        "id": "crl_distribution_points",
+        "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": [repo]}},
+    }
 
 
 def _ocsp_aia(responder: str) -> dict[str, Any]:
@@ -90,14 +93,25 @@ def _config(prefix: str, now: datetime) -> dict[str, Any]:
                 {"id": "ocsp_no_check"},
             ],
         },
-        "ocsp-signer": {"issuer": "interm", "validity": validity(year, 2 * year), "extensions": [*person, _ocsp_aia("interm")]},
+        "ocsp-signer": {
+            "issuer": "interm",
+            "validity": validity(year, 2 * year),
+            "extensions": [*person, _ocsp_aia("interm")],
+        },
         "ocsp-revoked": {
             "issuer": "interm",
             "validity": validity(year, 2 * year),
             "extensions": [*person, _ocsp_aia("interm")],
-            "revocation": {"revoked-since": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+0000"), "reason": "key_compromise"},
+            "revocation": {
+                "revoked-since": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                "reason": "key_compromise",
+            },
         },
-        "crl-signer": {"issuer": "interm", "validity": validity(year, 2 * year), "extensions": [*person, _crl_dp("interm")]},
+        "crl-signer": {
+            "issuer": "interm",
+            "validity": validity(year, 2 * year),
+            "extensions": [*person, _crl_dp("interm")],
+        },
         "tsa": {
             "issuer": "root",
             "validity": validity(year, 10 * year),
@@ -189,7 +203,7 @@ def make_live_pki(directory: str | Path, port: int | None = None, now: datetime 
         )
         path.chmod(0o600)
     config = _config(f"http://127.0.0.1:{port}", (now or datetime.now(UTC)).replace(microsecond=0))
-    (directory / "certomancer.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (directory / "certomancer.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     loaded = CertomancerConfig(config, key_search_dir=str(directory))
     return LivePki(directory=directory, port=port, arch=loaded.get_pki_arch(ArchLabel(ARCH)))
 
