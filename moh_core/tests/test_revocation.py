@@ -42,7 +42,7 @@ def signed(live):
     """B-B PDFs signed by each end entity (pyHanko directly: no pre-signing check)."""
     return {
         label: sign_pdf(make_pdf(), live.write_pkcs12(label), live.password)
-        for label in ("ocsp-signer", "ocsp-revoked", "crl-signer")
+        for label in ("ocsp-signer", "ocsp-revoked", "crl-signer", "both-signer")
     }
 
 
@@ -52,8 +52,10 @@ def server(live):
         yield running
 
 
-def _policy(**kwargs):
-    return RevocationPolicy(cache=RevocationCache(), **kwargs)
+def _policy(timeout=15.0):
+    """A live policy with its own cache; the timeout generous where the service is up (a loaded
+    test machine), short where the test wants it to expire."""
+    return RevocationPolicy(cache=RevocationCache(), timeout=timeout)
 
 
 def test_good_ocsp_answer_makes_the_signature_valid(server, material, signed):
@@ -96,6 +98,19 @@ def test_certificate_without_responder_is_checked_against_its_fetched_crl(server
     assert server.count("ocsp") == 0
 
 
+def test_failing_responder_falls_back_to_the_crl(live, material, signed):
+    with PkiServer(live, refuse=("ocsp",)) as failing:
+        both = validate_pdf_signatures(signed["both-signer"], material=material, revocation=_policy()).signatures[0]
+        only_ocsp = validate_pdf_signatures(
+            signed["ocsp-signer"], material=material, revocation=RevocationPolicy(timeout=15.0)
+        ).signatures[0]
+    assert both.valid, both.summary  # OCSP first (HTTP 503), then the CRL of its distribution point
+    assert failing.requests["/live/crls/interm/latest.crl"] == 1
+    # A responder that answers with an error counts as not answering; no cache: nothing kept.
+    assert only_ocsp.problems[0] is SignatureProblem.REVOCATION_UNREACHABLE
+    assert failing.count("ocsp") == 2
+
+
 def test_second_validation_is_answered_from_the_cache(server, material, signed):
     policy = _policy()
     for label in ("ocsp-signer", "crl-signer"):
@@ -130,7 +145,7 @@ def test_responder_down_gives_the_unreachable_warning(tmp_path, signed):
 def test_slow_responder_times_out_into_the_unreachable_warning(live, material, signed):
     with PkiServer(live, delay=2.0) as slow:
         signature = validate_pdf_signatures(
-            signed["ocsp-signer"], material=material, revocation=_policy(timeout=0.3)
+            signed["ocsp-signer"], material=material, revocation=RevocationPolicy(timeout=0.3)
         ).signatures[0]
         assert slow.count("ocsp") + slow.count("crls") >= 1  # it was asked, and too slow
     assert signature.problems[0] is SignatureProblem.REVOCATION_UNREACHABLE

@@ -3,7 +3,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from moh_core.signatures.revocation import RevocationCache, RevocationPolicy
+from moh_core.signatures import RevocationCache, RevocationPolicy
 
 #: OCSP responses and CRLs fetched by this server process, kept while they are valid (shared by
 #: every request and job the process serves; each worker process has its own).

@@ -191,12 +191,12 @@ class LiveSession(FetcherBackend):
     def __init__(self, policy: RevocationPolicy) -> None:
         self.policy = policy
         self.failures: list[str] = []
-        self.answered = 0
 
     @property
     def unreachable(self) -> bool:
-        """Some source was asked and none answered."""
-        return bool(self.failures) and not self.answered
+        """Some source did not answer (what a status still unknown after the live check is
+        blamed on)."""
+        return bool(self.failures)
 
     def get_fetchers(self) -> Fetchers:
         inner = RequestsFetcherBackend(per_request_timeout=self.policy.timeout, limits=_LIMITS).get_fetchers()
@@ -225,7 +225,6 @@ class _CachedOCSPFetcher(OCSPFetcher):
         except OCSPFetchError as exc:
             self._session._failed(exc)
             raise
-        self._session.answered += 1
         self._responses[_cert_key(cert)] = response
         cache = self._session.policy.cache
         if cache is not None:
@@ -258,7 +257,6 @@ class _CachedCRLFetcher(CRLFetcher):
         except CRLFetchError as exc:
             self._session._failed(exc)
             raise
-        self._session.answered += 1
         self._crls[_cert_key(cert)] = fetched
         cache = self._session.policy.cache
         if cache is not None:

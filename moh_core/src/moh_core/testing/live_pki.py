@@ -13,10 +13,12 @@ hierarchy at test time (keys generated into a temporary folder, never committed)
 ``ocsp-signer``   a person whose certificate names only the OCSP responder (AIA)
 ``ocsp-revoked``  the same, revoked by the issuing CA
 ``crl-signer``    a person whose certificate names only a CRL distribution point
+``both-signer``   a person whose certificate names both
 ``tsa``           the time-stamping unit, at ``/live/tsa/tsa``
 
 :class:`PkiServer` serves it on ``127.0.0.1:<port>``, counts the requests per path, and can be
-made slow (``delay``) or stopped, to test timeouts and an unreachable responder.
+made slow (``delay``), refuse a service (``refuse``: HTTP 503) or be stopped, to test timeouts,
+a failing responder and an unreachable one.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ __all__ = ["ARCH", "LivePki", "PkiServer", "free_port", "make_live_pki"]
 
 ARCH = "live"
 _PASSWORD = b"test"
-_KEYS = ("root", "interm", "ocsp", "ocsp-signer", "ocsp-revoked", "crl-signer", "tsa")
+_KEYS = ("root", "interm", "ocsp", "ocsp-signer", "ocsp-revoked", "crl-signer", "both-signer", "tsa")
 
 
 def free_port() -> int:
@@ -111,6 +113,11 @@ def _config(prefix: str, now: datetime) -> dict[str, Any]:
             "issuer": "interm",
             "validity": validity(year, 2 * year),
             "extensions": [*person, _crl_dp("interm")],
+        },
+        "both-signer": {
+            "issuer": "interm",
+            "validity": validity(year, 2 * year),
+            "extensions": [*person, _crl_dp("interm"), _ocsp_aia("interm")],
         },
         "tsa": {
             "issuer": "root",
@@ -216,20 +223,26 @@ class _QuietHandler(WSGIRequestHandler):
 class PkiServer:
     """Serves a :class:`LivePki`'s OCSP, CRLs and TSA on its port in a thread (a context
     manager). ``requests`` counts the requests per path; ``delay`` (seconds) makes every
-    answer late, as a slow responder's."""
+    answer late, as a slow responder's; the services named in ``refuse`` (``ocsp``, ``crls``,
+    ``tsa``) answer HTTP 503."""
 
-    def __init__(self, pki: LivePki, delay: float = 0.0) -> None:
+    def __init__(self, pki: LivePki, delay: float = 0.0, refuse: Iterable[str] = ()) -> None:
         self.pki = pki
         self.delay = delay
+        refused = tuple(f"/{ARCH}/{kind}/" for kind in refuse)
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
         animator = Animator(AnimatorArchStore({ArchLabel(ARCH): pki.arch}), with_web_ui=False)
 
         def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            path = str(environ.get("PATH_INFO", ""))
             with self._lock:
-                self.requests[str(environ.get("PATH_INFO", ""))] += 1
+                self.requests[path] += 1
             if self.delay:
                 time.sleep(self.delay)
+            if refused and path.startswith(refused):
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"unavailable"]
             return animator(environ, start_response)  # type: ignore[no-any-return]
 
         self._server: BaseWSGIServer = make_server(
