@@ -7,13 +7,13 @@ import base64
 import io
 import tempfile
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from moh_core.demo import DEMO_TSA_URL, make_pdf
 from moh_core.testing import sign_pdf
 from moh_core.testing.live_pki import free_port, make_live_pki
 
-from .common import MohUsersMixin
+from .common import MohUsersMixin, RpcAttackMixin
 from .test_outgoing_signing import OutgoingSigningCase
 
 
@@ -100,3 +100,27 @@ class TestIssuedLongTerm(OutgoingSigningCase):
         material = ValidationMaterial(trust_roots=[base64.b64decode(r.certificate) for r in roots])
         report = validate_pdf_signatures(pdf, material=material, revocation=OFFLINE)
         self.assertTrue(report.all_valid, report.summary)
+
+
+@tagged("post_install", "-at_install")
+class TestRevocationSettingSecurity(RpcAttackMixin, MohUsersMixin, HttpCase):
+    """Only the e-office administrator turns online revocation checking off or lowers the level."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._moh_setup_users()
+
+    def test_other_roles_cannot_turn_the_check_off(self):
+        company = self.env.company
+        for user in (self.clerk, self.leader, self.specialist):
+            for values in (
+                {"moh_revocation_live": False},
+                {"moh_revocation_timeout": 60},
+                {"moh_signature_level": "B-B"},
+                {"moh_tsa_url": "http://127.0.0.1:9/tsa"},
+            ):
+                self.assertRpcRefused(user, "res.company", "write", [company.ids, values])
+        self.assertTrue(company.moh_revocation_live)
+        self.assertEqual(company.moh_signature_level, "B-LT")
+        self.assertEqual(company.moh_tsa_url, DEMO_TSA_URL)
