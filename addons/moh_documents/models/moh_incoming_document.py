@@ -180,7 +180,12 @@ class MohIncomingDocument(models.Model):
         "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks"
     )
     signature_status = fields.Selection(
-        [("unsigned", "Not Signed"), ("valid", "Valid Signatures"), ("invalid", "Invalid Signature")],
+        [
+            ("unsigned", "Not Signed"),
+            ("valid", "Valid Signatures"),
+            ("revocation_unchecked", "Revocation Not Checkable"),
+            ("invalid", "Invalid Signature"),
+        ],
         compute="_compute_signature_validations",
     )
 
@@ -260,8 +265,11 @@ class MohIncomingDocument(models.Model):
         for doc in self:
             mine = checks.filtered(lambda c: c.res_id == doc.id and c.attachment_id in doc.attachment_ids)
             doc.signature_validation_ids = mine
-            if any(not c.valid and (c.signed or c.problem_codes) for c in mine):
+            failed = mine.filtered(lambda c: not c.valid and (c.signed or c.problem_codes))
+            if failed - failed.filtered("revocation_unreachable"):
                 doc.signature_status = "invalid"
+            elif failed:  # a warning: the certificate authority did not answer (Circular 15/2025)
+                doc.signature_status = "revocation_unchecked"
             elif mine.filtered("signed"):
                 doc.signature_status = "valid"
             else:

@@ -822,16 +822,10 @@ class MohOutgoingDocument(models.Model):
         return self.env["moh.trust.root"]._moh_validation_material(self.company_id)
 
     def _moh_timestamper(self):
-        company = self.company_id
-        if company.moh_signature_level == "B-B":
-            return None
-        if not company.moh_tsa_url:
-            raise UserError(
-                self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level)
-            )
-        from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
+        return self.company_id._moh_timestamper()
 
-        return HTTPTimeStamper(company.moh_tsa_url)
+    def _moh_revocation_policy(self):
+        return self.env["moh.trust.root"]._moh_revocation_policy(self.company_id)
 
     def _moh_prepare_for_signing(self):
         """The final rendering, with every signature field created before the first signature."""
@@ -933,7 +927,9 @@ class MohOutgoingDocument(models.Model):
             # Bulk signing: the certificate is checked once for the whole batch (and again if
             # the batch outlasts the check's validity), not once per document.
             with user_errors(self.env):
-                check = check_signer_certificate(signer, material=material)
+                check = check_signer_certificate(
+                    signer, material=material, revocation=self[:1]._moh_revocation_policy()
+                )
             for doc in self:
                 if doc.pdf_id.moh_role != "signing_pdf":
                     doc._moh_prepare_for_signing()
@@ -1015,6 +1011,7 @@ class MohOutgoingDocument(models.Model):
                         level=doc.company_id.moh_signature_level,
                         timestamper=doc._moh_timestamper(),
                         material=doc._moh_validation_material(),
+                        revocation=doc._moh_revocation_policy(),
                         stamp=VisibleStamp(
                             style=StampStyle.SEAL,
                             image_png=base64.b64decode(seal.image)
@@ -1077,7 +1074,12 @@ class MohOutgoingDocument(models.Model):
                 )
             )
         try:
-            check_signed_by(pdf, sorted(certificates), material=doc._moh_validation_material())
+            check_signed_by(
+                pdf,
+                sorted(certificates),
+                material=doc._moh_validation_material(),
+                revocation=doc._moh_revocation_policy(),
+            )
         except SignedByError as exc:
             raise UserError(
                 _(

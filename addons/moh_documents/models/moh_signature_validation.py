@@ -64,6 +64,12 @@ class MohSignatureValidation(models.Model):
     modification_level = fields.Char(string="Changes After Signing")
     problem_codes = fields.Char()
     explanation = fields.Text(compute="_compute_explanation")
+    revocation_unreachable = fields.Boolean(
+        string="Revocation Not Checkable",
+        compute="_compute_revocation_unreachable",
+        help="A warning: the certificate authority's OCSP responder and revocation list did not answer, so "
+        "whether the certificate is revoked could not be checked (Circular 15/2025/TT-BKHCN, Appendix II).",
+    )
     validated_on = fields.Datetime(required=True, default=fields.Datetime.now)
     # Evidence of a signature made here (Circular 15/2025/TT-BKHCN: keep the certificate, the
     # revocation data in force at signing time and the result of the check with the signature).
@@ -143,6 +149,10 @@ class MohSignatureValidation(models.Model):
             SignatureProblem.UNTRUSTED: _("The signer's certificate does not chain to a trusted authority."),
             SignatureProblem.REVOKED: _("The signer's certificate is revoked."),
             SignatureProblem.REVOCATION_UNKNOWN: _("The certificate's revocation status could not be established."),
+            SignatureProblem.REVOCATION_UNREACHABLE: _(
+                "Warning: the certificate's revocation status could not be checked, because the certificate "
+                "authority's OCSP responder and revocation list did not answer. Check again later."
+            ),
             SignatureProblem.EXPIRED: _("The signer's certificate had expired."),
             SignatureProblem.NOT_YET_VALID: _("The signer's certificate was not yet valid."),
             SignatureProblem.CERTIFICATE_INVALID: _("The signer's certificate is not valid for signing."),
@@ -156,6 +166,12 @@ class MohSignatureValidation(models.Model):
                 "Later revisions follow this signature (allowed ones, e.g. further signatures)."
             ),
         }
+
+    @api.depends("problem_codes")
+    def _compute_revocation_unreachable(self):
+        for check in self:
+            codes = (check.problem_codes or "").split(",")
+            check.revocation_unreachable = SignatureProblem.REVOCATION_UNREACHABLE.value in codes
 
     @api.depends("problem_codes", "valid", "signed")
     @api.depends_context("lang")
@@ -184,6 +200,7 @@ class MohSignatureValidation(models.Model):
             [("res_model", "=", record._name), ("res_id", "=", record.id), ("attachment_id", "in", attachments.ids)]
         ).unlink()
         material = self.env["moh.trust.root"]._moh_validation_material(record.company_id)
+        revocation = self.env["moh.trust.root"]._moh_revocation_policy(record.company_id)
         values = []
         for attachment in attachments.sudo():
             base = {
@@ -193,7 +210,7 @@ class MohSignatureValidation(models.Model):
                 "incoming_document_id": record.id if record._name == "moh.incoming.document" else False,
             }
             try:
-                report = validate_pdf_signatures(attachment.raw or b"", material=material)
+                report = validate_pdf_signatures(attachment.raw or b"", material=material, revocation=revocation)
             except InvalidPdfError as exc:
                 _logger.info("Attachment %s is not a readable PDF: %s", attachment.id, exc)
                 values.append(

@@ -333,14 +333,12 @@ class MohSigningKey(models.Model):
         """Demo data: an offline test PKI (never a real person's key), trusted by the agency,
         with signing keys for the demo leaders and the agency seal, so that drafts can be signed
         and issued out of the box. Every key's password is the test PKI's ("test")."""
-        import os  # noqa: PLC0415
+        from moh_core.demo import DEFAULT_PASSWORD, DEMO_TSA_URL, generate_test_pki  # noqa: PLC0415
 
-        from odoo.tools import config  # noqa: PLC0415
-
-        from moh_core.demo import DEFAULT_PASSWORD, generate_test_pki  # noqa: PLC0415
-
-        directory = os.path.join(config["data_dir"], "moh_demo_pki", self.env.cr.dbname)
+        directory = self._moh_demo_pki_directory()
         pki = generate_test_pki(directory, organisation=self.env.company.name or "Bộ Y tế")
+        # The product signs at PAdES B-LT: the demo's timestamps come from the demo PKI's TSA.
+        self.env.company.sudo().moh_tsa_url = DEMO_TSA_URL
         self.env["moh.trust.root"].create(
             [
                 {
@@ -387,6 +385,30 @@ class MohSigningKey(models.Model):
         keys.filtered(lambda k: k.usage == "personal")._moh_read_certificate(DEFAULT_PASSWORD)
         keys.filtered(lambda k: k.usage == "seal")._moh_read_certificate()
         return True
+
+    @api.model
+    def _moh_demo_pki_directory(self):
+        """Where the demo PKI of this database is generated (its keys, the seal's token)."""
+        import os  # noqa: PLC0415
+
+        from odoo.tools import config  # noqa: PLC0415
+
+        return os.path.join(config["data_dir"], "moh_demo_pki", self.env.cr.dbname)
+
+    @api.model
+    def _moh_demo_timestamper(self):
+        """The demo PKI's in-process time-stamping authority (the demo data's TSA)."""
+        from moh_core.demo import demo_timestamper  # noqa: PLC0415
+
+        try:
+            return demo_timestamper(self._moh_demo_pki_directory())
+        except (OSError, ValueError) as exc:
+            raise UserError(
+                self.env._(
+                    "The demo timestamp authority is configured but the demo certificates are missing on this "
+                    "server: set the agency's real timestamp authority."
+                )
+            ) from exc
 
     @api.model
     def _moh_demo_seal_storage(self, pki, directory):

@@ -3,6 +3,12 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from moh_core.signatures import RevocationCache, RevocationPolicy
+
+#: OCSP responses and CRLs fetched by this server process, kept while they are valid (shared by
+#: every request and job the process serves; each worker process has its own).
+_REVOCATION_CACHE = RevocationCache()
+
 
 class MohTrustRoot(models.Model):
     """A certificate authority whose signatures the ministry trusts (Circular 15/2025/TT-BKHCN:
@@ -45,4 +51,16 @@ class MohTrustRoot(models.Model):
             trust_roots=[decode(a.certificate) for a in authorities if a.role == "root"],
             other_certs=[decode(a.certificate) for a in authorities if a.role == "intermediate"],
             crls=[decode(a.crl) for a in authorities if a.crl],
+        )
+
+    @api.model
+    def _moh_revocation_policy(self, company=None):
+        """Whether signing and validation ask the certificate authorities online when the
+        material does not settle a certificate's status (the agency's setting), with its timeout
+        and the process's cache (``moh_core.signatures.revocation``)."""
+        company = (company or self.env.company).sudo()
+        return RevocationPolicy(
+            live=company.moh_revocation_live,
+            timeout=company.moh_revocation_timeout or 3.0,
+            cache=_REVOCATION_CACHE,
         )

@@ -64,12 +64,51 @@ class ResCompany(models.Model):
             ("B-LT", "PAdES B-LT (with timestamp and revocation data)"),
         ],
         string="Signature Level",
-        default="B-B",
+        default="B-LT",
         required=True,
         help="B-LT keeps the certificates and revocation data in the PDF, so the signature can be "
         "checked for years without the certificate authority (Circular 15/2025/TT-BKHCN).",
     )
     moh_tsa_url = fields.Char(string="Timestamp Authority URL", help="RFC 3161 service used for B-T and B-LT.")
+    moh_revocation_live = fields.Boolean(
+        string="Check Revocation Online",
+        default=True,
+        help="When the trusted authorities' revocation lists and a document's own revocation data do not "
+        "settle whether a certificate is revoked, ask the certificate authority online: its OCSP responder, "
+        "else its latest revocation list (Circular 15/2025/TT-BKHCN, Appendix II). Untick only for an "
+        "installation without network access; signatures are then checked against the uploaded lists only.",
+    )
+    moh_revocation_timeout = fields.Float(
+        string="Online Revocation Check Timeout (seconds)",
+        default=3.0,
+        help="How long one request to an OCSP responder or revocation list may take before the status is "
+        "shown as not checkable.",
+    )
+
+    @api.constrains("moh_revocation_timeout")
+    def _check_moh_revocation_timeout(self):
+        for company in self:
+            if company.moh_revocation_timeout <= 0 or company.moh_revocation_timeout > 60:
+                raise ValidationError(self.env._("The online revocation check timeout is between 0 and 60 seconds."))
+
+    def _moh_timestamper(self):
+        """The time-stamping authority for the agency's signature level (None for B-B): its
+        RFC 3161 service, or the demo's in-process one where the demo data configured it."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.moh_signature_level == "B-B":
+            return None
+        if not company.moh_tsa_url:
+            raise UserError(
+                self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level)
+            )
+        from moh_core.demo import DEMO_TSA_URL  # noqa: PLC0415
+
+        if company.moh_tsa_url == DEMO_TSA_URL:
+            return self.env["moh.signing.key"]._moh_demo_timestamper()
+        from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
+
+        return HTTPTimeStamper(company.moh_tsa_url)
 
     @api.constrains("moh_agency_code")
     def _check_moh_agency_code(self):

@@ -1339,16 +1339,11 @@ class MohDossier(models.Model):
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
         material = self.env["moh.trust.root"]._moh_validation_material(self.company_id)
         company = self.company_id.sudo()
-        level, timestamper = company.moh_signature_level or "B-B", None
-        if level != "B-B":
-            if not company.moh_tsa_url:
-                raise UserError(self.env._("Set the timestamp authority for PAdES %(level)s.", level=level))
-            from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
-
-            timestamper = HTTPTimeStamper(company.moh_tsa_url)
+        level, timestamper = company.moh_signature_level, company._moh_timestamper()
+        revocation = self.env["moh.trust.root"]._moh_revocation_policy(self.company_id)
         with key._moh_signer(password) as signer:
             with user_errors(self.env):
-                check = check_signer_certificate(signer, material=material)
+                check = check_signer_certificate(signer, material=material, revocation=revocation)
                 result = sign(
                     attachment.sudo().raw,
                     signer,

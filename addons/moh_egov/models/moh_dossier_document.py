@@ -176,12 +176,16 @@ class MohDossierDocument(models.Model):
 
     @api.model
     def _moh_signature_callback(self, company):
-        """Validate a signed upload against the agency's trust roots (pyHanko, hard-fail)."""
+        """Validate a signed upload against the agency's trust roots (pyHanko, hard-fail; the
+        revocation status fetched online where the agency's setting allows)."""
         from moh_core.signatures import validate_pdf_signatures  # noqa: PLC0415
 
         material = self.env["moh.trust.root"]._moh_validation_material(company)
+        revocation = self.env["moh.trust.root"]._moh_revocation_policy(company)
         limit = self._moh_inflate_limit()
-        return lambda data: validate_pdf_signatures(data, material=material, max_inflated_bytes=limit)
+        return lambda data: validate_pdf_signatures(
+            data, material=material, max_inflated_bytes=limit, revocation=revocation
+        )
 
     def _moh_upload_message(self, filename, result):
         """The refusal of an uploaded file, in the user's language (the texts are moh_core's)."""

@@ -7,6 +7,7 @@ moh_core packages use); the modules behind them may move:
   material.py           ValidationMaterial: trust roots, CRLs, OCSP responses, intermediates, as one value
   signers.py            PKCS#12 and PKCS#11 keys, the algorithm policy
   certificate_check.py  the certificate check before signing
+  revocation.py         live revocation checking: OCSP, else CRL; timeout; the cache by validity
   fields.py             signature fields, the number and date text fields filled after signing
   stamps.py             visible stamps (embedded_fonts.py: their fonts and the text fields')
   signing.py            sign, sign_many
@@ -28,6 +29,7 @@ from moh_core.signatures.fields import FieldBox, TextField, fill_fields, prepare
 from moh_core.signatures.interrupted import finish_interrupted, prepare_interrupted
 from moh_core.signatures.material import ValidationMaterial
 from moh_core.signatures.report import PdfValidationReport, SignatureProblem
+from moh_core.signatures.revocation import OFFLINE, RevocationCache, RevocationPolicy
 from moh_core.signatures.signers import load_pkcs11_signer, load_pkcs12_signer
 from moh_core.signatures.signing import (
     DEFAULT_BYTES_RESERVED,
@@ -54,8 +56,11 @@ __all__ = [
     "DEFAULT_MAX_INFLATED_BYTES",
     "EncryptedPdfError",
     "FieldBox",
+    "OFFLINE",
     "InvalidPdfError",
     "PdfValidationReport",
+    "RevocationCache",
+    "RevocationPolicy",
     "SignatureLevel",
     "SignatureProblem",
     "SignedByError",

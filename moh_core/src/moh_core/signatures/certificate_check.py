@@ -3,7 +3,9 @@
 validity period, a trust path to a configured root (NEAC, or the Government Cipher Committee under
 Decree 68/2024/NĐ-CP), the revocation status — and keep with the signature the certificate, the
 revocation data in force at signing time and the result of the check (:class:`CertificateCheck`,
-:class:`RevocationData`). Revocation is checked in hard-fail mode, offline by default.
+:class:`RevocationData`). Revocation is checked in hard-fail mode from the material first; with a
+live :class:`~moh_core.signatures.revocation.RevocationPolicy`, a status the material does not
+settle is fetched (OCSP, else CRL) and kept in the check's revocation data.
 
 :func:`check_certificate`, :func:`refuse_failed_check` and :func:`key_usage_for` are internal to
 the package (signing and interrupted signing use them).
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from asn1crypto import x509 as asn1_x509
@@ -32,13 +34,15 @@ from pyhanko_certvalidator.path import ValidationPath
 
 from moh_core.signatures.certificates import load_certificates
 from moh_core.signatures.errors import SigningProblem, SigningRefused, describe
-from moh_core.signatures.material import ValidationMaterial
+from moh_core.signatures.material import ParsedMaterial, ValidationMaterial
+from moh_core.signatures.revocation import RevocationPolicy
 from moh_core.signatures.signers import MohSigner, common_name, key_info, policy_problem
 
 __all__ = [
     "CertificateCheck",
     "RevocationData",
     "check_certificate",
+    "check_certificate_with_policy",
     "check_signer_certificate",
     "key_usage_for",
     "refuse_failed_check",
@@ -176,12 +180,39 @@ async def check_certificate(
     return check, path
 
 
+async def check_certificate_with_policy(
+    cert: asn1_x509.Certificate,
+    intermediates: Sequence[asn1_x509.Certificate],
+    material: ParsedMaterial,
+    revocation: RevocationPolicy | None,
+    moment: datetime | None = None,
+) -> CertificateCheck:
+    """The check from the material; if that leaves only the revocation status unknown and
+    ``revocation`` is live (and ``moment`` is now), again with the status fetched live. A
+    status no source answered for is ``REVOCATION_UNREACHABLE``."""
+    check, _ = await _check_and_release(cert, intermediates, material.context(moment))
+    if revocation is None or not revocation.live or moment is not None:
+        return check
+    if check.problems != (SigningProblem.REVOCATION_UNKNOWN,):
+        return check
+    session = revocation.session()
+    live, _ = await _check_and_release(cert, intermediates, material.context(fetcher_backend=session))
+    if session.unreachable and SigningProblem.REVOCATION_UNKNOWN in live.problems:
+        problems = tuple(
+            SigningProblem.REVOCATION_UNREACHABLE if p is SigningProblem.REVOCATION_UNKNOWN else p
+            for p in live.problems
+        )
+        return replace(live, problems=problems, message=f"{describe(problems)} {'; '.join(session.failures)}.")
+    return live
+
+
 def check_signer_certificate(
     signer: MohSigner | bytes,
     *,
     material: ValidationMaterial,
     moment: datetime | None = None,
     allow_fetching: bool = False,
+    revocation: RevocationPolicy | None = None,
 ) -> CertificateCheck:
     """Check a signer's certificate before signing (Circular 15/2025/TT-BKHCN).
 
@@ -195,6 +226,8 @@ def check_signer_certificate(
         responses in force now (with ``allow_fetching`` pyHanko may download more) and the
         intermediate certificates not shipped with the key.
     :param moment: timezone-aware time to check at (default now; not with ``allow_fetching``).
+    :param revocation: live revocation checking when the material does not settle the status
+        (:mod:`~moh_core.signatures.revocation`); None: the material only.
     """
     if moment is not None and moment.utcoffset() is None:
         raise ValueError("moment must be timezone-aware")
@@ -205,9 +238,11 @@ def check_signer_certificate(
         if not loaded:
             raise ValueError("no certificate given")
         cert, intermediates = loaded[0], loaded[1:]
-    context = material.parsed().context(moment, allow_fetching)
-    check, _ = asyncio.run(_check_and_release(cert, intermediates, context))
-    return check
+    if allow_fetching:
+        context = material.parsed().context(moment, allow_fetching)
+        check, _ = asyncio.run(_check_and_release(cert, intermediates, context))
+        return check
+    return asyncio.run(check_certificate_with_policy(cert, intermediates, material.parsed(), revocation, moment))
 
 
 async def _check_and_release(

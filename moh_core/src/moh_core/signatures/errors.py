@@ -32,7 +32,7 @@ __all__ = [
 class SigningProblem(ProblemCode):
     """Machine codes of :class:`SigningError`; the Odoo side translates them.
 
-    The first seven are the certificate check's (:attr:`CertificateCheck.problems`).
+    The first eight are the certificate check's (:attr:`CertificateCheck.problems`).
     """
 
     EXPIRED = "expired"
@@ -40,6 +40,7 @@ class SigningProblem(ProblemCode):
     REVOKED = "revoked"
     UNTRUSTED = "untrusted"
     REVOCATION_UNKNOWN = "revocation_unknown"
+    REVOCATION_UNREACHABLE = "revocation_unreachable"
     KEY_USAGE = "key_usage"
     WEAK_KEY = "weak_key"
     UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
@@ -70,6 +71,8 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.REVOKED: "the certificate (or a CA certificate in its chain) is revoked",
     SigningProblem.UNTRUSTED: "the certificate does not chain to a trusted root",
     SigningProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
+    SigningProblem.REVOCATION_UNREACHABLE: "the revocation status could not be checked: the certificate "
+    "authority's OCSP responder and CRL did not answer (try again later)",
     SigningProblem.KEY_USAGE: "the certificate may not sign documents (it needs key usage "
     "digitalSignature or nonRepudiation and must not be a time-stamping or OCSP certificate)",
     SigningProblem.WEAK_KEY: "the key is too weak (RSA needs at least 2048 bits, ECDSA at least 256 bits)",
@@ -102,6 +105,8 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
     SigningProblem.REVOKED: "chứng thư số (hoặc chứng thư của tổ chức chứng thực trong chuỗi) đã bị thu hồi",
     SigningProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
     SigningProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SigningProblem.REVOCATION_UNREACHABLE: "không kiểm tra được tình trạng thu hồi của chứng thư số: dịch vụ "
+    "OCSP và danh sách thu hồi (CRL) của tổ chức chứng thực không phản hồi (hãy thử lại sau)",
     SigningProblem.KEY_USAGE: "chứng thư số không dùng để ký văn bản (cần mục đích sử dụng khóa "
     "digitalSignature hoặc nonRepudiation, không phải chứng thư dấu thời gian hay OCSP)",
     SigningProblem.WEAK_KEY: "khóa quá yếu (tối thiểu RSA 2048 bit hoặc ECDSA 256 bit)",

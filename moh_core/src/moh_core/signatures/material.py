@@ -17,6 +17,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers import FetcherBackend
 
 from moh_core.signatures.certificates import load_certificates, pem_or_der
 
@@ -76,15 +77,35 @@ class ParsedMaterial:
     crls: tuple[asn1_crl.CertificateList, ...]
     ocsps: tuple[asn1_ocsp.OCSPResponse, ...]
 
-    def context(self, moment: datetime | None = None, allow_fetching: bool = False) -> ValidationContext:
+    def context(
+        self,
+        moment: datetime | None = None,
+        allow_fetching: bool = False,
+        fetcher_backend: FetcherBackend | None = None,
+    ) -> ValidationContext:
+        """A hard-fail context over this material; with ``fetcher_backend`` (a live
+        revocation check's, :mod:`moh_core.signatures.revocation`) it may fetch."""
         return ValidationContext(
             trust_roots=list(self.trust_roots),
             other_certs=list(self.other_certs),
             crls=list(self.crls),
             ocsps=list(self.ocsps),
             moment=moment,
-            allow_fetching=allow_fetching,
+            allow_fetching=allow_fetching or fetcher_backend is not None,
+            fetcher_backend=fetcher_backend,
             revocation_mode="hard-fail",
+        )
+
+    def with_revocation(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> ParsedMaterial:
+        """This material plus revocation data obtained since (DER), e.g. fetched live by the
+        certificate check, so signing embeds it (PAdES B-LT) without fetching again."""
+        known_crls = {item.dump() for item in self.crls}
+        known_ocsps = {item.dump() for item in self.ocsps}
+        return ParsedMaterial(
+            trust_roots=self.trust_roots,
+            other_certs=self.other_certs,
+            crls=self.crls + tuple(asn1_crl.CertificateList.load(d) for d in crls if d not in known_crls),
+            ocsps=self.ocsps + tuple(asn1_ocsp.OCSPResponse.load(d) for d in ocsps if d not in known_ocsps),
         )
 
 

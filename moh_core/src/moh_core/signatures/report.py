@@ -51,6 +51,9 @@ class SignatureProblem(ProblemCode):
     """The signer's certificate, or a CA certificate in its chain, is revoked."""
     REVOCATION_UNKNOWN = "revocation_unknown"
     """The revocation status could not be established (no or stale CRL/OCSP data)."""
+    REVOCATION_UNREACHABLE = "revocation_unreachable"
+    """A warning: the status could not be checked because no OCSP responder or CRL distribution
+    point named by the certificate answered (:mod:`~moh_core.signatures.revocation`); try later."""
     EXPIRED = "expired"
     """The signer's certificate (or a CA's) has expired at the validation time."""
     NOT_YET_VALID = "not_yet_valid"
@@ -88,6 +91,8 @@ _PROBLEM_DESCRIPTIONS: dict[SignatureProblem, str] = {
     SignatureProblem.UNTRUSTED: "the certificate does not chain to a trusted root",
     SignatureProblem.REVOKED: "the certificate is revoked",
     SignatureProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
+    SignatureProblem.REVOCATION_UNREACHABLE: "the revocation status could not be checked: "
+    "the certificate authority's OCSP responder and CRL did not answer",
     SignatureProblem.EXPIRED: "the certificate has expired",
     SignatureProblem.NOT_YET_VALID: "the certificate is not yet valid",
     SignatureProblem.CERTIFICATE_INVALID: "the certificate is not acceptable for signing",
@@ -108,6 +113,8 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SignatureProblem, str] = {
     SignatureProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
     SignatureProblem.REVOKED: "chứng thư số đã bị thu hồi",
     SignatureProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SignatureProblem.REVOCATION_UNREACHABLE: "không kiểm tra được tình trạng thu hồi của chứng thư số: "
+    "dịch vụ OCSP và danh sách thu hồi (CRL) của tổ chức chứng thực không phản hồi",
     SignatureProblem.EXPIRED: "chứng thư số đã hết hạn",
     SignatureProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
     SignatureProblem.CERTIFICATE_INVALID: "chứng thư số không đủ điều kiện để ký",
@@ -255,13 +262,19 @@ def unreadable_report(name: str, problem: SignatureProblem, detail: str) -> Sign
     )
 
 
-def signature_report(name: str, status: PdfSignatureStatus, revocation_unknown: bool) -> SignatureReport:
+def signature_report(
+    name: str, status: PdfSignatureStatus, revocation_unknown: bool, revocation_unreachable: bool = False
+) -> SignatureReport:
     signer = certificate_info(status.signing_cert)
     timestamp = status.timestamp_validity
     timestamp_valid = bool(timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted)
     coverage = _coverage(status.coverage)
     level = status.modification_level
     problems = _problems(status, coverage, timestamp_valid, revocation_unknown)
+    if revocation_unreachable:
+        problems = [
+            SignatureProblem.REVOCATION_UNREACHABLE if p is SignatureProblem.REVOCATION_UNKNOWN else p for p in problems
+        ]
     valid = status.bottom_line
     if not valid and not any(problem.is_blocking for problem in problems):
         problems.append(SignatureProblem.VALIDATION_FAILED)

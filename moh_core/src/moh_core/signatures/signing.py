@@ -71,7 +71,7 @@ from moh_core.fonts import nfc
 from moh_core.signatures.certificate_check import (
     CertificateCheck,
     RevocationData,
-    check_certificate,
+    check_certificate_with_policy,
     key_usage_for,
     refuse_failed_check,
 )
@@ -83,6 +83,7 @@ from moh_core.signatures.errors import (
 )
 from moh_core.signatures.fields import field_target, open_writer
 from moh_core.signatures.material import ParsedMaterial, ValidationMaterial
+from moh_core.signatures.revocation import RevocationPolicy
 from moh_core.signatures.signers import DIGEST_ALGORITHM, MohSigner
 from moh_core.signatures.stamps import VisibleStamp, stamp_style
 
@@ -292,6 +293,7 @@ async def _start_run(
     bytes_reserved: int | None,
     check: CertificateCheck | None,
     max_check_age: timedelta,
+    revocation: RevocationPolicy | None = None,
 ) -> _Run:
     lvl = parse_level(level)
     if lvl.timestamped and timestamper is None:
@@ -303,7 +305,6 @@ async def _start_run(
     if reserved < 4096 or reserved % 2:
         raise ValueError("bytes_reserved must be an even number of at least 4096")
     parsed = material.parsed()
-    context = parsed.context()
     reuse = (
         check is not None
         and check.ok
@@ -313,9 +314,12 @@ async def _start_run(
     if check is not None and check.certificate_der != signer.certificate_der:
         raise SigningRefused(SigningProblem.CHECK_MISMATCH)
     if not reuse:
-        check, _ = await check_certificate(signer.certificate, signer.chain, context)
+        check = await check_certificate_with_policy(signer.certificate, signer.chain, parsed, revocation)
     assert check is not None
     refuse_failed_check(check)
+    # Revocation data the check fetched live is embedded from here (B-LT), not fetched again.
+    parsed = parsed.with_revocation(check.revocation.crls, check.revocation.ocsps)
+    context = parsed.context()
     return _Run(
         signer=signer,
         level=lvl,
@@ -342,6 +346,7 @@ def sign(
     bytes_reserved: int | None = None,
     check: CertificateCheck | None = None,
     max_check_age: timedelta = DEFAULT_MAX_CHECK_AGE,
+    revocation: RevocationPolicy | None = None,
 ) -> SignResult:
     """Add one PAdES signature in an incremental update (earlier bytes are kept as they are).
 
@@ -356,6 +361,8 @@ def sign(
     :param bytes_reserved: space for the CMS (hex); default :data:`DEFAULT_BYTES_RESERVED`.
     :param check: a passed :class:`CertificateCheck` of this signer, reused if not older than
         ``max_check_age`` (bulk callers check once); otherwise the certificate is checked now.
+    :param revocation: live revocation checking for that check when the material does not
+        settle the status (:mod:`~moh_core.signatures.revocation`); what it fetches is embedded.
     :raises SigningRefused: the certificate check failed (all codes in ``codes``).
     :raises SigningFailed: bad PDF/field, TSA or token failure, signature too large.
     """
@@ -372,6 +379,7 @@ def sign(
         bytes_reserved=bytes_reserved,
         check=check,
         max_check_age=max_check_age,
+        revocation=revocation,
     )[0]
 
 
@@ -389,6 +397,7 @@ def sign_many(
     bytes_reserved: int | None = None,
     check: CertificateCheck | None = None,
     max_check_age: timedelta = DEFAULT_MAX_CHECK_AGE,
+    revocation: RevocationPolicy | None = None,
 ) -> list[SignResult]:
     """Sign many documents with one loaded key: one certificate check, one validation context,
     fixed ``bytes_reserved``, one event loop. Arguments as for :func:`sign`; every document gets
@@ -404,6 +413,7 @@ def sign_many(
             bytes_reserved=bytes_reserved,
             check=check,
             max_check_age=max_check_age,
+            revocation=revocation,
         )
         try:
             return [

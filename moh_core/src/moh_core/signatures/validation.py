@@ -17,6 +17,9 @@ Everything is checked offline by default (``allow_fetching=False``) with revocat
 OCSP responder) and whose status cannot be established from the CRLs passed in, or the revocation
 data embedded in the document's DSS (PAdES B-LT), is not trusted.
 
+With a live :class:`~moh_core.signatures.revocation.RevocationPolicy`, a status the known data
+does not settle is fetched (OCSP, else CRL; ``REVOCATION_UNREACHABLE`` when no source answers).
+
 Document timestamps (``/DocTimeStamp``, PAdES B-LTA) are not reported as signatures.
 """
 
@@ -44,6 +47,7 @@ from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
     EmbeddedPdfSignature,
+    PdfSignatureStatus,
     validate_pdf_signature,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError
@@ -68,6 +72,7 @@ from moh_core.signatures.report import (
     signature_report,
     unreadable_report,
 )
+from moh_core.signatures.revocation import LiveSession, RevocationPolicy
 
 __all__ = [
     "DEFAULT_MAX_INFLATED_BYTES",
@@ -118,6 +123,7 @@ def validate_pdf_signatures(
     validation_time: datetime | None = None,
     allow_fetching: bool = False,
     max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
+    revocation: RevocationPolicy | None = None,
 ) -> PdfValidationReport:
     """Validate every signature in ``pdf_bytes`` with pyHanko.
 
@@ -130,6 +136,8 @@ def validate_pdf_signatures(
         the certificates. Off by default so validation is offline and reproducible.
     :param max_inflated_bytes: what the file's streams may decompress to, together
         (:func:`decode_limits`); beyond it the file is refused, never inflated without bound.
+    :param revocation: fetch a revocation status the material and the DSS do not settle
+        (:mod:`~moh_core.signatures.revocation`; only when validating at the present time).
     :raises InvalidPdfError: the bytes are not a readable PDF (:class:`EncryptedPdfError` when
         encrypted). A readable PDF without signatures gives an empty report.
     :raises ValueError: an item of ``material`` cannot be parsed, or
@@ -147,7 +155,7 @@ def validate_pdf_signatures(
         raise InvalidPdfError(f"The PDF's form fields cannot be read: {exc}") from exc
     dss = _read_dss(reader)
 
-    def context(revocation_mode: str = "hard-fail") -> ValidationContext:
+    def context(revocation_mode: str = "hard-fail", live: LiveSession | None = None) -> ValidationContext:
         return _validation_context(
             dss,
             trust_roots=parsed.trust_roots,
@@ -157,11 +165,13 @@ def validate_pdf_signatures(
             moment=validation_time,
             allow_fetching=allow_fetching,
             revocation_mode=revocation_mode,
+            live=live,
         )
 
+    live = revocation if revocation is not None and revocation.live and validation_time is None else None
     ordered: list[tuple[int, SignatureReport]] = []
     for position, (name, sig_ref, sig_field) in enumerate(filled_fields):
-        report, revision = _check_field(name, sig_ref, sig_field, reader, context)
+        report, revision = _check_field(name, sig_ref, sig_field, reader, context, live)
         if report is not None:
             ordered.append((revision if revision is not None else 10**9 + position, report))
     ordered.sort(key=lambda item: item[0])
@@ -178,6 +188,7 @@ def check_signed_by(
     *,
     material: ValidationMaterial,
     validation_time: datetime | None = None,
+    revocation: RevocationPolicy | None = None,
 ) -> SignatureReport:
     """Check that the *last* signature of ``pdf_bytes`` was made with one of ``certificates``,
     is valid (pyHanko's bottom line, hard-fail revocation checking, offline) and covers the
@@ -201,6 +212,7 @@ def check_signed_by(
             pdf_bytes,
             material=material,
             validation_time=validation_time,
+            revocation=revocation,
         )
     except InvalidPdfError as exc:
         raise SignedByError(SignedByProblem.NOT_SIGNED, f"not a readable PDF: {exc}") from exc
@@ -281,6 +293,7 @@ def _validation_context(
     moment: datetime | None,
     allow_fetching: bool,
     revocation_mode: str,
+    live: LiveSession | None = None,
 ) -> ValidationContext:
     """A fresh context per signature: pyHanko caches path results in it and closes it after use."""
     kwargs: dict[str, Any] = {
@@ -289,8 +302,9 @@ def _validation_context(
         "crls": list(crls),
         "ocsps": list(ocsps),
         "moment": moment,
-        "allow_fetching": allow_fetching,
+        "allow_fetching": allow_fetching or live is not None,
         "revocation_mode": revocation_mode,
+        "fetcher_backend": live,
     }
     if dss is not None:
         return dss.as_validation_context(kwargs)
@@ -298,7 +312,7 @@ def _validation_context(
 
 
 class _ContextFactory(Protocol):
-    def __call__(self, revocation_mode: str = "hard-fail") -> ValidationContext: ...
+    def __call__(self, revocation_mode: str = "hard-fail", live: LiveSession | None = None) -> ValidationContext: ...
 
 
 def _check_field(
@@ -307,6 +321,7 @@ def _check_field(
     sig_field: generic.PdfObject,
     reader: PdfFileReader,
     context: _ContextFactory,
+    live: RevocationPolicy | None = None,
 ) -> tuple[SignatureReport | None, int | None]:
     """Validate one filled signature field; returns (report or None, signed revision)."""
     try:
@@ -327,7 +342,10 @@ def _check_field(
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
         )
-        return signature_report(name, status, revocation_unknown), embedded.signed_revision
+        unreachable = False
+        if revocation_unknown and live is not None:
+            status, revocation_unknown, unreachable = _check_live(embedded, status, context, live)
+        return signature_report(name, status, revocation_unknown, unreachable), embedded.signed_revision
     except Exception as exc:  # trust boundary: CMS/PDF/X.509 structures from the file itself
         logger.info("Unreadable signature in field %s", name, exc_info=True)
         return unreadable_report(name, SignatureProblem.MALFORMED, str(exc)), None
@@ -341,3 +359,17 @@ def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context: Validat
     """
     status = validate_pdf_signature(embedded, context, key_usage_settings=_KEY_USAGE, skip_diff=True)
     return status.trusted
+
+
+def _check_live(
+    embedded: EmbeddedPdfSignature, offline: PdfSignatureStatus, context: _ContextFactory, policy: RevocationPolicy
+) -> tuple[PdfSignatureStatus, bool, bool]:
+    """Validate again, fetching the revocation status the known data did not settle; returns
+    the status, whether revocation is still unknown, and whether no source answered."""
+    session = policy.session()
+    status = validate_pdf_signature(embedded, context(live=session), key_usage_settings=_KEY_USAGE)
+    if status.trusted or status.revoked:
+        return status, False, False
+    if session.unreachable:
+        return offline, True, True
+    return status, status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE, False

@@ -15,9 +15,6 @@ from io import BytesIO
 from os import PathLike
 from typing import Any
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
@@ -28,6 +25,7 @@ from moh_core.demo import (
     SOFTHSM_LIBRARY_CANDIDATES,
     SoftHsmToken,
     TestPki,
+    demo_timestamper,
     find_softhsm,
     make_pdf,
     make_softhsm_token,
@@ -49,18 +47,9 @@ __all__ = [
 
 
 def make_timestamper(pki: TestPki) -> DummyTimeStamper:
-    """An in-process RFC 3161 TSA signing with the test PKI's TSA key (for PAdES B-T tests)."""
-    tsa_cert = asn1_x509.Certificate.load(pki.tsa.der)
-    tsa_key = asn1_keys.PrivateKeyInfo.load(
-        pki.tsa.private_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    chain = [asn1_x509.Certificate.load(pki.intermediate.der)]
-    # pyHanko annotates a CertificateStore; it takes any iterable of certificates (it makes a list).
-    return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)  # type: ignore[arg-type]
+    """An in-process RFC 3161 TSA signing with the test PKI's TSA key (for PAdES B-T tests):
+    the demo's TSA (:func:`moh_core.demo.demo_timestamper`)."""
+    return demo_timestamper(pki.directory, pki.password)
 
 
 def sign_pdf(
