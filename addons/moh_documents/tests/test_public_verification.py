@@ -108,7 +108,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
             self.doc.name,
             self.doc.issue_date.strftime("%d/%m/%Y"),
             self.doc.company_id.name,
-            self.doc.department_id.name,
+            self.doc.department_id.with_context(lang="vi_VN").name,
             self.leader.name,
             self.pki.signer.common_name,
             self.pki.seal.common_name,
@@ -134,6 +134,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
         self.assertTrue(signed.verification_code, "allocated when the final PDF was prepared for signing")
         secret = self._issued()
         # A state-secret document never gets a code; one that had would still not be shown.
+        self.env.flush_all()
         self.env.cr.execute("UPDATE moh_outgoing_document SET confidentiality = 'secret' WHERE id = %s", [secret.id])
         secret.invalidate_recordset()
         self.assertIsNone(secret._moh_verification_mark())
@@ -164,6 +165,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
 
     def test_an_archived_file_that_changed_is_not_valid(self):
         attachment = self.doc.pdf_id.sudo()
+        self.env.flush_all()
         self.env.cr.execute(
             "UPDATE moh_outgoing_document SET signed_checksum = %s WHERE id = %s", ["0" * 64, self.doc.id]
         )
@@ -204,7 +206,8 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
         self.assertEqual(large.status_code, 413)
         self.assertIn("Tệp vượt quá dung lượng cho phép 1 MB", large.text)
         # Just over the limit (the form's margin): refused after reading one byte too many.
-        over = self._upload(self.doc.pdf_id.raw + b"\0" * MiB)
+        pdf = self.doc.pdf_id.raw
+        over = self._upload(pdf + b"\0" * (MiB + 1 - len(pdf)))
         self.assertEqual(over.status_code, 400)
         self.assertIn("Tệp vượt quá dung lượng cho phép 1 MB", over.text)
         self.assertEqual(self._stored(), before)
