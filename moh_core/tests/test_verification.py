@@ -29,6 +29,7 @@ from moh_core.documents.layout import OutgoingDocument, Signer, render_outgoing_
 from moh_core.documents.verification import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    qr_module_rects,
     qr_widget,
     verification_block_box,
 )
@@ -109,6 +110,11 @@ def test_the_qr_code_encodes_the_verification_url():
     assert widget.value == f"{BASE}/verify/7K3MQ9XH2TWP"
     assert widget.barLevel == "M"
     assert widget.barWidth == widget.barHeight == 15 * mm
+    # What is drawn on the page is the widget's own matrix, as the widget would draw it.
+    drawn = widget.draw().contents[1:]  # the first shape is the (unfilled) frame
+    assert len(drawn) > 50
+    expected = sorted(tuple(round(v, 6) for v in (r.x, r.y, r.width, r.height)) for r in drawn)
+    assert sorted(tuple(round(v, 6) for v in rect) for rect in qr_module_rects(widget)) == expected
 
 
 # --- where it is drawn -----------------------------------------------------------------------

@@ -25,11 +25,11 @@ first signature, because nothing may change a page once it is signed.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import secrets
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -44,6 +44,7 @@ __all__ = [
     "format_verification_code",
     "new_verification_code",
     "normalise_verification_code",
+    "qr_module_rects",
     "qr_widget",
     "verification_block_box",
     "verification_url",
@@ -141,10 +142,8 @@ def draw_verification_block(
     ``page_size``); returns the rectangle drawn on (:func:`verification_block_box`)."""
     register_fonts()
     x1, y1, x2, y2 = verification_block_box(page_size)
-    drawing = Drawing(_QR_SIDE, _QR_SIDE)
-    drawing.add(qr_widget(mark))
     canvas.saveState()
-    drawing.drawOn(canvas, x1, y1)
+    _draw_modules(canvas, qr_widget(mark), x1, y1)
     text_x = x1 + _QR_SIDE + _TEXT_GAP
     canvas.setFont(FONT_REGULAR, _LABEL_SIZE)
     canvas.drawString(text_x, y2 - _LABEL_SIZE, "Mã xác thực văn bản:")
@@ -156,6 +155,32 @@ def draw_verification_block(
     canvas.drawString(text_x, y2 - _LABEL_SIZE - 6.5 * mm, _fit(canvas, mark.url, x2 - text_x))
     canvas.restoreState()
     return (x1, y1, x2, y2)
+
+
+def qr_module_rects(widget: QrCodeWidget) -> list[tuple[float, float, float, float]]:
+    """The dark modules of the widget's own matrix as rectangles (x, y, width, height) from the
+    code's bottom-left corner, each row's dark runs one rectangle: what the widget draws, without
+    its shape tree (ten times faster)."""
+    qr = widget.qr
+    qr.make()
+    count = qr.getModuleCount()
+    side = float(widget.barWidth) / count
+    rects = []
+    for row_index, row in enumerate(qr.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(module) for module in row):
+            length = len(list(run))
+            if dark:
+                rects.append((column * side, (count - row_index - 1) * side, length * side, side))
+            column += length
+    return rects
+
+
+def _draw_modules(canvas: Canvas, widget: QrCodeWidget, x: float, y: float) -> None:
+    path = canvas.beginPath()
+    for rx, ry, width, height in qr_module_rects(widget):
+        path.rect(x + rx, y + ry, width, height)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def _fit(canvas: Canvas, text: str, width: float) -> str:
