@@ -51,6 +51,7 @@
         "wizard/moh_outgoing_sign_wizard_views.xml",
         "views/moh_documents_menus.xml",
         "views/moh_secret_handover_views.xml",
+        "views/verification_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

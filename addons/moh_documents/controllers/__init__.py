@@ -1,3 +1,4 @@
 from . import signing
 from . import exchange
 from . import api
+from . import verification

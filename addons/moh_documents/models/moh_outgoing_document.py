@@ -23,6 +23,7 @@ they never leave by edXML (moh.edxml refuses them).
 """
 
 import base64
+import dataclasses
 import hashlib
 import textwrap
 
@@ -103,6 +104,7 @@ class MohOutgoingDocument(models.Model):
         "abstract_consent_user_id",
         "abstract_consent_date",
         "handover_ids",
+        "verification_code",
     )
     _moh_secret_content_fields = ("body", "pdf_id")
 
@@ -232,6 +234,14 @@ class MohOutgoingDocument(models.Model):
     )
     pdf_id = fields.Many2one("ir.attachment", string="Current PDF", readonly=True, copy=False)
     signed_checksum = fields.Char(string="SHA-256 of the Issued PDF", readonly=True, copy=False)
+    verification_code = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Printed with a QR code at the foot of the first page of the signed PDF: anyone checks the issued "
+        "document at <site>/verify/<code>. Drawn at random when the final PDF is prepared for signing; never "
+        "for a state-secret document.",
+    )
     signature_validation_ids = fields.One2many(
         "moh.signature.validation", compute="_compute_signature_validations", string="Signature Checks"
     )
@@ -257,6 +267,15 @@ class MohOutgoingDocument(models.Model):
 
     _number_unique = models.Constraint(
         "UNIQUE(register_id, year, number)", "This number is already used in this register."
+    )
+    # The code opens the public verification page: unique, and only ever the 12 characters of
+    # moh_core.documents.verification's alphabet (never a guessable value written by hand).
+    _verification_code_unique = models.Constraint(
+        "UNIQUE(verification_code)", "This verification code is already used by another document."
+    )
+    _verification_code_form = models.Constraint(
+        "CHECK(verification_code IS NULL OR verification_code ~ '^[2-9A-HJ-NP-Z]{12}$')",
+        "A verification code is 12 characters drawn by the system.",
     )
 
     @api.depends("signer_id")
@@ -835,7 +854,7 @@ class MohOutgoingDocument(models.Model):
         self.ensure_one()
         from moh_core.signatures import TextField  # noqa: PLC0415
 
-        layout = self._moh_layout()
+        layout = dataclasses.replace(self._moh_layout(), verification=self._moh_verification_mark())
         with user_errors(self.env):
             rendered = render_outgoing_document(layout)
             # Every field (signer, seal, and the number and date the records office fills in after the
@@ -871,6 +890,27 @@ class MohOutgoingDocument(models.Model):
         )
         self.sudo().pdf_id = attachment
         return attachment
+
+    def _moh_verification_mark(self):
+        """The public verification mark of the final rendering (a
+        ``moh_core.documents.VerificationMark``): the document's code, drawn at random the first
+        time and kept (a later final rendering prints the same), with the site's base URL. None
+        for a state-secret document: the public site neither confirms nor denies that one exists
+        (docs/security.md)."""
+        from moh_core.documents import VerificationMark, new_verification_code  # noqa: PLC0415
+
+        self.ensure_one()
+        doc = self.sudo()
+        if doc.confidentiality != "normal":
+            return None
+        if not doc.verification_code:
+            Outgoing = doc.with_context(active_test=False)
+            code = new_verification_code()
+            # 60 random bits: a collision is all but impossible, and the constraint refuses it.
+            while Outgoing.search_count([("verification_code", "=", code)]):
+                code = new_verification_code()  # pragma: no cover
+            doc.verification_code = code
+        return VerificationMark(doc.verification_code, doc.get_base_url())
 
     def _moh_store_signed(self, result, label, role):
         """Archive the signed bytes as they are (``role``: the signer's signed PDF or the issued
@@ -1208,6 +1248,55 @@ class MohOutgoingDocument(models.Model):
             author_id=self.env.user.partner_id.id,
         )
         return messages
+
+    # -- public verification (controllers/verification.py) --------------------------------------
+
+    @api.model
+    def _moh_find_verifiable(self, code):
+        """The document the public verification page shows for ``code`` (as typed or scanned),
+        in sudo: issued or revoked, not state-secret; empty otherwise (unknown code, a document
+        not issued, a state-secret one: the page cannot tell these apart)."""
+        from moh_core.documents import normalise_verification_code  # noqa: PLC0415
+
+        code = normalise_verification_code(code)
+        if not code:
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("verification_code", "=", code),
+                ("state", "in", ("issued", "revoked")),
+                ("confidentiality", "=", "normal"),
+            ],
+            limit=1,
+        )
+
+    def _moh_public_verification(self):
+        """What the public verification page shows of this issued document: its number, type,
+        date, issuing agency and unit, signer and state, and the validation of its archived PDF
+        now (the product's validator, the company's trust material), never its abstract, text or
+        file. Called only on a document found by ``_moh_find_verifiable``."""
+        from moh_core.signatures import InvalidPdfError, validate_pdf_signatures  # noqa: PLC0415
+
+        self.ensure_one()
+        doc = self.sudo()
+        pdf = doc.pdf_id.raw or b""
+        report = None
+        if pdf and hashlib.sha256(pdf).hexdigest() == doc.signed_checksum:
+            try:
+                report = validate_pdf_signatures(pdf, material=doc._moh_validation_material())
+            except InvalidPdfError:
+                report = None
+        return {
+            "number": doc.name,
+            "type": doc.document_type_id.name or "",
+            "issue_date": doc.issue_date.strftime("%d/%m/%Y") if doc.issue_date else "",
+            "agency": doc.company_id.name or "",
+            "unit": doc.department_id.name or "",
+            "signer": " ".join([*doc._moh_signer().lines, doc.signer_id.name or ""]) if doc.signer_id else "",
+            "revoked": doc.state == "revoked",
+            "archived": report is not None,
+            "report": report,
+        }
 
     # -- partner API (controllers/api.py) -------------------------------------------------------
 

@@ -24,3 +24,4 @@ from . import test_state_secret
 from . import test_tours
 from . import test_demo_mail
 from . import test_revocation
+from . import test_public_verification

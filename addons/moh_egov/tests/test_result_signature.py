@@ -55,6 +55,21 @@ class TestResultSignature(EgovCase):
             ("TL. BỘ TRƯỞNG", "CỤC TRƯỞNG CỤC QUẢN LÝ DƯỢC", self.head.name),
         )
 
+    def test_the_e_result_carries_the_public_verification_mark(self):
+        dossier = self._proposed()
+        result = dossier.result_document_id
+        self._approve_and_issue(result)
+        code = result.verification_code
+        self.assertRegex(code, r"^[2-9A-HJ-NP-Z]{12}$")
+        text = self._text(dossier.result_attachment_id.raw)
+        self.assertIn(f"{result.get_base_url()}/verify/{code}", text)
+        found = self.env["moh.outgoing.document"]._moh_find_verifiable(code.lower())
+        self.assertEqual(found, result)
+        shown = found._moh_public_verification()
+        self.assertEqual(shown["number"], result.name)
+        self.assertTrue(shown["report"].all_valid, shown["report"].summary)
+        self.assertEqual(len(shown["report"].signatures), 2)
+
     def test_a_department_with_its_own_seal_decides_in_its_own_name(self):
         self.department_drug.moh_own_seal = True
         result = self._proposed().result_document_id

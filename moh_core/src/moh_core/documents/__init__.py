@@ -31,6 +31,13 @@ from moh_core.documents.registers import (
     render_incoming_register,
     render_outgoing_register,
 )
+from moh_core.documents.verification import (
+    VerificationMark,
+    format_verification_code,
+    new_verification_code,
+    normalise_verification_code,
+    verification_url,
+)
 
 __all__ = [
     "MOTTO",
@@ -42,13 +49,18 @@ __all__ = [
     "OutgoingDocument",
     "OutgoingRegisterEntry",
     "Signer",
+    "VerificationMark",
     "format_issue_date",
     "format_number_symbol",
     "format_place_date",
+    "format_verification_code",
+    "new_verification_code",
+    "normalise_verification_code",
     "pagekit",
     "render_copy",
     "render_dossier_tracking_register",
     "render_incoming_register",
     "render_outgoing_document",
     "render_outgoing_register",
+    "verification_url",
 ]

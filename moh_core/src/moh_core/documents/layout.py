@@ -77,7 +77,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from moh_core.documents.boxes import (
@@ -110,6 +111,7 @@ from moh_core.documents.pagekit import (
     text_markup,
     title_block,
 )
+from moh_core.documents.verification import VerificationBox, VerificationMark, draw_verification_block
 from moh_core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, nfc
 
 __all__ = [
@@ -122,6 +124,8 @@ __all__ = [
     "SignatureBox",
     "TextBox",
     "RenderedDocument",
+    "VerificationBox",
+    "VerificationMark",
     "render_outgoing_document",
 ]
 
@@ -156,7 +160,9 @@ class OutgoingDocument:
     the number. ``body`` is plain text, paragraphs separated by blank lines. ``kinh_gui`` are
     the addressees of box 9a, ``recipients`` the "Nơi nhận" lines of box 9b (the last is
     normally "Lưu: VT, KHTC."). ``urgency`` / ``confidentiality`` are the marks of boxes 10b/10a.
-    ``drafter_initials`` and ``copies`` fill box 12.
+    ``drafter_initials`` and ``copies`` fill box 12. ``verification`` is the public verification
+    mark of the final rendering, drawn in the first page's bottom margin
+    (:mod:`moh_core.documents.verification`); None on a draft.
     """
 
     agency_parent: str = ""
@@ -175,6 +181,7 @@ class OutgoingDocument:
     confidentiality: str | None = None
     drafter_initials: str = ""
     copies: int | None = None
+    verification: VerificationMark | None = None
 
     def __post_init__(self) -> None:
         if self.number is not None and self.number < 1:
@@ -199,12 +206,14 @@ class RenderedDocument:
     """The PDF and the rectangles where the signing code puts the visible signatures.
 
     ``text_boxes`` are the blanks of a draft for the number and the date (empty when both are
-    known at rendering time), see :class:`TextBox`.
+    known at rendering time), see :class:`TextBox`. ``verification_box`` is where the
+    verification mark was drawn, on the first page (None without a mark).
     """
 
     pdf: bytes
     signature_boxes: tuple[SignatureBox, ...]
     text_boxes: tuple[TextBox, ...] = ()
+    verification_box: VerificationBox | None = None
 
     def box(self, name: str) -> SignatureBox:
         """The signature box called ``name`` ("signer" or "seal")."""
@@ -479,6 +488,12 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
     )
     body = _body(doc, st)
     last = body.pop() if body else None
+    marks: list[tuple[float, float, float, float]] = []
+
+    def first_page(canvas: Canvas, template_doc: SimpleDocTemplate) -> None:
+        if doc.verification is not None:
+            marks.append(draw_verification_block(canvas, doc.verification, template_doc.pagesize))
+
     story: list[Flowable] = [
         *_header(doc, st, text_sink),
         *_title(doc, st),
@@ -486,7 +501,7 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
         *body,
         _Closing(last, _signature_block(doc, st, sink)),
     ]
-    template.build(story, onLaterPages=draw_page_number)
+    template.build(story, onFirstPage=first_page, onLaterPages=draw_page_number)
     if len(sink) != 2:  # pragma: no cover - the block is always drawn
         raise RuntimeError("The signature block was not drawn.")
     # one box per name (the last drawn, should a flowable ever be drawn twice)
@@ -495,4 +510,5 @@ def render_outgoing_document(doc: OutgoingDocument) -> RenderedDocument:
         pdf=buffer.getvalue(),
         signature_boxes=tuple(sink),
         text_boxes=tuple(text_boxes[name] for name in ("number", "date") if name in text_boxes),
+        verification_box=VerificationBox(0, marks[0]) if marks else None,
     )
