@@ -159,6 +159,16 @@ class TestRemoteSigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             self.assertRpcRefused(other, key._name, "read", [key.ids, ["name"]])
             self.assertRpcRefused(other, key._name, "action_set_remote_token", [key.ids, "stolen"])
             self.assertRpcRefused(other, key._name, "action_open_token_wizard", [key.ids])
+        # nor through the dialog made for someone else's key
+        dialog, error = self._rpc(self.plain_user, "moh.signing.key.token.wizard", "create", [{"key_id": key.id}])
+        self.assertIsNone(error)
+        self.assertRpcRefused(
+            self.plain_user,
+            "moh.signing.key.token.wizard",
+            "action_save",
+            [[dialog]],
+            kwargs={"context": {"moh_token": "stolen"}},
+        )
         self.assertEqual(self._stored_token(), TOKEN)
         # and the owner may not hand the key to someone else through an administrator's slip
         with self.assertRaises(UserError):
@@ -265,7 +275,9 @@ class TestOwnTokenBulkSigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             certificate=base64.b64encode(self.pki.tsa.der).decode(),
             chain=[base64.b64encode(self.pki.intermediate.der).decode()],
         )
-        self.assertIn("may not sign documents", refused["error"]["data"]["message"])
+        message = refused["error"]["data"]["message"]
+        # in the signer's language (the test database speaks Vietnamese)
+        self.assertTrue("may not sign documents" in message or "không dùng để ký văn bản" in message, message)
         self.assertEqual(self.env["moh.signing.session"].sudo().search_count([("document_id", "=", doc.id)]), 0)
 
     def test_bulk_methods_refuse_other_roles_over_rpc(self):
