@@ -12,10 +12,22 @@ The signer's local signing software, logged in as the signer:
    ``{"document", "state": "signed"}``. The value is verified against the certificate before it
    is embedded. Sessions expire after 15 minutes.
 
-Both are JSON-RPC routes (``type="jsonrpc"``): the body is ``{"jsonrpc": "2.0", "params": {...}}``.
+Several documents at once: ``POST /moh/outgoing/sign/prepare`` with ``{"documents": [<id>, ...],
+"certificate", "chain"}`` → a list of the same items, each with its ``document`` and its own
+``session``; then ``POST /moh/outgoing/sign/finish_many`` with ``{"signatures": [{"session",
+"signature"}, ...]}`` → ``[{"document", "state"}, ...]``. Each call is all or nothing: if one
+document may not be signed by the caller, or one value does not verify, nothing is prepared or
+embedded.
+
+The rules are those of signing on the server: the fields (and their locks) are prepared the same
+way, the certificate gets the same check (validity, chain, revocation in hard-fail mode, key
+usage, algorithm), and the level is the company's (B-LT embeds the revocation data).
+
+All are JSON-RPC routes (``type="jsonrpc"``): the body is ``{"jsonrpc": "2.0", "params": {...}}``.
 """
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 
@@ -26,6 +38,21 @@ class MohSigningController(http.Controller):
         document.check_access("read")
         return document.moh_sign_prepare(certificate, list(chain))
 
+    @http.route("/moh/outgoing/sign/prepare", type="jsonrpc", auth="user", methods=["POST"])
+    def prepare_many(self, documents, certificate, chain=()):
+        if not isinstance(documents, list) or not all(isinstance(item, int) for item in documents):
+            raise UserError(request.env._("Send the documents as a list of ids."))
+        if len(set(documents)) != len(documents):
+            raise UserError(request.env._("Each document is prepared once."))
+        records = request.env["moh.outgoing.document"].browse(documents)
+        if len(records.exists()) != len(records):
+            raise UserError(request.env._("A document to sign does not exist."))
+        return records.moh_sign_prepare_many(certificate, list(chain))
+
     @http.route("/moh/outgoing/sign/finish", type="jsonrpc", auth="user", methods=["POST"])
     def finish(self, session, signature):
         return request.env["moh.outgoing.document"].moh_sign_finish(session, signature)
+
+    @http.route("/moh/outgoing/sign/finish_many", type="jsonrpc", auth="user", methods=["POST"])
+    def finish_many(self, signatures):
+        return request.env["moh.outgoing.document"].moh_sign_finish_many(signatures)

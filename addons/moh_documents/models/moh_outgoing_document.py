@@ -1398,54 +1398,97 @@ class MohOutgoingDocument(models.Model):
             ``signature_algorithm`` ("rsassa_pss" with SHA-256, MGF1-SHA-256 and
             ``pss_salt_length``, or "ecdsa"), all bytes in base64.
         """
+        self.ensure_one()
+        return self.moh_sign_prepare_many(certificate, chain)[0]
+
+    def moh_sign_prepare_many(self, certificate, chain=()):
+        """First half for several documents at once: one independent session per document, in
+        the order given (each item as :meth:`moh_sign_prepare` returns, with ``document``).
+        Every document is checked first; if one may not be signed by the caller, none is
+        prepared. The certificate is checked as for signing on the server (validity, chain,
+        revocation, key usage, algorithm), the fields are those of server-side signing, and
+        the level is the company's."""
         from moh_core.signatures import prepare_interrupted  # noqa: PLC0415
 
-        self.ensure_one()
-        self.check_access("read")
-        if self.env.user != self.signer_id:
-            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=self.signer_id.name))
-        if self.state != "to_sign":
-            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=self.display_name))
-        if self.pdf_id.moh_role != "signing_pdf":
-            self._moh_prepare_for_signing()
-        with user_errors(self.env):
-            prepared = prepare_interrupted(
-                self.pdf_id.raw,
-                field="signer",
-                signer_cert_der=base64.b64decode(certificate),
-                chain_der=[base64.b64decode(item) for item in chain],
-                level=self.company_id.moh_signature_level,
-                stamp=self._moh_signer_stamp(),
-                material=self._moh_validation_material(),
+        self._moh_check_signable()
+        if not isinstance(certificate, str) or not all(isinstance(item, str) for item in chain or ()):
+            raise UserError(self.env._("Send the certificate and its chain in base64."))
+        signer_der = base64.b64decode(certificate)
+        chain_der = [base64.b64decode(item) for item in chain or ()]
+        prepared_all = []
+        for doc in self:
+            if doc.pdf_id.moh_role != "signing_pdf":
+                doc._moh_prepare_for_signing()
+            with user_errors(self.env):
+                prepared = prepare_interrupted(
+                    doc.pdf_id.raw,
+                    field="signer",
+                    signer_cert_der=signer_der,
+                    chain_der=chain_der,
+                    level=doc.company_id.moh_signature_level,
+                    stamp=doc._moh_signer_stamp(),
+                    material=doc._moh_validation_material(),
+                )
+            token = self.env["moh.signing.session"]._moh_open(doc, prepared.state)
+            prepared_all.append(
+                {
+                    "document": doc.id,
+                    "session": token,
+                    "digest": base64.b64encode(prepared.digest).decode(),
+                    "digest_algorithm": prepared.digest_algorithm,
+                    "signed_attributes": base64.b64encode(prepared.signed_attrs).decode(),
+                    "signature_algorithm": prepared.signature_algorithm,
+                    "pss_salt_length": prepared.pss_salt_length,
+                }
             )
-        token = self.env["moh.signing.session"]._moh_open(self, prepared.state)
-        return {
-            "session": token,
-            "digest": base64.b64encode(prepared.digest).decode(),
-            "digest_algorithm": prepared.digest_algorithm,
-            "signed_attributes": base64.b64encode(prepared.signed_attrs).decode(),
-            "signature_algorithm": prepared.signature_algorithm,
-            "pss_salt_length": prepared.pss_salt_length,
-        }
+        return prepared_all
+
+    def _moh_check_signable(self):
+        """The caller signs every one of these documents now: read access, named signer, approved."""
+        if not self:
+            raise UserError(self.env._("Choose the documents to sign."))
+        self.check_access("read")
+        for doc in self:
+            if self.env.user != doc.signer_id:
+                raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
+            if doc.state != "to_sign":
+                raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
 
     @api.model
     def moh_sign_finish(self, session, signature):
         """Second half: embed the token's signature value (base64) and record the signed PDF."""
+        return self.moh_sign_finish_many([{"session": session, "signature": signature}])[0]
+
+    @api.model
+    def moh_sign_finish_many(self, signatures):
+        """Second half for several sessions at once: ``signatures`` is a list of ``{"session",
+        "signature"}``. Every session is checked first (the caller's, not expired, its document
+        still the caller's to sign); if one fails, nothing is embedded. A signature value that
+        does not verify refuses the whole call, and nothing is stored."""
         from moh_core.signatures import finish_interrupted  # noqa: PLC0415
 
         if not self.env.user.has_group("moh_documents.group_department_head"):
             raise AccessError(self.env._("Only the leaders who sign documents finish a signature."))
-        record = self.env["moh.signing.session"]._moh_find(session)
-        if not record:
-            raise UserError(self.env._("Unknown or finished signing session."))
-        state = record._moh_check_usable()
-        doc = record.document_id.with_env(self.env)
-        if doc.signer_id != self.env.user:
-            raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
-        if doc.state != "to_sign":
-            raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
-        with user_errors(self.env):
-            result = finish_interrupted(state, base64.b64decode(signature), timestamper=doc._moh_timestamper())
-        record.unlink()
-        doc._moh_after_signature(result)
-        return {"document": doc.id, "state": doc.state}
+        if not isinstance(signatures, list) or not signatures:
+            raise UserError(self.env._("Send the signatures to embed."))
+        work = []
+        for item in signatures:
+            if not isinstance(item, dict) or not isinstance(item.get("signature"), str):
+                raise UserError(self.env._("Send each signature with its session."))
+            record = self.env["moh.signing.session"]._moh_find(item.get("session"))
+            if not record:
+                raise UserError(self.env._("Unknown or finished signing session."))
+            state = record._moh_check_usable()
+            doc = record.document_id.with_env(self.env)
+            doc._moh_check_signable()
+            work.append((record, doc, state, base64.b64decode(item["signature"])))
+        if len({doc.id for _record, doc, _state, _value in work}) != len(work):
+            raise UserError(self.env._("Each document is finished once."))
+        finished = []
+        for record, doc, state, value in work:
+            with user_errors(self.env):
+                result = finish_interrupted(state, value, timestamper=doc._moh_timestamper())
+            record.unlink()
+            doc._moh_after_signature(result)
+            finished.append({"document": doc.id, "state": doc.state})
+        return finished

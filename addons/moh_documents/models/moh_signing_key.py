@@ -1,4 +1,6 @@
-"""Signing keys: a person's PKCS#12 file, or a PKCS#11 token (the agency seal on an HSM).
+"""Signing keys: a person's PKCS#12 file, a PKCS#11 token (the agency seal on an HSM), or a
+person's credential at a remote signing service (Cloud Signature Consortium API: the key stays
+with the service, which asks the person to approve each signature, e.g. on their phone).
 
 A PKCS#12 file is stored as uploaded: its private key stays encrypted under the owner's password,
 which is asked at each signing and never stored (Decree 23/2025/ND-CP: the signer keeps sole
@@ -9,6 +11,12 @@ keeps API keys (res.users.apikeys) and passwords (res.users), the PKCS#12 file a
 columns that no field maps (``pkcs12_secret``, ``pin_secret``), written by the upload fields'
 inverse methods and read only by the signing code (``_moh_signer``). The upload fields
 ``pkcs12_file`` and ``pin`` are write-only: they always read as empty.
+
+A remote key's access token (the owner's OAuth bearer token at the service) is kept the same way
+(column ``csc_token_secret``): set by an administrator through the write-only field
+``csc_access_token``, or by the owner with ``action_set_remote_token``; read only by
+``_moh_signer``. While the service waits for the owner's approval, the owner is told so on
+screen (a notification sent at once, outside the signing transaction).
 
 Trying a password is allowed to the key's owner only, and a run of wrong passwords locks the
 key for a while (as Odoo's login cooldown does), so that no one can use the server to guess it.
@@ -24,9 +32,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from moh_core.signatures import (
+    ApprovalStep,
+    RemoteSigningService,
     SigningError,
     SigningProblem,
     load_certificate_bytes,
+    load_csc_signer,
     load_pkcs11_signer,
     load_pkcs12_signer,
 )
@@ -56,7 +67,11 @@ class MohSigningKey(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Owner", index=True, help="The person who signs with it (personal keys)."
     )
-    kind = fields.Selection([("pkcs12", "PKCS#12 File"), ("pkcs11", "PKCS#11 Token")], required=True, default="pkcs12")
+    kind = fields.Selection(
+        [("pkcs12", "PKCS#12 File"), ("pkcs11", "PKCS#11 Token"), ("csc", "Remote Signing Service (CSC)")],
+        required=True,
+        default="pkcs12",
+    )
     pkcs12_file = fields.Binary(
         string="PKCS#12 File",
         compute="_compute_pkcs12_file",
@@ -85,6 +100,22 @@ class MohSigningKey(models.Model):
         help="Set only: the token PIN, or the PKCS#12 password of the agency seal (never of a person's "
         "key). It is never shown again.",
     )
+    csc_service_url = fields.Char(
+        string="Service URL",
+        help="The remote signing service's base URL, before /csc/v1/ (e.g. https://rs.example.vn).",
+    )
+    csc_credential_id = fields.Char(string="Credential ID", help="The owner's credential at the service.")
+    csc_api_version = fields.Selection([("v1", "CSC v1"), ("v2", "CSC v2")], string="API Version", default="v1")
+    csc_access_token = fields.Char(
+        string="Access Token",
+        compute="_compute_csc_access_token",
+        inverse="_inverse_csc_access_token",
+        search="_search_secret",
+        groups="moh_documents.group_moh_admin",
+        help="Set only: the owner's bearer token at the service. It is never shown again; the owner can "
+        "set a new one themselves.",
+    )
+    csc_token_set = fields.Boolean(string="Access Token Set", compute="_compute_csc_token_set")
     certificate = fields.Binary(attachment=False, readonly=True, help="The key's certificate (DER).")
     certificate_subject = fields.Char(readonly=True)
     valid_until = fields.Datetime(readonly=True)
@@ -106,7 +137,7 @@ class MohSigningKey(models.Model):
         cr.execute(
             SQL(
                 "ALTER TABLE %s ADD COLUMN IF NOT EXISTS pkcs12_secret bytea, "
-                "ADD COLUMN IF NOT EXISTS pin_secret varchar",
+                "ADD COLUMN IF NOT EXISTS pin_secret varchar, ADD COLUMN IF NOT EXISTS csc_token_secret varchar",
                 table,
             )
         )
@@ -135,6 +166,74 @@ class MohSigningKey(models.Model):
 
     def _compute_pin(self):
         self.pin = False
+
+    def _compute_csc_access_token(self):
+        self.csc_access_token = False
+
+    def _compute_csc_token_set(self):
+        present = set()
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s AND csc_token_secret IS NOT NULL",
+                    SQL.identifier(self._table),
+                    tuple(self.ids),
+                )
+            )
+            present = {row[0] for row in self.env.cr.fetchall()}
+        for key in self:
+            key.csc_token_set = key.id in present
+
+    def _inverse_csc_access_token(self):
+        for key in self:
+            if key.csc_access_token:
+                key._moh_store_remote_token(key.csc_access_token)
+
+    def _moh_store_remote_token(self, token):
+        self.ensure_one()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL("UPDATE %s SET csc_token_secret = %s WHERE id = %s", SQL.identifier(self._table), token, self.id)
+        )
+        self.invalidate_recordset(["csc_token_set"])
+
+    def _moh_remote_token(self):
+        """The access token: for the signing code only."""
+        self.ensure_one()
+        self.env.cr.execute(SQL("SELECT csc_token_secret FROM %s WHERE id = %s", SQL.identifier(self._table), self.id))
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    def action_open_token_wizard(self):
+        """The dialog where the owner types a new access token."""
+        self.ensure_one()
+        self.check_access("read")
+        self._moh_check_token_setter()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "moh.signing.key.token.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_key_id": self.id},
+        }
+
+    def _moh_check_token_setter(self):
+        for key in self:
+            if key.kind != "csc":
+                raise UserError(self.env._("%(key)s is not a remote signing key.", key=key.name))
+            if key.user_id != self.env.user and not self.env.user.has_group("moh_documents.group_moh_admin"):
+                raise AccessError(self.env._("Only the key's owner sets its access token."))
+
+    def action_set_remote_token(self, token):
+        """The owner (or an administrator) sets the key's access token at the remote signing
+        service, e.g. a new one when the former expired. It is never read back."""
+        self.check_access("read")
+        self._moh_check_token_setter()
+        if not isinstance(token, str) or not token.strip():
+            raise UserError(self.env._("Enter the access token."))
+        for key in self:
+            key.sudo()._moh_store_remote_token(token.strip())
+        return True
 
     def _search_secret(self, operator, value):
         # No domain on key material either: it would answer guesses as well as a read.
@@ -191,14 +290,14 @@ class MohSigningKey(models.Model):
         # A key holding key material stays its owner's: giving it to someone else would let them
         # try passwords on it, or sign with it.
         if {"user_id", "usage"} & set(vals):
-            for key in self.filtered("pkcs12_uploaded"):
+            for key in self.filtered(lambda k: k.pkcs12_uploaded or k.csc_token_set):
                 if ("user_id" in vals and vals["user_id"] != key.user_id.id) or (
                     "usage" in vals and vals["usage"] != key.usage
                 ):
                     raise UserError(
                         self.env._(
-                            "%(key)s holds a key file: its owner and usage do not change. Upload the file "
-                            "as a new key instead.",
+                            "%(key)s holds a key file or an access token: its owner and usage do not "
+                            "change. Make a new key instead.",
                             key=key.name,
                         )
                     )
@@ -244,6 +343,8 @@ class MohSigningKey(models.Model):
         key = self.sudo()
         pkcs12, pin = key._moh_secret()
         try:
+            if key.kind == "csc":
+                return key._moh_remote_signer(password)
             if key.kind == "pkcs12":
                 if not pkcs12:
                     raise UserError(self.env._("No PKCS#12 file is uploaded for %(key)s.", key=key.name))
@@ -269,6 +370,68 @@ class MohSigningKey(models.Model):
         except SigningError as exc:
             raise user_error(self.env, exc) from exc
 
+    def _moh_remote_signer(self, pin=None):
+        """The key at its remote signing service: the signatures are made there, each run
+        approved by the owner; ``pin`` is the credential's PIN for services that ask one (asked
+        at signing, never stored)."""
+        if not (self.csc_service_url and self.csc_credential_id):
+            raise UserError(self.env._("%(key)s has no remote signing service configured.", key=self.name))
+        try:
+            service = RemoteSigningService(
+                service_url=self.csc_service_url.strip(),
+                credential_id=self.csc_credential_id.strip(),
+                access_token=self._moh_remote_token(),
+                pin=pin or None,
+                api_version=self.csc_api_version or "v1",
+                description=self.env._("Sign documents in the e-office"),
+            )
+        except ValueError as exc:
+            raise UserError(
+                self.env._(
+                    "%(key)s: the remote signing service is misconfigured (%(error)s).", key=self.name, error=exc
+                )
+            ) from exc
+        return load_csc_signer(service, on_approval=self._moh_approval_notifier())
+
+    def _moh_approval_notifier(self):
+        """Tell the owner, at once, that the service waits for their approval and when it came:
+        sent from a cursor of its own, because the signing request is still running."""
+        registry, uid = self.env.registry, self.env.uid
+        lang = self.env.context.get("lang") or self.env.user.lang
+        key_id = self.id
+
+        def notify(step, count):
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, uid, {"lang": lang})
+                    _ = env._
+                    if step is ApprovalStep.APPROVED:
+                        message, kind, sticky = _("Approved: signing continues."), "success", False
+                    elif step is ApprovalStep.WAITING:
+                        message, kind, sticky = (
+                            _("Still waiting for your approval in the signing service's app."),
+                            "warning",
+                            True,
+                        )
+                    else:
+                        message, kind, sticky = (
+                            _(
+                                "Approve the signature of %(count)s document(s) in your remote signing "
+                                "service's app (e.g. on your phone).",
+                                count=count,
+                            ),
+                            "info",
+                            True,
+                        )
+                    env.user._bus_send(
+                        "simple_notification",
+                        {"title": _("Remote signing"), "message": message, "type": kind, "sticky": sticky},
+                    )
+            except Exception:
+                _logger.warning("Could not notify user %s about remote key %s", uid, key_id, exc_info=True)
+
+        return notify
+
     def _moh_pkcs11_environment(self):
         environment = {}
         for line in (self.sudo().pkcs11_environment or "").splitlines():
@@ -278,10 +441,15 @@ class MohSigningKey(models.Model):
         return environment
 
     def _moh_check_may_open(self, password):
-        """Who may open a key: a person's key only its owner, with their password; the seal
+        """Who may open a key: a person's key only its owner, with their password (a remote key's
+        certificate also an administrator: that asks the service, it signs nothing); the seal
         only an administrator, with its stored PIN (no password is tried on it)."""
         for key in self:
-            if key.usage == "personal":
+            if key.usage == "personal" and key.kind == "csc":
+                # reading a remote key's certificate opens nothing: the service is asked for it
+                if key.user_id != self.env.user and not self.env.user.has_group("moh_documents.group_moh_admin"):
+                    raise AccessError(self.env._("Only the key's owner opens a personal signing key."))
+            elif key.usage == "personal":
                 if key.user_id != self.env.user:
                     raise AccessError(self.env._("Only the key's owner opens a personal signing key."))
             else:

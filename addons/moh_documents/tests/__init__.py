@@ -5,6 +5,7 @@ from . import test_outgoing_review
 from . import test_outgoing_signing
 from . import test_core_errors
 from . import test_own_token_signing
+from . import test_remote_signing
 from . import test_signature_validation
 from . import test_translations
 from . import test_kpi

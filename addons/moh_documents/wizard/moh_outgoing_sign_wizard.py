@@ -14,8 +14,22 @@ class MohOutgoingSignWizard(models.TransientModel):
 
     document_ids = fields.Many2many("moh.outgoing.document", string="Documents", required=True)
     password = fields.Char(
-        store=False, help="The password of your PKCS#12 key. It is used for this signing only and never stored."
+        store=False,
+        help="The password of your PKCS#12 key, or your remote credential's PIN if the service asks one. It is "
+        "used for this signing only and never stored.",
     )
+    remote = fields.Boolean(
+        string="Remote Signing", compute="_compute_remote", help="Your key is at a remote signing service."
+    )
+
+    def _compute_remote(self):
+        key = (
+            self.env["moh.signing.key"]
+            .sudo()
+            .search([("usage", "=", "personal"), ("user_id", "=", self.env.uid)], limit=1)
+        )
+        for wizard in self:
+            wizard.remote = key.kind == "csc"
 
     def init(self):
         # Earlier versions stored the field: whatever a row may still hold goes with its column.

@@ -12,6 +12,7 @@ moh_core packages use); the modules behind them may move:
   stamps.py             visible stamps (embedded_fonts.py: their fonts and the text fields')
   signing.py            sign, sign_many
   interrupted.py        signing on a key the server cannot reach (prepare, finish)
+  remote.py             remote signing services (Cloud Signature Consortium API)
   validation.py         validation of the signatures in a PDF (report.py: the verdicts)
   certificates.py       reading DER/PEM certificates
 """
@@ -28,6 +29,7 @@ from moh_core.signatures.errors import (
 from moh_core.signatures.fields import FieldBox, TextField, fill_fields, prepare_fields
 from moh_core.signatures.interrupted import finish_interrupted, prepare_interrupted
 from moh_core.signatures.material import ValidationMaterial
+from moh_core.signatures.remote import ApprovalStep, RemoteSigningService, load_csc_signer
 from moh_core.signatures.report import PdfValidationReport, SignatureProblem
 from moh_core.signatures.revocation import OFFLINE, RevocationCache, RevocationPolicy
 from moh_core.signatures.signers import load_pkcs11_signer, load_pkcs12_signer
@@ -52,6 +54,7 @@ from moh_core.signatures.validation import (
 )
 
 __all__ = [
+    "ApprovalStep",
     "DEFAULT_BYTES_RESERVED",
     "DEFAULT_MAX_INFLATED_BYTES",
     "EncryptedPdfError",
@@ -59,6 +62,7 @@ __all__ = [
     "OFFLINE",
     "InvalidPdfError",
     "PdfValidationReport",
+    "RemoteSigningService",
     "RevocationCache",
     "RevocationPolicy",
     "SignatureLevel",
@@ -77,6 +81,7 @@ __all__ = [
     "fill_fields",
     "finish_interrupted",
     "load_certificate_bytes",
+    "load_csc_signer",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
     "make_seal_image",

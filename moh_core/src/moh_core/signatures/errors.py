@@ -63,6 +63,10 @@ class SigningProblem(ProblemCode):
     SIGNATURE_MISMATCH = "signature_mismatch"
     CHECK_MISMATCH = "check_mismatch"
     SIGNING_FAILED = "signing_failed"
+    REMOTE_UNAVAILABLE = "remote_unavailable"
+    REMOTE_CREDENTIAL = "remote_credential"
+    REMOTE_REFUSED = "remote_refused"
+    APPROVAL_TIMEOUT = "approval_timeout"
 
 
 _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
@@ -97,6 +101,10 @@ _PROBLEM_DESCRIPTIONS: dict[SigningProblem, str] = {
     SigningProblem.SIGNATURE_MISMATCH: "the returned signature does not match the certificate and the prepared data",
     SigningProblem.CHECK_MISMATCH: "the certificate check given is not for this signer",
     SigningProblem.SIGNING_FAILED: "the signature could not be created",
+    SigningProblem.REMOTE_UNAVAILABLE: "the remote signing service could not be reached or answered wrongly",
+    SigningProblem.REMOTE_CREDENTIAL: "the remote signing service does not know this credential, or it is disabled",
+    SigningProblem.REMOTE_REFUSED: "the remote signing service refused the request (access token or approval)",
+    SigningProblem.APPROVAL_TIMEOUT: "the signature was not approved in the remote signing service in time",
 }
 
 _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
@@ -130,6 +138,10 @@ _PROBLEM_DESCRIPTIONS_VI: dict[SigningProblem, str] = {
     SigningProblem.SIGNATURE_MISMATCH: "chữ ký nhận về không khớp với chứng thư số và dữ liệu đã chuẩn bị",
     SigningProblem.CHECK_MISMATCH: "kết quả kiểm tra chứng thư số không phải của người ký này",
     SigningProblem.SIGNING_FAILED: "không tạo được chữ ký",
+    SigningProblem.REMOTE_UNAVAILABLE: "không kết nối được dịch vụ ký số từ xa hoặc dịch vụ trả lời sai",
+    SigningProblem.REMOTE_CREDENTIAL: "dịch vụ ký số từ xa không có chứng thư (credential) này hoặc chứng thư đã bị khóa",
+    SigningProblem.REMOTE_REFUSED: "dịch vụ ký số từ xa từ chối yêu cầu (mã truy cập hoặc xác nhận ký)",
+    SigningProblem.APPROVAL_TIMEOUT: "yêu cầu ký chưa được xác nhận trên dịch vụ ký số từ xa trong thời gian cho phép",
 }
 register_texts(SigningProblem, _PROBLEM_DESCRIPTIONS, _PROBLEM_DESCRIPTIONS_VI)
 

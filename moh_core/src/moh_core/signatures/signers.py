@@ -187,8 +187,11 @@ class MohSigner:
     key_algorithm: str
     key_size: int
     source: str
-    """``"pkcs12"`` or ``"pkcs11"``."""
+    """``"pkcs12"``, ``"pkcs11"`` or ``"csc"`` (a remote signing service)."""
     common_name: str | None
+    batch_size: int = 1
+    """How many signatures one approval may cover (a remote service's ``multisign``): bulk
+    signing signs that many documents together."""
     _session: Any = field(default=None, repr=False)
     _closed: list[bool] = field(default_factory=lambda: [False], repr=False)
 

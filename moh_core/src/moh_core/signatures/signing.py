@@ -63,6 +63,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.csc_signer import CSCSigner
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
@@ -332,6 +333,48 @@ async def _start_run(
     )
 
 
+async def _sign_together(
+    run: _Run,
+    pdfs: list[bytes],
+    *,
+    field: str,
+    stamp: VisibleStamp | None,
+    reason: str | None,
+    location: str | None,
+) -> list[SignResult]:
+    """Sign ``pdfs`` at once: a remote signer (CSC) queues their hashes and asks for one
+    approval and one signature call for all of them (pyHanko's batch: it commits when the
+    batch is full). If one document fails before its hash is queued, the others stop."""
+    batched = isinstance(run.signer.pyhanko_signer, CSCSigner) and len(pdfs) > 1
+    if not batched:
+        return [await run.sign_one(pdf, field=field, stamp=stamp, reason=reason, location=location) for pdf in pdfs]
+    remote = cast(CSCSigner, run.signer.pyhanko_signer)
+    remote.batch_size = len(pdfs)
+    tasks = [
+        asyncio.create_task(run.sign_one(pdf, field=field, stamp=stamp, reason=reason, location=location))
+        for pdf in pdfs
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in tasks:
+            task.cancel()  # no-op for the finished ones
+        await asyncio.gather(*tasks, return_exceptions=True)
+        failures: list[BaseException] = [
+            exc for task in tasks if not task.cancelled() and (exc := task.exception()) is not None
+        ]
+        if failures:
+            # the cause (e.g. the service refused) rather than the others' "no result"
+            causes = (
+                exc
+                for exc in failures
+                if isinstance(exc, SigningError) and exc.code is not SigningProblem.SIGNING_FAILED
+            )
+            raise next(causes, failures[0])
+        return [task.result() for task in tasks]
+    finally:
+        remote.batch_size = 1
+
+
 def sign(
     pdf: bytes,
     signer: MohSigner,
@@ -401,7 +444,9 @@ def sign_many(
 ) -> list[SignResult]:
     """Sign many documents with one loaded key: one certificate check, one validation context,
     fixed ``bytes_reserved``, one event loop. Arguments as for :func:`sign`; every document gets
-    a signature in ``field``. Stops at the first failing document (raising its error)."""
+    a signature in ``field``. Stops at the first failing document (raising its error). With a
+    remote signer (:func:`~moh_core.signatures.remote.load_csc_signer`) the documents are signed
+    ``signer.batch_size`` at a time, each run with one approval by the signer."""
     install_log_filter()
 
     async def run() -> list[SignResult]:
@@ -415,10 +460,15 @@ def sign_many(
             max_check_age=max_check_age,
             revocation=revocation,
         )
+        documents = list(pdfs)
+        size = max(1, signer.batch_size)
+        results: list[SignResult] = []
         try:
-            return [
-                await session.sign_one(pdf, field=field, stamp=stamp, reason=reason, location=location) for pdf in pdfs
-            ]
+            for start in range(0, len(documents), size):
+                results += await _sign_together(
+                    session, documents[start : start + size], field=field, stamp=stamp, reason=reason, location=location
+                )
+            return results
         finally:
             if session.context is not None:
                 await session.context.aclose()
