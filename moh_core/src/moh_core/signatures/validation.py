@@ -41,6 +41,14 @@ from pyhanko.pdf_utils.decode_limits import (
 )
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    FormUpdatingRule,
+    GenericFieldModificationRule,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+)
 from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
@@ -97,6 +105,22 @@ _SUPPORTED_SUBFILTERS = frozenset(
 #: Either signing key usage is accepted (pyHanko's default demands nonRepudiation); the rest of
 #: the rule signing applies (no time-stamping or OCSP certificate) is the report's KEY_USAGE.
 _KEY_USAGE = KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGES), match_all_key_usages=False)
+
+
+#: pyHanko's difference analysis, without in-place rewrites of an existing appearance stream
+#: (a forger's tool, never the product's: filling and signing make new streams). pyHanko's
+#: check of such rewrites also mistakes a locked field's appearance, set before the signature,
+#: for one rewritten after it, so any later revision (a B-LT DSS included) would break the seal.
+_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=DEFAULT_DIFF_POLICY.global_rules,
+    form_rule=FormUpdatingRule(
+        field_rules=[
+            SigFieldCreationRule(),
+            SigFieldModificationRule(allow_in_place_appearance_stream_changes=False),
+            GenericFieldModificationRule(allow_in_place_appearance_stream_changes=False),
+        ],
+    ),
+)
 
 
 #: What one foreign PDF may decompress to, all its streams together (a decompression bomb is
@@ -415,7 +439,9 @@ def _check_field(
     try:
         # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
         embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
-        status = validate_pdf_signature(embedded, context(), key_usage_settings=_KEY_USAGE)
+        status = validate_pdf_signature(
+            embedded, context(), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE
+        )
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
