@@ -143,7 +143,9 @@ def test_shadow_field_filled_before_the_seal_breaks_the_signers_lock(shadowed, s
 def test_shadow_field_of_a_foreign_pdf_filled_after_its_signature_is_rejected(pki, material):
     """A citizen's file signed elsewhere, with no field locks: form filling after its (last)
     signature, which pyHanko alone allows, is not valid either."""
-    signed = sign_pdf(add_shadow_field(make_pdf("Giấy phép"), "ghi_chu", 0, SHADOW_BOX), pki.signer.p12_path, pki.password)
+    signed = sign_pdf(
+        add_shadow_field(make_pdf("Giấy phép"), "ghi_chu", 0, SHADOW_BOX), pki.signer.p12_path, pki.password
+    )
     assert validate_pdf_signatures(signed, material=material).all_valid
     forged = set_text_field(signed, "ghi_chu", "Het han", cover=True)
     (sig,) = validate_pdf_signatures(forged, material=material).signatures
@@ -157,8 +159,13 @@ def test_long_term_validation_data_after_the_seal_stays_valid(pki, signer, seal,
     prepared = prepare(rendered.pdf, rendered)
     from moh_core.signatures import fill_fields
 
-    filled = fill_fields(signing.sign(prepared, signer, field="signer", level="B-B", material=material).pdf, {"number": NUMBER, "date": DATE})
-    sealed = signing.sign(filled, seal, field="seal", level="B-LT", timestamper=make_timestamper(pki), material=material)
+    filled = fill_fields(
+        signing.sign(prepared, signer, field="signer", level="B-B", material=material).pdf,
+        {"number": NUMBER, "date": DATE},
+    )
+    sealed = signing.sign(
+        filled, seal, field="seal", level="B-LT", timestamper=make_timestamper(pki), material=material
+    )
     report = validate_pdf_signatures(sealed.pdf, material=material)
     assert report.all_valid, report.summary
     assert by_field(report)["seal"].modification_level == "LTA_UPDATES"

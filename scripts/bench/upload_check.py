@@ -76,13 +76,17 @@ def main() -> None:
             assert check.ok and check.signatures_valid, check
 
         def reparsed(data: bytes) -> None:
-            check = check_upload(data, "ho-so.pdf", validate_signatures=lambda _: validate_pdf_signatures(data, material=material))
+            check = check_upload(
+                data, "ho-so.pdf", validate_signatures=lambda _: validate_pdf_signatures(data, material=material)
+            )
             assert check.ok and check.signatures_valid, check
 
         def baseline(data: bytes) -> None:
             reader = PdfFileReader(BytesIO(data), strict=False)
             for embedded in reader.embedded_regular_signatures:
-                context = ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="hard-fail")
+                context = ValidationContext(
+                    trust_roots=roots, crls=crls, allow_fetching=False, revocation_mode="hard-fail"
+                )
                 status = validate_pdf_signature(embedded, context, key_usage_settings=key_usage)
                 assert status.bottom_line, status.pretty_print_details()
 

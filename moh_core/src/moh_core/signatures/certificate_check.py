@@ -51,6 +51,7 @@ __all__ = [
     "refuse_failed_check",
 ]
 
+
 @dataclass(frozen=True)
 class RevocationData:
     """DER-encoded CRLs and OCSP responses used to establish revocation status."""

@@ -325,9 +325,7 @@ def unreadable_report(name: str, problem: SignatureProblem, detail: str) -> Sign
     )
 
 
-def removed_report(
-    name: str, signer: asn1_x509.Certificate | None, signing_time: datetime | None
-) -> SignatureReport:
+def removed_report(name: str, signer: asn1_x509.Certificate | None, signing_time: datetime | None) -> SignatureReport:
     """A signature an earlier revision carries and the file no longer does (``SIGNATURE_REMOVED``);
     ``signer`` and ``signing_time`` as that revision's CMS tells them, when it can be read."""
     report = dataclasses.replace(

@@ -253,9 +253,7 @@ def validate_pdf_signatures(
         signed[-1] = (signed[-1][0], changed_after_signing(signed[-1][1]))
     present = {_contents(sig_ref) for _, sig_ref, _ in filled_fields}
     ordered = sorted([*signed, *_removed_signatures(reader, present)], key=lambda item: item[0])
-    return PdfValidationReport(
-        signatures=(*(report for _, report in ordered), *unreadable), validation_time=checked_at
-    )
+    return PdfValidationReport(signatures=(*(report for _, report in ordered), *unreadable), validation_time=checked_at)
 
 
 #: What may follow the file's last signature: nothing, or long-term validation data only.
@@ -439,9 +437,7 @@ def _check_field(
     try:
         # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
         embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
-        status = validate_pdf_signature(
-            embedded, context(), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE
-        )
+        status = validate_pdf_signature(embedded, context(), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE)
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
