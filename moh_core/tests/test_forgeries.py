@@ -258,3 +258,45 @@ def test_reasons_are_ordered_and_never_contradicted():
     assert list(P)[: len(blocking)] == blocking  # declared blocking first
     for problem in P:
         assert problem.description and problem.description_vi
+
+
+def test_the_product_s_weak_algorithm_rule_applies_beyond_pyhanko_s(pki):
+    """The digest and the key sizes are the signing policy's, whatever pyHanko's own says."""
+    from types import SimpleNamespace
+
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+
+    from moh_core.signatures import report
+
+    def status(md, cert):
+        der = cert.public_bytes(serialization.Encoding.DER)
+        return SimpleNamespace(trust_problem_indic=None, md_algorithm=md, signing_cert=asn1_x509.Certificate.load(der))
+
+    _, weak_key = issue_certificate(pki, "RSA 1024", key_bits=1024)
+    assert report._weak_algorithm(status("sha1", pki.signer.certificate))
+    assert report._weak_algorithm(status("sha256", weak_key))
+    assert not report._weak_algorithm(status("sha256", pki.signer.certificate))
+
+
+def test_unreadable_earlier_revisions_do_not_stop_validation(pki, material, monkeypatch):
+    """A removed signature whose CMS cannot be read is still reported; a revision whose form
+    cannot be read is skipped, the rest of the file is still validated."""
+    from moh_core.signatures import validation
+
+    signed = sign_pdf(make_pdf("Giấy phép"), pki.signer.p12_path, pki.password)
+    stripped = remove_signature(signed, "Signature1")
+
+    def unreadable(*args, **kwargs):
+        raise ValueError("damaged CMS")
+
+    monkeypatch.setattr(validation, "EmbeddedPdfSignature", unreadable)
+    (sig,) = validate_pdf_signatures(stripped, material=material).signatures
+    assert sig.problems == (P.SIGNATURE_REMOVED,) and sig.signer is None
+    monkeypatch.undo()
+
+    def damaged(self, revision):
+        raise ValueError("damaged revision")
+
+    monkeypatch.setattr(validation.PdfFileReader, "get_historical_resolver", damaged)
+    assert validate_pdf_signatures(stripped, material=material).signatures == ()
