@@ -75,13 +75,14 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
         self.assertTrue(
             by_file["appended.pdf"].intact, "the digest still matches: only the difference analysis catches it"
         )
-        self.assertIn("modified_after_signing", by_file["appended.pdf"].problem_codes)
+        # the file's only, so last, signature: nothing but validation data may follow it
+        self.assertIn("changed_after_signing", by_file["appended.pdf"].problem_codes)
         self.assertFalse(by_file["tampered.pdf"].valid)
         self.assertIn("malformed", by_file["broken.pdf"].problem_codes)
         self.assertIn("not a readable PDF", by_file["broken.pdf"].explanation)
         self.assertEqual(len(doc.attachment_ids), 3, "nothing received is dropped")
         vi = by_file["appended.pdf"].with_context(lang="vi_VN").explanation
-        self.assertIn("Văn bản đã bị thay đổi sau khi ký", vi)
+        self.assertIn("Văn bản đã bị thay đổi sau chữ ký cuối cùng", vi)
 
     def test_forgeries_are_reported_with_their_reason_in_both_languages(self):
         """A field filled after the only signature, a removed signature, a time-stamping
