@@ -25,73 +25,39 @@ import pytest
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from moh_core.documents.layout import (
-    OutgoingDocument,
-    RenderedDocument,
-    Signer,
-    render_outgoing_document,
-)
-from moh_core.documents.pagekit import format_document_number, format_issue_date
+from moh_core.documents.layout import RenderedDocument, render_outgoing_document
 from moh_core.signatures import (
     FieldBox,
     SignatureProblem,
     SigningProblem,
-    StampStyle,
-    TextField,
     ValidationMaterial,
-    VisibleStamp,
     embedded_fonts,
     fields,
     signers,
-    signing,
-    stamps,
     validate_pdf_signatures,
 )
 from moh_core.signatures.errors import SigningFailed
 from moh_core.testing.fixtures import append_forged_update, make_nss_db, pdfsig_blocks
+from moh_core.testing.issuing import (
+    DATE,
+    NUMBER,
+    Issued,
+    issue,
+    prepare,
+    sign_as_seal,
+    sign_as_signer,
+    text_fields,
+)
+from moh_core.testing.issuing import decision as quyet_dinh
 
 P = SigningProblem
-NUMBER = format_document_number(5)  # "05"
-DATE = format_issue_date(dt.date(2026, 11, 20))  # "ngày 20 tháng 11 năm 2026"
 #: pyHanko's verdict on the signer's signature once the number and date are filled in.
 FILLED = "FORM_FILLING"
-
-BODY = """BỘ TRƯỞNG BỘ Y TẾ
-
-Căn cứ Nghị định số 42/2025/NĐ-CP ngày 27 tháng 02 năm 2025 của Chính phủ quy định chức năng,
-nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Y tế;
-
-QUYẾT ĐỊNH:
-
-Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số y tế năm 2027.
-
-Điều 2. Quyết định này có hiệu lực kể từ ngày ký, ban hành./."""
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdftoppm")),
     reason="poppler-utils (pdftotext, pdftoppm) is not installed",
 )
-
-
-def quyet_dinh(**changes: object) -> OutgoingDocument:
-    doc = OutgoingDocument(
-        agency="Bộ Y tế",
-        number=None,
-        symbol="QĐ-BYT",
-        place="Hà Nội",
-        date=None,
-        type_name="Quyết định",
-        abstract="Về việc ban hành Kế hoạch chuyển đổi số y tế năm 2027",
-        body=BODY,
-        signer=Signer(
-            authority="KT.",
-            authority_position="Bộ trưởng",
-            position="Thứ trưởng",
-            name="Nguyễn Văn An",
-        ),
-        recipients=["Như Điều 2;", "Lưu: VT, KHTC."],
-    )
-    return dataclasses.replace(doc, **changes)
 
 
 # ------------------------------------------------------------------------------------ fixtures
@@ -129,69 +95,15 @@ def numbered() -> RenderedDocument:
     return render_outgoing_document(quyet_dinh(number=5, date=dt.date(2026, 11, 20)))
 
 
-def text_fields(rendered: RenderedDocument) -> list[TextField]:
-    return [
-        TextField(box.name, box.page, box.box, box.font_size, italic=box.italic, align=box.align)
-        for box in rendered.text_boxes
-    ]
-
-
-def all_fields(pdf: bytes, rendered: RenderedDocument) -> bytes:
-    return fields.prepare_fields(
-        pdf,
-        [FieldBox(box.name, box.page, box.box) for box in rendered.signature_boxes],
-        text_fields(rendered),
-    )
-
-
 @pytest.fixture(scope="module")
 def prepared(draft) -> bytes:
-    return all_fields(draft.pdf, draft)
-
-
-def sign_as_signer(pdf: bytes, signer, material) -> bytes:
-    return signing.sign(
-        pdf,
-        signer,
-        field="signer",
-        level="B-B",
-        stamp=VisibleStamp(
-            StampStyle.SIGNER,
-            position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
-            image_png=stamps.make_signature_image("Nguyễn Văn An"),
-        ),
-        reason="Ký ban hành",
-        location="Hà Nội",
-        material=material,
-    ).pdf
-
-
-def sign_as_seal(pdf: bytes, seal, material) -> bytes:
-    return signing.sign(
-        pdf,
-        seal,
-        field="seal",
-        level="B-B",
-        stamp=VisibleStamp(StampStyle.SEAL, image_png=stamps.make_seal_image("Bộ Y tế")),
-        material=material,
-    ).pdf
-
-
-@dataclasses.dataclass(frozen=True)
-class Issued:
-    prepared: bytes
-    signed: bytes
-    filled: bytes
-    sealed: bytes
+    return prepare(draft.pdf, draft)
 
 
 @pytest.fixture(scope="module")
 def issued(prepared, signer, seal, material) -> Issued:
     """Signer signs (B-B) -> the records office fills number and date -> the seal signs."""
-    signed = sign_as_signer(prepared, signer, material)
-    filled = fields.fill_fields(signed, {"number": NUMBER, "date": DATE})
-    sealed = sign_as_seal(filled, seal, material)
-    return Issued(prepared, signed, filled, sealed)
+    return issue(prepared, signer, seal, material)
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -377,10 +289,12 @@ def test_prepare_rules(draft, issued):
 
 def test_signer_then_number_and_date_then_seal_all_valid(pki, issued, nss_db, tmp_path):
     assert issued.sealed.startswith(issued.filled) and issued.signed.startswith(issued.prepared)
-    # after the fill, before the seal: the signer's signature is valid, the fill FORM_FILLING
+    # after the fill, before the seal, the number and date follow the file's last signature: no
+    # one has signed them yet, so the file is not a valid signed document on its own
     after_fill = validate(pki, issued.filled)
-    assert after_fill["signer"].valid, after_fill["signer"].summary
-    assert after_fill["signer"].modification_level == FILLED
+    assert after_fill["signer"].modification_level == FILLED and after_fill["signer"].docmdp_ok
+    assert not after_fill["signer"].valid
+    assert after_fill["signer"].problems[0] is SignatureProblem.CHANGED_AFTER_SIGNING
 
     sigs = validate(pki, issued.sealed)
     assert list(sigs) == ["signer", "seal"]
@@ -391,6 +305,8 @@ def test_signer_then_number_and_date_then_seal_all_valid(pki, issued, nss_db, tm
     assert sigs["seal"].modification_level == "NONE"  # nothing after the seal
     assert sigs["signer"].signer_common_name == "Nguyễn Văn An"
     assert sigs["seal"].signer_common_name == "Bộ Y tế (thử nghiệm)"
+    # once sealed, the seal vouches for them: the signer's lock let only them and the seal follow
+    assert sigs["signer"].problems == (SignatureProblem.NO_TIMESTAMP, SignatureProblem.NOT_COVERING_WHOLE_FILE)
 
     blocks = pdfsig(nss_db, issued.sealed, tmp_path)
     assert set(blocks) == {"signer", "seal"}, blocks
@@ -454,27 +370,47 @@ def test_changing_the_body_after_the_signer_signed_invalidates_it(pki, issued, c
     caplog.set_level(logging.CRITICAL, logger="pyhanko")
     forged = validate(pki, append_forged_update(issued.signed, "Điều 1. Bãi bỏ"))
     assert not forged["signer"].valid
-    assert SignatureProblem.MODIFIED_AFTER_SIGNING in forged["signer"].problems
+    assert forged["signer"].problems[0] is SignatureProblem.CHANGED_AFTER_SIGNING
     assert forged["signer"].modification_level == "OTHER"
     # also once filled in: the fill does not open the door to other changes
     forged = validate(pki, append_forged_update(issued.filled))
     assert not forged["signer"].valid
-    assert SignatureProblem.MODIFIED_AFTER_SIGNING in forged["signer"].problems
+    assert SignatureProblem.CHANGED_AFTER_SIGNING in forged["signer"].problems
+    # and once sealed: the seal's lock allows nothing, the signer's allows no change to the body
+    forged = validate(pki, append_forged_update(issued.sealed))
+    assert forged["seal"].problems[0] is SignatureProblem.CHANGED_AFTER_SIGNING
+    assert forged["signer"].problems[0] is SignatureProblem.MODIFIED_AFTER_SIGNING
+    assert not any(sig.valid for sig in forged.values())
 
 
-def test_filling_after_the_seal(pki, signer, seal, material, prepared):
-    """Recorded behaviour: a field filled after the seal leaves both signatures valid, with the
-    fill reported as a later FORM_FILLING modification of each (the seal included)."""
+def test_filling_after_the_seal_is_rejected(pki, signer, seal, material, prepared, caplog):
+    """A field filled after the seal: the seal's signature is no longer valid (it locks every
+    field, and nothing but validation data may follow the last signature); the signer's stays
+    valid, since its lock left the date open, but the document as a whole is not."""
+    caplog.set_level(logging.CRITICAL, logger="pyhanko")
     signed = sign_as_signer(prepared, signer, material)
     numbered_only = fields.fill_fields(signed, {"number": NUMBER})
     sealed = sign_as_seal(numbered_only, seal, material)
     late = fields.fill_fields(sealed, {"date": DATE})
-    sigs = validate(pki, late)
-    assert sigs["seal"].valid and sigs["signer"].valid
-    assert sigs["seal"].modification_level == FILLED
-    assert sigs["signer"].modification_level == FILLED
-    assert SignatureProblem.NOT_COVERING_WHOLE_FILE in sigs["seal"].problems
-    assert SignatureProblem.MODIFIED_AFTER_SIGNING not in sigs["seal"].problems
+    report = validate_pdf_signatures(late, material=material)
+    sigs = {sig.field_name: sig for sig in report.signatures}
+    assert not report.all_valid
+    assert not sigs["seal"].valid and sigs["seal"].docmdp_ok is False
+    assert sigs["seal"].problems[0] is SignatureProblem.CHANGED_AFTER_SIGNING
+    assert SignatureProblem.NOT_COVERING_WHOLE_FILE not in sigs["seal"].problems
+    assert sigs["signer"].valid and sigs["signer"].modification_level == FILLED
+
+
+def test_prepared_fields_lock_in_signing_order(prepared):
+    """The signer's field locks all but the number, the date and the seal (form filling and
+    signing allowed, DocMDP P 2); the seal's, the last, locks everything (P 1)."""
+    _, signer_field = field_dict(prepared, "signer")
+    lock = signer_field["/Lock"]
+    assert (lock["/Type"], lock["/Action"], int(lock["/P"])) == ("/SigFieldLock", "/Exclude", 2)
+    assert [str(name) for name in lock["/Fields"]] == ["number", "date", "seal"]
+    _, seal_field = field_dict(prepared, "seal")
+    lock = seal_field["/Lock"]
+    assert (lock["/Action"], int(lock["/P"])) == ("/All", 1) and "/Fields" not in lock
 
 
 def test_noto_serif_when_liberation_serif_is_missing(draft, monkeypatch, tmp_path):
@@ -482,7 +418,7 @@ def test_noto_serif_when_liberation_serif_is_missing(draft, monkeypatch, tmp_pat
         raise embedded_fonts.FontNotFoundError("no Liberation Serif")
 
     monkeypatch.setattr(embedded_fonts, "find_font_dir", missing)
-    prepared = all_fields(draft.pdf, draft)
+    prepared = prepare(draft.pdf, draft)
     filled = fields.fill_fields(prepared, {"number": NUMBER, "date": DATE})
     _, date = field_dict(filled, "date")
     font = date["/AP"]["/N"].get_object()["/Resources"]["/Font"]["/MohSerif-Italic"]

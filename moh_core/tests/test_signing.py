@@ -394,7 +394,9 @@ def test_tampering_after_signing_is_detected(pki, signed_pair):
     assert all(SignatureProblem.TAMPERED in sig.problems for sig in tampered.signatures)
     forged = by_field(validate(pki, append_forged_update(second.pdf)))
     assert not forged["seal"].valid
-    assert SignatureProblem.MODIFIED_AFTER_SIGNING in forged["seal"].problems
+    assert SignatureProblem.CHANGED_AFTER_SIGNING in forged["seal"].problems  # the last signature
+    assert not forged["signer"].valid
+    assert SignatureProblem.MODIFIED_AFTER_SIGNING in forged["signer"].problems  # its lock broken
 
 
 def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_path):

@@ -301,6 +301,50 @@ def test_a_signed_pdf_changed_after_signing_is_reported_invalid(signed, validato
     assert not report.complete
 
 
+def test_the_validator_gets_the_pdf_as_the_check_opened_it(signed, pki, monkeypatch):
+    """One parse per file: the callback receives the check's reader, validation opens nothing."""
+    from pyhanko.pdf_utils import reader as pyhanko_reader
+
+    from moh_core.signatures import OpenedPdf, ValidationMaterial, validate_pdf_signatures
+
+    opened_readers = []
+    original = pyhanko_reader.PdfFileReader.__init__
+
+    def counting(self, *args, **kwargs):
+        opened_readers.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pyhanko_reader.PdfFileReader, "__init__", counting)
+    received = []
+
+    def validate(opened):
+        received.append(opened)
+        return validate_pdf_signatures(opened, material=ValidationMaterial(trust_roots=pki.trust_roots, crls=pki.crls))
+
+    check = check_upload(signed, "giay-phep-ky-so.pdf", validate_signatures=validate)
+    assert check.signatures_valid is True
+    assert len(opened_readers) == 1
+    assert isinstance(received[0], OpenedPdf) and received[0].reader is opened_readers[0]
+
+
+def test_a_pdf_whose_only_signature_was_removed_is_reported_invalid(signed, validator):
+    from moh_core.testing.forgery import remove_signature
+
+    check = check_upload(remove_signature(signed, "Signature1"), "giay-phep.pdf", validate_signatures=validator)
+    assert check.ok and not check.signed  # no signature left in it ...
+    assert check.signatures_valid is False  # ... but one was removed
+    assert check.signature_report.signatures[0].problems[0].value == "signature_removed"
+    report = completeness([Requirement("licence", "Giấy phép")], [ProvidedFile("licence", check.filename, check)])
+    assert report.status_of("licence") is ItemStatus.BAD_SIGNATURE
+
+
+def test_an_unsigned_pdf_of_several_revisions_is_checked_and_stays_unsigned(pdf, validator):
+    from moh_core.testing import append_forged_update
+
+    check = check_upload(append_forged_update(pdf), "a.pdf", validate_signatures=validator)
+    assert check.ok and not check.signed and check.signatures_valid is None
+
+
 def test_the_callback_is_not_called_for_unsigned_pdfs(pdf):
     def fail(data):
         raise AssertionError("called for an unsigned PDF")

@@ -19,7 +19,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
-from moh_core.signatures import InvalidPdfError, SignatureProblem, validate_pdf_signatures
+from moh_core.errors import is_vietnamese
+from moh_core.signatures import EncryptedPdfError, InvalidPdfError, SignatureProblem, validate_pdf_signatures
 
 _logger = logging.getLogger(__name__)
 
@@ -173,6 +174,14 @@ class MohSignatureValidation(models.Model):
             codes = (check.problem_codes or "").split(",")
             check.revocation_unreachable = SignatureProblem.REVOCATION_UNREACHABLE.value in codes
 
+    def _problem_label(self, labels, problem):
+        """The addon's own sentence for ``problem``, else moh_core's text of it in the user's
+        language (the reasons added since, e.g. a signature removed or a weak algorithm)."""
+        if problem in labels:
+            return labels[problem]
+        text = problem.description_vi if is_vietnamese(self.env.lang) else problem.description
+        return text[:1].upper() + text[1:] + "."
+
     @api.depends("problem_codes", "valid", "signed")
     @api.depends_context("lang")
     def _compute_explanation(self):
@@ -180,7 +189,7 @@ class MohSignatureValidation(models.Model):
         for check in self:
             codes = [c for c in (check.problem_codes or "").split(",") if c]
             lines = [
-                labels.get(SignatureProblem(code), code)
+                self._problem_label(labels, SignatureProblem(code))
                 for code in codes
                 if code in SignatureProblem._value2member_map_
             ]
@@ -213,9 +222,10 @@ class MohSignatureValidation(models.Model):
                 report = validate_pdf_signatures(attachment.raw or b"", material=material, revocation=revocation)
             except InvalidPdfError as exc:
                 _logger.info("Attachment %s is not a readable PDF: %s", attachment.id, exc)
-                values.append(
-                    {**base, "signed": False, "valid": False, "problem_codes": SignatureProblem.MALFORMED.value}
+                problem = (
+                    SignatureProblem.ENCRYPTED if isinstance(exc, EncryptedPdfError) else SignatureProblem.MALFORMED
                 )
+                values.append({**base, "signed": False, "valid": False, "problem_codes": problem.value})
                 continue
             if not report.signatures:
                 values.append({**base, "signed": False, "valid": False})

@@ -286,6 +286,31 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         checks = self.env["moh.signature.validation"]._moh_validate(doc, copy)
         self.assertFalse(all(check.valid for check in checks))
 
+    def test_a_copy_renumbered_after_the_seal_is_not_valid(self):
+        """The register number changed (05 -> 99) in a revision after the agency's seal: the seal
+        is no longer valid, and says so in the user's language."""
+        from moh_core.testing.forgery import set_text_field
+
+        doc = self._signed()
+        doc.with_user(self.clerk).action_issue()
+        checks = {c.field_name: c for c in doc.signature_validation_ids}
+        self.assertTrue(all(check.valid for check in checks.values()), [c.explanation for c in checks.values()])
+        forged = self.env["ir.attachment"].create(
+            {
+                "name": "renumbered.pdf",
+                "raw": set_text_field(doc.pdf_id.raw, "number", "99"),
+                "mimetype": "application/pdf",
+            }
+        )
+        with mute_logger("pyhanko"):
+            checks = {c.field_name: c for c in self.env["moh.signature.validation"]._moh_validate(doc, forged)}
+        self.assertFalse(checks["seal"].valid)
+        self.assertEqual(checks["seal"].problem_codes.split(",")[0], "changed_after_signing")
+        self.assertIn(
+            "Văn bản đã bị thay đổi sau chữ ký cuối cùng.", checks["seal"].with_context(lang="vi_VN").explanation
+        )
+        self.assertTrue(checks["signer"].valid, "the number was left to the records office by the signer's lock")
+
     def test_seal_on_a_pkcs11_token(self):
         if not find_softhsm():
             self.skipTest("SoftHSM2 is not installed")

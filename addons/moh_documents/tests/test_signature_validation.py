@@ -6,6 +6,7 @@ from odoo.tests import TransactionCase, tagged
 
 from moh_core.demo import generate_test_pki
 from moh_core.testing.fixtures import append_forged_update, make_pdf, sign_pdf
+from moh_core.testing.forgery import add_shadow_field, remove_signature, set_text_field
 
 from .common import MohUsersMixin
 
@@ -74,13 +75,57 @@ class TestIncomingSignatures(MohUsersMixin, TransactionCase):
         self.assertTrue(
             by_file["appended.pdf"].intact, "the digest still matches: only the difference analysis catches it"
         )
-        self.assertIn("modified_after_signing", by_file["appended.pdf"].problem_codes)
+        # the file's only, so last, signature: nothing but validation data may follow it
+        self.assertIn("changed_after_signing", by_file["appended.pdf"].problem_codes)
         self.assertFalse(by_file["tampered.pdf"].valid)
         self.assertIn("malformed", by_file["broken.pdf"].problem_codes)
         self.assertIn("not a readable PDF", by_file["broken.pdf"].explanation)
         self.assertEqual(len(doc.attachment_ids), 3, "nothing received is dropped")
         vi = by_file["appended.pdf"].with_context(lang="vi_VN").explanation
-        self.assertIn("Văn bản đã bị thay đổi sau khi ký", vi)
+        self.assertIn("Văn bản đã bị thay đổi sau chữ ký cuối cùng", vi)
+
+    def test_forgeries_are_reported_with_their_reason_in_both_languages(self):
+        """A field filled after the only signature, a removed signature, a time-stamping
+        certificate and an encrypted file: none is valid, and each says why, in Vietnamese too."""
+        from io import BytesIO
+
+        from reportlab.pdfgen import canvas
+
+        shadowed = sign_pdf(
+            add_shadow_field(make_pdf("Giấy phép"), "ghi_chu", 0, (70, 380, 530, 470)),
+            self.pki.signer.p12_path,
+            self.pki.password,
+        )
+        buffer = BytesIO()
+        encrypted = canvas.Canvas(buffer, encrypt="bí mật")
+        encrypted.drawString(72, 720, "encrypted")
+        encrypted.showPage()
+        encrypted.save()
+        files = (
+            self._attach("filled.pdf", set_text_field(shadowed, "ghi_chu", "Het han", cover=True))
+            | self._attach("removed.pdf", remove_signature(self.signed, "Signature1"))
+            | self._attach("tsa.pdf", sign_pdf(make_pdf(), self.pki.tsa.p12_path, self.pki.password))
+            | self._attach("encrypted.pdf", buffer.getvalue())
+        )
+        doc = self._moh_new_document(attachment_ids=[(6, 0, files.ids)])
+        self.assertEqual(doc.signature_status, "invalid")
+        by_file = {c.attachment_id.name: c for c in doc.signature_validation_ids}
+        expected = {
+            "filled.pdf": ("changed_after_signing", "Văn bản đã bị thay đổi sau chữ ký cuối cùng."),
+            "removed.pdf": ("signature_removed", "Một chữ ký đã bị gỡ khỏi văn bản sau khi ký."),
+            "tsa.pdf": ("key_usage", "Chứng thư số không dùng để ký văn bản"),
+            "encrypted.pdf": ("encrypted", "Tệp PDF được mã hóa nên không kiểm tra được chữ ký."),
+        }
+        for name, (code, vietnamese) in expected.items():
+            check = by_file[name]
+            self.assertFalse(check.valid, name)
+            self.assertEqual(check.problem_codes.split(",")[0], code, name)
+            self.assertNotIn("Valid signature.", check.explanation, name)
+            self.assertIn(vietnamese, check.with_context(lang="vi_VN").explanation, name)
+        self.assertTrue(by_file["removed.pdf"].signed)
+        self.assertEqual(by_file["removed.pdf"].signer_name, self.pki.signer.common_name)
+        self.assertIn("changed after its last signature", by_file["filled.pdf"].explanation)
+        self.assertNotIn("not_covering_whole_file", by_file["filled.pdf"].problem_codes)
 
     def test_revoked_signer_and_unknown_authority(self):
         revoked = sign_pdf(make_pdf(), self.pki.revoked_signer.p12_path, self.pki.password)

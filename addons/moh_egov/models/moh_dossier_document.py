@@ -164,7 +164,9 @@ class MohDossierDocument(models.Model):
             raise UserError(self._moh_upload_message(filename, result))
         if requirement.signature_required and not result.signed:
             raise UserError(self.env._("%(file)s: this document must be digitally signed.", file=filename))
-        if result.signed and result.signatures_valid is False:
+        # A file whose only signature a later revision removed counts no signature, but is no
+        # more acceptable than one whose signature is broken.
+        if result.signatures_valid is False:
             raise UserError(
                 self.env._(
                     "%(file)s: its digital signature is not valid (changed after signing, or a certificate that is "

@@ -16,3 +16,4 @@ from . import test_result_signature
 from . import test_service_quality
 from . import test_dossier_register
 from . import test_paper_intake
+from . import test_signed_uploads

@@ -28,7 +28,8 @@ before that decision, and what the portal can tell the applicant at once:
 
 Signature validation needs the agency's trust roots and CRLs, which the Odoo side holds, so it is
 a callback: typically ``lambda pdf: validate_pdf_signatures(pdf, material=ValidationMaterial(...))``
-(:func:`moh_core.signatures.validate_pdf_signatures`). Its
+(:func:`moh_core.signatures.validate_pdf_signatures`). It receives the PDF as the check opened
+it (:class:`~moh_core.signatures.OpenedPdf`), so the file is parsed once. Its
 :class:`~moh_core.signatures.PdfValidationReport` is kept in the result. A file whose
 signatures are not valid is still a readable file (``ok``); :func:`moh_core.onestop.completeness.completeness`
 treats it as ``bad_signature``.
@@ -55,8 +56,9 @@ from moh_core.signatures import (
     DEFAULT_MAX_INFLATED_BYTES,
     EncryptedPdfError,
     InvalidPdfError,
+    OpenedPdf,
     PdfValidationReport,
-    decode_limits,
+    open_pdf,
 )
 
 __all__ = [
@@ -114,8 +116,10 @@ _TYPE_BY_EXTENSION: dict[str, str] = {
 _OOXML_PARTS: dict[str, str] = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _IMAGE_TYPES = frozenset({"png", "jpeg"})
 
-#: Receives the PDF's bytes, returns the validation report (raises InvalidPdfError if unreadable).
-SignatureValidator = Callable[[bytes], PdfValidationReport]
+#: Receives the PDF as the check opened it (an :class:`~moh_core.signatures.OpenedPdf`, which
+#: :func:`~moh_core.signatures.validate_pdf_signatures` takes as it is, without parsing the file
+#: again), returns the validation report (raises InvalidPdfError if unreadable).
+SignatureValidator = Callable[[OpenedPdf], PdfValidationReport]
 
 
 class UploadProblem(ProblemCode):
@@ -209,7 +213,8 @@ class UploadCheck:
     signature_count: int = 0
     """Filled signature fields of a readable PDF (document timestamps not counted)."""
     signatures_valid: bool | None = None
-    """The validator's ``all_valid``; None when unsigned or when no validator was given."""
+    """The validator's ``all_valid``; None when the file carries no signature (nor one a later
+    revision removed, which the validator reports) or when no validator was given."""
     signature_report: PdfValidationReport | None = dataclasses.field(default=None, repr=False, compare=False)
     max_bytes: int | None = None
     """The size limit the file was checked against."""
@@ -263,8 +268,10 @@ def check_upload(
     :param max_inflated_bytes: the most bytes the check decompresses from the file, all streams
         (or an image's pixels) together, one PDF stream at most a quarter of it; beyond that the
         file is refused as ``INFLATES_TOO_MUCH`` without decompressing further.
-    :param validate_signatures: called with the bytes of a signed, readable PDF; its report's
-        ``all_valid`` becomes :attr:`UploadCheck.signatures_valid`. If it raises
+    :param validate_signatures: called with a signed, readable PDF (or one of several revisions,
+        where a signature may have been removed) as the check opened it, an
+        :class:`~moh_core.signatures.OpenedPdf`; its report's ``all_valid`` becomes
+        :attr:`UploadCheck.signatures_valid`. If it raises
         :class:`~moh_core.signatures.InvalidPdfError` the PDF is unreadable; other exceptions
         (a bad trust-root configuration) propagate.
     :raises ValueError: ``allowed`` names an unknown type, or ``max_inflated_bytes`` is not
@@ -317,24 +324,6 @@ def check_upload(
     return check
 
 
-def _open_upload(data: bytes, max_inflated_bytes: int) -> PdfFileReader:
-    """Open foreign bytes as the signature validator does (leniently: hybrid-reference files
-    exist), with the decoding budget of an upload."""
-    if b"%PDF-" not in data[:1024]:
-        raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
-    try:
-        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes))
-        encrypted = reader.encrypted
-        reader.root  # noqa: B018 - forces the catalog to be resolved now
-    except PdfDecodeLimitError:
-        raise
-    except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
-        raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
-    if encrypted:
-        raise EncryptedPdfError("The PDF is encrypted.")
-    return reader
-
-
 def _check_pdf(
     check: UploadCheck,
     data: bytes,
@@ -351,13 +340,14 @@ def _check_pdf(
         )
 
     try:
-        reader = _open_upload(data, max_inflated_bytes)
-    except PdfDecodeLimitError as exc:
-        return too_much(exc)
+        opened = open_pdf(data, max_inflated_bytes)
     except EncryptedPdfError as exc:
         return refuse(UploadProblem.ENCRYPTED_PDF, str(exc))
     except InvalidPdfError as exc:
+        if _caused_by_decode_limit(exc):
+            return too_much(exc)
         return refuse(UploadProblem.UNREADABLE_PDF, str(exc))
+    reader = opened.reader
     try:
         pages = _read_pages(reader)
         signature_count = sum(
@@ -375,12 +365,15 @@ def _check_pdf(
     if not pages:
         return refuse(UploadProblem.NO_PAGES)
     check = dataclasses.replace(check, pages=pages, signature_count=signature_count)
-    if not signature_count or validate_signatures is None:
+    # A file of several revisions may have carried a signature a later revision removed.
+    if validate_signatures is None or not (signature_count or reader.xrefs.total_revisions > 1):
         return check
     try:
-        report = validate_signatures(data)
+        report = validate_signatures(opened)
     except InvalidPdfError as exc:
         return dataclasses.replace(check, problem=UploadProblem.UNREADABLE_PDF, detail=str(exc))
+    if not report.signed:
+        return check
     return dataclasses.replace(check, signatures_valid=report.all_valid, signature_report=report)
 
 

@@ -47,9 +47,11 @@ from moh_core.signatures.stamps import (
 )
 from moh_core.signatures.validation import (
     DEFAULT_MAX_INFLATED_BYTES,
+    OpenedPdf,
     check_signed_by,
     decode_limits,
     load_certificate_bytes,
+    open_pdf,
     validate_pdf_signatures,
 )
 
@@ -61,6 +63,7 @@ __all__ = [
     "FieldBox",
     "OFFLINE",
     "InvalidPdfError",
+    "OpenedPdf",
     "PdfValidationReport",
     "RemoteSigningService",
     "RevocationCache",
@@ -86,6 +89,7 @@ __all__ = [
     "load_pkcs12_signer",
     "make_seal_image",
     "make_signature_image",
+    "open_pdf",
     "prepare_fields",
     "prepare_interrupted",
     "sign",

@@ -36,7 +36,14 @@ from moh_core.signatures.certificates import load_certificates
 from moh_core.signatures.errors import SigningProblem, SigningRefused, describe
 from moh_core.signatures.material import ParsedMaterial, ValidationMaterial
 from moh_core.signatures.revocation import RevocationPolicy
-from moh_core.signatures.signers import MohSigner, common_name, key_info, policy_problem
+from moh_core.signatures.signers import (
+    SIGNING_KEY_USAGES,
+    MohSigner,
+    common_name,
+    key_info,
+    key_usage_problem,
+    policy_problem,
+)
 
 __all__ = [
     "CertificateCheck",
@@ -47,8 +54,6 @@ __all__ = [
     "key_usage_for",
     "refuse_failed_check",
 ]
-
-_KEY_USAGES = ("non_repudiation", "digital_signature")
 
 
 @dataclass(frozen=True)
@@ -124,15 +129,10 @@ async def check_certificate(
     if moment > not_after:
         problems.append(SigningProblem.EXPIRED)
         notes.append(f"expired on {not_after.isoformat()}")
-    usage = cert.key_usage_value
-    usages = set(usage.native) if usage is not None else set()
-    if not usages & set(_KEY_USAGES):
+    usage_problem = key_usage_problem(cert)
+    if usage_problem is not None:
         problems.append(SigningProblem.KEY_USAGE)
-    extended = cert.extended_key_usage_value
-    if extended is not None and set(extended.native) & {"time_stamping", "ocsp_signing"}:
-        # RFC 3161 / RFC 6960 certificates are for timestamps and OCSP responses only
-        problems.append(SigningProblem.KEY_USAGE)
-        notes.append("a time-stamping or OCSP certificate cannot sign documents")
+        notes.append(usage_problem)
 
     path: ValidationPath | None = None
     validator = CertificateValidator(cert, intermediate_certs=list(intermediates), validation_context=context)
@@ -269,7 +269,7 @@ def key_usage_for(cert: asn1_x509.Certificate) -> set[str]:
     """The usage pyHanko's pre-sign validation must demand (it requires *all* listed)."""
     usage = cert.key_usage_value
     present = set(usage.native) if usage is not None else set()
-    for name in _KEY_USAGES:
+    for name in SIGNING_KEY_USAGES:
         if name in present:
             return {name}
     return {"digital_signature"}

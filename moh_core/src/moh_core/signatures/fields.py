@@ -213,8 +213,10 @@ def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[
             on_page=box.page,
             # pyHanko annotates the box as ints; it writes any PDF number, and the layout's boxes are exact.
             box=None if box.box is None else _checked_box(box.name, box.box),  # type: ignore[arg-type]
+            field_mdp_spec=lock,
+            doc_mdp_update_value=permission,
         )
-        for box in boxes
+        for box, (lock, permission) in zip(boxes, _locks(boxes, text_fields), strict=True)
     ]
     checked_text = []
     for text in text_fields:
@@ -234,6 +236,27 @@ def prepare_fields(pdf: bytes, boxes: Sequence[FieldBox], text_fields: Sequence[
     output = BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _locks(
+    boxes: Sequence[FieldBox], text_fields: Sequence[TextField]
+) -> list[tuple[pdf_fields.FieldMDPSpec, pdf_fields.MDPPerm]]:
+    """Each signature field's /Lock, in signing order (the order of ``boxes``).
+
+    A signature locks every field but the text fields and the signature fields still to be
+    signed, and allows form filling and signing only (DocMDP P 2); the last one locks
+    everything and allows no change at all (P 1), long-term validation data excepted.
+    """
+    locks: list[tuple[pdf_fields.FieldMDPSpec, pdf_fields.MDPPerm]] = []
+    for index in range(len(boxes)):
+        later = [box.name for box in boxes[index + 1 :]]
+        if later:
+            open_fields = [text.name for text in text_fields] + later
+            spec = pdf_fields.FieldMDPSpec(pdf_fields.FieldMDPAction.EXCLUDE, fields=open_fields)
+            locks.append((spec, pdf_fields.MDPPerm.FILL_FORMS))
+        else:
+            locks.append((pdf_fields.FieldMDPSpec(pdf_fields.FieldMDPAction.ALL), pdf_fields.MDPPerm.NO_CHANGES))
+    return locks
 
 
 # ---------------------------------------------------------------------------------------------

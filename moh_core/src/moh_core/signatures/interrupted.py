@@ -196,6 +196,7 @@ def prepare_interrupted(
             subfilter=pdf_fields.SigSeedSubFilter.PADES,
             reason=nfc(reason) if reason else None,
             location=nfc(location) if location else None,
+            docmdp_permissions=None,  # type: ignore[arg-type]  # the field's /Lock decides (signing.py)
         )
         pdf_signer = PdfSigner(
             metadata,

@@ -2,12 +2,15 @@
 bottom line, with the machine codes of :class:`SignatureProblem` the UI translates and an English
 summary) and the document's :class:`PdfValidationReport`.
 
-:func:`signature_report`, :func:`unreadable_report` and :func:`certificate_info` are internal to
-the package (the validation module builds the reports with them).
+:func:`signature_report`, :func:`unreadable_report`, :func:`removed_report`,
+:func:`changed_after_signing` and :func:`certificate_info` are internal to the package (the
+validation module builds the reports with them).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,6 +20,8 @@ from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndi
 from pyhanko.sign.validation import PdfSignatureStatus, SignatureCoverageLevel
 
 from moh_core.errors import ProblemCode, register_texts
+from moh_core.signatures.errors import SigningProblem
+from moh_core.signatures.signers import key_info, key_usage_problem, policy_problem
 
 __all__ = [
     "CertificateInfo",
@@ -25,6 +30,9 @@ __all__ = [
     "SignatureProblem",
     "SignatureReport",
     "certificate_info",
+    "changed_after_signing",
+    "ordered_problems",
+    "removed_report",
     "signature_report",
     "unreadable_report",
 ]
@@ -33,95 +41,158 @@ __all__ = [
 class SignatureProblem(ProblemCode):
     """Machine codes for why a signature is not (fully) acceptable; the UI translates them.
 
-    All codes except the advisory ones (:attr:`is_blocking` False: ``NO_TIMESTAMP``,
-    ``NOT_COVERING_WHOLE_FILE``) come with ``valid`` False.
+    Declared most fundamental first, the order a report lists them in (:func:`ordered_problems`):
+    blocking codes, then the advisory ones (:attr:`is_blocking` False: ``NO_TIMESTAMP``,
+    ``NOT_COVERING_WHOLE_FILE``), which never come with a blocking code they contradict. Every
+    blocking code comes with ``valid`` False.
     """
 
+    SIGNATURE_REMOVED = "signature_removed"
+    """A signature an earlier revision of the file carries was removed (its value emptied or its
+    field deleted) by a later revision; its stamp may still show on the page."""
     MALFORMED = "malformed"
     """The signature dictionary or its CMS structure could not be read."""
+    ENCRYPTED = "encrypted"
+    """The PDF is encrypted: its signatures cannot be checked without decrypting it."""
     UNSUPPORTED_FORMAT = "unsupported_format"
     """A signature format (SubFilter) pyHanko does not validate, e.g. ``adbe.pkcs7.sha1``."""
     TAMPERED = "tampered"
     """The signed bytes changed: their digest no longer matches the signed one."""
     SIGNATURE_INVALID = "signature_invalid"
     """The cryptographic signature does not verify with the signer's public key."""
-    UNTRUSTED = "untrusted"
-    """No chain from the signer's certificate to one of the trust roots."""
+    PARTIAL_COVERAGE = "partial_coverage"
+    """The signature does not even cover the whole revision it belongs to."""
+    CHANGED_AFTER_SIGNING = "changed_after_signing"
+    """The last signature of the file is followed by changes other than timestamps and
+    validation data (PAdES DSS and document timestamps): form filling, annotations, content."""
+    MODIFIED_AFTER_SIGNING = "modified_after_signing"
+    """A signature followed by other signatures: later revisions make changes its permissions
+    (its field's /Lock, DocMDP) do not allow."""
+    SEED_VALUE_VIOLATION = "seed_value_violation"
+    """The signature breaks the constraints (seed values) of its signature field."""
+    WEAK_ALGORITHM = "weak_algorithm"
+    """A broken or too weak algorithm: an MD5 or SHA-1 digest, an RSA key under 2048 bits, an
+    ECDSA key under 256 bits (the policy signing applies, Circular 15/2025/TT-BKHCN)."""
+    KEY_USAGE = "key_usage"
+    """The certificate is not one for signing documents: no digitalSignature/nonRepudiation key
+    usage, or a time-stamping or OCSP certificate (the rule signing applies)."""
     REVOKED = "revoked"
     """The signer's certificate, or a CA certificate in its chain, is revoked."""
-    REVOCATION_UNKNOWN = "revocation_unknown"
-    """The revocation status could not be established (no or stale CRL/OCSP data)."""
-    REVOCATION_UNREACHABLE = "revocation_unreachable"
-    """A warning: the status could not be checked because no OCSP responder or CRL distribution
-    point named by the certificate answered (:mod:`~moh_core.signatures.revocation`); try later."""
+    UNTRUSTED = "untrusted"
+    """No chain from the signer's certificate to one of the trust roots."""
     EXPIRED = "expired"
     """The signer's certificate (or a CA's) has expired at the validation time."""
     NOT_YET_VALID = "not_yet_valid"
     """The signer's certificate is not yet valid at the validation time."""
     CERTIFICATE_INVALID = "certificate_invalid"
-    """Other certificate problems: wrong key usage, weak algorithm, broken chain constraints."""
+    """Other certificate problems: broken chain constraints, unusable extensions."""
+    REVOCATION_UNKNOWN = "revocation_unknown"
+    """The revocation status could not be established (no or stale CRL/OCSP data)."""
+    REVOCATION_UNREACHABLE = "revocation_unreachable"
+    """The status could not be checked because no OCSP responder or CRL distribution point named
+    by the certificate answered (:mod:`~moh_core.signatures.revocation`); try later."""
     TIMESTAMP_INVALID = "timestamp_invalid"
     """A signature timestamp is present but does not verify or is not trusted."""
-    PARTIAL_COVERAGE = "partial_coverage"
-    """The signature does not even cover the whole revision it belongs to."""
-    MODIFIED_AFTER_SIGNING = "modified_after_signing"
-    """Incremental updates after the signature make changes its permissions do not allow."""
-    SEED_VALUE_VIOLATION = "seed_value_violation"
-    """The signature breaks the constraints (seed values) of its signature field."""
     VALIDATION_FAILED = "validation_failed"
     """pyHanko rejected the signature for a reason none of the codes above describes."""
     NO_TIMESTAMP = "no_timestamp"
     """Advisory: no RFC 3161 timestamp (PAdES B-B); the signing time is only claimed."""
     NOT_COVERING_WHOLE_FILE = "not_covering_whole_file"
-    """Advisory: revisions were added after the signature (allowed ones, if ``valid``)."""
+    """Advisory: revisions were added after the signature, allowed ones (never beside a code
+    that says the changes are not allowed)."""
 
     @property
     def is_blocking(self) -> bool:
         """False for advisory codes, which do not by themselves make a signature invalid."""
-        return self not in _ADVISORY_PROBLEMS
+        return self not in _CONTRADICTED_BY
 
 
-_ADVISORY_PROBLEMS = frozenset({SignatureProblem.NO_TIMESTAMP, SignatureProblem.NOT_COVERING_WHOLE_FILE})
+#: The advisory codes, each with the blocking codes it would contradict (and is left out beside).
+_CONTRADICTED_BY: dict[SignatureProblem, frozenset[SignatureProblem]] = {
+    SignatureProblem.NO_TIMESTAMP: frozenset(),
+    SignatureProblem.NOT_COVERING_WHOLE_FILE: frozenset(
+        {
+            SignatureProblem.SIGNATURE_REMOVED,
+            SignatureProblem.PARTIAL_COVERAGE,
+            SignatureProblem.CHANGED_AFTER_SIGNING,
+            SignatureProblem.MODIFIED_AFTER_SIGNING,
+        }
+    ),
+}
+#: Blocking codes a more precise one makes wrong: a revoked certificate's status is known, a
+#: weak or misused one is not merely "invalid".
+_SUPERSEDED_BY: dict[SignatureProblem, frozenset[SignatureProblem]] = {
+    SignatureProblem.REVOCATION_UNKNOWN: frozenset({SignatureProblem.REVOKED}),
+    SignatureProblem.REVOCATION_UNREACHABLE: frozenset({SignatureProblem.REVOKED}),
+    SignatureProblem.CERTIFICATE_INVALID: frozenset({SignatureProblem.WEAK_ALGORITHM, SignatureProblem.KEY_USAGE}),
+    SignatureProblem.MODIFIED_AFTER_SIGNING: frozenset({SignatureProblem.CHANGED_AFTER_SIGNING}),
+}
+_RANK = {problem: index for index, problem in enumerate(SignatureProblem)}
+
+
+def ordered_problems(problems: Iterable[SignatureProblem]) -> tuple[SignatureProblem, ...]:
+    """``problems`` without repeats, most fundamental first (blocking before advisory), without
+    an advisory that contradicts a blocking code nor a code a more precise one supersedes."""
+    present = set(problems)
+    kept = {
+        problem
+        for problem in present
+        if not (_CONTRADICTED_BY.get(problem, frozenset()) | _SUPERSEDED_BY.get(problem, frozenset())) & present
+    }
+    return tuple(sorted(kept, key=_RANK.__getitem__))
+
 
 _PROBLEM_DESCRIPTIONS: dict[SignatureProblem, str] = {
+    SignatureProblem.SIGNATURE_REMOVED: "a signature was removed from the document after it was signed",
     SignatureProblem.MALFORMED: "the signature could not be read",
+    SignatureProblem.ENCRYPTED: "the PDF is encrypted, so its signatures cannot be checked",
     SignatureProblem.UNSUPPORTED_FORMAT: "the signature format is not supported",
     SignatureProblem.TAMPERED: "the signed content was changed",
     SignatureProblem.SIGNATURE_INVALID: "the cryptographic signature does not verify",
-    SignatureProblem.UNTRUSTED: "the certificate does not chain to a trusted root",
+    SignatureProblem.PARTIAL_COVERAGE: "the signature does not cover its whole revision",
+    SignatureProblem.CHANGED_AFTER_SIGNING: "the document was changed after its last signature",
+    SignatureProblem.MODIFIED_AFTER_SIGNING: "the document was modified after signing",
+    SignatureProblem.SEED_VALUE_VIOLATION: "the signature violates its field's constraints",
+    SignatureProblem.WEAK_ALGORITHM: "the signature uses a weak algorithm (SHA-1 or MD5, or a key that is too short)",
+    SignatureProblem.KEY_USAGE: "the certificate is not for signing documents (wrong key usage, "
+    "or a time-stamping or OCSP certificate)",
     SignatureProblem.REVOKED: "the certificate is revoked",
-    SignatureProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
-    SignatureProblem.REVOCATION_UNREACHABLE: "the revocation status could not be checked: "
-    "the certificate authority's OCSP responder and CRL did not answer",
+    SignatureProblem.UNTRUSTED: "the certificate does not chain to a trusted root",
     SignatureProblem.EXPIRED: "the certificate has expired",
     SignatureProblem.NOT_YET_VALID: "the certificate is not yet valid",
     SignatureProblem.CERTIFICATE_INVALID: "the certificate is not acceptable for signing",
+    SignatureProblem.REVOCATION_UNKNOWN: "the revocation status could not be established",
+    SignatureProblem.REVOCATION_UNREACHABLE: "the revocation status could not be checked: "
+    "the certificate authority's OCSP responder and CRL did not answer",
     SignatureProblem.TIMESTAMP_INVALID: "the timestamp is invalid or untrusted",
-    SignatureProblem.PARTIAL_COVERAGE: "the signature does not cover its whole revision",
-    SignatureProblem.MODIFIED_AFTER_SIGNING: "the document was modified after signing",
-    SignatureProblem.SEED_VALUE_VIOLATION: "the signature violates its field's constraints",
     SignatureProblem.VALIDATION_FAILED: "the signature failed validation",
     SignatureProblem.NO_TIMESTAMP: "no timestamp (the signing time is only claimed)",
     SignatureProblem.NOT_COVERING_WHOLE_FILE: "later revisions were added after signing",
 }
 
 _PROBLEM_DESCRIPTIONS_VI: dict[SignatureProblem, str] = {
+    SignatureProblem.SIGNATURE_REMOVED: "một chữ ký đã bị gỡ khỏi văn bản sau khi ký",
     SignatureProblem.MALFORMED: "không đọc được chữ ký",
+    SignatureProblem.ENCRYPTED: "tệp PDF được mã hóa nên không kiểm tra được chữ ký",
     SignatureProblem.UNSUPPORTED_FORMAT: "định dạng chữ ký không được hỗ trợ",
     SignatureProblem.TAMPERED: "nội dung đã ký bị thay đổi",
     SignatureProblem.SIGNATURE_INVALID: "chữ ký số không kiểm tra được về mặt mật mã",
-    SignatureProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
+    SignatureProblem.PARTIAL_COVERAGE: "chữ ký không bao trùm toàn bộ phiên bản của tệp",
+    SignatureProblem.CHANGED_AFTER_SIGNING: "văn bản đã bị thay đổi sau chữ ký cuối cùng",
+    SignatureProblem.MODIFIED_AFTER_SIGNING: "văn bản đã bị thay đổi sau khi ký",
+    SignatureProblem.SEED_VALUE_VIOLATION: "chữ ký vi phạm ràng buộc của trường chữ ký",
+    SignatureProblem.WEAK_ALGORITHM: "chữ ký dùng thuật toán yếu (SHA-1 hoặc MD5, hoặc khóa quá ngắn)",
+    SignatureProblem.KEY_USAGE: "chứng thư số không dùng để ký văn bản (sai mục đích sử dụng khóa, "
+    "hoặc là chứng thư dấu thời gian hay OCSP)",
     SignatureProblem.REVOKED: "chứng thư số đã bị thu hồi",
-    SignatureProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
-    SignatureProblem.REVOCATION_UNREACHABLE: "không kiểm tra được tình trạng thu hồi của chứng thư số: "
-    "dịch vụ OCSP và danh sách thu hồi (CRL) của tổ chức chứng thực không phản hồi",
+    SignatureProblem.UNTRUSTED: "chứng thư số không dẫn về tổ chức chứng thực tin cậy",
     SignatureProblem.EXPIRED: "chứng thư số đã hết hạn",
     SignatureProblem.NOT_YET_VALID: "chứng thư số chưa có hiệu lực",
     SignatureProblem.CERTIFICATE_INVALID: "chứng thư số không đủ điều kiện để ký",
+    SignatureProblem.REVOCATION_UNKNOWN: "không xác định được tình trạng thu hồi của chứng thư số",
+    SignatureProblem.REVOCATION_UNREACHABLE: "không kiểm tra được tình trạng thu hồi của chứng thư số: "
+    "dịch vụ OCSP và danh sách thu hồi (CRL) của tổ chức chứng thực không phản hồi",
     SignatureProblem.TIMESTAMP_INVALID: "dấu thời gian không hợp lệ hoặc không tin cậy",
-    SignatureProblem.PARTIAL_COVERAGE: "chữ ký không bao trùm toàn bộ phiên bản của tệp",
-    SignatureProblem.MODIFIED_AFTER_SIGNING: "văn bản đã bị thay đổi sau khi ký",
-    SignatureProblem.SEED_VALUE_VIOLATION: "chữ ký vi phạm ràng buộc của trường chữ ký",
     SignatureProblem.VALIDATION_FAILED: "chữ ký không qua được kiểm tra",
     SignatureProblem.NO_TIMESTAMP: "không có dấu thời gian (thời điểm ký chỉ do người ký khai)",
     SignatureProblem.NOT_COVERING_WHOLE_FILE: "có phiên bản được thêm vào sau khi ký",
@@ -262,6 +333,31 @@ def unreadable_report(name: str, problem: SignatureProblem, detail: str) -> Sign
     )
 
 
+def removed_report(name: str, signer: asn1_x509.Certificate | None, signing_time: datetime | None) -> SignatureReport:
+    """A signature an earlier revision carries and the file no longer does (``SIGNATURE_REMOVED``);
+    ``signer`` and ``signing_time`` as that revision's CMS tells them, when it can be read."""
+    report = dataclasses.replace(
+        unreadable_report(name, SignatureProblem.SIGNATURE_REMOVED, "present in an earlier revision"),
+        signer=certificate_info(signer) if signer is not None else None,
+        signing_time=_utc(signing_time),
+    )
+    return _with_problems(report, report.problems)
+
+
+def changed_after_signing(report: SignatureReport) -> SignatureReport:
+    """``report`` of the file's last signature, followed by changes that are not long-term
+    validation data: not valid, ``CHANGED_AFTER_SIGNING``."""
+    return _with_problems(report, (*report.problems, SignatureProblem.CHANGED_AFTER_SIGNING))
+
+
+def _with_problems(report: SignatureReport, problems: Iterable[SignatureProblem]) -> SignatureReport:
+    ordered = ordered_problems(problems)
+    valid = report.valid and not any(problem.is_blocking for problem in ordered)
+    who = report.signer.common_name or report.signer.subject if report.signer is not None else None
+    summary = _signature_summary(report.field_name, who, valid, ordered)
+    return dataclasses.replace(report, valid=valid, problems=ordered, summary=summary)
+
+
 def signature_report(
     name: str, status: PdfSignatureStatus, revocation_unknown: bool, revocation_unreachable: bool = False
 ) -> SignatureReport:
@@ -275,11 +371,9 @@ def signature_report(
         problems = [
             SignatureProblem.REVOCATION_UNREACHABLE if p is SignatureProblem.REVOCATION_UNKNOWN else p for p in problems
         ]
-    valid = status.bottom_line
-    if not valid and not any(problem.is_blocking for problem in problems):
+    if not status.bottom_line and not any(problem.is_blocking for problem in problems):
         problems.append(SignatureProblem.VALIDATION_FAILED)
-    report_problems = tuple(problems)
-    return SignatureReport(
+    report = SignatureReport(
         field_name=name,
         signer=signer,
         signing_time=_utc(status.signer_reported_dt),
@@ -294,10 +388,11 @@ def signature_report(
         coverage=coverage,
         modification_level=level.name if level is not None else None,
         docmdp_ok=status.docmdp_ok,
-        valid=valid,
-        problems=report_problems,
-        summary=_signature_summary(name, signer, valid, report_problems),
+        valid=status.bottom_line,
+        problems=(),
+        summary="",
     )
+    return _with_problems(report, problems)
 
 
 def _problems(
@@ -306,12 +401,17 @@ def _problems(
     timestamp_valid: bool,
     revocation_unknown: bool,
 ) -> list[SignatureProblem]:
-    """The codes, most fundamental first, derived from the same fields ``bottom_line`` uses."""
+    """The codes derived from the same fields ``bottom_line`` uses, and the rules signing
+    applies to the signer's certificate and algorithms (:mod:`moh_core.signatures.signers`)."""
     problems: list[SignatureProblem] = []
     if not status.intact:
         problems.append(SignatureProblem.TAMPERED)
     if not status.valid:
         problems.append(SignatureProblem.SIGNATURE_INVALID)
+    if _weak_algorithm(status):
+        problems.append(SignatureProblem.WEAK_ALGORITHM)
+    if key_usage_problem(status.signing_cert) is not None:
+        problems.append(SignatureProblem.KEY_USAGE)
     indication = status.trust_problem_indic
     if status.intact and status.valid and not status.trusted:
         if revocation_unknown:
@@ -335,15 +435,28 @@ def _problems(
     return problems
 
 
+#: Digests no longer collision-resistant (SHA-1: SHAttered, 2017); signing uses SHA-256 only.
+_WEAK_DIGESTS = frozenset({"md2", "md5", "sha1"})
+
+
+def _weak_algorithm(status: PdfSignatureStatus) -> bool:
+    """A broken digest or a key below the signing policy's sizes (pyHanko's own algorithm policy
+    says so with CRYPTO_CONSTRAINTS_FAILURE; the product's rule is checked too)."""
+    if status.trust_problem_indic == AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE:
+        return True
+    if str(status.md_algorithm).lower() in _WEAK_DIGESTS:
+        return True
+    return policy_problem(key_info(status.signing_cert)) is SigningProblem.WEAK_KEY
+
+
 def _signature_summary(
     name: str,
-    signer: CertificateInfo,
+    who: str | None,
     valid: bool,
     problems: tuple[SignatureProblem, ...],
 ) -> str:
-    who = signer.common_name or signer.subject
     verdict = "valid" if valid else "NOT VALID"
-    text = f"Signature '{name}' by {who}: {verdict}"
+    text = f"Signature '{name}' by {who}: {verdict}" if who else f"Signature '{name}': {verdict}"
     if problems:
         text += " - " + "; ".join(problem.description for problem in problems)
     return text + "."

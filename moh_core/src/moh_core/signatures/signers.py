@@ -7,9 +7,11 @@ both with SHA-256 (SHA-2). Anything else is refused with ``WEAK_KEY`` or
 32-byte salt (RFC 4055's recommendation and what hardware tokens and PKCS#11
 ``CKM_SHA256_RSA_PKCS_PSS`` expect), not pyHanko's ``prefer_pss`` default (maximum salt length).
 
-:class:`KeyInfo`, :func:`key_info`, :func:`policy_problem`, :func:`signature_mechanism` and
-:func:`common_name` are internal to the package (the certificate check and interrupted signing
-use them), not part of its public surface.
+:class:`KeyInfo`, :func:`key_info`, :func:`policy_problem`, :func:`key_usage_problem`,
+:func:`signature_mechanism` and :func:`common_name` are internal to the package (the certificate
+check, interrupted signing and validation use them), not part of its public surface. The
+algorithm policy and :func:`key_usage_problem` are the rules both signing and validation apply:
+what the product refuses to sign with, it refuses to accept as a signature.
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ __all__ = [
     "MIN_EC_BITS",
     "MIN_RSA_BITS",
     "PSS_SALT_LENGTH",
+    "SIGNING_KEY_USAGES",
     "KeyInfo",
     "MohSigner",
     "common_name",
     "key_info",
+    "key_usage_problem",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
     "policy_problem",
@@ -64,6 +68,31 @@ MIN_EC_BITS = 256
 DIGEST_ALGORITHM = "sha256"
 #: RSASSA-PSS salt length in bytes (= the SHA-256 output length, RFC 4055 §3.1).
 PSS_SALT_LENGTH = 32
+
+
+#: The key usages that let a certificate sign documents, the preferred first: a person's
+#: certificate carries nonRepudiation, an agency seal's often only digitalSignature.
+SIGNING_KEY_USAGES = ("non_repudiation", "digital_signature")
+#: Extended key usages of certificates made for another purpose: an RFC 3161 time-stamping unit
+#: signs timestamps, an RFC 6960 OCSP responder signs responses; neither signs documents.
+_OTHER_PURPOSES = frozenset({"time_stamping", "ocsp_signing"})
+
+
+def key_usage_problem(cert: asn1_x509.Certificate) -> str | None:
+    """Why ``cert`` may not sign documents (English, for the detail), or None if it may.
+
+    The one rule of the certificate check before signing and of validation (``KEY_USAGE``):
+    key usage digitalSignature or nonRepudiation (RFC 5280 key usage extension present), and
+    no extended key usage of a time-stamping unit or an OCSP responder.
+    """
+    usage = cert.key_usage_value
+    present = set(usage.native) if usage is not None else set()
+    if not present & set(SIGNING_KEY_USAGES):
+        return "its key usage allows neither digitalSignature nor nonRepudiation"
+    extended = cert.extended_key_usage_value
+    if extended is not None and set(extended.native) & _OTHER_PURPOSES:
+        return "a time-stamping or OCSP certificate cannot sign documents"
+    return None
 
 
 @dataclass(frozen=True)

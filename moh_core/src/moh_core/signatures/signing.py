@@ -248,6 +248,9 @@ class _Run:
             validation_context=self.context if lt else None,
             embed_validation_info=lt,
             signer_key_usage=self.key_usage,
+            # The field's /Lock sets the permissions (prepare_fields); pyHanko takes None as "no
+            # request" (its default would be logged as conflicting with the seal's lock).
+            docmdp_permissions=None,  # type: ignore[arg-type]
         )
         pdf_signer = PdfSigner(
             metadata,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any, Protocol
@@ -43,6 +44,14 @@ from pyhanko.pdf_utils.decode_limits import (
 )
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    FormUpdatingRule,
+    GenericFieldModificationRule,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+)
 from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
@@ -69,16 +78,21 @@ from moh_core.signatures.report import (
     SignatureProblem,
     SignatureReport,
     certificate_info,
+    changed_after_signing,
+    removed_report,
     signature_report,
     unreadable_report,
 )
 from moh_core.signatures.revocation import LiveSession, RevocationPolicy
+from moh_core.signatures.signers import SIGNING_KEY_USAGES
 
 __all__ = [
     "DEFAULT_MAX_INFLATED_BYTES",
+    "OpenedPdf",
     "check_signed_by",
     "decode_limits",
     "load_certificate_bytes",
+    "open_pdf",
     "validate_pdf_signatures",
 ]
 
@@ -93,9 +107,25 @@ _SUPPORTED_SUBFILTERS = frozenset(
     }
 )
 
-#: A person's signing certificate carries nonRepudiation, an agency seal's often only
-#: digitalSignature: either is accepted (pyHanko's default demands nonRepudiation).
-_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+#: Either signing key usage is accepted (pyHanko's default demands nonRepudiation); the rest of
+#: the rule signing applies (no time-stamping or OCSP certificate) is the report's KEY_USAGE.
+_KEY_USAGE = KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGES), match_all_key_usages=False)
+
+
+#: pyHanko's difference analysis, without in-place rewrites of an existing appearance stream
+#: (a forger's tool, never the product's: filling and signing make new streams). pyHanko's
+#: check of such rewrites also mistakes a locked field's appearance, set before the signature,
+#: for one rewritten after it, so any later revision (a B-LT DSS included) would break the seal.
+_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=DEFAULT_DIFF_POLICY.global_rules,
+    form_rule=FormUpdatingRule(
+        field_rules=[
+            SigFieldCreationRule(),
+            SigFieldModificationRule(allow_in_place_appearance_stream_changes=False),
+            GenericFieldModificationRule(allow_in_place_appearance_stream_changes=False),
+        ],
+    ),
+)
 
 
 #: What one foreign PDF may decompress to, all its streams together (a decompression bomb is
@@ -116,8 +146,43 @@ def decode_limits(max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES) -> Decod
     )
 
 
+@dataclass(frozen=True)
+class OpenedPdf:
+    """Foreign bytes opened once by :func:`open_pdf`: a caller that reads the file itself (the
+    upload check) hands this to :func:`validate_pdf_signatures`, which then does not parse the
+    file again. The reader keeps its decoding budget: what the caller decoded counts against it."""
+
+    reader: PdfFileReader
+    max_inflated_bytes: int
+
+
+def open_pdf(pdf_bytes: bytes, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES) -> OpenedPdf:
+    """Open foreign bytes leniently (``strict=False``: hybrid-reference files exist) within the
+    decoding budget (:func:`decode_limits`), or refuse them.
+
+    :raises InvalidPdfError: not a readable PDF (a decoding limit reached while opening it is its
+        cause); :class:`EncryptedPdfError` when encrypted.
+    """
+    if not isinstance(pdf_bytes, bytes | bytearray | memoryview):
+        raise TypeError(f"pdf_bytes must be bytes, not {type(pdf_bytes).__name__}")
+    data = bytes(pdf_bytes)
+    if not data:
+        raise InvalidPdfError("The file is empty.")
+    if b"%PDF-" not in data[:1024]:
+        raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes))
+        encrypted = reader.encrypted
+        reader.root  # noqa: B018 - forces the catalog to be resolved now
+    except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
+        raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
+    if encrypted:
+        raise EncryptedPdfError("The PDF is encrypted; decrypt it before checking its signatures.")
+    return OpenedPdf(reader, max_inflated_bytes)
+
+
 def validate_pdf_signatures(
-    pdf_bytes: bytes,
+    pdf: bytes | OpenedPdf,
     *,
     material: ValidationMaterial,
     validation_time: datetime | None = None,
@@ -125,8 +190,24 @@ def validate_pdf_signatures(
     max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
     revocation: RevocationPolicy | None = None,
 ) -> PdfValidationReport:
-    """Validate every signature in ``pdf_bytes`` with pyHanko.
+    """Validate every signature in ``pdf`` with pyHanko, and what the revisions after them do.
 
+    A signature is valid when pyHanko's bottom line says so and, in addition:
+
+    * it is not the file's last signature, or nothing but timestamps and validation data (PAdES
+      DSS, document timestamps) follows it (else ``CHANGED_AFTER_SIGNING``); what may change
+      between two signatures is each one's own permissions (its field's /Lock, DocMDP: see
+      :func:`~moh_core.signatures.fields.prepare_fields`), checked by pyHanko's difference analysis
+      (``MODIFIED_AFTER_SIGNING``);
+    * its certificate is one for signing documents and its algorithms are not weak, by the
+      rules signing applies (``KEY_USAGE``, ``WEAK_ALGORITHM``).
+
+    A signature an earlier revision carries and the file no longer does is reported too, not
+    valid (``SIGNATURE_REMOVED``), in its place in signing order.
+
+    :param pdf: the file's bytes, or the :class:`OpenedPdf` a caller made of them with
+        :func:`open_pdf` (it is not parsed again; ``max_inflated_bytes`` is then the one it was
+        opened with).
     :param material: the trust anchors (no operating-system trust store is ever used: with no
         roots, every signature is UNTRUSTED), the CRLs and OCSP responses (used together with any
         revocation data in the PDF's DSS) and intermediate certificates the signature may not
@@ -148,7 +229,7 @@ def validate_pdf_signatures(
     parsed = material.parsed()
     checked_at = (validation_time or datetime.now(UTC)).astimezone(UTC)
 
-    reader = _open_pdf(pdf_bytes, max_inflated_bytes)
+    reader = (pdf if isinstance(pdf, OpenedPdf) else open_pdf(pdf, max_inflated_bytes)).reader
     try:
         filled_fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # trust boundary: any parse failure of foreign bytes
@@ -169,13 +250,67 @@ def validate_pdf_signatures(
         )
 
     live = revocation if revocation is not None and revocation.live and validation_time is None else None
-    ordered: list[tuple[int, SignatureReport]] = []
-    for position, (name, sig_ref, sig_field) in enumerate(filled_fields):
+    signed: list[tuple[int, SignatureReport]] = []
+    unreadable: list[SignatureReport] = []
+    for name, sig_ref, sig_field in filled_fields:
         report, revision = _check_field(name, sig_ref, sig_field, reader, context, live)
-        if report is not None:
-            ordered.append((revision if revision is not None else 10**9 + position, report))
-    ordered.sort(key=lambda item: item[0])
-    return PdfValidationReport(signatures=tuple(report for _, report in ordered), validation_time=checked_at)
+        if report is not None and revision is not None:
+            signed.append((revision, report))
+        elif report is not None:
+            unreadable.append(report)
+    signed.sort(key=lambda item: item[0])
+    if signed and _changed_after(signed[-1][1]):
+        signed[-1] = (signed[-1][0], changed_after_signing(signed[-1][1]))
+    present = {_contents(sig_ref) for _, sig_ref, _ in filled_fields}
+    ordered = sorted([*signed, *_removed_signatures(reader, present)], key=lambda item: item[0])
+    return PdfValidationReport(signatures=(*(report for _, report in ordered), *unreadable), validation_time=checked_at)
+
+
+#: What may follow the file's last signature: nothing, or long-term validation data only.
+_UNCHANGED_LEVELS = frozenset({"NONE", "LTA_UPDATES"})
+
+
+def _changed_after(report: SignatureReport) -> bool:
+    """Whether revisions after this signature change more than long-term validation data."""
+    return report.coverage is Coverage.ENTIRE_REVISION and report.modification_level not in _UNCHANGED_LEVELS
+
+
+def _contents(sig_ref: generic.PdfObject) -> bytes | None:
+    """A signature's identity across revisions: its CMS bytes (/Contents)."""
+    try:
+        return bytes(sig_ref.get_object()["/Contents"])
+    except Exception:  # noqa: BLE001 - trust boundary: a hostile PDF may raise anything
+        return None
+
+
+def _removed_signatures(reader: PdfFileReader, present: set[bytes | None]) -> list[tuple[int, SignatureReport]]:
+    """Signatures an earlier revision carries and the file does not (by their CMS bytes), each
+    with the first revision that has it."""
+    removed: dict[bytes, tuple[int, SignatureReport]] = {}
+    for revision in range(reader.xrefs.total_revisions - 1):
+        try:
+            resolver = reader.get_historical_resolver(revision)
+            fields = list(enumerate_sig_fields(resolver, filled_status=True))
+        except Exception:
+            logger.info("Unreadable form fields in revision %d", revision, exc_info=True)
+            continue
+        for name, sig_ref, sig_field in fields:
+            contents = _contents(sig_ref)
+            if contents is None or contents in present or contents in removed:
+                continue
+            if sig_ref.get_object().get("/Type", "/Sig") == "/DocTimeStamp":
+                continue
+            removed[contents] = (revision, _removed_report(reader, name, sig_field))
+    return list(removed.values())
+
+
+def _removed_report(reader: PdfFileReader, name: str, sig_field: generic.PdfObject) -> SignatureReport:
+    """The report of a removed signature, naming its signer if its CMS can still be read."""
+    try:
+        embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
+        return removed_report(name, embedded.signer_cert, embedded.self_reported_timestamp)
+    except Exception:  # noqa: BLE001 - trust boundary: a hostile PDF may raise anything
+        return removed_report(name, None, None)
 
 
 #: pyHanko modification levels that only add long-term validation data (DSS, document timestamps).
@@ -251,26 +386,6 @@ def load_certificate_bytes(data: bytes) -> CertificateInfo:
     return certificate_info(certificates[0])
 
 
-def _open_pdf(pdf_bytes: bytes, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES) -> PdfFileReader:
-    """Open foreign bytes leniently (``strict=False``: hybrid-reference files exist), or refuse."""
-    if not isinstance(pdf_bytes, bytes | bytearray | memoryview):
-        raise TypeError(f"pdf_bytes must be bytes, not {type(pdf_bytes).__name__}")
-    data = bytes(pdf_bytes)
-    if not data:
-        raise InvalidPdfError("The file is empty.")
-    if b"%PDF-" not in data[:1024]:
-        raise InvalidPdfError("The file is not a PDF (no %PDF- header).")
-    try:
-        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=decode_limits(max_inflated_bytes))
-        encrypted = reader.encrypted
-        reader.root  # noqa: B018 - forces the catalog to be resolved now
-    except Exception as exc:  # trust boundary: pyHanko raises many kinds on corrupt input
-        raise InvalidPdfError(f"The PDF is corrupt or truncated and cannot be read: {exc}") from exc
-    if encrypted:
-        raise EncryptedPdfError("The PDF is encrypted; decrypt it before checking its signatures.")
-    return reader
-
-
 def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
     """The document's DSS (PAdES B-LT revocation data), if any; an unreadable one is ignored,
     which can only make hard-fail revocation checking stricter."""
@@ -337,7 +452,7 @@ def _check_field(
     try:
         # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
         embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
-        status = validate_pdf_signature(embedded, context(), key_usage_settings=_KEY_USAGE)
+        status = validate_pdf_signature(embedded, context(), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE)
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
@@ -367,7 +482,9 @@ def _check_live(
     """Validate again, fetching the revocation status the known data did not settle; returns
     the status, whether revocation is still unknown, and whether no source answered."""
     session = policy.session()
-    status = validate_pdf_signature(embedded, context(live=session), key_usage_settings=_KEY_USAGE)
+    status = validate_pdf_signature(
+        embedded, context(live=session), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE
+    )
     if status.trusted or status.revoked:
         return status, False, False
     if session.unreachable:
