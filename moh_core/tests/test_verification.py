@@ -212,7 +212,7 @@ def test_a_valid_signed_pdf_gets_the_validators_verdict(signed, material, pki):
 def test_a_tampered_copy_is_not_valid_and_says_why(signed, material):
     report = check_submitted_pdf(append_forged_update(signed), "van-ban.pdf", material=material)
     assert not report.all_valid
-    assert SignatureProblem.MODIFIED_AFTER_SIGNING in report.signatures[0].problems
+    assert SignatureProblem.CHANGED_AFTER_SIGNING in report.signatures[0].problems
 
 
 def test_an_unsigned_pdf_gives_an_empty_report(material):

@@ -113,7 +113,8 @@ class MohVerification(http.Controller):
 
     def _moh_verdict(self, report, company):
         """The validation report as the page shows it: one row per signature, with its reasons."""
-        labels = request.env["moh.signature.validation"]._problem_labels()
+        checks = request.env["moh.signature.validation"]
+        labels = checks._problem_labels()
         roles = {"signer": request.env._("Signer"), "seal": request.env._("Agency (seal)")}
         tz = company._moh_calendar()._moh_tz()
         rows = []
@@ -126,7 +127,7 @@ class MohVerification(http.Controller):
                     "organisation": (signature.signer.organisation or "") if signature.signer else "",
                     "time": moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else "",
                     "valid": signature.valid,
-                    "reasons": [labels[problem] for problem in signature.problems if problem in labels],
+                    "reasons": [checks._problem_label(labels, problem) for problem in signature.problems],
                 }
             )
         return {"signed": report.signed, "valid": report.all_valid, "signatures": rows}

@@ -192,7 +192,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
         response = self._upload(append_forged_update(self.doc.pdf_id.raw))
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_moh_verify_invalid", response.text)
-        self.assertIn("Văn bản đã bị thay đổi sau khi ký", response.text)
+        self.assertIn("Văn bản đã bị thay đổi sau chữ ký cuối cùng", response.text)
         self.assertEqual(self._stored(), before)
 
     def test_a_non_pdf_and_a_too_large_file_are_refused_with_a_clear_message(self):
