@@ -23,3 +23,4 @@ from . import test_edxml_business
 from . import test_state_secret
 from . import test_tours
 from . import test_demo_mail
+from . import test_signing_batch
