@@ -219,7 +219,7 @@ class MohSigningBatch(models.Model):
 
         def start():
             thread = threading.Thread(
-                target=_run_in_thread, args=(dbname, uid, batch_id), name=f"moh-signing-batch-{batch_id}", daemon=True
+                target=_run_in_thread, args=(dbname, uid, batch_id), name=f"moh-signing-batch-{batch_id}"
             )
             thread.start()
 

@@ -210,7 +210,9 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         for reviewer in (self.head, doc.legal_reviewer_id, doc.signer_id):
             self._review(doc, reviewer, "validate")
         doc.with_user(self.specialist).action_approved()
-        self.assertEqual(doc.pdf_id, draft)
+        # At approval, the final rendering with its fields replaces the draft: signing only signs.
+        self.assertNotEqual(doc.pdf_id, draft)
+        self.assertEqual(doc.pdf_id.moh_role, "signing_pdf")
         doc.with_user(self.leader).action_sign(self.pki.password)
         files = doc.sudo().version_ids
         prepared = files.filtered(lambda a: a.moh_role == "signing_pdf")
@@ -225,8 +227,8 @@ class TestOutgoingIssuing(OutgoingSigningCase):
     def test_the_pdf_prepared_for_signing_is_found_whatever_its_name(self):
         doc = self._approved()
         doc.sudo().register_id = self.register
-        doc.sudo()._moh_prepare_for_signing()
-        prepared = doc.pdf_id
+        prepared = doc.pdf_id  # prepared at approval
+        self.assertEqual(prepared.moh_role, "signing_pdf")
         prepared.sudo().name = "anything.pdf"
         doc.with_user(self.leader).action_sign(self.pki.password)
         self.assertEqual(
