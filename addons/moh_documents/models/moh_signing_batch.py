@@ -234,6 +234,9 @@ class MohSigningBatch(models.Model):
         if not cr.fetchone()[0]:
             return 0  # another process signs it
         handled = 0
+        # The e-mails of each document (the records office's activity, the followers of "Signed
+        # by") go through the mail queue, not sent one by one while the batch signs.
+        self = self.with_context(mail_notify_force_send=False)  # noqa: PLW0642
         try:
             signer = self._moh_key()
             if signer is None:
