@@ -14,6 +14,7 @@ the password again and the batch resumes with the documents not signed yet: a do
 and marked done in one transaction, so none is signed twice.
 """
 
+import contextlib
 import logging
 import threading
 
@@ -26,6 +27,7 @@ _logger = logging.getLogger(__name__)
 #: The most documents one batch signs (one password entry).
 MAX_DOCUMENTS = 200
 #: Opened keys by (database, batch id): in this process's memory only, never in the database.
+#: Each is the exit stack that closes it, the opened signer in its ``signer``.
 _UNLOCKED = {}
 _UNLOCKED_LOCK = threading.Lock()
 #: First key of the PostgreSQL advisory lock a process holds while it signs a batch.
@@ -119,7 +121,7 @@ class MohSigningBatch(models.Model):
                 )
             )
         key = self.env["moh.signing.key"]._moh_personal(self.env.user)
-        signer = key._moh_signer(password)
+        opened = self._moh_open(key, password)
         try:
             batch = (
                 self.sudo()
@@ -132,9 +134,9 @@ class MohSigningBatch(models.Model):
                 .with_env(self.env)
             )
         except Exception:
-            signer.close()
+            opened.close()
             raise
-        batch._moh_unlock(signer)
+        batch._moh_unlock(opened)
         batch._moh_launch()
         return batch._moh_form_action()
 
@@ -148,7 +150,7 @@ class MohSigningBatch(models.Model):
             if batch._moh_locked() or batch._moh_key():
                 raise UserError(self.env._("%(batch)s is still being signed.", batch=batch.display_name))
             key = self.env["moh.signing.key"]._moh_personal(self.env.user)
-            batch._moh_unlock(key._moh_signer(password))
+            batch._moh_unlock(self._moh_open(key, password))
             batch._moh_launch()
         return True
 
@@ -180,22 +182,32 @@ class MohSigningBatch(models.Model):
     def _moh_slot(self):
         return (self.env.cr.dbname, self.id)
 
-    def _moh_unlock(self, signer):
+    @api.model
+    def _moh_open(self, key, password):
+        """Enter the key's signer context (``moh.signing.key._moh_signer``, whatever the kind
+        of key): the exit stack that closes it, with the signer in ``stack.signer``."""
+        stack = contextlib.ExitStack()
+        stack.signer = stack.enter_context(key._moh_signer(password))
+        return stack
+
+    def _moh_unlock(self, opened):
         with _UNLOCKED_LOCK:
             former = _UNLOCKED.pop(self._moh_slot(), None)
-            _UNLOCKED[self._moh_slot()] = signer
+            _UNLOCKED[self._moh_slot()] = opened
         if former is not None:
             former.close()
 
     def _moh_key(self):
-        return _UNLOCKED.get(self._moh_slot())
+        """The opened signer of this batch in this process, or None."""
+        opened = _UNLOCKED.get(self._moh_slot())
+        return opened.signer if opened is not None else None
 
     def _moh_forget_key(self):
         """Close and drop the opened key (the batch is over, or this process stops)."""
         with _UNLOCKED_LOCK:
-            signer = _UNLOCKED.pop(self._moh_slot(), None)
-        if signer is not None:
-            signer.close()
+            opened = _UNLOCKED.pop(self._moh_slot(), None)
+        if opened is not None:
+            opened.close()
 
     def _moh_locked(self):
         """Whether a server process is signing this batch now (it holds its advisory lock; the
@@ -282,6 +294,6 @@ def _run_in_thread(dbname, uid, batch_id):
         _logger.exception("Signing batch %s stopped", batch_id)
     finally:
         with _UNLOCKED_LOCK:
-            signer = _UNLOCKED.pop((dbname, batch_id), None)
-        if signer is not None:
-            signer.close()
+            opened = _UNLOCKED.pop((dbname, batch_id), None)
+        if opened is not None:
+            opened.close()
