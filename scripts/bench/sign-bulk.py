@@ -166,7 +166,11 @@ def main() -> None:
             env=env,
         )
         shell = [base[0], *base[1:2], "shell", *base[2:], "-d", db, "--log-level=warn", "--no-http"]
-        out = subprocess.run(shell, input=SHELL_SCRIPT, capture_output=True, text=True, check=True, env=env).stdout
+        run = subprocess.run(shell, input=SHELL_SCRIPT, capture_output=True, text=True, check=False, env=env)
+        if run.returncode:
+            print(run.stderr[-4000:], file=sys.stderr)
+            raise SystemExit(f"the Odoo shell failed ({run.returncode})")
+        out = run.stdout
     finally:
         subprocess.run(
             [
