@@ -50,6 +50,8 @@
         "wizard/moh_edxml_import_wizard_views.xml",
         "wizard/moh_outgoing_sign_wizard_views.xml",
         "wizard/moh_signing_key_token_wizard_views.xml",
+        "wizard/moh_signing_batch_resume_views.xml",
+        "views/moh_signing_batch_views.xml",
         "views/moh_documents_menus.xml",
         "views/moh_secret_handover_views.xml",
         "views/verification_templates.xml",

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from asn1crypto import cms
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from fontTools.ttLib import TTFont
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -43,6 +45,7 @@ from moh_core.signatures import (
     stamps,
     validate_pdf_signatures,
 )
+from moh_core.signatures.embedded_fonts import STAMP_FONT_CANDIDATES, find_font, stamp_font
 from moh_core.signatures.errors import SigningFailed, SigningRefused
 from moh_core.testing.fixtures import (
     append_forged_update,
@@ -429,6 +432,21 @@ def test_visible_stamps_draw_vietnamese_text_and_pictures(pki, signed_pair, tmp_
         crop = region(x1 + 60, y1, x2, y2)  # right of the seal's overlap
         blue = sum(1 for r, g, b in crop.getdata() if b > 120 and r < 110)
         assert blue > 5, "no blue handwriting drawn in the signer box"
+
+
+def test_the_stamp_font_is_cut_once_to_vietnamese_without_layout_tables():
+    """Each signature embeds a subset of the stamp font: cut once per process, small, with every
+    Vietnamese letter and no OpenType layout table (the per-document subsetting stays quick)."""
+    path = str(find_font(STAMP_FONT_CANDIDATES))
+    cut = stamp_font(path)
+    assert stamp_font(path) is cut
+    font = TTFont(BytesIO(cut))
+    assert not {"GSUB", "GPOS", "GDEF"} & set(font.keys())
+    assert font["head"].unitsPerEm == 1000
+    cmap = font.getBestCmap()
+    missing = [c for c in "Ký ngày: 03/12/2026 +07:00 ĐđƯưƠơẮẰẲẴẶỆỮỸ" if ord(c) not in cmap]
+    assert not missing, missing
+    assert len(cut) * 3 < len(Path(path).read_bytes())
 
 
 def test_text_only_attachment_stamp(pki, material, signer):

@@ -23,6 +23,8 @@ from . import moh_outgoing_document
 from . import moh_document_copy
 from . import moh_signing_key
 from . import moh_signing_session
+from . import moh_signing_batch
+from . import moh_signing_batch_line
 from . import moh_kpi_item
 from . import moh_kpi_fact
 from . import moh_kpi_dashboard

@@ -712,6 +712,9 @@ class MohOutgoingDocument(models.Model):
                     )
                 )
             doc.sudo().write({"state": "to_sign"})
+            if doc.confidentiality == "normal":
+                # The final rendering with every field is made now, once: signing only signs.
+                doc._moh_prepare_for_signing()
             if doc.signer_id:
                 doc.sudo().activity_schedule(
                     "mail.mail_activity_data_todo", user_id=doc.signer_id.id, summary=self.env._("Sign the document")
@@ -948,44 +951,55 @@ class MohOutgoingDocument(models.Model):
 
     def action_sign(self, password=None):
         """The competent person signs with their own key (visible signature: position, name,
-        time). Several documents at once load the key once (bulk signing)."""
-        from moh_core.signatures import sign  # noqa: PLC0415
+        time). Several documents at once load the key once; a large selection is better signed
+        in the background (moh.signing.batch)."""
+        self._moh_check_may_sign()
+        if not self:
+            return True
+        key = self.env["moh.signing.key"]._moh_personal(self.env.user)
+        with key._moh_signer(password) as signer:
+            self._moh_sign_with(key, signer)
+        return True
 
+    def _moh_check_may_sign(self):
+        """Each document is approved (``to_sign``) and the caller is its named signer."""
         for doc in self:
             if doc.state != "to_sign":
                 raise UserError(self.env._("Only an approved document is signed: %(doc)s.", doc=doc.display_name))
             if self.env.user != doc.signer_id:
                 raise AccessError(self.env._("Only %(signer)s signs this document.", signer=doc.signer_id.name))
-        if not self:
-            return True
-        key = self.env["moh.signing.key"]._moh_personal(self.env.user)
-        picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
-        from moh_core.signatures import check_signer_certificate  # noqa: PLC0415
 
+    def _moh_sign_with(self, key, signer, check=None):
+        """Sign these documents (checked by the caller) with the opened ``signer`` of ``key``;
+        returns the certificate check, reused for the next documents while it is fresh (the
+        certificate is checked once per batch, not once per document)."""
+        from moh_core.signatures import check_signer_certificate, sign  # noqa: PLC0415
+
+        picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
         material = self[:1]._moh_validation_material()
-        with key._moh_signer(password) as signer:
-            # Bulk signing: the certificate is checked once for the whole batch (and again if
-            # the batch outlasts the check's validity), not once per document.
+        if check is None or not check.ok:
             with user_errors(self.env):
                 check = check_signer_certificate(
                     signer, material=material, revocation=self[:1]._moh_revocation_policy()
                 )
-            for doc in self:
-                if doc.pdf_id.moh_role != "signing_pdf":
-                    doc._moh_prepare_for_signing()
-                with user_errors(self.env):
-                    result = sign(
-                        doc.pdf_id.raw,
-                        signer,
-                        field="signer",
-                        level=doc.company_id.moh_signature_level,
-                        timestamper=doc._moh_timestamper(),
-                        material=material,
-                        check=check,
-                        stamp=doc._moh_signer_stamp(picture),
-                    )
-                doc._moh_after_signature(result)
-        return True
+        for doc in self:
+            if doc.pdf_id.moh_role != "signing_pdf":
+                # Approved before its fields were prepared at approval time.
+                doc._moh_prepare_for_signing()
+            with user_errors(self.env):
+                result = sign(
+                    doc.pdf_id.raw,
+                    signer,
+                    field="signer",
+                    level=doc.company_id.moh_signature_level,
+                    timestamper=doc._moh_timestamper(),
+                    material=material,
+                    check=check,
+                    stamp=doc._moh_signer_stamp(picture),
+                )
+            doc._moh_after_signature(result)
+            check = result.check
+        return check
 
     def _moh_position(self):
         """The signature block's authority and position lines, e.g. "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"."""

@@ -122,7 +122,9 @@ class TestOutgoingSigning(OutgoingSigningCase):
             .create({"document_ids": [(6, 0, docs.ids)], "password": self.pki.password})
         )
         # As the form's Sign button does: the password travels in the call's context only.
-        wizard.with_context(moh_password=self.pki.password).action_sign()
+        action = wizard.with_context(moh_password=self.pki.password).action_sign()
+        # Several documents are signed in the background (moh.signing.batch), here run at once.
+        self.env["moh.signing.batch"].with_user(self.leader).browse(action["res_id"])._moh_run()
         self.assertEqual(set(docs.mapped("state")), {"signed"})
         self.env.cr.execute("SELECT to_jsonb(w)::text FROM moh_outgoing_sign_wizard w WHERE id = %s", wizard.ids)
         self.assertNotIn(f'"{self.pki.password}"', self.env.cr.fetchone()[0], "the password is not kept")
@@ -208,7 +210,9 @@ class TestOutgoingIssuing(OutgoingSigningCase):
         for reviewer in (self.head, doc.legal_reviewer_id, doc.signer_id):
             self._review(doc, reviewer, "validate")
         doc.with_user(self.specialist).action_approved()
-        self.assertEqual(doc.pdf_id, draft)
+        # At approval, the final rendering with its fields replaces the draft: signing only signs.
+        self.assertNotEqual(doc.pdf_id, draft)
+        self.assertEqual(doc.pdf_id.moh_role, "signing_pdf")
         doc.with_user(self.leader).action_sign(self.pki.password)
         files = doc.sudo().version_ids
         prepared = files.filtered(lambda a: a.moh_role == "signing_pdf")
@@ -223,8 +227,8 @@ class TestOutgoingIssuing(OutgoingSigningCase):
     def test_the_pdf_prepared_for_signing_is_found_whatever_its_name(self):
         doc = self._approved()
         doc.sudo().register_id = self.register
-        doc.sudo()._moh_prepare_for_signing()
-        prepared = doc.pdf_id
+        prepared = doc.pdf_id  # prepared at approval
+        self.assertEqual(prepared.moh_role, "signing_pdf")
         prepared.sudo().name = "anything.pdf"
         doc.with_user(self.leader).action_sign(self.pki.password)
         self.assertEqual(

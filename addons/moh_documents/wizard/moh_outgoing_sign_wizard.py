@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class MohOutgoingSignWizard(models.TransientModel):
-    """Asks the signer for their key's password; signs one or many documents with it.
+    """Asks the signer for their key's password; signs one document with it at once, or several
+    in the background (moh.signing.batch: the key stays open in this server process only).
 
     The password is never stored, not even in this wizard's row: the field is not stored (as
     res.users.identitycheck's), and the Sign button passes what was typed in its context
@@ -40,5 +41,8 @@ class MohOutgoingSignWizard(models.TransientModel):
         context = dict(self.env.context)
         password = context.pop("moh_password", None) or self.password
         # Nothing further down (messages, activities, jobs) carries the password on.
-        self.document_ids.with_context(context).action_sign(password)  # pylint: disable=context-overridden  # the whole context, less the password, on purpose
-        return {"type": "ir.actions.act_window_close"}
+        documents = self.document_ids.with_context(context)  # pylint: disable=context-overridden  # the whole context, less the password, on purpose
+        if len(documents) == 1:
+            documents.action_sign(password)
+            return {"type": "ir.actions.act_window_close"}
+        return documents.env["moh.signing.batch"].action_start(documents.ids, password)

@@ -36,7 +36,7 @@ from moh_core.signatures.embedded_fonts import (
     SEAL_FONT_CANDIDATES,
     STAMP_FONT_CANDIDATES,
     find_font,
-    font_bytes,
+    stamp_font,
 )
 from moh_core.signatures.errors import SigningFailed, SigningProblem
 
@@ -161,7 +161,7 @@ class _Stamp(BaseStamp):
             font_file = style.font_file or str(find_font(STAMP_FONT_CANDIDATES))
             self._engine = GlyphAccumulator(
                 writer=writer,
-                font_handle=BytesIO(font_bytes(font_file)),
+                font_handle=BytesIO(stamp_font(font_file)),
                 font_size=10,
                 obj_stream=obj_stream,
             )
