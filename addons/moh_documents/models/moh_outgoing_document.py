@@ -972,8 +972,12 @@ class MohOutgoingDocument(models.Model):
     def _moh_sign_with(self, key, signer, check=None):
         """Sign these documents (checked by the caller) with the opened ``signer`` of ``key``;
         returns the certificate check, reused for the next documents while it is fresh (the
-        certificate is checked once per batch, not once per document)."""
-        from moh_core.signatures import check_signer_certificate, sign  # noqa: PLC0415
+        certificate is checked once per batch, not once per document).
+
+        A remote key that signs several documents per approval (``signer.batch_size``) signs
+        documents of one company together, so that the signer approves once per run on the
+        service's app instead of once per document."""
+        from moh_core.signatures import check_signer_certificate, sign, sign_many  # noqa: PLC0415
 
         picture = base64.b64decode(key.sudo().image) if key.sudo().image else None
         material = self[:1]._moh_validation_material()
@@ -986,6 +990,24 @@ class MohOutgoingDocument(models.Model):
             if doc.pdf_id.moh_role != "signing_pdf":
                 # Approved before its fields were prepared at approval time.
                 doc._moh_prepare_for_signing()
+        if len(self) > 1 and len(self.company_id) == 1 and getattr(signer, "batch_size", 1) > 1:
+            first = self[:1]
+            with user_errors(self.env):
+                results = sign_many(
+                    [doc.pdf_id.raw for doc in self],
+                    signer,
+                    field="signer",
+                    level=first.company_id.moh_signature_level,
+                    timestamper=first._moh_timestamper(),
+                    material=material,
+                    check=check,
+                    stamp=first._moh_signer_stamp(picture),
+                    revocation=first._moh_revocation_policy(),
+                )
+            for doc, result in zip(self, results, strict=True):
+                doc._moh_after_signature(result)
+            return results[-1].check
+        for doc in self:
             with user_errors(self.env):
                 result = sign(
                     doc.pdf_id.raw,

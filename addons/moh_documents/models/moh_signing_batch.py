@@ -255,16 +255,19 @@ class MohSigningBatch(models.Model):
                 return 0  # waiting for the password
             key = self.env["moh.signing.key"]._moh_personal(self.user_id)
             check = None
-            for line in self.sudo().line_ids.sorted("sequence"):
-                if limit is not None and handled >= limit:
-                    break
+            # A remote key signs up to its batch size per approval: its documents go together
+            # (and are committed together); any other key signs and commits one at a time.
+            size = max(1, getattr(signer, "batch_size", 1))
+            while limit is None or handled < limit:
                 self.invalidate_recordset(["stage"])
                 if self.sudo().stage != "open":
                     break
-                if line.state != "pending":
-                    continue
-                check = line.with_env(self.env)._moh_sign(key, signer, check)
-                handled += 1
+                pending = self.sudo().line_ids.sorted("sequence").filtered(lambda item: item.state == "pending")
+                run = pending[: min(size, limit - handled) if limit is not None else size]
+                if not run:
+                    break
+                check = run.with_env(self.env)._moh_sign(key, signer, check)
+                handled += len(run)
                 self._moh_commit()
             if not self.sudo().line_ids.filtered(lambda item: item.state == "pending"):
                 if self.sudo().stage == "open":

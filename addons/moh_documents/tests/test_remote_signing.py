@@ -94,9 +94,17 @@ class TestRemoteSigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
             .create({"document_ids": [(6, 0, docs.ids)]})
         )
         self.assertTrue(wizard.remote)
-        wizard.action_sign()
+        action = wizard.action_sign()
+        batch = self.env["moh.signing.batch"].with_user(self.vice_minister).browse(action["res_id"])
+        self.assertEqual(batch.line_ids.document_id, docs)
+        authorizations = len(self.csc.authorize_calls)
+        self.assertEqual(batch._moh_run(), 3)
         self.assertEqual(set(docs.mapped("state")), {"signed"})
-        self.assertEqual(len(self.csc.sign_hash_calls), calls + 3)
+        # The three documents went to the service together: one approval, one signHash call.
+        self.assertEqual(len(self.csc.authorize_calls), authorizations + 1)
+        self.assertEqual(self.csc.authorize_calls[-1]["numSignatures"], 3)
+        self.assertEqual(len(self.csc.sign_hash_calls), calls + 1)
+        self.assertEqual(set(batch.line_ids.mapped("state")), {"signed"})
         for doc in docs:
             self.assertTrue(doc.signature_validation_ids.valid, doc.signature_validation_ids.explanation)
 
