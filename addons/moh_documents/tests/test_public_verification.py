@@ -103,7 +103,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
         self.assertEqual(response.status_code, 200)
         html = response.text
         # In Vietnamese: the reasons of the signatures (PAdES B-B: no timestamp).
-        self.assertIn("Không có dấu thời gian tin cậy", html)
+        self.assertIn("Có các phiên bản sau chữ ký này", html)
         for shown in (
             self.doc.name,
             self.doc.issue_date.strftime("%d/%m/%Y"),
@@ -184,7 +184,7 @@ class TestPublicVerification(OutgoingSigningCase, RpcAttackMixin, HttpCase):
         self.assertIn("o_moh_verify_upload_verdict", response.text)
         self.assertIn("o_moh_verify_valid", response.text)
         self.assertIn(self.pki.seal.common_name, response.text)
-        self.assertIn("Không có dấu thời gian tin cậy", response.text)  # the reasons, in Vietnamese
+        self.assertIn("Có các phiên bản sau chữ ký này", response.text)  # the reasons, in Vietnamese
         self.assertEqual(self._stored(), before)
 
     def test_a_tampered_copy_is_not_valid_with_the_reason(self):

@@ -12,6 +12,7 @@ Internal to the package (the fields and stamps modules use it).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -24,6 +25,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from moh_core.fonts import FontNotFoundError, find_font_dir, nfc
 from moh_core.signatures.errors import SigningFailed, SigningProblem
+
+# fontTools' subsetter logs every glyph list it keeps at INFO, and pyHanko subsets the stamp's
+# font for every signed document: thousands of lines per batch in a server's log.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 __all__ = [
     "DR_REPERTOIRE",
