@@ -79,10 +79,10 @@ class TestRemoteSigning(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         # the service made the signature, after an authorization pinned to this one hash
         self.assertEqual(len(self.csc.sign_hash_calls), calls + 1)
         self.assertEqual(self.csc.authorize_calls[-1]["numSignatures"], 1)
-        # the leader was asked on screen to approve, and told when it came
+        # the leader was asked on screen to approve, and told when it came, in his language
         notes = self._notifications()
-        self.assertTrue(any("Approve the signature of 1 document" in note for note in notes), notes)
-        self.assertTrue(any("Approved" in note for note in notes), notes)
+        self.assertTrue(any("Hãy xác nhận ký 1 văn bản" in note for note in notes), notes)
+        self.assertTrue(any("Đã xác nhận: tiếp tục ký" in note for note in notes), notes)
 
     def test_vice_minister_signs_a_batch(self):
         docs = self._approved(signer=self.vice_minister) | self._approved(signer=self.vice_minister)
