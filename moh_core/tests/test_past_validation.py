@@ -3,6 +3,7 @@ is validated at the time the timestamp proves, with the revocation data the file
 (moh_core.signatures.past, ETSI EN 319 102-1 past signature validation)."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from cryptography import x509
@@ -10,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from moh_core.demo import generate_test_pki
 from moh_core.signatures import SignatureProblem, ValidationMaterial, load_pkcs12_signer, validate_pdf_signatures
+from moh_core.signatures.past import validate_at_timestamp
 from moh_core.testing.fixtures import append_forged_update, make_timestamper
 from moh_core.testing.issuing import issued_decision
 
@@ -188,3 +190,67 @@ def test_forged_revision_after_a_b_lt_document_is_still_refused_years_later(issu
     )
     last = report.signatures[-1]
     assert not last.valid and SignatureProblem.CHANGED_AFTER_SIGNING in last.problems
+
+
+# -- the rule on its own, with stand-in statuses ----------------------------------------------
+
+
+def _status(*, trusted=False, revoked=False, intact=True, token=True, token_trusted=True, token_revoked=False, at=None):
+    stamp = SimpleNamespace(
+        intact=True,
+        valid=True,
+        trusted=token_trusted,
+        revoked=token_revoked,
+        timestamp=at or datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return SimpleNamespace(
+        trusted=trusted, revoked=revoked, intact=intact, valid=True, timestamp_validity=stamp if token else None
+    )
+
+
+def _past(now_status, past_status, checked_at=datetime(2027, 1, 1, tzinfo=UTC)):
+    moments = []
+
+    def validate(embedded, context):
+        moments.append(context)
+        return past_status
+
+    return validate_at_timestamp(None, now_status, checked_at, lambda moment: moment, validate), moments
+
+
+def test_past_verdict_replaces_the_present_one_only_when_it_settles_the_signer():
+    stamped = datetime(2026, 1, 1, tzinfo=UTC)
+    # Trusted (or revoked) at the timestamp's time: that verdict, at that time.
+    for settled in (_status(trusted=True), _status(revoked=True)):
+        result, moments = _past(_status(), settled)
+        assert result == (settled, stamped) and moments == [stamped]
+    # Neither trusted nor revoked then (e.g. no revocation data for that time): today's stands.
+    assert _past(_status(), _status())[0] is None
+    # The timestamp untrusted at its own time, or a different time: today's stands.
+    assert _past(_status(), _status(trusted=True, token_trusted=False))[0] is None
+    other = _status(trusted=True, at=datetime(2026, 2, 1, tzinfo=UTC))
+    assert _past(_status(), other)[0] is None
+
+
+def test_present_verdict_stands_without_asking_the_past():
+    cases = [
+        _status(trusted=True),  # valid today, timestamp too
+        _status(intact=False),  # the signed bytes changed
+        _status(token=False),  # no timestamp (B-B)
+        _status(token_revoked=True),  # the TSA is known revoked
+        _status(at=datetime(2028, 1, 1, tzinfo=UTC)),  # a timestamp after the validation time
+    ]
+    for now_status in cases:
+        result, moments = _past(now_status, _status(trusted=True))
+        assert result is None and moments == []
+
+
+def test_validation_before_the_timestamp_stays_at_that_time(issued_lt, pki):
+    stamped = min(
+        _stamped_at(validate_pdf_signatures(issued_lt, material=ValidationMaterial(trust_roots=pki.trust_roots)))
+    )
+    at = stamped - DAY
+    report = validate_pdf_signatures(
+        issued_lt, material=ValidationMaterial(trust_roots=pki.trust_roots), validation_time=at
+    )
+    assert all(signature.validated_at == at for signature in report.signatures)
