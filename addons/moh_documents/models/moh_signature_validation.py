@@ -51,7 +51,6 @@ class MohSignatureValidation(models.Model):
     signing_time = fields.Datetime()
     timestamp_time = fields.Datetime(string="Timestamp")
     validated_as_of = fields.Datetime(
-        string="Validated As Of",
         help="The time the signature was validated at: the time its trusted timestamp proves when it no longer "
         "validates at the time of the check (certificate expired, revocation data out of date: long-term "
         "validation), else the time of the check.",
