@@ -173,6 +173,15 @@ def test_b_lt_document_validates_offline_with_the_service_stopped(live, material
         assert report.all_valid, report.summary
         assert report.signatures[0].timestamp_valid
     assert check_signed_by(result.pdf, [live.der("ocsp-signer")], material=material).valid
+    # Years later, the OCSP answer stale and the certificate expired: validated, offline, at the
+    # time the timestamp proves (moh_core.signatures.past).
+    for later in (timedelta(days=400), timedelta(days=5 * 365)):
+        at = datetime.now(UTC) + later
+        report = validate_pdf_signatures(result.pdf, material=material, validation_time=at, revocation=OFFLINE)
+        assert report.all_valid, report.summary
+        signature = report.signatures[0]
+        assert signature.validated_at == signature.timestamp_time < at
+    assert signature.signer.not_after < at  # at +5 years, beyond the signer's certificate
 
 
 def test_certificate_check_before_signing_goes_live_only_when_needed(server, live, material, pki):

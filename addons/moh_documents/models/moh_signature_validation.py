@@ -50,6 +50,11 @@ class MohSignatureValidation(models.Model):
     certificate = fields.Binary(attachment=False, help="The signer's certificate (DER), kept with the check.")
     signing_time = fields.Datetime()
     timestamp_time = fields.Datetime(string="Timestamp")
+    validated_as_of = fields.Datetime(
+        help="The time the signature was validated at: the time its trusted timestamp proves when it no longer "
+        "validates at the time of the check (certificate expired, revocation data out of date: long-term "
+        "validation), else the time of the check.",
+    )
     valid = fields.Boolean()
     intact = fields.Boolean(string="Integrity")
     trusted = fields.Boolean(string="Trusted Chain")
@@ -248,6 +253,9 @@ class MohSignatureValidation(models.Model):
                         else False,
                         "timestamp_time": signature.timestamp_time.replace(tzinfo=None)
                         if signature.timestamp_time
+                        else False,
+                        "validated_as_of": signature.validated_at.replace(tzinfo=None)
+                        if signature.validated_at
                         else False,
                         "valid": signature.valid,
                         "intact": signature.intact,

@@ -6,6 +6,7 @@ nothing listens on."""
 import base64
 import io
 import tempfile
+from datetime import UTC, datetime, timedelta
 
 from odoo.tests import HttpCase, TransactionCase, tagged
 
@@ -91,6 +92,8 @@ class TestIssuedLongTerm(OutgoingSigningCase):
         for name, check in checks.items():
             self.assertTrue(check.valid, f"{name}: {check.explanation}")
             self.assertTrue(check.timestamp_time, f"{name} has no timestamp")
+            # Validated today at the time of the check, not at the timestamp's time.
+            self.assertTrue(check.validated_as_of and check.validated_as_of >= check.timestamp_time, name)
         pdf = doc.pdf_id.raw
         dss = DocumentSecurityStore.read_dss(PdfFileReader(io.BytesIO(pdf)))
         self.assertTrue(dss.certs, "the certificates are embedded")
@@ -100,6 +103,14 @@ class TestIssuedLongTerm(OutgoingSigningCase):
         material = ValidationMaterial(trust_roots=[base64.b64decode(r.certificate) for r in roots])
         report = validate_pdf_signatures(pdf, material=material, revocation=OFFLINE)
         self.assertTrue(report.all_valid, report.summary)
+        # Years later, the embedded revocation data out of date and the signer's certificate
+        # expired: still valid, at the time its timestamp proves.
+        for days in (400, 5 * 365):
+            later = datetime.now(UTC) + timedelta(days=days)
+            report = validate_pdf_signatures(pdf, material=material, revocation=OFFLINE, validation_time=later)
+            self.assertTrue(report.all_valid, report.summary)
+            for signature in report.signatures:
+                self.assertEqual(signature.validated_at, signature.timestamp_time)
 
 
 @tagged("post_install", "-at_install")

@@ -270,6 +270,10 @@ class SignatureReport:
     valid: bool
     problems: tuple[SignatureProblem, ...]
     summary: str
+    validated_at: datetime | None = None
+    """The time the signature was validated at (UTC): the time its trusted signature timestamp
+    proves when the present-time check did not pass (past signature validation,
+    :mod:`~moh_core.signatures.past`), else the report's validation time; None when unreadable."""
 
     @property
     def signer_common_name(self) -> str | None:
@@ -359,7 +363,11 @@ def _with_problems(report: SignatureReport, problems: Iterable[SignatureProblem]
 
 
 def signature_report(
-    name: str, status: PdfSignatureStatus, revocation_unknown: bool, revocation_unreachable: bool = False
+    name: str,
+    status: PdfSignatureStatus,
+    revocation_unknown: bool,
+    revocation_unreachable: bool = False,
+    validated_at: datetime | None = None,
 ) -> SignatureReport:
     signer = certificate_info(status.signing_cert)
     timestamp = status.timestamp_validity
@@ -391,6 +399,7 @@ def signature_report(
         valid=status.bottom_line,
         problems=(),
         summary="",
+        validated_at=_utc(validated_at),
     )
     return _with_problems(report, problems)
 

@@ -71,6 +71,7 @@ from moh_core.signatures.errors import (
     SignedByProblem,
 )
 from moh_core.signatures.material import ValidationMaterial
+from moh_core.signatures.past import PastContextFactory, validate_at_timestamp
 from moh_core.signatures.report import (
     CertificateInfo,
     Coverage,
@@ -249,11 +250,24 @@ def validate_pdf_signatures(
             live=live,
         )
 
+    def past_context(moment: datetime) -> ValidationContext:
+        return _validation_context(
+            dss,
+            trust_roots=parsed.trust_roots,
+            other_certs=parsed.other_certs,
+            crls=parsed.crls,
+            ocsps=parsed.ocsps,
+            moment=moment,
+            allow_fetching=allow_fetching,
+            revocation_mode="hard-fail",
+            retroactive=True,
+        )
+
     live = revocation if revocation is not None and revocation.live and validation_time is None else None
     signed: list[tuple[int, SignatureReport]] = []
     unreadable: list[SignatureReport] = []
     for name, sig_ref, sig_field in filled_fields:
-        report, revision = _check_field(name, sig_ref, sig_field, reader, context, live)
+        report, revision = _check_field(name, sig_ref, sig_field, reader, context, live, (checked_at, past_context))
         if report is not None and revision is not None:
             signed.append((revision, report))
         elif report is not None:
@@ -409,8 +423,10 @@ def _validation_context(
     allow_fetching: bool,
     revocation_mode: str,
     live: LiveSession | None = None,
+    retroactive: bool = False,
 ) -> ValidationContext:
-    """A fresh context per signature: pyHanko caches path results in it and closes it after use."""
+    """A fresh context per signature: pyHanko caches path results in it and closes it after use.
+    ``retroactive``: revocation data issued after ``moment`` counts (past validation)."""
     kwargs: dict[str, Any] = {
         "trust_roots": list(trust_roots),
         "other_certs": list(other_certs),
@@ -420,6 +436,7 @@ def _validation_context(
         "allow_fetching": allow_fetching or live is not None,
         "revocation_mode": revocation_mode,
         "fetcher_backend": live,
+        "retroactive_revinfo": retroactive,
     }
     if dss is not None:
         return dss.as_validation_context(kwargs)
@@ -437,8 +454,12 @@ def _check_field(
     reader: PdfFileReader,
     context: _ContextFactory,
     live: RevocationPolicy | None = None,
+    past: tuple[datetime, PastContextFactory] | None = None,
 ) -> tuple[SignatureReport | None, int | None]:
-    """Validate one filled signature field; returns (report or None, signed revision)."""
+    """Validate one filled signature field; returns (report or None, signed revision).
+
+    ``past``: the present validation time and the contexts at the time a signature timestamp
+    proves (:mod:`~moh_core.signatures.past`), used when the present-time verdict does not pass."""
     try:
         sig_object = sig_ref.get_object()
         sig_type = sig_object.get("/Type", "/Sig")
@@ -452,7 +473,7 @@ def _check_field(
     try:
         # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
         embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
-        status = validate_pdf_signature(embedded, context(), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE)
+        status = _full_validation(embedded, context())
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
@@ -460,10 +481,20 @@ def _check_field(
         unreachable = False
         if revocation_unknown and live is not None:
             status, revocation_unknown, unreachable = _check_live(embedded, status, context, live)
-        return signature_report(name, status, revocation_unknown, unreachable), embedded.signed_revision
+        validated_at = past[0] if past is not None else None
+        at_timestamp = validate_at_timestamp(embedded, status, *past, _full_validation) if past is not None else None
+        if at_timestamp is not None:
+            (status, validated_at), revocation_unknown, unreachable = at_timestamp, False, False
+        report = signature_report(name, status, revocation_unknown, unreachable, validated_at)
+        return report, embedded.signed_revision
     except Exception as exc:  # trust boundary: CMS/PDF/X.509 structures from the file itself
         logger.info("Unreadable signature in field %s", name, exc_info=True)
         return unreadable_report(name, SignatureProblem.MALFORMED, str(exc)), None
+
+
+def _full_validation(embedded: EmbeddedPdfSignature, context: ValidationContext) -> PdfSignatureStatus:
+    """pyHanko's validation with the product's difference policy and key usage rule."""
+    return validate_pdf_signature(embedded, context, diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE)
 
 
 def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context: ValidationContext) -> bool:
@@ -482,9 +513,7 @@ def _check_live(
     """Validate again, fetching the revocation status the known data did not settle; returns
     the status, whether revocation is still unknown, and whether no source answered."""
     session = policy.session()
-    status = validate_pdf_signature(
-        embedded, context(live=session), diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE
-    )
+    status = _full_validation(embedded, context(live=session))
     if status.trusted or status.revoked:
         return status, False, False
     if session.unreachable:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from pyhanko.sign.timestamps import TimeStamper
+
 from moh_core.documents.layout import OutgoingDocument, RenderedDocument, Signer, render_outgoing_document
 from moh_core.documents.pagekit import format_document_number, format_issue_date
 from moh_core.signatures import (
@@ -91,13 +93,21 @@ def prepare(pdf: bytes, rendered: RenderedDocument) -> bytes:
     )
 
 
-def sign_as_signer(pdf: bytes, signer: MohSigner, material: ValidationMaterial) -> bytes:
-    """The competent person's signature (B-B) in the field ``signer``."""
+def sign_as_signer(
+    pdf: bytes,
+    signer: MohSigner,
+    material: ValidationMaterial,
+    *,
+    level: str = "B-B",
+    timestamper: TimeStamper | None = None,
+) -> bytes:
+    """The competent person's signature (``level``, B-B by default) in the field ``signer``."""
     return sign(
         pdf,
         signer,
         field="signer",
-        level="B-B",
+        level=level,
+        timestamper=timestamper,
         stamp=VisibleStamp(
             StampStyle.SIGNER,
             position="KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG",
@@ -109,13 +119,21 @@ def sign_as_signer(pdf: bytes, signer: MohSigner, material: ValidationMaterial) 
     ).pdf
 
 
-def sign_as_seal(pdf: bytes, seal: MohSigner, material: ValidationMaterial) -> bytes:
-    """The agency's signature (B-B) with the red seal, in the field ``seal``."""
+def sign_as_seal(
+    pdf: bytes,
+    seal: MohSigner,
+    material: ValidationMaterial,
+    *,
+    level: str = "B-B",
+    timestamper: TimeStamper | None = None,
+) -> bytes:
+    """The agency's signature (``level``, B-B by default) with the red seal, in the field ``seal``."""
     return sign(
         pdf,
         seal,
         field="seal",
-        level="B-B",
+        level=level,
+        timestamper=timestamper,
         stamp=VisibleStamp(StampStyle.SEAL, image_png=make_seal_image("Bộ Y tế")),
         material=material,
     ).pdf
@@ -131,15 +149,31 @@ class Issued:
     sealed: bytes
 
 
-def issue(prepared: bytes, signer: MohSigner, seal: MohSigner, material: ValidationMaterial) -> Issued:
-    """Signer signs -> the records office fills number and date -> the seal signs."""
-    signed = sign_as_signer(prepared, signer, material)
+def issue(
+    prepared: bytes,
+    signer: MohSigner,
+    seal: MohSigner,
+    material: ValidationMaterial,
+    *,
+    level: str = "B-B",
+    timestamper: TimeStamper | None = None,
+) -> Issued:
+    """Signer signs -> the records office fills number and date -> the seal signs, both at
+    ``level`` (B-T and B-LT need ``timestamper``)."""
+    signed = sign_as_signer(prepared, signer, material, level=level, timestamper=timestamper)
     filled = fill_fields(signed, {"number": NUMBER, "date": DATE})
-    sealed = sign_as_seal(filled, seal, material)
+    sealed = sign_as_seal(filled, seal, material, level=level, timestamper=timestamper)
     return Issued(prepared, signed, filled, sealed)
 
 
-def issued_decision(signer: MohSigner, seal: MohSigner, material: ValidationMaterial) -> Issued:
-    """The sample decision rendered, prepared and issued."""
+def issued_decision(
+    signer: MohSigner,
+    seal: MohSigner,
+    material: ValidationMaterial,
+    *,
+    level: str = "B-B",
+    timestamper: TimeStamper | None = None,
+) -> Issued:
+    """The sample decision rendered, prepared and issued (at ``level``)."""
     rendered = render_outgoing_document(decision())
-    return issue(prepare(rendered.pdf, rendered), signer, seal, material)
+    return issue(prepare(rendered.pdf, rendered), signer, seal, material, level=level, timestamper=timestamper)
