@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -20,6 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers import FetcherBackend
 
 from moh_core.signatures.certificates import load_certificates, pem_or_der
+from moh_core.signatures.revocation import CLOCK_TOLERANCE
 
 __all__ = ["ParsedMaterial", "ValidationMaterial"]
 
@@ -68,6 +69,10 @@ class ValidationMaterial:
         return _parse(self)
 
 
+#: pyHanko's own default, kept where nothing is fetched.
+_PYHANKO_TOLERANCE = timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class ParsedMaterial:
     """Parsed trust roots, CRLs, OCSP responses and certificates (:meth:`ValidationMaterial.parsed`)."""
@@ -94,6 +99,7 @@ class ParsedMaterial:
             allow_fetching=allow_fetching or fetcher_backend is not None,
             fetcher_backend=fetcher_backend,
             revocation_mode="hard-fail",
+            time_tolerance=CLOCK_TOLERANCE if fetcher_backend is not None else _PYHANKO_TOLERANCE,
         )
 
     def with_revocation(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> ParsedMaterial:

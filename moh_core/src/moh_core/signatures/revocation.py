@@ -43,6 +43,7 @@ from pyhanko_certvalidator.fetchers.api import FetchLimits
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 __all__ = [
+    "CLOCK_TOLERANCE",
     "DEFAULT_TIMEOUT",
     "OFFLINE",
     "LiveSession",
@@ -53,6 +54,11 @@ __all__ = [
 #: Seconds one OCSP or CRL request may take (connecting, then each read) before the source
 #: counts as unreachable: short, since a person waits for the verdict.
 DEFAULT_TIMEOUT = 3.0
+
+#: How far a live answer's times may run ahead of the validation's "now": the moment is fixed
+#: before the fetch, the responder answers with its own clock, seconds later (pyHanko's default
+#: of one second calls a fresh OCSP response "too recent" on a loaded server or a skewed clock).
+CLOCK_TOLERANCE = timedelta(minutes=2)
 
 #: Bounds on what one validation may fetch (the URLs come from certificates a trusted CA issued,
 #: but a chain may still name many).

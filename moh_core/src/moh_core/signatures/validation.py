@@ -84,7 +84,7 @@ from moh_core.signatures.report import (
     signature_report,
     unreadable_report,
 )
-from moh_core.signatures.revocation import LiveSession, RevocationPolicy
+from moh_core.signatures.revocation import CLOCK_TOLERANCE, LiveSession, RevocationPolicy
 from moh_core.signatures.signers import SIGNING_KEY_USAGES
 
 __all__ = [
@@ -438,6 +438,8 @@ def _validation_context(
         "fetcher_backend": live,
         "retroactive_revinfo": retroactive,
     }
+    if live is not None:
+        kwargs["time_tolerance"] = CLOCK_TOLERANCE
     if dss is not None:
         return dss.as_validation_context(kwargs)
     return ValidationContext(**kwargs)
