@@ -159,6 +159,8 @@ leader = env["res.users"].create({"name": "Thứ trưởng", "login": "bench_lea
 with open(pki.signer.p12_path, "rb") as handle:
     env["moh.signing.key"].create({"name": "k", "user_id": leader.id, "pkcs12_file": base64.b64encode(handle.read())})
 env["tier.definition"].search([("model", "=", "moh.outgoing.document")]).write({"active": False})
+# The baseline makes PAdES B-B signatures (no timestamp): the product signs at the same level.
+env.company.moh_signature_level = "B-B"
 docs = env["moh.outgoing.document"].create([{
     "document_type_id": env.ref("moh_documents.document_type_cong_van").id,
     "department_id": env.ref("moh_documents.dep_drug").id,
