@@ -990,35 +990,31 @@ class MohOutgoingDocument(models.Model):
             if doc.pdf_id.moh_role != "signing_pdf":
                 # Approved before its fields were prepared at approval time.
                 doc._moh_prepare_for_signing()
+
+        def options(doc):
+            return {
+                "field": "signer",
+                "level": doc.company_id.moh_signature_level,
+                "timestamper": doc._moh_timestamper(),
+                "material": material,
+                "check": check,
+                "stamp": doc._moh_signer_stamp(picture),
+            }
+
         if len(self) > 1 and len(self.company_id) == 1 and getattr(signer, "batch_size", 1) > 1:
-            first = self[:1]
             with user_errors(self.env):
                 results = sign_many(
                     [doc.pdf_id.raw for doc in self],
                     signer,
-                    field="signer",
-                    level=first.company_id.moh_signature_level,
-                    timestamper=first._moh_timestamper(),
-                    material=material,
-                    check=check,
-                    stamp=first._moh_signer_stamp(picture),
-                    revocation=first._moh_revocation_policy(),
+                    revocation=self[:1]._moh_revocation_policy(),
+                    **options(self[:1]),
                 )
             for doc, result in zip(self, results, strict=True):
                 doc._moh_after_signature(result)
             return results[-1].check
         for doc in self:
             with user_errors(self.env):
-                result = sign(
-                    doc.pdf_id.raw,
-                    signer,
-                    field="signer",
-                    level=doc.company_id.moh_signature_level,
-                    timestamper=doc._moh_timestamper(),
-                    material=material,
-                    check=check,
-                    stamp=doc._moh_signer_stamp(picture),
-                )
+                result = sign(doc.pdf_id.raw, signer, **options(doc))
             doc._moh_after_signature(result)
             check = result.check
         return check

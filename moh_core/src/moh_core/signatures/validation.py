@@ -237,20 +237,12 @@ def validate_pdf_signatures(
         raise InvalidPdfError(f"The PDF's form fields cannot be read: {exc}") from exc
     dss = _read_dss(reader)
 
-    def context(revocation_mode: str = "hard-fail", live: LiveSession | None = None) -> ValidationContext:
-        return _validation_context(
-            dss,
-            trust_roots=parsed.trust_roots,
-            other_certs=parsed.other_certs,
-            crls=parsed.crls,
-            ocsps=parsed.ocsps,
-            moment=validation_time,
-            allow_fetching=allow_fetching,
-            revocation_mode=revocation_mode,
-            live=live,
-        )
-
-    def past_context(moment: datetime) -> ValidationContext:
+    def context(
+        revocation_mode: str = "hard-fail",
+        live: LiveSession | None = None,
+        moment: datetime | None = validation_time,
+        retroactive: bool = False,
+    ) -> ValidationContext:
         return _validation_context(
             dss,
             trust_roots=parsed.trust_roots,
@@ -259,9 +251,13 @@ def validate_pdf_signatures(
             ocsps=parsed.ocsps,
             moment=moment,
             allow_fetching=allow_fetching,
-            revocation_mode="hard-fail",
-            retroactive=True,
+            revocation_mode=revocation_mode,
+            live=live,
+            retroactive=retroactive,
         )
+
+    def past_context(moment: datetime) -> ValidationContext:
+        return context(moment=moment, retroactive=True)
 
     live = revocation if revocation is not None and revocation.live and validation_time is None else None
     signed: list[tuple[int, SignatureReport]] = []
