@@ -572,17 +572,25 @@ class TestOutgoingSecurity(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         arguments = {
             "action_sign": [self.pki.password],
             "moh_sign_prepare": [base64.b64encode(self.pki.signer.der).decode()],
+            "moh_sign_prepare_many": [base64.b64encode(self.pki.signer.der).decode()],
             "write": [{"abstract": "Sửa"}],
             "evaluate_tier": [self.env.ref("moh_documents.tier_outgoing_signer").id],
         }
         before = self._snapshot(doc)
         for user in (self.portal, self.plain_user, self.specialist_legal):
             for name in names:
-                if name in ("create", "moh_sign_finish"):
+                if name in ("create", "moh_sign_finish", "moh_sign_finish_many"):
                     continue  # model methods, checked below
                 with self.subTest(user=user.login, method=name):
                     self.assertRpcRefused(user, DOC, name, [[doc.id], *arguments.get(name, [])])
             self.assertRpcRefused(user, DOC, "moh_sign_finish", ["no-such-session", "AAAA"], errors=REFUSED)
+            self.assertRpcRefused(
+                user,
+                DOC,
+                "moh_sign_finish_many",
+                [[{"session": "no-such-session", "signature": "AAAA"}]],
+                errors=REFUSED,
+            )
         self.assertRpcRefused(self.portal, DOC, "create", [{"abstract": "Cổng"}])
         self.assertEqual(self._snapshot(doc), before, "nothing changed")
 
