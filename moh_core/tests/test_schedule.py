@@ -195,6 +195,4 @@ def test_an_empty_week_prints_its_working_days(tmp_path: Path) -> None:
 
 def test_an_entry_outside_the_week_is_refused() -> None:
     with pytest.raises(ValueError, match="not in week 49"):
-        render_work_schedule(
-            [ScheduleEntry(day=D(2026, 12, 7), time=T(8), content="Họp")], week=WEEK, agency="Bộ Y tế"
-        )
+        render_work_schedule([ScheduleEntry(day=D(2026, 12, 7), time=T(8), content="Họp")], week=WEEK, agency="Bộ Y tế")
