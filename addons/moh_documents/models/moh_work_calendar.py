@@ -111,6 +111,8 @@ class CalendarEvent(models.Model):
         "event_id",
         "document_id",
         string="Incoming Documents",
+        # Whoever may read documents at all (officers, records office); each sees those he may read.
+        groups="moh_documents.group_specialist,moh_documents.group_clerk",
         help="The documents of this meeting (the invitation letter, ...). Each reader sees those he may read.",
     )
     moh_outgoing_document_ids = fields.Many2many(
@@ -119,6 +121,8 @@ class CalendarEvent(models.Model):
         "event_id",
         "document_id",
         string="Outgoing Documents",
+        # Whoever may read documents at all (officers, records office); each sees those he may read.
+        groups="moh_documents.group_specialist,moh_documents.group_clerk",
         help="The documents of this meeting (the invitation letter, ...). Each reader sees those he may read.",
     )
 

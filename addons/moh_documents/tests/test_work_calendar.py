@@ -234,8 +234,11 @@ class TestWorkCalendar(RpcAttackMixin, MohUsersMixin, HttpCase):
         entry = self._propose()
         self.env[EVENT].browse(entry.id).sudo().write({"moh_incoming_document_ids": [(6, 0, (doc | secret).ids)]})
         self._publish(entry)
-        # The staff read the entry, not the documents they may not read (nor their abstract).
-        for user in (self.plain_user, self.other):
+        # The staff read the entry; an employee who reads no document does not even see the field.
+        self.assertTrue(self._ok(self.plain_user, EVENT, "read", [entry.ids, ["name", "location"]]))
+        self.assertRpcRefused(self.plain_user, EVENT, "read", [entry.ids, ["moh_incoming_document_ids"]])
+        # Officers see the documents they may read, not the others (nor their abstract).
+        for user in (self.other, self.specialist):
             values = self._ok(user, EVENT, "read", [entry.ids, ["moh_incoming_document_ids"]])[0]
             self.assertNotIn(secret.id, values["moh_incoming_document_ids"], user.login)
             web = self._ok(
@@ -251,6 +254,17 @@ class TestWorkCalendar(RpcAttackMixin, MohUsersMixin, HttpCase):
             self.clerk, "moh.incoming.document", "read", [doc.ids, ["moh_work_event_ids", "moh_work_event_count"]]
         )[0]
         self.assertEqual((values["moh_work_event_ids"], values["moh_work_event_count"]), (entry.ids, 1))
+
+    def test_the_demo_publishes_the_current_week(self):
+        week = self.env.ref("moh_documents.work_week_current", raise_if_not_found=False)
+        if not week:
+            self.skipTest("installed without demo data")
+        self.assertEqual((week.state, week.entry_count), ("published", 10))
+        self.assertEqual(len(self._ok(self.plain_user, EVENT, "search", [[("moh_week_id", "=", week.id)]])), 10)
+        proposals = self.env[EVENT].search([("moh_state", "=", "proposed")])
+        self.assertGreaterEqual(len(proposals), 3)
+        self.assertFalse(self._ok(self.plain_user, EVENT, "search", [[("id", "in", proposals.ids)]]))
+        self.assertEqual(self._ok(self.plain_user, WEEK, "action_print", [week.ids])["type"], "ir.actions.act_url")
 
     def test_other_events_keep_calendar_s_rules(self):
         Event = self.env[EVENT]
