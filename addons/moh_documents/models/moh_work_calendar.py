@@ -228,6 +228,14 @@ class CalendarEvent(models.Model):
                 raise AccessError(self.env._("Entries of the work calendar are public to whoever may read them."))
         published = self.filtered("moh_published") if not self.env.su else self.browse()
         result = super().write(vals)
+        if "moh_presiding_ids" in vals:
+            # An approved entry is in its presiding leaders' own calendars.
+            for event in self.filtered(lambda event: event.moh_state == "approved"):
+                missing = event.moh_presiding_ids.partner_id - event.partner_ids
+                if missing:
+                    event.sudo().with_context(skip_attendee_notification=True, dont_notify=True).write(
+                        {"partner_ids": [fields.Command.link(partner.id) for partner in missing]}
+                    )
         announced = [name for name in _ANNOUNCED_FIELDS if name in vals]
         if published and announced:
             published.moh_week_id._moh_announce_revision(
@@ -337,6 +345,18 @@ class CalendarEvent(models.Model):
             )
         return True
 
+    @api.model
+    def _moh_demo_unqueue_mail(self):
+        """Demo data: as ``moh.incoming.document._moh_demo_unqueue_mail``, for the e-mails the work
+        calendar's demo queued (entries, weeks): cancelled, not left in the outgoing queue."""
+        mails = self.env["mail.mail"].search(
+            [("state", "in", ("outgoing", "exception")), ("model", "in", ("calendar.event", "moh.work.week"))]
+        )
+        self.env["mail.notification"].search(
+            [("mail_mail_id", "in", mails.ids), ("notification_status", "in", ("ready", "exception"))]
+        ).write({"notification_status": "canceled"})
+        mails.write({"state": "cancel", "failure_reason": "Demo data: not sent."})
+
     def _moh_schedule_entry(self):
         """This entry as a line of the printed calendar (moh_core)."""
         self.ensure_one()
@@ -445,6 +465,10 @@ class MohWorkWeek(models.Model):
         for week in self:
             week.sudo().write(
                 {"state": "published", "published_by_id": self.env.uid, "published_on": fields.Datetime.now()}
+            )
+            # The presiding leaders and the publisher follow the week: its revisions reach them.
+            week.sudo().message_subscribe(
+                partner_ids=(week.sudo().entry_ids.moh_presiding_ids.partner_id | self.env.user.partner_id).ids
             )
             week.sudo().message_post(
                 body=self.env._(

@@ -118,6 +118,9 @@ class TestWorkCalendar(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertEqual(week.revision, 1)
         self.assertEqual(len(week.message_ids), messages + 1)
         self.assertIn("revision 1", week.message_ids[0].body)
+        # The presiding leader follows the week: its revisions reach him.
+        self.assertIn(self.leader.partner_id, week.message_partner_ids)
+        self.assertIn(self.leader.partner_id, week.message_ids[0].notified_partner_ids)
         # A new entry approved into the published week, then one cancelled: two more revisions.
         late = self._propose("Bộ trưởng chủ trì họp Ban Cán sự Đảng", day="2027-03-02")
         self.assertEqual(late.moh_week_id, self.env[WEEK])
