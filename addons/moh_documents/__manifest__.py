@@ -7,7 +7,7 @@
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
     "license": "AGPL-3",
-    "depends": ["mail", "hr", "resource", "base_tier_validation", "queue_job"],
+    "depends": ["mail", "hr", "resource", "calendar", "base_tier_validation", "queue_job"],
     "external_dependencies": {
         "python": [
             "moh-core",
@@ -25,6 +25,7 @@
         "security/ir.model.access.csv",
         "security/moh_documents_rules.xml",
         "security/tier_review_security.xml",
+        "security/moh_work_calendar_rules.xml",
         "data/resource_calendar_data.xml",
         "data/hr_department_data.xml",
         "data/res_company_data.xml",
@@ -55,12 +56,14 @@
         "views/moh_documents_menus.xml",
         "views/moh_secret_handover_views.xml",
         "views/verification_templates.xml",
+        "views/moh_work_calendar_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/moh_incoming_document_demo.xml",
         "demo/moh_signing_demo.xml",
         "demo/moh_exchange_demo.xml",
+        "demo/moh_work_calendar_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
