@@ -262,15 +262,17 @@ class MohTask(models.Model):
         self.ensure_one()
         return self.sudo().incoming_document_id or self.sudo().outgoing_document_id
 
-    def _moh_take_files(self, attachments, owner):
-        """Attach files the caller uploaded (theirs, not yet attached to a record) to ``owner``."""
+    def _moh_check_files(self, attachments):
+        """Files the caller uploaded for a step: theirs, attached to no record yet (the step's
+        dialog only), and none for a state-secret document on a networked deployment."""
         attachments = self._moh_browse("ir.attachment", attachments)
         if not attachments:
-            return attachments
+            return attachments.sudo()
         theirs = attachments.sudo().filtered(
             lambda a: (
                 a.create_uid == self.env.user
-                and (not a.res_id or a.res_model in ("moh.task.step.wizard", owner._name))
+                and (not a.res_id or a.res_model == "moh.task.step.wizard")
+                and not a.res_field
                 and not a.moh_role
             )
         )
@@ -279,7 +281,6 @@ class MohTask(models.Model):
         source = self._moh_source()
         if source and source.confidentiality != "normal" and source.company_id._moh_secret_networked():
             raise source._moh_secret_refusal(self.env._("No file of it is stored on a networked deployment"))
-        theirs.write({"res_model": owner._name, "res_id": owner.id})
         return theirs
 
     def _moh_check_links(self, vals):
@@ -408,12 +409,13 @@ class MohTask(models.Model):
             raise UserError(self.env._("The progress is a percentage, from 0 to 100."))
         if not (note or "").strip():
             raise UserError(self.env._("Say what was done."))
+        files = self._moh_check_files(attachment_ids)
         report = (
             self.env["moh.task.progress"]
             .sudo()
             .create({"task_id": self.id, "user_id": self.env.user.id, "percent": percent, "note": note})
         )
-        files = self._moh_take_files(attachment_ids, report)
+        files.write({"res_model": report._name, "res_id": report.id})
         report.attachment_ids = [(6, 0, files.ids)]
         self.sudo().write({"progress": percent, "state": "in_progress"})
         self._moh_post(self.env._("Progress: %(percent)s%%", percent=percent), note)
@@ -522,7 +524,8 @@ class MohTask(models.Model):
         document = self._moh_browse("moh.outgoing.document", result_outgoing_document)
         if len(document) > 1 or (document and not document.has_access("read")):
             raise AccessError(self.env._("You may not read the record you link the task to."))
-        files = self._moh_take_files(attachment_ids, self)
+        files = self._moh_check_files(attachment_ids)
+        files.write({"res_model": self._name, "res_id": self.id})
         self.sudo().write(
             {
                 "state": "done",
@@ -776,11 +779,11 @@ class MohTaskExtension(models.Model):
     )
 
     task_id = fields.Many2one("moh.task", required=True, ondelete="cascade", index=True)
-    requested_by_id = fields.Many2one("res.users", string="Requested By", required=True)
+    requested_by_id = fields.Many2one("res.users", required=True)
     previous_deadline = fields.Date(string="Due Date Before")
     requested_deadline = fields.Date(string="Requested Due Date", required=True)
     reason = fields.Text(required=True)
     state = fields.Selection(EXTENSION_STATES, default="requested", required=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By")
+    decided_by_id = fields.Many2one("res.users")
     decided_on = fields.Datetime()
     decision_note = fields.Text(string="Decision")

@@ -175,7 +175,7 @@ class TestTasks(TaskMixin, TransactionCase):
         task = self._task()
         task.sudo().deadline = self.calendar.moh_add_working_days(self._today(self.leader), -2)
         self.assertEqual(task.deadline_state, "overdue")
-        due, overdue = self.env[TASK]._cron_moh_deadline_reminders()
+        _due, overdue = self.env[TASK]._cron_moh_deadline_reminders()
         self.assertGreaterEqual(overdue, 1)
         self.assertTrue(task.escalated_on)
         summaries = task.activity_ids.filtered(lambda a: a.user_id == self.leader).mapped("summary")
@@ -226,9 +226,7 @@ class TestTasks(TaskMixin, TransactionCase):
             task.with_user(self.head_legal).action_cancel("x")
 
     def test_confidential_document_tasks_follow_its_readers(self):
-        secret = self._moh_new_document(
-            abstract="V/v phương án bảo vệ bí mật nhà nước", confidentiality="confidential"
-        )
+        secret = self._moh_new_document(abstract="V/v phương án bảo vệ bí mật nhà nước", confidentiality="confidential")
         secret.with_user(self.clerk).action_register_and_submit(self.leader)
         task = self._task(incoming_document_id=secret.id, assign=False, user_ids=[], name="Xây dựng phương án")
         self.assertEqual(task.confidentiality, "confidential")
@@ -260,11 +258,14 @@ class TestTasks(TaskMixin, TransactionCase):
         Work = self.env["moh.work.item"]
         mine = Work.with_user(self.specialist).search([])
         self.assertEqual(set(mine.user_id.ids), {self.specialist.id})
-        self.assertEqual({(i.kind, i.res_id) for i in mine if i.kind == "task"}, {
-            ("task", later.id),
-            ("task", sooner.id),
-            ("task", extension_task.id),
-        })
+        self.assertEqual(
+            {(i.kind, i.res_id) for i in mine if i.kind == "task"},
+            {
+                ("task", later.id),
+                ("task", sooner.id),
+                ("task", extension_task.id),
+            },
+        )
         self.assertIn(("document", "process", doc.id), {(i.kind, i.step, i.res_id) for i in mine})
         deadlines = [i.deadline for i in mine if i.deadline]
         self.assertEqual(deadlines, sorted(deadlines), "the most urgent first")
@@ -304,7 +305,9 @@ class TestTaskSecurity(RpcAttackMixin, TaskMixin, HttpCase):
         self.assertEqual((result, error), ([], None))
         self.assertRpcRefused(self.specialist_legal, TASK, "read", [task.ids, ["name", "description"]])
         self.assertRpcRefused(self.specialist_legal, TASK, "write", [task.ids, {"name": "Sửa"}], errors=REFUSED)
-        reports, error = self._rpc(self.specialist_legal, "moh.task.progress", "search_read", [[("task_id", "=", task.id)]])
+        reports, error = self._rpc(
+            self.specialist_legal, "moh.task.progress", "search_read", [[("task_id", "=", task.id)]]
+        )
         self.assertEqual((reports, error), ([], None))
 
     def test_workflow_fields_are_not_written_directly(self):
@@ -347,7 +350,14 @@ class TestTaskSecurity(RpcAttackMixin, TaskMixin, HttpCase):
             self.specialist,
             "moh.task.extension",
             "create",
-            [{"task_id": task.id, "requested_by_id": self.specialist.id, "requested_deadline": "2030-01-01", "reason": "x"}],
+            [
+                {
+                    "task_id": task.id,
+                    "requested_by_id": self.specialist.id,
+                    "requested_deadline": "2030-01-01",
+                    "reason": "x",
+                }
+            ],
         )
         self.assertEqual(self._snapshot(task), before)
 
@@ -404,7 +414,9 @@ class TestTaskSecurity(RpcAttackMixin, TaskMixin, HttpCase):
         task = self._task()
         upload = self._upload(self.specialist)
         self._rpc(self.specialist, TASK, "action_start", [task.ids])
-        report, error = self._rpc(self.specialist, TASK, "action_report_progress", [task.ids, 30, "Đang làm", [upload.id]])
+        report, error = self._rpc(
+            self.specialist, TASK, "action_report_progress", [task.ids, 30, "Đang làm", [upload.id]]
+        )
         self.assertIsNone(error)
         _result, error = self._rpc(self.specialist, TASK, "action_complete", [task.ids, "Đã xong"])
         self.assertIsNone(error)
