@@ -43,21 +43,6 @@ TASK_STATES = [
     ("cancelled", "Cancelled"),
 ]
 EXTENSION_STATES = [("requested", "Requested"), ("approved", "Approved"), ("refused", "Refused")]
-#: The content of a task: its assigner's while it is a draft.
-CONTENT_FIELDS = (
-    "name",
-    "description",
-    "department_id",
-    "cooperating_department_ids",
-    "user_ids",
-    "working_days",
-    "proposed_deadline",
-    "incoming_document_id",
-    "outgoing_document_id",
-    "parent_id",
-    "priority",
-    "company_id",
-)
 
 
 class MohTask(models.Model):
@@ -132,7 +117,7 @@ class MohTask(models.Model):
         "moh.outgoing.document", string="Result Document", readonly=True, copy=False, ondelete="restrict"
     )
     result_attachment_ids = fields.Many2many(
-        "ir.attachment", "moh_task_result_attachment_rel", "task_id", "attachment_id", string="Result Files"
+        "ir.attachment", "moh_task_result_attachment_rel", "task_id", "attachment_id", string="Result Files", copy=False
     )
     cancel_reason = fields.Text(readonly=True, copy=False)
     reminded_on = fields.Date(readonly=True, copy=False)

@@ -69,7 +69,10 @@ class TestTasks(TaskMixin, TransactionCase):
         cls._moh_setup_tasks()
 
     def test_leader_assigns_to_a_department_and_a_person(self):
-        task = self._task(cooperating_department_ids=[(6, 0, self.department_legal.ids)], working_days=10)
+        task = self._task(assign=False, cooperating_department_ids=[(6, 0, self.department_legal.ids)], working_days=10)
+        # A draft is the assigner's alone.
+        self.assertFalse(self.env[TASK].with_user(self.specialist).search([("id", "=", task.id)]))
+        task.action_assign()
         today = self._today(self.leader)
         self.assertEqual(task.state, "assigned")
         self.assertEqual(task.assigner_id, self.leader)
