@@ -123,9 +123,9 @@ class MohTask(models.Model):
     reminded_on = fields.Date(readonly=True, copy=False)
     escalated_on = fields.Date(readonly=True, copy=False)
     # What the current user may do (buttons); the steps check again.
-    moh_can_assign = fields.Boolean(compute="_compute_moh_can")
-    moh_can_work = fields.Boolean(compute="_compute_moh_can")
-    moh_can_decide = fields.Boolean(compute="_compute_moh_can")
+    moh_can_assign = fields.Boolean(string="Can Assign", compute="_compute_moh_can")
+    moh_can_work = fields.Boolean(string="Can Work on It", compute="_compute_moh_can")
+    moh_can_decide = fields.Boolean(string="Can Decide", compute="_compute_moh_can")
 
     @api.depends("incoming_document_id.confidentiality", "outgoing_document_id.confidentiality")
     def _compute_confidentiality(self):
@@ -195,7 +195,7 @@ class MohTask(models.Model):
                 )
             )
 
-    def _moh_check_actor(self, users, what):
+    def _moh_check_actor(self, users):
         me = self.env.user
         if me in users:
             return me
@@ -204,8 +204,7 @@ class MohTask(models.Model):
             return delegators[:1]
         raise AccessError(
             self.env._(
-                "You cannot %(what)s the task %(task)s: it is for %(people)s.",
-                what=what,
+                "You cannot take this step on the task %(task)s: it is for %(people)s.",
                 task=self.name,
                 people=", ".join(users.mapped("name")) or "-",
             )
@@ -214,7 +213,7 @@ class MohTask(models.Model):
     def _moh_check_decider(self):
         if self.env.user.has_group("moh_documents.group_ministry_leader"):
             return self.env.user
-        return self._moh_check_actor(self._moh_deciders(), self.env._("decide on"))
+        return self._moh_check_actor(self._moh_deciders())
 
     def _moh_post(self, body, note=None):
         parts = [Markup("<b>%s</b>") % body]
@@ -303,10 +302,7 @@ class MohTask(models.Model):
                 # A sub-task stays under the parent's document (and its confidentiality).
                 vals.setdefault("incoming_document_id", parent.incoming_document_id.id)
                 vals.setdefault("outgoing_document_id", parent.outgoing_document_id.id)
-        tasks = super().create(vals_list)
-        for task in tasks:
-            task._moh_post(self.env._("Task created"))
-        return tasks
+        return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
@@ -380,7 +376,7 @@ class MohTask(models.Model):
     def action_start(self):
         """An assignee (or a head of the lead unit) starts the work."""
         self._moh_check("assigned")
-        self._moh_check_actor(self._moh_workers(), self.env._("start"))
+        self._moh_check_actor(self._moh_workers())
         self.sudo().state = "in_progress"
         self._moh_post(self.env._("Started"))
         return True
@@ -389,7 +385,7 @@ class MohTask(models.Model):
         """Whoever works on the task reports how far it is, with files."""
         self._moh_check("assigned", "in_progress")
         workers = self._moh_workers() | self._moh_heads(self.sudo().cooperating_department_ids)
-        self._moh_check_actor(workers, self.env._("report on"))
+        self._moh_check_actor(workers)
         if not isinstance(percent, int) or isinstance(percent, bool) or not 0 <= percent <= 100:
             raise UserError(self.env._("The progress is a percentage, from 0 to 100."))
         if not (note or "").strip():
@@ -409,7 +405,7 @@ class MohTask(models.Model):
     def action_request_extension(self, reason, requested_deadline=None, working_days=None):
         """An assignee asks the assigner for a later deadline: a date, or working days more."""
         self._moh_check("assigned", "in_progress")
-        self._moh_check_actor(self._moh_workers(), self.env._("ask an extension of"))
+        self._moh_check_actor(self._moh_workers())
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the extension."))
         if self.extension_pending:
@@ -501,7 +497,7 @@ class MohTask(models.Model):
         """An assignee (or a head of the lead unit) completes the task with its result: a text,
         and the resulting outgoing document or files."""
         self._moh_check("assigned", "in_progress")
-        self._moh_check_actor(self._moh_workers(), self.env._("complete"))
+        self._moh_check_actor(self._moh_workers())
         if not (result or "").strip():
             raise UserError(self.env._("Write the result of the task."))
         if self.sudo().child_ids.filtered(lambda t: t.state in ("draft", *t._moh_open_states)):
@@ -575,7 +571,11 @@ class MohTask(models.Model):
         """Create a task as it stands after its steps (a past assignment, completion...), from
         system code: ``values`` may hold workflow fields (state, assigner_id, assigned_date,
         deadline, done_date, progress, result...). Private: no RPC client reaches it."""
-        return self.sudo().create(values)
+        return (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+            .create(values)
+        )
 
     @api.model
     def _moh_demo_tasks(self):
