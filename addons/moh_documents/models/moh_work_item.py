@@ -15,6 +15,7 @@ WORK_STEPS = [
     ("direct", "Direct"),
     ("assign", "Assign Specialists"),
     ("process", "Process"),
+    ("review", "Review"),
     ("sign", "Sign"),
     ("task", "Carry Out"),
     ("extension", "Decide on an Extension"),
@@ -103,6 +104,16 @@ class MohWorkItem(models.Model):
                    'moh.outgoing.document', o.id, o.signer_id, o.department_id, o.company_id, NULL::date
               FROM moh_outgoing_document o
              WHERE o.state = 'to_sign' AND o.signer_id IS NOT NULL
+            """,
+            # Outgoing drafts whose review is the user's turn (base_tier_validation: pending).
+            """
+            SELECT (r.id::bigint * 16 + 7) * 1000000 + rel.res_users_id, 'document', 'review',
+                   o.name, CASE WHEN o.confidentiality = 'normal' THEN o.abstract END,
+                   'moh.outgoing.document', o.id, rel.res_users_id, o.department_id, o.company_id, NULL::date
+              FROM tier_review r
+              JOIN moh_outgoing_document o ON o.id = r.res_id AND r.model = 'moh.outgoing.document'
+              JOIN res_users_tier_review_rel rel ON rel.tier_review_id = r.id
+             WHERE r.status = 'pending' AND o.state = 'draft'
             """,
             # Tasks, for their assignees.
             """

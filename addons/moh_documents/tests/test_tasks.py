@@ -281,6 +281,28 @@ class TestTasks(TaskMixin, TransactionCase):
         # Each row opens its record.
         action = mine.filtered(lambda i: i.res_id == doc.id and i.kind == "document")[:1].action_open_record()
         self.assertEqual((action["res_model"], action["res_id"]), ("moh.incoming.document", doc.id))
+        # An outgoing draft under review waits for its current reviewer only.
+        draft = (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "abstract": "V/v cung ứng thuốc hiếm",
+                    "body": "Kính gửi các bệnh viện.",
+                    "signer_id": self.leader.id,
+                    "signer_position": "THỨ TRƯỞNG",
+                }
+            )
+        )
+        draft.with_user(self.specialist).action_request_review()
+        self.env.flush_all()
+        turn = draft.review_ids.filtered(lambda r: r.status == "pending").reviewer_ids
+        self.assertTrue(turn)
+        for user in (self.head, self.head_legal, self.leader):
+            rows = Work.with_user(user).search([("res_model", "=", "moh.outgoing.document"), ("res_id", "=", draft.id)])
+            self.assertEqual(rows.mapped("step"), ["review"] if user in turn else [], user.login)
         # Another person never sees these rows, whatever they search for.
         self.assertFalse(Work.with_user(self.specialist_legal).search([("user_id", "=", self.specialist.id)]))
 
