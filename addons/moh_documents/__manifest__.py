@@ -26,6 +26,7 @@
         "security/moh_documents_rules.xml",
         "security/tier_review_security.xml",
         "security/moh_work_calendar_rules.xml",
+        "security/moh_task_rules.xml",
         "data/resource_calendar_data.xml",
         "data/hr_department_data.xml",
         "data/res_company_data.xml",
@@ -53,6 +54,7 @@
         "wizard/moh_signing_key_token_wizard_views.xml",
         "wizard/moh_signing_batch_resume_views.xml",
         "views/moh_signing_batch_views.xml",
+        "views/moh_task_views.xml",
         "views/moh_documents_menus.xml",
         "views/moh_secret_handover_views.xml",
         "views/verification_templates.xml",
@@ -64,6 +66,7 @@
         "demo/moh_signing_demo.xml",
         "demo/moh_exchange_demo.xml",
         "demo/moh_work_calendar_demo.xml",
+        "demo/moh_task_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -25,6 +25,8 @@ from . import moh_signing_key
 from . import moh_signing_session
 from . import moh_signing_batch
 from . import moh_signing_batch_line
+from . import moh_task
+from . import moh_work_item
 from . import moh_kpi_item
 from . import moh_kpi_fact
 from . import moh_kpi_dashboard

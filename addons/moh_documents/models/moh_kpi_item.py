@@ -1,7 +1,8 @@
 """One row per piece of work a department handles, for the processing-time indicators.
 
 A database view: every routing of an incoming document to a department (lead or cooperating),
-and, with moh_egov, every public service dossier. Pivot and graph views work on it directly
+every assigned task (moh.task, counted for its lead unit), and, with moh_egov, every public
+service dossier. Pivot and graph views work on it directly
 (analysts), the dashboard feeds its rows to moh_core.indicators.kpi, and any figure opens the rows behind
 it. Dates are the agency's local dates. A confidential document is counted, but its reference is
 not shown (``***``): its items are read by people who may not read the document itself. The
@@ -16,7 +17,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier")]
+KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier"), ("task", "Task")]
 
 
 class MohKpiItem(models.Model):
@@ -72,8 +73,14 @@ class MohKpiItem(models.Model):
             )
         )
         return SQL(
-            "(%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
-            " WHERE d.id = %s AND d.confidentiality != 'normal'%s))",
+            "((%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
+            " WHERE d.id = %s AND d.confidentiality != 'normal'%s))"
+            " OR (%s = 'task' AND EXISTS (SELECT 1 FROM moh_task t"
+            " JOIN moh_incoming_document d ON d.id = t.incoming_document_id"
+            " WHERE t.id = %s AND d.confidentiality != 'normal'%s)))",
+            SQL.identifier(alias, "kind"),
+            SQL.identifier(alias, "res_id"),
+            unread,
             SQL.identifier(alias, "kind"),
             SQL.identifier(alias, "res_id"),
             unread,
@@ -99,11 +106,16 @@ class MohKpiItem(models.Model):
             .browse({item.res_id for item in self if item.kind == "document"})
             .exists()
         )
+        tasks = self.env["moh.task"].sudo().browse({item.res_id for item in self if item.kind == "task"}).exists()
+        documents |= tasks.incoming_document_id
         secret = documents.filtered(lambda d: d.confidentiality != "normal")
         unread = secret.filtered(lambda d: self.env.user not in d.reader_ids)
+        task_documents = {task.id: task.incoming_document_id.id for task in tasks}
         for item in self:
-            item.state_secret = item.kind == "document" and item.res_id in secret.ids
-            item.moh_readable = not (item.kind == "document" and item.res_id in unread.ids)
+            document_id = item.res_id if item.kind == "document" else task_documents.get(item.res_id)
+            mine = item.kind in ("document", "task") and document_id
+            item.state_secret = bool(mine) and document_id in secret.ids
+            item.moh_readable = not (mine and document_id in unread.ids)
 
     @api.model
     def _moh_tz_sql(self):
@@ -139,14 +151,42 @@ class MohKpiItem(models.Model):
               LEFT JOIN moh_incoming_document d ON d.id = a.document_id
              WHERE a.state NOT IN ('cancelled', 'returned')
         """,  # noqa: S608 - table and column names are the models' own, never input
-            )
+            ),
+            (
+                "moh_task",
+                f"""
+            SELECT t.id * 4 + 2 AS id, 'task' AS kind,
+                   CASE WHEN t.confidentiality = 'confidential' THEN '***' ELSE t.name END AS name,
+                   'moh.task' AS res_model, t.id AS res_id, t.company_id AS company_id,
+                   t.department_id AS department_id,
+                   (SELECT rel.user_id FROM moh_task_user_rel rel
+                     WHERE rel.task_id = t.id ORDER BY rel.user_id LIMIT 1) AS user_id,
+                   FALSE AS cooperating,
+                   (t.assigned_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date AS received_date,
+                   t.deadline AS deadline,
+                   CASE WHEN t.state = 'done' THEN (t.done_date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date END
+                       AS done_date,
+                   t.state IN ('assigned', 'in_progress') AS is_open,
+                   t.state IN ('assigned', 'in_progress') AND t.deadline < CURRENT_DATE AS is_overdue,
+                   COALESCE(t.completed_late, FALSE) AS completed_late,
+                   NULL::boolean AS online, NULL::boolean AS fee_paid, NULL::boolean AS paid_online,
+                   NULL::boolean AS result_electronic, NULL::boolean AS digitised, NULL::integer AS rating
+              FROM {{source}} t
+             WHERE t.state IN ('assigned', 'in_progress', 'done') AND t.assigned_date IS NOT NULL
+        """,  # noqa: S608 - table and column names are the models' own, never input
+            ),
         ]
 
     @api.model
     def _moh_kpi_indexes(self):
         """(table, column) of the timestamps the view turns into local dates: indexed as those
         dates, so that a period's items are found without reading every row."""
-        return [("moh_document_assignment", "create_date"), ("moh_document_assignment", "done_date")]
+        return [
+            ("moh_document_assignment", "create_date"),
+            ("moh_document_assignment", "done_date"),
+            ("moh_task", "assigned_date"),
+            ("moh_task", "done_date"),
+        ]
 
     @api.model
     def _moh_kpi_expression_indexes(self):
@@ -158,7 +198,10 @@ class MohKpiItem(models.Model):
     def _moh_kpi_open_indexes(self):
         """(table, open condition) of each source: its open rows are indexed apart, so that the
         open items (counted live, their age and lateness change every day) are read alone."""
-        return [("moh_document_assignment", "state IN ('new', 'in_progress')")]
+        return [
+            ("moh_document_assignment", "state IN ('new', 'in_progress')"),
+            ("moh_task", "state IN ('assigned', 'in_progress')"),
+        ]
 
     def init(self):
         # pylint: disable=sql-injection  # DDL: table, column and function names are the models' own, never input

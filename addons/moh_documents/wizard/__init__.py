@@ -5,3 +5,4 @@ from . import moh_edxml_import_wizard
 from . import comment_wizard
 from . import moh_signing_key_token_wizard
 from . import moh_signing_batch_resume
+from . import moh_task_step_wizard
