@@ -37,3 +37,4 @@ from . import moh_exchange_message
 from . import moh_secret_handover
 from . import ir_attachment
 from . import mail_compose_message
+from . import moh_demo_history

@@ -19,3 +19,4 @@ from . import moh_signing_key
 from . import moh_kpi_item
 from . import moh_kpi_dashboard
 from . import ir_attachment
+from . import moh_demo_history
