@@ -26,7 +26,7 @@ class MohDemoVolume(Command):
     name = "moh_demo_volume"
 
     def run(self, args):
-        parser = argparse.ArgumentParser(prog=self.prog, description=self.__doc__)
+        parser = argparse.ArgumentParser(prog=self.prog, description=self.__doc__, allow_abbrev=False)
         parser.add_argument("--documents", type=int, default=30000, help="incoming documents (default 30000)")
         parser.add_argument("--dossiers", type=int, default=3000, help="public service dossiers (default 3000)")
         parser.add_argument("--tasks", type=int, default=3000, help="tasks, when a tasks module is installed")
