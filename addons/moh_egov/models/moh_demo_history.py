@@ -32,10 +32,8 @@ class MohDemoHistory(models.AbstractModel):
     def _moh_procedure_specs(self):
         from moh_core.demo.history import ProcedureSpec  # noqa: PLC0415
 
-        procedures = (
-            self.env["moh.procedure"]
-            .sudo()
-            .search([("department_id", "!=", False), ("company_id", "in", (False, self.env.company.id))])
+        procedures = self.env["moh.procedure"].search(
+            [("department_id", "!=", False), ("company_id", "in", (False, self.env.company.id))]
         )
         return super()._moh_procedure_specs() + [
             ProcedureSpec(
@@ -58,11 +56,11 @@ class MohDemoHistory(models.AbstractModel):
 
     @api.model
     def _moh_businesses(self):
-        Partner = self.env["res.partner"].sudo()
+        Partner = self.env["res.partner"]
         businesses = Partner.search(
             [
                 ("is_company", "=", True),
-                ("id", "not in", self.env["res.company"].sudo().search([]).partner_id.ids),
+                ("id", "not in", self.env["res.company"].search([]).partner_id.ids),
                 ("user_ids", "=", False),
                 ("child_ids.user_ids.share", "=", True),
             ]
@@ -77,34 +75,27 @@ class MohDemoHistory(models.AbstractModel):
 
         company = self.env.company
         Dossier = self.env["moh.dossier"]
-        register = (
-            self.env["moh.document.register"]
-            .sudo()
-            .search([("direction", "=", "dossier"), ("company_id", "=", company.id)], limit=1)
+        register = self.env["moh.document.register"].search(
+            [("direction", "=", "dossier"), ("company_id", "=", company.id)], limit=1
         )
         if not register:
             return 0
         agency = company._moh_agency_code("")
-        procedures = self.env["moh.procedure"].sudo().browse({p.procedure for p in plans})
+        procedures = self.env["moh.procedure"].browse({p.procedure for p in plans})
         people = self._moh_people(self.env["hr.department"].browse({p.department for p in plans}))
         businesses = self._moh_businesses()
         onestop = (
-            self.env["res.users"]
-            .sudo()
-            .search([("group_ids", "in", self.env.ref("moh_egov.group_onestop").id)], order="id", limit=1)
+            self.env["res.users"].search(
+                [("group_ids", "in", self.env.ref("moh_egov.group_onestop").id)], order="id", limit=1
+            )
         ) or self.env.user
         # The number of the day, after the dossiers already filed that day (under the register's lock).
-        days = sorted({p.submitted_at.date() for p in plans})
-        sequences = {}
-        for day in days:
-            receipt_day = int(day.strftime("%Y%m%d"))
-            sequences[day] = register._moh_allocate_number(
-                "moh.dossier", receipt_day, number_field="code_sequence", year_field="receipt_day"
-            )
+        days = {int(p.submitted_at.strftime("%Y%m%d")) for p in plans}
+        sequences = self._moh_next_numbers(register, "moh.dossier", "code_sequence", "receipt_day", days)
         order = sorted(range(len(plans)), key=lambda i: (plans[i].submitted_at, i))
         codes = {}
         for index in order:
-            day = plans[index].submitted_at.date()
+            day = int(plans[index].submitted_at.strftime("%Y%m%d"))
             codes[index] = sequences[day]
             sequences[day] += 1
         labels = {"onestop": "Bộ phận Một cửa", "applicant": "Tổ chức, cá nhân"}
