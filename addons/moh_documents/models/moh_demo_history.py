@@ -57,12 +57,19 @@ class MohDemoHistory(models.AbstractModel):
     @api.model
     def _moh_demo_history(self, documents=300, dossiers=80, tasks=60, seed=19):
         """Demo data: the last twelve months up to yesterday (today's numbers and codes stay
-        the demo's own steps'), with a fixed seed."""
+        the demo's own steps'), with a fixed seed; once only (an upgrade loads the demo files
+        again)."""
         self._moh_check_system()
+        marker = "moh_documents.demo_history" if documents else "moh_egov.demo_history"
+        Param = self.env["ir.config_parameter"]
+        if Param.get_param(marker):
+            return {}
         today = fields.Date.context_today(self.with_context(tz=self._moh_tz().zone))
         end = today - dt.timedelta(days=1)
         start = end - dt.timedelta(days=364)
-        return self._moh_generate(start, end, documents=documents, dossiers=dossiers, tasks=tasks, seed=seed)
+        counts = self._moh_generate(start, end, documents=documents, dossiers=dossiers, tasks=tasks, seed=seed)
+        Param.set_param(marker, fields.Date.to_string(end))
+        return counts
 
     # -- the plan's inputs ----------------------------------------------------------------------
 
