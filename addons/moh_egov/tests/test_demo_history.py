@@ -93,6 +93,16 @@ class TestDemoHistory(TransactionCase):
         spec = Writer._moh_spec(self.start, self.end, 20, 0, 5, 0, 3)
         self.assertEqual(plan_history(spec), plan_history(spec))
 
+    def test_the_demo_history_is_written_once(self):
+        """The demo's history was written at installation; loading the demo again adds nothing."""
+        Param = self.env["ir.config_parameter"]
+        self.assertTrue(Param.get_param("moh_documents.demo_history"))
+        self.assertTrue(Param.get_param("moh_egov.demo_history"))
+        count = self.env["moh.incoming.document"].search_count([])
+        self.assertEqual(self.env["moh.demo.history"]._moh_demo_history(), {})
+        self.assertEqual(self.env["moh.demo.history"]._moh_demo_history(0, 80, 0), {})
+        self.assertEqual(self.env["moh.incoming.document"].search_count([]), count)
+
     def test_only_the_system(self):
         user = self.env["res.users"].search([("login", "=", "admin")])
         with self.assertRaises(AccessError):
