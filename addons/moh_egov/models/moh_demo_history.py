@@ -98,7 +98,9 @@ class MohDemoHistory(models.AbstractModel):
             day = int(plans[index].submitted_at.strftime("%Y%m%d"))
             codes[index] = sequences[day]
             sequences[day] += 1
-        labels = {"onestop": "Bộ phận Một cửa", "applicant": "Tổ chức, cá nhân"}
+        # The slips speak the agency's language, as the demo's people do.
+        vietnamese = self.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else self
+        labels = {"onestop": vietnamese.env._("One-stop shop"), "applicant": vietnamese.env._("Applicant")}
         total = 0
         for offset in range(0, len(plans), BATCH):
             chunk = list(enumerate(plans[offset : offset + BATCH], start=offset))
