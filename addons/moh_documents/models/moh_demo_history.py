@@ -6,7 +6,9 @@ steps would have left them: incoming documents registered with their numbers in 
 register and the year of their receipt (consecutive, after the numbers already given), submitted to
 a leader, directed to a lead department and cooperating ones with a deadline in working days, their
 assignments completed (on time or late) or still open, their routing timeline; moh_egov adds public
-service dossiers, and the tasks module its tasks (``moh.task._moh_create_history``).
+service dossiers, and the tasks module its tasks (``moh.task._moh_create_history``). The plan's
+outgoing documents are not written: an issued document is its signed PDF, which a history cannot
+fake.
 
 Every method here is private (no RPC client reaches a method whose name starts with ``_``) and
 refuses to run outside superuser mode: the demo data's ``<function>`` and the ``moh-demo-volume``
