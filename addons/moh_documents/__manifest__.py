@@ -62,6 +62,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/moh_history_demo.xml",
         "demo/moh_incoming_document_demo.xml",
         "demo/moh_signing_demo.xml",
         "demo/moh_exchange_demo.xml",

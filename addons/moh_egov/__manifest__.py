@@ -37,6 +37,7 @@
         "demo/res_partner_demo.xml",
         "demo/moh_procedure_demo.xml",
         "demo/moh_egov_demo.xml",
+        "demo/moh_history_demo.xml",
     ],
     "application": True,
 }

@@ -40,3 +40,4 @@ from . import moh_secret_handover
 from . import ir_attachment
 from . import mail_compose_message
 from . import moh_work_calendar
+from . import moh_demo_history

@@ -20,3 +20,4 @@ from . import moh_kpi_item
 from . import moh_kpi_dashboard
 from . import ir_attachment
 from . import moh_work_item
+from . import moh_demo_history

@@ -18,3 +18,4 @@ from . import test_dossier_register
 from . import test_paper_intake
 from . import test_signed_uploads
 from . import test_my_work
+from . import test_demo_history

@@ -116,11 +116,13 @@ class EgovCase(OutgoingSigningCase):
 
     @classmethod
     def _known_dossiers(cls, prefix):
-        """Four dossiers whose indicators are known, the only received ones (the demo's are set
-        aside): received, deadline, done, paid online, fee paid, electronic result and rating as
-        listed; their codes start with ``prefix``."""
+        """Four dossiers whose indicators are known, the only received and completed ones (the
+        demo's, its history included, are set aside): received, deadline, done, paid online, fee
+        paid, electronic result and rating as listed; their codes start with ``prefix``."""
         D = dt.date
-        cls.env["moh.dossier"].search([("state", "!=", "draft")]).sudo().write({"received_at": False})
+        cls.env["moh.dossier"].search([("state", "!=", "draft")]).sudo().write(
+            {"received_at": False, "done_date": False}
+        )
         attachment = cls.env["ir.attachment"].create({"name": "ket-qua.pdf", "raw": b"%PDF-1.4"})
         specs = [
             # received, deadline, done (or None), paid online, fee paid, electronic result, rating
