@@ -37,3 +37,6 @@ from . import moh_exchange_message
 from . import moh_secret_handover
 from . import ir_attachment
 from . import mail_compose_message
+from . import moh_kpi_dashboard_data
+from . import res_company_identity
+from . import ir_http
