@@ -254,8 +254,8 @@ class TestLanding(HttpCase):
         )
         self.assertEqual(user._moh_landing_action(), self._my_work())
         chosen = self._action("moh_documents.action_moh_incoming_document")
-        user.action_id = chosen
-        self.assertEqual(user._moh_landing_action(), chosen, "a home action the user chose is kept")
+        user.action_id = chosen.id
+        self.assertEqual(user._moh_landing_action().id, chosen.id, "a home action the user chose is kept")
 
     def test_first_screen_in_the_browser(self):
         for xmlid, action in self._expected().items():

@@ -1,5 +1,6 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -79,6 +80,14 @@ export class LeadershipDashboard extends Component {
             { key: "open_on_time", label: _t("Open, on Time"), value: totals.open_on_time, css: "" },
             { key: "open_overdue", label: _t("Open, Overdue"), value: totals.open_overdue, css: "text-danger" },
         ];
+    }
+
+    formatDay(value) {
+        return value ? formatDate(deserializeDate(value)) : "";
+    }
+
+    get hasRates() {
+        return this.state.data.on_time.some((d) => d.on_time_rate !== null);
     }
 
     formatRate(rate) {
@@ -182,8 +191,8 @@ export class LeadershipDashboard extends Component {
                 data: {
                     labels: points.map((p) => p.label),
                     datasets: [
-                        { label: _t("Received"), data: points.map((p) => p.received), borderColor: "#0d6efd", backgroundColor: "#0d6efd", tension: 0.3 },
-                        { label: _t("Completed"), data: points.map((p) => p.completed), borderColor: "#198754", backgroundColor: "#198754", tension: 0.3 },
+                        { label: _t("Received"), data: points.map((p) => p.received), borderColor: "#0d6efd", backgroundColor: "#0d6efd", cubicInterpolationMode: "monotone" },
+                        { label: _t("Completed"), data: points.map((p) => p.completed), borderColor: "#198754", backgroundColor: "#198754", cubicInterpolationMode: "monotone" },
                     ],
                 },
                 options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
