@@ -30,6 +30,7 @@
         "data/resource_calendar_data.xml",
         "data/hr_department_data.xml",
         "data/res_company_data.xml",
+        "data/res_company_identity_data.xml",
         "data/moh_document_data.xml",
         "data/moh_document_type_templates.xml",
         "data/ir_cron_data.xml",
@@ -45,6 +46,7 @@
         "views/moh_outgoing_document_views.xml",
         "views/moh_document_copy_views.xml",
         "views/moh_kpi_views.xml",
+        "views/moh_leadership_dashboard_views.xml",
         "views/moh_exchange_views.xml",
         "views/res_users_views.xml",
         "wizard/moh_incoming_step_wizard_views.xml",
@@ -70,6 +72,9 @@
         "demo/moh_task_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "moh_documents/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "moh_documents/static/tests/tours/**/*",
         ],

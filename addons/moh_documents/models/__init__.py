@@ -41,3 +41,6 @@ from . import ir_attachment
 from . import mail_compose_message
 from . import moh_work_calendar
 from . import moh_demo_history
+from . import moh_kpi_dashboard_data
+from . import res_company_identity
+from . import ir_http

@@ -102,3 +102,39 @@ class ResUsers(models.Model):
     def write(self, vals):
         self._moh_check_reviews_untouched(vals)
         return super().write(vals)
+
+    # -- landing: where each role's first screen is ---------------------------------------------
+    # Odoo opens the user's home action (``action_id``) when the address names no action, else
+    # the first application. A user who chose a home action keeps it; otherwise the home action
+    # (ir.http.session_info) is the first one the user's roles give, a user with several roles
+    # landing on the highest: 1. administrator and ministry leader: the leadership dashboard;
+    # 2. one-stop officer (moh_egov): the dossier queue; 3. department head and specialist:
+    # "my work"; 4. clerk: the incoming documents register. Nothing is written on the user: the
+    # landing follows the roles as they change.
+
+    def _moh_landing_rules(self):
+        """(precedence, group xml id, action xml ids, the first that exists is used); lower
+        precedence first. Modules add theirs."""
+        return [
+            (10, "moh_documents.group_ministry_leader", ("moh_documents.action_moh_leadership_dashboard",)),
+            (
+                30,
+                "moh_documents.group_specialist",
+                ("moh_documents.action_moh_work_item_my", "moh_documents.action_moh_document_assignment"),
+            ),
+            (40, "moh_documents.group_clerk", ("moh_documents.action_moh_incoming_document",)),
+        ]
+
+    def _moh_landing_action(self):
+        """The home action of this user: the one they chose, else their roles' (or none)."""
+        self.ensure_one()
+        if self.action_id:
+            return self.action_id
+        for _precedence, group, xmlids in sorted(self._moh_landing_rules(), key=lambda rule: rule[0]):
+            if not self.has_group(group):
+                continue
+            for xmlid in xmlids:
+                action = self.env.ref(xmlid, raise_if_not_found=False)
+                if action:
+                    return action
+        return self.action_id

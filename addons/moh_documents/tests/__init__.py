@@ -29,3 +29,4 @@ from . import test_public_verification
 from . import test_signing_batch
 from . import test_work_calendar
 from . import test_tasks
+from . import test_dashboard

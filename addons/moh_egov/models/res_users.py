@@ -14,3 +14,9 @@ class ResUsers(models.Model):
         help="A partner system's user is told, through the partner API, the status of the filed "
         "dossiers of these procedures only (none when empty).",
     )
+
+    # -- landing ----------------------------------------------------------------------------------
+    def _moh_landing_rules(self):
+        """A one-stop officer lands on the dossier queue (after the ministry's leaders, before
+        department heads, specialists and clerks)."""
+        return [*super()._moh_landing_rules(), (20, "moh_egov.group_onestop", ("moh_egov.action_moh_dossier",))]

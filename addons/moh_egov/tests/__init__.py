@@ -19,3 +19,4 @@ from . import test_paper_intake
 from . import test_signed_uploads
 from . import test_my_work
 from . import test_demo_history
+from . import test_landing

@@ -6,6 +6,12 @@ The names below are the package's public surface; the modules behind them may mo
 from moh_core.indicators.bottlenecks import (
     bottlenecks,
 )
+from moh_core.indicators.forecast import (
+    Completed,
+    LateForecast,
+    OpenWork,
+    likely_late,
+)
 from moh_core.indicators.kpi import (
     AGEING_BUCKETS,
     Indicators,
@@ -30,17 +36,21 @@ from moh_core.indicators.service_quality import (
 
 __all__ = [
     "AGEING_BUCKETS",
+    "Completed",
     "GROUPS",
     "INDICATORS",
     "Indicator",
     "Indicators",
     "Item",
+    "LateForecast",
+    "OpenWork",
     "Period",
     "RATING_SATISFIED",
     "Step",
     "UNIT_DAYS",
     "bottlenecks",
     "check_indicators",
+    "likely_late",
     "scorecard",
     "service_indicators_from_counts",
 ]

@@ -1,0 +1,59 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * A ministry leader opens the leadership dashboard: the figures, the three charts, the list of
+ * items likely to be late and the bottleneck map are drawn; a figure opens the items behind it,
+ * and the way back returns to the dashboard. Run at desktop size and at a phone's (390 px) by
+ * moh_documents/tests/test_dashboard.py, which keeps a screenshot of each.
+ */
+registry.category("web_tour.tours").add("moh_leadership_dashboard", {
+    url: "/odoo/leadership-dashboard",
+    steps: () => [
+        {
+            content: "The figures are drawn",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_figure[data-figure=received]",
+        },
+        {
+            content: "The trend chart is drawn",
+            trigger: ".o_moh_dashboard_trend canvas",
+        },
+        {
+            content: "The on-time chart is drawn",
+            trigger: ".o_moh_dashboard_on_time canvas",
+        },
+        {
+            content: "The ageing chart is drawn",
+            trigger: ".o_moh_dashboard_ageing canvas",
+        },
+        {
+            content: "The late list is there (items or the message that there are none)",
+            trigger: ".o_moh_dashboard_late .o_moh_dashboard_late_item, .o_moh_dashboard_late .o_moh_dashboard_late_none",
+        },
+        {
+            content: "The bottleneck map is there",
+            trigger: ".o_moh_dashboard_bottlenecks",
+        },
+        {
+            content: "Open the items received in the period",
+            trigger: ".o_moh_dashboard_figure[data-figure=received]",
+            run: "click",
+        },
+        {
+            content: "The items are listed",
+            trigger: ".o_list_view, .o_kanban_view, .o_view_nocontent",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_back_button",
+            run: "click",
+        },
+        {
+            content: "The dashboard is drawn again",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
+        },
+        {
+            content: "Its layout has settled",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_figure[data-figure=open_overdue]",
+        },
+    ],
+});
