@@ -27,3 +27,4 @@ from . import test_demo_mail
 from . import test_revocation
 from . import test_public_verification
 from . import test_signing_batch
+from . import test_search
