@@ -271,7 +271,7 @@ SELECT %(doc_base)s + b.n, %(company_id)s, %(register_id)s, %(number_base)s + b.
                  FROM (SELECT 1 + floor(power(b.r_sender, 1.4) * %(n_senders)s)::int AS k) kk) s
        ) y
  CROSS JOIN LATERAL (
-       SELECT y.*, (1 + (b.n * 7919) %% 9999) || '/' || y.unit AS number_symbol) x;
+       SELECT y.*, (1 + (b.n::bigint * 7919) %% 9999) || '/' || y.unit AS number_symbol) x;
 SELECT setval('moh_incoming_document_id_seq', (SELECT MAX(id) FROM moh_incoming_document));
 
 INSERT INTO moh_document_assignment (

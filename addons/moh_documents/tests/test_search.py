@@ -87,7 +87,9 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         # đ and d: the signer "Nguyễn Văn Đức", the sender "Đà Nẵng".
         self.assertEqual(self._find(self.specialist, "duc"), self.finance)
         self.assertEqual(self._find(self.specialist, "đức"), self.finance)
-        self.assertEqual(self._find(self.specialist, "Đà"), self.pharmacy)
+        self.assertEqual(self._find(self.specialist, "Đà Nẵng"), self.pharmacy)
+        # A word is a prefix: "da" is also the beginning of "dẫn" (hướng dẫn).
+        self.assertEqual(self._find(self.specialist, "da"), self.pharmacy | self.finance)
         # Every word must match.
         self.assertFalse(self._find(self.specialist, "bo tai chinh duoc"))
 

@@ -17,3 +17,4 @@ from . import test_service_quality
 from . import test_dossier_register
 from . import test_paper_intake
 from . import test_signed_uploads
+from . import test_dossier_search
