@@ -90,10 +90,20 @@ TOPICS = [
     "kiểm soát nhiễm khuẩn", "cấp cứu ngoại viện", "sơ kết công tác dược", "an toàn bức xạ",
     "quản lý chất thải y tế", "vắc xin phòng bệnh dại", "phòng chống dịch cúm gia cầm", "nước sạch nông thôn",
 ]  # fmt: skip
-SCOPES = [
-    "năm 2025", "năm 2026", "quý I năm 2026", "6 tháng đầu năm", "giai đoạn 2026 - 2030", "tại các bệnh viện tuyến tỉnh",
-    "tại trạm y tế xã", "trong toàn ngành", "của các đơn vị trực thuộc", *(f"trên địa bàn tỉnh {p}" for p in PROVINCES),
+ACTIONS = [
+    "triển khai", "tăng cường", "hướng dẫn thực hiện", "kiểm tra", "báo cáo kết quả", "tổng kết", "sơ kết",
+    "phê duyệt", "đề xuất", "rà soát", "bổ sung", "điều chỉnh", "góp ý dự thảo", "tổ chức", "giám sát",
+    "thẩm định", "công bố", "phân bổ", "đánh giá", "chấn chỉnh",
 ]  # fmt: skip
+FACILITY_KINDS = [
+    "Bệnh viện Đa khoa tỉnh", "Trung tâm Kiểm soát bệnh tật tỉnh", "Sở Y tế tỉnh", "Trung tâm Y tế huyện",
+    "Bệnh viện Y học cổ truyền tỉnh", "Bệnh viện Lao và Bệnh phổi tỉnh", "Bệnh viện Sản Nhi tỉnh",
+]  # fmt: skip
+SCOPES = [
+    *(f"{where} {kind} {province}" for where in ("của", "tại") for kind in FACILITY_KINDS for province in PROVINCES),
+    "trong toàn ngành", "của các đơn vị trực thuộc Bộ", "tại trạm y tế xã",
+]  # fmt: skip
+YEARS = ["năm 2024", "năm 2025", "năm 2026", "quý I năm 2026", "6 tháng đầu năm 2026", "giai đoạn 2026 - 2030"]
 FAMILY = [
     "Nguyễn",
     "Trần",
@@ -263,8 +273,10 @@ SELECT %(doc_base)s + b.n, %(company_id)s, %(register_id)s, %(number_base)s + b.
               || (%(middle)s::text[])[1 + floor(b.r_m * %(n_middle)s)::int] || ' '
               || (%(given)s::text[])[1 + floor(b.r_g * %(n_given)s)::int] AS signer,
               (%(prefixes)s::text[])[1 + floor(b.r_prefix * %(n_prefixes)s)::int] || ' '
+              || (%(actions)s::text[])[1 + floor(b.r_f * 7919 * %(n_actions)s)::int %% %(n_actions)s] || ' '
               || (%(topics)s::text[])[1 + floor(power(b.r_topic, 1.5) * %(n_topics)s)::int] || ' '
-              || (%(scopes)s::text[])[1 + floor(b.r_scope * %(n_scopes)s)::int] AS abstract
+              || (%(scopes)s::text[])[1 + floor(b.r_scope * %(n_scopes)s)::int] || ' '
+              || (%(years)s::text[])[1 + floor(b.r_g * 7907 * %(n_years)s)::int %% %(n_years)s] AS abstract
          FROM (SELECT (%(senders)s::text[])[k] AS sender, (%(codes)s::text[])[k] AS code,
                       (%(units)s::text[])[k] AS units,
                       array_length(string_to_array((%(units)s::text[])[k], ','), 1) AS n_units
@@ -324,6 +336,8 @@ def generation_params(cr):
         "prefixes": PREFIXES,
         "topics": TOPICS,
         "scopes": SCOPES,
+        "actions": ACTIONS,
+        "years": YEARS,
         "family": FAMILY,
         "middle": MIDDLE,
         "given": GIVEN,
@@ -427,19 +441,23 @@ def queries(cr, doc_base, departments):
     def typed(text):
         return text if rng.random() < 0.5 else strip_marks(text)
 
-    for _ in range(30):  # words of the abstract, two to four
-        words = rng.choice(TOPICS).split()
-        start = rng.randrange(max(1, len(words) - 1))
-        phrase = " ".join(words[start : start + rng.randint(2, 4)])
-        if rng.random() < 0.4:
-            phrase += " " + rng.choice(SCOPES).split()[-1]
-        out.append(typed(phrase))
+    params = {"base": doc_base, "departments": departments}  # documents he may read: his department's
+    cr.execute(
+        "SELECT abstract FROM moh_incoming_document WHERE id > %(base)s AND lead_department_id = ANY(%(departments)s) "
+        "AND confidentiality = 'normal' ORDER BY md5(id::text || 'a') LIMIT 33",
+        params,
+    )
+    for (abstract,) in cr.fetchall():  # what a document he looks for is about, and where
+        words = abstract.split()
+        where = max((i for i, word in enumerate(words) if word in ("tỉnh", "huyện")), default=len(words) - 3)
+        start = rng.randrange(1, max(2, where - 5))
+        phrase = words[start : start + rng.randint(2, 3)] + words[where + 1 : where + 1 + rng.randint(1, 2)]
+        out.append(typed(" ".join(phrase)))
     for _ in range(15):  # a sender
         name = rng.choice([a[0] for a in AGENCIES] + [f"Sở Y tế tỉnh {p}" for p in PROVINCES])
         out.append(typed(name if rng.random() < 0.5 else " ".join(name.split()[-2:])))
     for _ in range(10):  # a signer
         out.append(typed(f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"))
-    params = {"base": doc_base, "departments": departments}  # documents he may read: his department's
     cr.execute(
         "SELECT number_symbol FROM moh_incoming_document WHERE id > %(base)s AND lead_department_id = ANY(%(departments)s) "
         "AND confidentiality = 'normal' ORDER BY md5(id::text) LIMIT 30",
@@ -451,18 +469,19 @@ def queries(cr, doc_base, departments):
     for number in numbers[15:30]:  # a part of it, as typed so far
         cut = number[: rng.randint(4, max(4, len(number) - 2))]
         out.append(typed(cut[1:] if rng.random() < 0.5 else cut))
-    for _ in range(10):  # the text of the files
-        sentence = rng.choice(SENTENCES).rstrip(".").split()
-        start = rng.randrange(len(sentence) - 2)
-        words = " ".join(sentence[start : start + 3])
-        out.append(typed(words if rng.random() < 0.6 else f"{rng.choice(RARE)} {rng.choice(sentence)}"))
     cr.execute(
-        "SELECT id FROM moh_incoming_document WHERE id > %(base)s AND lead_department_id = ANY(%(departments)s) "
-        "AND confidentiality = 'normal' AND content_text IS NOT NULL ORDER BY md5(id::text) LIMIT 5",
+        "SELECT id, abstract, content_text FROM moh_incoming_document WHERE id > %(base)s "
+        "AND lead_department_id = ANY(%(departments)s) AND confidentiality = 'normal' AND content_text IS NOT NULL "
+        "ORDER BY md5(id::text) LIMIT 10",
         params,
     )
-    out += [f"ma ho so HS{r[0]}" for r in cr.fetchall()]  # one file by a code in its text
-    out += ["cong van", "Bộ Tài chính", "so y te", "benh vien", "dich"]  # broad ones, too
+    for index, (doc_id, abstract, text) in enumerate(cr.fetchall()):  # words of its files' text
+        if index % 2:
+            out.append(f"ma ho so HS{doc_id}")  # a code written in the file
+        else:
+            drug = text.split(" Thuốc ", 1)[1].split()[0]
+            out.append(typed(f"{drug} {' '.join(abstract.split()[-3:-1])}"))
+    out += ["cong van", "Bộ Tài chính"]  # broad ones, too
     return out[:100]
 
 
