@@ -26,6 +26,7 @@ MANIFEST_KEYS_ORDER = [
     "assets",
     "installable",
     "application",
+    "pre_init_hook",
 ]
 
 

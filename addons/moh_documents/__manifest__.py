@@ -80,4 +80,6 @@
         ],
     },
     "application": True,
+    # The search's database functions (unaccent, trigrams) before the first index is built.
+    "pre_init_hook": "pre_init_hook",
 }

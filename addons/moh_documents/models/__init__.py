@@ -1,4 +1,5 @@
 from . import moh_workflow_guard
+from . import moh_search
 from . import hr_department
 from . import moh_compensatory_workday
 from . import res_company

@@ -75,6 +75,7 @@ class MohIncomingDocument(models.Model):
         "mail.activity.mixin",
         "moh.deadline.mixin",
         "moh.workflow.guard",
+        "moh.search.mixin",
     ]
     _order = "received_date desc, id desc"
     _rec_names_search = ["name", "number_symbol", "abstract", "sender_name"]
@@ -102,8 +103,12 @@ class MohIncomingDocument(models.Model):
         "abstract_consent_user_id",
         "abstract_consent_date",
         "handover_ids",
+        "content_text",
     )
     _moh_secret_content_fields = ("attachment_ids",)
+    #: Searched by the search box's "Anything" (moh.search.mixin).
+    _moh_search_fields = ("number_symbol", "abstract", "sender_name", "signer_name", "content_text")
+    _moh_search_number_field = "number_symbol"
     #: Fixed by the registration: the number belongs to this register, year and company.
     _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
     #: Written by the mail framework (chatter, followers, activities), whatever the state.
@@ -161,19 +166,27 @@ class MohIncomingDocument(models.Model):
 
     # The document as issued by its sender
     sender_partner_id = fields.Many2one("res.partner", string="Sender Organisation")
-    sender_name = fields.Char(string="Sender", required=True)
+    sender_name = fields.Char(string="Sender", required=True, index="trigram")
     sender_code = fields.Char(string="Sender Agency Code", help="Agency identification code of the sender.")
-    number_symbol = fields.Char(string="Number and Symbol", required=True, help="E.g. 123/UBND-VX")
+    number_symbol = fields.Char(string="Number and Symbol", required=True, index="trigram", help="E.g. 123/UBND-VX")
     issue_date = fields.Date(required=True)
     document_type_id = fields.Many2one("moh.document.type", required=True)
     # Required but for a Tuyệt mật document without consent (moh.state.secret.mixin).
-    abstract = fields.Text(help="Trích yếu: what the document is about.")
+    abstract = fields.Text(index="trigram", help="Trích yếu: what the document is about.")
     signer_name = fields.Char(string="Signed By")
     urgency = fields.Selection(URGENCY, required=True, default="normal", tracking=True)
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
     page_count = fields.Integer(string="Pages")
     attachment_ids = fields.Many2many(
         "ir.attachment", "moh_incoming_document_attachment_rel", "document_id", "attachment_id", string="Files"
+    )
+    content_text = fields.Text(
+        string="Text of the Files",
+        readonly=True,
+        copy=False,
+        prefetch=False,
+        groups="base.group_system",
+        help="The text of the PDF files, extracted once when they are attached: searched, never shown.",
     )
 
     signature_validation_ids = fields.One2many(
@@ -286,6 +299,7 @@ class MohIncomingDocument(models.Model):
         for doc in documents.filtered("attachment_ids"):
             doc._moh_link_attachments()
             doc._moh_validate_signatures()
+            doc._moh_extract_content()
         return documents
 
     def write(self, vals):
@@ -294,7 +308,13 @@ class MohIncomingDocument(models.Model):
             for doc in self:
                 doc._moh_link_attachments()
                 doc._moh_validate_signatures()
+                doc._moh_extract_content()
         return result
+
+    def _moh_extract_content(self):
+        """The text of the files, for the search (moh.search.mixin): when they are attached."""
+        for doc in self:
+            doc.sudo().content_text = self._moh_extract_text(doc.sudo().attachment_ids)
 
     def copy_data(self, default=None):
         """A copy starts as a new draft: without the original's workflow fields (which

@@ -71,8 +71,18 @@ class MohOutgoingDocument(models.Model):
     _name = "moh.outgoing.document"
     _description = "Outgoing Document"
     # The guard first: a workflow field is refused before the review chain's own write hooks run.
-    _inherit = ["moh.workflow.guard", "moh.state.secret.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = [
+        "moh.workflow.guard",
+        "moh.state.secret.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "tier.validation",
+        "moh.search.mixin",
+    ]
     _order = "id desc"
+    #: Searched by the search box's "Anything" (moh.search.mixin): the text is the body itself.
+    _moh_search_fields = ("name", "abstract", "addressees", "recipients", "signer_block", "body")
+    _moh_search_number_field = "name"
     _state_from = ["draft"]
     _state_to = ["to_sign"]
     _cancel_state = "cancelled"

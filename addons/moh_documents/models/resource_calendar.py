@@ -13,7 +13,8 @@ import datetime as dt
 import logging
 
 import pytz
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 from moh_core.calendar import (
     WorkingCalendar,
@@ -55,7 +56,38 @@ class ResourceCalendar(models.Model):
         return pytz.timezone(self.tz or "Asia/Ho_Chi_Minh")
 
     def _moh_working_calendar(self):
-        """This calendar as a moh_core WorkingCalendar (days off, days worked, office hours)."""
+        """This calendar as a moh_core WorkingCalendar (days off, days worked, office hours).
+
+        Built once per content of the calendar and kept (the lists compute their rows' deadline
+        state with it at each request): the key is a digest of the calendar's time zone, office
+        hours, global leaves and worked days, so any change builds it again."""
+        self.ensure_one()
+        for model in ("resource.calendar", "resource.calendar.attendance", "resource.calendar.leaves"):
+            self.env[model].flush_model()
+        self.env["moh.compensatory.workday"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT c.tz,
+                          (SELECT md5(string_agg(concat_ws(',', a.dayofweek, a.hour_from, a.hour_to, a.display_type,
+                                                           a.day_period), ';' ORDER BY a.id))
+                             FROM resource_calendar_attendance a WHERE a.calendar_id = c.id),
+                          (SELECT md5(string_agg(concat_ws(',', l.date_from, l.date_to), ';' ORDER BY l.id))
+                             FROM resource_calendar_leaves l WHERE l.calendar_id = c.id AND l.resource_id IS NULL),
+                          (SELECT md5(string_agg(w.date::text, ';' ORDER BY w.id))
+                             FROM moh_compensatory_workday w WHERE w.calendar_id = c.id)
+                     FROM resource_calendar c WHERE c.id = %s""",
+                self.id,
+            )
+        )
+        version = self.env.cr.fetchone()
+        return self.sudo()._moh_working_calendar_of(self.id, version)
+
+    @api.model
+    @tools.ormcache("calendar_id", "version")
+    def _moh_working_calendar_of(self, calendar_id, version):
+        return self.browse(calendar_id)._moh_build_working_calendar()
+
+    def _moh_build_working_calendar(self):
         self.ensure_one()
         attendances = self.attendance_ids.filtered(lambda a: not a.display_type and a.day_period != "lunch")
         weekdays = frozenset(int(a.dayofweek) for a in attendances)

@@ -30,3 +30,4 @@ from . import test_signing_batch
 from . import test_work_calendar
 from . import test_tasks
 from . import test_dashboard
+from . import test_search

@@ -20,3 +20,4 @@ from . import test_signed_uploads
 from . import test_my_work
 from . import test_demo_history
 from . import test_landing
+from . import test_dossier_search
