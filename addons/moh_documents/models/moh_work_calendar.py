@@ -540,6 +540,14 @@ class MohWorkWeek(models.Model):
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
 
+def _moh_compute_linked_events(documents, link_field):
+    """Set the work calendar entries the user may read on each document, in one search."""
+    events = documents.env["calendar.event"].search([(link_field, "in", documents.ids)])
+    for doc in documents:
+        doc.moh_work_event_ids = events.filtered(lambda event, doc=doc: doc in event[link_field]) if doc.id else False
+        doc.moh_work_event_count = len(doc.moh_work_event_ids)
+
+
 class MohIncomingDocument(models.Model):
     _inherit = "moh.incoming.document"
 
@@ -552,10 +560,7 @@ class MohIncomingDocument(models.Model):
     moh_work_event_count = fields.Integer(string="Meetings", compute="_compute_moh_work_event_ids")
 
     def _compute_moh_work_event_ids(self):
-        Event = self.env["calendar.event"]
-        for doc in self:
-            doc.moh_work_event_ids = Event.search([("moh_incoming_document_ids", "in", doc.ids)]) if doc.id else Event
-            doc.moh_work_event_count = len(doc.moh_work_event_ids)
+        _moh_compute_linked_events(self, "moh_incoming_document_ids")
 
 
 class MohOutgoingDocument(models.Model):
@@ -570,7 +575,4 @@ class MohOutgoingDocument(models.Model):
     moh_work_event_count = fields.Integer(string="Meetings", compute="_compute_moh_work_event_ids")
 
     def _compute_moh_work_event_ids(self):
-        Event = self.env["calendar.event"]
-        for doc in self:
-            doc.moh_work_event_ids = Event.search([("moh_outgoing_document_ids", "in", doc.ids)]) if doc.id else Event
-            doc.moh_work_event_count = len(doc.moh_work_event_ids)
+        _moh_compute_linked_events(self, "moh_outgoing_document_ids")
