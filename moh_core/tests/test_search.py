@@ -30,8 +30,13 @@ def test_search_terms_are_capped():
     assert search.search_terms("a" * 200) == ["a" * search.MAX_TERM_LENGTH]
 
 
-def test_tsquery_prefix_and():
-    assert search.tsquery(["cong", "van"]) == "cong:* & van:*"
+def test_tsquery_words_and_the_last_as_prefix():
+    assert search.tsquery(["cong", "van"]) == "cong & van:*"
+    assert search.tsquery(["bo", "tai", "chinh"]) == "bo & tai & chinh:*"
+    # A last word of one or two letters is a word of its own.
+    assert search.tsquery(["ha", "noi"]) == "ha & noi:*"
+    assert search.tsquery(["tinh", "ha"]) == "tinh & ha"
+    assert search.tsquery(["y"]) == "y"
     assert search.tsquery([]) == ""
     with pytest.raises(ValueError, match="not a search term"):
         search.tsquery(["a' | b"])

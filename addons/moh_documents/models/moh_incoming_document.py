@@ -129,7 +129,10 @@ class MohIncomingDocument(models.Model):
     )
     number = fields.Integer(string="Incoming Number", readonly=True, copy=False, aggregator=False)
     year = fields.Integer(readonly=True, copy=False, aggregator=False)
-    received_date = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
+    # Indexed: the register's order, which a search finding many documents walks to its first page.
+    received_date = fields.Datetime(
+        string="Received On", required=True, default=fields.Datetime.now, tracking=True, index=True
+    )
     channel = fields.Selection(CHANNELS, required=True, default="paper")
     exchange_peer_id = fields.Many2one(
         "moh.exchange.peer",

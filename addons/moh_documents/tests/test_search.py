@@ -88,8 +88,15 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.assertEqual(self._find(self.specialist, "duc"), self.finance)
         self.assertEqual(self._find(self.specialist, "đức"), self.finance)
         self.assertEqual(self._find(self.specialist, "Đà Nẵng"), self.pharmacy)
-        # A word is a prefix: "da" is also the beginning of "dẫn" (hướng dẫn).
-        self.assertEqual(self._find(self.specialist, "da"), self.pharmacy | self.finance)
+        # The last word, being typed, is the beginning of a word once it has three letters: "dan"
+        # is the beginning of "dẫn" (hướng dẫn), "da nan" of "Đà Nẵng"; "da", two letters, is a
+        # word of its own ("Đà"), not the beginning of "dẫn".
+        self.assertEqual(self._find(self.specialist, "dan"), self.finance)
+        self.assertEqual(self._find(self.specialist, "da nan"), self.pharmacy)
+        self.assertEqual(self._find(self.specialist, "da"), self.pharmacy)
+        # The words before it are whole words: "quyet toa" finds "quyết toán", "quye toan" does not.
+        self.assertEqual(self._find(self.specialist, "quyet toa"), self.finance)
+        self.assertFalse(self._find(self.specialist, "quye toan"))
         # Every word must match.
         self.assertFalse(self._find(self.specialist, "bo tai chinh duoc"))
 
@@ -155,8 +162,28 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.env.cr.execute("SELECT moh_fold('Đường Đắk Lắk Dược'), unaccent('Đức')")
         self.assertEqual(self.env.cr.fetchone(), ("duong dak lak duoc", "Duc"))
         self.assertEqual(self.env.registry.has_unaccent, 2)  # FunctionStatus.INDEXABLE
-        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'moh_incoming_document__moh_search_v1'")
-        self.assertIn("moh_search_vector", self.env.cr.fetchone()[0])
+        # The vector is a stored column PostgreSQL keeps up to date, with its GIN index.
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'moh_incoming_document__moh_search_v2'")
+        self.assertIn("gin (moh_search_v2)", self.env.cr.fetchone()[0])
+        self.env.cr.execute(
+            "SELECT is_generated, generation_expression FROM information_schema.columns "
+            "WHERE table_name = 'moh_incoming_document' AND column_name = 'moh_search_v2'"
+        )
+        generated, expression = self.env.cr.fetchone()
+        self.assertEqual(generated, "ALWAYS")
+        self.assertIn("content_text", expression)
+        self.pharmacy.sudo().abstract = "Báo cáo công tác Dược bệnh viện quý IV, bổ sung Wolbachia"
+        self.env.flush_all()
+        self.assertEqual(self._find(self.specialist, "wolbachia"), self.pharmacy)
+        # JIT compilation is off for the database (see moh_search.ensure_no_jit), unless the
+        # server's administrator set it.
+        self.env.cr.execute("SELECT source FROM pg_settings WHERE name = 'jit'")
+        if self.env.cr.fetchone()[0] != "configuration file":
+            self.env.cr.execute(
+                "SELECT setconfig FROM pg_db_role_setting WHERE setrole = 0 "
+                "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            self.assertIn("jit=off", self.env.cr.fetchone()[0])
 
     def test_outgoing_documents_and_nothing_else_matched(self):
         outgoing = (

@@ -4,8 +4,11 @@ The database folds the searched text the same way (lower case, then PostgreSQL's
 rules, then every run of characters other than a-z and 0-9 becomes one space) before it builds
 a ``simple`` full-text vector of it; :func:`fold` is that folding in Python, so a query typed
 with or without Vietnamese diacritics ("cong van bo tai chinh", "Công văn Bộ Tài chính") gives
-the same terms as the text stored with them. Each term is a prefix (the last word is usually
-being typed) and every term must match (AND).
+the same terms as the text stored with them. Every term must match (AND): each as a whole word,
+except the last, which is usually being typed, as the beginning of a word once it has
+:data:`MIN_PREFIX` characters (a one- or two-letter Vietnamese word, "y", "bộ", "hà", is a word
+of its own far more often than the start of a longer one, and as a prefix it would match a good
+part of any register).
 
 A number and symbol ("123/BTC-VP") is also searched as a substring of the document's number
 (trigram index), so a part of it ("23/BTC") is found too: :func:`number_pattern`.
@@ -27,6 +30,7 @@ __all__ = [
     "MAX_TERMS",
     "MAX_TERM_LENGTH",
     "MAX_TEXT_CHARS",
+    "MIN_PREFIX",
     "fold",
     "number_pattern",
     "pdf_text",
@@ -40,6 +44,8 @@ MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 #: Characters of a document's file text that are kept and indexed (about 60 pages of text).
 MAX_TEXT_CHARS = 200_000
+#: The shortest last word searched as the beginning of a word (a shorter one as a whole word).
+MIN_PREFIX = 3
 #: The shortest number fragment searched as a substring (a trigram needs three characters).
 MIN_NUMBER_PATTERN = 3
 
@@ -65,13 +71,17 @@ def search_terms(query: str | None) -> list[str]:
 
 
 def tsquery(terms: list[str]) -> str:
-    """A ``to_tsquery('simple', …)`` text: every term as a prefix, all of them required.
+    """A ``to_tsquery('simple', …)`` text: all the terms required, each a whole word but the
+    last, which is a prefix when it has :data:`MIN_PREFIX` characters or more.
 
     Terms are those of :func:`search_terms` (a-z and 0-9 only); anything else is refused."""
     for term in terms:
         if not term or _NOT_ALNUM.search(term):
             raise ValueError(f"not a search term: {term!r}")
-    return " & ".join(f"{term}:*" for term in terms)
+    words = list(terms)
+    if words and len(words[-1]) >= MIN_PREFIX:
+        words[-1] += ":*"
+    return " & ".join(words)
 
 
 def number_pattern(query: str | None) -> str | None:
