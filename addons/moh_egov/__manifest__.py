@@ -33,6 +33,14 @@
         "views/moh_egov_menus.xml",
         "views/moh_kpi_dashboard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "moh_egov/static/src/dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "moh_egov/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/moh_procedure_demo.xml",

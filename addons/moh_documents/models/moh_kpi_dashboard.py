@@ -585,10 +585,3 @@ class MohKpiDashboard(models.TransientModel):
             ("open_on_time", self.env._("Open, on Time")),
             ("open_overdue", self.env._("Open, Overdue")),
         ]
-
-    @api.model
-    def action_open_dashboard(self):
-        """The menu's entry: a new dashboard of the current month for the caller."""
-        self._moh_check_reader()
-        dashboard = self.create({})
-        return dashboard.action_refresh()

@@ -148,7 +148,13 @@ class MohKpiDashboard(models.TransientModel):
             ],
             "bottlenecks": self._moh_bottleneck_json(),
             "late": self._moh_late_json(),
+            **self._moh_dashboard_values(total),
         }
+
+    def _moh_dashboard_values(self, total):
+        """More keys of the dashboard's JSON, given the total row of :meth:`_moh_aggregate`
+        (modules add their indicators, as :meth:`_moh_refresh_values` does for the form)."""
+        return {}
 
     def _moh_trend_json(self, period):
         """Received and completed per week (a month's dashboard: the last 12 weeks) or per month

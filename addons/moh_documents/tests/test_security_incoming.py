@@ -403,9 +403,11 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
     # -- indicators -------------------------------------------------------------------------------
 
     def test_a_head_never_reads_another_heads_dashboard(self):
-        action, error = self._rpc(self.head, "moh.kpi.dashboard", "action_open_dashboard")
+        dashboard_id, error = self._rpc(self.head, "moh.kpi.dashboard", "create", [{}])
         self.assertFalse(error)
-        dashboard = self.env["moh.kpi.dashboard"].sudo().browse(action["res_id"])
+        _action, error = self._rpc(self.head, "moh.kpi.dashboard", "action_refresh", [[dashboard_id]])
+        self.assertFalse(error)
+        dashboard = self.env["moh.kpi.dashboard"].sudo().browse(dashboard_id)
         self.assertTrue(dashboard.line_ids)
         found, error = self._rpc(self.head_legal, "moh.kpi.dashboard", "search_read", [[], ["received"]])
         self.assertNotIn(dashboard.id, [row["id"] for row in found or []])
@@ -419,7 +421,7 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard", method, [[dashboard.id]])
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "received"])
         self.assertRpcRefused(self.head_legal, "moh.kpi.dashboard.line", "action_drill", [dashboard.line_ids[:1].ids])
-        self.assertRpcRefused(self.specialist, "moh.kpi.dashboard", "action_open_dashboard")
+        self.assertRpcRefused(self.specialist, "moh.kpi.dashboard", "get_dashboard_data")
         # Its owner drills into its figures, and only into figures.
         drill, error = self._rpc(
             self.head, "moh.kpi.dashboard", "action_drill", [[dashboard.id], "open_overdue", self.department_drug.id]
@@ -539,7 +541,7 @@ class TestSecurityIncoming(RpcAttackMixin, MohUsersMixin, HttpCase):
             (DOC, "action_open_wizard", [[self.routed.id]]),
             (DOC, "action_quick_register", [[self.registered.id]]),
             (ASSIGNMENT, "action_forward", [[self.lead.id], self.department_legal.id, "x"]),
-            ("moh.kpi.dashboard", "action_open_dashboard", []),
+            ("moh.kpi.dashboard", "get_dashboard_data", []),
             ("moh.kpi.item", "action_open_source", [[4]]),
             ("moh.kpi.item", "init", [[]]),
             ("moh.register.print.wizard", "action_print", [[1]]),

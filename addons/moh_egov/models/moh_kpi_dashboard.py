@@ -2,14 +2,22 @@
 766/QĐ-TTg (moh_core.indicators.service_quality), each indicator with its figure, what it counts, its
 formula and source, and "not measured here" where the product does not hold the data; the
 counts come from the daily counts (moh.kpi.fact), the procedures and the complaints the user may
-see."""
+see. The same scorecard is in the Public Services dashboard's JSON answer (get_dashboard_data of
+kind 'dossier', a record never saved), where the indicators that count processing items (2.1, 2.2)
+carry the domain of those items on moh.kpi.item."""
 
 import datetime as dt
 
 import pytz
 from markupsafe import Markup
 from odoo import fields, models
+from odoo.addons.moh_documents.models.moh_kpi_dashboard_data import _json_domain
 from odoo.tools import SQL
+
+
+def _number(value):
+    """A point or count without trailing zeros: 3.33, 6, 0.5."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 class MohKpiDashboard(models.TransientModel):
@@ -158,9 +166,16 @@ class MohKpiDashboard(models.TransientModel):
             or user.has_group("moh_documents.group_ministry_leader")
             or user.has_group("moh_egov.group_onestop")
         ):
-            return Procedure.search([])
+            return Procedure.search(self._moh_department_domain())
         departments = user.sudo().employee_ids.department_id
-        return Procedure.search([("department_id", "child_of", departments.ids)]) if departments else Procedure
+        if not departments:
+            return Procedure
+        return Procedure.search([("department_id", "child_of", departments.ids), *self._moh_department_domain()])
+
+    def _moh_department_domain(self):
+        """The dashboard's one department (and those under it), when one is picked, as a domain
+        on records with a ``department_id``."""
+        return [("department_id", "child_of", self.department_id.id)] if self.department_id else []
 
     def _moh_service_counts(self, total=None):
         """(numerator, denominator) of each Decision 766 indicator the product measures, over the
@@ -196,7 +211,9 @@ class MohKpiDashboard(models.TransientModel):
         # Group 5: complaints and recommendations received in the period, and dossiers completed in it.
         Complaint = self.env["moh.dossier.complaint"]
         today = self._moh_reference_day()
-        complaints = Complaint.search([("received_at", ">=", start), ("received_at", "<", end)])
+        complaints = Complaint.search(
+            [("received_at", ">=", start), ("received_at", "<", end), *self._moh_department_domain()]
+        )
         overdue = complaints.filtered(
             lambda c: (
                 (c.state == "answered" and not c.on_time)
@@ -209,7 +226,12 @@ class MohKpiDashboard(models.TransientModel):
         counts["5.2"] = (len(complaints) - len(unsettled), len(complaints))
         counts["5.4"] = (len(complaints.filtered(lambda c: c.kind == "complaint")), len(complaints))
         Dossier = self.env["moh.dossier"]
-        completed = [("state", "=", "done"), ("done_date", ">=", start), ("done_date", "<", end)]
+        completed = [
+            ("state", "=", "done"),
+            ("done_date", ">=", start),
+            ("done_date", "<", end),
+            *self._moh_department_domain(),
+        ]
         handled = Dossier.search_count(completed)
         disliked = Dossier.search_count(
             completed + ["|", "|", ("completed_late", "=", True), ("rating", "=", "1"), ("complaint_ids", "!=", False)]
@@ -223,19 +245,34 @@ class MohKpiDashboard(models.TransientModel):
 
         return scorecard(self._moh_service_counts(total), self.env["moh.service.indicator"]._moh_indicators())
 
-    def _moh_scorecard_html(self, card):
-        """The scorecard as a table: each group with its points and how many were measurable, each
-        indicator with its figure, what it counts, its formula, its source and its points."""
+    def _moh_result_texts(self, result):
+        """How one indicator's result reads: (figure, count, points), e.g. ("50.0%", "1/2",
+        "3.33 / 6"), ("not measured here", "", "– / 3"), ("2.5 working days", "4", "no points")."""
         from moh_core.indicators import UNIT_DAYS  # noqa: PLC0415
 
         _ = self.env._
+        indicator = result.indicator
+        if not result.measured:
+            figure, count = _("not measured here"), ""
+        elif result.rate is None:
+            figure, count = "–", f"{_number(result.numerator)}/{_number(result.denominator)}"
+        elif indicator.unit == UNIT_DAYS:
+            figure, count = _("%(days)s working days", days=f"{result.rate:.1f}"), str(_number(result.denominator))
+        else:
+            figure, count = f"{100 * result.rate:.1f}%", f"{_number(result.numerator)}/{_number(result.denominator)}"
+        if not indicator.max_points:
+            points = _("no points")
+        else:
+            points = f"{_number(result.points) if result.points is not None else '–'} / {_number(indicator.max_points)}"
+        return figure, count, points
 
-        def number(value):
-            return f"{value:.2f}".rstrip("0").rstrip(".")
-
+    def _moh_scorecard_html(self, card):
+        """The scorecard as a table: each group with its points and how many were measurable, each
+        indicator with its figure, what it counts, its formula, its source and its points."""
+        _ = self.env._
         rows = []
         for group in card.groups:
-            points = number(group.points) if group.points is not None else "–"
+            points = _number(group.points) if group.points is not None else "–"
             rows.append(
                 Markup(
                     "<tr class='table-light o_moh_service_group'><th colspan='2'>%s. %s</th>"
@@ -248,31 +285,14 @@ class MohKpiDashboard(models.TransientModel):
                     _(
                         "%(points)s of %(measurable)s measurable points (the group has %(max)s)",
                         points=points,
-                        measurable=number(group.measurable_points),
-                        max=number(group.group.points),
+                        measurable=_number(group.measurable_points),
+                        max=_number(group.group.points),
                     ),
                 )
             )
             for result in group.results:
                 indicator = result.indicator
-                if not result.measured:
-                    figure, count = _("not measured here"), ""
-                elif result.rate is None:
-                    figure, count = "–", f"{number(result.numerator)}/{number(result.denominator)}"
-                elif indicator.unit == UNIT_DAYS:
-                    figure, count = (
-                        _("%(days)s working days", days=f"{result.rate:.1f}"),
-                        str(number(result.denominator)),
-                    )
-                else:
-                    figure, count = (
-                        f"{100 * result.rate:.1f}%",
-                        f"{number(result.numerator)}/{number(result.denominator)}",
-                    )
-                if not indicator.max_points:
-                    points = _("no points")
-                else:
-                    points = f"{number(result.points) if result.points is not None else '–'} / {number(indicator.max_points)}"
+                figure, count, points = self._moh_result_texts(result)
                 definition = Markup("%s<br/><span class='text-muted'>%s: %s<br/>%s: %s</span>") % (
                     indicator.formula,
                     _("Counted"),
@@ -296,7 +316,7 @@ class MohKpiDashboard(models.TransientModel):
                     )
                     % (indicator.code, indicator.code, indicator.label, figure, points, count, definition, source)
                 )
-        total = number(card.points) if card.points is not None else "–"
+        total = _number(card.points) if card.points is not None else "–"
         head = Markup(
             "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
             "<th>%s</th><th>%s</th></tr>"
@@ -310,7 +330,7 @@ class MohKpiDashboard(models.TransientModel):
             _(
                 "%(points)s of %(measurable)s measurable points (of %(max)s)",
                 points=total,
-                measurable=number(card.measurable_points),
+                measurable=_number(card.measurable_points),
                 max=card.max_points,
             ),
         )
@@ -324,4 +344,84 @@ class MohKpiDashboard(models.TransientModel):
             "service_score": card.points or 0.0,
             "service_measurable": card.measurable_points,
             "service_indicators": self._moh_scorecard_html(card),
+        }
+
+    # -- the Public Services dashboard (the client action, kind "dossier") ----------------------
+
+    def _moh_dashboard_values(self, total):
+        values = super()._moh_dashboard_values(total)
+        if self.kind == "dossier":
+            values["scorecard"] = self._moh_scorecard_json(self._moh_scorecard(total))
+        return values
+
+    def _moh_scorecard_domains(self):
+        """The items behind the indicators that count processing items: (counted, out of)."""
+        completed = self._moh_figure_domain("completed")
+        on_time = self._moh_figure_domain("completed_on_time") | self._moh_figure_domain("open_on_time")
+        counted = completed | self._moh_figure_domain("open_on_time") | self._moh_figure_domain("open_overdue")
+        return {"2.1": (on_time, counted), "2.2": (completed, completed)}
+
+    def _moh_scorecard_json(self, card):
+        """The scorecard as JSON: the total, and per group its indicators with their figure,
+        count, points, definition, source and, where they count items, the items' domains."""
+        _ = self.env._
+        domains = self._moh_scorecard_domains()
+        groups = []
+        for group in card.groups:
+            indicators = []
+            for result in group.results:
+                indicator = result.indicator
+                figure, count, points = self._moh_result_texts(result)
+                counted, out_of = domains.get(indicator.code, (None, None))
+                indicators.append(
+                    {
+                        "code": indicator.code,
+                        "label": indicator.label,
+                        "figure": figure,
+                        "count": count,
+                        "points_text": points,
+                        "unit": indicator.unit,
+                        "numerator": result.numerator,
+                        "denominator": result.denominator,
+                        "rate": result.rate,
+                        "points": result.points,
+                        "max_points": indicator.max_points,
+                        "measured": result.measured,
+                        "verified": indicator.verified,
+                        "formula": indicator.formula,
+                        "counted": indicator.numerator,
+                        "out_of": indicator.denominator,
+                        "product_measure": indicator.product_measure,
+                        "source": indicator.source,
+                        "domain": _json_domain(counted) if counted is not None and result.measured else False,
+                        "out_of_domain": _json_domain(out_of) if out_of is not None and result.measured else False,
+                    }
+                )
+            groups.append(
+                {
+                    "code": group.group.code,
+                    "label": group.group.label,
+                    "points": group.points,
+                    "measurable": group.measurable_points,
+                    "max": group.group.points,
+                    "points_text": _(
+                        "%(points)s of %(measurable)s measurable points (the group has %(max)s)",
+                        points=_number(group.points) if group.points is not None else "–",
+                        measurable=_number(group.measurable_points),
+                        max=_number(group.group.points),
+                    ),
+                    "indicators": indicators,
+                }
+            )
+        return {
+            "points": card.points,
+            "measurable": card.measurable_points,
+            "max": card.max_points,
+            "points_text": _(
+                "%(points)s of %(measurable)s measurable points (of %(max)s)",
+                points=_number(card.points) if card.points is not None else "–",
+                measurable=_number(card.measurable_points),
+                max=card.max_points,
+            ),
+            "groups": groups,
         }
