@@ -110,6 +110,7 @@ def items(sealed, filing_report, draft_pdf, incoming_pdf):
                     signed=True,
                     validation_report=report,
                     recorded_at=dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC),
+                    recorded_sha256=hashlib.sha256(sealed).hexdigest().upper(),
                 )
             ],
             date=dt.date(2026, 11, 20),
@@ -372,6 +373,9 @@ def test_premis_events_and_agents(unpacked, filing_report):
         "fixity check",
         "information package creation",
     }
+    assert [el.text for el in events["fixity check"].iterfind(".//premis:linkingObjectIdentifierValue", NS)] == [
+        SIGNED_PATH
+    ]
     validation = events["validation"]
     assert validation.findtext(".//premis:eventOutcome", namespaces=NS) == "valid"
     assert validation.findtext(".//premis:eventOutcomeDetailNote", namespaces=NS) == filing_report.summary
@@ -673,6 +677,11 @@ def test_bad_input_is_refused(records_file, items, sealed, filing_report):
                         "u.pdf", b"%PDF", "application/pdf", validation_report=validation_report_dict(filing_report)
                     )
                 ],
+            )
+        ],
+        ArchiveProblem.FIXITY_MISMATCH: [
+            dataclasses.replace(
+                item, contents=[PackageContent("t.txt", b"now", "text/plain", recorded_sha256="00" * 32)]
             )
         ],
         ArchiveProblem.PDFA_FAILED: [

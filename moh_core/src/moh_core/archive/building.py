@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 import zipfile
@@ -84,6 +85,9 @@ def _check_input(file: PackageFile, items: Sequence[PackageItem], created: dt.da
                 raise ArchiveError(ArchiveProblem.REPORT_UNEXPECTED, name=content.name)
             if content.recorded_at is not None:
                 _require(content.recorded_at.utcoffset() is not None, "recorded_at must be timezone-aware")
+            recorded = content.recorded_sha256
+            if recorded is not None and recorded.lower() != hashlib.sha256(content.data).hexdigest():
+                raise ArchiveError(ArchiveProblem.FIXITY_MISMATCH, detail=recorded[:64], name=content.name)
 
 
 # -- the plan: every file of the package ----------------------------------------------------

@@ -20,6 +20,7 @@ class ArchiveProblem(ProblemCode):
     REPORT_REQUIRED = "report_required"
     REPORT_UNEXPECTED = "report_unexpected"
     PDFA_FAILED = "pdfa_failed"
+    FIXITY_MISMATCH = "fixity_mismatch"
     # Reading
     NOT_A_ZIP = "not_a_zip"
     TOO_LARGE = "too_large"
@@ -37,6 +38,7 @@ _TEXTS: dict[ArchiveProblem, str] = {
     ArchiveProblem.REPORT_REQUIRED: "the signed file {name} has no signature validation report from filing time",
     ArchiveProblem.REPORT_UNEXPECTED: "the file {name} is not signed but comes with a signature validation report",
     ArchiveProblem.PDFA_FAILED: "the file {name} could not be converted to PDF/A-2b",
+    ArchiveProblem.FIXITY_MISMATCH: "the file {name} is no longer the one filed: its SHA-256 digest changed",
     ArchiveProblem.NOT_A_ZIP: "the package is not a ZIP archive",
     ArchiveProblem.TOO_LARGE: "the package or one of its files is larger than allowed",
     ArchiveProblem.TOO_MANY_ENTRIES: "the package contains more files than allowed",
@@ -53,6 +55,7 @@ _TEXTS_VI: dict[ArchiveProblem, str] = {
     ArchiveProblem.REPORT_REQUIRED: "tệp đã ký số {name} không có báo cáo xác thực chữ ký tại thời điểm lập hồ sơ",
     ArchiveProblem.REPORT_UNEXPECTED: "tệp {name} không được ký số nhưng lại kèm báo cáo xác thực chữ ký",
     ArchiveProblem.PDFA_FAILED: "không chuyển được tệp {name} sang định dạng PDF/A-2b",
+    ArchiveProblem.FIXITY_MISMATCH: "tệp {name} không còn là tệp đã lưu khi lập hồ sơ: mã băm SHA-256 đã thay đổi",
     ArchiveProblem.NOT_A_ZIP: "gói tin không phải là tệp nén ZIP",
     ArchiveProblem.TOO_LARGE: "gói tin hoặc một tệp trong gói vượt quá dung lượng cho phép",
     ArchiveProblem.TOO_MANY_ENTRIES: "gói tin chứa nhiều tệp hơn mức cho phép",

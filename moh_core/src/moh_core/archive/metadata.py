@@ -222,16 +222,18 @@ def _premis_events(plan: Plan) -> list[_Event]:
             agents=[(software, "executing program")],
         )
     )
-    events.append(
-        _Event(
-            "fixity check",
-            plan.created,
-            "signed files compared with the bytes filed: copied unchanged",
-            "success",
-            objects=[(d.entry.path, "source") for d in plan.delivered if not d.converted],
-            agents=[(software, "executing program")],
+    checked = [(d.entry.path, "source") for d in plan.delivered if d.content.recorded_sha256 is not None]
+    if checked:
+        events.append(
+            _Event(
+                "fixity check",
+                plan.created,
+                "SHA-256 of the files compared with the digests recorded when they were filed",
+                "success",
+                objects=checked,
+                agents=[(software, "executing program")],
+            )
         )
-    )
     events.append(
         _Event(
             "information package creation",

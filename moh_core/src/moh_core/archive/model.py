@@ -64,6 +64,9 @@ class PackageContent:
     the report of :func:`moh_core.signatures.validate_pdf_signatures` made when it was filed, as
     :func:`moh_core.archive.validation_report_dict` returns it. ``recorded_at``: when it was
     created (``produced_here``) or received; it dates the PREMIS creation/ingestion event.
+    ``recorded_sha256``: the SHA-256 (hex) the e-office recorded when the file was filed; the
+    bytes are checked against it before packaging (a PREMIS "fixity check" event), and a file
+    that changed in storage is refused.
     """
 
     name: str
@@ -73,6 +76,7 @@ class PackageContent:
     signed: bool = False
     validation_report: Mapping[str, Any] | None = field(default=None, repr=False)
     recorded_at: dt.datetime | None = None
+    recorded_sha256: str | None = None
 
 
 @dataclass(frozen=True)
