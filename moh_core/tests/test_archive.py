@@ -230,10 +230,12 @@ def _errors(report) -> list[tuple[str, str]]:
 
 
 #: eark-validator 1.1.3's SIP14 asks every note of a ROLE="CREATOR" agent for an unqualified
-#: NOTETYPE="IDENTIFICATIONCODE"; CSIP12-16 make the software agent that ROLE="CREATOR" agent with
-#: exactly one note, csip:NOTETYPE="SOFTWARE VERSION", and METS 1.12 allows only namespaced
-#: attributes on a note. No package satisfies both (test_sip14_cannot_be_met_with_csip16 proves
-#: it on this package); every other rule is met.
+#: NOTETYPE="IDENTIFICATIONCODE"; the specification asks it (as csip:NOTETYPE) of the archival
+#: creator agent, ROLE="ARCHIVIST" in its example, which the package writes. CSIP11-16 make the
+#: software agent that ROLE="CREATOR" agent with exactly one note, csip:NOTETYPE="SOFTWARE
+#: VERSION", and METS 1.12 allows only namespaced attributes on a note. No package satisfies both
+#: (test_sip14_cannot_be_met_with_csip16 proves it on this package; docs/archive-packages.md has
+#: the rule texts); every other rule is met.
 SIP14_ON_SOFTWARE_AGENT = "SIP14"
 
 
