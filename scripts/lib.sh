@@ -39,11 +39,13 @@ ensure_venv() {
         "$VENV/bin/pip" install -q --upgrade pip setuptools wheel || die "could not upgrade pip"
     fi
     local stamp="$VENV/.moh-requirements.sha256" digest
-    digest=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/requirements-oca.txt" "$ROOT/moh_core/pyproject.toml" | sha256sum | cut -d' ' -f1)
+    digest=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/requirements-dev-nodeps.txt" \
+        "$ROOT/requirements-oca.txt" "$ROOT/moh_core/pyproject.toml" | sha256sum | cut -d' ' -f1)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
         log "installing requirements into $VENV"
         (cd "$ROOT" && "$VENV/bin/pip" install -q -r requirements-dev.txt \
-            && "$VENV/bin/pip" install -q --no-deps -r requirements-oca.txt) || die "pip install failed"
+            && "$VENV/bin/pip" install -q --no-deps -r requirements-oca.txt \
+            && "$VENV/bin/pip" install -q --no-deps -r requirements-dev-nodeps.txt) || die "pip install failed"
         echo "$digest" > "$stamp"
     fi
 }
