@@ -23,6 +23,7 @@ from moh_core.signatures.archival import (
     validate_archival,
 )
 from moh_core.signatures.errors import InvalidPdfError
+from moh_core.testing.fixtures import sign_pdf
 
 DAY = timedelta(days=1)
 YEAR = 365 * DAY
@@ -271,3 +272,28 @@ def test_an_unreadable_structure_is_not_valid():
         raise KeyError("/Contents")
 
     assert _check(broken, None, None) == (False, "KeyError: '/Contents'")
+
+
+def test_a_signer_whose_certificate_expired_since_is_archived_at_its_timestamp(pki, material):
+    # signed and timestamped two months ago, when the certificate (expired a month ago) was valid
+    tsa = demo_timestamper(pki.directory, pki.password)
+    tsa.fixed_dt = pki.now - 60 * DAY
+    signed = sign_pdf(make_pdf(), pki.expired_signer.p12_path, pki.password, timestamper=tsa)
+    archived = archive_timestamp(signed, timestamper=demo_timestamper(pki.directory, pki.password), material=material)
+    assert archived.startswith(signed)
+    check = validate_archival(archived, material=material)
+    assert check.valid, check
+
+
+def test_a_signer_expired_without_a_signature_timestamp_cannot_be_archived(pki, material, tsa1):
+    signed = sign_pdf(make_pdf(), pki.expired_signer.p12_path, pki.password)
+    with pytest.raises(ArchivalError) as caught:
+        archive_timestamp(signed, timestamper=tsa1, material=material)
+    assert caught.value.code is ArchivalProblem.VALIDATION_DATA
+
+
+def test_a_revoked_signer_is_not_archived(pki, material, tsa1):
+    signed = sign_pdf(make_pdf(), pki.revoked_signer.p12_path, pki.password, timestamper=tsa1)
+    with pytest.raises(ArchivalError) as caught:
+        archive_timestamp(signed, timestamper=tsa1, material=material)
+    assert caught.value.code is ArchivalProblem.VALIDATION_DATA

@@ -55,8 +55,9 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
 from pyhanko_certvalidator.policy_decl import AcceptAllAlgorithms, AlgorithmUsagePolicy
 
-from moh_core.errors import MohError, ProblemCode, register_texts
+from moh_core.signatures.errors import ArchivalError, ArchivalProblem
 from moh_core.signatures.material import ValidationMaterial
+from moh_core.signatures.past import PastContextFactory, validate_at_timestamp
 from moh_core.signatures.revocation import RevocationPolicy
 from moh_core.signatures.signing import install_log_filter
 from moh_core.signatures.validation import DIFF_POLICY, full_validation, open_pdf, read_dss, validation_context
@@ -89,56 +90,6 @@ DEFAULT_WEAK_DIGESTS: frozenset[str] = frozenset({"md5", "sha1"})
 _DIGEST_PREFERENCE = ("sha256", "sha384", "sha512", "sha3_256", "sha3_512")
 #: Space for a document timestamp's token (hex: twice the DER size): no sizing pass is run.
 _BYTES_RESERVED = 24 * 1024
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------------------------
-
-
-class ArchivalProblem(ProblemCode):
-    """Why a document timestamp could not be added (:class:`ArchivalError`)."""
-
-    NOT_SIGNED = "not_signed"
-    NO_ARCHIVE_TIMESTAMP = "no_archive_timestamp"
-    CHAIN_BROKEN = "chain_broken"
-    VALIDATION_DATA = "validation_data"
-    TIMESTAMP_FAILED = "timestamp_failed"
-    NOT_APPENDED = "not_appended"
-    FAILED = "failed"
-
-
-_TEXTS = {
-    ArchivalProblem.NOT_SIGNED: "the PDF carries no signature",
-    ArchivalProblem.NO_ARCHIVE_TIMESTAMP: "the PDF has no archive timestamp to renew",
-    ArchivalProblem.CHAIN_BROKEN: "the last archive timestamp is no longer valid: it can no longer be renewed",
-    ArchivalProblem.VALIDATION_DATA: "the certificates or revocation data of a signature or timestamp "
-    "could not be established",
-    ArchivalProblem.TIMESTAMP_FAILED: "the time-stamping authority did not return a timestamp",
-    ArchivalProblem.NOT_APPENDED: "the timestamped file does not keep the signed bytes unchanged",
-    ArchivalProblem.FAILED: "the archive timestamp could not be added",
-}
-_TEXTS_VI = {
-    ArchivalProblem.NOT_SIGNED: "tệp PDF không có chữ ký",
-    ArchivalProblem.NO_ARCHIVE_TIMESTAMP: "tệp PDF chưa có dấu thời gian lưu trữ để gia hạn",
-    ArchivalProblem.CHAIN_BROKEN: "dấu thời gian lưu trữ cuối cùng không còn hợp lệ nên không gia hạn được",
-    ArchivalProblem.VALIDATION_DATA: "không xác lập được chứng thư số hoặc dữ liệu thu hồi của một chữ ký "
-    "hay dấu thời gian",
-    ArchivalProblem.TIMESTAMP_FAILED: "dịch vụ cấp dấu thời gian không trả về dấu thời gian",
-    ArchivalProblem.NOT_APPENDED: "tệp sau khi gắn dấu thời gian không giữ nguyên các byte đã ký",
-    ArchivalProblem.FAILED: "không gắn được dấu thời gian lưu trữ",
-}
-register_texts(ArchivalProblem, _TEXTS, _TEXTS_VI)
-
-
-class ArchivalError(MohError):
-    """An archive timestamp was not added; the input bytes are untouched."""
-
-    frame = "Archive timestamp not added: {reason}."
-    frame_vi = "Không gắn được dấu thời gian lưu trữ: {reason}."
-
-    def __init__(self, code: ArchivalProblem, detail: str | None = None) -> None:
-        super().__init__(code, detail=detail)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,6 +260,9 @@ def _context(
     )
 
 
+_NOT_ESTABLISHED = (PathBuildingError, PathValidationError, ValidationError)
+
+
 def _run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     """Run one archival step, its pyHanko failures as :class:`ArchivalError`."""
     install_log_filter()
@@ -318,10 +272,44 @@ def _run[T](coroutine: Coroutine[Any, Any, T]) -> T:
         raise
     except TimestampRequestError as exc:
         raise ArchivalError(ArchivalProblem.TIMESTAMP_FAILED, str(exc)) from exc
-    except (PathBuildingError, PathValidationError, ValidationError) as exc:
+    except _NOT_ESTABLISHED as exc:
         raise ArchivalError(ArchivalProblem.VALIDATION_DATA, str(exc)) from exc
     except Exception as exc:  # pyHanko raises many kinds on a file it cannot extend
         raise ArchivalError(ArchivalProblem.FAILED, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _signature_time(embedded: EmbeddedPdfSignature) -> datetime | None:
+    """The time a signature's own RFC 3161 timestamp attests (not validated here), or None."""
+    attributes = embedded.signer_info["unsigned_attrs"]
+    if isinstance(attributes, cms.CMSAttributes):
+        for attribute in attributes:
+            if attribute["type"].native == "signature_time_stamp_token":
+                token = attribute["values"][0]["content"]
+                moment: datetime = token["encap_content_info"]["content"].parsed["gen_time"].native
+                return moment
+    return None
+
+
+async def _collect(
+    embedded: EmbeddedPdfSignature,
+    context: ValidationContext,
+    past: PastContextFactory | None,
+) -> tuple[list[Any], ValidationContext]:
+    """The validation paths of a signature (and its timestamps) and the context holding their
+    revocation data: at the present time, else, for a signer whose certificate has expired since,
+    at the time its signature timestamp proves (revocation data issued later accepted)."""
+    try:
+        return await collect_validation_info(embedded, context), context
+    except _NOT_ESTABLISHED:
+        moment = _signature_time(embedded) if past is not None else None
+        if past is None or moment is None:
+            raise
+    then = past(moment)
+    try:
+        return await collect_validation_info(embedded, then), then
+    except BaseException:
+        await then.aclose()
+        raise
 
 
 async def _extend(
@@ -332,9 +320,11 @@ async def _extend(
     context: ValidationContext,
     md_algorithm: str,
     check: ValidationContext | None,
+    past: PastContextFactory | None = None,
 ) -> bytes:
     """The revocation data of ``covered`` into the DSS, then a document timestamp, appended;
-    with ``check``, the last of ``covered`` must first be a valid document timestamp."""
+    with ``check``, the last of ``covered`` must first be a valid document timestamp; with
+    ``past``, a signature not established now is collected at its signature timestamp's time."""
     try:
         if check is not None:
             status = await async_validate_pdf_timestamp(covered[-1], validation_context=check, diff_policy=DIFF_POLICY)
@@ -343,8 +333,10 @@ async def _extend(
                 raise ArchivalError(ArchivalProblem.CHAIN_BROKEN, status.summary())
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
         for embedded in covered:
-            paths = await collect_validation_info(embedded, context)
-            DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=context)
+            paths, used = await _collect(embedded, context, past)
+            DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths, validation_context=used)
+            if used is not context:
+                await used.aclose()
         output = await PdfTimeStamper(timestamper).async_timestamp_pdf(
             writer, md_algorithm, validation_context=context, bytes_reserved=_BYTES_RESERVED
         )
@@ -383,6 +375,10 @@ def archive_timestamp(
     if not reader.embedded_regular_signatures:
         raise ArchivalError(ArchivalProblem.NOT_SIGNED)
     context = _context(reader, material, revocation=revocation)
+
+    def past(moment: datetime) -> ValidationContext:
+        return _context(reader, material, moment=moment, retroactive=True)
+
     return _run(
         _extend(
             pdf,
@@ -391,6 +387,7 @@ def archive_timestamp(
             context=context,
             md_algorithm=md_algorithm,
             check=None,
+            past=past,
         )
     )
 
@@ -519,8 +516,20 @@ def validate_archival(
             signatures.append(SignatureCheck(embedded.field_name, now, False, "no valid archive timestamp covers it"))
             continue
         checked_at = min(after)
-        context = _context(reader, material, moment=checked_at, retroactive=True)
-        ok, summary = _check(full_validation, embedded, context)
+
+        def past(moment: datetime) -> ValidationContext:
+            return _context(reader, material, moment=moment, retroactive=True)
+
+        def at_proven_time(
+            signature: EmbeddedPdfSignature, context: ValidationContext, at: datetime = checked_at
+        ) -> Any:
+            # At the archive timestamp's time, else (a signer's certificate expired before it)
+            # at the time the signature's own timestamp proves, as signatures are validated.
+            status = full_validation(signature, context)
+            earlier = validate_at_timestamp(signature, status, at, past, full_validation)
+            return status if earlier is None else earlier[0]
+
+        ok, summary = _check(at_proven_time, embedded, past(checked_at))
         signatures.append(SignatureCheck(embedded.field_name, checked_at, ok, summary))
     return ArchivalValidation(timestamps=tuple(reversed(checks)), signatures=tuple(signatures))
 
