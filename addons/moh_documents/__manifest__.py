@@ -56,6 +56,7 @@
         "wizard/moh_signing_key_token_wizard_views.xml",
         "wizard/moh_signing_batch_resume_views.xml",
         "views/moh_signing_batch_views.xml",
+        "views/moh_archival_timestamp_views.xml",
         "views/moh_task_views.xml",
         "views/moh_documents_menus.xml",
         "views/moh_secret_handover_views.xml",

@@ -39,6 +39,7 @@ from . import moh_exchange_peer
 from . import moh_exchange_message
 from . import moh_secret_handover
 from . import ir_attachment
+from . import moh_archival_timestamp
 from . import mail_compose_message
 from . import moh_work_calendar
 from . import moh_demo_history

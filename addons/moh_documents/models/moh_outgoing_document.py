@@ -1322,8 +1322,10 @@ class MohOutgoingDocument(models.Model):
         self.ensure_one()
         doc = self.sudo()
         pdf = doc.pdf_id.raw or b""
+        # An archival file is the issued bytes with archive timestamps appended after them.
+        issued = pdf[: doc.pdf_id.moh_archival_signed_size] if doc.pdf_id.moh_archival else pdf
         report = None
-        if pdf and hashlib.sha256(pdf).hexdigest() == doc.signed_checksum:
+        if pdf and hashlib.sha256(issued).hexdigest() == doc.signed_checksum:
             try:
                 report = validate_pdf_signatures(pdf, material=doc._moh_validation_material())
             except InvalidPdfError:

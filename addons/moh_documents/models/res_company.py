@@ -102,13 +102,26 @@ class ResCompany(models.Model):
             raise UserError(
                 self.env._("Set the timestamp authority for PAdES %(level)s.", level=company.moh_signature_level)
             )
+        return company._moh_tsa_client()
+
+    def _moh_archival_timestamper(self):
+        """The time-stamping authority for archive timestamps (PAdES B-LTA), whatever the
+        signature level: the one signing uses."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.moh_tsa_url:
+            raise UserError(self.env._("Set the timestamp authority: archive timestamps need one."))
+        return company._moh_tsa_client()
+
+    def _moh_tsa_client(self):
+        """The configured RFC 3161 service, or the demo's in-process one where the demo data set it."""
         from moh_core.demo import DEMO_TSA_URL  # noqa: PLC0415
 
-        if company.moh_tsa_url == DEMO_TSA_URL:
+        if self.moh_tsa_url == DEMO_TSA_URL:
             return self.env["moh.signing.key"]._moh_demo_timestamper()
         from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415
 
-        return HTTPTimeStamper(company.moh_tsa_url)
+        return HTTPTimeStamper(self.moh_tsa_url)
 
     @api.constrains("moh_agency_code")
     def _check_moh_agency_code(self):

@@ -44,6 +44,8 @@ __all__ = [
     "IssuedCertificate",
     "TestPki",
     "generate_test_pki",
+    "issue_crl",
+    "issue_timestamping_unit",
 ]
 
 DEFAULT_ORGANISATION = "Bộ Y tế (thử nghiệm)"
@@ -237,13 +239,14 @@ def _crl(
     revoked: Sequence[tuple[int, datetime]],
     this_update: datetime,
     next_update: datetime,
+    number: int = 1,
 ) -> x509.CertificateRevocationList:
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer_cert.subject)
         .last_update(this_update)
         .next_update(next_update)
-        .add_extension(x509.CRLNumber(1), critical=False)
+        .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 issuer_cert.public_key()  # type: ignore[arg-type]  # the demo CAs have RSA keys; the annotation lists every key type
@@ -416,3 +419,44 @@ def generate_test_pki(
         intermediate_crl=intermediate_crl,
         intermediate_crl_path=intermediate_crl_path,
     )
+
+
+def issue_timestamping_unit(
+    pki: TestPki, name: str, *, not_before: datetime, not_after: datetime, common_name: str | None = None
+) -> IssuedCertificate:
+    """Issue one more time-stamping unit below the intermediate, valid from ``not_before`` to
+    ``not_after`` (e.g. a short-lived one whose expiry a long-term test crosses), written as
+    ``<name>.pem``/``<name>.p12`` in the PKI's folder (:func:`moh_core.demo.demo_timestamper`
+    with ``name`` signs with it)."""
+    key = _new_key()
+    certificate = _issue(
+        subject=_name(common_name or f"{pki.organisation} - {name}", pki.organisation),
+        key=key,
+        issuer=(pki.intermediate.certificate, pki.intermediate.private_key, "intermediate"),
+        not_before=not_before,
+        not_after=not_after,
+        key_usage=_key_usage(digital_signature=True),
+        extended_key_usage=(ExtendedKeyUsageOID.TIME_STAMPING,),
+    )
+    chain = (pki.intermediate.certificate, pki.root.certificate)
+    return _write(pki.directory, name, certificate, key, chain, pki.password)
+
+
+def issue_crl(
+    issuer: IssuedCertificate,
+    *,
+    this_update: datetime,
+    next_update: datetime,
+    number: int,
+    revoked: Sequence[tuple[int, datetime]] = (),
+) -> bytes:
+    """A CRL (DER) of the test PKI's ``issuer`` (its root or intermediate) issued at
+    ``this_update``: what the CA publishes at a later moment a test validates at."""
+    return _crl(
+        issuer_cert=issuer.certificate,
+        issuer_key=issuer.private_key,
+        revoked=revoked,
+        this_update=this_update,
+        next_update=next_update,
+        number=number,
+    ).public_bytes(serialization.Encoding.DER)

@@ -25,16 +25,18 @@ __all__ = ["DEMO_TSA_URL", "demo_timestamper"]
 DEMO_TSA_URL = "demo:tsa"
 
 
-def demo_timestamper(directory: str | Path, password: str = DEFAULT_PASSWORD) -> DummyTimeStamper:
-    """A TSA signing with ``tsa.p12`` of the demo PKI in ``directory`` (its CA chain embedded
+def demo_timestamper(directory: str | Path, password: str = DEFAULT_PASSWORD, name: str = "tsa") -> DummyTimeStamper:
+    """A TSA signing with ``tsa.p12`` (``<name>.p12``) of the demo PKI in ``directory`` (its CA chain embedded
     in every token, so the timestamp validates against the demo root and CRLs).
 
     :raises FileNotFoundError: no demo PKI was generated in ``directory``.
     :raises ValueError: the file cannot be opened with ``password``.
     """
-    key, cert, chain = pkcs12.load_key_and_certificates((Path(directory) / "tsa.p12").read_bytes(), password.encode())
+    key, cert, chain = pkcs12.load_key_and_certificates(
+        (Path(directory) / f"{name}.p12").read_bytes(), password.encode()
+    )
     if key is None or cert is None:
-        raise ValueError("tsa.p12 holds no key or certificate")
+        raise ValueError(f"{name}.p12 holds no key or certificate")
     der = serialization.Encoding.DER
     tsa_key = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())

@@ -15,8 +15,20 @@ moh_core packages use); the modules behind them may move:
   remote.py             remote signing services (Cloud Signature Consortium API)
   validation.py         validation of the signatures in a PDF (report.py: the verdicts)
   certificates.py       reading DER/PEM certificates
+  archival.py           archive timestamps (PAdES B-LTA) for records kept for years: adding,
+                        renewal when due, validation of the chain
 """
 
+from moh_core.signatures.archival import (
+    ArchivalError,
+    ArchivalProblem,
+    RenewalReason,
+    RenewalState,
+    archive_timestamp,
+    renew_archive_timestamp,
+    renewal_due,
+    validate_archival,
+)
 from moh_core.signatures.certificate_check import check_signer_certificate
 from moh_core.signatures.errors import (
     EncryptedPdfError,
@@ -57,6 +69,8 @@ from moh_core.signatures.validation import (
 
 __all__ = [
     "ApprovalStep",
+    "ArchivalError",
+    "ArchivalProblem",
     "DEFAULT_BYTES_RESERVED",
     "DEFAULT_MAX_INFLATED_BYTES",
     "EncryptedPdfError",
@@ -67,6 +81,8 @@ __all__ = [
     "PdfValidationReport",
     "RemoteSigningService",
     "RevocationCache",
+    "RenewalReason",
+    "RenewalState",
     "RevocationPolicy",
     "SignatureLevel",
     "SignatureProblem",
@@ -78,6 +94,7 @@ __all__ = [
     "TextField",
     "ValidationMaterial",
     "VisibleStamp",
+    "archive_timestamp",
     "check_signed_by",
     "check_signer_certificate",
     "decode_limits",
@@ -92,7 +109,10 @@ __all__ = [
     "open_pdf",
     "prepare_fields",
     "prepare_interrupted",
+    "renew_archive_timestamp",
+    "renewal_due",
     "sign",
     "sign_many",
+    "validate_archival",
     "validate_pdf_signatures",
 ]

@@ -3,7 +3,8 @@
 Signing raises :class:`SigningError` (:class:`SigningRefused` or :class:`SigningFailed`) with the
 machine codes of :class:`SigningProblem`, which the Odoo side translates. Validation raises
 :class:`InvalidPdfError` (:class:`EncryptedPdfError`) for bytes that are not a readable PDF, and
-:func:`~moh_core.signatures.validation.check_signed_by` raises :class:`SignedByError`.
+:func:`~moh_core.signatures.validation.check_signed_by` raises :class:`SignedByError`. Archive
+timestamps (:mod:`~moh_core.signatures.archival`) raise :class:`ArchivalError`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from moh_core.signatures.report import SignatureReport
 
 __all__ = [
+    "ArchivalError",
+    "ArchivalProblem",
     "EncryptedPdfError",
     "InvalidPdfError",
     "SignedByError",
@@ -243,3 +246,53 @@ class SignedByError(MohError, ValueError):
         super().__init__(problem, detail=detail)
         self.problem = problem
         self.report = report
+
+
+# ---------------------------------------------------------------------------------------------
+# Archive timestamps (moh_core.signatures.archival)
+# ---------------------------------------------------------------------------------------------
+
+
+class ArchivalProblem(ProblemCode):
+    """Why a document timestamp could not be added (:class:`ArchivalError`)."""
+
+    NOT_SIGNED = "not_signed"
+    NO_ARCHIVE_TIMESTAMP = "no_archive_timestamp"
+    CHAIN_BROKEN = "chain_broken"
+    VALIDATION_DATA = "validation_data"
+    TIMESTAMP_FAILED = "timestamp_failed"
+    NOT_APPENDED = "not_appended"
+    FAILED = "failed"
+
+
+_ARCHIVAL_TEXTS = {
+    ArchivalProblem.NOT_SIGNED: "the PDF carries no signature",
+    ArchivalProblem.NO_ARCHIVE_TIMESTAMP: "the PDF has no archive timestamp to renew",
+    ArchivalProblem.CHAIN_BROKEN: "the last archive timestamp is no longer valid: it can no longer be renewed",
+    ArchivalProblem.VALIDATION_DATA: "the certificates or revocation data of a signature or timestamp "
+    "could not be established",
+    ArchivalProblem.TIMESTAMP_FAILED: "the time-stamping authority did not return a timestamp",
+    ArchivalProblem.NOT_APPENDED: "the timestamped file does not keep the signed bytes unchanged",
+    ArchivalProblem.FAILED: "the archive timestamp could not be added",
+}
+_ARCHIVAL_TEXTS_VI = {
+    ArchivalProblem.NOT_SIGNED: "tệp PDF không có chữ ký",
+    ArchivalProblem.NO_ARCHIVE_TIMESTAMP: "tệp PDF chưa có dấu thời gian lưu trữ để gia hạn",
+    ArchivalProblem.CHAIN_BROKEN: "dấu thời gian lưu trữ cuối cùng không còn hợp lệ nên không gia hạn được",
+    ArchivalProblem.VALIDATION_DATA: "không xác lập được chứng thư số hoặc dữ liệu thu hồi của một chữ ký "
+    "hay dấu thời gian",
+    ArchivalProblem.TIMESTAMP_FAILED: "dịch vụ cấp dấu thời gian không trả về dấu thời gian",
+    ArchivalProblem.NOT_APPENDED: "tệp sau khi gắn dấu thời gian không giữ nguyên các byte đã ký",
+    ArchivalProblem.FAILED: "không gắn được dấu thời gian lưu trữ",
+}
+register_texts(ArchivalProblem, _ARCHIVAL_TEXTS, _ARCHIVAL_TEXTS_VI)
+
+
+class ArchivalError(MohError):
+    """An archive timestamp was not added; the input bytes are untouched."""
+
+    frame = "Archive timestamp not added: {reason}."
+    frame_vi = "Không gắn được dấu thời gian lưu trữ: {reason}."
+
+    def __init__(self, code: ArchivalProblem, detail: str | None = None) -> None:
+        super().__init__(code, detail=detail)

@@ -21,6 +21,9 @@ With a live :class:`~moh_core.signatures.revocation.RevocationPolicy`, a status 
 does not settle is fetched (OCSP, else CRL; ``REVOCATION_UNREACHABLE`` when no source answers).
 
 Document timestamps (``/DocTimeStamp``, PAdES B-LTA) are not reported as signatures.
+
+:data:`DIFF_POLICY`, :func:`full_validation`, :func:`read_dss` and :func:`validation_context` are
+internal to the package (the archive timestamps' validation uses them).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import AlgorithmUsagePolicy
 
 from moh_core.signatures.certificates import load_certificates
 from moh_core.signatures.errors import (
@@ -117,7 +121,7 @@ _KEY_USAGE = KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGES), match_all_ke
 #: (a forger's tool, never the product's: filling and signing make new streams). pyHanko's
 #: check of such rewrites also mistakes a locked field's appearance, set before the signature,
 #: for one rewritten after it, so any later revision (a B-LT DSS included) would break the seal.
-_DIFF_POLICY = StandardDiffPolicy(
+DIFF_POLICY = StandardDiffPolicy(
     global_rules=DEFAULT_DIFF_POLICY.global_rules,
     form_rule=FormUpdatingRule(
         field_rules=[
@@ -235,7 +239,7 @@ def validate_pdf_signatures(
         filled_fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # trust boundary: any parse failure of foreign bytes
         raise InvalidPdfError(f"The PDF's form fields cannot be read: {exc}") from exc
-    dss = _read_dss(reader)
+    dss = read_dss(reader)
 
     def context(
         revocation_mode: str = "hard-fail",
@@ -243,7 +247,7 @@ def validate_pdf_signatures(
         moment: datetime | None = validation_time,
         retroactive: bool = False,
     ) -> ValidationContext:
-        return _validation_context(
+        return validation_context(
             dss,
             trust_roots=parsed.trust_roots,
             other_certs=parsed.other_certs,
@@ -396,7 +400,7 @@ def load_certificate_bytes(data: bytes) -> CertificateInfo:
     return certificate_info(certificates[0])
 
 
-def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
+def read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
     """The document's DSS (PAdES B-LT revocation data), if any; an unreadable one is ignored,
     which can only make hard-fail revocation checking stricter."""
     try:
@@ -408,7 +412,7 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return None
 
 
-def _validation_context(
+def validation_context(
     dss: DocumentSecurityStore | None,
     *,
     trust_roots: Sequence[asn1_x509.Certificate],
@@ -420,9 +424,11 @@ def _validation_context(
     revocation_mode: str,
     live: LiveSession | None = None,
     retroactive: bool = False,
+    algorithm_policy: AlgorithmUsagePolicy | None = None,
 ) -> ValidationContext:
     """A fresh context per signature: pyHanko caches path results in it and closes it after use.
-    ``retroactive``: revocation data issued after ``moment`` counts (past validation)."""
+    ``retroactive``: revocation data issued after ``moment`` counts (past validation);
+    ``algorithm_policy``: instead of pyHanko's default (which refuses SHA-1)."""
     kwargs: dict[str, Any] = {
         "trust_roots": list(trust_roots),
         "other_certs": list(other_certs),
@@ -436,6 +442,8 @@ def _validation_context(
     }
     if live is not None:
         kwargs["time_tolerance"] = CLOCK_TOLERANCE
+    if algorithm_policy is not None:
+        kwargs["algorithm_usage_policy"] = algorithm_policy
     if dss is not None:
         return dss.as_validation_context(kwargs)
     return ValidationContext(**kwargs)
@@ -471,7 +479,7 @@ def _check_field(
     try:
         # enumerate_sig_fields yields the field's dictionary, typed as any PDF object.
         embedded = EmbeddedPdfSignature(reader, sig_field, name)  # type: ignore[arg-type]
-        status = _full_validation(embedded, context())
+        status = full_validation(embedded, context())
         revocation_unknown = (
             status.trust_problem_indic == AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
             and _trusted_without_revocation(embedded, context("soft-fail"))
@@ -480,7 +488,7 @@ def _check_field(
         if revocation_unknown and live is not None:
             status, revocation_unknown, unreachable = _check_live(embedded, status, context, live)
         validated_at = past[0] if past is not None else None
-        at_timestamp = validate_at_timestamp(embedded, status, *past, _full_validation) if past is not None else None
+        at_timestamp = validate_at_timestamp(embedded, status, *past, full_validation) if past is not None else None
         if at_timestamp is not None:
             (status, validated_at), revocation_unknown, unreachable = at_timestamp, False, False
         report = signature_report(name, status, revocation_unknown, unreachable, validated_at)
@@ -490,9 +498,9 @@ def _check_field(
         return unreadable_report(name, SignatureProblem.MALFORMED, str(exc)), None
 
 
-def _full_validation(embedded: EmbeddedPdfSignature, context: ValidationContext) -> PdfSignatureStatus:
+def full_validation(embedded: EmbeddedPdfSignature, context: ValidationContext) -> PdfSignatureStatus:
     """pyHanko's validation with the product's difference policy and key usage rule."""
-    return validate_pdf_signature(embedded, context, diff_policy=_DIFF_POLICY, key_usage_settings=_KEY_USAGE)
+    return validate_pdf_signature(embedded, context, diff_policy=DIFF_POLICY, key_usage_settings=_KEY_USAGE)
 
 
 def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context: ValidationContext) -> bool:
@@ -511,7 +519,7 @@ def _check_live(
     """Validate again, fetching the revocation status the known data did not settle; returns
     the status, whether revocation is still unknown, and whether no source answered."""
     session = policy.session()
-    status = _full_validation(embedded, context(live=session))
+    status = full_validation(embedded, context(live=session))
     if status.trusted or status.revoked:
         return status, False, False
     if session.unreachable:
