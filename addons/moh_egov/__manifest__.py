@@ -33,6 +33,12 @@
         "views/moh_egov_menus.xml",
         "views/moh_kpi_dashboard_views.xml",
     ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/moh_procedure_demo.xml",
+        "demo/moh_egov_demo.xml",
+        "demo/moh_history_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "moh_egov/static/src/dashboard/**/*",
@@ -41,11 +47,5 @@
             "moh_egov/static/tests/tours/**/*",
         ],
     },
-    "demo": [
-        "demo/res_partner_demo.xml",
-        "demo/moh_procedure_demo.xml",
-        "demo/moh_egov_demo.xml",
-        "demo/moh_history_demo.xml",
-    ],
     "application": True,
 }
