@@ -31,3 +31,4 @@ from . import test_work_calendar
 from . import test_tasks
 from . import test_dashboard
 from . import test_search
+from . import test_records

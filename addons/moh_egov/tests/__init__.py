@@ -21,3 +21,4 @@ from . import test_my_work
 from . import test_demo_history
 from . import test_landing
 from . import test_dossier_search
+from . import test_records_dossier
