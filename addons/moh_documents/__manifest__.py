@@ -60,6 +60,7 @@
         "views/moh_signing_batch_views.xml",
         "views/moh_task_views.xml",
         "views/moh_documents_menus.xml",
+        "wizard/moh_records_step_wizard_views.xml",
         "views/moh_records_file_list_views.xml",
         "views/moh_records_file_views.xml",
         "views/moh_records_handover_views.xml",

@@ -188,7 +188,10 @@ class TestRecords(RecordsCase):
             records_file.with_user(self.rec_spec).action_close()
         task = self._task()
         records_file.with_user(self.rec_spec).action_add_item("moh.task", task.id)
-        records_file.with_user(self.rec_spec).write({"end_date": self.today, "keywords": "cán bộ"})
+        # The start is written too: the opening's default is the handler's day (Hà Nội), maybe tomorrow here.
+        records_file.with_user(self.rec_spec).write(
+            {"start_date": self.today - dt.timedelta(days=10), "end_date": self.today, "keywords": "cán bộ"}
+        )
         # Another specialist of the unit is not its handler.
         with self.assertRaises(AccessError):
             records_file.with_user(self.rec_spec2).action_close()
@@ -215,7 +218,9 @@ class TestRecords(RecordsCase):
         records_file = self._open_file(retention="permanent_acts")
         records_file.with_user(self.rec_spec).write({"building": True})
         records_file.with_user(self.rec_spec).action_add_item("moh.task", self._task().id)
-        records_file.with_user(self.rec_spec).write({"end_date": self.today})
+        records_file.with_user(self.rec_spec).write(
+            {"start_date": self.today - dt.timedelta(days=10), "end_date": self.today}
+        )
         records_file.with_user(self.rec_spec).action_close()
         self.assertFalse(records_file.handover_deadline)
         records_file.with_user(self.rec_spec).action_set_settlement("2030-01-31")
@@ -423,6 +428,21 @@ class TestRecordsSecurity(RpcAttackMixin, RecordsCase, HttpCase):
             "action_keep_back",
             [records_file.ids, fields.Date.to_string(self.today + dt.timedelta(days=30)), "Còn dùng"],
         )
+        # The dialog only calls the step, as the caller.
+        wizard = self._rpc_ok(
+            self.rec_spec,
+            "moh.records.step.wizard",
+            "create",
+            [
+                {
+                    "step": "keep_back",
+                    "file_id": records_file.id,
+                    "date": fields.Date.to_string(self.today + dt.timedelta(days=30)),
+                    "text": "Còn dùng",
+                }
+            ],
+        )
+        self.assertRpcRefused(self.rec_spec, "moh.records.step.wizard", "action_confirm", [[wizard]])
         self.env.invalidate_all()
         self.assertEqual(records_file.state, "closed")
         self.assertFalse(records_file.kept_back_until)
