@@ -25,7 +25,7 @@ DISPOSAL_STATES = [("proposed", "Proposed"), ("approved", "Approved"), ("dispose
 class MohRecordsDisposal(models.Model):
     _name = "moh.records.disposal"
     _description = "Disposal of Files"
-    _inherit = ["mail.thread", "moh.workflow.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard"]
     _order = "id desc"
     _moh_mail_field_prefixes = ("message_", "activity_", "website_message_")
     _moh_workflow_fields = (

@@ -40,6 +40,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .moh_deadline_policy import CONFIDENTIALITY
+from .moh_records_retention import HANDOVER_MIN_YEARS
 
 FILE_STATES = [
     ("planned", "Planned"),
@@ -120,9 +121,14 @@ class MohRecordsFile(models.Model):
     start_date = fields.Date(string="From", tracking=True)
     end_date = fields.Date(string="To", tracking=True, help="When the matter of the file ended.")
     retention_id = fields.Many2one("moh.records.retention", tracking=True)
-    retention_years = fields.Integer(related="retention_id.years", store=True)
-    retention_permanent = fields.Boolean(related="retention_id.permanent", store=True, string="Permanent")
-    handover_due = fields.Boolean(related="retention_id.handover_due", store=True, string="Due to the Archive")
+    retention_years = fields.Integer(compute="_compute_retention", store=True)
+    retention_permanent = fields.Boolean(compute="_compute_retention", store=True, string="Permanent")
+    handover_due = fields.Boolean(
+        compute="_compute_retention",
+        store=True,
+        string="Due to the Archive",
+        help="Kept permanently or 5 years and more: handed over to the agency archive (Art. 31.1).",
+    )
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="normal", tracking=True)
     reader_ids = fields.Many2many(
         "res.users",
@@ -220,6 +226,16 @@ class MohRecordsFile(models.Model):
         for records_file in self:
             records_file.item_count = sum(
                 len(records_file.sudo()[name]) for name in records_file._moh_item_fields().values()
+            )
+
+    @api.depends("retention_id.permanent", "retention_id.years")
+    def _compute_retention(self):
+        for records_file in self:
+            retention = records_file.sudo().retention_id
+            records_file.retention_years = retention.years
+            records_file.retention_permanent = retention.permanent
+            records_file.handover_due = bool(retention) and (
+                retention.permanent or retention.years >= HANDOVER_MIN_YEARS
             )
 
     @api.depends("building", "settlement_date", "end_date", "closed_date", "kept_back_until", "handover_due")

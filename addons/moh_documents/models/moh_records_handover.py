@@ -23,7 +23,7 @@ SIGNED_STATES = ("signed", "issued")
 class MohRecordsHandover(models.Model):
     _name = "moh.records.handover"
     _description = "Hand-over to the Archive"
-    _inherit = ["mail.thread", "moh.workflow.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard"]
     _order = "id desc"
     _moh_mail_field_prefixes = ("message_", "activity_", "website_message_")
     _moh_workflow_fields = (
@@ -209,7 +209,7 @@ class MohRecordsHandover(models.Model):
             "drafter_id": me.id,
             "company_id": self.company_id.id,
             "signer_id": head.id,
-            "signer_position": (head.employee_id.job_title or "").upper() or False,
+            "signer_position": (head.sudo().employee_id.job_title or "").upper() or False,
             "internal_department_ids": [(6, 0, office.ids)] if office else False,
             "recipients": self.env._("- The agency archive;\n- Archived: records office, %(unit)s.", unit=unit.name),
         }

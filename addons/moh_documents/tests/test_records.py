@@ -227,7 +227,8 @@ class TestRecords(RecordsCase):
         self.assertEqual(records_file.handover_deadline, dt.date(2030, 4, 30))
 
     def test_daily_job_warns_30_days_ahead_and_flags_overdue(self):
-        soon = self._closed_file(end=self.today - relativedelta(years=1) + dt.timedelta(days=20))
+        soon_end = self.today - relativedelta(years=1) + dt.timedelta(days=20)
+        soon = self._closed_file(start=soon_end - dt.timedelta(days=100), end=soon_end)
         late = self._closed_file(start=dt.date(2020, 1, 1), end=dt.date(2020, 6, 30))
         later = self._closed_file(end=self.today)
         self.env[FILE]._cron_moh_records()
