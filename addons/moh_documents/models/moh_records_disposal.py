@@ -135,11 +135,11 @@ class MohRecordsDisposal(models.Model):
         """Propose for disposal the unit's files past their retention that stay in the unit,
         except confidential ones: an officer of the unit or a ministry leader. Returns the new
         batch's id, or False when there is nothing to dispose of."""
+        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
+            raise AccessError(self.env._("Only the ministry's officers handle disposals."))
         department = self.env["hr.department"].browse(department_id if isinstance(department_id, int) else [])
         if not department.exists():
             raise UserError(self.env._("Choose the unit."))
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
-            raise AccessError(self.env._("Only the ministry's officers handle disposals."))
         self.env["moh.records.file.list"]._moh_check_unit(department)
         batch = self.sudo()._moh_propose(department, self.env.company)
         return batch.id or False

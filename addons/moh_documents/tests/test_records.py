@@ -351,6 +351,18 @@ class TestRecords(RecordsCase):
                 record.sudo().unlink()
         self.assertTrue(old.exists())
 
+    def test_demo_lists_and_the_file_handed_over(self):
+        archivist = self.env.ref("moh_documents.user_luutru", raise_if_not_found=False)
+        if not archivist:
+            self.skipTest("installed without demo data")
+        handed_over = self.env[FILE].with_user(archivist).search([("state", "=", "handed_over")])
+        self.assertTrue(handed_over)
+        self.assertEqual(set(handed_over.handover_id.mapped("state")), {"accepted"})
+        drug = self.env.ref("moh_documents.dep_drug")
+        filled = self.env[FILE].search([("department_id", "=", drug.id), ("state", "=", "open")])
+        self.assertTrue(filled.filtered("item_count"))
+        self.assertTrue(filled[:1].code.startswith("000.00.00.G18."))
+
 
 @tagged("post_install", "-at_install")
 class TestRecordsSecurity(RpcAttackMixin, RecordsCase, HttpCase):

@@ -26,7 +26,9 @@ class MohRecordsStepWizard(models.TransientModel):
     text = fields.Text(string="Reason or Basis")
 
     def action_confirm(self):
+        """Take the step as the caller (the step checks who calls it and on what)."""
         self.ensure_one()
+        self.check_access("read")
         if self.step == "keep_back":
             self.file_id.action_keep_back(self.date, self.text)
         elif self.step == "settlement":
