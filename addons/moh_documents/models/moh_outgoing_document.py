@@ -693,6 +693,11 @@ class MohOutgoingDocument(models.Model):
         )
         return doc.pdf_id | attached
 
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
     def _moh_records_metadata(self):
         doc = self.sudo()
         return {

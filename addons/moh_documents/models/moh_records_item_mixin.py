@@ -96,8 +96,10 @@ class MohRecordsItemMixin(models.AbstractModel):
 
     # -- step ---------------------------------------------------------------------------------
 
-    def action_add_to_file(self):
-        """File the record in its suggested file (the file's step checks the caller)."""
+    def _moh_records_add_to_file(self):
+        """File the record in its suggested file (the file's step checks the caller). The
+        concrete models' ``action_add_to_file`` (their button) call it: a public method of an
+        abstract model would be reachable on the abstract model itself."""
         self.ensure_one()
         self.check_access("read")
         records_file = self.suggested_file_id

@@ -170,6 +170,11 @@ class MohTask(models.Model):
     def _moh_records_attachments(self):
         return self.sudo().result_attachment_ids
 
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
     def _moh_records_metadata(self):
         task = self.sudo()
         return {

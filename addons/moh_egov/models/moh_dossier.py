@@ -277,6 +277,11 @@ class MohDossier(models.Model):
         dossier = self.sudo()
         return dossier.document_ids.attachment_id | dossier.result_document_id.pdf_id
 
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
     def _moh_records_metadata(self):
         dossier = self.sudo()
         return {
