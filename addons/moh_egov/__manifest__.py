@@ -21,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/moh_procedure_views.xml",
+        "views/moh_records_file_views.xml",
         "views/moh_dossier_views.xml",
         "views/moh_dossier_complaint_views.xml",
         "views/moh_service_indicator_views.xml",

@@ -14,6 +14,7 @@ from . import moh_state_secret_mixin
 from . import moh_deadline_policy
 from . import moh_delegation
 from . import moh_document_trace
+from . import moh_records_item_mixin
 from . import moh_incoming_document
 from . import moh_document_assignment
 from . import moh_trust_root
@@ -46,3 +47,9 @@ from . import moh_demo_history
 from . import moh_kpi_dashboard_data
 from . import res_company_identity
 from . import ir_http
+from . import moh_records_retention
+from . import moh_records_file_list
+from . import moh_records_heading
+from . import moh_records_file
+from . import moh_records_handover
+from . import moh_records_disposal

@@ -75,6 +75,7 @@ class MohIncomingDocument(models.Model):
         "mail.activity.mixin",
         "moh.deadline.mixin",
         "moh.workflow.guard",
+        "moh.records.item.mixin",
         "moh.search.mixin",
     ]
     _order = "received_date desc, id desc"
@@ -353,6 +354,45 @@ class MohIncomingDocument(models.Model):
                         fields=labels,
                     )
                 )
+
+    # -- filing (moh.records.item.mixin) -------------------------------------------------------
+
+    _moh_records_states = ("registered", "submitted", "in_progress", "done")
+
+    def _moh_records_department(self):
+        return self.sudo().lead_department_id
+
+    def _moh_records_year(self):
+        return self.year or self.received_date.year
+
+    def _moh_records_document_type(self):
+        return self.sudo().document_type_id
+
+    def _moh_records_attachments(self):
+        return self.sudo().attachment_ids
+
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
+    def _moh_records_metadata(self):
+        doc = self.sudo()
+        return {
+            "kind": "incoming",
+            "incoming_number": doc.number,
+            "year": doc.year,
+            "received_date": doc.received_date,
+            "number_symbol": doc.number_symbol,
+            "issue_date": doc.issue_date,
+            "document_type": doc.document_type_id.name,
+            "sender": doc.sender_name,
+            "signer": doc.signer_name or "",
+            "abstract": doc.abstract or "",
+            "confidentiality": doc.confidentiality,
+            "page_count": doc.page_count,
+            "language": "vi",
+        }
 
     def message_post(self, **kwargs):
         """State secrets: no file and nobody outside the agency (moh.state.secret.mixin)."""

@@ -73,6 +73,7 @@ class MohOutgoingDocument(models.Model):
     # The guard first: a workflow field is refused before the review chain's own write hooks run.
     _inherit = [
         "moh.workflow.guard",
+        "moh.records.item.mixin",
         "moh.state.secret.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -661,6 +662,58 @@ class MohOutgoingDocument(models.Model):
             if self.confidentiality != "normal"
             else None,
         )
+
+    # -- filing (moh.records.item.mixin) -------------------------------------------------------
+
+    _moh_records_states = ("issued",)
+
+    def _moh_records_department(self):
+        return self.sudo().department_id
+
+    def _moh_records_year(self):
+        return self.year or (self.issue_date or fields.Date.context_today(self)).year
+
+    def _moh_records_document_type(self):
+        return self.sudo().document_type_id
+
+    def _moh_records_attachments(self):
+        """The issued (signed) PDF and the files attached to it."""
+        doc = self.sudo()
+        attached = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", doc.id),
+                    ("res_field", "=", False),
+                    ("moh_role", "=", False),
+                ]
+            )
+        )
+        return doc.pdf_id | attached
+
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
+    def _moh_records_metadata(self):
+        doc = self.sudo()
+        return {
+            "kind": "outgoing",
+            "number": doc.number,
+            "year": doc.year,
+            "number_symbol": doc.name,
+            "issue_date": doc.issue_date,
+            "document_type": doc.document_type_id.name,
+            "unit": doc.department_id.name,
+            "signer": doc.signer_id.name or "",
+            "abstract": doc.abstract or "",
+            "confidentiality": doc.confidentiality,
+            "signed_checksum": doc.signed_checksum or "",
+            "language": "vi",
+        }
 
     def action_render(self):
         """Render the draft in Decree 30's layout and keep it as a new version (the drafting unit

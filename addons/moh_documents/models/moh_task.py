@@ -51,7 +51,13 @@ class MohTask(models.Model):
 
     _name = "moh.task"
     _description = "Task"
-    _inherit = ["mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "moh.deadline.mixin",
+        "moh.workflow.guard",
+        "moh.records.item.mixin",
+    ]
     _order = "deadline, id desc"
     _moh_open_states = ("assigned", "in_progress")
     _moh_workflow_fields = (
@@ -150,6 +156,38 @@ class MohTask(models.Model):
             task.moh_can_assign = task.state == "draft" and me == task.assigner_id
             task.moh_can_work = task.state in task._moh_open_states and me in task._moh_workers()
             task.moh_can_decide = task.state in ("draft", *task._moh_open_states) and (me == task.assigner_id or leader)
+
+    # -- filing (moh.records.item.mixin) -------------------------------------------------------
+
+    _moh_records_states = ("assigned", "in_progress", "done")
+
+    def _moh_records_department(self):
+        return self.sudo().department_id
+
+    def _moh_records_year(self):
+        return (self.assigned_date or self.create_date or fields.Datetime.now()).year
+
+    def _moh_records_attachments(self):
+        return self.sudo().result_attachment_ids
+
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
+    def _moh_records_metadata(self):
+        task = self.sudo()
+        return {
+            "kind": "task",
+            "subject": task.name,
+            "unit": task.department_id.name or "",
+            "assigned_by": task.assigner_id.name or "",
+            "assigned_date": task.assigned_date,
+            "deadline": task.deadline,
+            "done_date": task.done_date,
+            "result": task.result or "",
+            "confidentiality": task.confidentiality,
+        }
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -32,3 +32,4 @@ from . import test_tasks
 from . import test_dashboard
 from . import test_search
 from . import test_archival_timestamp
+from . import test_records

@@ -6,3 +6,4 @@ from . import comment_wizard
 from . import moh_signing_key_token_wizard
 from . import moh_signing_batch_resume
 from . import moh_task_step_wizard
+from . import moh_records_step_wizard

@@ -21,3 +21,4 @@ from . import moh_kpi_dashboard
 from . import ir_attachment
 from . import moh_work_item
 from . import moh_demo_history
+from . import moh_records_file

@@ -66,9 +66,18 @@ RATINGS = [("3", "Very Satisfied"), ("2", "Satisfied"), ("1", "Not Satisfied")]
 class MohDossier(models.Model):
     _name = "moh.dossier"
     _description = "Public Service Dossier"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "moh.deadline.mixin", "moh.workflow.guard"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "moh.deadline.mixin",
+        "moh.workflow.guard",
+        "moh.records.item.mixin",
+    ]
     _order = "id desc"
     _moh_open_states = OPEN_STATES
+    #: Settled dossiers are filed (moh.records.item.mixin; docs/records.md).
+    _moh_records_states = ("done", "refused", "closed", "stopped")
     _moh_done_state = "done"
     # Everything but the specialist's appraisal note: set by the steps only (see the module's doc).
     _moh_workflow_fields = (
@@ -253,6 +262,39 @@ class MohDossier(models.Model):
 
     completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
     is_complete = fields.Boolean(compute="_compute_completeness_report")
+
+    # -- filing (moh.records.item.mixin) -------------------------------------------------------
+
+    def _moh_records_department(self):
+        return self.sudo().department_id
+
+    def _moh_records_year(self):
+        moment = self.received_at or self.submitted_at or self.create_date
+        return moment.year
+
+    def _moh_records_attachments(self):
+        """The dossier's files and its signed e-result."""
+        dossier = self.sudo()
+        return dossier.document_ids.attachment_id | dossier.result_document_id.pdf_id
+
+    def action_add_to_file(self):
+        """File the record in its suggested file (moh.records.item.mixin; the file's step checks
+        the caller)."""
+        return self._moh_records_add_to_file()
+
+    def _moh_records_metadata(self):
+        dossier = self.sudo()
+        return {
+            "kind": "dossier",
+            "code": dossier.code or "",
+            "procedure": dossier.procedure_id.name,
+            "procedure_code": dossier.procedure_id.code or "",
+            "applicant": dossier.partner_id.display_name or "",
+            "submitted_at": dossier.submitted_at,
+            "received_at": dossier.received_at,
+            "state": dossier.state,
+            "result_document": dossier.result_document_id.name or "",
+        }
 
     # -- naming ---------------------------------------------------------------------------------
 
