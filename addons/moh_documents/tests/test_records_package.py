@@ -140,3 +140,24 @@ class TestRecordsPackage(RpcAttackMixin, RecordsCase, HttpCase):
             _result, error = self._rpc(self.rec_spec, FILE, "write", [[records_file.id], {field: value}])
             self.assertIn(error, REFUSED)
         self.assertTrue(records_file.filing_record["files"])
+
+    def test_the_demo_file_handed_over_is_exported_by_the_archivist(self):
+        archivist = self.env.ref("moh_documents.user_luutru", raise_if_not_found=False)
+        if not archivist:
+            self.skipTest("installed without demo data")
+        demo_file = self.env[FILE].with_user(archivist).search([("state", "=", "handed_over")], limit=1)
+        self.assertTrue(demo_file)
+        # As the archivist's browser asks it, over JSON-RPC.
+        _result, error = self._rpc(archivist, FILE, "action_export_package", [demo_file.ids])
+        self.assertFalse(error)
+        package = demo_file.sudo().package_attachment_id.raw
+        self.assertTrue(package)
+        self.assertEqual(eark_errors(package), [VALIDATOR_BUG])
+        result, error = self._rpc(archivist, FILE, "action_check_package", [demo_file.ids])
+        self.assertFalse(error)
+        self.assertTrue(result)
+        # The package is the file's attachment: the archivist downloads it, another unit's
+        # specialist does not.
+        attachment = demo_file.sudo().package_attachment_id
+        self.assertTrue(self.env["ir.attachment"].with_user(archivist).search([("id", "=", attachment.id)]))
+        self.assertFalse(self.env["ir.attachment"].with_user(self.other_spec).search([("id", "=", attachment.id)]))
