@@ -297,10 +297,16 @@ class MohRecordsFile(models.Model):
     def _moh_label(self, field, value):
         return dict(self._fields[field]._description_selection(self.env)).get(value, value)
 
-    def _moh_check(self, *states):
-        """Before any step: one file, which the caller (an e-office officer) may read, in one of ``states``."""
+    def _moh_check(self, *states, archivist=False):
+        """Before any step: one file, which the caller (an e-office officer, or with ``archivist``
+        the agency archive's archivist too) may read, in one of ``states``."""
         self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("moh_documents.group_specialist")
+            or (archivist and user.has_group("moh_documents.group_archivist"))
+        ):
             raise AccessError(self.env._("Only the ministry's officers handle files."))
         self.check_access("read")
         if self.state not in states:
@@ -641,9 +647,7 @@ class MohRecordsFile(models.Model):
         """Export the closed file as an archive package (E-ARK SIP, moh_core.archive) that an
         archive ingests without this product, kept as the file's attachment and downloaded.
         Whoever may read the file (its unit, a leader, the archivist once it is handed over)."""
-        self.ensure_one()
-        self.check_access("read")
-        self._moh_check("closed", "in_handover", "handed_over", "kept_back")
+        self._moh_check("closed", "in_handover", "handed_over", "kept_back", archivist=True)
         from moh_core.archive import ArchiveError  # noqa: PLC0415
 
         try:
@@ -677,8 +681,7 @@ class MohRecordsFile(models.Model):
         """Read the file's last archive package back without trusting it: every SHA-256 digest,
         missing and extra files, and every signed PDF's signatures against the ministry's trust
         roots; the outcome goes in the file's history. Returns whether all holds."""
-        self.ensure_one()
-        self.check_access("read")
+        self._moh_check("closed", "in_handover", "handed_over", "kept_back", archivist=True)
         if not self.package_attachment_id:
             raise UserError(self.env._("Export the archive package first."))
         from moh_core.archive import ArchiveError, read_package  # noqa: PLC0415
@@ -736,7 +739,7 @@ class MohRecordsFile(models.Model):
                         produced_here=item["model"] == "moh.outgoing.document" and not entry.get("signed"),
                         signed=bool(entry.get("signed")),
                         validation_report=entry.get("validation_report"),
-                        recorded_at=attachment.create_date,
+                        recorded_at=attachment.create_date and attachment.create_date.replace(tzinfo=dt.UTC),
                         recorded_sha256=digest,
                     )
                 )
@@ -766,7 +769,8 @@ class MohRecordsFile(models.Model):
             keywords=tuple(word.strip() for word in meta["keywords"].split(",") if word.strip()),
             description=meta["notes"],
         )
-        return build_package(package_file, items, created=fields.Datetime.now(), agent=self.env.user.name)
+        created = fields.Datetime.now().replace(tzinfo=dt.UTC)
+        return build_package(package_file, items, created=created, agent=self.env.user.name)
 
     # -- daily job ----------------------------------------------------------------------------
 
