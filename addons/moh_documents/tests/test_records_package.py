@@ -17,9 +17,8 @@ from odoo.tests import HttpCase, tagged
 from moh_core.archive import read_package
 from moh_core.signatures import ValidationMaterial, validate_pdf_signatures
 from moh_core.signatures.archival import archive_timestamps
-from moh_core.testing.fixtures import TimestampServer
-
 from .common import RpcAttackMixin
+from .test_archival_timestamp import TimestampAuthorityMixin
 from .test_records import FILE, REFUSED, RecordsCase
 
 #: The one rule eark-validator 1.1.3 reports on every CSIP 2.1.0 package (docs/archive-packages.md,
@@ -51,19 +50,7 @@ def eark_errors(package):
 
 
 @tagged("post_install", "-at_install")
-class TestRecordsPackage(RpcAttackMixin, RecordsCase, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._moh_test_seal()
-
-    def setUp(self):
-        super().setUp()
-        self.tsa = TimestampServer(self.pki)
-        self.tsa.__enter__()
-        self.addCleanup(self.tsa.__exit__, None, None, None)
-        self.env.company.write({"moh_signature_level": "B-LT", "moh_tsa_url": self.tsa.url})
-
+class TestRecordsPackage(TimestampAuthorityMixin, RpcAttackMixin, RecordsCase, HttpCase):
     def _sealed(self, retention="permanent_acts"):
         """A closed file of the unit holding an issued (signed and sealed) decision."""
         doc = self._issued()
@@ -147,6 +134,10 @@ class TestRecordsPackage(RpcAttackMixin, RecordsCase, HttpCase):
             self.skipTest("installed without demo data")
         demo_file = self.env[FILE].with_user(archivist).search([("state", "=", "handed_over")], limit=1)
         self.assertTrue(demo_file)
+        try:
+            demo_file.with_user(archivist).action_export_package()
+        except UserError as error:
+            self.fail(f"the demo file's package was refused: {error}")
         # As the archivist's browser asks it, over JSON-RPC.
         _result, error = self._rpc(archivist, FILE, "action_export_package", [demo_file.ids])
         self.assertFalse(error)
