@@ -36,7 +36,6 @@ class TimestampAuthorityMixin:
 
 @tagged("post_install", "-at_install")
 class TestArchivalTimestamp(TimestampAuthorityMixin, RpcAttackMixin, OutgoingSigningCase, HttpCase):
-
     def _material(self):
         return ValidationMaterial(trust_roots=self.pki.trust_roots, crls=self.pki.crls)
 

@@ -17,6 +17,7 @@ from odoo.tests import HttpCase, tagged
 from moh_core.archive import read_package
 from moh_core.signatures import ValidationMaterial, validate_pdf_signatures
 from moh_core.signatures.archival import archive_timestamps
+
 from .common import RpcAttackMixin
 from .test_archival_timestamp import TimestampAuthorityMixin
 from .test_records import FILE, REFUSED, RecordsCase
