@@ -707,6 +707,25 @@ class MohRecordsFile(models.Model):
             self._moh_post(self.env._("Archive package check failed: %(problems)s", problems=", ".join(problems)))
         return check.ok
 
+    @api.model
+    def _moh_item_record_content(self, item):
+        """An item without files (a task) as an XML record of its metadata, for the package."""
+        from lxml import etree  # noqa: PLC0415
+
+        from moh_core.archive import PackageContent  # noqa: PLC0415
+
+        root = etree.Element("record", model=item["model"], id=str(item["res_id"]))
+        etree.SubElement(root, "name").text = item["name"] or ""
+        for key, value in item["metadata"].items():
+            if value not in (None, False, ""):
+                etree.SubElement(root, "field", name=key).text = str(value)
+        return PackageContent(
+            name=f"{item['model'].replace('.', '-')}-{item['res_id']}.xml",
+            data=etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+            mimetype="application/xml",
+            produced_here=True,
+        )
+
     def _moh_build_package(self):
         """The archive package (ZIP bytes) of the file, from its items and its filing record."""
         from moh_core.archive import ItemRole, PackageContent, PackageFile, PackageItem, build_package  # noqa: PLC0415
@@ -743,6 +762,8 @@ class MohRecordsFile(models.Model):
                         recorded_sha256=digest,
                     )
                 )
+            if not contents:  # a task without files: its record is its content
+                contents.append(self._moh_item_record_content(item))
             items.append(
                 PackageItem(
                     identifier=f"{item['model']}-{item['res_id']}",
