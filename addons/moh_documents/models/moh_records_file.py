@@ -26,13 +26,19 @@ Who does what (moh.workflow.guard: the workflow fields change only in the steps 
 * ``action_set_settlement``: the same, on a closed file of basic construction;
 * ``action_keep_back``: the unit's head or a ministry leader, on a closed file due for hand-over,
   at most 2 years;
+* ``action_export_package`` / ``action_check_package``: whoever may read a closed file (its unit,
+  a leader, the archivist once it is handed over);
 * hand-over and disposal: moh.records.handover and moh.records.disposal.
 
-Extension points for the archive package and long-term signatures: ``_moh_on_close()`` (called
-once per file, in superuser mode, after the file is closed) and ``_moh_package_items()``.
+Sealing (``_moh_on_close``, in superuser mode, once the file is closed): the signed PDFs of a file
+kept 5 years or more get an archive timestamp (PAdES B-LTA), then each file of its items is
+recorded with its SHA-256 and, when signed, the validation report of that day; the archive package
+(E-ARK SIP, moh_core.archive, docs/archive-packages.md) carries both.
 """
 
 import datetime as dt
+import hashlib
+import logging
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -41,6 +47,8 @@ from odoo.exceptions import AccessError, UserError
 
 from .moh_deadline_policy import CONFIDENTIALITY
 from .moh_records_retention import HANDOVER_MIN_YEARS
+
+_logger = logging.getLogger(__name__)
 
 FILE_STATES = [
     ("planned", "Planned"),
@@ -88,6 +96,8 @@ class MohRecordsFile(models.Model):
         "disposed_date",
         "disposed_by_id",
         "disposal_basis",
+        "filing_record",
+        "package_attachment_id",
     )
     #: The metadata a file must have to be closed (Art. 29; Appendix VI §III).
     _moh_close_required = ("name", "start_date", "end_date", "retention_id", "language")
@@ -116,6 +126,12 @@ class MohRecordsFile(models.Model):
         related="list_id.state", string="List Status", groups="moh_documents.group_specialist"
     )
     state = fields.Selection(FILE_STATES, default="planned", required=True, tracking=True, index=True, copy=False)
+    # Sealed when the file is closed (_moh_on_close): per attachment of its items, the SHA-256
+    # and size of its bytes and, for a signed PDF, the signature validation report of that day.
+    filing_record = fields.Json(string="Filing Record", readonly=True, copy=False)
+    package_attachment_id = fields.Many2one(
+        "ir.attachment", string="Archive Package", readonly=True, copy=False, ondelete="set null"
+    )
     handler_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     # Metadata (Appendix VI §III.4).
     start_date = fields.Date(string="From", tracking=True)
@@ -281,10 +297,16 @@ class MohRecordsFile(models.Model):
     def _moh_label(self, field, value):
         return dict(self._fields[field]._description_selection(self.env)).get(value, value)
 
-    def _moh_check(self, *states):
-        """Before any step: one file, which the caller (an e-office officer) may read, in one of ``states``."""
+    def _moh_check(self, *states, archivist=False):
+        """Before any step: one file, which the caller (an e-office officer, or with ``archivist``
+        the agency archive's archivist too) may read, in one of ``states``."""
         self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("moh_documents.group_specialist")
+            or (archivist and user.has_group("moh_documents.group_archivist"))
+        ):
             raise AccessError(self.env._("Only the ministry's officers handle files."))
         self.check_access("read")
         if self.state not in states:
@@ -485,8 +507,40 @@ class MohRecordsFile(models.Model):
 
     def _moh_on_close(self):
         """Called once for each file just closed, in superuser mode, after the closing step's
-        checks and writes. Extend it to seal the file (long-term signatures, the archive
-        package): ``self._moh_package_items()`` lists what is in it."""
+        checks and writes: seals the file. The signed PDFs of a file kept 5 years or more get an
+        archive timestamp (PAdES B-LTA, ir.attachment._moh_archive_timestamp; renewed by the
+        daily job); then every file of its items is recorded in ``filing_record``: the SHA-256
+        and size of its bytes and, for a signed PDF, the validation report of its signatures on
+        the day of filing, which the archive package carries (moh_core.archive)."""
+        from moh_core.archive import validation_report_dict  # noqa: PLC0415
+        from moh_core.signatures import EncryptedPdfError, InvalidPdfError, validate_pdf_signatures  # noqa: PLC0415
+
+        Trust = self.env["moh.trust.root"]
+        for records_file in self:
+            attachments = self.env["ir.attachment"].sudo()
+            for item in records_file._moh_package_items():
+                attachments |= item["attachments"]
+            if records_file.retention_permanent or records_file.retention_years >= HANDOVER_MIN_YEARS:
+                attachments._moh_archive_timestamp(reason="filing")
+            material = Trust._moh_validation_material(records_file.company_id)
+            now = fields.Datetime.now()
+            files = {}
+            for attachment in attachments:
+                data = attachment.raw or b""
+                entry = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "signed": False}
+                if data.startswith(b"%PDF-"):
+                    try:
+                        report = validate_pdf_signatures(data, material=material)
+                    except (InvalidPdfError, EncryptedPdfError) as error:
+                        _logger.info(
+                            "Filing %s: %s is not a readable PDF (%s)", records_file.code, attachment.name, error
+                        )
+                        report = None
+                    if report is not None and report.signed:
+                        entry["signed"] = True
+                        entry["validation_report"] = validation_report_dict(report)
+                files[str(attachment.id)] = entry
+            records_file.write({"filing_record": {"recorded_at": fields.Datetime.to_string(now), "files": files}})
         return True
 
     def action_set_settlement(self, settlement_date):
@@ -588,6 +642,156 @@ class MohRecordsFile(models.Model):
             "handler": f.handler_id.name,
             "closed_date": f.closed_date,
         }
+
+    def action_export_package(self):
+        """Export the closed file as an archive package (E-ARK SIP, moh_core.archive) that an
+        archive ingests without this product, kept as the file's attachment and downloaded.
+        Whoever may read the file (its unit, a leader, the archivist once it is handed over)."""
+        self._moh_check("closed", "in_handover", "handed_over", "kept_back", archivist=True)
+        from moh_core.archive import ArchiveError  # noqa: PLC0415
+
+        try:
+            package = self.sudo()._moh_build_package()
+        except ArchiveError as error:
+            raise UserError(error.message_in(self.env.lang)) from error
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.code or self.id}.zip",
+                    "raw": package,
+                    "mimetype": "application/zip",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.sudo().write({"package_attachment_id": attachment.id})
+        self._moh_post(
+            self.env._(
+                "Archive package exported: %(name)s (SHA-256 %(digest)s).",
+                name=attachment.name,
+                digest=hashlib.sha256(package).hexdigest(),
+            )
+        )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def action_check_package(self):
+        """Read the file's last archive package back without trusting it: every SHA-256 digest,
+        missing and extra files, and every signed PDF's signatures against the ministry's trust
+        roots; the outcome goes in the file's history. Returns whether all holds."""
+        self._moh_check("closed", "in_handover", "handed_over", "kept_back", archivist=True)
+        if not self.package_attachment_id:
+            raise UserError(self.env._("Export the archive package first."))
+        from moh_core.archive import ArchiveError, read_package  # noqa: PLC0415
+        from moh_core.signatures import validate_pdf_signatures  # noqa: PLC0415
+
+        material = self.env["moh.trust.root"]._moh_validation_material(self.sudo().company_id)
+        try:
+            check = read_package(
+                self.sudo().package_attachment_id.raw or b"",
+                check_signatures=lambda pdf: validate_pdf_signatures(pdf, material=material),
+            )
+        except ArchiveError as error:
+            raise UserError(error.message_in(self.env.lang)) from error
+        if check.ok:
+            self._moh_post(
+                self.env._(
+                    "Archive package checked: %(count)s files, every digest and signature holds.",
+                    count=len(check.files),
+                )
+            )
+        else:
+            problems = [*check.missing, *check.extra, *check.digest_failures, *check.signature_failures]
+            self._moh_post(self.env._("Archive package check failed: %(problems)s", problems=", ".join(problems)))
+        return check.ok
+
+    @api.model
+    def _moh_item_record_content(self, item):
+        """An item without files (a task) as an XML record of its metadata, for the package."""
+        from lxml import etree  # noqa: PLC0415
+
+        from moh_core.archive import PackageContent  # noqa: PLC0415
+
+        root = etree.Element("record", model=item["model"], id=str(item["res_id"]))
+        etree.SubElement(root, "name").text = item["name"] or ""
+        for key, value in item["metadata"].items():
+            if value not in (None, False, ""):
+                etree.SubElement(root, "field", name=key).text = str(value)
+        return PackageContent(
+            name=f"{item['model'].replace('.', '-')}-{item['res_id']}.xml",
+            data=etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+            mimetype="application/xml",
+            produced_here=True,
+        )
+
+    def _moh_build_package(self):
+        """The archive package (ZIP bytes) of the file, from its items and its filing record."""
+        from moh_core.archive import ItemRole, PackageContent, PackageFile, PackageItem, build_package  # noqa: PLC0415
+
+        self.ensure_one()
+        meta = self._moh_package_metadata()
+        recorded = (self.filing_record or {}).get("files", {})
+        roles = {
+            "moh.incoming.document": ItemRole.INCOMING,
+            "moh.outgoing.document": ItemRole.OUTGOING,
+            "moh.task": ItemRole.TASK,
+            "moh.dossier": ItemRole.DOSSIER,
+        }
+        items = []
+        for item in self._moh_package_items():
+            contents = []
+            for attachment in item["attachments"]:
+                data = attachment.raw or b""
+                entry = recorded.get(str(attachment.id), {})
+                digest = entry.get("sha256")
+                if digest and entry.get("size") and len(data) > entry["size"] and attachment.moh_archival:
+                    # Archive timestamps renewed since filing append to the filed bytes.
+                    if hashlib.sha256(data[: entry["size"]]).hexdigest() == digest:
+                        digest = None
+                contents.append(
+                    PackageContent(
+                        name=attachment.name or f"file-{attachment.id}",
+                        data=data,
+                        mimetype=attachment.mimetype or "application/octet-stream",
+                        produced_here=item["model"] == "moh.outgoing.document" and not entry.get("signed"),
+                        signed=bool(entry.get("signed")),
+                        validation_report=entry.get("validation_report"),
+                        recorded_at=attachment.create_date and attachment.create_date.replace(tzinfo=dt.UTC),
+                        recorded_sha256=digest,
+                    )
+                )
+            if not contents:  # a task without files: its record is its content
+                contents.append(self._moh_item_record_content(item))
+            items.append(
+                PackageItem(
+                    identifier=f"{item['model']}-{item['res_id']}",
+                    title=item["name"] or "",
+                    role=roles.get(item["model"], ItemRole.OTHER),
+                    contents=contents,
+                    metadata={
+                        key: str(value) for key, value in item["metadata"].items() if value not in (None, False, "")
+                    },
+                )
+            )
+        company = self.company_id
+        retention = "Vĩnh viễn" if meta["retention"] == "permanent" else f"{meta['retention']} năm"
+        package_file = PackageFile(
+            code=meta["code"],
+            title=meta["title"],
+            start_date=meta["start_date"],
+            end_date=meta["end_date"],
+            retention=retention,
+            agency=company.name,
+            agency_code=company.moh_agency_code or company.name,
+            language="vi" if (meta["language"] or "").lower().startswith(("tiếng việt", "vi")) else "und",
+            confidentiality="" if meta["confidentiality"] == "normal" else meta["confidentiality"],
+            keywords=tuple(word.strip() for word in meta["keywords"].split(",") if word.strip()),
+            description=meta["notes"],
+        )
+        created = fields.Datetime.now().replace(tzinfo=dt.UTC)
+        return build_package(package_file, items, created=created, agent=self.env.user.name)
 
     # -- daily job ----------------------------------------------------------------------------
 

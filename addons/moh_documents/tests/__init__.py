@@ -33,3 +33,4 @@ from . import test_dashboard
 from . import test_search
 from . import test_archival_timestamp
 from . import test_records
+from . import test_records_package

@@ -17,8 +17,10 @@ from .common import RpcAttackMixin
 from .test_outgoing_signing import OutgoingSigningCase
 
 
-@tagged("post_install", "-at_install")
-class TestArchivalTimestamp(RpcAttackMixin, OutgoingSigningCase, HttpCase):
+class TimestampAuthorityMixin:
+    """For a signing test case: the test PKI's seal, and a timestamp authority served over HTTP
+    for each test, configured at B-LT."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,6 +33,9 @@ class TestArchivalTimestamp(RpcAttackMixin, OutgoingSigningCase, HttpCase):
         self.addCleanup(self.tsa.__exit__, None, None, None)
         self.env.company.write({"moh_signature_level": "B-LT", "moh_tsa_url": self.tsa.url})
 
+
+@tagged("post_install", "-at_install")
+class TestArchivalTimestamp(TimestampAuthorityMixin, RpcAttackMixin, OutgoingSigningCase, HttpCase):
     def _material(self):
         return ValidationMaterial(trust_roots=self.pki.trust_roots, crls=self.pki.crls)
 
