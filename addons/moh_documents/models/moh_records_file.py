@@ -128,7 +128,7 @@ class MohRecordsFile(models.Model):
     state = fields.Selection(FILE_STATES, default="planned", required=True, tracking=True, index=True, copy=False)
     # Sealed when the file is closed (_moh_on_close): per attachment of its items, the SHA-256
     # and size of its bytes and, for a signed PDF, the signature validation report of that day.
-    filing_record = fields.Json(string="Filing Record", readonly=True, copy=False)
+    filing_record = fields.Json(readonly=True, copy=False)
     package_attachment_id = fields.Many2one(
         "ir.attachment", string="Archive Package", readonly=True, copy=False, ondelete="set null"
     )
