@@ -211,7 +211,11 @@ class TestTasks(TaskMixin, TransactionCase):
         # The department head counts their department's tasks; the dashboard knows the kind.
         mine = self.env["moh.kpi.item"].with_user(self.head).search([("kind", "=", "task")])
         self.assertIn(done.id, mine.mapped("res_id"))
-        self.assertFalse(self.env["moh.kpi.item"].with_user(self.head_legal).search([("res_id", "=", done.id)]))
+        self.assertFalse(
+            self.env["moh.kpi.item"]
+            .with_user(self.head_legal)
+            .search([("kind", "=", "task"), ("res_id", "=", done.id)])
+        )
         self.assertIn("task", dict(self.env["moh.kpi.dashboard"]._fields["kind"].selection))
         # Counted ahead per day as well (moh.kpi.fact), through the source table's triggers.
         facts = self.env["moh.kpi.fact"].search([("kind", "=", "task"), ("facet", "=", "completed")])
