@@ -666,32 +666,13 @@ class MohOutgoingDocument(models.Model):
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
     _moh_records_states = ("issued",)
-
-    def _moh_records_department(self):
-        return self.sudo().department_id
+    _moh_records_department_field = "department_id"
+    _moh_records_document_type_field = "document_type_id"
+    _moh_records_attachment_fields = ("pdf_id",)  # the issued (signed) PDF, and the files attached to it
+    _moh_records_own_files = True
 
     def _moh_records_year(self):
         return self.year or (self.issue_date or fields.Date.context_today(self)).year
-
-    def _moh_records_document_type(self):
-        return self.sudo().document_type_id
-
-    def _moh_records_attachments(self):
-        """The issued (signed) PDF and the files attached to it."""
-        doc = self.sudo()
-        attached = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", doc.id),
-                    ("res_field", "=", False),
-                    ("moh_role", "=", False),
-                ]
-            )
-        )
-        return doc.pdf_id | attached
 
     def action_add_to_file(self):
         """File the record in its suggested file (moh.records.item.mixin; the file's step checks

@@ -41,9 +41,8 @@ import hashlib
 import logging
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .moh_deadline_policy import CONFIDENTIALITY
 from .moh_records_retention import HANDOVER_MIN_YEARS
@@ -294,29 +293,18 @@ class MohRecordsFile(models.Model):
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _moh_label(self, field, value):
-        return dict(self._fields[field]._description_selection(self.env)).get(value, value)
-
     def _moh_check(self, *states, archivist=False):
         """Before any step: one file, which the caller (an e-office officer, or with ``archivist``
         the agency archive's archivist too) may read, in one of ``states``."""
-        self.ensure_one()
-        user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("moh_documents.group_specialist")
-            or (archivist and user.has_group("moh_documents.group_archivist"))
-        ):
-            raise AccessError(self.env._("Only the ministry's officers handle files."))
-        self.check_access("read")
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "The file %(file)s is %(state)s: this step is not possible now.",
-                    file=self.display_name,
-                    state=self._moh_label("state", self.state),
-                )
-            )
+        self._moh_check_in_states(
+            states,
+            lambda state: self.env._(
+                "The file %(file)s is %(state)s: this step is not possible now.", file=self.display_name, state=state
+            ),
+            group="moh_documents.group_specialist",
+            refusal=self.env._("Only the ministry's officers handle files."),
+            archivist=archivist,
+        )
 
     def _moh_check_handler(self):
         """The handler of the file, a head of its unit or a ministry leader."""
@@ -324,14 +312,6 @@ class MohRecordsFile(models.Model):
         if self.env.su or self.env.user == self.handler_id:
             return
         self.env["moh.records.file.list"]._moh_check_head(self.department_id)
-
-    def _moh_post(self, body, note=None):
-        parts = [Markup("<b>%s</b>") % body]
-        if note:
-            parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(
-            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
-        )
 
     @api.model
     def _moh_archivists(self):
