@@ -823,11 +823,36 @@ class MohRecordsFile(models.Model):
     # -- demo data ----------------------------------------------------------------------------
 
     @api.model
+    def _moh_demo_sign(self, document, drafter):
+        """Demo data: an outgoing draft through its review chain (each reviewer approves), then
+        signed by its signer with their demo key (moh.signing.key._moh_load_demo_signing)."""
+        from moh_core.demo import DEFAULT_PASSWORD  # noqa: PLC0415
+
+        document.with_user(drafter).action_request_review()
+        for _turn in range(6):
+            if document.validation_status == "validated":
+                break
+            review = document.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
+            reviewer = review.reviewer_ids[:1]
+            action = document.with_user(reviewer).validate_tier()
+            if action:  # the comment dialog
+                wizard = (
+                    self.env["comment.wizard"]
+                    .with_user(reviewer)
+                    .with_context(**action["context"])
+                    .create({"comment": "Đồng ý"})
+                )
+                wizard.add_comment()
+        document.with_user(drafter).action_approved()
+        document.with_user(document.signer_id).action_sign(DEFAULT_PASSWORD)
+
+    @api.model
     def _moh_demo_records(self):
         """Demo data: the year's file lists of three units approved by their heads, files opened
         and filled by their specialists, and last year's file of the Department of Legal Affairs
-        closed and accepted by the archive. The hand-over documents of that batch stay drafts (the
-        demo does not sign them): the batch is marked sent by the demo itself."""
+        closed and handed over: its hand-over list and record reviewed and signed by the unit's
+        head (with the demo PKI's key, ``_moh_demo_sign``), the batch sent by the head and accepted
+        by the archivist."""
         if self.env["res.lang"]._lang_get("vi_VN"):
             self = self.with_context(lang="vi_VN")  # noqa: PLW0642 - the demo is written in Vietnamese
         ref = self.env.ref
@@ -994,8 +1019,9 @@ class MohRecordsFile(models.Model):
             )
             batch.with_user(cv_pc).action_gather()
             batch.with_user(cv_pc).action_generate_documents()
-            # The demo does not sign the hand-over record: it sends the batch itself.
-            batch.sudo().file_ids.write({"state": "in_handover"})
-            batch.sudo().write({"state": "sent", "sent_by_id": pc.id, "sent_date": fields.Datetime.now()})
+            for document in batch.sudo().list_document_id | batch.sudo().record_document_id:
+                self._moh_demo_sign(document, cv_pc)
+            batch.with_user(pc).action_send()
             batch.with_user(ref("moh_documents.user_luutru")).action_accept()
+        self.env["moh.incoming.document"]._moh_demo_unqueue_mail()
         return True

@@ -358,6 +358,13 @@ class TestRecords(RecordsCase):
         handed_over = self.env[FILE].with_user(archivist).search([("state", "=", "handed_over")])
         self.assertTrue(handed_over)
         self.assertEqual(set(handed_over.handover_id.mapped("state")), {"accepted"})
+        # Its hand-over list and record were signed by the unit's head with the demo PKI's key.
+        batch = handed_over.handover_id.sudo()
+        documents = batch.list_document_id | batch.record_document_id
+        self.assertEqual(len(documents), 2)
+        self.assertEqual(set(documents.mapped("state")), {"signed"})
+        self.assertEqual(documents.signer_id, self.env.ref("moh_documents.user_vutruong_pc"))
+        self.assertEqual(batch.sent_by_id, documents.signer_id)
         drug = self.env.ref("moh_documents.dep_drug")
         filled = self.env[FILE].search([("department_id", "=", drug.id), ("state", "=", "open")])
         self.assertTrue(filled.filtered("item_count"))
