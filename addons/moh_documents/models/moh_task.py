@@ -162,6 +162,10 @@ class MohTask(models.Model):
     _moh_records_department_field = "department_id"
     _moh_records_attachment_fields = ("result_attachment_ids",)
 
+    def _moh_records_document_type(self):
+        """The document type of the task's source document: a task files with its document."""
+        return self._moh_source().document_type_id
+
     def _moh_records_year(self):
         return (self.assigned_date or self.create_date or fields.Datetime.now()).year
 

@@ -182,6 +182,40 @@ class TestRecords(RecordsCase):
         records_file.with_user(self.rec_spec).action_remove_item("moh.incoming.document", doc.id)
         self.assertEqual(records_file.item_count, 0)
 
+    def test_task_of_a_document_suggests_the_file_on_its_form(self):
+        records_file = self._open_file(year=self.today.year, doc_types=("cong_van",))
+        doc = self._moh_new_document()
+        doc.with_user(self.clerk).action_register()
+        doc.with_user(self.clerk).action_submit(self.leader)
+        doc.with_user(self.leader).action_direct(self.unit)
+        task = (
+            self.env["moh.task"]
+            .with_user(self.rec_head)
+            .create(
+                {
+                    "name": "Báo cáo theo công văn",
+                    "department_id": self.unit.id,
+                    "incoming_document_id": doc.id,
+                    "working_days": 5,
+                }
+            )
+        )
+        task.with_user(self.rec_head).action_assign()
+        self.env.invalidate_all()
+        task = task.with_user(self.rec_spec)
+        # The file whose heading lists the type of the task's document, as for the document.
+        self.assertEqual(task.suggested_file_id, records_file)
+        # A task of no document has no document type: nothing is suggested.
+        self.assertFalse(self._task().with_user(self.rec_spec).suggested_file_id)
+        arch = task.get_view(self.env.ref("moh_documents.moh_task_view_form").id)["arch"]
+        self.assertIn('name="suggested_file_id"', arch)
+        self.assertIn('name="action_add_to_file"', arch)
+        task.action_add_to_file()
+        self.env.invalidate_all()
+        self.assertEqual(task.records_file_id, records_file)
+        self.assertFalse(task.suggested_file_id)
+        self.assertIn(task, records_file.sudo().task_ids)
+
     def test_closing_checks_the_metadata_and_freezes_the_file(self):
         records_file = self._open_file()
         with self.assertRaisesRegex(UserError, "Complete the file"):

@@ -266,6 +266,8 @@ class MohDossier(models.Model):
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
     _moh_records_department_field = "department_id"
+    # The kind of official document its e-result is issued as: the file's heading lists it.
+    _moh_records_document_type_field = "procedure_id.result_document_type_id"
     # The dossier's files and its signed e-result.
     _moh_records_attachment_fields = ("document_ids.attachment_id", "result_document_id.pdf_id")
 
