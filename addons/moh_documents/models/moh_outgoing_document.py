@@ -735,6 +735,25 @@ class MohOutgoingDocument(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
 
+    def _moh_review_by_each(self, comment="Đồng ý"):
+        """Demo data and tests: each reviewer of the draft's chain, in turn, approves it through
+        their comment dialog, as they would in the form."""
+        self.ensure_one()
+        for _turn in range(6):
+            if self.validation_status == "validated":
+                break
+            review = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
+            reviewer = review.reviewer_ids[:1]
+            action = self.with_user(reviewer).validate_tier()
+            if action:  # the comment dialog
+                wizard = (
+                    self.env["comment.wizard"]
+                    .with_user(reviewer)
+                    .with_context(**action["context"])
+                    .create({"comment": comment})
+                )
+                wizard.add_comment()
+
     def action_request_review(self):
         """Send the draft through its review chain (the drafter or the head of the drafting unit)."""
         self._moh_check_step("request_review", ("drafter", "head"), ("draft",))

@@ -829,20 +829,7 @@ class MohRecordsFile(models.Model):
         from moh_core.demo import DEFAULT_PASSWORD  # noqa: PLC0415
 
         document.with_user(drafter).action_request_review()
-        for _turn in range(6):
-            if document.validation_status == "validated":
-                break
-            review = document.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
-            reviewer = review.reviewer_ids[:1]
-            action = document.with_user(reviewer).validate_tier()
-            if action:  # the comment dialog
-                wizard = (
-                    self.env["comment.wizard"]
-                    .with_user(reviewer)
-                    .with_context(**action["context"])
-                    .create({"comment": "Đồng ý"})
-                )
-                wizard.add_comment()
+        document._moh_review_by_each()
         document.with_user(drafter).action_approved()
         document.with_user(document.signer_id).action_sign(DEFAULT_PASSWORD)
 

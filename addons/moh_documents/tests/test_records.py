@@ -309,11 +309,7 @@ class TestRecords(RecordsCase):
             }
         )
         doc.with_user(self.rec_spec).action_request_review()
-        for _turn in range(6):
-            if doc.validation_status == "validated":
-                break
-            review = doc.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
-            self._review(doc, review.reviewer_ids[:1], "validate")
+        doc._moh_review_by_each()
         doc.with_user(self.rec_spec).action_approved()
         doc.with_user(self.leader).action_sign(self.pki.password)
 
