@@ -51,5 +51,6 @@ from . import moh_records_retention
 from . import moh_records_file_list
 from . import moh_records_heading
 from . import moh_records_file
+from . import moh_records_batch_mixin
 from . import moh_records_handover
 from . import moh_records_disposal

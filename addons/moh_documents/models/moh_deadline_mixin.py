@@ -6,6 +6,7 @@ on time when completed on or before its deadline (local date).
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 DEADLINE_STATES = [
@@ -40,6 +41,39 @@ class MohDeadlineMixin(models.AbstractModel):
                 and record.deadline
                 and record.env.company.sudo()._moh_local_date(record.done_date) > record.deadline
             )
+
+    def _moh_default_deadline(self, start):
+        """The deadline a step sets when it is given none, counted from ``start`` (the concrete
+        models)."""
+        raise NotImplementedError
+
+    def _moh_step_deadline(self, deadline=None):
+        """The deadline a step sets: ``deadline`` (a date, or its text from a client), else the
+        record's default from today; never in the past."""
+        today = fields.Date.context_today(self)
+        deadline = fields.Date.to_date(deadline) or self._moh_default_deadline(today)
+        if deadline < today:
+            raise UserError(self.env._("The deadline cannot be in the past."))
+        return deadline
+
+    def _moh_todo(self, users, summary, deadline=None, note=None):
+        """Give each of ``users`` a to-do on the record (models with activities), due on
+        ``deadline`` (today by default)."""
+        for user in users:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=deadline or fields.Date.context_today(self),
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+
+    def _moh_close_todos(self, users=None):
+        """Mark done the record's to-dos (of ``users`` only, when given)."""
+        activities = self.sudo().activity_ids
+        if users is not None:
+            activities = activities.filtered(lambda a: a.user_id in users)
+        activities.action_feedback(feedback=self.env._("Done"))
 
     def _moh_due_soon_limit(self, today=None):
         company = self.env.company.sudo()  # every role counts on the statutory calendar

@@ -358,18 +358,12 @@ class MohIncomingDocument(models.Model):
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
     _moh_records_states = ("registered", "submitted", "in_progress", "done")
-
-    def _moh_records_department(self):
-        return self.sudo().lead_department_id
+    _moh_records_department_field = "lead_department_id"
+    _moh_records_document_type_field = "document_type_id"
+    _moh_records_attachment_fields = ("attachment_ids",)
 
     def _moh_records_year(self):
         return self.year or self.received_date.year
-
-    def _moh_records_document_type(self):
-        return self.sudo().document_type_id
-
-    def _moh_records_attachments(self):
-        return self.sudo().attachment_ids
 
     def action_add_to_file(self):
         """File the record in its suggested file (moh.records.item.mixin; the file's step checks
@@ -514,22 +508,6 @@ class MohIncomingDocument(models.Model):
         if new:
             self.sudo().reader_ids = [(4, user.id) for user in new]
             self.env["moh.secret.handover"]._moh_record(self, new)
-
-    def _moh_todo(self, users, summary, deadline=None, note=None):
-        for user in users:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=deadline or fields.Date.context_today(self),
-                summary=summary,
-                note=note,
-                user_id=user.id,
-            )
-
-    def _moh_close_todos(self, users=None):
-        activities = self.sudo().activity_ids
-        if users is not None:
-            activities = activities.filtered(lambda a: a.user_id in users)
-        activities.action_feedback(feedback=self.env._("Done"))
 
     def _moh_check_state(self, *states):
         for doc in self:
@@ -721,9 +699,7 @@ class MohIncomingDocument(models.Model):
         cooperating = self._moh_browse("hr.department", cooperating_departments) - lead_department
         if len(lead_department) != 1:
             raise UserError(self.env._("Choose the lead department."))
-        deadline = fields.Date.to_date(deadline) or self._moh_default_deadline(fields.Date.context_today(self))
-        if deadline < fields.Date.context_today(self):
-            raise UserError(self.env._("The deadline cannot be in the past."))
+        deadline = self._moh_step_deadline(deadline)
         self.sudo().write({"deadline": deadline, "instruction": instruction, "state": "in_progress"})
         Assignment = self.env["moh.document.assignment"].sudo()
         assignments = Assignment.create(

@@ -666,32 +666,13 @@ class MohOutgoingDocument(models.Model):
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
     _moh_records_states = ("issued",)
-
-    def _moh_records_department(self):
-        return self.sudo().department_id
+    _moh_records_department_field = "department_id"
+    _moh_records_document_type_field = "document_type_id"
+    _moh_records_attachment_fields = ("pdf_id",)  # the issued (signed) PDF, and the files attached to it
+    _moh_records_own_files = True
 
     def _moh_records_year(self):
         return self.year or (self.issue_date or fields.Date.context_today(self)).year
-
-    def _moh_records_document_type(self):
-        return self.sudo().document_type_id
-
-    def _moh_records_attachments(self):
-        """The issued (signed) PDF and the files attached to it."""
-        doc = self.sudo()
-        attached = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", doc.id),
-                    ("res_field", "=", False),
-                    ("moh_role", "=", False),
-                ]
-            )
-        )
-        return doc.pdf_id | attached
 
     def action_add_to_file(self):
         """File the record in its suggested file (moh.records.item.mixin; the file's step checks
@@ -753,6 +734,25 @@ class MohOutgoingDocument(models.Model):
                 attachment_ids=attachment.ids,
                 author_id=self.env.user.partner_id.id,
             )
+
+    def _moh_review_by_each(self, comment="Đồng ý"):
+        """Demo data and tests: each reviewer of the draft's chain, in turn, approves it through
+        their comment dialog, as they would in the form."""
+        self.ensure_one()
+        for _turn in range(6):
+            if self.validation_status == "validated":
+                break
+            review = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
+            reviewer = review.reviewer_ids[:1]
+            action = self.with_user(reviewer).validate_tier()
+            if action:  # the comment dialog
+                wizard = (
+                    self.env["comment.wizard"]
+                    .with_user(reviewer)
+                    .with_context(**action["context"])
+                    .create({"comment": comment})
+                )
+                wizard.add_comment()
 
     def action_request_review(self):
         """Send the draft through its review chain (the drafter or the head of the drafting unit)."""

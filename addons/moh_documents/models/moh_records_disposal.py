@@ -15,7 +15,6 @@ Who does what (moh.workflow.guard):
   leader only when a file is confidential).
 """
 
-from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -25,7 +24,7 @@ DISPOSAL_STATES = [("proposed", "Proposed"), ("approved", "Approved"), ("dispose
 class MohRecordsDisposal(models.Model):
     _name = "moh.records.disposal"
     _description = "Disposal of Files"
-    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard", "moh.records.batch.mixin"]
     _order = "id desc"
     _moh_mail_field_prefixes = ("message_", "activity_", "website_message_")
     _moh_workflow_fields = (
@@ -41,7 +40,6 @@ class MohRecordsDisposal(models.Model):
         "basis",
     )
 
-    name = fields.Char(compute="_compute_name", store=True)
     department_id = fields.Many2one("hr.department", string="Unit", required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     state = fields.Selection(DISPOSAL_STATES, default="proposed", required=True, tracking=True, index=True)
@@ -58,14 +56,8 @@ class MohRecordsDisposal(models.Model):
     disposed_date = fields.Datetime(string="Disposed On", readonly=True)
     basis = fields.Text(readonly=True, help="The decision and the council's opinion the disposal is made on.")
 
-    @api.depends("department_id.name", "create_date")
-    def _compute_name(self):
-        for batch in self:
-            batch.name = self.env._(
-                "Disposal %(unit)s %(day)s",
-                unit=batch.department_id.name or "",
-                day=fields.Date.to_string((batch.create_date or fields.Datetime.now()).date()),
-            )
+    def _moh_batch_name(self, unit, day):
+        return self.env._("Disposal %(unit)s %(day)s", unit=unit, day=day)
 
     @api.depends("file_ids.confidentiality")
     def _compute_needs_leader(self):
@@ -89,32 +81,23 @@ class MohRecordsDisposal(models.Model):
         ]
 
     def _moh_check(self, *states):
-        self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
-            raise AccessError(self.env._("Only the ministry's officers handle disposals."))
-        self.check_access("read")
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "%(batch)s is %(state)s: this step is not possible now.",
-                    batch=self.display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
-                )
-            )
+        self._moh_check_in_states(
+            states,
+            lambda state: self.env._(
+                "%(batch)s is %(state)s: this step is not possible now.", batch=self.display_name, state=state
+            ),
+            group="moh_documents.group_specialist",
+            refusal=self.env._("Only the ministry's officers handle disposals."),
+        )
 
-    def _moh_check_approver(self):
+    def _moh_check_approver(self, state):
+        """Before approving or disposing: ``_moh_check(state)``, then the unit's head or a
+        ministry leader (a ministry leader only for confidential files)."""
+        self._moh_check(state)
         Lists = self.env["moh.records.file.list"]
         if self.needs_leader and not self.env.su and not Lists._moh_is_leader():
             raise AccessError(self.env._("A disposal of confidential files is approved by a ministry leader only."))
         Lists._moh_check_head(self.department_id)
-
-    def _moh_post(self, body, note=None):
-        parts = [Markup("<b>%s</b>") % body]
-        if note:
-            parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(
-            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
-        )
 
     # -- ORM ----------------------------------------------------------------------------------
 
@@ -135,8 +118,9 @@ class MohRecordsDisposal(models.Model):
         """Propose for disposal the unit's files past their retention that stay in the unit,
         except confidential ones: an officer of the unit or a ministry leader. Returns the new
         batch's id, or False when there is nothing to dispose of."""
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
-            raise AccessError(self.env._("Only the ministry's officers handle disposals."))
+        self._moh_check_group(
+            "moh_documents.group_specialist", self.env._("Only the ministry's officers handle disposals.")
+        )
         department = self.env["hr.department"].browse(department_id if isinstance(department_id, int) else [])
         if not department.exists():
             raise UserError(self.env._("Choose the unit."))
@@ -220,8 +204,7 @@ class MohRecordsDisposal(models.Model):
     def action_approve(self):
         """Approve the disposal: the unit's head, or a ministry leader (only a ministry leader for
         confidential files)."""
-        self._moh_check("proposed")
-        self._moh_check_approver()
+        self._moh_check_approver("proposed")
         if not self.file_ids:
             raise UserError(self.env._("There is no file to dispose of."))
         self.sudo().write(
@@ -234,8 +217,7 @@ class MohRecordsDisposal(models.Model):
     def action_dispose(self, basis):
         """Record the disposal (who, when, on what basis): the files are marked disposed, kept
         with their metadata, never deleted."""
-        self._moh_check("approved")
-        self._moh_check_approver()
+        self._moh_check_approver("approved")
         basis = (basis or "").strip() if isinstance(basis, str) else ""
         if not basis:
             raise UserError(self.env._("Give the basis of the disposal (the decision, the council's opinion)."))

@@ -41,9 +41,8 @@ import hashlib
 import logging
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .moh_deadline_policy import CONFIDENTIALITY
 from .moh_records_retention import HANDOVER_MIN_YEARS
@@ -294,29 +293,18 @@ class MohRecordsFile(models.Model):
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _moh_label(self, field, value):
-        return dict(self._fields[field]._description_selection(self.env)).get(value, value)
-
     def _moh_check(self, *states, archivist=False):
         """Before any step: one file, which the caller (an e-office officer, or with ``archivist``
         the agency archive's archivist too) may read, in one of ``states``."""
-        self.ensure_one()
-        user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("moh_documents.group_specialist")
-            or (archivist and user.has_group("moh_documents.group_archivist"))
-        ):
-            raise AccessError(self.env._("Only the ministry's officers handle files."))
-        self.check_access("read")
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "The file %(file)s is %(state)s: this step is not possible now.",
-                    file=self.display_name,
-                    state=self._moh_label("state", self.state),
-                )
-            )
+        self._moh_check_in_states(
+            states,
+            lambda state: self.env._(
+                "The file %(file)s is %(state)s: this step is not possible now.", file=self.display_name, state=state
+            ),
+            group="moh_documents.group_specialist",
+            refusal=self.env._("Only the ministry's officers handle files."),
+            archivist=archivist,
+        )
 
     def _moh_check_handler(self):
         """The handler of the file, a head of its unit or a ministry leader."""
@@ -324,14 +312,6 @@ class MohRecordsFile(models.Model):
         if self.env.su or self.env.user == self.handler_id:
             return
         self.env["moh.records.file.list"]._moh_check_head(self.department_id)
-
-    def _moh_post(self, body, note=None):
-        parts = [Markup("<b>%s</b>") % body]
-        if note:
-            parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(
-            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
-        )
 
     @api.model
     def _moh_archivists(self):
@@ -843,11 +823,23 @@ class MohRecordsFile(models.Model):
     # -- demo data ----------------------------------------------------------------------------
 
     @api.model
+    def _moh_demo_sign(self, document, drafter):
+        """Demo data: an outgoing draft through its review chain (each reviewer approves), then
+        signed by its signer with their demo key (moh.signing.key._moh_load_demo_signing)."""
+        from moh_core.demo import DEFAULT_PASSWORD  # noqa: PLC0415
+
+        document.with_user(drafter).action_request_review()
+        document._moh_review_by_each()
+        document.with_user(drafter).action_approved()
+        document.with_user(document.signer_id).action_sign(DEFAULT_PASSWORD)
+
+    @api.model
     def _moh_demo_records(self):
         """Demo data: the year's file lists of three units approved by their heads, files opened
         and filled by their specialists, and last year's file of the Department of Legal Affairs
-        closed and accepted by the archive. The hand-over documents of that batch stay drafts (the
-        demo does not sign them): the batch is marked sent by the demo itself."""
+        closed and handed over: its hand-over list and record reviewed and signed by the unit's
+        head (with the demo PKI's key, ``_moh_demo_sign``), the batch sent by the head and accepted
+        by the archivist."""
         if self.env["res.lang"]._lang_get("vi_VN"):
             self = self.with_context(lang="vi_VN")  # noqa: PLW0642 - the demo is written in Vietnamese
         ref = self.env.ref
@@ -1014,8 +1006,9 @@ class MohRecordsFile(models.Model):
             )
             batch.with_user(cv_pc).action_gather()
             batch.with_user(cv_pc).action_generate_documents()
-            # The demo does not sign the hand-over record: it sends the batch itself.
-            batch.sudo().file_ids.write({"state": "in_handover"})
-            batch.sudo().write({"state": "sent", "sent_by_id": pc.id, "sent_date": fields.Datetime.now()})
+            for document in batch.sudo().list_document_id | batch.sudo().record_document_id:
+                self._moh_demo_sign(document, cv_pc)
+            batch.with_user(pc).action_send()
             batch.with_user(ref("moh_documents.user_luutru")).action_accept()
+        self.env["moh.incoming.document"]._moh_demo_unqueue_mail()
         return True

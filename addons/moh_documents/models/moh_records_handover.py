@@ -12,9 +12,8 @@ Who does what (moh.workflow.guard):
 * ``action_accept`` / ``action_return``: an archivist, on a sent batch.
 """
 
-from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 HANDOVER_STATES = [("draft", "Draft"), ("sent", "Sent to the Archive"), ("accepted", "Accepted")]
 SIGNED_STATES = ("signed", "issued")
@@ -23,7 +22,7 @@ SIGNED_STATES = ("signed", "issued")
 class MohRecordsHandover(models.Model):
     _name = "moh.records.handover"
     _description = "Hand-over to the Archive"
-    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "moh.workflow.guard", "moh.records.batch.mixin"]
     _order = "id desc"
     _moh_mail_field_prefixes = ("message_", "activity_", "website_message_")
     _moh_workflow_fields = (
@@ -38,7 +37,6 @@ class MohRecordsHandover(models.Model):
         "return_reason",
     )
 
-    name = fields.Char(compute="_compute_name", store=True)
     department_id = fields.Many2one("hr.department", string="Unit", required=True, index=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     state = fields.Selection(HANDOVER_STATES, default="draft", required=True, tracking=True, index=True, copy=False)
@@ -68,14 +66,8 @@ class MohRecordsHandover(models.Model):
     return_reason = fields.Text(readonly=True, copy=False)
     note = fields.Text()
 
-    @api.depends("department_id.name", "create_date")
-    def _compute_name(self):
-        for batch in self:
-            batch.name = self.env._(
-                "Hand-over %(unit)s %(day)s",
-                unit=batch.department_id.name or "",
-                day=fields.Date.to_string((batch.create_date or fields.Datetime.now()).date()),
-            )
+    def _moh_batch_name(self, unit, day):
+        return self.env._("Hand-over %(unit)s %(day)s", unit=unit, day=day)
 
     @api.depends("file_ids")
     def _compute_file_count(self):
@@ -90,27 +82,16 @@ class MohRecordsHandover(models.Model):
     # -- helpers ------------------------------------------------------------------------------
 
     def _moh_check(self, *states):
-        self.ensure_one()
-        self.check_access("read")
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "%(batch)s is %(state)s: this step is not possible now.",
-                    batch=self.display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
-                )
-            )
+        self._moh_check_in_states(
+            states,
+            lambda state: self.env._(
+                "%(batch)s is %(state)s: this step is not possible now.", batch=self.display_name, state=state
+            ),
+        )
 
     def _moh_check_archivist(self):
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_archivist"):
-            raise AccessError(self.env._("Only the agency archive accepts or returns a hand-over."))
-
-    def _moh_post(self, body, note=None):
-        parts = [Markup("<b>%s</b>") % body]
-        if note:
-            parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(
-            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
+        self._moh_check_group(
+            "moh_documents.group_archivist", self.env._("Only the agency archive accepts or returns a hand-over.")
         )
 
     # -- ORM ----------------------------------------------------------------------------------

@@ -21,6 +21,14 @@ class MohRecordsItemMixin(models.AbstractModel):
 
     #: The states in which the record may be filed.
     _moh_records_states = ()
+    #: The record's fields (paths, read in superuser mode) that give its unit and its document
+    #: type, to suggest a file, and its files for the archive package; with
+    #: ``_moh_records_own_files``, the files attached to the record itself too (not those of a
+    #: binary field nor those with a role).
+    _moh_records_department_field = None
+    _moh_records_document_type_field = None
+    _moh_records_attachment_fields = ()
+    _moh_records_own_files = False
 
     records_file_id = fields.Many2one(
         "moh.records.file", string="File", compute="_compute_records_file", compute_sudo=False
@@ -69,20 +77,35 @@ class MohRecordsItemMixin(models.AbstractModel):
     # -- overridden by the concrete models ----------------------------------------------------
 
     def _moh_records_department(self):
-        return self.env["hr.department"]
+        field = self._moh_records_department_field
+        return self.sudo().mapped(field) if field else self.env["hr.department"]
 
     def _moh_records_year(self):
         return fields.Date.context_today(self).year
 
     def _moh_records_document_type(self):
-        return self.env["moh.document.type"]
+        field = self._moh_records_document_type_field
+        return self.sudo().mapped(field) if field else self.env["moh.document.type"]
 
     def _moh_records_confidentiality(self):
         return self["confidentiality"] if "confidentiality" in self._fields else "normal"
 
     def _moh_records_attachments(self):
         """The record's files for the archive package (superuser mode)."""
-        return self.env["ir.attachment"].sudo()
+        record = self.sudo()
+        attachments = self.env["ir.attachment"].sudo()
+        for path in self._moh_records_attachment_fields:
+            attachments |= record.mapped(path)
+        if self._moh_records_own_files:
+            attachments |= attachments.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", record.id),
+                    ("res_field", "=", False),
+                    ("moh_role", "=", False),
+                ]
+            )
+        return attachments
 
     def _moh_records_metadata(self):
         return {"name": self.display_name}

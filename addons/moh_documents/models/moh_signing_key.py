@@ -499,7 +499,7 @@ class MohSigningKey(models.Model):
     @api.model
     def _moh_load_demo_signing(self):
         """Demo data: an offline test PKI (never a real person's key), trusted by the agency,
-        with signing keys for the demo leaders and the agency seal, so that drafts can be signed
+        with signing keys for the demo leaders, the head of Legal Affairs and the agency seal, so that drafts can be signed
         and issued out of the box. Every key's password is the test PKI's ("test")."""
         from moh_core.demo import DEFAULT_PASSWORD, DEMO_TSA_URL, generate_test_pki  # noqa: PLC0415
 
@@ -539,7 +539,12 @@ class MohSigningKey(models.Model):
                     "pkcs12_file": p12(pki.signer),
                     "image": base64.b64encode(make_signature_image(user.name)),
                 }
-                for user in (self.env.ref("moh_documents.user_botruong"), self.env.ref("moh_documents.user_thutruong"))
+                for user in (
+                    self.env.ref("moh_documents.user_botruong"),
+                    self.env.ref("moh_documents.user_thutruong"),
+                    # The head of Legal Affairs signs the demo hand-over to the archive.
+                    self.env.ref("moh_documents.user_vutruong_pc"),
+                )
             ]
             + [
                 {

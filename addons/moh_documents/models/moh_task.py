@@ -31,7 +31,6 @@ outgoing draft cannot be handed to people who may not read it). Overdue tasks ar
 documents' daily deadline job, and counted by the indicators (moh.kpi.item, kind ``task``).
 """
 
-from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -160,15 +159,15 @@ class MohTask(models.Model):
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
     _moh_records_states = ("assigned", "in_progress", "done")
+    _moh_records_department_field = "department_id"
+    _moh_records_attachment_fields = ("result_attachment_ids",)
 
-    def _moh_records_department(self):
-        return self.sudo().department_id
+    def _moh_records_document_type(self):
+        """The document type of the task's source document: a task files with its document."""
+        return self._moh_source().document_type_id
 
     def _moh_records_year(self):
         return (self.assigned_date or self.create_date or fields.Datetime.now()).year
-
-    def _moh_records_attachments(self):
-        return self.sudo().result_attachment_ids
 
     def action_add_to_file(self):
         """File the record in its suggested file (moh.records.item.mixin; the file's step checks
@@ -220,18 +219,24 @@ class MohTask(models.Model):
     def _moh_check(self, *states):
         """Before any step: one task, which the caller (an e-office officer) may read, in one of
         ``states``."""
-        self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("moh_documents.group_specialist"):
-            raise AccessError(self.env._("Only the ministry's officers handle tasks."))
-        self.check_access("read")
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "The task %(task)s is %(state)s: this step is not possible now.",
-                    task=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
-                )
-            )
+        self._moh_check_in_states(
+            states,
+            lambda state: self.env._(
+                "The task %(task)s is %(state)s: this step is not possible now.", task=self.name, state=state
+            ),
+            group="moh_documents.group_specialist",
+            refusal=self.env._("Only the ministry's officers handle tasks."),
+        )
+
+    def _moh_default_deadline(self, start):
+        """The proposed due date, else the task's working days from ``start`` on the agency's
+        calendar."""
+        task = self.sudo()
+        if task.proposed_deadline:
+            return task.proposed_deadline
+        if task.working_days < 1:
+            raise UserError(self.env._("Give the deadline in working days, at least one."))
+        return task.company_id._moh_calendar().moh_add_working_days(start, task.working_days)
 
     def _moh_check_actor(self, users):
         me = self.env.user
@@ -252,30 +257,6 @@ class MohTask(models.Model):
         if self.env.user.has_group("moh_documents.group_ministry_leader"):
             return self.env.user
         return self._moh_check_actor(self._moh_deciders())
-
-    def _moh_post(self, body, note=None):
-        parts = [Markup("<b>%s</b>") % body]
-        if note:
-            parts.append(Markup("<br/>%s") % note)
-        self.sudo().message_post(
-            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
-        )
-
-    def _moh_todo(self, users, summary, deadline=None, note=None):
-        for user in users:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=deadline or fields.Date.context_today(self),
-                summary=summary,
-                note=note,
-                user_id=user.id,
-            )
-
-    def _moh_close_todos(self, users=None):
-        activities = self.sudo().activity_ids
-        if users is not None:
-            activities = activities.filtered(lambda a: a.user_id in users)
-        activities.action_feedback(feedback=self.env._("Done"))
 
     def _moh_browse(self, model, value):
         return self.env["moh.incoming.document"]._moh_browse(model, value)
@@ -385,15 +366,7 @@ class MohTask(models.Model):
             may_assign = me.has_group("moh_documents.group_department_head") or task.parent_id
             if not may_assign or outside or strangers:
                 raise AccessError(self.env._("A department head assigns tasks within their department only."))
-        today = fields.Date.context_today(self)
-        calendar = self.company_id.sudo()._moh_calendar()
-        deadline = fields.Date.to_date(deadline) or task.proposed_deadline
-        if not deadline:
-            if task.working_days < 1:
-                raise UserError(self.env._("Give the deadline in working days, at least one."))
-            deadline = calendar.moh_add_working_days(today, task.working_days)
-        if deadline < today:
-            raise UserError(self.env._("The deadline cannot be in the past."))
+        deadline = self._moh_step_deadline(deadline)
         workers = task.user_ids | self._moh_heads(task.department_id)
         source = self._moh_source()
         if source and source.confidentiality != "normal":
@@ -485,21 +458,29 @@ class MohTask(models.Model):
             raise UserError(self.env._("No extension request is waiting for a decision."))
         return extension
 
-    def action_approve_extension(self, note=None):
-        """The assigner (or a ministry leader) grants the extension: the deadline moves."""
+    def _moh_decide_extension(self, state, note, require_note=False):
+        """The assigner (or a ministry leader) decides on the pending extension request: checks
+        the caller, then records ``state`` with ``note`` and closes the deciders' to-dos."""
         self._moh_check("assigned", "in_progress")
         self._moh_check_decider()
+        if require_note and not (note or "").strip():
+            raise UserError(self.env._("Give the reason for the refusal."))
         extension = self._moh_pending_extension()
         extension.write(
             {
-                "state": "approved",
+                "state": state,
                 "decided_by_id": self.env.user.id,
                 "decided_on": fields.Datetime.now(),
                 "decision_note": note,
             }
         )
-        self.sudo().write({"deadline": extension.requested_deadline, "escalated_on": False, "reminded_on": False})
         self._moh_close_todos(self._moh_deciders() | self.env.user)
+        return extension
+
+    def action_approve_extension(self, note=None):
+        """The assigner (or a ministry leader) grants the extension: the deadline moves."""
+        extension = self._moh_decide_extension("approved", note)
+        self.sudo().write({"deadline": extension.requested_deadline, "escalated_on": False, "reminded_on": False})
         self._moh_post(
             self.env._(
                 "Extension approved: due %(date)s instead of %(previous)s",
@@ -514,20 +495,7 @@ class MohTask(models.Model):
 
     def action_refuse_extension(self, reason):
         """The assigner (or a ministry leader) refuses the extension, with a reason."""
-        self._moh_check("assigned", "in_progress")
-        self._moh_check_decider()
-        if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason for the refusal."))
-        extension = self._moh_pending_extension()
-        extension.write(
-            {
-                "state": "refused",
-                "decided_by_id": self.env.user.id,
-                "decided_on": fields.Datetime.now(),
-                "decision_note": reason,
-            }
-        )
-        self._moh_close_todos(self._moh_deciders() | self.env.user)
+        self._moh_decide_extension("refused", reason, require_note=True)
         self._moh_post(self.env._("Extension refused"), reason)
         return True
 

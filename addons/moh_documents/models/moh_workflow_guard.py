@@ -14,8 +14,9 @@ Models may also freeze their content in some states (``_moh_check_content_update
 hr_holidays' ``_check_approval_update`` and account.move's protected fields do.
 """
 
+from markupsafe import Markup
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class MohWorkflowGuard(models.AbstractModel):
@@ -47,6 +48,39 @@ class MohWorkflowGuard(models.AbstractModel):
         """Refuse ``vals`` when the records' state freezes their content. Models override it;
         called for every write that is not made in superuser mode."""
         return
+
+    @api.model
+    def _moh_check_group(self, group, refusal, archivist=False):
+        """The caller is a user of ``group`` (an XML id) or, with ``archivist``, an archivist of
+        the agency archive; else ``refusal`` (a translated text) is raised."""
+        user = self.env.user
+        if not (
+            self.env.su or user.has_group(group) or (archivist and user.has_group("moh_documents.group_archivist"))
+        ):
+            raise AccessError(refusal)
+
+    def _moh_check_in_states(self, states, wrong_state, group=None, refusal=None, archivist=False):
+        """Before a step: one record, which the caller may read, in one of ``states``. With
+        ``group``, the caller must also be of it (``_moh_check_group``, ``refusal``,
+        ``archivist``). ``wrong_state`` gives the error raised in another state from the label of
+        the record's state."""
+        self.ensure_one()
+        if group:
+            self._moh_check_group(group, refusal, archivist=archivist)
+        self.check_access("read")
+        if self.state not in states:
+            label = dict(self._fields["state"]._description_selection(self.env)).get(self.state, self.state)
+            raise UserError(wrong_state(label))
+
+    def _moh_post(self, body, note=None):
+        """Note a step in the record's chatter (models with mail.thread): ``body`` in bold, then
+        ``note``, by the caller."""
+        parts = [Markup("<b>%s</b>") % body]
+        if note:
+            parts.append(Markup("<br/>%s") % note)
+        self.sudo().message_post(
+            body=Markup("").join(parts), author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note"
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

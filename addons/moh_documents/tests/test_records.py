@@ -182,6 +182,40 @@ class TestRecords(RecordsCase):
         records_file.with_user(self.rec_spec).action_remove_item("moh.incoming.document", doc.id)
         self.assertEqual(records_file.item_count, 0)
 
+    def test_task_of_a_document_suggests_the_file_on_its_form(self):
+        records_file = self._open_file(year=self.today.year, doc_types=("cong_van",))
+        doc = self._moh_new_document()
+        doc.with_user(self.clerk).action_register()
+        doc.with_user(self.clerk).action_submit(self.leader)
+        doc.with_user(self.leader).action_direct(self.unit)
+        task = (
+            self.env["moh.task"]
+            .with_user(self.rec_head)
+            .create(
+                {
+                    "name": "Báo cáo theo công văn",
+                    "department_id": self.unit.id,
+                    "incoming_document_id": doc.id,
+                    "working_days": 5,
+                }
+            )
+        )
+        task.with_user(self.rec_head).action_assign()
+        self.env.invalidate_all()
+        task = task.with_user(self.rec_spec)
+        # The file whose heading lists the type of the task's document, as for the document.
+        self.assertEqual(task.suggested_file_id, records_file)
+        # A task of no document has no document type: nothing is suggested.
+        self.assertFalse(self._task().with_user(self.rec_spec).suggested_file_id)
+        arch = task.get_view(self.env.ref("moh_documents.moh_task_view_form").id)["arch"]
+        self.assertIn('name="suggested_file_id"', arch)
+        self.assertIn('name="action_add_to_file"', arch)
+        task.action_add_to_file()
+        self.env.invalidate_all()
+        self.assertEqual(task.records_file_id, records_file)
+        self.assertFalse(task.suggested_file_id)
+        self.assertIn(task, records_file.sudo().task_ids)
+
     def test_closing_checks_the_metadata_and_freezes_the_file(self):
         records_file = self._open_file()
         with self.assertRaisesRegex(UserError, "Complete the file"):
@@ -275,11 +309,7 @@ class TestRecords(RecordsCase):
             }
         )
         doc.with_user(self.rec_spec).action_request_review()
-        for _turn in range(6):
-            if doc.validation_status == "validated":
-                break
-            review = doc.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
-            self._review(doc, review.reviewer_ids[:1], "validate")
+        doc._moh_review_by_each()
         doc.with_user(self.rec_spec).action_approved()
         doc.with_user(self.leader).action_sign(self.pki.password)
 
@@ -358,6 +388,13 @@ class TestRecords(RecordsCase):
         handed_over = self.env[FILE].with_user(archivist).search([("state", "=", "handed_over")])
         self.assertTrue(handed_over)
         self.assertEqual(set(handed_over.handover_id.mapped("state")), {"accepted"})
+        # Its hand-over list and record were signed by the unit's head with the demo PKI's key.
+        batch = handed_over.handover_id.sudo()
+        documents = batch.list_document_id | batch.record_document_id
+        self.assertEqual(len(documents), 2)
+        self.assertEqual(set(documents.mapped("state")), {"signed"})
+        self.assertEqual(documents.signer_id, self.env.ref("moh_documents.user_vutruong_pc"))
+        self.assertEqual(batch.sent_by_id, documents.signer_id)
         drug = self.env.ref("moh_documents.dep_drug")
         filled = self.env[FILE].search([("department_id", "=", drug.id), ("state", "=", "open")])
         self.assertTrue(filled.filtered("item_count"))

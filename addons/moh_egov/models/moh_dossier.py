@@ -265,17 +265,15 @@ class MohDossier(models.Model):
 
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
-    def _moh_records_department(self):
-        return self.sudo().department_id
+    _moh_records_department_field = "department_id"
+    # The kind of official document its e-result is issued as: the file's heading lists it.
+    _moh_records_document_type_field = "procedure_id.result_document_type_id"
+    # The dossier's files and its signed e-result.
+    _moh_records_attachment_fields = ("document_ids.attachment_id", "result_document_id.pdf_id")
 
     def _moh_records_year(self):
         moment = self.received_at or self.submitted_at or self.create_date
         return moment.year
-
-    def _moh_records_attachments(self):
-        """The dossier's files and its signed e-result."""
-        dossier = self.sudo()
-        return dossier.document_ids.attachment_id | dossier.result_document_id.pdf_id
 
     def action_add_to_file(self):
         """File the record in its suggested file (moh.records.item.mixin; the file's step checks

@@ -206,20 +206,7 @@ class EgovCase(OutgoingSigningCase):
         """The e-result's review chain (each reviewer in turn), its signature by the department
         head and its issue, sealed, by the records office."""
         result.with_user(self.specialist).action_request_review()
-        for _turn in range(6):
-            if result.validation_status == "validated":
-                break
-            review = result.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))[:1]
-            reviewer = review.reviewer_ids[:1]
-            action = result.with_user(reviewer).validate_tier()
-            if action:
-                wizard = (
-                    self.env["comment.wizard"]
-                    .with_user(reviewer)
-                    .with_context(**action["context"])
-                    .create({"comment": "Đồng ý"})
-                )
-                wizard.add_comment()
+        result._moh_review_by_each()
         result.with_user(self.specialist).action_approved()
         result.sudo().register_id = self.register
         result.with_user(result.signer_id).action_sign(self.pki.password)

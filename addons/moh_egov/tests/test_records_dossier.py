@@ -1,5 +1,6 @@
 """Settled dossiers are filed like documents (docs/records.md)."""
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -37,3 +38,43 @@ class TestRecordsDossier(EgovCase):
         self.assertEqual(items[0]["model"], "moh.dossier")
         self.assertEqual(items[0]["metadata"]["code"], dossier.code)
         self.assertEqual(items[0]["attachments"], dossier.sudo().document_ids.attachment_id)
+
+    def test_settled_dossier_suggests_the_file_on_its_form(self):
+        dossier = self._received()
+        dossier.sudo().write({"state": "done", "received_at": fields.Datetime.to_datetime("2038-06-01 03:00:00")})
+        file_list = (
+            self.env["moh.records.file.list"]
+            .with_user(self.specialist)
+            .create({"year": 2038, "department_id": self.department_drug.id})
+        )
+        heading = (
+            self.env["moh.records.heading"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "list_id": file_list.id,
+                    "code": "I",
+                    "name": "Công bố mỹ phẩm",
+                    "document_type_ids": [(6, 0, self.procedure.result_document_type_id.ids)],
+                }
+            )
+        )
+        records_file = (
+            self.env["moh.records.file"]
+            .with_user(self.specialist)
+            .create({"list_id": file_list.id, "heading_id": heading.id, "number": 1, "name": "Hồ sơ công bố"})
+        )
+        file_list.with_user(self.head).action_approve()
+        dossier = dossier.with_user(self.specialist)
+        self.assertFalse(dossier.suggested_file_id)  # the file is not open yet
+        records_file.with_user(self.specialist).action_open()
+        self.env.invalidate_all()
+        # The file of its department and year whose heading lists the type of its e-result.
+        self.assertEqual(dossier.suggested_file_id, records_file)
+        arch = dossier.get_view(self.env.ref("moh_egov.moh_dossier_view_form").id)["arch"]
+        self.assertIn('name="suggested_file_id"', arch)
+        self.assertIn('name="action_add_to_file"', arch)
+        dossier.action_add_to_file()
+        self.env.invalidate_all()
+        self.assertEqual(dossier.records_file_id, records_file)
+        self.assertFalse(dossier.suggested_file_id)
