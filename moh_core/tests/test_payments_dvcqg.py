@@ -265,6 +265,14 @@ def test_forged_callbacks(changes: dict[str, Any], expected: PaymentProblem):
     assert problem(excinfo) is expected
 
 
+def test_nothing_verifies_without_a_secret():
+    unset = Settings(partner_code="BYT", secret="")
+    signed = callback_message(unset, reference="HS1-1", amount=500000, transaction_id="GD1", moment=MOMENT)
+    with pytest.raises(PaymentError) as excinfo:
+        verify_callback(unset, signed, reference="HS1-1", amount=500000)
+    assert problem(excinfo) is PaymentProblem.BAD_SIGNATURE
+
+
 def test_callback_with_another_secret_reference_amount_or_currency():
     other = Settings(partner_code="BYT", secret="guess")
     forged = callback_message(other, reference="HS1-1", amount=500000, transaction_id="GD1", moment=MOMENT)

@@ -296,6 +296,9 @@ def _signed(settings: Settings, kind: str, values: dict[str, Any]) -> dict[str, 
 
 def _check_signature(settings: Settings, kind: str, data: Mapping[str, Any]) -> None:
     received = data.get("MaXacThuc")
+    if not settings.secret:
+        # No secret configured: anyone could compute the checksum, so nothing verifies.
+        raise PaymentError(PaymentProblem.BAD_SIGNATURE, detail="no shared secret is set")
     expected = sign(data, settings.fields_of(kind), settings.secret, settings.secret_separator)
     if not isinstance(received, str) or not hmac.compare_digest(received.lower().encode(), expected.encode()):
         raise PaymentError(PaymentProblem.BAD_SIGNATURE)
