@@ -1,0 +1,299 @@
+"""Fees paid through the national payment platform (provider ``dvcqg``), against the test
+platform of moh_core started over real HTTP: the whole payment from the dossier's page, a forged,
+replayed or wrong-amount callback, the platform down then asked later, and attackers who try to
+mark a fee paid themselves."""
+
+import datetime as dt
+import json
+import re
+from urllib.parse import urlsplit
+
+import requests
+from odoo.addons.moh_documents.tests.common import RpcAttackMixin
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from moh_core.payments import Settings, callback_message
+from moh_core.testing.dvcqg_payment import DvcqgPaymentPlatform
+
+from .common import EgovCase
+
+CONTROLLER_LOGGER = "odoo.addons.moh_egov.controllers.payment_dvcqg"
+TRANSACTION_LOGGER = "odoo.addons.moh_egov.models.payment_transaction"
+PAYMENT_LOGGER = "odoo.addons.payment.models.payment_provider"
+SECRET = "bí-mật-dùng-chung"
+
+
+@tagged("post_install", "-at_install")
+class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dvcqg = cls.env.ref("moh_egov.payment_provider_dvcqg")
+        cls.installed_state = cls.dvcqg.state
+        cls.platform = DvcqgPaymentPlatform(partner_code="BYT", secret=SECRET, token="tok-2026").start()
+        cls.addClassCleanup(cls.platform.stop)
+        cls.dvcqg.sudo().write(
+            {
+                "state": "test",
+                "is_published": True,
+                "dvcqg_partner_code": "BYT",
+                "dvcqg_secret": SECRET,
+                "dvcqg_endpoint": cls.platform.url,
+                "dvcqg_token": "tok-2026",
+                "dvcqg_beneficiary_account": "3711.0.1057512",
+            }
+        )
+        cls.method = cls.env.ref("payment.payment_method_napas_card")
+        cls.settings = Settings(partner_code="BYT", secret=SECRET)
+
+    def setUp(self):
+        super().setUp()
+        # Each test starts with a platform that works and knows no payment (the test database
+        # is rolled back after each test, so references come again).
+        platform = self.platform
+        platform.down = platform.error = platform.wrong_signature = platform.wrong_amount = False
+        platform.send_callbacks = True
+        platform.payments.clear()
+        platform.by_token.clear()
+        platform.journal.clear()
+
+    def test_installed_disabled_with_admin_only_credentials(self):
+        self.assertEqual(self.installed_state, "disabled")
+        self.assertTrue(self.method.active, "enabling the provider activates its payment method")
+        for name in ("dvcqg_partner_code", "dvcqg_secret", "dvcqg_endpoint", "dvcqg_token"):
+            self.assertEqual(self.dvcqg._fields[name].groups, "base.group_system", name)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login + "-pass-2026")
+        self._moh_rpc_login = user.login
+
+    def _start_payment(self, dossier):
+        """The applicant pays from the dossier's page: the transaction route, then the redirect
+        form to the platform's page. Returns (transaction, the page's URL)."""
+        self._login(self.portal_a)
+        page = self.url_open(f"/my/dossiers/{dossier.id}")
+        self.assertEqual(page.status_code, 200)
+        token = re.search(r'data-access-token="([^"]+)"', page.text).group(1)
+        result = self.make_jsonrpc_request(
+            f"/my/dossiers/{dossier.id}/transaction",
+            {
+                "access_token": token,
+                "provider_id": self.dvcqg.id,
+                "payment_method_id": self.method.id,
+                "token_id": None,
+                "amount": 1.0,
+                "flow": "redirect",
+                "tokenization_requested": False,
+                "landing_route": f"/my/dossiers/{dossier.id}",
+            },
+        )
+        tx = self.env["payment.transaction"].search([("reference", "=", result["reference"])])
+        self.assertEqual(tx.provider_code, "dvcqg")
+        self.assertEqual(tx.amount, 500000, "the amount is the dossier's, not the browser's")
+        action = re.search(r'action="([^"]+)"', result["redirect_form_html"]).group(1)
+        self.assertTrue(action.startswith(self.platform.url + "pay/"), action)
+        return tx, action
+
+    def _callback(self, tx, **changes):
+        message = callback_message(
+            self.settings,
+            reference=tx.reference,
+            amount=500000,
+            transaction_id="GD0000000001",
+            moment=dt.datetime.now(),
+        )
+        message.update(changes)
+        return message
+
+    def _notify(self, message):
+        return self.url_open(
+            "/payment/dvcqg/notify", data=json.dumps(message), headers={"Content-Type": "application/json"}
+        )
+
+    def _pay_on_the_platform(self, page_url):
+        """The payer's "pay" on the platform's page: the platform calls Odoo back (without the
+        test's cookie) before it answers, so requests from anyone are let in meanwhile."""
+        self.cr.flush()
+        self.cr.clear()
+        with self.allow_requests(all_requests=True):
+            response = requests.post(page_url, data={"pay": "1"}, allow_redirects=False, timeout=30)
+        self.http_request_allow_all = False
+        self.env.invalidate_all()
+        return response
+
+    def _fresh(self, *records):
+        for record in records:
+            record.invalidate_recordset()
+
+    # -- the whole payment ----------------------------------------------------------------------
+
+    def test_pay_the_fee_through_the_platform(self):
+        dossier = self._submitted()
+        self.assertEqual(dossier.payment_state, "pending")
+        tx, page_url = self._start_payment(dossier)
+        init = self.platform.entries("INIT")
+        self.assertEqual(len(init), 1)
+        sent = self.platform.payments[tx.reference].message
+        self.assertEqual(sent["SoTien"], "500000")
+        self.assertEqual(sent["ThongTinBienLai"]["MaHoSo"], dossier.code)
+        self.assertEqual(sent["ThongTinBienLai"]["MaDonVi"], "000.00.04.G18")
+        self.assertEqual(sent["ThongTinBienLai"]["TKThuHuong"], "3711.0.1057512")
+        self.assertTrue(sent["UrlThongBao"].endswith("/payment/dvcqg/notify"))
+        # The payer's page, then "pay": the platform calls the ministry back, then sends the browser back.
+        self.assertIn("500000 VND", self.url_open(page_url).text)
+        paid = self._pay_on_the_platform(page_url)
+        self.assertEqual(paid.status_code, 303)
+        self.assertEqual(self.platform.entries("callback")[0]["status"], 200)
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(tx.provider_reference, self.platform.payments[tx.reference].transaction_id)
+        self.assertEqual(dossier.payment_state, "paid")
+        self.assertTrue(dossier.paid_online)
+        back = urlsplit(paid.headers["Location"])
+        response = self.url_open(f"{back.path}?{back.query}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/payment/status", response.headers["Location"])
+        self.assertFalse(self.platform.entries("QUERY"), "a payment already confirmed is not asked about")
+
+    # -- callbacks that must change nothing -----------------------------------------------------
+
+    def test_forged_wrong_amount_and_replayed_callbacks_change_nothing(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        self.authenticate(None, None)
+        forged = callback_message(
+            Settings(partner_code="BYT", secret="guessed"),
+            reference=tx.reference,
+            amount=500000,
+            transaction_id="GD1",
+            moment=dt.datetime.now(),
+        )
+        cases = [
+            ("forged", forged, 403),
+            ("tampered", self._callback(tx, SoTien="1000"), 403),
+            (
+                "wrong amount",
+                callback_message(
+                    self.settings, reference=tx.reference, amount=1000, transaction_id="GD1", moment=dt.datetime.now()
+                ),
+                403,
+            ),
+            ("unknown payment", self._callback(tx, MaThamChieu="NOPE-1"), 404),
+            ("not an object", ["x"], 400),
+        ]
+        for label, message, status in cases:
+            with self.subTest(label), self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+                self.assertEqual(self._notify(message).status_code, status)
+            self._fresh(tx, dossier)
+            self.assertEqual(tx.state, "draft", label)
+            self.assertEqual(dossier.payment_state, "pending", label)
+        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+            response = self.url_open(
+                "/payment/dvcqg/notify", data=b"{not json", headers={"Content-Type": "application/json"}
+            )
+        self.assertEqual(response.status_code, 400)
+
+        # The genuine callback pays; its copy, or another one, changes nothing more.
+        good = self._callback(tx)
+        self.assertEqual(self._notify(good).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("done", "paid"))
+        messages = len(dossier.message_ids)
+        another = callback_message(
+            self.settings, reference=tx.reference, amount=500000, transaction_id="GD9", moment=dt.datetime.now()
+        )
+        for label, message in (("replayed", good), ("another", another)):
+            with self.subTest(label), self.assertLogs(CONTROLLER_LOGGER, "WARNING") as logs:
+                self.assertEqual(self._notify(message).status_code, 200)
+            self.assertIn("already done", logs.output[0])
+            self._fresh(tx, dossier)
+            self.assertEqual(tx.provider_reference, "GD0000000001")
+            self.assertEqual(len(dossier.message_ids), messages)
+
+    def test_failed_payment_callback_sets_the_transaction_in_error(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        failed = callback_message(
+            self.settings, reference=tx.reference, amount=500000, transaction_id="", moment=dt.datetime.now(), code="07"
+        )
+        self.assertEqual(self._notify(failed).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.state, "error")
+        self.assertEqual(dossier.payment_state, "pending")
+
+    # -- the platform down, then asked later -----------------------------------------------------
+
+    def test_platform_down_then_query_later(self):
+        dossier = self._submitted()
+        # Down when the payment starts: a clear error, no payment page.
+        self.platform.down = True
+        with mute_logger(PAYMENT_LOGGER, "odoo.http"), self.assertRaises(Exception):
+            self._start_payment(dossier)
+        self.platform.down = False
+        tx, _page = self._start_payment(dossier)
+        # Paid, but the callback never reaches the ministry, and the platform is down on return.
+        self.platform.send_callbacks = False
+        self.platform.pay(tx.reference)
+        self.platform.down = True
+        with mute_logger(PAYMENT_LOGGER), self.assertLogs(TRANSACTION_LOGGER, "WARNING"):
+            response = self.url_open(f"/payment/dvcqg/return?MaThamChieu={tx.reference}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("draft", "pending"))
+        # The platform answers with a wrong amount or a wrong signature: ignored.
+        self.platform.down = False
+        for knob in ("wrong_amount", "wrong_signature"):
+            setattr(self.platform, knob, True)
+            with self.subTest(knob), self.assertLogs(TRANSACTION_LOGGER, "WARNING"):
+                self.env["payment.transaction"]._cron_moh_dvcqg_reconcile()
+            setattr(self.platform, knob, False)
+            self._fresh(tx, dossier)
+            self.assertEqual((tx.state, dossier.payment_state), ("draft", "pending"), knob)
+        # Back up: the reconciliation finds the payment made.
+        self.assertTrue(self.env["payment.transaction"]._cron_moh_dvcqg_reconcile())
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("done", "paid"))
+
+    def test_query_of_an_unpaid_payment_leaves_it_pending(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        self.assertEqual(tx._moh_dvcqg_query(), tx)
+        self.assertEqual(tx.state, "pending")
+        self.assertFalse(tx._moh_dvcqg_query(), "still pending: nothing to update")
+        self.assertEqual(dossier.payment_state, "pending")
+
+    # -- attackers ------------------------------------------------------------------------------
+
+    def test_attackers_cannot_mark_a_fee_paid(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        employee = new_test_user(self.env, login="t_pay_employee", groups="base.group_user")
+        for user in (self.portal_a, employee, self.onestop):
+            if user == self.portal_a:
+                self._login(user)
+            for model, method, args, kwargs in (
+                ("payment.transaction", "write", [tx.ids, {"state": "done"}], {}),
+                ("payment.transaction", "_set_done", [tx.ids], {}),
+                ("payment.transaction", "_process", [[], "dvcqg", self._callback(tx)], {}),
+                ("payment.transaction", "_moh_dvcqg_query", [tx.ids], {}),
+                ("payment.transaction", "_cron_moh_dvcqg_reconcile", [[]], {}),
+                ("moh.dossier", "write", [dossier.ids, {"payment_state": "paid"}], {}),
+                ("moh.dossier", "_moh_payment_done", [dossier.ids, tx.id], {}),
+                ("payment.provider", "read", [self.dvcqg.ids, ["dvcqg_secret"]], {}),
+                ("payment.provider", "write", [self.dvcqg.ids, {"dvcqg_secret": "mine"}], {}),
+            ):
+                with self.subTest(user=user.login, method=method):
+                    self.assertRpcRefused(
+                        user,
+                        model,
+                        method,
+                        args,
+                        kwargs,
+                        errors=("odoo.exceptions.AccessError", "odoo.exceptions.UserError"),
+                    )
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("draft", "pending"))
+        self.assertEqual(self.dvcqg.sudo().dvcqg_secret, SECRET)
