@@ -25,7 +25,12 @@ from .moh_exchange_peer import MohExchangeTransportError
 
 _logger = logging.getLogger(__name__)
 
-KINDS = [("edxml", "edXML document"), ("status", "edXML status"), ("portal_event", "Portal event")]
+KINDS = [
+    ("edxml", "edXML document"),
+    ("status", "edXML status"),
+    ("portal_event", "Portal event"),
+    ("dvcqg_sync", "National portal dossier sync"),
+]
 STATES = [
     ("queued", "Queued"),
     ("failed", "Failed, will retry"),
@@ -33,7 +38,7 @@ STATES = [
     ("dead", "Dead Letter"),
     ("received", "Received"),
 ]
-EXTENSIONS = {"edxml": "edxml", "status": "edxml", "portal_event": "json"}
+EXTENSIONS = {"edxml": "edxml", "status": "edxml", "portal_event": "json", "dvcqg_sync": "json"}
 #: Key of the PostgreSQL advisory lock taken while a message is delivered (with its id).
 DELIVERY_LOCK = 0x4D4F4858  # "MOHX"
 
@@ -112,7 +117,8 @@ class MohExchangeMessage(models.Model):
                 "peer_id": peer.id,
                 "kind": kind,
                 "payload": base64.b64encode(payload),
-                "content_type": content_type or ("application/json" if kind == "portal_event" else "application/xml"),
+                "content_type": content_type
+                or ("application/json" if kind in ("portal_event", "dvcqg_sync") else "application/xml"),
                 "res_model": record._name if record else False,
                 "res_id": record.id if record else False,
                 "sequence": sequence,
@@ -166,6 +172,7 @@ class MohExchangeMessage(models.Model):
                     attempts,
                     exc,
                 )
+                self._moh_announce_dead_letter()
                 return f"dead letter: {exc}"
             self._moh_record_failure(attempts, str(exc))
             raise RetryableJobError(str(exc)) from exc
@@ -173,6 +180,36 @@ class MohExchangeMessage(models.Model):
             {"state": "sent", "attempts": self.attempts + 1, "sent_at": fields.Datetime.now(), "last_error": False}
         )
         return f"sent: {answer}"
+
+    def _moh_announce_dead_letter(self):
+        """Tell the administrators: a to-do on the related record when it takes activities, else
+        a notification in their inbox."""
+        self.ensure_one()
+        admins = (
+            self.env.ref("moh_documents.group_moh_admin")
+            .sudo()
+            .all_user_ids.filtered(lambda user: user.active and not user.share and self.company_id in user.company_ids)
+        )
+        if not admins:
+            return
+        summary = self.env._("Dead letter to %(peer)s", peer=self.peer_id.name)
+        note = self.env._(
+            "Message %(id)s (%(kind)s) to %(peer)s was not delivered after %(attempts)s attempt(s): %(error)s. "
+            "Correct the cause, then send it again from Document Exchange > Dead Letters.",
+            id=self.message_id,
+            kind=self.kind,
+            peer=self.peer_id.name,
+            attempts=self.attempts,
+            error=self.last_error or "",
+        )
+        record = self.record_ref
+        if record and "activity_ids" in record._fields:
+            for admin in admins:
+                record.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=admin.id, summary=summary, note=note
+                )
+            return
+        self.company_id.partner_id.sudo().message_notify(partner_ids=admins.partner_id.ids, subject=summary, body=note)
 
     def _moh_record_failure(self, attempts, error):
         """Kept in its own transaction: the job's is rolled back when it asks to be retried."""

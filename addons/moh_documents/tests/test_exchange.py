@@ -99,6 +99,13 @@ class TestExchange(ExchangeMixin, TransactionCase):
             self._deliver_expecting_retry(message)
         self._deliver(message)  # the third and last allowed attempt: no retry, a dead letter
         self.assertEqual((message.state, message.attempts), ("dead", 3))
+        # The administrators are told (the message has no record to put a to-do on: a notification).
+        notice = self.env["mail.message"].search(
+            [("partner_ids", "in", self.admin.partner_id.id), ("subject", "=", f"Dead letter to {self.peer.name}")]
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn(message.message_id, str(notice.body))
+        self.assertNotIn(self.clerk.partner_id, notice.partner_ids)
         dead_letters = self.env.ref("moh_documents.action_moh_exchange_dead_letter")
         Message = self.env["moh.exchange.message"].with_user(self.admin)
         self.assertIn(message, Message.search(ast.literal_eval(dead_letters.domain)))

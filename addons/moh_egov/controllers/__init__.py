@@ -2,3 +2,4 @@ from . import portal
 from . import transparency
 from . import api
 from . import payment_dvcqg
+from . import dvcqg

@@ -10,6 +10,8 @@ from . import moh_dossier
 from . import moh_dossier_document
 from . import moh_dossier_value
 from . import moh_dossier_handover
+from . import moh_dvcqg_status
+from . import moh_exchange_peer
 from . import moh_dossier_complaint
 from . import moh_service_indicator
 from . import moh_outgoing_document

@@ -37,6 +37,7 @@ for everybody, officers included — moh.workflow.guard):
 """
 
 import datetime as dt
+import json
 import secrets
 
 import pytz
@@ -59,6 +60,19 @@ STATES = [
 ]
 OPEN_STATES = ("received", "processing", "approval")
 FINAL_STATES = ("done", "refused", "closed", "stopped")
+#: The dossier's state after each kind of hand-over (the status of its progress step).
+HANDOVER_STATES = {
+    "submit": "submitted",
+    "accept": "received",
+    "supplement": "supplement",
+    "supplement_done": "received",
+    "assign": "processing",
+    "propose": "approval",
+    "return": "done",
+    "refuse": "refused",
+    "close": "closed",
+    "stop": "stopped",
+}
 OUTCOMES = [("early", "Before the Due Date"), ("on_time", "On the Due Date"), ("late", "Late")]
 RATINGS = [("3", "Very Satisfied"), ("2", "Satisfied"), ("1", "Not Satisfied")]
 
@@ -132,6 +146,7 @@ class MohDossier(models.Model):
         "rating_comment",
         "access_token",
         "digitised",
+        "dvcqg_synced_at",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -258,6 +273,13 @@ class MohDossier(models.Model):
     rating_comment = fields.Text(readonly=True, copy=False)
     complaint_ids = fields.One2many(
         "moh.dossier.complaint", "dossier_id", string="Complaints and Recommendations", readonly=True
+    )
+
+    dvcqg_synced_at = fields.Datetime(
+        string="Synchronised with the National Portal",
+        readonly=True,
+        copy=False,
+        help="Last time the whole dossier was accepted by the national portal (DongBoHoSoMC).",
     )
 
     completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
@@ -1301,6 +1323,7 @@ class MohDossier(models.Model):
         now = fields.Datetime.now()
         current = self.handover_ids.filtered(lambda h: not h.done_at)
         current.sudo()._moh_close(now)
+        self._moh_dvcqg_queue()
         if kind in ("refuse", "return", "close", "stop"):
             return Handover.create(
                 {
@@ -1443,11 +1466,14 @@ class MohDossier(models.Model):
         return result
 
     def _moh_portal_sync(self, previous_state):
-        """Queue the portal event of this dossier's new status (moh_core.exchange.transport.portal_event)."""
+        """Queue the portal event of this dossier's new status (moh_core.exchange.transport.portal_event),
+        or, to a national portal adapter peer, the dossier's synchronisation."""
         self.ensure_one()
         peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
         if not peer or not self.code:
             return self.env["moh.exchange.message"]
+        if peer.protocol == "dvcqg":
+            return self._moh_dvcqg_queue(peer)
         with user_errors(self.env):
             event = self._moh_portal_event(previous_state, sequence=self._moh_portal_sequence())
         return self.env["moh.exchange.message"]._moh_enqueue(
@@ -1460,13 +1486,199 @@ class MohDossier(models.Model):
             sequence=event.sequence,
         )
 
-    def _moh_portal_sequence(self):
+    def _moh_dvcqg_queue(self, peer=None):
+        """Queue the synchronisation of this dossier with the national portal adapter. The
+        delivery sends the dossier as it is then: one message per transaction is enough, and a
+        second change in the same transaction (a status change and its hand-over) queues nothing."""
+        self.ensure_one()
+        peer = peer or self.env["moh.exchange.peer"]._moh_portal(self.company_id)
+        Message = self.env["moh.exchange.message"]
+        if not peer or peer.protocol != "dvcqg" or not self.code:
+            return Message
+        pending = Message.sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("kind", "=", "dvcqg_sync"),
+                ("direction", "=", "out"),
+                ("state", "=", "queued"),
+                ("create_date", "=", self.env.cr.now()),
+            ],
+            limit=1,
+        )
+        if pending:
+            return pending
+        sequence = self._moh_portal_sequence("dvcqg_sync")
+        payload = json.dumps({"dossier_code": self.code, "state": self.state, "sequence": sequence})
+        return Message._moh_enqueue(
+            peer, "dvcqg_sync", payload.encode(), record=self, content_type="application/json", sequence=sequence
+        )
+
+    def _moh_dvcqg_state(self):
+        """The key of the status table (moh.dvcqg.status) for the dossier now."""
+        self.ensure_one()
+        if self.state == "approval" and self.result_attachment_id:
+            return "result_ready"
+        if self.state in ("received", "processing") and self.payment_state == "pending":
+            return "fee_pending"
+        return self.state
+
+    def _moh_dvcqg_record(self, peer):
+        """The DongBoHoSoMC record of the dossier (moh_core.dvcqg.dossier_record), its files and
+        result as signed links of ``peer``."""
+        from moh_core.dvcqg import (  # noqa: PLC0415
+            DossierSnapshot,
+            Fee,
+            FileRef,
+            Mappings,
+            ResultDoc,
+            Supplement,
+            dossier_record,
+        )
+
+        self.ensure_one()
+        dossier = self.sudo()
+        vi = dossier.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else dossier
+        procedure = vi.procedure_id
+        applicant = dossier.partner_id.commercial_partner_id
+        techid = applicant["moh_dvcqg_techid"] if "moh_dvcqg_techid" in applicant._fields else ""
+        files = tuple(
+            FileRef(
+                str(document.attachment_id.id),
+                document.name,
+                peer._moh_dvcqg_file_url(document.attachment_id),
+                str(document.requirement_id.id or ""),
+            )
+            for document in dossier.document_ids
+        )
+        results = ()
+        if dossier.result_attachment_id:
+            attachment = dossier.result_attachment_id
+            results = (
+                ResultDoc(
+                    str(attachment.id),
+                    dossier.procedure_id.result_type or attachment.name,
+                    peer._moh_dvcqg_file_url(attachment),
+                    code=dossier.result_document_id.name or "",
+                ),
+            )
+        fees = ()
+        if dossier.fee_amount:
+            fees = (
+                Fee(
+                    procedure.fee_note or procedure.name,
+                    dossier.fee_amount,
+                    procedure.code,
+                    "2" if dossier.paid_online else "1",
+                    "1",
+                ),
+            )
+        supplements = ()
+        if dossier.supplement_count and dossier.supplement_requested_at:
+            supplements = (
+                Supplement(
+                    f"{dossier.code}-{dossier.supplement_count}",
+                    dossier.department_id.name or "",
+                    dossier.supplement_items or "",
+                    dossier.supplement_requested_at,
+                    dossier.supplement_received_at or None,
+                    "2" if dossier.supplement_received_at else "1",
+                    (),
+                    dossier.first_deadline or None,
+                    dossier.supplement_deadline or None,
+                ),
+            )
+        final = dossier.state in ("done", "refused", "closed", "stopped")
+        snapshot = DossierSnapshot(
+            code=dossier.code,
+            procedure_code=procedure.dvcqg_code or procedure.code,
+            procedure_name=procedure.dvcqg_name or procedure.name,
+            field_code=procedure.dvcqg_field_code or "",
+            field_name=procedure.dvcqg_field_name or procedure.field_name or "",
+            state=dossier._moh_dvcqg_state(),
+            applicant_name=applicant.name or "",
+            applicant_kind="company" if applicant.is_company else "person",
+            applicant_techid=techid or "",
+            applicant_id_number=applicant.vat or "",
+            email=dossier.contact_email or applicant.email or "",
+            phone=dossier.contact_phone or applicant.phone or "",
+            summary=f"{procedure.name} - {applicant.name}",
+            channel=dossier.channel,
+            processing_unit=dossier.department_id.name or dossier.company_id.name,
+            submitted_at=dossier.submitted_at or None,
+            received_at=dossier.received_at or None,
+            due_date=dossier.deadline or None,
+            returned_at=dossier.done_date if dossier.state == "done" else None,
+            finished_at=dossier.done_date if final and dossier.done_date else None,
+            refused_at=dossier.done_date if dossier.state == "refused" and dossier.done_date else None,
+            note=dossier.refusal_reason or dossier.stop_reason or "",
+            paid_online=dossier.paid_online,
+            digitised=dossier.digitised,
+            files=files,
+            fees=fees,
+            supplements=supplements,
+            results=results,
+        )
+        return dossier_record(snapshot, Mappings(status=self.env["moh.dvcqg.status"]._moh_table()))
+
+    def _moh_dvcqg_mark_synced(self):
+        self.sudo().write({"dvcqg_synced_at": fields.Datetime.now()})
+
+    def _moh_dvcqg_send_steps(self, peer, client):
+        """Send the hand-overs not yet sent, in their order, by batches of ten; each batch is
+        marked sent in its own transaction, so that a failure later never sends it again."""
+        from moh_core.dvcqg import Mappings, Step, step_record  # noqa: PLC0415
+
+        self.ensure_one()
+        dossier = self.sudo()
+        mappings = Mappings(status=self.env["moh.dvcqg.status"]._moh_table())
+        pending = dossier.handover_ids.filtered(lambda h: not h.dvcqg_sent_at).sorted(lambda h: (h.started_at, h.id))
+        kinds = dict(pending._fields["kind"]._description_selection(dossier.with_context(lang="vi_VN").env))
+        for start in range(0, len(pending), 10):
+            batch = pending[start : start + 10]
+            steps = [
+                step_record(
+                    Step(
+                        dossier.code,
+                        handover.user_id.name or handover.from_label,
+                        handover.started_at,
+                        HANDOVER_STATES.get(handover.kind, dossier.state),
+                        f"{kinds.get(handover.kind, handover.kind)}: {handover.from_label} → {handover.to_label}",
+                        handover.from_label,
+                        handover.department_id.name or "",
+                        handover.started_at,
+                        handover.due_at.date() if handover.due_at else None,
+                    ),
+                    mappings,
+                )
+                for handover in batch
+            ]
+            client.call("CapNhatTienDoHoSoMC", data=steps)
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    "UPDATE moh_dossier_handover SET dvcqg_sent_at = now() AT TIME ZONE 'UTC' WHERE id IN %s",
+                    (tuple(batch.ids),),
+                )
+            batch.invalidate_recordset(["dvcqg_sent_at"])
+        return len(pending)
+
+    @api.model
+    def _moh_dvcqg_file_allowed(self, attachment):
+        """A file the national portal may download: one of a dossier's files or its result, of a
+        dossier that is not secret."""
+        dossier = self.sudo().search(
+            ["|", ("document_ids.attachment_id", "=", attachment.id), ("result_attachment_id", "=", attachment.id)],
+            limit=1,
+        )
+        return bool(dossier) and not (hasattr(dossier, "_moh_is_secret") and dossier._moh_is_secret())
+
+    def _moh_portal_sequence(self, kind="portal_event"):
         Message = self.env["moh.exchange.message"].sudo()
         last = Message.search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "=", self.id),
-                ("kind", "=", "portal_event"),
+                ("kind", "=", kind),
                 ("direction", "=", "out"),
             ],
             order="sequence desc",

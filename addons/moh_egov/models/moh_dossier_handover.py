@@ -33,6 +33,7 @@ class MohDossierHandover(models.Model):
         "due_at",
         "done_at",
         "outcome",
+        "dvcqg_sent_at",
     )
     _order = "dossier_id, started_at, id"
 
@@ -46,6 +47,12 @@ class MohDossierHandover(models.Model):
     due_at = fields.Datetime(string="Step Due")
     done_at = fields.Datetime(string="Step Completed")
     outcome = fields.Selection([("early", "Early"), ("on_time", "On Time"), ("late", "Late")], readonly=True)
+    dvcqg_sent_at = fields.Datetime(
+        string="Sent to the National Portal",
+        readonly=True,
+        copy=False,
+        help="When the step was sent (CapNhatTienDoHoSoMC).",
+    )
 
     def _moh_close(self, when):
         for step in self:

@@ -24,3 +24,4 @@ from . import test_dossier_search
 from . import test_public_services_dashboard
 from . import test_records_dossier
 from . import test_payment_dvcqg
+from . import test_dvcqg_sync
