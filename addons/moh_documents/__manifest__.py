@@ -69,6 +69,7 @@
         "views/moh_records_retention_views.xml",
         "views/moh_secret_handover_views.xml",
         "views/verification_templates.xml",
+        "wizard/moh_work_entry_refuse_wizard_views.xml",
         "views/moh_work_calendar_views.xml",
     ],
     "demo": [

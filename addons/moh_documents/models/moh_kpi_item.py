@@ -6,7 +6,8 @@ service dossier. Pivot and graph views work on it directly
 (analysts), the dashboard feeds its rows to moh_core.indicators.kpi, and any figure opens the rows behind
 it. Dates are the agency's local dates. A confidential document is counted, but its reference is
 not shown (``***``): its items are read by people who may not read the document itself. The
-items of a state-secret document are seen only by its named readers (global record rule on
+items of a state-secret document, and of the tasks of one (incoming or outgoing), are seen only by
+its readers (global record rule on
 ``moh_readable``: drill-downs, exports and digests all read the items under the user's rules),
 and never e-mailed (``state_secret``: the digest leaves them out), Law 29/2018/QH14 on the
 Protection of State Secrets; Decree 26/2020/NĐ-CP.
@@ -73,23 +74,32 @@ class MohKpiItem(models.Model):
             )
         )
         return SQL(
-            "((%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
-            " WHERE d.id = %s AND d.confidentiality != 'normal'%s))"
-            " OR (%s = 'task' AND EXISTS (SELECT 1 FROM moh_task t"
-            " JOIN moh_incoming_document d ON d.id = t.incoming_document_id"
-            " WHERE t.id = %s AND d.confidentiality != 'normal'%s)))",
-            SQL.identifier(alias, "kind"),
-            SQL.identifier(alias, "res_id"),
-            unread,
+            "(%s = 'document' AND EXISTS (SELECT 1 FROM moh_incoming_document d"
+            " WHERE d.id = %s AND d.confidentiality != 'normal'%s))",
             SQL.identifier(alias, "kind"),
             SQL.identifier(alias, "res_id"),
             unread,
         )
 
+    @api.model
+    def _moh_secret_tasks(self, readers_only):
+        """A subquery of the tasks of a state-secret document, incoming or outgoing (those the
+        current user may not read, with ``readers_only``: moh.task._moh_reader_domain)."""
+        Task = self.env["moh.task"]
+        if readers_only:
+            return Task._moh_unread_secret_query()
+        return Task.sudo()._search([("confidentiality", "=", "confidential")])
+
     def _moh_secret_search(self, operator, value, readers_only, positive):
         if operator not in ("in", "not in") or not value or not all(isinstance(v, bool) for v in value):
             return NotImplemented
-        secret = Domain.custom(to_sql=lambda model, alias, query: model._moh_secret_sql(alias, readers_only))
+        tasks = self._moh_secret_tasks(readers_only)
+        secret = Domain.custom(to_sql=lambda model, alias, query: model._moh_secret_sql(alias, readers_only)) | (
+            Domain("kind", "=", "task")
+            & Domain.custom(
+                to_sql=lambda model, alias, query: SQL("%s IN %s", SQL.identifier(alias, "res_id"), tasks.subselect())
+            )
+        )
         wanted = (True in value) == (operator == "in")
         return secret if wanted == positive else ~secret
 
@@ -106,16 +116,26 @@ class MohKpiItem(models.Model):
             .browse({item.res_id for item in self if item.kind == "document"})
             .exists()
         )
-        tasks = self.env["moh.task"].sudo().browse({item.res_id for item in self if item.kind == "task"}).exists()
-        documents |= tasks.incoming_document_id
         secret = documents.filtered(lambda d: d.confidentiality != "normal")
         unread = secret.filtered(lambda d: self.env.user not in d.reader_ids)
-        task_documents = {task.id: task.incoming_document_id.id for task in tasks}
+        Task = self.env["moh.task"]
+        task_ids = {item.res_id for item in self if item.kind == "task"}
+        secret_tasks = set(
+            Task.sudo().search([("id", "in", list(task_ids)), ("confidentiality", "=", "confidential")]).ids
+        )
+        unread_tasks = set()
+        if secret_tasks:
+            unread_tasks = secret_tasks & set(Task._moh_unread_secret_query().get_result_ids())
         for item in self:
-            document_id = item.res_id if item.kind == "document" else task_documents.get(item.res_id)
-            mine = item.kind in ("document", "task") and document_id
-            item.state_secret = bool(mine) and document_id in secret.ids
-            item.moh_readable = not (mine and document_id in unread.ids)
+            if item.kind == "document":
+                item.state_secret = item.res_id in secret.ids
+                item.moh_readable = item.res_id not in unread.ids
+            elif item.kind == "task":
+                item.state_secret = item.res_id in secret_tasks
+                item.moh_readable = item.res_id not in unread_tasks
+            else:
+                item.state_secret = False
+                item.moh_readable = True
 
     @api.model
     def _moh_tz_sql(self):

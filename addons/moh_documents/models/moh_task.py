@@ -33,6 +33,8 @@ documents' daily deadline job, and counted by the indicators (moh.kpi.item, kind
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 TASK_STATES = [
     ("draft", "Draft"),
@@ -286,6 +288,62 @@ class MohTask(models.Model):
             raise source._moh_secret_refusal(self.env._("No file of it is stored on a networked deployment"))
         return theirs
 
+    @api.model
+    def _moh_reader_domain(self):
+        """Who may read a confidential task: the readers of its source document, as the source's
+        own rules say (incoming: its granted readers; outgoing: its drafter, signer and
+        reviewers). The same terms as the global rule rule_task_confidential."""
+        uid = self.env.uid
+        return Domain.OR(
+            [
+                [("incoming_document_id.reader_ids", "in", [uid])],
+                [("outgoing_document_id.drafter_id", "=", uid)],
+                [("outgoing_document_id.signer_id", "=", uid)],
+                [("outgoing_document_id.reviewer_ids", "in", [uid])],
+            ]
+        )
+
+    @api.model
+    def _moh_unread_secret_query(self):
+        """The tasks of a confidential document the current user may not read (a subquery, for
+        the views that list tasks: indicators, My Work)."""
+        Task = self.sudo()
+        readers = Task._search(self._moh_reader_domain())
+        return Task._search(
+            Domain("confidentiality", "=", "confidential")
+            & Domain.custom(
+                to_sql=lambda model, alias, query: SQL("%s NOT IN %s", SQL.identifier(alias, "id"), readers.subselect())
+            )
+        )
+
+    def _moh_check_readers(self, users):
+        """A task of a state-secret document goes only to people granted that document
+        (Decree 26/2020/NĐ-CP): a department head or a ministry leader assigning a task of an
+        incoming document grants it, as routing the document would, and the hand-over is
+        registered; anyone else (a sub-task's specialist) and any outgoing draft, whose readers
+        are its drafter, reviewers and signer, are given to readers only."""
+        self.ensure_one()
+        source = self._moh_source()
+        if not source or source.confidentiality == "normal":
+            return
+        strangers = users.filtered(lambda user: not source.with_user(user).has_access("read"))
+        if not strangers:
+            return
+        me = self.env.user
+        competent = me.has_group("moh_documents.group_department_head") or me.has_group(
+            "moh_documents.group_ministry_leader"
+        )
+        if source._name == "moh.incoming.document" and competent:
+            source._moh_grant(strangers)
+            return
+        raise UserError(
+            self.env._(
+                "This task comes from a state-secret document: %(people)s may not read it. Assign it to "
+                "its readers only, or ask who may grant the document to have it granted to them first.",
+                people=", ".join(strangers.mapped("name")),
+            )
+        )
+
     def _moh_check_links(self, vals):
         """The source document and parent task a user sets must be theirs to read (a task must
         not carry a document the creator may not read)."""
@@ -319,14 +377,31 @@ class MohTask(models.Model):
             parent = self.sudo().browse(vals.get("parent_id") or [])
             if parent:
                 # A sub-task stays under the parent's document (and its confidentiality).
-                vals.setdefault("incoming_document_id", parent.incoming_document_id.id)
-                vals.setdefault("outgoing_document_id", parent.outgoing_document_id.id)
+                vals["incoming_document_id"] = parent.incoming_document_id.id
+                vals["outgoing_document_id"] = parent.outgoing_document_id.id
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
             self._moh_check_links(vals)
-        return super().write(vals)
+            if "parent_id" in vals and any(task.parent_id and task.parent_id.id != vals["parent_id"] for task in self):
+                raise UserError(self.env._("A sub-task stays under its parent task."))
+        result = super().write(vals)
+        if {"parent_id", "incoming_document_id", "outgoing_document_id"} & set(vals):
+            # A sub-task never leaves its parent's document (nor its confidentiality).
+            for task in self.sudo().filtered("parent_id"):
+                parent = task.parent_id
+                if (task.incoming_document_id, task.outgoing_document_id) != (
+                    parent.incoming_document_id,
+                    parent.outgoing_document_id,
+                ):
+                    task.write(
+                        {
+                            "incoming_document_id": parent.incoming_document_id.id,
+                            "outgoing_document_id": parent.outgoing_document_id.id,
+                        }
+                    )
+        return result
 
     def _moh_check_content_update(self, vals):
         content = {name for name in vals if not name.startswith(self._moh_mail_field_prefixes)}
@@ -368,12 +443,7 @@ class MohTask(models.Model):
                 raise AccessError(self.env._("A department head assigns tasks within their department only."))
         deadline = self._moh_step_deadline(deadline)
         workers = task.user_ids | self._moh_heads(task.department_id)
-        source = self._moh_source()
-        if source and source.confidentiality != "normal":
-            if source._name == "moh.incoming.document":
-                source._moh_grant(workers)
-            elif any(not source.with_user(user).has_access("read") for user in workers):
-                raise UserError(self.env._("This task comes from a confidential draft: assign it to its readers only."))
+        self._moh_check_readers(workers)
         task.write({"state": "assigned", "deadline": deadline, "assigned_date": fields.Datetime.now()})
         self._moh_post(
             self.env._("Assigned, due %(date)s", date=deadline.strftime("%d/%m/%Y")),

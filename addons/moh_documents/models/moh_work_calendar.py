@@ -1,7 +1,8 @@
 """The leaders' weekly work calendar (lịch công tác tuần của Lãnh đạo Bộ).
 
 Units (departments) propose the meetings and events of the Minister and Vice Ministers; the
-Ministry Office (Văn phòng Bộ, group "Work Calendar Office") approves or refuses each proposal,
+Ministry Office (Văn phòng Bộ, group "Work Calendar Office") approves or refuses each proposal
+(a refusal with its reason, in a dialog: moh.work.entry.refuse.wizard),
 and publishes the week: from then on every employee reads its approved entries, printed as the
 usual "LỊCH CÔNG TÁC TUẦN" (moh_core.documents.schedule). A change after publication (an entry
 approved, changed or cancelled) bumps the week's revision and is announced on the week.
@@ -315,12 +316,15 @@ class CalendarEvent(models.Model):
         return True
 
     def action_refuse(self, reason=None):
-        """The office refuses proposals (with the reason, told to the unit in the chatter)."""
+        """The office refuses proposals with the reason (the refusal dialog), told to the unit in
+        the chatter."""
         self._moh_check_work_entry()
         self._moh_check_office()
         self._moh_check_state(("proposed",))
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(self.env._("Give the reason for refusing the entry: the proposing unit reads it."))
         self.sudo().write({"moh_state": "refused"})
-        body = self.env._("Refused: %(reason)s", reason=reason) if reason else self.env._("Refused.")
+        body = self.env._("Refused: %(reason)s", reason=reason.strip())
         for event in self:
             event.sudo().message_post(body=body)
         return True

@@ -3,12 +3,15 @@ to assign, to process or to sign, a task to carry out or an extension to decide,
 moh_egov, a dossier to appraise), sorted by due date, each row opening its record.
 
 A database view: one SELECT per kind of work (``_moh_work_sources``, which other modules extend),
-each giving one row per (record, person who must act). A global record rule shows each person
-their own rows only; the record a row opens is checked again when it is opened.
+each giving one row per (record, person who must act), draft tasks to their creator. Global record
+rules show each person their own rows only, and never a row of a task of a state-secret document
+they may not read (``moh_readable``); the record a row opens is checked again when it is opened.
 """
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 WORK_KINDS = [("document", "Document"), ("task", "Task")]
 WORK_STEPS = [
@@ -19,6 +22,7 @@ WORK_STEPS = [
     ("sign", "Sign"),
     ("task", "Carry Out"),
     ("extension", "Decide on an Extension"),
+    ("task_draft", "Assign the Task"),
 ]
 
 
@@ -46,6 +50,30 @@ class MohWorkItem(models.Model):
         string="Deadline Status",
         compute="_compute_deadline_state",
     )
+    moh_readable = fields.Boolean(
+        string="Readable",
+        compute="_compute_moh_readable",
+        search="_search_moh_readable",
+        help="False for the rows of a task of a state-secret document the user may not read.",
+    )
+
+    def _compute_moh_readable(self):
+        Task = self.env["moh.task"]
+        unread = set()
+        if any(item.res_model == "moh.task" for item in self):
+            unread = set(Task._moh_unread_secret_query().get_result_ids())
+        for item in self:
+            item.moh_readable = not (item.res_model == "moh.task" and item.res_id in unread)
+
+    def _search_moh_readable(self, operator, value):
+        if operator not in ("in", "not in") or not value or not all(isinstance(v, bool) for v in value):
+            return NotImplemented
+        tasks = self.env["moh.task"]._moh_unread_secret_query()
+        unread = Domain("res_model", "=", "moh.task") & Domain.custom(
+            to_sql=lambda model, alias, query: SQL("%s IN %s", SQL.identifier(alias, "res_id"), tasks.subselect())
+        )
+        wanted = (True in value) == (operator == "in")
+        return ~unread if wanted else unread
 
     def _compute_deadline_state(self):
         company = self.env.company.sudo()
@@ -132,6 +160,14 @@ class MohWorkItem(models.Model):
               JOIN hr_employee e ON e.id = dep.manager_id
              WHERE t.state IN ('assigned', 'in_progress') AND e.user_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM moh_task_user_rel rel WHERE rel.task_id = t.id)
+            """,
+            # Draft tasks, for their creator (to assign), due on their proposed date.
+            """
+            SELECT (t.id::bigint * 16 + 10) * 1000000 + t.create_uid, 'task', 'task_draft',
+                   t.name, t.description, 'moh.task', t.id, t.create_uid, t.department_id, t.company_id,
+                   t.proposed_deadline
+              FROM moh_task t
+             WHERE t.state = 'draft' AND t.create_uid IS NOT NULL
             """,
             # Extension requests, for the task's assigner.
             """

@@ -7,7 +7,7 @@ import datetime as dt
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import MohUsersMixin, RpcAttackMixin
 
@@ -252,6 +252,87 @@ class TestTasks(TaskMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self._task(user=self.head_legal, assign=False, incoming_document_id=secret.id, user_ids=[])
 
+    def _colleague(self):
+        """A second specialist of the drug department, granted nothing."""
+        colleague = new_test_user(
+            self.env, login="t_colleague", groups="moh_documents.group_specialist", name="Drug Colleague"
+        )
+        self.env["hr.employee"].create(
+            {"name": colleague.name, "user_id": colleague.id, "department_id": self.department_drug.id}
+        )
+        return colleague
+
+    def test_secret_incoming_task_sub_tasks_stay_with_its_readers(self):
+        colleague = self._colleague()
+        secret = self._moh_new_document(abstract="V/v dự trữ quốc gia", confidentiality="secret")
+        secret.with_user(self.clerk).action_register_and_submit(self.leader)
+        task = self._task(incoming_document_id=secret.id, name="Lập phương án dự trữ")
+        # A ministry leader may grant the document (as routing it): the hand-over is registered.
+        self.assertTrue((self.head | self.specialist) <= secret.reader_ids)
+        # A sub-task keeps its parent's document, whatever its creator sends.
+        sub = self._task(
+            user=self.specialist,
+            assign=False,
+            parent_id=task.id,
+            department_id=False,
+            incoming_document_id=False,
+            user_ids=[(6, 0, colleague.ids)],
+            name="Rà soát số liệu",
+        )
+        self.assertEqual((sub.incoming_document_id, sub.confidentiality), (secret, "confidential"))
+        sub.with_user(self.specialist).write({"incoming_document_id": False})
+        self.assertEqual((sub.incoming_document_id, sub.confidentiality), (secret, "confidential"))
+        with self.assertRaises(UserError):
+            sub.with_user(self.specialist).write({"parent_id": False})
+        # A specialist does not hand state-secret content to a colleague who is not its reader.
+        with self.assertRaisesRegex(UserError, "Drug Colleague"):
+            sub.with_user(self.specialist).action_assign()
+        self.assertNotIn(colleague, secret.reader_ids)
+        for user in (colleague, self.specialist_legal, self.head_legal):
+            Task = self.env[TASK].with_user(user)
+            self.assertFalse(Task.search([("id", "in", (task | sub).ids)]), user.login)
+            self.assertFalse(Task.search_count([("parent_id", "=", task.id)]), user.login)
+            with self.assertRaises(AccessError):
+                sub.with_user(user).read(["name"])
+        # My Work shows the task to its readers only: a reader whose grant is withdrawn loses the row.
+        Work = self.env["moh.work.item"]
+        self.env.flush_all()
+        rows = [("res_model", "=", TASK), ("res_id", "=", task.id)]
+        self.assertTrue(Work.with_user(self.specialist).search(rows))
+        secret.sudo().reader_ids = [(3, self.specialist.id)]
+        self.env.flush_all()
+        self.assertFalse(Work.with_user(self.specialist).search(rows))
+        # Nor its indicator row, to a ministry leader who is not its reader.
+        item = [("kind", "=", "task"), ("res_id", "=", task.id)]
+        self.assertFalse(self.env["moh.kpi.item"].with_user(self.deputy).search(item))
+        self.assertEqual(self.env["moh.kpi.item"].with_user(self.leader).search(item).name, "***")
+
+    def test_draft_tasks_wait_in_their_creator_s_work(self):
+        Work = self.env["moh.work.item"]
+        today = self._today(self.leader)
+        later = self._task(assign=False, name="Dự thảo sau", proposed_deadline=today + dt.timedelta(days=40))
+        sooner = self._task(assign=False, name="Dự thảo trước", proposed_deadline=today + dt.timedelta(days=20))
+        undated = self._task(assign=False, name="Dự thảo chưa hạn")
+        assigned = self._task(working_days=5, name="Việc đã giao")
+        self.env.flush_all()
+        drafts = Work.with_user(self.leader).search([("step", "=", "task_draft")])
+        self.assertEqual(drafts.mapped("res_id"), [sooner.id, later.id, undated.id], "by due date, undated last")
+        self.assertEqual(drafts[0].deadline, sooner.proposed_deadline)
+        self.assertNotIn(assigned.id, drafts.mapped("res_id"))
+        # Nobody else: not the people or the unit it is meant for, not another leader.
+        for user in (self.specialist, self.head, self.deputy):
+            self.assertFalse(
+                Work.with_user(user).search([("res_model", "=", TASK), ("res_id", "in", (later | sooner).ids)]),
+                user.login,
+            )
+        # Assigned, it leaves the creator's list for the assignee's.
+        sooner.action_assign()
+        self.env.flush_all()
+        self.assertEqual(
+            Work.with_user(self.leader).search([("step", "=", "task_draft")]).mapped("res_id"), [later.id, undated.id]
+        )
+        self.assertTrue(Work.with_user(self.specialist).search([("step", "=", "task"), ("res_id", "=", sooner.id)]))
+
     def test_my_work_lists_each_kind_for_its_owner_sorted_by_deadline(self):
         later = self._task(working_days=12, name="Việc sau")
         sooner = self._task(working_days=2, name="Việc trước")
@@ -338,6 +419,85 @@ class TestTaskSecurity(RpcAttackMixin, TaskMixin, HttpCase):
             self.specialist_legal, "moh.task.progress", "search_read", [[("task_id", "=", task.id)]]
         )
         self.assertEqual((reports, error), ([], None))
+
+    def test_secret_outgoing_task_only_to_its_readers_over_rpc(self):
+        """A task of a state-secret outgoing document: its drafter and signer read it, nobody else,
+        whatever their role or unit, nor its sub-tasks, reports, files, indicator or My Work row."""
+        colleague = new_test_user(
+            self.env, login="t_colleague", groups="moh_documents.group_specialist", name="Drug Colleague"
+        )
+        self.env["hr.employee"].create(
+            {"name": colleague.name, "user_id": colleague.id, "department_id": self.department_drug.id}
+        )
+        draft = (
+            self.env["moh.outgoing.document"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "document_type_id": self.env.ref("moh_documents.document_type_cong_van").id,
+                    "department_id": self.department_drug.id,
+                    "confidentiality": "confidential",
+                    "abstract": "V/v kế hoạch dự trữ thuốc quốc gia",
+                    "signer_id": self.leader.id,
+                    "signer_position": "THỨ TRƯỞNG",
+                }
+            )
+        )
+        # Its lead unit's head is not a reader of the draft: the task is not handed to him.
+        refused = self._task(outgoing_document_id=draft.id, assign=False, name="Chuẩn bị số liệu dự trữ")
+        with self.assertRaisesRegex(UserError, "T_Head"):
+            refused.action_assign()
+        task = self._task(
+            outgoing_document_id=draft.id,
+            department_id=False,
+            cooperating_department_ids=[(6, 0, self.department_drug.ids)],
+            name="Chuẩn bị số liệu dự trữ",
+        )
+        self.assertEqual(task.confidentiality, "confidential")
+        sub = self._task(user=self.specialist, parent_id=task.id, department_id=False, name="Tổng hợp số liệu")
+        self.assertEqual((sub.outgoing_document_id, sub.confidentiality), (draft, "confidential"))
+        report = task.with_user(self.specialist).action_report_progress(30, "Đã tổng hợp một phần")
+        file = self.env["ir.attachment"].create(
+            {"name": "so_lieu.txt", "raw": b"x", "res_model": TASK, "res_id": task.id}
+        )
+        self.env.flush_all()
+        ids = (task | sub).ids
+        for user in (self.specialist, self.leader):
+            found, error = self._rpc(user, TASK, "search_read", [[("id", "in", ids)], ["name"]])
+            self.assertEqual((len(found or []), error), (2, None), user.login)
+        # Non-readers: a colleague of the cooperating unit, its head, another unit, another leader.
+        for user in (colleague, self.head, self.specialist_legal, self.deputy):
+            with self.subTest(user=user.login):
+                self.assertEqual(self._rpc(user, TASK, "search_read", [[("id", "in", ids)], ["name"]]), ([], None))
+                self.assertEqual(self._rpc(user, TASK, "search_count", [[("id", "in", ids)]]), (0, None))
+                groups, error = self._rpc(
+                    user, TASK, "read_group", [[("id", "in", ids)], ["name"], ["state"]], {"lazy": False}
+                )
+                self.assertEqual((groups, error), ([], None))
+                for target in (task, sub):
+                    self.assertRpcRefused(user, TASK, "read", [target.ids, ["name", "description"]])
+                self.assertEqual(
+                    self._rpc(user, "moh.task.progress", "search_read", [[("id", "=", report)], ["note"]]), ([], None)
+                )
+                self.assertRpcRefused(user, "moh.task.progress", "read", [[report], ["note"]])
+                self.assertRpcRefused(user, "ir.attachment", "read", [file.ids, ["name", "datas"]])
+                self.assertRpcRefused(user, TASK, "action_report_progress", [task.ids, 50, "x"], errors=REFUSED)
+                self.assertEqual(
+                    self._rpc(user, "moh.work.item", "search_read", [[("res_id", "in", ids)], ["name"]]), ([], None)
+                )
+                task.with_user(user).invalidate_recordset()
+                self.assertFalse(self.env[TASK].with_user(user).search([("id", "in", ids)]))
+        # The indicators count the task, but only its readers see its row.
+        item = [("kind", "=", "task"), ("res_id", "=", task.id)]
+        self.assertEqual(self._rpc(self.deputy, "moh.kpi.item", "search_read", [item, ["name"]]), ([], None))
+        rows, error = self._rpc(self.leader, "moh.kpi.item", "search_read", [item, ["name"]])
+        self.assertEqual(([row["name"] for row in rows or []], error), (["***"], None))
+        # The assignee's My Work lists it.
+        self.assertTrue(
+            self.env["moh.work.item"]
+            .with_user(self.specialist)
+            .search([("res_model", "=", TASK), ("res_id", "=", task.id)])
+        )
 
     def test_workflow_fields_are_not_written_directly(self):
         task = self._task()

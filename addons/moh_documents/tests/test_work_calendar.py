@@ -8,12 +8,15 @@ import tempfile
 import unittest
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import MohUsersMixin, RpcAttackMixin
 
 EVENT = "calendar.event"
 WEEK = "moh.work.week"
 ACCESS = ("odoo.exceptions.AccessError",)
+REFUSED = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exceptions.ValidationError")
+REFUSE = "moh.work.entry.refuse.wizard"
 #: A Monday far from the demo's weeks (ISO week 9 of 2027); 08:00 in Hà Nội is 01:00 UTC.
 MONDAY = "2027-03-01"
 
@@ -138,6 +141,39 @@ class TestWorkCalendar(RpcAttackMixin, MohUsersMixin, HttpCase):
         self._ok(self.specialist, EVENT, "action_propose", [third.ids])
         self.env.invalidate_all()
         self.assertEqual(third.moh_state, "proposed")
+
+    def test_the_office_refuses_an_entry_with_a_reason_in_a_dialog(self):
+        entry = self._propose("Thứ trưởng họp Hội đồng Dược", day="2027-03-04")
+        # The unit, another unit and a plain employee neither open a refusal dialog nor confirm one.
+        for user in (self.specialist, self.head, self.other, self.plain_user):
+            self.assertRpcRefused(user, REFUSE, "create", [{"event_id": entry.id, "reason": "Trùng lịch"}])
+        # No refusal without a reason: neither through the dialog nor through the step.
+        with mute_logger("odoo.sql_db"):
+            self.assertRpcRefused(self.office, REFUSE, "create", [{"event_id": entry.id}], errors=REFUSED)
+        for reason in (None, "", "   "):
+            self.assertRpcRefused(self.office, EVENT, "action_refuse", [entry.ids], {"reason": reason}, errors=REFUSED)
+        self.env.invalidate_all()
+        self.assertEqual(entry.moh_state, "proposed")
+        dialog = self._ok(
+            self.office, REFUSE, "create", [{"event_id": entry.id, "reason": "Trùng lịch họp Ban Cán sự"}]
+        )
+        # Only who opened the dialog confirms it.
+        self.assertRpcRefused(self.specialist, REFUSE, "action_confirm", [[dialog]])
+        self._ok(self.office, REFUSE, "action_confirm", [[dialog]])
+        self.env.invalidate_all()
+        self.assertEqual(entry.moh_state, "refused")
+        self.assertIn("Trùng lịch họp Ban Cán sự", entry.message_ids[0].body)
+        # The proposing unit reads the reason in the entry's chatter.
+        messages = self._ok(
+            self.specialist,
+            "mail.message",
+            "search_read",
+            [[("model", "=", EVENT), ("res_id", "=", entry.id)], ["body"]],
+        )
+        self.assertTrue(any("Trùng lịch họp Ban Cán sự" in message["body"] for message in messages))
+        # Refused once, not twice.
+        again = self._ok(self.office, REFUSE, "create", [{"event_id": entry.id, "reason": "Lần nữa"}])
+        self.assertRpcRefused(self.office, REFUSE, "action_confirm", [[again]], errors=REFUSED)
 
     @unittest.skipUnless(shutil.which("pdftotext"), "poppler-utils is not installed")
     def test_a_published_week_prints_its_entries(self):

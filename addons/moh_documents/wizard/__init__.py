@@ -7,3 +7,4 @@ from . import moh_signing_key_token_wizard
 from . import moh_signing_batch_resume
 from . import moh_task_step_wizard
 from . import moh_records_step_wizard
+from . import moh_work_entry_refuse_wizard
