@@ -1,0 +1,24 @@
+"""Who signed in through the national identity provider (the DVCQG IdP, and VNeID behind it):
+the identity claims mapped to a typed identity, and the rule of what that identity proves."""
+
+from moh_core.identity.dvcqg import (
+    AccountKind,
+    BusinessIdentity,
+    ClaimNames,
+    IdentityProblem,
+    IdentityRefused,
+    NationalIdentity,
+    map_claims,
+    normalise_tax_code,
+)
+
+__all__ = [
+    "AccountKind",
+    "BusinessIdentity",
+    "ClaimNames",
+    "IdentityProblem",
+    "IdentityRefused",
+    "NationalIdentity",
+    "map_claims",
+    "normalise_tax_code",
+]
