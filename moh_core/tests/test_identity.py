@@ -101,8 +101,14 @@ def test_vneid_login():
 
 
 def test_old_id_number_and_odd_values():
-    claims = {**CITIZEN, "SoDinhDanh": "", "SoCMND": "123456789", "NgayThangNamSinh": "1990-01-15",
-              "HoVaTen": {"not": "text"}, "loAs": 2}
+    claims = {
+        **CITIZEN,
+        "SoDinhDanh": "",
+        "SoCMND": "123456789",
+        "NgayThangNamSinh": "1990-01-15",
+        "HoVaTen": {"not": "text"},
+        "loAs": 2,
+    }
     identity = map_claims(claims)
     assert identity.id_number == "123456789"
     assert identity.birth_date is None
@@ -146,8 +152,14 @@ def test_claim_names_are_a_setting():
     )
     assert names.business_codes == ("2", "DN")
     assert names.vneid_idps == ("VNEID",)
-    claims = {"sub": "s", "technical_id": "T", "LoaiTaiKhoan": "DN", "MaSoThue": "0101234567",
-              "ho_ten": "A", "loginIdp": "VNEID"}
+    claims = {
+        "sub": "s",
+        "technical_id": "T",
+        "LoaiTaiKhoan": "DN",
+        "MaSoThue": "0101234567",
+        "ho_ten": "A",
+        "loginIdp": "VNEID",
+    }
     identity = map_claims(claims, names=names)
     assert identity.tech_id == "T"
     assert identity.business_proven
@@ -160,8 +172,14 @@ def test_claim_names_are_a_setting():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0101234567", "0101234567"), (" 0101.234.567 ", "0101234567"), ("0101234567-001", "0101234567-001"),
-     ("010123456", ""), (None, ""), ("0101234567-01", "")],
+    [
+        ("0101234567", "0101234567"),
+        (" 0101.234.567 ", "0101234567"),
+        ("0101234567-001", "0101234567-001"),
+        ("010123456", ""),
+        (None, ""),
+        ("0101234567-01", ""),
+    ],
 )
 def test_normalise_tax_code(value, expected):
     assert normalise_tax_code(value) == expected

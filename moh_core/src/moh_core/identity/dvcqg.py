@@ -245,9 +245,7 @@ def map_claims(
         phone=_text(claims, names.phone),
         login_idp=login_idp,
         via_vneid=login_idp in names.vneid_idps,
-        assurance_level=_levels(
-            [claims.get(names.levels_of_assurance), claims.get(names.identity_assurance)]
-        ),
+        assurance_level=_levels([claims.get(names.levels_of_assurance), claims.get(names.identity_assurance)]),
         business=business,
         unproven_tax_code="" if business else code,
     )
