@@ -23,3 +23,4 @@ from . import test_landing
 from . import test_dossier_search
 from . import test_public_services_dashboard
 from . import test_records_dossier
+from . import test_national_signin

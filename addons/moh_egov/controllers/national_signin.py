@@ -1,0 +1,56 @@
+"""Sign-in with the National Public Service Portal's identity provider (DVCQG, VNeID behind it).
+
+OCA's auth_oidc runs the OpenID Connect authorization code flow; for the national provider this
+binds each sign-in to the browser that started it: a state key, a nonce and a PKCE verifier made
+per sign-in and kept in the session (auth_oidc's own verifier is one per provider, and it checks
+no state nor nonce). The callback is checked against them (res.users). Logging out of the portal
+also ends the national session (single logout): the browser is sent to the provider's end-session
+URL with the id_token as ``id_token_hint`` and the site's root as ``post_logout_redirect_uri``.
+"""
+
+import json
+from urllib.parse import parse_qsl, urlencode
+
+from odoo import http
+from odoo.addons.auth_oidc.controllers.main import OpenIDLogin
+from odoo.addons.web.controllers.session import Session
+from odoo.http import request
+
+from ..models.res_users import NATIONAL_LOGOUT_KEY, national_signin_params
+
+
+class MohNationalSignin(OpenIDLogin):
+    def list_providers(self):
+        providers = super().list_providers()
+        for provider in providers:
+            if not provider.get("moh_national") or provider.get("flow") != "id_token_code":
+                continue
+            pending, challenge = national_signin_params(provider["id"])
+            # Extra parameters may be written in the authorization URL itself (acr_values=LoA1).
+            endpoint, _sep, extra = provider["auth_endpoint"].partition("?")
+            params = {**dict(parse_qsl(extra)), **dict(parse_qsl(provider["auth_link"].split("?", 1)[-1]))}
+            state = json.loads(params.get("state") or "{}")
+            state["s"] = pending["state"]
+            params.update(
+                state=json.dumps(state),
+                nonce=pending["nonce"],
+                code_challenge=challenge,
+                code_challenge_method="S256",
+            )
+            provider["auth_link"] = f"{endpoint}?{urlencode(params)}"
+        return providers
+
+
+class MohNationalLogout(Session):
+    @http.route()
+    def logout(self, redirect="/odoo"):
+        signed_in = request.session.get(NATIONAL_LOGOUT_KEY) or {}
+        response = super().logout(redirect=redirect)
+        provider = request.env["auth.oauth.provider"].sudo().browse(signed_in.get("provider") or []).exists()
+        if not signed_in.get("id_token") or not provider.moh_end_session_endpoint:
+            return response
+        query = urlencode(
+            {"id_token_hint": signed_in["id_token"], "post_logout_redirect_uri": request.httprequest.url_root}
+        )
+        separator = "&" if "?" in provider.moh_end_session_endpoint else "?"
+        return request.redirect(f"{provider.moh_end_session_endpoint}{separator}{query}", 303, local=False)
