@@ -7,9 +7,9 @@
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
     "license": "AGPL-3",
-    "depends": ["moh_documents", "portal", "payment", "auth_oidc"],
+    "depends": ["moh_documents", "portal", "payment", "auth_oauth"],
     "external_dependencies": {
-        "python": ["moh-core", "python-magic"],
+        "python": ["moh-core", "python-magic", "joserfc"],
     },
     "data": [
         "security/moh_egov_groups.xml",

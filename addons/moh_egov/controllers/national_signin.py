@@ -1,9 +1,9 @@
 """Sign-in with the National Public Service Portal's identity provider (DVCQG, VNeID behind it).
 
-OCA's auth_oidc runs the OpenID Connect authorization code flow; for the national provider this
-binds each sign-in to the browser that started it: a state key, a nonce and a PKCE verifier made
-per sign-in and kept in the session (auth_oidc's own verifier is one per provider, and it checks
-no state nor nonce). The callback is checked against them (res.users). Logging out of the portal
+Odoo's auth_oauth only knows the implicit flow; for the national provider the login button starts
+the OpenID Connect authorization code flow instead, bound to the browser that started it: a state
+key, a nonce and a PKCE verifier made per sign-in and kept in the session. The callback
+(auth_oauth's ``/auth_oauth/signin``) is checked against them (res.users ``auth_oauth``). Logging out of the portal
 also ends the national session (single logout): the browser is sent to the provider's end-session
 URL with the id_token as ``id_token_hint`` and the site's root as ``post_logout_redirect_uri``.
 """
@@ -12,29 +12,30 @@ import json
 from urllib.parse import parse_qsl, urlencode
 
 from odoo import http
-from odoo.addons.auth_oidc.controllers.main import OpenIDLogin
+from odoo.addons.auth_oauth.controllers.main import OAuthLogin
 from odoo.addons.web.controllers.session import Session
 from odoo.http import request
 
-from ..models.res_users import NATIONAL_LOGOUT_KEY, national_signin_params
+from ..models.res_users import NATIONAL_LOGOUT_KEY, national_signin_secrets
 
 
-class MohNationalSignin(OpenIDLogin):
+class MohNationalSignin(OAuthLogin):
     def list_providers(self):
         providers = super().list_providers()
         for provider in providers:
-            if not provider.get("moh_national") or provider.get("flow") != "id_token_code":
+            if not provider.get("moh_national"):
                 continue
-            pending, challenge = national_signin_params(provider["id"])
+            secrets = national_signin_secrets(provider["id"])
             # Extra parameters may be written in the authorization URL itself (acr_values=LoA1).
             endpoint, _sep, extra = provider["auth_endpoint"].partition("?")
-            params = {**dict(parse_qsl(extra)), **dict(parse_qsl(provider["auth_link"].split("?", 1)[-1]))}
+            params = {**dict(parse_qsl(extra)), **dict(parse_qsl(provider["auth_link"].rsplit("?", 1)[-1]))}
             state = json.loads(params.get("state") or "{}")
-            state["s"] = pending["state"]
+            state["s"] = secrets.state
             params.update(
+                response_type="code",
                 state=json.dumps(state),
-                nonce=pending["nonce"],
-                code_challenge=challenge,
+                nonce=secrets.nonce,
+                code_challenge=secrets.code_challenge,
                 code_challenge_method="S256",
             )
             provider["auth_link"] = f"{endpoint}?{urlencode(params)}"
@@ -42,7 +43,7 @@ class MohNationalSignin(OpenIDLogin):
 
 
 class MohNationalLogout(Session):
-    @http.route()
+    @http.route("/web/session/logout", type="http", auth="none", readonly=True)
     def logout(self, redirect="/odoo"):
         signed_in = request.session.get(NATIONAL_LOGOUT_KEY) or {}
         response = super().logout(redirect=redirect)

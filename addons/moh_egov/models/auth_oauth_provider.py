@@ -1,6 +1,7 @@
 """The national identity provider (DVCQG's, with VNeID behind it) as an OpenID Connect provider
-of OCA's auth_oidc (authorization code flow): its settings the OIDC library lacks (userinfo,
-issuer, end session, claim names, how the client authenticates at the token endpoint)."""
+on Odoo's auth_oauth: the settings of the authorization code flow that auth_oauth (implicit flow
+only) lacks: token endpoint and client secret, the provider's keys (JWKS), issuer, end session,
+how the client authenticates, the claim names."""
 
 import json
 import logging
@@ -19,20 +20,30 @@ class AuthOauthProvider(models.Model):
 
     moh_national = fields.Boolean(
         string="National Identity Provider (DVCQG / VNeID)",
-        help="Sign-in through the National Public Service Portal's identity provider: the portal "
-        "user is keyed on the account's TechID, and a business is linked only when the claims "
-        "prove it (an account of kind 2 with its tax code).",
+        help="OpenID Connect code flow with the National Public Service Portal's identity "
+        "provider: the portal user is keyed on the account's TechID, and a business is linked "
+        "only when the claims prove it (an account of kind 2 with its tax code). The UserInfo URL "
+        "is the provider's userinfo endpoint.",
+    )
+    moh_client_secret = fields.Char(string="Client Secret", groups="base.group_system", copy=False)
+    moh_token_endpoint = fields.Char(
+        string="Token URL", help="Test system: https://testxacthuc.dichvucong.gov.vn/oauth2/token"
+    )
+    moh_jwks_uri = fields.Char(
+        string="JWKS URL",
+        help="The provider's public keys, to check the id_token's signature. Test system: "
+        "https://testxacthuc.dichvucong.gov.vn/oauth2/jwks (to confirm with the operator).",
     )
     moh_issuer = fields.Char(
         string="Issuer",
-        help="The id_token's expected issuer (iss). Empty: not checked. Test: "
-        "https://testxacthuc.dichvucong.gov.vn/oauth2/token (to confirm with the portal's operator).",
+        help="The id_token's expected issuer (iss). Empty: not checked. Test system: "
+        "https://testxacthuc.dichvucong.gov.vn/oauth2/token (to confirm with the operator).",
     )
     moh_end_session_endpoint = fields.Char(
         string="End Session URL",
         help="Logging out of the portal also ends the national session here, with id_token_hint "
-        "and post_logout_redirect_uri. Test: https://testxacthuc.dichvucong.gov.vn/oidc/logout "
-        "(to confirm).",
+        "and post_logout_redirect_uri. Test system: https://testxacthuc.dichvucong.gov.vn/oidc/logout "
+        "(to confirm with the operator).",
     )
     moh_token_auth = fields.Selection(
         [("client_secret_post", "Secret in the Form (client_secret_post)"), ("client_secret_basic", "HTTP Basic")],
@@ -61,17 +72,43 @@ class AuthOauthProvider(models.Model):
             raise ValueError("a JSON object is expected")
         return ClaimNames.from_mapping(values)
 
-    def _moh_userinfo(self, access_token):
-        """The userinfo answer for ``access_token`` (Bearer); AccessDenied when it fails."""
+    def _moh_get_json(self, url, **kwargs):
+        """GET (or POST with ``data``) ``url`` and its JSON answer; AccessDenied when it fails."""
         self.ensure_one()
-        if not self.validation_endpoint:
-            return {}
         try:
-            response = requests.get(
-                self.validation_endpoint, headers={"Authorization": f"Bearer {access_token}"}, timeout=10
-            )
+            if "data" in kwargs:
+                response = requests.post(url, timeout=10, **kwargs)
+            else:
+                response = requests.get(url, timeout=10, **kwargs)
             response.raise_for_status()
-            return response.json()
+            answer = response.json()
         except (requests.RequestException, ValueError) as error:
-            _logger.warning("National sign-in: the userinfo call failed: %s", error)
+            _logger.warning("National sign-in: the call to %s failed: %s", url, error)
             raise AccessDenied() from None
+        if not isinstance(answer, dict):
+            raise AccessDenied()
+        return answer
+
+    def _moh_exchange_code(self, code, code_verifier, redirect_uri):
+        """The token endpoint's answer for an authorization code (server to server)."""
+        self.ensure_one()
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": code_verifier,
+            "redirect_uri": redirect_uri,
+            "client_id": self.client_id,
+        }
+        secret = self.sudo().moh_client_secret or ""
+        auth = None
+        if self.moh_token_auth == "client_secret_basic":
+            auth = (self.client_id, secret)
+        else:
+            data["client_secret"] = secret
+        return self._moh_get_json(self.moh_token_endpoint, data=data, auth=auth)
+
+    def _moh_jwks(self):
+        return self._moh_get_json(self.moh_jwks_uri)
+
+    def _moh_userinfo(self, access_token):
+        return self._moh_get_json(self.validation_endpoint, headers={"Authorization": f"Bearer {access_token}"})

@@ -1,36 +1,32 @@
-import base64
-import hashlib
 import json
 import logging
-import secrets
 
-import requests
 from odoo import api, fields, models
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
 
-from moh_core.identity import AccountKind, IdentityRefused, map_claims, normalise_tax_code
+from moh_core.identity import (
+    AccountKind,
+    IdentityRefused,
+    SigninSecrets,
+    map_claims,
+    normalise_tax_code,
+    verify_id_token,
+)
 
 _logger = logging.getLogger(__name__)
 
-#: The session key of a pending national sign-in (state, nonce, PKCE verifier), then of the
-#: signed-in session's id_token (for the single logout).
+#: The session keys of a pending national sign-in (provider, state, nonce, PKCE verifier), and of
+#: the signed-in session's id_token (for the single logout).
 NATIONAL_SIGNIN_KEY = "moh_national_signin"
 NATIONAL_LOGOUT_KEY = "moh_national_logout"
 
 
-def national_signin_params(provider_id):
-    """A fresh state key, nonce and PKCE pair for one sign-in, kept in the browser's session."""
-    verifier = secrets.token_urlsafe(48)
-    pending = {
-        "provider": provider_id,
-        "state": secrets.token_urlsafe(24),
-        "nonce": secrets.token_urlsafe(24),
-        "verifier": verifier,
-    }
-    request.session[NATIONAL_SIGNIN_KEY] = pending
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return pending, challenge
+def national_signin_secrets(provider_id):
+    """Fresh secrets for one sign-in with ``provider_id``, kept in the browser's session."""
+    secrets = SigninSecrets.new()
+    request.session[NATIONAL_SIGNIN_KEY] = {"provider": provider_id, **secrets.as_dict()}
+    return secrets
 
 
 class ResUsers(models.Model):
@@ -78,57 +74,70 @@ class ResUsers(models.Model):
         return [*super()._moh_landing_rules(), (20, "moh_egov.group_onestop", ("moh_egov.action_moh_dossier",))]
 
     # -- national sign-in (DVCQG / VNeID) ---------------------------------------------------------
-    def _auth_oauth_get_tokens_auth_code_flow(self, oauth_provider, params):
+    @api.model
+    def auth_oauth(self, provider, params):
+        """The OpenID Connect code flow for the national provider (auth_oauth's own flow otherwise):
+        the callback must carry the state this browser's session holds; the code is exchanged with
+        the session's PKCE verifier; the id_token is verified (keys, issuer, audience, expiry,
+        nonce, at_hash); the identity claims come from userinfo."""
+        oauth_provider = self.env["auth.oauth.provider"].browse(provider)
         if not oauth_provider.moh_national:
-            return super()._auth_oauth_get_tokens_auth_code_flow(oauth_provider, params)
-        pending = self._moh_pending_signin(oauth_provider, params)
-        data = {
-            "grant_type": "authorization_code",
-            "code": params.get("code"),
-            "code_verifier": pending["verifier"],
-            "redirect_uri": request.httprequest.url_root + "auth_oauth/signin",
-            "client_id": oauth_provider.client_id,
-        }
-        auth = None
-        if oauth_provider.moh_token_auth == "client_secret_basic":
-            auth = (oauth_provider.client_id, oauth_provider.client_secret or "")
-        else:
-            data["client_secret"] = oauth_provider.client_secret or ""
+            return super().auth_oauth(provider, params)
+        if not self.env.su:
+            # Only auth_oauth's sign-in route (which runs it as the superuser), never over RPC.
+            raise AccessDenied()
+        secrets = self._moh_pending_signin(oauth_provider, params)
+        redirect_uri = request.httprequest.url_root + "auth_oauth/signin"
+        tokens = oauth_provider._moh_exchange_code(params.get("code"), secrets.code_verifier, redirect_uri)
+        access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
+        if not access_token or not id_token:
+            _logger.warning("National sign-in: the token answer has no access token or id_token")
+            raise AccessDenied()
         try:
-            response = requests.post(oauth_provider.token_endpoint, data=data, auth=auth, timeout=10)
-            response.raise_for_status()
-            answer = response.json()
-        except (requests.RequestException, ValueError) as error:
-            _logger.warning("National sign-in: the token request failed: %s", error)
+            validation = verify_id_token(
+                id_token,
+                oauth_provider._moh_jwks(),
+                client_id=oauth_provider.client_id,
+                nonce=secrets.nonce,
+                issuer=oauth_provider.moh_issuer or None,
+                access_token=access_token,
+            )
+        except IdentityRefused as error:
+            _logger.warning("National sign-in refused: %s", error.detail)
             raise AccessDenied() from None
-        params["moh_id_token"] = answer.get("id_token")
-        return answer.get("access_token"), answer.get("id_token")
+        params.update(access_token=access_token, moh_id_token=id_token)
+        login = self._auth_oauth_signin(provider, validation, params)
+        if not login:
+            raise AccessDenied()
+        return (self.env.cr.dbname, login, access_token)
 
     @api.model
     def _moh_pending_signin(self, oauth_provider, params):
-        """The sign-in this browser started (state, nonce, verifier), once: a callback whose
-        state was not made for this browser's session is refused (login CSRF)."""
+        """The secrets of the sign-in this browser started, once: a callback whose state was not
+        made for this browser's session is refused (login CSRF, a stolen code)."""
         pending = request.session.pop(NATIONAL_SIGNIN_KEY, None) if request else None
+        secrets = SigninSecrets.from_dict(pending)
         try:
             state = json.loads(params.get("state") or "{}")
         except ValueError:
             state = {}
-        if (
-            not pending
-            or pending.get("provider") != oauth_provider.id
-            or not secrets.compare_digest(str(state.get("s", "")), pending["state"])
-        ):
+        if not secrets or pending.get("provider") != oauth_provider.id or not secrets.state_matches(state.get("s")):
             _logger.warning("National sign-in: a callback without this session's state was refused")
             raise AccessDenied()
-        params["moh_nonce"] = pending["nonce"]
-        return pending
+        return secrets
 
     @api.model
     def _auth_oauth_signin(self, provider, validation, params):
         oauth_provider = self.env["auth.oauth.provider"].browse(provider)
         if not oauth_provider.moh_national:
             return super()._auth_oauth_signin(provider, validation, params)
-        identity = self._moh_national_identity(oauth_provider, validation, params)
+        try:
+            identity = map_claims(
+                validation, oauth_provider._moh_userinfo(params["access_token"]), oauth_provider._moh_claims()
+            )
+        except IdentityRefused as error:
+            _logger.warning("National sign-in refused: %s", error.message)
+            raise AccessDenied() from None
         user = self.search([("oauth_uid", "=", identity.tech_id), ("oauth_provider_id", "=", provider)])
         if not user:
             if self.env.context.get("no_user_creation"):
@@ -151,23 +160,6 @@ class ResUsers(models.Model):
         if request:
             request.session[NATIONAL_LOGOUT_KEY] = {"provider": provider, "id_token": params.get("moh_id_token")}
         return user.login
-
-    @api.model
-    def _moh_national_identity(self, oauth_provider, validation, params):
-        """The identity of the verified id_token (``validation``) and of the userinfo answer;
-        AccessDenied on a wrong issuer or nonce, or claims that make no identity."""
-        if oauth_provider.moh_issuer and validation.get("iss") != oauth_provider.moh_issuer:
-            _logger.warning("National sign-in: id_token of another issuer (%s)", validation.get("iss"))
-            raise AccessDenied()
-        if not secrets.compare_digest(str(validation.get("nonce", "")), params.get("moh_nonce") or "-"):
-            _logger.warning("National sign-in: the id_token's nonce is not this sign-in's")
-            raise AccessDenied()
-        userinfo = oauth_provider._moh_userinfo(params["access_token"])
-        try:
-            return map_claims(validation, userinfo, oauth_provider._moh_claims())
-        except IdentityRefused as error:
-            _logger.warning("National sign-in refused: %s", error.message)
-            raise AccessDenied(error.message_in(self.env.lang)) from None
 
     def _moh_apply_national_identity(self, identity):
         """Store what the national sign-in proved and link the business it proves (only then)."""

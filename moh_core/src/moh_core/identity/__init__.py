@@ -11,6 +11,7 @@ from moh_core.identity.dvcqg import (
     map_claims,
     normalise_tax_code,
 )
+from moh_core.identity.oidc import SigninSecrets, at_hash, verify_id_token
 
 __all__ = [
     "AccountKind",
@@ -19,6 +20,9 @@ __all__ = [
     "IdentityProblem",
     "IdentityRefused",
     "NationalIdentity",
+    "SigninSecrets",
+    "at_hash",
     "map_claims",
     "normalise_tax_code",
+    "verify_id_token",
 ]

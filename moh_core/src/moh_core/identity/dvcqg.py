@@ -50,6 +50,7 @@ class IdentityProblem(ProblemCode):
     NO_TECH_ID = "no_tech_id"
     UNKNOWN_KIND = "unknown_kind"
     SUBJECT_MISMATCH = "subject_mismatch"
+    BAD_ID_TOKEN = "bad_id_token"
 
 
 register_texts(
@@ -59,12 +60,14 @@ register_texts(
         IdentityProblem.NO_TECH_ID: "the national sign-in did not give the account's TechID",
         IdentityProblem.UNKNOWN_KIND: "the national account is of an unknown kind ({kind})",
         IdentityProblem.SUBJECT_MISMATCH: "the identity data do not belong to the account that signed in",
+        IdentityProblem.BAD_ID_TOKEN: "the identity provider's answer could not be verified",
     },
     {
         IdentityProblem.NO_SUBJECT: "đăng nhập quốc gia không cho biết ai đăng nhập (thiếu định danh)",
         IdentityProblem.NO_TECH_ID: "đăng nhập quốc gia không trả về TechID của tài khoản",
         IdentityProblem.UNKNOWN_KIND: "tài khoản quốc gia thuộc loại không xác định ({kind})",
         IdentityProblem.SUBJECT_MISMATCH: "thông tin định danh không thuộc tài khoản đã đăng nhập",
+        IdentityProblem.BAD_ID_TOKEN: "không xác minh được phản hồi của hệ thống định danh",
     },
 )
 
