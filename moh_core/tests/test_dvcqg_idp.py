@@ -8,11 +8,10 @@ import urllib.parse
 
 import pytest
 import requests
-from jose import jwt as jose_jwt
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from moh_core.identity import map_claims
+from moh_core.identity import map_claims, verify_id_token
 from moh_core.testing import dvcqg_idp
 from moh_core.testing.dvcqg_idp import CLAIM_SETS, DvcqgIdp
 
@@ -91,11 +90,17 @@ def test_code_flow_business(idp, post):
     assert claims["nonce"] == "n-1"
     assert claims["aud"] == ["moh-portal"] and claims["iss"] == idp.issuer
     assert "TechID" not in claims  # the identity claims come from userinfo
-    # What the portal's library (python-jose) checks: signature, audience, at_hash.
-    key = requests.get(idp.endpoint("jwks"), timeout=10).json()["keys"][0]
-    jose_jwt.decode(
-        token["id_token"], key, algorithms=["RS256"], audience="moh-portal", access_token=token["access_token"]
+    # What the portal checks: signature against the JWKS, issuer, audience, expiry, nonce, at_hash.
+    jwks = requests.get(idp.endpoint("jwks"), timeout=10).json()
+    verified = verify_id_token(
+        token["id_token"],
+        jwks,
+        client_id="moh-portal",
+        nonce="n-1",
+        issuer=idp.issuer,
+        access_token=token["access_token"],
     )
+    assert verified["sub"] == claims["sub"]
     info = _userinfo(idp, token["access_token"])
     assert info.status_code == 200
     identity = map_claims(claims, info.json())
