@@ -16,10 +16,20 @@ from odoo.addons.auth_oauth.controllers.main import OAuthLogin
 from odoo.addons.web.controllers.session import Session
 from odoo.http import request
 
-from ..models.res_users import NATIONAL_LOGOUT_KEY, national_signin_secrets
+from ..models.res_users import NATIONAL_ERROR_KEY, NATIONAL_LOGOUT_KEY, national_signin_secrets
 
 
 class MohNationalSignin(OAuthLogin):
+    @http.route()
+    def web_login(self, *args, **kw):
+        """The login page after a refused national sign-in says why (auth_oauth's own message
+        speaks of invitations and databases)."""
+        response = super().web_login(*args, **kw)
+        message = request.session.pop(NATIONAL_ERROR_KEY, None)
+        if message and getattr(response, "is_qweb", False) and request.params.get("oauth_error"):
+            response.qcontext["error"] = message
+        return response
+
     def list_providers(self):
         providers = super().list_providers()
         for provider in providers:

@@ -8,9 +8,11 @@ import logging
 
 import requests
 from odoo import api, fields, models
-from odoo.exceptions import AccessDenied, ValidationError
+from odoo.exceptions import ValidationError
 
 from moh_core.identity import ClaimNames
+
+from .res_users import national_refusal
 
 _logger = logging.getLogger(__name__)
 
@@ -84,10 +86,13 @@ class AuthOauthProvider(models.Model):
             answer = response.json()
         except (requests.RequestException, ValueError) as error:
             _logger.warning("National sign-in: the call to %s failed: %s", url, error)
-            raise AccessDenied() from None
+            raise national_refusal(self._moh_unavailable_message()) from None
         if not isinstance(answer, dict):
-            raise AccessDenied()
+            raise national_refusal(self._moh_unavailable_message())
         return answer
+
+    def _moh_unavailable_message(self):
+        return self.env._("The National Public Service Portal did not answer as expected. Please try again later.")
 
     def _moh_exchange_code(self, code, code_verifier, redirect_uri):
         """The token endpoint's answer for an authorization code (server to server)."""

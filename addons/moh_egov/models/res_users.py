@@ -20,6 +20,16 @@ _logger = logging.getLogger(__name__)
 #: the signed-in session's id_token (for the single logout).
 NATIONAL_SIGNIN_KEY = "moh_national_signin"
 NATIONAL_LOGOUT_KEY = "moh_national_logout"
+#: Why the last national sign-in of this browser was refused, for the login page to say.
+NATIONAL_ERROR_KEY = "moh_national_error"
+
+
+def national_refusal(message):
+    """AccessDenied for the sign-in route, with ``message`` kept for the login page (auth_oauth's
+    own message speaks of invitations and databases)."""
+    if request:
+        request.session[NATIONAL_ERROR_KEY] = message
+    return AccessDenied()
 
 
 def national_signin_secrets(provider_id):
@@ -92,7 +102,7 @@ class ResUsers(models.Model):
         access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
         if not access_token or not id_token:
             _logger.warning("National sign-in: the token answer has no access token or id_token")
-            raise AccessDenied()
+            raise national_refusal(oauth_provider._moh_unavailable_message())
         try:
             validation = verify_id_token(
                 id_token,
@@ -104,7 +114,7 @@ class ResUsers(models.Model):
             )
         except IdentityRefused as error:
             _logger.warning("National sign-in refused: %s", error.detail)
-            raise AccessDenied() from None
+            raise national_refusal(error.message_in(self.env.lang)) from None
         params.update(access_token=access_token, moh_id_token=id_token)
         login = self._auth_oauth_signin(provider, validation, params)
         if not login:
@@ -123,7 +133,12 @@ class ResUsers(models.Model):
             state = {}
         if not secrets or pending.get("provider") != oauth_provider.id or not secrets.state_matches(state.get("s")):
             _logger.warning("National sign-in: a callback without this session's state was refused")
-            raise AccessDenied()
+            raise national_refusal(
+                self.env._(
+                    "The sign-in with the National Public Service Portal was not started from this "
+                    "browser, or it has expired. Please sign in again."
+                )
+            )
         return secrets
 
     @api.model
@@ -137,7 +152,7 @@ class ResUsers(models.Model):
             )
         except IdentityRefused as error:
             _logger.warning("National sign-in refused: %s", error.message)
-            raise AccessDenied() from None
+            raise national_refusal(error.message_in(self.env.lang)) from None
         user = self.search([("oauth_uid", "=", identity.tech_id), ("oauth_provider_id", "=", provider)])
         if not user:
             if self.env.context.get("no_user_creation"):

@@ -192,12 +192,33 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
             response = self.opener.get(callback, allow_redirects=False, timeout=60)
         self.assertIn("oauth_error", response.headers["Location"])
         self.assertFalse(self._user("business"))
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("was not started from this browser", html.unescape(page.text))
 
     def test_wrong_issuer_is_refused(self):
         self.provider.moh_issuer = "https://xacthuc.dichvucong.gov.vn/oauth2/token"
         with mute_logger("odoo.addons.moh_egov.models.res_users", "odoo.addons.auth_oauth.controllers.main"):
             response = self._national_login("citizen")
         self.assertIn("oauth_error", response.headers["Location"])
+        self.assertFalse(self._user("citizen"))
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("The national sign-in was refused", html.unescape(page.text))
+
+    def test_identity_provider_down(self):
+        self.idp.sign_in_as("citizen")
+        link = self._auth_link()
+        answer = self.opener.get(link, allow_redirects=False, timeout=30)
+        self.idp.down = True
+        try:
+            with mute_logger(
+                "odoo.addons.moh_egov.models.auth_oauth_provider", "odoo.addons.auth_oauth.controllers.main"
+            ):
+                response = self.opener.get(answer.headers["Location"], allow_redirects=False, timeout=60)
+        finally:
+            self.idp.down = False
+        self.assertIn("oauth_error", response.headers["Location"])
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("did not answer as expected", html.unescape(page.text))
         self.assertFalse(self._user("citizen"))
 
     # -- single logout --------------------------------------------------------------------------------
