@@ -78,6 +78,11 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         self.assertEqual(self.url_open("/my", allow_redirects=False).status_code, 200, "signed in")
         return user
 
+    def _assert_says(self, page, *variants):
+        """The login page shows the refusal in one of its languages (English, Vietnamese)."""
+        text = html.unescape(page.text)
+        self.assertTrue(any(variant in text for variant in variants), f"none of {variants} on the page")
+
     def _csrf(self, response):
         found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
         self.assertTrue(found, "the page carries a CSRF token")
@@ -193,7 +198,7 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         self.assertIn("oauth_error", response.headers["Location"])
         self.assertFalse(self._user("business"))
         page = self.url_open(response.headers["Location"])
-        self.assertIn("was not started from this browser", html.unescape(page.text))
+        self._assert_says(page, "was not started from this browser", "không được bắt đầu từ trình duyệt này")
 
     def test_wrong_issuer_is_refused(self):
         self.provider.moh_issuer = "https://xacthuc.dichvucong.gov.vn/oauth2/token"
@@ -202,7 +207,7 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         self.assertIn("oauth_error", response.headers["Location"])
         self.assertFalse(self._user("citizen"))
         page = self.url_open(response.headers["Location"])
-        self.assertIn("The national sign-in was refused", html.unescape(page.text))
+        self._assert_says(page, "The national sign-in was refused", "Đăng nhập quốc gia bị từ chối")
 
     def test_identity_provider_down(self):
         self.idp.sign_in_as("citizen")
@@ -218,7 +223,7 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
             self.idp.down = False
         self.assertIn("oauth_error", response.headers["Location"])
         page = self.url_open(response.headers["Location"])
-        self.assertIn("did not answer as expected", html.unescape(page.text))
+        self._assert_says(page, "did not answer as expected", "không phản hồi như mong đợi")
         self.assertFalse(self._user("citizen"))
 
     # -- single logout --------------------------------------------------------------------------------
