@@ -7,9 +7,9 @@
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",
     "license": "AGPL-3",
-    "depends": ["moh_documents", "portal", "payment"],
+    "depends": ["moh_documents", "portal", "payment", "auth_oauth"],
     "external_dependencies": {
-        "python": ["moh-core", "python-magic"],
+        "python": ["moh-core", "python-magic", "joserfc"],
     },
     "data": [
         "security/moh_egov_groups.xml",
@@ -22,8 +22,10 @@
         "views/payment_provider_views.xml",
         "data/payment_provider_data.xml",
         "data/moh_dvcqg_data.xml",
+        "data/auth_oauth_provider_data.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/auth_oauth_provider_views.xml",
         "views/moh_procedure_views.xml",
         "views/moh_dvcqg_status_views.xml",
         "views/moh_exchange_peer_views.xml",

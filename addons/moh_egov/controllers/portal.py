@@ -116,9 +116,15 @@ class MohEgovPortal(CustomerPortal):
         procedure = request.env["moh.procedure"].sudo().browse(procedure_id).exists()
         if not procedure or not procedure.active:
             raise NotFound()
+        can_apply = self._moh_is_business_user()
         return request.render(
             "moh_egov.portal_procedure",
-            {"procedure": procedure, "page_name": "procedure", "can_apply": self._moh_is_business_user()},
+            {
+                "procedure": procedure,
+                "page_name": "procedure",
+                "can_apply": can_apply,
+                "moh_own_name": can_apply and request.env.user._moh_files_in_own_name(),
+            },
         )
 
     @http.route("/public-services/template/<int:requirement_id>", type="http", auth="public")
@@ -164,7 +170,8 @@ class MohEgovPortal(CustomerPortal):
             raise NotFound()
         user = request.env.user
         partner = user.partner_id.sudo()
-        if not partner.parent_id and not partner.is_company:
+        own_name = user._moh_files_in_own_name()
+        if not partner.parent_id and not partner.is_company and not own_name:
             # A business signing up alone: its company record is made from the form.
             if not business_name.strip():
                 return request.render(
@@ -186,6 +193,20 @@ class MohEgovPortal(CustomerPortal):
                 }
             )
             partner.write({"parent_id": company.id})
+        try:
+            # A national sign-in files only in the name it proves (the person, or its business).
+            user._moh_check_may_file()
+        except UserError as error:
+            return request.render(
+                "moh_egov.portal_procedure",
+                {
+                    "procedure": procedure,
+                    "page_name": "procedure",
+                    "can_apply": False,
+                    "moh_own_name": own_name,
+                    "errors": [error.args[0]],
+                },
+            )
         dossier = request.env["moh.dossier"]._moh_new_for_user(procedure, user)
         return request.redirect(f"/my/dossiers/{dossier.id}")
 

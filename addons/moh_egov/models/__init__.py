@@ -3,6 +3,7 @@ from . import res_company
 from . import moh_document_register
 from . import moh_procedure
 from . import res_users
+from . import auth_oauth_provider
 from . import moh_procedure_requirement
 from . import moh_procedure_form_field
 from . import moh_procedure_step

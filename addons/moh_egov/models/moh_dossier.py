@@ -554,7 +554,9 @@ class MohDossier(models.Model):
 
     @api.model
     def _moh_new_for_user(self, procedure, user):
-        """A new draft for ``user``'s business (created in sudo by the portal controller)."""
+        """A new draft for ``user``'s business (created in sudo by the portal controller); a
+        nationally signed-in user only in the name its sign-in proves."""
+        user._moh_check_may_file()
         partner = user.partner_id
         return self.sudo().create(
             {
