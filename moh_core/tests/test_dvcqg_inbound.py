@@ -243,7 +243,7 @@ def test_inbound_peer_serves_dossiers_and_files():
 
         def get(path, token="t"):
             request = urllib.request.Request(peer.url + path, headers={"Authorization": f"Bearer {token}"})
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local test server
+            with urllib.request.urlopen(request, timeout=5) as response:
                 return response.read()
 
         assert parse_dossier_list(get("/dossiers?since=0")) == [dossier()]

@@ -236,7 +236,7 @@ def parse_filed_at(value: str, field: str = "NgayNopHoSo") -> dt.datetime:
     if not _DATE.match(value):
         raise InboundError(InboundProblem.BAD_DATE, field)
     try:
-        naive = dt.datetime.strptime(value, "%Y%m%d%H%M%S")  # noqa: DTZ007 - the zone is set below
+        naive = dt.datetime.strptime(value, "%Y%m%d%H%M%S")
     except ValueError:
         raise InboundError(InboundProblem.BAD_DATE, field) from None
     return naive.replace(tzinfo=VIETNAM)
