@@ -11,6 +11,7 @@ from . import moh_dossier_document
 from . import moh_dossier_value
 from . import moh_dossier_handover
 from . import moh_dossier_complaint
+from . import moh_dvcqg_inbound
 from . import moh_service_indicator
 from . import moh_outgoing_document
 from . import payment_transaction

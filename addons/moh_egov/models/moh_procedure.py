@@ -33,6 +33,16 @@ class MohProcedure(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     field_name = fields.Char(string="Field", translate=True, help="E.g. Pharmaceuticals, Cosmetics, Medical Equipment.")
+    dvcqg_code = fields.Char(
+        string="National Procedure Code",
+        tracking=True,
+        help="MaTTHC on the national public service portal, when the procedure's own code is not it.",
+    )
+    dvcqg_name = fields.Char(string="National Procedure Name", help="TenTTHC, from the national catalogue.")
+    dvcqg_field_code = fields.Char(
+        string="National Field Code", tracking=True, help="MaLinhVuc, from the national catalogue."
+    )
+    dvcqg_field_name = fields.Char(string="National Field Name", help="TenLinhVuc, from the national catalogue.")
     online_level = fields.Selection(ONLINE_LEVELS, required=True, default="full", tracking=True)
     description = fields.Text(translate=True, help="Who files it and what the ministry decides.")
     legal_basis = fields.Text(translate=True)
