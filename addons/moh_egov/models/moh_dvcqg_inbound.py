@@ -255,7 +255,7 @@ class MohDvcqgInbound(models.AbstractModel):
             try:
                 Document._moh_add(dossier, requirement, file.name, data)
             except UserError as exc:
-                raise UserError(f"{file.field}: {exc.args[0]}") from exc
+                raise UserError(self.env._("%(field)s: %(reason)s", field=file.field, reason=exc.args[0])) from exc
         # Filed then on the portal; never later than now (a clock ahead on the other side).
         submitted_at = min(inbound.filed_at_utc.replace(microsecond=0), fields.Datetime.now())
         local = dossier._moh_local(submitted_at)
