@@ -7,9 +7,11 @@ import json
 import threading
 from unittest.mock import patch
 
+import requests
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
 
 from moh_core.testing.dvcqg_inbound_peer import InboundPeer
@@ -162,24 +164,26 @@ class TestDvcqgInbound(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual(len(self._dossiers()), 1)
 
     def test_concurrent_pushes_register_one_dossier(self):
+        """Two pushes of the same dossier at once, over HTTP: one registered, one answered 1.
+        (The test server serves them one after the other on the test's cursor; the race where
+        both pass the search is the test above.)"""
         url = f"{self.base_url()}/moh/dvcqg/dossiers"
         body = json.dumps(pushed()).encode()
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
         answers = []
 
-        def push():
-            response = self.opener.post(
-                url,
-                data=body,
-                headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
-                timeout=60,
-            )
+        def push(cookies):
+            response = requests.post(url, data=body, headers=headers, cookies=cookies, timeout=60)
             answers.append(response.json()["error_code"])
 
-        threads = [threading.Thread(target=push) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=90)
+        self.env.flush_all()
+        with self.allow_requests():
+            cookies = {TEST_CURSOR_COOKIE_NAME: self.http_request_key}
+            threads = [threading.Thread(target=push, args=(cookies,)) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=90)
         self.assertEqual(sorted(answers), [0, 1])
         self.assertEqual(len(self._dossiers()), 1)
 
