@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "security/moh_egov_rules.xml",
         "data/moh_egov_data.xml",
+        "data/moh_dvcqg_inbound_data.xml",
         "data/moh_document_type_data.xml",
         "data/mail_template_data.xml",
         "views/payment_dvcqg_templates.xml",

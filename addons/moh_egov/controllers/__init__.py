@@ -1,4 +1,5 @@
 from . import portal
+from . import dvcqg_inbound
 from . import transparency
 from . import api
 from . import payment_dvcqg

@@ -14,6 +14,7 @@ from . import moh_dossier_handover
 from . import moh_dvcqg_status
 from . import moh_exchange_peer
 from . import moh_dossier_complaint
+from . import moh_dvcqg_inbound
 from . import moh_service_indicator
 from . import moh_outgoing_document
 from . import payment_transaction

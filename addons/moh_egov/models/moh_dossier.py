@@ -147,6 +147,7 @@ class MohDossier(models.Model):
         "access_token",
         "digitised",
         "dvcqg_synced_at",
+        "national_code",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -165,7 +166,20 @@ class MohDossier(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     state = fields.Selection(STATES, default="draft", required=True, index=True, tracking=True, copy=False)
     channel = fields.Selection(
-        [("online", "Online"), ("counter", "At the Counter"), ("postal", "By Post")], required=True, default="online"
+        [
+            ("online", "Online"),
+            ("counter", "At the Counter"),
+            ("postal", "By Post"),
+            ("national_portal", "National Public Service Portal"),
+        ],
+        required=True,
+        default="online",
+    )
+    national_code = fields.Char(
+        string="National Portal Dossier Code",
+        readonly=True,
+        copy=False,
+        help="MaHoSo of a dossier filed on the national public service portal: it is also its code here.",
     )
 
     partner_id = fields.Many2one(
@@ -284,6 +298,11 @@ class MohDossier(models.Model):
 
     completeness_report = fields.Html(compute="_compute_completeness_report", sanitize=True)
     is_complete = fields.Boolean(compute="_compute_completeness_report")
+
+    # A dossier filed on the national portal is registered once, even under concurrent pushes.
+    _national_code_unique = models.Constraint(
+        "UNIQUE(national_code)", "A dossier with this national portal code was already received."
+    )
 
     # -- filing (moh.records.item.mixin) -------------------------------------------------------
 
@@ -489,7 +508,7 @@ class MohDossier(models.Model):
     @api.depends("channel", "document_ids")
     def _compute_digitised(self):
         for dossier in self:
-            dossier.digitised = dossier.channel == "online" or bool(dossier.document_ids)
+            dossier.digitised = dossier.channel in ("online", "national_portal") or bool(dossier.document_ids)
 
     def _moh_completeness_defects(self):
         """Every defect the completeness check finds, as form 02 lists them (Art. 17.2.a): the
@@ -961,7 +980,7 @@ class MohDossier(models.Model):
         from moh_core.onestop import handover_due  # noqa: PLC0415
 
         self.ensure_one()
-        if self.channel == "online":
+        if self.channel in ("online", "national_portal"):
             return None
         _calendar, working, _tz = self._moh_calendar()
         cutoff = self.company_id.sudo()._moh_handover_cutoff_time()

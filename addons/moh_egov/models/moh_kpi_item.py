@@ -41,7 +41,7 @@ class MohKpiItem(models.Model):
                    d.state IN ('received', 'processing', 'approval') AS is_open,
                    d.state IN ('received', 'processing', 'approval') AND d.deadline < CURRENT_DATE AS is_overdue,
                    COALESCE(d.completed_late, FALSE) AS completed_late,
-                   d.channel = 'online' AS online,
+                   d.channel IN ('online', 'national_portal') AS online,
                    d.payment_state = 'paid' AS fee_paid,
                    COALESCE(d.paid_online, FALSE) AS paid_online,
                    d.result_attachment_id IS NOT NULL AS result_electronic,

@@ -22,6 +22,11 @@ class MohProcedureRequirement(models.Model):
     template = fields.Binary(attachment=True, help="A form to download, fill in and upload.")
     template_filename = fields.Char()
     note = fields.Char(translate=True)
+    dvcqg_code = fields.Char(
+        string="National Document Code",
+        help="MaThanhPhanHoSo: the code the national public service portal gives this document; the "
+        "files of a dossier filed there are matched to the document by it.",
+    )
 
     def _moh_allowed_types(self):
         self.ensure_one()

@@ -90,10 +90,12 @@ def render_dossier_slip(dossier, kind):
             documents=documents,
             received_at=received,
             due_at=dossier.deadline,
-            result_delivery={"online": "online", "postal": "post"}.get(dossier.channel, "counter"),
+            result_delivery={"online": "online", "national_portal": "online", "postal": "post"}.get(
+                dossier.channel, "counter"
+            ),
             processing_time=f"{dossier.procedure_id.processing_days} "
             + ("ngày" if dossier.procedure_id.processing_unit == "calendar" else "ngày làm việc"),
-            submitted_online=dossier.channel == "online",
+            submitted_online=dossier.channel in ("online", "national_portal"),
             submitter=dossier.contact_name or "",
             lookup_url=f"{base_url}/dossier-lookup",
         )

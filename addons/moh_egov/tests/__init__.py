@@ -21,6 +21,7 @@ from . import test_my_work
 from . import test_demo_history
 from . import test_landing
 from . import test_dossier_search
+from . import test_dvcqg_inbound
 from . import test_public_services_dashboard
 from . import test_records_dossier
 from . import test_payment_dvcqg

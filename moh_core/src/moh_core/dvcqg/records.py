@@ -33,8 +33,8 @@ DEFAULT_STATUS_MAP: dict[str, str] = {
 STATUS_CODES = tuple(str(code) for code in range(1, 11))
 # Applicant kind → LoaiDoiTuong (1 công dân, 2 doanh nghiệp; 3 CQNN and 4 tổ chức unconfirmed).
 DEFAULT_APPLICANT_KINDS: dict[str, str] = {"person": "1", "company": "2", "agency": "3", "organization": "4"}
-# Channel → KenhThucHien (1 trực tiếp, 2 trực tuyến, 3 BCCI).
-DEFAULT_CHANNELS: dict[str, str] = {"counter": "1", "online": "2", "post": "3", "postal": "3"}
+# Channel → KenhThucHien (1 trực tiếp, 2 trực tuyến: on the ministry's portal or filed on DVCQG, 3 BCCI).
+DEFAULT_CHANNELS: dict[str, str] = {"counter": "1", "online": "2", "national_portal": "2", "post": "3", "postal": "3"}
 # Return by → HinhThuc (0 at the counter, 1 by post).
 DEFAULT_RETURN_KINDS: dict[str, str] = {"counter": "0", "post": "1"}
 MAX_SUMMARY = 1000
