@@ -453,6 +453,7 @@ class MohIncomingDocument(models.Model):
         ]
         return Domain.custom(to_sql=lambda model, alias, query: access_keys.overlaps(alias, keys, to_flush))
 
+    @api.depends_context("uid")
     def _compute_in_my_department(self):
         mine = self._moh_my_departments()
         for doc in self:
@@ -465,6 +466,7 @@ class MohIncomingDocument(models.Model):
         domain = self._moh_access_sql(departments.ids) if departments else Domain.FALSE
         return domain if (operator == "=") == value else ~domain
 
+    @api.depends_context("uid")
     def _compute_routed_to_me(self):
         mine = self._moh_my_departments()
         user = self.env.user
