@@ -2,6 +2,9 @@
 step with the routing whatever writes it, and the record rule written on them lets each role read
 exactly what the domain it replaced let it read."""
 
+import importlib.util
+from pathlib import Path
+
 from odoo.addons.moh_documents.models import moh_access_keys
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -152,3 +155,23 @@ class TestAccessKeys(MohUsersMixin, TransactionCase):
             self.env[DOC].with_user(self.head_legal).search([("id", "=", doc.id), ("in_my_department", "=", True)]),
             doc,
         )
+
+    def test_the_upgrade_rewrites_the_rules_as_this_module_wrote_them_only(self):
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("moh_documents_migrate_19_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        incoming = self.env.ref("moh_documents.rule_incoming_department")
+        assignment = self.env.ref("moh_documents.rule_assignment_department")
+        trace = self.env.ref("moh_documents.rule_trace_department")
+        old, new = migration.RULES["rule_incoming_department"]
+        incoming.domain_force = old.replace("', '|', ", "', '|',\n                ")  # as the XML laid it out
+        assignment.domain_force = migration.RULES["rule_assignment_department"][0]
+        customised = "[('document_id.reader_ids', 'in', [user.id])]"
+        trace.domain_force = customised
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(incoming.domain_force, new)
+        self.assertEqual(assignment.domain_force, "[('document_id.routed_to_me', '=', True)]")
+        self.assertEqual(trace.domain_force, customised)
