@@ -189,15 +189,17 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.pharmacy.sudo().abstract = "Báo cáo công tác Dược bệnh viện quý IV, bổ sung Wolbachia"
         self.env.flush_all()
         self.assertEqual(self._find(self.specialist, "wolbachia"), self.pharmacy)
-        # JIT compilation is off for the database (see moh_search.ensure_no_jit), unless the
-        # server's administrator set it.
-        self.env.cr.execute("SELECT source FROM pg_settings WHERE name = 'jit'")
-        if self.env.cr.fetchone()[0] != "configuration file":
-            self.env.cr.execute(
-                "SELECT setconfig FROM pg_db_role_setting WHERE setrole = 0 "
-                "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            )
-            self.assertIn("jit=off", self.env.cr.fetchone()[0])
+        # JIT compilation is off and the work memory 16 MB for the database (see
+        # moh_search.DATABASE_SETTINGS), unless the server's administrator set them.
+        self.env.cr.execute(
+            "SELECT setconfig FROM pg_db_role_setting WHERE setrole = 0 "
+            "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        database = self.env.cr.fetchone()[0]
+        for name, value in (("jit", "off"), ("work_mem", "16MB")):
+            self.env.cr.execute("SELECT source FROM pg_settings WHERE name = %s", [name])
+            if self.env.cr.fetchone()[0] != "configuration file":
+                self.assertIn(f"{name}={value}", database)
 
     def test_outgoing_documents_and_nothing_else_matched(self):
         outgoing = (
