@@ -21,7 +21,9 @@ A model that inherits ``moh.search.mixin`` names the columns it searches
 (``_moh_search_fields``) and its number (``_moh_search_number_field``): ``init`` adds a stored
 generated column ``moh_search_v2`` = ``moh_search_vector(col1 || ' ' || col2 …)``, which
 PostgreSQL keeps up to date on every insert and update (the ORM does not know it and never writes
-it), a GIN index on it, and a trigram index on ``moh_fold(number)``. The vector is stored, not only
+it), a GIN index on it (with the model's access keys when it has them:
+``_moh_search_access_column``, moh_access_keys.py), a statistics target of 1,000 on it, and a
+trigram index on ``moh_fold(number)``. The vector is stored, not only
 indexed: a search that finds many documents then reads each one's vector instead of folding its
 text (the files' text included) again, and the planner may walk the list's date order and stop at
 the first page. The non-stored field ``search_anything`` is searchable with ``ilike``: every
