@@ -2,7 +2,7 @@
     "name": "MOH E-Office: Official Documents",
     "summary": "Incoming and outgoing official documents of the Ministry of Health "
     "(Decree 30/2020/ND-CP): registers, routing, signatures, deadlines",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Productivity/Documents",
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",

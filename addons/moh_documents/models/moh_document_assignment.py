@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import moh_access_keys as access_keys
+
 ROLES = [("lead", "Lead"), ("cooperate", "Cooperating")]
 ASSIGNMENT_STATES = [
     ("new", "Awaiting Assignment"),
@@ -67,6 +69,11 @@ class MohDocumentAssignment(models.Model):
     urgency = fields.Selection(related="document_id.urgency", store=True)
     confidentiality = fields.Selection(related="document_id.confidentiality", store=True)
     leader_id = fields.Many2one(related="document_id.leader_id", store=True)
+
+    @api.private
+    def init(self):
+        super().init()
+        access_keys.ensure_triggers(self.env.cr)  # once the documents' table and the relations exist
 
     @api.depends("document_id.name", "department_id.name", "role")
     def _compute_display_name(self):

@@ -45,7 +45,9 @@ a networked deployment keeps of them: moh.state.secret.mixin.
 from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
+from . import moh_access_keys as access_keys
 from .moh_deadline_policy import CONFIDENTIALITY, URGENCY
 
 STATES = [
@@ -110,6 +112,7 @@ class MohIncomingDocument(models.Model):
     #: Searched by the search box's "Anything" (moh.search.mixin).
     _moh_search_fields = ("number_symbol", "abstract", "sender_name", "signer_name", "content_text")
     _moh_search_number_field = "number_symbol"
+    _moh_search_access_column = access_keys.COLUMN
     #: Fixed by the registration: the number belongs to this register, year and company.
     _moh_registration_fields = ("register_id", "confidentiality", "received_date", "company_id")
     #: Written by the mail framework (chatter, followers, activities), whatever the state.
@@ -236,10 +239,21 @@ class MohIncomingDocument(models.Model):
     in_my_department = fields.Boolean(
         compute="_compute_in_my_department", search="_search_in_my_department", string="Routed to My Department"
     )
+    routed_to_me = fields.Boolean(
+        compute="_compute_routed_to_me",
+        search="_search_routed_to_me",
+        help="Routed to my department or one below it, or to me, or I was granted reading it.",
+    )
 
     _number_unique = models.Constraint(
         "UNIQUE(register_id, year, number)", "This incoming number is already used in this register."
     )
+
+    @api.private
+    def init(self):
+        added = access_keys.ensure_column(self.env.cr)  # before the search index that includes it
+        super().init()
+        access_keys.ensure_triggers(self.env.cr, rebuild=added)
 
     def _default_register(self):
         return self.env["moh.document.register"].search(
@@ -415,20 +429,56 @@ class MohIncomingDocument(models.Model):
             self.env["moh.signature.validation"]._moh_validate(doc, doc.attachment_ids)
         return True
 
-    def _compute_in_my_department(self):
+    def _moh_my_departments(self):
+        """The current user's departments and those below them."""
         departments = self.env.user.employee_ids.department_id
-        mine = self.env["hr.department"].search([("id", "child_of", departments.ids)]) if departments else departments
+        return self.env["hr.department"].search([("id", "child_of", departments.ids)]) if departments else departments
+
+    def _moh_access_sql(self, keys):
+        """A condition on ``moh_access_keys`` (kept by PostgreSQL, moh_access_keys.py), flushing
+        first what the keys are made of."""
+        Assignment = self.env["moh.document.assignment"]
+        to_flush = [
+            self._fields["assignment_ids"],
+            self._fields["reader_ids"],
+            Assignment._fields["document_id"],
+            Assignment._fields["department_id"],
+            Assignment._fields["user_ids"],
+        ]
+        return Domain.custom(to_sql=lambda model, alias, query: access_keys.overlaps(alias, keys, to_flush))
+
+    @api.depends_context("uid")
+    def _compute_in_my_department(self):
+        mine = self._moh_my_departments()
         for doc in self:
             doc.in_my_department = bool(doc.assignment_ids.department_id & mine)
 
     def _search_in_my_department(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        departments = self.env.user.employee_ids.department_id
-        domain = (
-            [("assignment_ids.department_id", "child_of", departments.ids)] if departments else [("id", "=", False)]
-        )
-        return domain if (operator == "=") == value else ["!"] + domain
+        departments = self._moh_my_departments()
+        domain = self._moh_access_sql(departments.ids) if departments else Domain.FALSE
+        return domain if (operator == "=") == value else ~domain
+
+    @api.depends_context("uid")
+    def _compute_routed_to_me(self):
+        mine = self._moh_my_departments()
+        user = self.env.user
+        for doc in self:
+            doc.routed_to_me = bool(
+                doc.assignment_ids.department_id & mine or user in doc.assignment_ids.user_ids or user in doc.reader_ids
+            )
+
+    def _search_routed_to_me(self, operator, value):
+        """The record rule of departments and specialists (rule_incoming_department): a document
+        one of whose assignments is to one of my departments (or below) or names me, or that I
+        was granted reading. The same as ``['|', '|', ('assignment_ids.department_id',
+        'child_of', my departments), ('assignment_ids.user_ids', 'in', [me]), ('reader_ids',
+        'in', [me])]``, tested on the document's own keys."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = self._moh_access_sql([*self._moh_my_departments().ids, -self.env.uid])
+        return domain if (operator == "=") == value else ~domain
 
     @api.constrains("register_id", "confidentiality")
     def _check_confidential_register(self):

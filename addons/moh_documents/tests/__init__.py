@@ -31,6 +31,7 @@ from . import test_work_calendar
 from . import test_tasks
 from . import test_dashboard
 from . import test_search
+from . import test_access_keys
 from . import test_archival_timestamp
 from . import test_records
 from . import test_records_package

@@ -162,9 +162,23 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.env.cr.execute("SELECT moh_fold('Đường Đắk Lắk Dược'), unaccent('Đức')")
         self.assertEqual(self.env.cr.fetchone(), ("duong dak lak duoc", "Duc"))
         self.assertEqual(self.env.registry.has_unaccent, 2)  # FunctionStatus.INDEXABLE
-        # The vector is a stored column PostgreSQL keeps up to date, with its GIN index.
-        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'moh_incoming_document__moh_search_v2'")
-        self.assertIn("gin (moh_search_v2)", self.env.cr.fetchone()[0])
+        # The vector is a stored column PostgreSQL keeps up to date, indexed in one GIN index with
+        # the documents' access keys (moh_access_keys.py); the outgoing documents', alone.
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'moh_%_document__moh_search_v2%'"
+        )
+        self.assertEqual(
+            {name: definition.split(" USING ")[1] for name, definition in self.env.cr.fetchall()},
+            {
+                "moh_incoming_document__moh_search_v2_access": "gin (moh_search_v2, moh_access_keys)",
+                "moh_outgoing_document__moh_search_v2": "gin (moh_search_v2)",
+            },
+        )
+        self.env.cr.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'moh_incoming_document'::regclass "
+            "AND attname = 'moh_search_v2'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1000)
         self.env.cr.execute(
             "SELECT is_generated, generation_expression FROM information_schema.columns "
             "WHERE table_name = 'moh_incoming_document' AND column_name = 'moh_search_v2'"
@@ -175,15 +189,17 @@ class TestSearch(RpcAttackMixin, MohUsersMixin, HttpCase):
         self.pharmacy.sudo().abstract = "Báo cáo công tác Dược bệnh viện quý IV, bổ sung Wolbachia"
         self.env.flush_all()
         self.assertEqual(self._find(self.specialist, "wolbachia"), self.pharmacy)
-        # JIT compilation is off for the database (see moh_search.ensure_no_jit), unless the
-        # server's administrator set it.
-        self.env.cr.execute("SELECT source FROM pg_settings WHERE name = 'jit'")
-        if self.env.cr.fetchone()[0] != "configuration file":
-            self.env.cr.execute(
-                "SELECT setconfig FROM pg_db_role_setting WHERE setrole = 0 "
-                "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            )
-            self.assertIn("jit=off", self.env.cr.fetchone()[0])
+        # JIT compilation is off and the work memory 16 MB for the database (see
+        # moh_search.DATABASE_SETTINGS), unless the server's administrator set them.
+        self.env.cr.execute(
+            "SELECT setconfig FROM pg_db_role_setting WHERE setrole = 0 "
+            "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        database = self.env.cr.fetchone()[0]
+        for name, value in (("jit", "off"), ("work_mem", "16MB")):
+            self.env.cr.execute("SELECT source FROM pg_settings WHERE name = %s", [name])
+            if self.env.cr.fetchone()[0] != "configuration file":
+                self.assertIn(f"{name}={value}", database)
 
     def test_outgoing_documents_and_nothing_else_matched(self):
         outgoing = (
