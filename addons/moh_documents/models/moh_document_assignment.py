@@ -72,8 +72,9 @@ class MohDocumentAssignment(models.Model):
 
     @api.private
     def init(self):
-        super().init()
+        result = super().init()
         access_keys.ensure_triggers(self.env.cr)  # once the documents' table and the relations exist
+        return result
 
     @api.depends("document_id.name", "department_id.name", "role")
     def _compute_display_name(self):

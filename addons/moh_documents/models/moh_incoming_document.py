@@ -252,8 +252,9 @@ class MohIncomingDocument(models.Model):
     @api.private
     def init(self):
         added = access_keys.ensure_column(self.env.cr)  # before the search index that includes it
-        super().init()
+        result = super().init()
         access_keys.ensure_triggers(self.env.cr, rebuild=added)
+        return result
 
     def _default_register(self):
         return self.env["moh.document.register"].search(
