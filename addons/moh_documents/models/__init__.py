@@ -1,5 +1,6 @@
 from . import moh_workflow_guard
 from . import moh_search
+from . import moh_access_keys
 from . import hr_department
 from . import moh_compensatory_workday
 from . import res_company

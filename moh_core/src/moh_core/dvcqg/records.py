@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import MohError
 from .wire import day_at, format_date, scalar
 
 # Product state → TrangThaiHoSo (1 Mới đăng ký … 10 Đã trả kết quả). "supplement" is 5 (asked
@@ -41,8 +42,15 @@ MAX_SUMMARY = 1000
 MAX_HANDLER = 50
 
 
-class MappingError(ValueError):
-    """A product value the mapping tables do not cover: a setting to complete, not a network fault."""
+class MappingError(MohError, ValueError):
+    """A product value the mapping tables do not cover: a setting to complete, not a network fault.
+    ``detail``: which value."""
+
+    text = "a value of the dossier has no national code in the mapping tables"
+    text_vi = "một giá trị của hồ sơ chưa có mã quốc gia trong bảng ánh xạ"
+
+    def __init__(self, detail: str):
+        super().__init__("dvcqg_mapping", detail=detail)
 
 
 def map_value(table: Mapping[str, str], key: str | None, what: str, *, default: str | None = None) -> str:

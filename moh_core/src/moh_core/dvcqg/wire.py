@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..errors import MohError
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
 
@@ -26,12 +28,16 @@ RETRYABLE_CODES: tuple[str, ...] = ()
 AUTH_MARKERS = ("session", "phiên", "phien", "token", "unauthorized", "đăng nhập")
 
 
-class DvcqgError(Exception):
+class DvcqgError(MohError):
     """A call that did not succeed. ``retryable``: the same call may succeed later (network,
-    server busy, 5xx); otherwise the content itself is refused and resending it changes nothing."""
+    server busy, 5xx); otherwise the content itself is refused and resending it changes nothing.
+    ``detail``: what was called and what came back (for the logs and the dead letter)."""
+
+    text = "the national public service portal did not accept the call"
+    text_vi = "Cổng Dịch vụ công quốc gia không chấp nhận yêu cầu"
 
     def __init__(self, message: str, *, retryable: bool, reply: Reply | None = None, status: int | None = None):
-        super().__init__(message)
+        super().__init__("dvcqg_call", detail=message)
         self.retryable = retryable
         self.reply = reply
         self.status = status
@@ -39,6 +45,9 @@ class DvcqgError(Exception):
 
 class DvcqgAuthError(DvcqgError):
     """Login refused (wrong credentials or dstcode): permanent until the settings change."""
+
+    text = "the national public service portal refused the sign-in of this link"
+    text_vi = "Cổng Dịch vụ công quốc gia từ chối đăng nhập của kết nối này"
 
     def __init__(self, message: str, *, reply: Reply | None = None, status: int | None = None):
         super().__init__(message, retryable=False, reply=reply, status=status)
