@@ -55,6 +55,8 @@ def test_record_item():
         True,
         True,
     )
+    malformed = record_item(_record(received="2026-01-05", NgayNopHoSo="20260104080000", due="soon"))
+    assert (malformed.received_on, malformed.deadline) == (dt.date(2026, 1, 4), None)
     bare = record_item(_record(received="", NgayNopHoSo="20260104080000", due=""))
     assert bare.received_on == dt.date(2026, 1, 4)
     assert bare.deadline is None

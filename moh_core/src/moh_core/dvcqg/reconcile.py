@@ -72,8 +72,13 @@ def differences(product: Mapping[str, Any], portal: Mapping[str, Any] | None) ->
 
 
 def _day(record: Mapping[str, Any], *names: str) -> dt.date | None:
+    """The first of ``names`` holding a date; a malformed one (in a copy another system keeps)
+    counts as absent."""
     for name in names:
-        value = parse_date(_text(record, name) or None)
+        try:
+            value = parse_date(_text(record, name) or None)
+        except ValueError:
+            continue
         if value is not None:
             return value.date()
     return None
