@@ -29,6 +29,7 @@
         "views/auth_oauth_provider_views.xml",
         "views/moh_procedure_views.xml",
         "views/moh_dvcqg_status_views.xml",
+        "views/moh_dvcqg_reconciliation_views.xml",
         "views/moh_exchange_peer_views.xml",
         "views/moh_records_file_views.xml",
         "views/moh_dossier_views.xml",

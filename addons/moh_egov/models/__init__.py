@@ -26,3 +26,5 @@ from . import ir_attachment
 from . import moh_work_item
 from . import moh_demo_history
 from . import moh_records_file
+from . import moh_dvcqg_reconciliation
+from . import moh_dvcqg_reconciliation_line
