@@ -119,7 +119,7 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         self.assertEqual(self.idp.calls("/oauth2/userinfo")[-1]["status"], 200)
 
         page, response = self._apply()
-        self.assertIn("in your own name", page.text)
+        self.assertIn("với tư cách cá nhân", page.text)  # "in your own name", in the user's Vietnamese
         self.assertNotIn('name="business_name"', page.text)
         found = re.search(r'data-dossier-id="(\d+)"', response.text)
         self.assertTrue(found, response.text[:500])
@@ -176,7 +176,9 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         other.partner_id.parent_id = foreign
         before = self.env["moh.dossier"].search_count([])
         _page, response = self._apply()
-        self.assertIn("does not prove that you act for", html.unescape(response.text))
+        self.assertIn(
+            "không chứng minh bạn đại diện cho", html.unescape(response.text)
+        )  # "does not prove that you act for"
         self.assertEqual(self.env["moh.dossier"].search_count([]), before, "no dossier in that company's name")
         with self.assertRaises(Exception) as caught:
             self.env["moh.dossier"]._moh_new_for_user(self.procedure, other)
