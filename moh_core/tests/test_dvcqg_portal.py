@@ -136,8 +136,8 @@ def test_a_filed_dossier_is_found_by_lookup_and_offered_to_the_pull(portal):
     record = {**{k: v for k, v in copy.items() if k != "TaiLieuNop"}, "TrangThaiHoSo": "2", "MaSoThue": "0319998887"}
     assert client.upsert_dossier(record) == "updated"
     assert portal.sync.state.dossiers[FILED["MaHoSo"]]["TrangThaiHoSo"] == "2"
-    # filing it again replaces it in the pull, never twice
-    portal.file_dossier(FILED)
+    # filing it again keeps the portal's updated copy and replaces it in the pull, never twice
+    assert portal.file_dossier(FILED)["TrangThaiHoSo"] == "2"
     pull = requests.get(f"{portal.inbound.url}/dossiers", headers={"Authorization": "Bearer pull"}, timeout=10)
     assert [d["MaHoSo"] for d in pull.json()["data"]] == [FILED["MaHoSo"]]
     assert pull.json()["data"][0]["TaiLieuNop"][0]["Base64"] == "JVBERi0="

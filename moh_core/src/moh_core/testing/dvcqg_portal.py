@@ -153,7 +153,8 @@ class LocalNationalPortal:
 
     def file_dossier(self, dossier: Mapping[str, Any]) -> dict[str, Any]:
         """A dossier filed on the portal (push format): kept as the portal's copy (status 1,
-        channel 2, its files without their contents) and offered to the pull. Returns the copy."""
+        channel 2, its files without their contents; a copy already kept, maybe updated by the
+        agency's sync since, stays as it is) and offered to the pull. Returns the portal's copy."""
         copy: dict[str, Any] = {key: value for key, value in dossier.items() if key != "TaiLieuNop"}
         copy.setdefault("TrangThaiHoSo", "1")
         copy.setdefault("KenhThucHien", "2")
@@ -162,11 +163,13 @@ class LocalNationalPortal:
             for item in dossier.get("TaiLieuNop") or []
             if isinstance(item, Mapping)
         ]
-        self.sync.state.record("/", FILED, copy, {"error_code": "0", "message": "Thành công"})
+        known = self.sync.state.dossiers.get(copy["MaHoSo"])
+        if known is None:
+            self.sync.state.record("/", FILED, copy, {"error_code": "0", "message": "Thành công"})
         with self.inbound.lock:
             self.inbound.dossiers = [d for d in self.inbound.dossiers if d.get("MaHoSo") != copy["MaHoSo"]]
             self.inbound.dossiers.append(dict(dossier))
-        return copy
+        return copy if known is None else known
 
     def push_dossier(
         self, ministry_url: str, token: str, dossier: Mapping[str, Any], *, timeout: float = 60
