@@ -79,6 +79,36 @@ class TestDvcqgSync(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin, EgovCase,
             self.assertEqual(len(steps), len(dossier.sudo().handover_ids))
             self.assertEqual(len(dvcqg.state.calls("login")), 1)  # the session is kept between jobs
 
+    def test_techid_of_a_nationally_signed_in_filer(self):
+        """MaDoiTuong is the filer's DVCQG TechID when the filer signed in nationally, else empty."""
+        password_dossier = self._submitted()
+        record = password_dossier._moh_dvcqg_record(self.peer)
+        self.assertEqual((record["MaDoiTuong"], record["TaiKhoanDuocXacThucVoiVNeID"]), ("", "False"))
+        national = self.portal_a2.sudo()
+        national.write(
+            {
+                "oauth_provider_id": self.env.ref("moh_egov.provider_dvcqg").id,
+                "oauth_uid": "TECH-DN-0002",
+                "moh_national_kind": "business",
+                "moh_national_tax_code": self.business_a.vat,
+                "moh_via_vneid": True,
+            }
+        )
+        dossier = self._submitted(self.portal_a2)
+        record = dossier._moh_dvcqg_record(self.peer)
+        self.assertEqual((record["MaDoiTuong"], record["TaiKhoanDuocXacThucVoiVNeID"]), ("TECH-DN-0002", "True"))
+        # an identity of another provider is no national TechID
+        other = self.env["auth.oauth.provider"].create(
+            {
+                "name": "Khác",
+                "body": "Khác",
+                "auth_endpoint": "https://idp.example/authorize",
+                "validation_endpoint": "https://idp.example/userinfo",
+            }
+        )
+        national.oauth_provider_id = other
+        self.assertEqual(dossier._moh_dvcqg_record(self.peer)["MaDoiTuong"], "")
+
     def test_down_then_up_nothing_lost_nothing_twice_order_kept(self):
         dossier = self._submitted()
         [first] = self._messages(dossier)

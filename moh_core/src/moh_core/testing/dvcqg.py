@@ -69,6 +69,9 @@ REQUIRED = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "LoaiDoiTuong", "TrangThai
 STEP_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "TrangThai")
 STATUSES = {str(code) for code in range(1, 11)}
 URL_KEYS = ("DuongDanTaiTepTin", "DuongDanTepTinKetQua")
+#: The journal's name for a dossier filed on the portal itself (not a service of the contract):
+#: its copy is kept, so that ``TraCuuHoSo`` finds it (``moh_core.testing.dvcqg_portal``).
+FILED = "filed"
 
 
 class DvcqgState:
@@ -98,6 +101,8 @@ class DvcqgState:
         elif entry.get("service") == "CapNhatTienDoHoSoMC":
             for step in body.get("data", []):
                 self.steps.setdefault(step["MaHoSo"], []).append(step)
+        elif entry.get("service") == FILED:
+            self.dossiers[body["MaHoSo"]] = body
 
     def record(self, path: str, service: str, body: Any, answer: Mapping[str, Any]) -> None:
         if service == "login" and isinstance(body, dict):
