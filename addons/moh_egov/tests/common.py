@@ -225,7 +225,7 @@ class DvcqgLinkMixin:
     under test has a national code and business A a tax code."""
 
     @classmethod
-    def _moh_dvcqg_link(cls):
+    def _moh_dvcqg_link(cls, **values):
         cls.business_a.vat = "0101234567"
         cls.port = free_port()
         cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
@@ -244,6 +244,7 @@ class DvcqgLinkMixin:
                 "dvcqg_public_url": cls.base_url(),
                 "timeout": 10,
                 "max_attempts": 5,
+                **values,
             }
         )
         cls.procedure.dvcqg_code = "1.002088"

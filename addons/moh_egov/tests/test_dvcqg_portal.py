@@ -2,12 +2,11 @@
 a dossier filed on the portal is pushed into the product, then the sync sends it back to the
 portal as an update (TraCuuHoSo finds the portal's copy), never inserted a second time."""
 
-from odoo.addons.moh_documents.tests.common import free_port
 from odoo.tests import HttpCase, tagged
 
 from moh_core.testing.dvcqg_portal import LocalNationalPortal
 
-from .common import EgovCase
+from .common import DvcqgLinkMixin, EgovCase
 from .test_dvcqg_inbound import pushed
 
 TOKEN = "dvcqg-portal-token-for-tests"
@@ -15,31 +14,11 @@ CODE = "G22.99-261125-00042"
 
 
 @tagged("post_install", "-at_install")
-class TestDvcqgPortal(EgovCase, HttpCase):
+class TestDvcqgPortal(DvcqgLinkMixin, EgovCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.port = free_port()
-        cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
-        cls.peer = cls.env["moh.exchange.peer"].create(
-            {
-                "name": "Cổng Dịch vụ công quốc gia (thử nghiệm)",
-                "code": "DVCQG.PORTAL",
-                "national_portal": True,
-                "protocol": "dvcqg",
-                "transport": "http",
-                "url": f"http://127.0.0.1:{cls.port}",
-                "inbound_token": TOKEN,
-                "dvcqg_dstcode": "G15",
-                "dvcqg_madonvi": "G15",
-                "dvcqg_username": "moh",
-                "dvcqg_password": "secret",
-                "dvcqg_public_url": cls.base_url(),
-                "timeout": 10,
-                "max_attempts": 5,
-            }
-        )
-        cls.procedure.dvcqg_code = "1.002088"
+        cls._moh_dvcqg_link(name="Cổng Dịch vụ công quốc gia (thử nghiệm)", code="DVCQG.PORTAL", inbound_token=TOKEN)
         cls.req_form.dvcqg_code = "TP1"
         cls.req_label.dvcqg_code = "TP2"
 
