@@ -1562,7 +1562,11 @@ class MohDossier(models.Model):
         vi = dossier.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else dossier
         procedure = vi.procedure_id
         applicant = dossier.partner_id.commercial_partner_id
-        techid = applicant["moh_dvcqg_techid"] if "moh_dvcqg_techid" in applicant._fields else ""
+        # MaDoiTuong: the filer's TechID, kept as the user's oauth_uid by the national sign-in
+        # (res.users._auth_oauth_signin); empty for an account made with a password.
+        filer = dossier.applicant_user_id
+        national = bool(filer.oauth_uid and filer.oauth_provider_id.moh_national)
+        techid = filer.oauth_uid if national else ""
         files = tuple(
             FileRef(
                 str(document.attachment_id.id),
@@ -1620,6 +1624,7 @@ class MohDossier(models.Model):
             applicant_name=applicant.name or "",
             applicant_kind="company" if applicant.is_company else "person",
             applicant_techid=techid or "",
+            vneid_verified=national and filer.moh_via_vneid,
             applicant_id_number=applicant.vat or "",
             email=dossier.contact_email or applicant.email or "",
             phone=dossier.contact_phone or applicant.phone or "",

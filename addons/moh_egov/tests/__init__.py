@@ -28,3 +28,4 @@ from . import test_payment_dvcqg
 from . import test_dvcqg_sync
 from . import test_national_signin
 from . import test_dvcqg_reconciliation
+from . import test_dvcqg_portal

@@ -2,6 +2,7 @@ import base64
 import datetime as dt
 import io
 
+from odoo.addons.moh_documents.tests.common import free_port
 from odoo.addons.moh_documents.tests.test_outgoing_signing import OutgoingSigningCase
 from odoo.tests import new_test_user
 
@@ -216,3 +217,34 @@ class EgovCase(OutgoingSigningCase):
     @staticmethod
     def _day(text):
         return dt.date.fromisoformat(text)
+
+
+class DvcqgLinkMixin:
+    """The national-portal peer speaking DVCQG's protocol to the local double
+    (moh_core.testing.dvcqg.LocalDvcqg), which the test starts on ``cls.port``; the procedure
+    under test has a national code and business A a tax code."""
+
+    @classmethod
+    def _moh_dvcqg_link(cls, **values):
+        cls.business_a.vat = "0101234567"
+        cls.port = free_port()
+        cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
+        cls.peer = cls.env["moh.exchange.peer"].create(
+            {
+                "name": "Cổng Dịch vụ công quốc gia (adapter thử nghiệm)",
+                "code": "DVCQG.ADAPTER",
+                "national_portal": True,
+                "protocol": "dvcqg",
+                "transport": "http",
+                "url": f"http://127.0.0.1:{cls.port}",
+                "dvcqg_dstcode": "G15",
+                "dvcqg_madonvi": "G15",
+                "dvcqg_username": "moh",
+                "dvcqg_password": "secret",
+                "dvcqg_public_url": cls.base_url(),
+                "timeout": 10,
+                "max_attempts": 5,
+                **values,
+            }
+        )
+        cls.procedure.dvcqg_code = "1.002088"

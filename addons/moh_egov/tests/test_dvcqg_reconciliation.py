@@ -5,41 +5,21 @@ usual queue fixes them, and only administrators may check or resend."""
 import datetime as dt
 
 from odoo import fields
-from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin, free_port
+from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from moh_core.testing.dvcqg import LocalDvcqg
 
-from .common import EgovCase
+from .common import DvcqgLinkMixin, EgovCase
 
 
 @tagged("post_install", "-at_install")
-class TestDvcqgReconciliation(RpcAttackMixin, ExchangeTestMixin, EgovCase, HttpCase):
+class TestDvcqgReconciliation(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin, EgovCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.business_a.vat = "0101234567"
-        cls.port = free_port()
-        cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
-        cls.peer = cls.env["moh.exchange.peer"].create(
-            {
-                "name": "Cổng Dịch vụ công quốc gia (adapter thử nghiệm)",
-                "code": "DVCQG.ADAPTER",
-                "national_portal": True,
-                "protocol": "dvcqg",
-                "transport": "http",
-                "url": f"http://127.0.0.1:{cls.port}",
-                "dvcqg_dstcode": "G15",
-                "dvcqg_madonvi": "G15",
-                "dvcqg_username": "moh",
-                "dvcqg_password": "secret",
-                "dvcqg_public_url": cls.base_url(),
-                "timeout": 10,
-                "max_attempts": 5,
-            }
-        )
-        cls.procedure.dvcqg_code = "1.002088"
+        cls._moh_dvcqg_link()
         # the demonstration's dossiers out of the periods checked here
         cls.env.flush_all()
         cls.env.cr.execute(

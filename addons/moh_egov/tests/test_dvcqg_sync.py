@@ -6,7 +6,7 @@ downloads the dossier's files by their signed links from this server."""
 import json
 import tempfile
 
-from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin, free_port
+from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -14,35 +14,15 @@ from odoo.tools import mute_logger
 from moh_core.dvcqg import signed_url
 from moh_core.testing.dvcqg import LocalDvcqg
 
-from .common import EgovCase
+from .common import DvcqgLinkMixin, EgovCase
 
 
 @tagged("post_install", "-at_install")
-class TestDvcqgSync(RpcAttackMixin, ExchangeTestMixin, EgovCase, HttpCase):
+class TestDvcqgSync(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin, EgovCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.business_a.vat = "0101234567"
-        cls.port = free_port()
-        cls.env["moh.exchange.peer"].search([("national_portal", "=", True)]).active = False
-        cls.peer = cls.env["moh.exchange.peer"].create(
-            {
-                "name": "Cổng Dịch vụ công quốc gia (adapter thử nghiệm)",
-                "code": "DVCQG.ADAPTER",
-                "national_portal": True,
-                "protocol": "dvcqg",
-                "transport": "http",
-                "url": f"http://127.0.0.1:{cls.port}",
-                "dvcqg_dstcode": "G15",
-                "dvcqg_madonvi": "G15",
-                "dvcqg_username": "moh",
-                "dvcqg_password": "secret",
-                "dvcqg_public_url": cls.base_url(),
-                "timeout": 10,
-                "max_attempts": 5,
-            }
-        )
-        cls.procedure.dvcqg_code = "1.002088"
+        cls._moh_dvcqg_link()
 
     def _deliver(self, message):
         """The delivery job, with this server open to the double's downloads meanwhile."""
@@ -98,6 +78,36 @@ class TestDvcqgSync(RpcAttackMixin, ExchangeTestMixin, EgovCase, HttpCase):
             self.assertEqual([s["TrangThai"] for s in steps], ["1", "8"])
             self.assertEqual(len(steps), len(dossier.sudo().handover_ids))
             self.assertEqual(len(dvcqg.state.calls("login")), 1)  # the session is kept between jobs
+
+    def test_techid_of_a_nationally_signed_in_filer(self):
+        """MaDoiTuong is the filer's DVCQG TechID when the filer signed in nationally, else empty."""
+        password_dossier = self._submitted()
+        record = password_dossier._moh_dvcqg_record(self.peer)
+        self.assertEqual((record["MaDoiTuong"], record["TaiKhoanDuocXacThucVoiVNeID"]), ("", "False"))
+        national = self.portal_a2.sudo()
+        national.write(
+            {
+                "oauth_provider_id": self.env.ref("moh_egov.provider_dvcqg").id,
+                "oauth_uid": "TECH-DN-0002",
+                "moh_national_kind": "business",
+                "moh_national_tax_code": self.business_a.vat,
+                "moh_via_vneid": True,
+            }
+        )
+        dossier = self._submitted(self.portal_a2)
+        record = dossier._moh_dvcqg_record(self.peer)
+        self.assertEqual((record["MaDoiTuong"], record["TaiKhoanDuocXacThucVoiVNeID"]), ("TECH-DN-0002", "True"))
+        # an identity of another provider is no national TechID
+        other = self.env["auth.oauth.provider"].create(
+            {
+                "name": "Khác",
+                "body": "Khác",
+                "auth_endpoint": "https://idp.example/authorize",
+                "validation_endpoint": "https://idp.example/userinfo",
+            }
+        )
+        national.oauth_provider_id = other
+        self.assertEqual(dossier._moh_dvcqg_record(self.peer)["MaDoiTuong"], "")
 
     def test_down_then_up_nothing_lost_nothing_twice_order_kept(self):
         dossier = self._submitted()

@@ -29,9 +29,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from .server import LocalServer
 
 AUTH_PATH = "/auth"
 INTEGRATION_PATH = "/integration"
@@ -67,6 +69,9 @@ REQUIRED = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "LoaiDoiTuong", "TrangThai
 STEP_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "TrangThai")
 STATUSES = {str(code) for code in range(1, 11)}
 URL_KEYS = ("DuongDanTaiTepTin", "DuongDanTepTinKetQua")
+#: The journal's name for a dossier filed on the portal itself (not a service of the contract):
+#: its copy is kept, so that ``TraCuuHoSo`` finds it (``moh_core.testing.dvcqg_portal``).
+FILED = "filed"
 
 
 class DvcqgState:
@@ -96,6 +101,8 @@ class DvcqgState:
         elif entry.get("service") == "CapNhatTienDoHoSoMC":
             for step in body.get("data", []):
                 self.steps.setdefault(step["MaHoSo"], []).append(step)
+        elif entry.get("service") == FILED:
+            self.dossiers[body["MaHoSo"]] = body
 
     def record(self, path: str, service: str, body: Any, answer: Mapping[str, Any]) -> None:
         if service == "login" and isinstance(body, dict):
@@ -197,11 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(200, answer)
 
 
-class LocalDvcqg(ThreadingHTTPServer):
+class LocalDvcqg(LocalServer):
     """``with LocalDvcqg() as dvcqg:`` serves in a thread until the block ends."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -240,12 +244,8 @@ class LocalDvcqg(ThreadingHTTPServer):
         self._down = 0
         self._errors: list[dict[str, Any]] = []
         self._knobs = threading.Lock()
-        self._thread: threading.Thread | None = None
 
     # -- knobs -------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
     @property
     def port(self) -> int:
@@ -397,14 +397,6 @@ class LocalDvcqg(ThreadingHTTPServer):
         return _ok()
 
     # -- life --------------------------------------------------------------------------------
-    def start(self) -> LocalDvcqg:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
 
     def restart(self, *, keep_state: bool = True) -> LocalDvcqg:
         """Stop, and serve again on the same port as a new process would: sessions are lost; the
@@ -432,12 +424,6 @@ class LocalDvcqg(ThreadingHTTPServer):
             integration_path=self.integration_path,
             share_path=self.share_path,
         ).start()
-
-    def __enter__(self) -> LocalDvcqg:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

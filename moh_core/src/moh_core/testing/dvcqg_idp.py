@@ -31,7 +31,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request, ResourceProtector
@@ -46,6 +46,8 @@ from authlib.oidc.core.grants import OpenIDCode
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
+
+from .server import LocalServer
 
 __all__ = ["CLAIM_SETS", "DvcqgIdp"]
 
@@ -355,12 +357,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(status, body, headers)
 
 
-class DvcqgIdp(ThreadingHTTPServer):
+class DvcqgIdp(LocalServer):
     """``with DvcqgIdp(client_id=..., client_secret=...) as idp:`` serves in a thread until the
     block ends; ``idp.url`` is its issuer (``http://127.0.0.1:<port>``)."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -392,13 +391,8 @@ class DvcqgIdp(ThreadingHTTPServer):
         self.down = False
         self._lock = threading.Lock()
         self.server = _Server(self)
-        self._thread: threading.Thread | None = None
 
     # -- settings ---------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
     @property
     def issuer(self) -> str:
@@ -492,21 +486,6 @@ class DvcqgIdp(ThreadingHTTPServer):
         return 302, b"", [("Location", location)]
 
     # -- life -------------------------------------------------------------------------------
-
-    def start(self) -> DvcqgIdp:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-    def __enter__(self) -> DvcqgIdp:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

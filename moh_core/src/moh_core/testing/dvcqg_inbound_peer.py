@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from .server import LocalServer
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -49,11 +51,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(200, json.dumps(answer, ensure_ascii=False).encode())
 
 
-class InboundPeer(ThreadingHTTPServer):
+class InboundPeer(LocalServer):
     """``with InboundPeer(dossiers, token="t") as peer:`` serves in a thread until the block ends."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -70,25 +69,3 @@ class InboundPeer(ThreadingHTTPServer):
         self.fail_status: int | None = None
         self.requests: list[str] = []
         self.lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def start(self) -> InboundPeer:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> InboundPeer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

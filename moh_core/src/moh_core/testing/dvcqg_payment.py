@@ -29,7 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ from moh_core.payments.dvcqg import (
     sign,
     signed_reply,
 )
+
+from .server import LocalServer
 
 #: MaLoi of the platform's refusals (the test platform's own choice).
 BAD_SIGNATURE = "02"
@@ -116,11 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json(status, reply)
 
 
-class DvcqgPaymentPlatform(ThreadingHTTPServer):
+class DvcqgPaymentPlatform(LocalServer):
     """``with DvcqgPaymentPlatform(partner_code=..., secret=..., token=...) as platform:``"""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -145,28 +144,12 @@ class DvcqgPaymentPlatform(ThreadingHTTPServer):
         self.wrong_signature = False
         self.wrong_amount = False
         self.send_callbacks = True
-        self._thread: threading.Thread | None = None
 
     # -- life ------------------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
-
-    def start(self) -> DvcqgPaymentPlatform:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-    def __enter__(self) -> DvcqgPaymentPlatform:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- journal ---------------------------------------------------------------------------------
 

@@ -18,9 +18,11 @@ import json
 import os
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from .server import LocalServer
 
 
 class PeerJournal:
@@ -92,11 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(200, {"status": "received" if new else "already_received", "message_id": message_id})
 
 
-class LocalPeer(ThreadingHTTPServer):
+class LocalPeer(LocalServer):
     """``with LocalPeer(port) as peer:`` serves in a thread until the block ends."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -111,26 +110,10 @@ class LocalPeer(ThreadingHTTPServer):
         self.delay = delay
         self.fail_status: int | None = None
         self.journal = PeerJournal(journal)
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
-
-    def start(self) -> LocalPeer:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-    def __enter__(self) -> LocalPeer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
