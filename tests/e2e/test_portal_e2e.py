@@ -120,11 +120,21 @@ class Portal:
 
     def new_page(self, action, selector):
         """Do ``action`` (which loads another page) and wait for ``selector`` on the new page."""
-        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.common.exceptions import WebDriverException
 
         old = self.css("html")
         action()
-        self.wait.until(ec.staleness_of(old))
+
+        def left(_driver):
+            # Chrome answers on the old page's element either "stale element" or, while the new
+            # document replaces it, "node does not belong to the document": gone, both.
+            try:
+                old.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        self.wait.until(left)
         return self.present(selector)
 
     def dossier_state(self):
