@@ -148,6 +148,7 @@ class MohDossier(models.Model):
         "digitised",
         "dvcqg_synced_at",
         "national_code",
+        "national_filer_techid",
     )
 
     name = fields.Char(string="Reference", compute="_compute_name", store=True)
@@ -180,6 +181,14 @@ class MohDossier(models.Model):
         readonly=True,
         copy=False,
         help="MaHoSo of a dossier filed on the national public service portal: it is also its code here.",
+    )
+    national_filer_techid = fields.Char(
+        string="Filer's National Account",
+        readonly=True,
+        copy=False,
+        groups="moh_documents.group_moh_admin",
+        help="MaDoiTuong of a dossier filed on the national public service portal: the TechID of the account "
+        "that filed it there, sent back with the dossier.",
     )
 
     partner_id = fields.Many2one(
@@ -1566,7 +1575,8 @@ class MohDossier(models.Model):
         # (res.users._auth_oauth_signin); empty for an account made with a password.
         filer = dossier.applicant_user_id
         national = bool(filer.oauth_uid and filer.oauth_provider_id.moh_national)
-        techid = filer.oauth_uid if national else ""
+        # A dossier filed on the portal keeps the TechID the portal sent with it.
+        techid = filer.oauth_uid if national else dossier.national_filer_techid or ""
         files = tuple(
             FileRef(
                 str(document.attachment_id.id),

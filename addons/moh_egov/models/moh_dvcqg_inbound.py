@@ -242,6 +242,7 @@ class MohDvcqgInbound(models.AbstractModel):
                 "partner_id": partner.id,
                 "channel": "national_portal",
                 "national_code": inbound.code,
+                "national_filer_techid": inbound.applicant.techid or False,
                 "contact_name": inbound.applicant.name,
                 "contact_email": inbound.applicant.email or partner.email,
                 "contact_phone": inbound.applicant.phone or partner.phone,

@@ -12,6 +12,8 @@ from .test_dvcqg_inbound import pushed
 TOKEN = "dvcqg-portal-token-for-tests"
 CODE = "G22.99-261125-00042"
 
+TECHID = "8f14e45f-ceea-467f-a0e6-b2c1d3e4f5a6"
+
 
 @tagged("post_install", "-at_install")
 class TestDvcqgPortal(DvcqgLinkMixin, EgovCase, HttpCase):
@@ -33,7 +35,7 @@ class TestDvcqgPortal(DvcqgLinkMixin, EgovCase, HttpCase):
 
     def test_a_dossier_filed_on_the_portal_comes_back_updated(self):
         with LocalNationalPortal(sync_port=self.port) as portal:
-            answer = self._over_http(portal.push_dossier, self.base_url(), TOKEN, pushed(CODE))
+            answer = self._over_http(portal.push_dossier, self.base_url(), TOKEN, pushed(CODE, MaDoiTuong=TECHID))
             self.assertEqual(answer["error_code"], 0, answer)
             dossier = self.env["moh.dossier"].sudo().search([("national_code", "=", CODE)])
             self.assertEqual((dossier.code, dossier.channel, dossier.state), (CODE, "national_portal", "submitted"))
@@ -50,7 +52,9 @@ class TestDvcqgPortal(DvcqgLinkMixin, EgovCase, HttpCase):
             record = state.dossiers[CODE]
             self.assertEqual(record["MaTTHC"], "1.002088")
             self.assertEqual(record["SoGiayToChuHoSo"], "0319998887")
-            self.assertEqual(record["MaDoiTuong"], "", "no national sign-in in the product")
+            # the filer's national account, as the portal sent it (nobody signed in here)
+            self.assertEqual(record["MaDoiTuong"], TECHID)
+            self.assertEqual(dossier.national_filer_techid, TECHID)
             self.assertEqual(len(record["TaiLieuNop"]), 2)
             self.assertEqual([d["ok"] for d in state.downloads], [True, True])  # the files by their links
             self.assertEqual(len(state.steps[CODE]), 1)
