@@ -77,7 +77,7 @@ class MohDvcqgReconciliation(models.Model):
         copy=False,
     )
     error = fields.Char(string="Why the Check Failed", readonly=True, copy=False)
-    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True, copy=False)
+    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     peer_id = fields.Many2one("moh.exchange.peer", string="National Portal", readonly=True)
     checked_at = fields.Datetime(string="Checked", readonly=True)
     dossier_count = fields.Integer(string="Dossiers Checked", readonly=True)
