@@ -2,7 +2,7 @@
     "name": "MOH Online Public Services",
     "summary": "Full-process online public services of the Ministry of Health: portal "
     "applications, one-stop back office (Decree 118/2025/ND-CP), signed e-results",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services",
     "website": "https://github.com/moh-vn/moh-eoffice",
     "author": "MOH e-Office contributors",

@@ -91,3 +91,54 @@ def test_figures():
     assert counts["3.6"] == (0, 0)
     assert counts["4.1"] == (1, 2)
     assert counts["4.2"] == (1, 1)
+
+
+# -- lookup_all -----------------------------------------------------------------------------------
+
+
+def test_lookup_all_answers_each_code_once_with_calls_in_parallel():
+    import threading
+    import time
+
+    from moh_core.dvcqg.reconcile import lookup_all
+
+    lock = threading.Lock()
+    state = {"running": 0, "most": 0, "calls": []}
+
+    def lookup(code):
+        with lock:
+            state["running"] += 1
+            state["most"] = max(state["most"], state["running"])
+            state["calls"].append(code)
+        time.sleep(0.02)
+        with lock:
+            state["running"] -= 1
+        return None if code.endswith("9") else {"MaHoSo": code}
+
+    codes = [f"G15-{n:02d}" for n in range(20)] + ["G15-00"]
+    found = lookup_all(lookup, codes, workers=4)
+    assert list(found) == [f"G15-{n:02d}" for n in range(20)]
+    assert found["G15-03"] == {"MaHoSo": "G15-03"}
+    assert found["G15-09"] is None
+    assert sorted(state["calls"]) == sorted(set(codes))  # the repeated code is asked once
+    assert 1 < state["most"] <= 4
+    assert lookup_all(lookup, []) == {}
+
+
+def test_lookup_all_raises_the_first_error_and_stops_asking():
+    import pytest
+
+    from moh_core.dvcqg import DvcqgError
+    from moh_core.dvcqg.reconcile import lookup_all
+
+    asked = []
+
+    def lookup(code):
+        asked.append(code)
+        if code == "G15-02":
+            raise DvcqgError("adapter down", retryable=True)
+        return {}
+
+    with pytest.raises(DvcqgError):
+        lookup_all(lookup, [f"G15-{n:02d}" for n in range(200)], workers=1)
+    assert asked == ["G15-00", "G15-01", "G15-02"]

@@ -30,6 +30,7 @@ import textwrap
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from moh_core.documents.layout import CONFIDENTIALITY_MARKS, TYPE_NAMES, URGENCY_MARKS
 from moh_core.signatures import FieldBox, StampStyle, VisibleStamp
 
 from ..tools.core_errors import error_reason, user_errors
@@ -630,6 +631,19 @@ class MohOutgoingDocument(models.Model):
 
     # -- drafting -------------------------------------------------------------------------------
 
+    def _moh_type_title(self):
+        """The title of the document (box 5a): the type's name of Decree 30, Appendix III, in
+        capitals; a type of the agency's own takes its Vietnamese name (its name when Vietnamese is
+        not installed). None for an official letter (công văn: no title, a "V/v" abstract)."""
+        doc_type = self.document_type_id
+        if not doc_type.abbreviation:
+            return None
+        name = TYPE_NAMES.get(doc_type.abbreviation)
+        if not name:
+            vietnamese = self.env["res.lang"]._lang_get("vi_VN")
+            name = (doc_type.with_context(lang="vi_VN") if vietnamese else doc_type).name or ""
+        return name.upper()
+
     def _moh_layout(self):
         """The document as moh_core.documents.layout renders it."""
         from moh_core.documents import OutgoingDocument  # noqa: PLC0415
@@ -643,24 +657,14 @@ class MohOutgoingDocument(models.Model):
             symbol=self.symbol or "",
             place=company.city or "Hà Nội",
             date=self.issue_date or None,
-            type_name=(self.document_type_id.with_context(lang="vi_VN").name or "").upper()
-            if self.document_type_id.abbreviation
-            else None,
+            type_name=self._moh_type_title(),
             abstract=self.abstract or "",
             body=self.body or "",
             kinh_gui=[line.strip() for line in (self.addressees or "").splitlines() if line.strip()],
             signer=self._moh_signer(),
             recipients=[line.strip() for line in (self.recipients or "").splitlines() if line.strip()],
-            urgency=dict(self._fields["urgency"]._description_selection(self.with_context(lang="vi_VN").env))[
-                self.urgency
-            ].upper()
-            if self.urgency != "normal"
-            else None,
-            confidentiality=dict(
-                self._fields["confidentiality"]._description_selection(self.with_context(lang="vi_VN").env)
-            )[self.confidentiality].upper()
-            if self.confidentiality != "normal"
-            else None,
+            urgency=URGENCY_MARKS.get(self.urgency),
+            confidentiality=CONFIDENTIALITY_MARKS.get(self.confidentiality),
         )
 
     # -- filing (moh.records.item.mixin) -------------------------------------------------------

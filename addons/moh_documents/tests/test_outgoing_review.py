@@ -39,6 +39,25 @@ class TestOutgoingReview(MohUsersMixin, TransactionCase):
         self.assertEqual(self._draft().symbol, "QĐ-BYT")
         self.assertEqual(self._draft("moh_documents.document_type_cong_van").symbol, "BYT-QLD")
 
+    def test_title_and_marks_are_decree_30_s_in_any_language(self):
+        """The title is the legal name of the type (Appendix III) and the marks Vietnamese, even
+        for a drafter working in English and whatever the type's translated name says."""
+        decision = self.env.ref("moh_documents.document_type_quyet_dinh")
+        decision.with_context(lang="vi_VN").name = "Quyết định cá biệt (nội bộ)"
+        doc = self._draft(urgency="flash").with_context(lang="en_US")
+        layout = doc._moh_layout()
+        self.assertEqual(layout.type_name, "QUYẾT ĐỊNH")
+        self.assertEqual(layout.urgency, "HỎA TỐC")
+        self.assertIsNone(layout.confidentiality)
+        letter = self._draft("moh_documents.document_type_cong_van")._moh_layout()
+        self.assertIsNone(letter.type_name)
+        self.assertIsNone(letter.urgency)
+        self.assertIsNone(letter.confidentiality)
+        # a type of the agency's own: its Vietnamese name
+        own = self.env["moh.document.type"].create({"name": "Bulletin", "abbreviation": "BT"})
+        own.with_context(lang="vi_VN").name = "Bản tin"
+        self.assertEqual(self._draft(document_type_id=own.id)._moh_layout().type_name, "BẢN TIN")
+
     def test_review_chain_with_rejection_and_versions(self):
         doc = self._draft()
         doc.with_user(self.specialist).action_render()

@@ -1669,7 +1669,8 @@ class MohDossier(models.Model):
         dossier = self.sudo()
         mappings = Mappings(status=self.env["moh.dvcqg.status"]._moh_table())
         pending = dossier.handover_ids.filtered(lambda h: not h.dvcqg_sent_at).sorted(lambda h: (h.started_at, h.id))
-        kinds = dict(pending._fields["kind"]._description_selection(dossier.with_context(lang="vi_VN").env))
+        vietnamese = dossier.with_context(lang="vi_VN") if self.env["res.lang"]._lang_get("vi_VN") else dossier
+        kinds = dict(pending._fields["kind"]._description_selection(vietnamese.env))
         for start in range(0, len(pending), 10):
             batch = pending[start : start + 10]
             steps = [

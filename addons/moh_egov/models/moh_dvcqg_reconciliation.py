@@ -2,9 +2,16 @@
 product would send it now beside the copy DVCQG holds (TraCuuHoSo), the dossiers whose copy is
 missing or differs (status, received, due and return dates), a resend per dossier or for all
 through the usual queue, and the Decision 766 figures computed the same way from either side
-(moh_core.dvcqg.reconcile). Administrators only, as the national portal link."""
+(moh_core.dvcqg.reconcile). Administrators only, as the national portal link.
+
+The adapter answers one dossier per ``TraCuuHoSo``: the lookups run several at a time
+(moh_core.dvcqg.reconcile.lookup_all), and a period of more dossiers than the parameter
+``moh_egov.dvcqg_reconcile_run_now_limit`` (100) is checked in the background by a scheduled
+action, which tells the administrator who asked when it is done. The result (the lists, the
+counts, the figures) is written by the check only (moh.workflow.guard)."""
 
 import datetime as dt
+import logging
 
 import pytz
 from markupsafe import Markup
@@ -12,6 +19,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 ADMIN_GROUP = "moh_documents.group_moh_admin"
+#: A period of up to this many dossiers is checked at once; a larger one in the background.
+RUN_NOW_LIMIT = 100
+RUN_NOW_PARAM = "moh_egov.dvcqg_reconcile_run_now_limit"
+
+_logger = logging.getLogger(__name__)
 
 
 def _check_admin(env):
@@ -33,7 +45,18 @@ def _shown(value):
 class MohDvcqgReconciliation(models.Model):
     _name = "moh.dvcqg.reconciliation"
     _description = "National Portal Reconciliation"
+    _inherit = ["moh.workflow.guard"]
     _order = "date_from desc, id desc"
+    _moh_workflow_fields = (
+        "state",
+        "error",
+        "requested_by_id",
+        "peer_id",
+        "checked_at",
+        "dossier_count",
+        "line_ids",
+        "figures_html",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -46,6 +69,15 @@ class MohDvcqgReconciliation(models.Model):
     date_to = fields.Date(
         string="To", required=True, default=fields.Date.context_today, help="Dossiers submitted until this day."
     )
+    state = fields.Selection(
+        [("draft", "Not Checked"), ("queued", "Checking"), ("done", "Checked"), ("failed", "Check Failed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    error = fields.Char(string="Why the Check Failed", readonly=True, copy=False)
+    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     peer_id = fields.Many2one("moh.exchange.peer", string="National Portal", readonly=True)
     checked_at = fields.Datetime(string="Checked", readonly=True)
     dossier_count = fields.Integer(string="Dossiers Checked", readonly=True)
@@ -67,69 +99,150 @@ class MohDvcqgReconciliation(models.Model):
 
     def action_check(self):
         """Ask the national portal for its copy of each dossier of the period and list those that
-        differ; replaces the previous check's list."""
+        differ; replaces the previous check's list. A period of more dossiers than the run-now
+        limit is checked in the background (state "Checking")."""
         _check_admin(self.env)
+        limit = int(self.env["ir.config_parameter"].sudo().get_param(RUN_NOW_PARAM, RUN_NOW_LIMIT))
+        queued = self.browse()
+        for rec in self:
+            peer = rec._moh_check_request()
+            if len(rec._moh_dossiers()) <= limit:
+                rec._moh_run_check(peer)
+            else:
+                queued |= rec
+        if queued:
+            queued.sudo().write({"state": "queued", "error": False, "requested_by_id": self.env.uid})
+            self.env.ref("moh_egov.ir_cron_dvcqg_reconciliation").sudo()._trigger()
+        return True
+
+    def _moh_check_request(self):
+        """Before a check: a period that makes sense, not being checked already, and a DVCQG link
+        for the company; returns the link."""
+        self.ensure_one()
+        if self.state == "queued":
+            raise UserError(self.env._("This period is being checked already; the result comes shortly."))
+        if self.date_to < self.date_from:
+            raise UserError(self.env._("The period cannot end before it starts."))
+        peer = self.env["moh.exchange.peer"]._moh_portal(self.company_id)
+        if not peer or peer.protocol != "dvcqg":
+            raise UserError(self.env._("No national portal link (DVCQG adapter) is configured for this company."))
+        return peer
+
+    def _moh_dossiers(self):
+        start, end = self._moh_period_utc()
+        return (
+            self.env["moh.dossier"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("code", "!=", False),
+                    ("submitted_at", ">=", start),
+                    ("submitted_at", "<", end),
+                ],
+                order="submitted_at, id",
+            )
+        )
+
+    def _moh_run_check(self, peer):
+        """The check itself (after :meth:`_moh_check_request`): the product's record of each
+        dossier, DVCQG's copies asked several at a time, the differing dossiers and the figures.
+        The portal failing raises UserError and leaves the previous result as it was."""
+        self.ensure_one()
         from moh_core.dvcqg import DvcqgError, MappingError  # noqa: PLC0415
-        from moh_core.dvcqg.reconcile import differences, figures, status_counts  # noqa: PLC0415
+        from moh_core.dvcqg.reconcile import differences, figures, lookup_all, status_counts  # noqa: PLC0415
         from moh_core.indicators import Period  # noqa: PLC0415
 
-        for rec in self:
-            if rec.date_to < rec.date_from:
-                raise UserError(self.env._("The period cannot end before it starts."))
-            peer = self.env["moh.exchange.peer"]._moh_portal(rec.company_id)
-            if not peer or peer.protocol != "dvcqg":
-                raise UserError(self.env._("No national portal link (DVCQG adapter) is configured for this company."))
-            start, end = rec._moh_period_utc()
-            dossiers = (
-                self.env["moh.dossier"]
-                .sudo()
-                .search(
-                    [
-                        ("company_id", "=", rec.company_id.id),
-                        ("code", "!=", False),
-                        ("submitted_at", ">=", start),
-                        ("submitted_at", "<", end),
-                    ],
-                    order="submitted_at, id",
-                )
-            )
-            client = peer._moh_dvcqg_client()
-            lines, mine, theirs = [], [], []
-            for dossier in dossiers:
-                try:
-                    record = dossier._moh_dvcqg_record(peer)
-                except MappingError as exc:
-                    lines.append({"dossier_id": dossier.id, "difference": "error", "details": str(exc)})
-                    continue
-                try:
-                    copy = client.lookup_dossier(dossier.code)
-                except DvcqgError as exc:
-                    raise UserError(self.env._("The national portal answered: %(error)s", error=exc)) from exc
-                mine.append(record)
-                if copy is not None:
-                    theirs.append(dict(copy.raw))
-                found = differences(record, copy.raw if copy is not None else None)
-                if found:
-                    lines.append(rec._moh_line_values(dossier, record, copy, found))
-            period = Period(rec.date_from, rec.date_to)
-            today = fields.Date.context_today(self)
-            # the lines are written by this check only
-            rec.line_ids.sudo().unlink()
-            rec.sudo().write(
-                {
-                    "peer_id": peer.id,
-                    "checked_at": fields.Datetime.now(),
-                    "dossier_count": len(dossiers),
-                    "line_ids": [fields.Command.create(values) for values in lines],
-                    "figures_html": rec._moh_figures_html(
-                        figures(mine, period, today),
-                        figures(theirs, period, today),
-                        status_counts(mine),
-                        status_counts(theirs),
-                    ),
-                }
-            )
+        dossiers = self._moh_dossiers()
+        lines, records = [], {}
+        for dossier in dossiers:
+            try:
+                records[dossier] = dossier._moh_dvcqg_record(peer)
+            except MappingError as exc:
+                lines.append({"dossier_id": dossier.id, "difference": "error", "details": str(exc)})
+        try:
+            copies = lookup_all(peer._moh_dvcqg_client().lookup_dossier, [d.code for d in records])
+        except DvcqgError as exc:
+            raise UserError(self.env._("The national portal answered: %(error)s", error=exc)) from exc
+        mine, theirs = [], []
+        for dossier, record in records.items():
+            copy = copies[dossier.code]
+            mine.append(record)
+            if copy is not None:
+                theirs.append(dict(copy.raw))
+            found = differences(record, copy.raw if copy is not None else None)
+            if found:
+                lines.append(self._moh_line_values(dossier, record, copy, found))
+        period = Period(self.date_from, self.date_to)
+        today = fields.Date.context_today(self)
+        # the lines are written by this check only
+        self.line_ids.sudo().unlink()
+        self.sudo().write(
+            {
+                "state": "done",
+                "error": False,
+                "peer_id": peer.id,
+                "checked_at": fields.Datetime.now(),
+                "dossier_count": len(dossiers),
+                "line_ids": [fields.Command.create(values) for values in lines],
+                "figures_html": self._moh_figures_html(
+                    figures(mine, period, today),
+                    figures(theirs, period, today),
+                    status_counts(mine),
+                    status_counts(theirs),
+                ),
+            }
+        )
+
+    @api.model
+    def _cron_moh_dvcqg_reconcile(self):
+        """The checks asked for in the background, one at a time, each committed on its own; the
+        administrator who asked is told when it is done or why it failed."""
+        queued = self.sudo().search([("state", "=", "queued")], order="write_date, id")
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress(remaining=len(queued))
+        for rec in queued:
+            try:
+                with self.env.cr.savepoint():
+                    peer = self.env["moh.exchange.peer"]._moh_portal(rec.company_id)
+                    if not peer or peer.protocol != "dvcqg":
+                        raise UserError(
+                            self.env._("No national portal link (DVCQG adapter) is configured for this company.")
+                        )
+                    rec._moh_run_check(peer)
+            except UserError as exc:
+                rec.write({"state": "failed", "error": str(exc.args[0]) if exc.args else str(exc)})
+            except Exception:  # one check failing must not keep the others queued
+                _logger.exception("Reconciliation %s with the national portal failed", rec.id)
+                rec.write({"state": "failed", "error": self.env._("An unexpected error; see the server log.")})
+            rec._moh_notify_requester()
+            if not Cron._commit_progress(1):
+                break
         return True
+
+    def _moh_notify_requester(self):
+        """A notification in the back office of the administrator who asked for the check."""
+        self.ensure_one()
+        user = self.requested_by_id
+        if not user:
+            return
+        _ = self.with_context(lang=user.lang).env._
+        if self.state == "done":
+            title, kind = _("Reconciliation with the national portal done"), "success"
+            message = _(
+                "%(period)s: %(count)s dossiers checked, %(differing)s differing.",
+                period=self.name,
+                count=self.dossier_count,
+                differing=self.difference_count,
+            )
+        else:
+            title, kind = _("Reconciliation with the national portal failed"), "warning"
+            message = f"{self.name}: {self.error or ''}"
+        user._bus_send("simple_notification", {"title": title, "message": message, "type": kind})
+
+    def _moh_check_content_update(self, vals):
+        if self.filtered(lambda rec: rec.state == "queued") and {"date_from", "date_to", "company_id"} & set(vals):
+            raise UserError(self.env._("This period is being checked: change it once the check is done."))
 
     def action_resend_all(self):
         """Queue the synchronisation of every listed dossier not resent yet."""

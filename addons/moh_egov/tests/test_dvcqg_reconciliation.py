@@ -6,7 +6,7 @@ import datetime as dt
 
 from odoo import fields
 from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from moh_core.testing.dvcqg import LocalDvcqg
@@ -50,6 +50,10 @@ class TestDvcqgReconciliation(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin,
             .with_user(user or self.admin)
             .create({"date_from": today - dt.timedelta(days=1), "date_to": today + dt.timedelta(days=1)})
         )
+
+    def _run(self, cron):
+        cron.method_direct_trigger()
+        self.env.invalidate_all()
 
     def test_differences_listed_and_fixed_by_resend(self):
         with LocalDvcqg(self.port) as dvcqg:
@@ -100,6 +104,64 @@ class TestDvcqgReconciliation(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin,
             rec.action_check()
             self.assertEqual(rec.dossier_count, 3)
             self.assertFalse(rec.line_ids)
+
+    def test_large_period_checked_in_the_background(self):
+        self.env["ir.config_parameter"].sudo().set_param("moh_egov.dvcqg_reconcile_run_now_limit", "1")
+        cron = self.env.ref("moh_egov.ir_cron_dvcqg_reconciliation")
+        with LocalDvcqg(self.port) as dvcqg:
+            synced = self._submitted()
+            self._deliver(self._messages(synced))
+            missing = self._submitted()
+            rec = self._reconciliation()
+            lookups = len(dvcqg.state.calls("TraCuuHoSo"))
+            triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+            rec.action_check()
+            # two dossiers > the limit of one: queued, nothing asked yet, the scheduled action woken
+            self.assertEqual(rec.state, "queued")
+            self.assertEqual(rec.requested_by_id, self.admin)
+            self.assertFalse(rec.checked_at)
+            self.assertEqual(len(dvcqg.state.calls("TraCuuHoSo")), lookups)
+            self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+            with self.assertRaises(UserError):
+                rec.action_check()  # not twice
+            with self.assertRaises(UserError):
+                rec.with_user(self.admin).write({"date_to": rec.date_to + dt.timedelta(days=5)})
+            with self.allow_requests(all_requests=True):
+                self._run(cron)
+            self.assertEqual(rec.state, "done")
+            self.assertEqual(rec.dossier_count, 2)
+            self.assertEqual(rec.line_ids.dossier_id, missing)
+            self.assertEqual(len(dvcqg.state.calls("TraCuuHoSo")) - lookups, 2)
+            self.env.cr.precommit.run()
+            note = self.env["bus.bus"].search([("message", "like", "simple_notification")], order="id desc", limit=1)
+            self.assertIn("2 dossiers checked, 1 differing", note.message)
+
+        # the portal down: the check fails with the reason, the previous result is kept
+        rec.action_check()
+        self.assertEqual(rec.state, "queued")
+        self._run(cron)
+        self.assertEqual(rec.state, "failed")
+        self.assertTrue(rec.error)
+        self.assertEqual(rec.line_ids.dossier_id, missing)
+        self.assertEqual(rec.dossier_count, 2)
+
+    def test_result_written_by_the_check_only(self):
+        rec = self._reconciliation()
+        for values in (
+            {"state": "done"},
+            {"figures_html": "<p>100%</p>"},
+            {"dossier_count": 0},
+            {"checked_at": "2026-01-01 00:00:00"},
+        ):
+            with self.assertRaises(AccessError):
+                rec.with_user(self.admin).write(values)
+            self.assertRpcRefused(self.admin, "moh.dvcqg.reconciliation", "write", [[rec.id], values])
+        with self.assertRaises(AccessError):
+            self.env["moh.dvcqg.reconciliation"].with_user(self.admin).create(
+                {"date_from": rec.date_from, "date_to": rec.date_to, "state": "done"}
+            )
+        self.assertRpcRefused(self.admin, "moh.dvcqg.reconciliation", "_cron_moh_dvcqg_reconcile", [])
+        self.assertRpcRefused(self.admin, "moh.dvcqg.reconciliation", "_moh_run_check", [[rec.id], self.peer.id])
 
     def test_roles_and_rpc(self):
         with LocalDvcqg(self.port):

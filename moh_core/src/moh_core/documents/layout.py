@@ -127,8 +127,49 @@ __all__ = [
     "VerificationBox",
     "VerificationMark",
     "render_outgoing_document",
+    "TYPE_NAMES",
+    "URGENCY_MARKS",
+    "CONFIDENTIALITY_MARKS",
 ]
 
+#: The names of the types of administrative document by their abbreviation (Decree 30/2020/NĐ-CP,
+#: Appendix III), printed in capitals as the document's title (box 5a). The law fixes them: a
+#: document is titled "QUYẾT ĐỊNH" whatever the language of the screens that drafted it.
+TYPE_NAMES: dict[str, str] = {
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "TC": "Thông cáo",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "HĐ": "Hợp đồng",
+    "CĐ": "Công điện",
+    "BGN": "Bản ghi nhớ",
+    "BTT": "Bản thỏa thuận",
+    "GUQ": "Giấy ủy quyền",
+    "GM": "Giấy mời",
+    "GGT": "Giấy giới thiệu",
+    "GNP": "Giấy nghỉ phép",
+    "PG": "Phiếu gửi",
+    "PC": "Phiếu chuyển",
+    "PB": "Phiếu báo",
+    "SY": "Bản sao y",
+    "TrS": "Bản trích sao",
+    "SL": "Bản sao lục",
+}
+#: The urgency and confidentiality marks by the product's level names.
+URGENCY_MARKS: dict[str, str] = {"urgent": "KHẨN", "very_urgent": "THƯỢNG KHẨN", "flash": "HỎA TỐC"}
+CONFIDENTIALITY_MARKS: dict[str, str] = {"confidential": "MẬT", "secret": "TỐI MẬT", "top_secret": "TUYỆT MẬT"}
 #: Urgency marks (box 10b) and the width of their stamp frame in mm (height 8 mm).
 URGENCY_LEVELS: dict[str, float] = {"HỎA TỐC": 30, "THƯỢNG KHẨN": 40, "KHẨN": 20}
 #: Confidentiality marks (box 10a; Law on Protection of State Secrets 2018) and their frame width.

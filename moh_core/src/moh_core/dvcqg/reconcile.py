@@ -12,16 +12,34 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, TypeVar
 
 from moh_core.indicators import Item, Period
 from moh_core.indicators.service_measures import service_indicators
 
 from .wire import parse_date
 
-__all__ = ["COMPARED", "MISSING", "Difference", "differences", "figures", "record_item", "status_counts"]
+__all__ = [
+    "COMPARED",
+    "LOOKUP_WORKERS",
+    "MISSING",
+    "Difference",
+    "differences",
+    "figures",
+    "lookup_all",
+    "record_item",
+    "status_counts",
+]
+
+T = TypeVar("T")
+
+#: How many ``TraCuuHoSo`` calls a reconciliation keeps in flight: the adapter answers one dossier
+#: per call, so a month of dossiers asked one after the other waits on the network for each.
+LOOKUP_WORKERS = 8
 
 #: The compared fields: (DVCQG field, name of the difference).
 COMPARED: tuple[tuple[str, str], ...] = (
@@ -69,6 +87,36 @@ def differences(product: Mapping[str, Any], portal: Mapping[str, Any] | None) ->
         if mine != theirs:
             found.append(Difference(what, mine, theirs))
     return tuple(found)
+
+
+def lookup_all(  # noqa: UP047 - moh_core runs on Python 3.11 too
+    lookup: Callable[[str], T], codes: Sequence[str], *, workers: int = LOOKUP_WORKERS
+) -> dict[str, T]:
+    """``{code: lookup(code)}`` for each of ``codes``, with up to ``workers`` calls at once.
+    The first error a call raises is raised once the calls in flight have ended; the codes not
+    yet asked are then not asked."""
+    unique = list(dict.fromkeys(codes))
+    if not unique:
+        return {}
+    failed = threading.Event()
+
+    def ask(code: str) -> T | None:
+        if failed.is_set():
+            return None
+        try:
+            return lookup(code)
+        except BaseException:
+            failed.set()
+            raise
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique))), thread_name_prefix="dvcqg-lookup") as pool:
+        futures = {pool.submit(ask, code): code for code in unique}
+        done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in done:
+            error = future.exception()
+            if error is not None:
+                raise error
+        return {futures[future]: future.result() for future in futures}  # type: ignore[misc]
 
 
 def _day(record: Mapping[str, Any], *names: str) -> dt.date | None:
