@@ -9,8 +9,11 @@ from moh_core.identity import (
     ClaimNames,
     IdentityProblem,
     IdentityRefused,
+    business_at_assurance,
     map_claims,
+    meets_assurance,
     normalise_tax_code,
+    require_assurance,
 )
 
 CITIZEN = {
@@ -138,6 +141,46 @@ def test_refused(id_token, userinfo, problem):
     assert caught.value.code is problem
     assert caught.value.message.startswith("The national sign-in was refused: ")
     assert caught.value.message_in("vi").startswith("Đăng nhập quốc gia bị từ chối: ")
+
+
+@pytest.mark.parametrize(
+    ("level", "minimum", "meets"),
+    [(0, 0, True), (0, None, True), (None, 0, True), (1, 1, True), (2, 1, True), (1, 2, False), (0, 1, False)],
+)
+def test_meets_assurance(level, minimum, meets):
+    assert meets_assurance(level, minimum) is meets
+
+
+def test_sign_in_below_the_minimum_assurance_is_refused():
+    identity = map_claims({**CITIZEN, "loAs": "LoA1"})
+    assert require_assurance(identity, 0) is identity
+    assert require_assurance(identity, 1) is identity
+    with pytest.raises(IdentityRefused) as caught:
+        require_assurance(identity, 2)
+    assert caught.value.code is IdentityProblem.LOW_ASSURANCE
+    assert "level of assurance is 1" in caught.value.message
+    assert "sign in with VNeID at level 2" in caught.value.message
+    assert caught.value.message_in("vi").startswith("Đăng nhập quốc gia bị từ chối: ")
+    assert "VNeID mức độ 2" in caught.value.message_in("vi")
+    # No level stated counts as 0.
+    with pytest.raises(IdentityRefused):
+        require_assurance(map_claims({key: value for key, value in CITIZEN.items() if key != "loAs"}), 1)
+
+
+def test_business_proven_only_at_its_assurance_level():
+    level_1 = map_claims({**BUSINESS, "loAs": "LoA1"})
+    assert level_1.business_proven
+    assert business_at_assurance(level_1, 0) is level_1
+    assert business_at_assurance(level_1, 1) is level_1
+    weak = business_at_assurance(level_1, 2)
+    assert not weak.business_proven
+    assert not weak.may_act_for("0101234567")
+    assert weak.unproven_tax_code == "0101234567"
+    assert weak.kind is AccountKind.BUSINESS
+    assert weak.tech_id == level_1.tech_id
+    assert business_at_assurance(map_claims(BUSINESS), 2).business_proven  # loAs LoA1 and LoA3: 3
+    citizen = map_claims({**CITIZEN, "loAs": "LoA1"})
+    assert business_at_assurance(citizen, 2) is citizen
 
 
 def test_userinfo_wins_and_empty_userinfo_is_not_checked():

@@ -117,13 +117,16 @@ class MohEgovPortal(CustomerPortal):
         if not procedure or not procedure.active:
             raise NotFound()
         can_apply = self._moh_is_business_user()
+        # A sign-in below the procedure's level of assurance is told so instead of the form.
+        assurance_problem = can_apply and request.env.user._moh_assurance_problem(procedure)
         return request.render(
             "moh_egov.portal_procedure",
             {
                 "procedure": procedure,
                 "page_name": "procedure",
-                "can_apply": can_apply,
+                "can_apply": can_apply and not assurance_problem,
                 "moh_own_name": can_apply and request.env.user._moh_files_in_own_name(),
+                "errors": [assurance_problem] if assurance_problem else [],
             },
         )
 
@@ -171,6 +174,13 @@ class MohEgovPortal(CustomerPortal):
         user = request.env.user
         partner = user.partner_id.sudo()
         own_name = user._moh_files_in_own_name()
+        assurance_problem = user._moh_assurance_problem(procedure)
+        if assurance_problem:
+            # Before anything is made from the form (also checked again when the draft is made).
+            return request.render(
+                "moh_egov.portal_procedure",
+                {"procedure": procedure, "page_name": "procedure", "can_apply": False, "errors": [assurance_problem]},
+            )
         if not partner.parent_id and not partner.is_company and not own_name:
             # A business signing up alone: its company record is made from the form.
             if not business_name.strip():
@@ -196,6 +206,7 @@ class MohEgovPortal(CustomerPortal):
         try:
             # A national sign-in files only in the name it proves (the person, or its business).
             user._moh_check_may_file()
+            dossier = request.env["moh.dossier"]._moh_new_for_user(procedure, user)
         except UserError as error:
             return request.render(
                 "moh_egov.portal_procedure",
@@ -207,7 +218,6 @@ class MohEgovPortal(CustomerPortal):
                     "errors": [error.args[0]],
                 },
             )
-        dossier = request.env["moh.dossier"]._moh_new_for_user(procedure, user)
         return request.redirect(f"/my/dossiers/{dossier.id}")
 
     @http.route("/my/dossiers/<int:dossier_id>/save", type="http", auth="user", website=True, methods=["POST"])

@@ -12,7 +12,7 @@ from odoo.exceptions import ValidationError
 
 from moh_core.identity import ClaimNames
 
-from .res_users import national_refusal
+from .res_users import ASSURANCE_LEVELS, national_refusal
 
 _logger = logging.getLogger(__name__)
 
@@ -57,6 +57,25 @@ class AuthOauthProvider(models.Model):
         string="Claim Names",
         help='JSON overriding the names of the identity claims, e.g. {"tech_id": "TechID", '
         '"business_codes": ["2"]}. Empty: the names seen in the DVCQG integrations.',
+    )
+
+    moh_min_assurance_level = fields.Selection(
+        ASSURANCE_LEVELS,
+        string="Minimum Assurance Level",
+        default="0",
+        required=True,
+        help="A sign-in whose claims (loAs / IAL) state a lower level of assurance is refused, and "
+        "nothing is made or changed for that account. VNeID level 1: personal data matched; level "
+        "2: face or fingerprint checked. Not required by default: no public specification confirms "
+        "that the portal sends the level (an account that states none is level 0).",
+    )
+    moh_business_assurance_level = fields.Selection(
+        ASSURANCE_LEVELS,
+        string="Minimum Assurance Level to Act for a Business",
+        default="0",
+        required=True,
+        help="Below this level a business account's claims (its tax code) are not taken as proof: "
+        "no company is linked, and the user cannot file in a company's name.",
     )
 
     @api.constrains("moh_claim_names")

@@ -583,7 +583,9 @@ class MohDossier(models.Model):
     @api.model
     def _moh_new_for_user(self, procedure, user):
         """A new draft for ``user``'s business (created in sudo by the portal controller); a
-        nationally signed-in user only in the name its sign-in proves."""
+        nationally signed-in user only in the name its sign-in proves, and only when the user's
+        sign-in reaches the procedure's level of assurance."""
+        user._moh_check_assurance(procedure)
         user._moh_check_may_file()
         partner = user.partner_id
         return self.sudo().create(
@@ -694,6 +696,10 @@ class MohDossier(models.Model):
 
         self._moh_check_applicant()
         self._moh_check_state("draft")
+        if not self.env.user._is_superuser():
+            # Filed online by the applicant: its sign-in must reach the procedure's level.
+            for procedure in self.sudo().procedure_id:
+                self.env.user._moh_check_assurance(procedure)
         for dossier in self.sudo():
             lines, complete = dossier._moh_completeness_lines()
             if not complete:

@@ -8,6 +8,8 @@ across the one-stop steps), the fee, the department that decides and what it ret
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .res_users import ASSURANCE_LEVELS
+
 #: How a procedure's processing time counts (moh_core.onestop.deadlines.DayUnit).
 PROCESSING_UNITS = [
     ("working", "Working Days"),
@@ -44,6 +46,17 @@ class MohProcedure(models.Model):
     )
     dvcqg_field_name = fields.Char(string="National Field Name", help="TenLinhVuc, from the national catalogue.")
     online_level = fields.Selection(ONLINE_LEVELS, required=True, default="full", tracking=True)
+    min_assurance_level = fields.Selection(
+        ASSURANCE_LEVELS,
+        string="Minimum Assurance Level",
+        default="0",
+        required=True,
+        tracking=True,
+        help="Filing online needs a sign-in with VNeID (through the National Public Service Portal) "
+        "at this level of assurance at least: Decree 69/2024/ND-CP lets an agency require level 2 "
+        "for some services. An account signed in with a password is level 0. Dossiers received at "
+        "the counter or by post are not affected.",
+    )
     description = fields.Text(translate=True, help="Who files it and what the ministry decides.")
     legal_basis = fields.Text(translate=True)
     requirement_ids = fields.One2many(

@@ -9,8 +9,11 @@ from moh_core.identity import (
     AccountKind,
     IdentityRefused,
     SigninSecrets,
+    business_at_assurance,
     map_claims,
+    meets_assurance,
     normalise_tax_code,
+    require_assurance,
     verify_id_token,
 )
 
@@ -22,6 +25,17 @@ NATIONAL_SIGNIN_KEY = "moh_national_signin"
 NATIONAL_LOGOUT_KEY = "moh_national_logout"
 #: Why the last national sign-in of this browser was refused, for the login page to say.
 NATIONAL_ERROR_KEY = "moh_national_error"
+#: The user and the level of assurance the national sign-in of this browser session proved.
+NATIONAL_LEVEL_KEY = "moh_national_level"
+
+#: Levels of assurance of a national account (VNeID level 1: the person's data matched the
+#: population database; level 2: face or fingerprint checked too; Decree 69/2024/ND-CP), as the
+#: minimum a provider or a procedure requires ("0": none required).
+ASSURANCE_LEVELS = [
+    ("0", "Not Required"),
+    ("1", "Level 1 (personal data matched)"),
+    ("2", "Level 2 (face or fingerprint checked)"),
+]
 
 
 def national_refusal(message):
@@ -150,6 +164,10 @@ class ResUsers(models.Model):
             identity = map_claims(
                 validation, oauth_provider._moh_userinfo(params["access_token"]), oauth_provider._moh_claims()
             )
+            # Below the provider's minimum nothing is made or changed; below the business
+            # minimum the business claims prove nothing (the person acts in their own name).
+            identity = require_assurance(identity, int(oauth_provider.moh_min_assurance_level or 0))
+            identity = business_at_assurance(identity, int(oauth_provider.moh_business_assurance_level or 0))
         except IdentityRefused as error:
             _logger.warning("National sign-in refused: %s", error.message)
             raise national_refusal(error.message_in(self.env.lang)) from None
@@ -174,6 +192,7 @@ class ResUsers(models.Model):
         user.sudo().oauth_access_token = params["access_token"]
         if request:
             request.session[NATIONAL_LOGOUT_KEY] = {"provider": provider, "id_token": params.get("moh_id_token")}
+            request.session[NATIONAL_LEVEL_KEY] = {"uid": user.id, "level": identity.assurance_level}
         return user.login
 
     def _moh_apply_national_identity(self, identity):
@@ -220,6 +239,40 @@ class ResUsers(models.Model):
         user = self.sudo()
         return bool(user.moh_national_kind) and not user.moh_national_tax_code
 
+    def _moh_assurance_level(self):
+        """The level of assurance of this user's current sign-in: in the user's own browser
+        session, what the session's national sign-in proved (0 for a session opened with a
+        password, whatever an earlier national sign-in proved); elsewhere (demo data, the shell)
+        the level stored by the last national sign-in."""
+        self.ensure_one()
+        if request and request.session.uid == self.id:
+            signed_in = request.session.get(NATIONAL_LEVEL_KEY) or {}
+            return int(signed_in.get("level") or 0) if signed_in.get("uid") == self.id else 0
+        return self.sudo().moh_assurance_level
+
+    def _moh_assurance_problem(self, procedure):
+        """Why this user may not file ``procedure`` online for want of assurance ("" when it may)."""
+        self.ensure_one()
+        required = int(procedure.sudo().min_assurance_level or 0)
+        level = self._moh_assurance_level()
+        if meets_assurance(level, required):
+            return ""
+        return self.env._(
+            "Filing %(procedure)s online requires signing in with VNeID at assurance level %(required)s "
+            "(your current sign-in: level %(level)s). Log out, then sign in with the National Public "
+            "Service Portal (VNeID) at level %(required)s.",
+            procedure=procedure.sudo().name,
+            required=required,
+            level=level,
+        )
+
+    def _moh_check_assurance(self, procedure):
+        """UserError unless this user's current sign-in reaches the procedure's minimum level of
+        assurance for filing online."""
+        problem = self._moh_assurance_problem(procedure)
+        if problem:
+            raise UserError(problem)
+
     def _moh_check_may_file(self):
         """UserError unless this user may file in the name of its applicant: any applicant for an
         account made on the portal with a password (unchanged), and for a national account only
@@ -233,6 +286,19 @@ class ResUsers(models.Model):
             return
         if user.moh_national_tax_code and normalise_tax_code(applicant.vat) == user.moh_national_tax_code:
             return
+        required = int(user.oauth_provider_id.moh_business_assurance_level or 0)
+        if user.moh_national_kind == "business" and not meets_assurance(user.moh_assurance_level, required):
+            raise UserError(
+                self.env._(
+                    "Your national sign-in has assurance level %(level)s; acting for a business such as "
+                    "%(company)s (tax code %(vat)s) requires level %(required)s: you cannot apply in its "
+                    "name. Sign in with VNeID at level %(required)s.",
+                    level=user.moh_assurance_level,
+                    company=applicant.name,
+                    vat=applicant.vat or "-",
+                    required=required,
+                )
+            )
         raise UserError(
             self.env._(
                 "Your national account does not prove that you act for %(company)s (tax code %(vat)s): "

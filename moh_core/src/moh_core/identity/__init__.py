@@ -8,8 +8,11 @@ from moh_core.identity.dvcqg import (
     IdentityProblem,
     IdentityRefused,
     NationalIdentity,
+    business_at_assurance,
     map_claims,
+    meets_assurance,
     normalise_tax_code,
+    require_assurance,
 )
 from moh_core.identity.oidc import SigninSecrets, at_hash, verify_id_token
 
@@ -22,7 +25,10 @@ __all__ = [
     "NationalIdentity",
     "SigninSecrets",
     "at_hash",
+    "business_at_assurance",
     "map_claims",
+    "meets_assurance",
     "normalise_tax_code",
+    "require_assurance",
     "verify_id_token",
 ]

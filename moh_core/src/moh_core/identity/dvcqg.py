@@ -8,6 +8,11 @@ The rule this module exists for: a **business** is proven only by an account of 
 (doanh nghiệp) whose claims carry a well-formed tax code (``MaSoThue``) or enterprise code
 (``MaSoDoanhNghiep``). A citizen's account (kind 1) never proves a company, whatever its claims
 say, and neither does an organisation's account (kind 3) nor a business account without a code.
+
+The level of assurance the claims state (VNeID level 1: the person's data matched; level 2: face or
+fingerprint checked, Decree 69/2024/ND-CP) is a threshold the portal may set, 0 meaning "not
+checked": :func:`require_assurance` refuses a sign-in below it, :func:`business_at_assurance` takes
+a business as proven only at or above its own threshold.
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ __all__ = [
     "IdentityProblem",
     "IdentityRefused",
     "NationalIdentity",
+    "business_at_assurance",
     "map_claims",
+    "meets_assurance",
     "normalise_tax_code",
+    "require_assurance",
 ]
 
 #: A Vietnamese tax code: 10 digits, a branch adds "-" and 3 digits.
@@ -51,6 +59,7 @@ class IdentityProblem(ProblemCode):
     UNKNOWN_KIND = "unknown_kind"
     SUBJECT_MISMATCH = "subject_mismatch"
     BAD_ID_TOKEN = "bad_id_token"
+    LOW_ASSURANCE = "low_assurance"
 
 
 register_texts(
@@ -61,6 +70,8 @@ register_texts(
         IdentityProblem.UNKNOWN_KIND: "the national account is of an unknown kind ({kind})",
         IdentityProblem.SUBJECT_MISMATCH: "the identity data do not belong to the account that signed in",
         IdentityProblem.BAD_ID_TOKEN: "the identity provider's answer could not be verified",
+        IdentityProblem.LOW_ASSURANCE: "your account's level of assurance is {level}, and this portal requires "
+        "level {required}; sign in with VNeID at level {required}",
     },
     {
         IdentityProblem.NO_SUBJECT: "đăng nhập quốc gia không cho biết ai đăng nhập (thiếu định danh)",
@@ -68,6 +79,8 @@ register_texts(
         IdentityProblem.UNKNOWN_KIND: "tài khoản quốc gia thuộc loại không xác định ({kind})",
         IdentityProblem.SUBJECT_MISMATCH: "thông tin định danh không thuộc tài khoản đã đăng nhập",
         IdentityProblem.BAD_ID_TOKEN: "không xác minh được phản hồi của hệ thống định danh",
+        IdentityProblem.LOW_ASSURANCE: "tài khoản của bạn có mức độ đảm bảo định danh {level}, cổng này yêu cầu "
+        "mức độ {required}; vui lòng đăng nhập bằng tài khoản định danh điện tử VNeID mức độ {required}",
     },
 )
 
@@ -169,6 +182,28 @@ def normalise_tax_code(value: object) -> str:
     """The tax code without spaces and dots, or "" when it is not a well-formed one."""
     text = re.sub(r"[\s.]", "", str(value or ""))
     return text if _TAX_CODE.match(text) else ""
+
+
+def meets_assurance(level: int | None, minimum: int | None) -> bool:
+    """Whether an identity of assurance ``level`` (0 or None: none stated, or a password) reaches
+    ``minimum``; a minimum of 0 (or None) is not checked."""
+    return not minimum or minimum <= 0 or (level or 0) >= minimum
+
+
+def require_assurance(identity: NationalIdentity, minimum: int | None) -> NationalIdentity:
+    """``identity`` when its claims state at least ``minimum``; refused
+    (:class:`IdentityRefused`, ``LOW_ASSURANCE``) below it."""
+    if not meets_assurance(identity.assurance_level, minimum):
+        raise IdentityRefused(IdentityProblem.LOW_ASSURANCE, {"level": identity.assurance_level, "required": minimum})
+    return identity
+
+
+def business_at_assurance(identity: NationalIdentity, minimum: int | None) -> NationalIdentity:
+    """``identity`` as proof of its business only at or above ``minimum``: below it the business
+    is dropped (its tax code kept as unproven), so the person acts in their own name only."""
+    if identity.business is None or meets_assurance(identity.assurance_level, minimum):
+        return identity
+    return dataclasses.replace(identity, business=None, unproven_tax_code=identity.business.tax_code)
 
 
 def _text(claims: Mapping[str, Any], name: str) -> str:

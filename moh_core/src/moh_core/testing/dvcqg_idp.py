@@ -113,6 +113,27 @@ CLAIM_SETS: dict[str, dict[str, Any]] = {
         "loAs": "LoA2",
         "userProfileUri": "https://vneid.example/profile",
     },
+    # A citizen whose identity data matched only (level 1: no face or fingerprint check).
+    "citizen_level1": {
+        "sub": "dvcqg-citizen-0006",
+        "TechID": "TECH-CD-0006",
+        "LoaiTaiKhoan": "1",
+        "SoDinhDanh": "001096000006",
+        "HoVaTen": "Vũ Thị Giang",
+        "ThuDienTu": "giang.vu@example.vn",
+        "loAs": "LoA1",
+    },
+    # A business account at level 1: its tax code proves the business only where level 1 is enough.
+    "business_level1": {
+        "sub": "dvcqg-business-0007",
+        "TechID": "TECH-DN-0007",
+        "LoaiTaiKhoan": "2",
+        "HoVaTen": "Đỗ Văn Hải",
+        "ThuDienTu": "hai.do@example.vn",
+        "MaSoThue": "0109990007",
+        "TenDoanhNghiep": "Công ty TNHH Vật tư Y tế Hải Đăng",
+        "loAs": "LoA1",
+    },
 }
 
 
