@@ -13,7 +13,15 @@ import requests
 from moh_core.dvcqg.client import Client, Settings
 from moh_core.testing import dvcqg_portal
 from moh_core.testing.dvcqg import DvcqgState
-from moh_core.testing.dvcqg_portal import PUSH_PATH, LocalNationalPortal, describe, main
+from moh_core.testing.dvcqg_portal import (
+    PUSH_PATH,
+    LocalNationalPortal,
+    describe,
+    loopback_aliases,
+    main,
+    with_procedures,
+    write_settings,
+)
 
 FILED = {
     "MaHoSo": "G22.99-261125-00001",
@@ -218,7 +226,11 @@ def test_main_prints_the_settings_and_pushes_a_file(tmp_path):
     [received] = ministry.received
     assert received["authorization"] == "Bearer t"
     assert len(received["body"]["NgayNopHoSo"]) == 14
-    assert portal.idp.client.redirect_uris == [f"{ministry.url}/auth_oauth/signin"]
+    port = ministry.server_address[1]
+    assert portal.idp.client.redirect_uris == [
+        f"http://127.0.0.1:{port}/auth_oauth/signin",
+        f"http://localhost:{port}/auth_oauth/signin",
+    ]
 
 
 def test_main_serves_until_interrupted(monkeypatch):
@@ -233,3 +245,55 @@ def test_main_serves_until_interrupted(monkeypatch):
     assert "Token URL" in out.getvalue()
     with pytest.raises(OSError):
         portal.sync.socket.getsockname()  # closed
+
+
+def test_settings_json_catalogue_and_once(tmp_path):
+    catalogue = tmp_path / "catalogue.json"
+    rows = [
+        {"MATTHC": "1.002088", "TENTTHC": "Công bố mỹ phẩm nhập khẩu", "LINHVUCTHUCHIEN": []},
+        {"MATTHC": "1.004585", "TENTTHC": "Cấp giấy phép quảng cáo thuốc", "LINHVUCTHUCHIEN": []},
+    ]
+    catalogue.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    target = tmp_path / "state" / "settings.json"
+    ports = ["--sync-port", "0", "--idp-port", "0", "--payment-port", "0", "--inbound-port", "0"]
+    out = io.StringIO()
+    portal = main([*ports, "--catalogue", str(catalogue), "--settings-json", str(target), "--once"], out=out)
+    # --once: stopped without waiting to be interrupted
+    with pytest.raises(OSError):
+        portal.sync.socket.getsockname()
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written == portal.settings()
+    assert written["peer"]["Endpoint URL"] == portal.sync.url
+    assert target.stat().st_mode & 0o777 == 0o600  # it holds the secrets
+    assert not list(target.parent.glob("*.tmp"))
+    assert "Endpoint URL" in out.getvalue()
+    # the procedures given come first and replace the fixture's of the same code; the others stay
+    codes = [row["MATTHC"] for row in portal.sync.catalogue]
+    assert codes[:2] == ["1.002088", "1.004585"]
+    assert portal.sync.catalogue[0]["TENTTHC"] == "Công bố mỹ phẩm nhập khẩu"
+    assert codes.count("1.002088") == 1
+    assert {"1.001234", "2.000987"} <= set(codes)
+
+
+def test_a_catalogue_without_codes_is_refused(tmp_path):
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text(json.dumps([{"TENTTHC": "no code"}]), encoding="utf-8")
+    with pytest.raises(SystemExit, match="MATTHC"):
+        main(["--sync-port", "0", "--catalogue", str(catalogue)], serve=False, out=io.StringIO())
+
+
+def test_with_procedures_keeps_the_fixture():
+    assert [row["MATTHC"] for row in with_procedures([])] == ["1.002088", "1.001234", "2.000987"]
+
+
+def test_loopback_aliases():
+    assert loopback_aliases("http://localhost:8069/") == ["http://localhost:8069", "http://127.0.0.1:8069"]
+    assert loopback_aliases("http://127.0.0.1") == ["http://127.0.0.1", "http://localhost"]
+    assert loopback_aliases("https://dichvucong.moh.gov.vn") == ["https://dichvucong.moh.gov.vn"]
+
+
+def test_write_settings_replaces_an_older_file(tmp_path):
+    target = tmp_path / "settings.json"
+    target.write_text("old", encoding="utf-8")
+    write_settings({"peer": {"dstcode": "G15"}}, target)
+    assert json.loads(target.read_text(encoding="utf-8")) == {"peer": {"dstcode": "G15"}}

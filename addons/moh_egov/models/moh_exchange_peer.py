@@ -17,6 +17,8 @@ _logger = logging.getLogger(__name__)
 DVCQG_LOCK = 0x4D4F4844  # "MOHD"
 #: Sessions of the adapter, per database and peer: a login serves many deliveries.
 _CLIENTS = {}
+#: The code of the national portal peer linked to the local double (moh_core.testing.dvcqg_portal).
+LOCAL_PORTAL_CODE = "DVCQG.LOCAL"
 
 
 class MohExchangePeer(models.Model):
@@ -216,3 +218,141 @@ class MohExchangePeer(models.Model):
                 peer._moh_dvcqg_pull_catalogue()
             except DvcqgError as exc:
                 _logger.warning("national catalogue pull from %s failed: %s", peer.name, exc)
+
+    # -- the local national portal (demo, tests) ---------------------------------------------------
+
+    @api.model
+    def _moh_use_local_national_portal(self, settings, public_url=None):
+        """Link the company to the local double of the national portal
+        (``moh_core.testing.dvcqg_portal``) in one go, from its ``settings()`` (the JSON of its
+        ``--settings-json``): the national portal peer :data:`LOCAL_PORTAL_CODE` speaking DVCQG
+        (created or updated; the company's other national portal peers archived), the pull
+        address, the national sign-in (enabled), the payment provider ``dvcqg`` (test mode,
+        published), then the double's catalogue pulled into the procedures' national codes, and
+        the documents of procedures that have no national document codes numbered ``TP1``,
+        ``TP2``… in their order (the codes of the double's filed dossiers). ``public_url`` is the
+        address the double reaches this server at (default: the web base URL). System
+        administrators (or the superuser) only; never over RPC. Returns what was done."""
+        from moh_core.dvcqg import DvcqgError  # noqa: PLC0415
+
+        from .moh_dvcqg_inbound import PULL_URL_PARAM  # noqa: PLC0415
+
+        if not (self.env.su or self.env.user.has_group("base.group_system")):
+            raise AccessError(self.env._("Only a system administrator links the product to a local national portal."))
+        peer_settings, oauth, payment = (
+            self._moh_local_portal_section(settings, name) for name in ("peer", "oauth", "payment")
+        )
+        company = self.env.company
+        Peer = self.sudo().with_context(active_test=False)
+        values = {
+            "name": self.env._("National Public Service Portal (local double)"),
+            "code": LOCAL_PORTAL_CODE,
+            "national_portal": True,
+            "protocol": "dvcqg",
+            "transport": "http",
+            "url": peer_settings("Endpoint URL"),
+            "dvcqg_auth_endpoint": peer_settings("Login Path"),
+            "dvcqg_integration_endpoint": peer_settings("Integration Path"),
+            "dvcqg_share_endpoint": peer_settings("Sharing Path"),
+            "dvcqg_dstcode": peer_settings("dstcode"),
+            "dvcqg_madonvi": peer_settings("Unit Code (madonvi)"),
+            "dvcqg_username": peer_settings("Username"),
+            "dvcqg_password": peer_settings("Password"),
+            "auth_token": peer_settings("Outgoing Token (pull)", required=False) or False,
+            "dvcqg_public_url": public_url or False,
+            "company_id": company.id,
+            "active": True,
+        }
+        Peer.search(
+            [("national_portal", "=", True), ("company_id", "=", company.id), ("code", "!=", LOCAL_PORTAL_CODE)]
+        ).active = False
+        peer = Peer.search([("code", "=", LOCAL_PORTAL_CODE), ("company_id", "=", company.id)], limit=1)
+        if peer:
+            peer.write(values)
+        else:
+            peer = Peer.create(values)
+        self.env["ir.config_parameter"].sudo().set_param(
+            PULL_URL_PARAM, peer_settings("Pull URL (moh_egov.dvcqg_inbound_pull_url)")
+        )
+
+        provider = self.env.ref("moh_egov.provider_dvcqg", raise_if_not_found=False) or self.env[
+            "auth.oauth.provider"
+        ].sudo().search([("moh_national", "=", True)], limit=1)
+        if not provider:
+            raise UserError(self.env._("The national sign-in provider is missing: update the module."))
+        provider.sudo().write(
+            {
+                "enabled": True,
+                "client_id": oauth("Client ID"),
+                "moh_client_secret": oauth("Client Secret"),
+                "auth_endpoint": oauth("Authorization URL"),
+                "moh_token_endpoint": oauth("Token URL"),
+                "validation_endpoint": oauth("UserInfo URL"),
+                "moh_jwks_uri": oauth("JWKS URL"),
+                "moh_issuer": oauth("Issuer"),
+                "moh_end_session_endpoint": oauth("End Session URL"),
+            }
+        )
+
+        acquirer = (
+            self.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", "dvcqg"), ("company_id", "in", (company.id, False))], limit=1)
+        )
+        if not acquirer:
+            raise UserError(self.env._("The national payment provider is missing: update the module."))
+        acquirer.write(
+            {
+                "state": "test",
+                "is_published": True,
+                "dvcqg_partner_code": payment("Partner Code"),
+                "dvcqg_secret": payment("Shared Secret"),
+                "dvcqg_endpoint": payment("Platform URL"),
+                "dvcqg_token": payment("Bearer Token", required=False) or False,
+            }
+        )
+
+        try:
+            updated = peer._moh_dvcqg_pull_catalogue()
+        except DvcqgError as exc:
+            raise UserError(self.env._("The national portal answered: %(error)s", error=exc)) from exc
+        procedures = self.env["moh.procedure"].sudo().search([("company_id", "=", company.id)])
+        for procedure in procedures:
+            requirements = procedure.requirement_ids.sorted(lambda r: (r.sequence, r.id))
+            if not any(requirements.mapped("dvcqg_code")):
+                for number, requirement in enumerate(requirements, start=1):
+                    requirement.dvcqg_code = f"TP{number}"
+        unknown = procedures.filtered(lambda p: not p.dvcqg_code)
+        if unknown:
+            _logger.warning(
+                "procedures not in the local national portal's catalogue (their dossiers will not sync): %s",
+                ", ".join(unknown.mapped("code")),
+            )
+        return {
+            "peer_id": peer.id,
+            "inbound_token": peer.inbound_token,
+            "procedures_updated": updated,
+            "procedures_unknown": unknown.mapped("code"),
+        }
+
+    @api.model
+    def _moh_local_portal_section(self, settings, name):
+        """A reader of ``settings[name]``: ``read(key)`` is its value, a non-empty string unless
+        ``required=False``; anything else raises UserError naming the setting."""
+        section = settings.get(name) if isinstance(settings, dict) else None
+        if not isinstance(section, dict):
+            raise UserError(self.env._("The local national portal's settings have no '%(name)s' section.", name=name))
+
+        def read(key, required=True):
+            value = section.get(key)
+            if value is None and not required:
+                return ""
+            if not isinstance(value, str) or (required and not value.strip()):
+                raise UserError(
+                    self.env._(
+                        "The local national portal's setting '%(name)s: %(key)s' is missing.", name=name, key=key
+                    )
+                )
+            return value.strip()
+
+        return read

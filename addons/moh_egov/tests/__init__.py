@@ -29,3 +29,4 @@ from . import test_dvcqg_sync
 from . import test_national_signin
 from . import test_dvcqg_reconciliation
 from . import test_dvcqg_portal
+from . import test_local_national_portal

@@ -18,7 +18,9 @@ the agency's sync updates it rather than inserting it) and offered to the pull;
 token. The flows meet: a dossier pushed to the ministry comes back through the sync.
 
 Run as a process (the demo), printing the settings to enter in the product:
-``python -m moh_core.testing.dvcqg_portal --odoo-url http://localhost:8069``. Not for production.
+``python -m moh_core.testing.dvcqg_portal --odoo-url http://localhost:8069``; ``--settings-json
+PATH`` also writes them as JSON (what ``scripts/demo_dvcqg.sh`` applies to the demo database),
+``--catalogue PATH`` adds procedures to the adapter's catalogue. Not for production.
 """
 
 from __future__ import annotations
@@ -30,18 +32,27 @@ import os
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from moh_core.dvcqg.wire import format_date
-from moh_core.testing.dvcqg import FILED, LocalDvcqg
+from moh_core.testing.dvcqg import CATALOGUE, FILED, LocalDvcqg
 from moh_core.testing.dvcqg_idp import CLAIM_SETS, DvcqgIdp
 from moh_core.testing.dvcqg_inbound_peer import InboundPeer
 from moh_core.testing.dvcqg_payment import DvcqgPaymentPlatform
 
-__all__ = ["PUSH_PATH", "LocalNationalPortal", "describe", "main"]
+__all__ = [
+    "PUSH_PATH",
+    "LocalNationalPortal",
+    "describe",
+    "loopback_aliases",
+    "main",
+    "with_procedures",
+    "write_settings",
+]
 
 #: Where the ministry receives the dossiers the portal pushes.
 PUSH_PATH = "/moh/dvcqg/dossiers"
@@ -76,9 +87,16 @@ class LocalNationalPortal:
         payment_secret: str = "secret",
         payment_token: str | None = None,
         pull_token: str | None = None,
+        catalogue: list[dict[str, Any]] | None = None,
     ):
         self.sync = LocalDvcqg(
-            sync_port, username=username, password=password, dstcode=dstcode, madonvi=madonvi, journal=journal
+            sync_port,
+            username=username,
+            password=password,
+            dstcode=dstcode,
+            madonvi=madonvi,
+            journal=journal,
+            catalogue=catalogue,
         )
         self.idp = DvcqgIdp(
             idp_port,
@@ -225,6 +243,44 @@ def describe(settings: Mapping[str, Mapping[str, str]], odoo_url: str = "") -> s
     return "\n".join(lines)
 
 
+def loopback_aliases(url: str) -> list[str]:
+    """``url`` (without a final slash), then the same with the other name of the loopback when
+    its host is ``localhost`` or ``127.0.0.1``: the browser returns to the host it was given."""
+    parts = urllib.parse.urlsplit(url.rstrip("/"))
+    urls = [parts.geturl()]
+    other = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}.get(parts.hostname or "")
+    if other:
+        netloc = other + (f":{parts.port}" if parts.port else "")
+        urls.append(parts._replace(netloc=netloc).geturl())
+    return urls
+
+
+def with_procedures(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The adapter's fixture catalogue with ``rows`` (``LayDanhSachTTHC``'s format, ``MATTHC``
+    required) added: a row replaces the fixture's of the same code."""
+    given = [dict(row) for row in rows]
+    codes = {row["MATTHC"] for row in given}
+    return given + [dict(row) for row in CATALOGUE if row["MATTHC"] not in codes]
+
+
+def _read_catalogue(path: str) -> list[dict[str, Any]]:
+    rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(rows, list) or not all(isinstance(row, dict) and row.get("MATTHC") for row in rows):
+        raise SystemExit(f"{path}: a JSON list of procedures, each with its MATTHC, is expected")
+    return with_procedures(rows)
+
+
+def write_settings(settings: Mapping[str, Mapping[str, str]], path: str | os.PathLike[str]) -> None:
+    """``settings`` as JSON at ``path``, readable by its owner only (it holds the secrets)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(settings, handle, ensure_ascii=False, indent=2)
+    os.replace(temporary, target)
+
+
 def _stamp() -> str:
     """Now, as the portal writes a filing time (Vietnam's time)."""
     return format_date(dt.datetime.now(dt.UTC))
@@ -243,6 +299,13 @@ def main(argv: list[str] | None = None, *, serve: bool = True, out: TextIO | Non
     parser.add_argument("--payment-secret", default="secret")
     parser.add_argument("--push", metavar="DOSSIER_JSON", help="push this filed dossier once started")
     parser.add_argument("--push-token", default="", help="the national portal peer's inbound token")
+    parser.add_argument(
+        "--catalogue", metavar="JSON", help="procedures (LayDanhSachTTHC's rows) added to the adapter's catalogue"
+    )
+    parser.add_argument(
+        "--settings-json", metavar="PATH", help="also write the settings as JSON there (readable by the owner only)"
+    )
+    parser.add_argument("--once", action="store_true", help="stop once started (and the push done)")
     args = parser.parse_args(argv)
     base = args.odoo_url.rstrip("/")
     portal = LocalNationalPortal(
@@ -251,11 +314,14 @@ def main(argv: list[str] | None = None, *, serve: bool = True, out: TextIO | Non
         payment_port=args.payment_port,
         inbound_port=args.inbound_port,
         journal=args.journal,
-        redirect_uris=[f"{base}/auth_oauth/signin"],
-        post_logout_redirect_uris=[f"{base}/"],
+        redirect_uris=[f"{root}/auth_oauth/signin" for root in loopback_aliases(base)],
+        post_logout_redirect_uris=[f"{root}/" for root in loopback_aliases(base)],
         payment_secret=args.payment_secret,
+        catalogue=_read_catalogue(args.catalogue) if args.catalogue else None,
     ).start()
     portal.idp.sign_in_as(args.sign_in_as)
+    if args.settings_json:
+        write_settings(portal.settings(), args.settings_json)
     out.write(describe(portal.settings(), base) + "\n")
     out.flush()
     if args.push:
@@ -264,7 +330,9 @@ def main(argv: list[str] | None = None, *, serve: bool = True, out: TextIO | Non
         answer = portal.push_dossier(base, args.push_token, dossier)
         out.write(f"push {dossier.get('MaHoSo')}: {json.dumps(answer, ensure_ascii=False)}\n")
         out.flush()
-    if serve:
+    if args.once:
+        portal.stop()
+    elif serve:
         try:
             _forever.wait()
         except KeyboardInterrupt:
