@@ -21,6 +21,7 @@
         "data/mail_template_data.xml",
         "views/payment_dvcqg_templates.xml",
         "views/payment_provider_views.xml",
+        "views/payment_transaction_views.xml",
         "data/payment_provider_data.xml",
         "data/moh_dvcqg_data.xml",
         "data/auth_oauth_provider_data.xml",

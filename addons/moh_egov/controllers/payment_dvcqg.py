@@ -1,12 +1,14 @@
 """The national payment platform (Cổng DVCQG) calling back: the signed notification of a payment,
 and the payer's browser coming back. Only a callback signed with the shared secret, for a known
 payment, of the amount due moves a transaction (and through it the dossier's fee); anything else
-is logged and changes nothing."""
+is logged and changes nothing. A verified "paid" for a payment already cancelled or in error here
+is not applied either, but flagged for the one-stop shop to refund or accept."""
 
 import json
 import logging
 
 from odoo import http
+from odoo.exceptions import LockError
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
@@ -49,8 +51,16 @@ class MohDvcqgPayment(http.Controller):
         except PaymentError as error:
             _logger.warning("DVCQG callback for %s refused, nothing changed: %s", tx.reference, error)
             return _answer(403, "02", str(error.code))
+        if status.paid and tx.state in ("cancel", "error"):
+            # Paid on the platform after the payment was closed here: the money was taken. Not
+            # applied, but flagged for the one-stop shop (once); the platform is told it arrived.
+            try:
+                tx._moh_dvcqg_late_payment(status)
+            except LockError:
+                return _answer(503, "99", "busy, retry later")
+            return _answer(200, "00", "received")
         if tx.state not in ("draft", "pending"):
-            # A copy of a callback already applied (or one arriving after a final state): no change.
+            # A copy of a callback already applied (or a failure after a final state): no change.
             _logger.warning(
                 "DVCQG callback for %s (MaGiaoDich %s) ignored: the payment is already %s",
                 tx.reference,

@@ -273,6 +273,14 @@ class MohDossier(models.Model):
         copy=False,
     )
 
+    payment_receipt_number = fields.Char(
+        string="Receipt Number",
+        compute="_compute_payment_receipt",
+        compute_sudo=True,
+        help="The electronic receipt (biên lai điện tử) the national payment platform issued for the fee.",
+    )
+    payment_receipt_url = fields.Char(string="Receipt Link", compute="_compute_payment_receipt", compute_sudo=True)
+
     result_document_id = fields.Many2one("moh.outgoing.document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
     slip_ids = fields.Many2many(
@@ -1248,6 +1256,28 @@ class MohDossier(models.Model):
                 )
             )
         return True
+
+    @api.depends("transaction_ids.state", "transaction_ids.moh_dvcqg_bill_number", "transaction_ids.moh_dvcqg_bill_url")
+    def _compute_payment_receipt(self):
+        """The receipt of the dossier's confirmed payment (the latest one that has a receipt); read
+        as superuser (payments are the administrators'), shown to whoever may read the dossier."""
+        for dossier in self:
+            paid = dossier.transaction_ids.filtered(lambda t: t.state == "done" and t.moh_dvcqg_bill_number)
+            latest = paid.sorted("id")[-1:]
+            dossier.payment_receipt_number = latest.moh_dvcqg_bill_number or False
+            dossier.payment_receipt_url = latest.moh_dvcqg_bill_url or False
+
+    def _moh_onestop_responsible(self):
+        """The one-stop officer who last handled the dossier, else the one-stop shop's first
+        officer, else the administrator: who is told of what needs the shop (a to-do)."""
+        self.ensure_one()
+        officers = (
+            self.env.ref("moh_egov.group_onestop")
+            .sudo()
+            .all_user_ids.filtered(lambda user: user.active and not user.share)
+        )
+        handled = self.sudo().handover_ids.sorted(lambda h: (h.started_at, h.id), reverse=True).mapped("user_id")
+        return next((user for user in handled if user in officers), officers[:1]) or self.env.ref("base.user_admin")
 
     def _moh_payment_done(self, transaction):
         """A confirmed online payment pays the fee of the dossiers it was made for: only a

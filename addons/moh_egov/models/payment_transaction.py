@@ -1,27 +1,69 @@
 import logging
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import LockError, ValidationError
 from odoo.tools import urls
 
 _logger = logging.getLogger(__name__)
 
 DVCQG_RETURN_URL = "/payment/dvcqg/return"
 DVCQG_NOTIFY_URL = "/payment/dvcqg/notify"
+#: Days after a payment was confirmed during which its receipt is still asked for (GET_BILL).
+DVCQG_BILL_DAYS = 7
+#: Transactions asked about per run of a cron (the rest wait for the next run).
+DVCQG_BATCH = 200
+#: Days after a payment started during which the platform is still asked about it (QUERY).
+DVCQG_QUERY_DAYS = 3
 
 
 class PaymentTransaction(models.Model):
-    _inherit = "payment.transaction"
+    _inherit = ["payment.transaction", "moh.workflow.guard"]
+    # The national platform's receipt and late payments: written by the steps below only (sudo),
+    # refused to create/write for everybody (moh.workflow.guard).
+    _moh_workflow_fields = (
+        "moh_dvcqg_bill_number",
+        "moh_dvcqg_bill_url",
+        "moh_dvcqg_bill_at",
+        "moh_dvcqg_late_paid_at",
+        "moh_dvcqg_late_reference",
+    )
 
     moh_dossier_ids = fields.Many2many(
         "moh.dossier", "moh_dossier_transaction_rel", "transaction_id", "dossier_id", string="Dossiers", readonly=True
+    )
+    moh_dvcqg_bill_number = fields.Char(
+        string="Receipt Number",
+        readonly=True,
+        copy=False,
+        help="SoBienLai: the electronic receipt the national payment platform issued for the payment.",
+    )
+    moh_dvcqg_bill_url = fields.Char(string="Receipt Link", readonly=True, copy=False, help="UrlBienLai, when given.")
+    moh_dvcqg_bill_at = fields.Datetime(string="Receipt Received", readonly=True, copy=False)
+    moh_dvcqg_late_paid_at = fields.Datetime(
+        string="Paid After Closing",
+        readonly=True,
+        copy=False,
+        help="When the national payment platform reported this payment paid although the transaction was "
+        "already cancelled or in error: the money must be refunded or the payment accepted.",
+    )
+    moh_dvcqg_late_reference = fields.Char(
+        string="Late Payment's Platform Transaction",
+        readonly=True,
+        copy=False,
+        help="MaGiaoDich of the payment reported after the transaction was closed.",
     )
 
     def _set_done(self, **kwargs):
         done = super()._set_done(**kwargs)
         for transaction in done:
             transaction.moh_dossier_ids._moh_payment_done(transaction)
+        if any(transaction.provider_code == "dvcqg" for transaction in done):
+            # The receipt is asked for by the cron, soon, not inside the callback's request.
+            cron = self.env.ref("moh_egov.ir_cron_dvcqg_bills", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
         return done
 
     # -- the national payment platform (provider code dvcqg) -------------------------------------
@@ -131,7 +173,14 @@ class PaymentTransaction(models.Model):
         from moh_core.payments import PaymentError, parse_query_reply, query_message  # noqa: PLC0415
 
         updated = self.browse()
-        for tx in self.sudo().filtered(lambda t: t.provider_code == "dvcqg" and t.state in ("draft", "pending")):
+        for tx in self.sudo().filtered(
+            lambda t: (
+                t.provider_code == "dvcqg"
+                and (
+                    t.state in ("draft", "pending") or (t.state in ("cancel", "error") and not t.moh_dvcqg_late_paid_at)
+                )
+            )
+        ):
             settings = tx.provider_id._moh_dvcqg_settings()
             try:
                 message = query_message(settings, reference=tx.reference, moment=fields.Datetime.now())
@@ -145,6 +194,14 @@ class PaymentTransaction(models.Model):
             except (PaymentError, ValidationError) as error:
                 _logger.warning("DVCQG QUERY of %s failed, the payment stays as it is: %s", tx.reference, error)
                 continue
+            if tx.state in ("cancel", "error"):
+                # Closed here, paid there: flagged for the one-stop shop, never applied.
+                try:
+                    if status.paid and tx._moh_dvcqg_late_payment(status):
+                        updated |= tx
+                except LockError:
+                    _logger.info("DVCQG QUERY of %s: the payment is being handled elsewhere", tx.reference)
+                continue
             if status.pending and tx.state == "pending":
                 continue
             tx._process("dvcqg", self._moh_dvcqg_payment_data(status, tx.currency_id.name))
@@ -153,9 +210,131 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _cron_moh_dvcqg_reconcile(self):
-        """Payments on the national platform whose callback did not come: ask the platform."""
-        since = fields.Datetime.subtract(fields.Datetime.now(), days=3)
+        """Payments on the national platform whose callback did not come, and payments closed here
+        (cancelled, in error) not known to be paid there: ask the platform."""
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=DVCQG_QUERY_DAYS)
         waiting = self.sudo().search(
-            [("provider_code", "=", "dvcqg"), ("state", "in", ("draft", "pending")), ("create_date", ">=", since)]
+            [
+                ("provider_code", "=", "dvcqg"),
+                ("create_date", ">=", since),
+                "|",
+                ("state", "in", ("draft", "pending")),
+                "&",
+                ("state", "in", ("cancel", "error")),
+                ("moh_dvcqg_late_paid_at", "=", False),
+            ],
+            order="id",
+            limit=DVCQG_BATCH,
         )
         return bool(waiting._moh_dvcqg_query())
+
+    # -- late payments ---------------------------------------------------------------------------
+
+    def _moh_dvcqg_late_payment(self, status):
+        """The platform reports, in a verified callback or QUERY reply, that this transaction was
+        paid (``status``: paid, amount checked) although it is cancelled or in error here: the
+        money was taken while the product thinks it was not. Nothing is applied; the transaction
+        is flagged once, the dossiers' chatter says so and the responsible one-stop officer gets
+        a to-do to refund or accept the payment. Returns True when flagged now, False when it
+        was already (a repeat). Raises LockError while another process handles the same one."""
+        self.ensure_one()
+        tx = self.sudo()
+        if tx.provider_code != "dvcqg" or tx.state not in ("cancel", "error") or not status.paid:
+            return False
+        tx.lock_for_update()
+        tx.invalidate_recordset(["moh_dvcqg_late_paid_at"])
+        if tx.moh_dvcqg_late_paid_at:
+            _logger.info("DVCQG late payment of %s already flagged", tx.reference)
+            return False
+        tx.write({"moh_dvcqg_late_paid_at": fields.Datetime.now(), "moh_dvcqg_late_reference": status.transaction_id})
+        _logger.warning(
+            "DVCQG payment %s (MaGiaoDich %s) reported paid after the transaction was closed (%s): flagged",
+            tx.reference,
+            status.transaction_id,
+            tx.state,
+        )
+        state = dict(tx._fields["state"]._description_selection(tx.env)).get(tx.state, tx.state)
+        note = self.env._(
+            "The national payment platform reports payment %(reference)s paid (%(amount)s %(currency)s, platform "
+            "transaction %(platform)s) after the transaction was closed as %(state)s. The money was taken: "
+            "refund it or accept the payment.",
+            reference=tx.reference,
+            amount=round(tx.amount),
+            currency=tx.currency_id.name,
+            platform=status.transaction_id or "-",
+            state=state,
+        )
+        summary = self.env._("Payment %(reference)s arrived after it was closed", reference=tx.reference)
+        root = self.env.ref("base.partner_root")
+        for dossier in tx.moh_dossier_ids:
+            dossier.message_post(body=note, author_id=root.id, subtype_xmlid="mail.mt_note")
+            dossier.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=dossier._moh_onestop_responsible().id,
+                summary=summary,
+                note=note,
+            )
+        return True
+
+    # -- receipts (GET_BILL) ---------------------------------------------------------------------
+
+    def _moh_dvcqg_fetch_bills(self):
+        """Ask the platform for the receipt (GET_BILL) of each confirmed payment without one, and
+        keep its number and link. A platform that cannot be reached or answers wrongly, unsigned
+        or "not paid" changes nothing (logged; asked again next time); returns the transactions
+        whose receipt was stored."""
+        from moh_core.payments import PaymentError, bill_message, parse_bill_reply  # noqa: PLC0415
+
+        stored = self.browse()
+        for tx in self.sudo().filtered(
+            lambda t: t.provider_code == "dvcqg" and t.state == "done" and not t.moh_dvcqg_bill_number
+        ):
+            settings = tx.provider_id._moh_dvcqg_settings()
+            try:
+                message = bill_message(settings, reference=tx.reference, moment=fields.Datetime.now())
+                reply = tx._send_api_request("POST", "", json=message)
+                bill = parse_bill_reply(settings, reply, reference=tx.reference)
+            except (PaymentError, ValidationError) as error:
+                _logger.warning("DVCQG GET_BILL of %s failed, asked again later: %s", tx.reference, error)
+                continue
+            url = bill.url if urlsplit(bill.url).scheme in ("http", "https") else ""
+            if bill.url and not url:
+                _logger.warning("DVCQG receipt of %s: link %r is not a web address; not kept", tx.reference, bill.url)
+            tx.write(
+                {
+                    "moh_dvcqg_bill_number": bill.number,
+                    "moh_dvcqg_bill_url": url,
+                    "moh_dvcqg_bill_at": fields.Datetime.now(),
+                }
+            )
+            body = Markup("%s") % self.env._(
+                "Electronic receipt of payment %(reference)s issued by the national payment platform: no. %(number)s.",
+                reference=tx.reference,
+                number=bill.number,
+            )
+            if url:
+                body += Markup(' <a href="%s" target="_blank" rel="noopener noreferrer">%s</a>') % (
+                    url,
+                    self.env._("View the receipt"),
+                )
+            root = self.env.ref("base.partner_root")
+            for dossier in tx.moh_dossier_ids:
+                dossier.message_post(body=body, author_id=root.id, subtype_xmlid="mail.mt_note")
+            stored |= tx
+        return stored
+
+    @api.model
+    def _cron_moh_dvcqg_bills(self):
+        """Receipts of the payments confirmed in the last days that have none yet."""
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=DVCQG_BILL_DAYS)
+        missing = self.sudo().search(
+            [
+                ("provider_code", "=", "dvcqg"),
+                ("state", "=", "done"),
+                ("moh_dvcqg_bill_number", "=", False),
+                ("last_state_change", ">=", since),
+            ],
+            order="id",
+            limit=DVCQG_BATCH,
+        )
+        return bool(missing._moh_dvcqg_fetch_bills())

@@ -1,7 +1,8 @@
 """Fees paid through the national payment platform (provider ``dvcqg``), against the test
 platform of moh_core started over real HTTP: the whole payment from the dossier's page, a forged,
-replayed or wrong-amount callback, the platform down then asked later, and attackers who try to
-mark a fee paid themselves."""
+replayed or wrong-amount callback, the platform down then asked later, the receipt fetched after
+the payment (GET_BILL), a payment reported after the transaction was closed, and attackers who try
+to mark a fee paid themselves."""
 
 import datetime as dt
 import json
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -212,6 +214,8 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
             self._fresh(tx, dossier)
             self.assertEqual(tx.provider_reference, "GD0000000001")
             self.assertEqual(len(dossier.message_ids), messages)
+            self.assertFalse(tx.moh_dvcqg_late_paid_at, "a copy for an applied payment is no late payment")
+            self.assertFalse(dossier.sudo().activity_ids)
 
     def test_failed_payment_callback_sets_the_transaction_in_error(self):
         dossier = self._submitted()
@@ -265,6 +269,182 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
         self.assertFalse(tx._moh_dvcqg_query(), "still pending: nothing to update")
         self.assertEqual(dossier.payment_state, "pending")
 
+    # -- the receipt (GET_BILL) ------------------------------------------------------------------
+
+    def _paid(self, dossier=None):
+        """A dossier whose fee was paid on the platform, confirmed by its callback."""
+        dossier = dossier or self._submitted()
+        tx, page_url = self._start_payment(dossier)
+        self._pay_on_the_platform(page_url)
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("done", "paid"))
+        return dossier, tx
+
+    def _fetch_bills(self):
+        cron = self.env.ref("moh_egov.ir_cron_dvcqg_bills")
+        self.assertEqual(cron.code, "model._cron_moh_dvcqg_bills()")
+        with mute_logger(PAYMENT_LOGGER):
+            return self.env["payment.transaction"]._cron_moh_dvcqg_bills()
+
+    def test_receipt_fetched_after_the_payment_and_shown_to_its_business(self):
+        cron = self.env.ref("moh_egov.ir_cron_dvcqg_bills")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        dossier, tx = self._paid()
+        # The callback's request does not wait for the platform: it only triggers the cron.
+        self.assertFalse(self.platform.entries("GET_BILL"))
+        self.assertFalse(tx.moh_dvcqg_bill_number)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertTrue(self._fetch_bills())
+        self._fresh(tx, dossier)
+        payment = self.platform.payments[tx.reference]
+        number = f"BL-{payment.transaction_id}"
+        self.assertEqual(tx.moh_dvcqg_bill_number, number)
+        self.assertEqual(tx.moh_dvcqg_bill_url, f"{self.platform.url}bill/{payment.token}")
+        self.assertTrue(tx.moh_dvcqg_bill_at)
+        self.assertEqual(dossier.payment_receipt_number, number)
+        self.assertIn(number, dossier.sudo().message_ids[0].body)
+        # Once stored, the receipt is not asked for again.
+        self.assertFalse(self._fetch_bills())
+        self.assertEqual(len(self.platform.entries("GET_BILL")), 1)
+        # The back office (one-stop officer) and the dossier's business see it; another business does not.
+        self.assertEqual(dossier.with_user(self.onestop).payment_receipt_number, number)
+        self._login(self.portal_a)
+        page = self.url_open(f"/my/dossiers/{dossier.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(number, page.text)
+        self.assertIn(tx.moh_dvcqg_bill_url, page.text)
+        self._login(self.portal_b)
+        with mute_logger("odoo.http"):
+            page = self.url_open(f"/my/dossiers/{dossier.id}")
+        self.assertEqual(page.status_code, 404)
+        self.assertNotIn(number, page.text)
+
+    def test_receipt_waits_while_the_platform_is_down_or_answers_wrongly(self):
+        dossier, tx = self._paid()
+        for knob in ("down", "wrong_signature", "error"):
+            setattr(self.platform, knob, True)
+            with self.subTest(knob), self.assertLogs(TRANSACTION_LOGGER, "WARNING") as logs:
+                self.assertFalse(self._fetch_bills())
+            setattr(self.platform, knob, False)
+            self.assertIn("GET_BILL", logs.output[0])
+            self._fresh(tx, dossier)
+            self.assertFalse(tx.moh_dvcqg_bill_number, knob)
+            self.assertFalse(dossier.payment_receipt_number, knob)
+        # Back up: the next run stores it.
+        self.assertEqual(self._fetch_bills(), True)
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.moh_dvcqg_bill_number, f"BL-{self.platform.payments[tx.reference].transaction_id}")
+
+    def test_no_receipt_while_the_platform_says_not_paid(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        # Confirmed by a genuine callback, but the platform's receipt service says "not paid yet".
+        self.assertEqual(self._notify(self._callback(tx)).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.state, "done")
+        with self.assertLogs(TRANSACTION_LOGGER, "WARNING") as logs:
+            self.assertFalse(self._fetch_bills())
+        self.assertIn("01", logs.output[0])
+        self._fresh(tx, dossier)
+        self.assertFalse(tx.moh_dvcqg_bill_number)
+        self.assertEqual(len(self.platform.entries("GET_BILL")), 1)
+        # Receipts are asked for during a few days only.
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET last_state_change = now() - interval '30 days' WHERE id = %s", [tx.id]
+        )
+        self.assertFalse(self._fetch_bills())
+        self.assertEqual(len(self.platform.entries("GET_BILL")), 1)
+
+    # -- paid after the transaction was closed -------------------------------------------------
+
+    def _late_activities(self, dossier, tx):
+        return dossier.sudo().activity_ids.filtered(lambda a: tx.reference in (a.summary or ""))
+
+    def test_paid_callback_after_cancel_is_flagged_once(self):
+        dossier = self._submitted()
+        # The one-stop officer handled the dossier: he is told.
+        dossier.with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm.")
+        tx, _page = self._start_payment(dossier)
+        tx.sudo()._set_canceled()
+        self.assertEqual(tx.state, "cancel")
+        dossier = dossier.sudo()  # its internal notes too
+        messages = len(dossier.message_ids)
+        self.authenticate(None, None)
+        # Unverified, or not a payment: nothing.
+        forged = callback_message(
+            Settings(partner_code="BYT", secret="guessed"),
+            reference=tx.reference,
+            amount=500000,
+            transaction_id="GD1",
+            moment=dt.datetime.now(),
+        )
+        failed = callback_message(
+            self.settings, reference=tx.reference, amount=500000, transaction_id="", moment=dt.datetime.now(), code="07"
+        )
+        for label, message, status in (("forged", forged, 403), ("wrong amount", self._callback(tx, SoTien="1"), 403)):
+            with self.subTest(label), self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+                self.assertEqual(self._notify(message).status_code, status)
+        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+            self.assertEqual(self._notify(failed).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertFalse(tx.moh_dvcqg_late_paid_at)
+        self.assertEqual(len(dossier.message_ids), messages)
+        self.assertFalse(self._late_activities(dossier, tx))
+
+        # Verified and paid: flagged, said on the dossier, a to-do for the officer; the platform
+        # is told the callback was received.
+        with self.assertLogs(TRANSACTION_LOGGER, "WARNING"):
+            response = self._notify(self._callback(tx))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["MaLoi"], "00")
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.state, "cancel", "not applied")
+        self.assertEqual(dossier.payment_state, "pending")
+        self.assertTrue(tx.moh_dvcqg_late_paid_at)
+        self.assertEqual(tx.moh_dvcqg_late_reference, "GD0000000001")
+        activity = self._late_activities(dossier, tx)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.onestop)
+        self.assertIn(tx.reference, activity.summary)
+        self.assertEqual(len(dossier.message_ids), messages + 1)
+        self.assertIn("GD0000000001", dossier.message_ids[0].body)
+
+        # The platform retries: received again, nothing more.
+        self.assertEqual(self._notify(self._callback(tx)).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertEqual(len(self._late_activities(dossier, tx)), 1)
+        self.assertEqual(len(dossier.message_ids), messages + 1)
+
+    def test_reconciliation_finds_a_payment_made_after_an_error(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        failed = callback_message(
+            self.settings, reference=tx.reference, amount=500000, transaction_id="", moment=dt.datetime.now(), code="07"
+        )
+        self.assertEqual(self._notify(failed).status_code, 200)
+        self._fresh(tx)
+        self.assertEqual(tx.state, "error")
+        # Not paid on the platform either: asked about, nothing flagged.
+        Transaction = self.env["payment.transaction"]
+        self.assertFalse(Transaction._cron_moh_dvcqg_reconcile())
+        self.assertFalse(tx.moh_dvcqg_late_paid_at)
+        # Then paid there, without a callback: the reconciliation surfaces it, once.
+        self.platform.send_callbacks = False
+        self.platform.pay(tx.reference)
+        with self.assertLogs(TRANSACTION_LOGGER, "WARNING"):
+            self.assertTrue(Transaction._cron_moh_dvcqg_reconcile())
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("error", "pending"))
+        self.assertEqual(tx.moh_dvcqg_late_reference, self.platform.payments[tx.reference].transaction_id)
+        activity = self._late_activities(dossier, tx)
+        self.assertEqual(len(activity), 1)
+        self.assertIn(activity.user_id, self.env.ref("moh_egov.group_onestop").all_user_ids)
+        queries = len(self.platform.entries("QUERY"))
+        self.assertFalse(Transaction._cron_moh_dvcqg_reconcile())
+        self.assertEqual(len(self.platform.entries("QUERY")), queries, "a flagged payment is not asked about again")
+        self.assertEqual(len(self._late_activities(dossier, tx)), 1)
+
     # -- attackers ------------------------------------------------------------------------------
 
     def test_attackers_cannot_mark_a_fee_paid(self):
@@ -280,6 +460,11 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
                 ("payment.transaction", "_process", [[], "dvcqg", self._callback(tx)], {}),
                 ("payment.transaction", "_moh_dvcqg_query", [tx.ids], {}),
                 ("payment.transaction", "_cron_moh_dvcqg_reconcile", [[]], {}),
+                ("payment.transaction", "write", [tx.ids, {"moh_dvcqg_bill_number": "BL-FAKE"}], {}),
+                ("payment.transaction", "write", [tx.ids, {"moh_dvcqg_late_paid_at": "2026-01-01 00:00:00"}], {}),
+                ("payment.transaction", "_moh_dvcqg_fetch_bills", [tx.ids], {}),
+                ("payment.transaction", "_cron_moh_dvcqg_bills", [[]], {}),
+                ("payment.transaction", "_moh_dvcqg_late_payment", [tx.ids, {}], {}),
                 ("moh.dossier", "write", [dossier.ids, {"payment_state": "paid"}], {}),
                 ("moh.dossier", "_moh_payment_done", [dossier.ids, tx.id], {}),
                 ("payment.provider", "read", [self.dvcqg.ids, ["dvcqg_secret"]], {}),
@@ -296,4 +481,10 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
                     )
         self._fresh(tx, dossier)
         self.assertEqual((tx.state, dossier.payment_state), ("draft", "pending"))
+        self.assertFalse(tx.moh_dvcqg_bill_number or tx.moh_dvcqg_late_paid_at)
         self.assertEqual(self.dvcqg.sudo().dvcqg_secret, SECRET)
+        # Administrators read the receipt and late payment fields, but only the steps write them.
+        admin = self.env.ref("base.user_admin")
+        for values in ({"moh_dvcqg_bill_number": "BL-FAKE"}, {"moh_dvcqg_late_paid_at": "2026-01-01 00:00:00"}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                tx.with_user(admin).write(values)
