@@ -219,7 +219,21 @@ class EgovCase(OutgoingSigningCase):
         return dt.date.fromisoformat(text)
 
 
-class DvcqgLinkMixin:
+class OverHttpMixin:
+    """For HttpCase tests whose doubles call this server back (file downloads, pushes)."""
+
+    def _over_http(self, call, *args):
+        """``call`` with this server open to the doubles' requests meanwhile; the cache is
+        flushed before and invalidated after, as the server's requests change the database."""
+        self.env.flush_all()
+        try:
+            with self.allow_requests(all_requests=True):
+                return call(*args)
+        finally:
+            self.env.invalidate_all()
+
+
+class DvcqgLinkMixin(OverHttpMixin):
     """The national-portal peer speaking DVCQG's protocol to the local double
     (moh_core.testing.dvcqg.LocalDvcqg), which the test starts on ``cls.port``; the procedure
     under test has a national code and business A a tax code."""

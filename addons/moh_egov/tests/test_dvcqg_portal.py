@@ -24,15 +24,6 @@ class TestDvcqgPortal(DvcqgLinkMixin, EgovCase, HttpCase):
         cls.req_form.dvcqg_code = "TP1"
         cls.req_label.dvcqg_code = "TP2"
 
-    def _over_http(self, call, *args):
-        """``call`` with this server open to the portal's requests meanwhile."""
-        self.env.flush_all()
-        try:
-            with self.allow_requests(all_requests=True):
-                return call(*args)
-        finally:
-            self.env.invalidate_all()
-
     def test_a_dossier_filed_on_the_portal_comes_back_updated(self):
         with LocalNationalPortal(sync_port=self.port) as portal:
             answer = self._over_http(portal.push_dossier, self.base_url(), TOKEN, pushed(CODE, MaDoiTuong=TECHID))

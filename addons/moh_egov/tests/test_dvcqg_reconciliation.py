@@ -3,6 +3,7 @@ over real HTTP, the dossiers whose copy is missing or differs are listed, a rese
 usual queue fixes them, and only administrators may check or resend."""
 
 import datetime as dt
+import json
 
 from odoo import fields
 from odoo.addons.moh_documents.tests.common import ExchangeTestMixin, RpcAttackMixin
@@ -29,13 +30,8 @@ class TestDvcqgReconciliation(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin,
         cls.env.invalidate_all()
 
     def _deliver(self, messages):
-        self.env.flush_all()
-        try:
-            with self.allow_requests(all_requests=True):
-                for message in messages:
-                    message._moh_deliver()
-        finally:
-            self.env.invalidate_all()
+        for message in messages:
+            self._over_http(message._moh_deliver)
 
     def _messages(self, dossier):
         return self.env["moh.exchange.message"].search(
@@ -134,7 +130,13 @@ class TestDvcqgReconciliation(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin,
             self.assertEqual(len(dvcqg.state.calls("TraCuuHoSo")) - lookups, 2)
             self.env.cr.precommit.run()
             note = self.env["bus.bus"].search([("message", "like", "simple_notification")], order="id desc", limit=1)
-            self.assertIn("2 dossiers checked, 1 differing", note.message)
+            payload = json.loads(note.message)["payload"]
+            self.assertEqual(payload["type"], "success")
+            # in the administrator's language
+            self.assertIn(
+                payload["message"].split(": ", 1)[1],
+                {"2 dossiers checked, 1 differing.", "đã đối soát 2 hồ sơ, 1 hồ sơ sai lệch."},
+            )
 
         # the portal down: the check fails with the reason, the previous result is kept
         rec.action_check()

@@ -26,12 +26,7 @@ class TestDvcqgSync(DvcqgLinkMixin, RpcAttackMixin, ExchangeTestMixin, EgovCase,
 
     def _deliver(self, message):
         """The delivery job, with this server open to the double's downloads meanwhile."""
-        self.env.flush_all()
-        try:
-            with self.allow_requests(all_requests=True):
-                return message._moh_deliver()
-        finally:
-            self.env.invalidate_all()
+        return self._over_http(message._moh_deliver)
 
     def _double(self, **kwargs):
         return LocalDvcqg(self.port, **kwargs)

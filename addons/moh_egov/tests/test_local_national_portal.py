@@ -20,11 +20,13 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from moh_core.testing.dvcqg_idp import CLAIM_SETS
 from moh_core.testing.dvcqg_portal import LocalNationalPortal, with_procedures
 
+from .common import OverHttpMixin
+
 CATALOGUE_SQL = Path(__file__).resolve().parents[3] / "scripts" / "demo_dvcqg_catalogue.sql"
 
 
 @tagged("post_install", "-at_install")
-class TestLocalNationalPortal(RpcAttackMixin, HttpCase):
+class TestLocalNationalPortal(OverHttpMixin, RpcAttackMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -55,15 +57,6 @@ class TestLocalNationalPortal(RpcAttackMixin, HttpCase):
             ._moh_use_local_national_portal(cls.portal.settings(), public_url=base)
         )
         cls.peer = env["moh.exchange.peer"].browse(cls.done["peer_id"])
-
-    def _over_http(self, call, *args):
-        """``call`` with this server open to the portal's requests meanwhile."""
-        self.env.flush_all()
-        try:
-            with self.allow_requests(all_requests=True):
-                return call(*args)
-        finally:
-            self.env.invalidate_all()
 
     def _submitted(self):
         """The demo's dossier waiting at the one-stop shop, its fee unpaid."""
