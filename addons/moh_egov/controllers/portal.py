@@ -118,15 +118,18 @@ class MohEgovPortal(CustomerPortal):
             raise NotFound()
         can_apply = self._moh_is_business_user()
         # A sign-in below the procedure's level of assurance is told so instead of the form.
-        assurance_problem = can_apply and request.env.user._moh_assurance_problem(procedure)
+        # So is a national sign-in that does not prove the business the user is linked to.
+        user = request.env.user
+        problems = [user._moh_assurance_problem(procedure), user._moh_may_file_problem()] if can_apply else []
+        problems = [problem for problem in problems if problem]
         return request.render(
             "moh_egov.portal_procedure",
             {
                 "procedure": procedure,
                 "page_name": "procedure",
-                "can_apply": can_apply and not assurance_problem,
-                "moh_own_name": can_apply and request.env.user._moh_files_in_own_name(),
-                "errors": [assurance_problem] if assurance_problem else [],
+                "can_apply": can_apply and not problems,
+                "moh_own_name": can_apply and user._moh_files_in_own_name(),
+                "errors": problems,
             },
         )
 

@@ -274,37 +274,40 @@ class ResUsers(models.Model):
             raise UserError(problem)
 
     def _moh_check_may_file(self):
-        """UserError unless this user may file in the name of its applicant: any applicant for an
-        account made on the portal with a password (unchanged), and for a national account only
-        the person itself or the company whose tax code the sign-in proved."""
+        """UserError unless this user may file in the name of its applicant (see
+        :meth:`_moh_may_file_problem`)."""
+        problem = self._moh_may_file_problem()
+        if problem:
+            raise UserError(problem)
+
+    def _moh_may_file_problem(self):
+        """Why this user may not file in the name of its applicant ("" when it may): any applicant
+        for an account made on the portal with a password (unchanged), and for a national account
+        only the person itself or the company whose tax code the sign-in proved."""
         self.ensure_one()
         user = self.sudo()
         if not user.moh_national_kind:
-            return
+            return ""
         applicant = user.partner_id.commercial_partner_id
         if applicant == user.partner_id and not applicant.is_company:
-            return
+            return ""
         if user.moh_national_tax_code and normalise_tax_code(applicant.vat) == user.moh_national_tax_code:
-            return
+            return ""
         required = int(user.oauth_provider_id.moh_business_assurance_level or 0)
         if user.moh_national_kind == "business" and not meets_assurance(user.moh_assurance_level, required):
-            raise UserError(
-                self.env._(
-                    "Your national sign-in has assurance level %(level)s; acting for a business such as "
-                    "%(company)s (tax code %(vat)s) requires level %(required)s: you cannot apply in its "
-                    "name. Sign in with VNeID at level %(required)s.",
-                    level=user.moh_assurance_level,
-                    company=applicant.name,
-                    vat=applicant.vat or "-",
-                    required=required,
-                )
-            )
-        raise UserError(
-            self.env._(
-                "Your national account does not prove that you act for %(company)s (tax code %(vat)s): "
-                "you cannot apply in its name. Sign in with that business's own account on the "
-                "National Public Service Portal.",
+            return self.env._(
+                "Your national sign-in has assurance level %(level)s; acting for a business such as "
+                "%(company)s (tax code %(vat)s) requires level %(required)s: you cannot apply in its "
+                "name. Sign in with VNeID at level %(required)s.",
+                level=user.moh_assurance_level,
                 company=applicant.name,
                 vat=applicant.vat or "-",
+                required=required,
             )
+        return self.env._(
+            "Your national account does not prove that you act for %(company)s (tax code %(vat)s): "
+            "you cannot apply in its name. Sign in with that business's own account on the "
+            "National Public Service Portal.",
+            company=applicant.name,
+            vat=applicant.vat or "-",
         )

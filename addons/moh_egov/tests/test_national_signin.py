@@ -116,9 +116,9 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
     def _apply(self, **data):
         page = self.url_open(f"/public-services/{self.procedure.id}")
         self.assertEqual(page.status_code, 200)
-        return page, self.url_open(
-            f"/public-services/{self.procedure.id}/apply", data={"csrf_token": self._csrf(page), **data}
-        )
+        # the form may be withheld (the page says why): the session's token from the account page
+        token = self._csrf(self.url_open("/my/account"))
+        return page, self.url_open(f"/public-services/{self.procedure.id}/apply", data={"csrf_token": token, **data})
 
     # -- sign-in -----------------------------------------------------------------------------------
 
@@ -200,10 +200,10 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         )
         other.partner_id.parent_id = foreign
         before = self.env["moh.dossier"].search_count([])
-        _page, response = self._apply()
-        self.assertIn(
-            "không chứng minh bạn đại diện cho", html.unescape(response.text)
-        )  # "does not prove that you act for"
+        page, response = self._apply()
+        for shown in (page, response):  # the page says why instead of the form; a forced POST is refused
+            self.assertIn("không chứng minh bạn đại diện cho", html.unescape(shown.text))  # "does not prove..."
+        self.assertNotIn(f"/public-services/{self.procedure.id}/apply", page.text)
         self.assertEqual(self.env["moh.dossier"].search_count([]), before, "no dossier in that company's name")
         with self.assertRaises(Exception) as caught:
             self.env["moh.dossier"]._moh_new_for_user(self.procedure, other)
@@ -302,7 +302,16 @@ class TestNationalSignin(RpcAttackMixin, HttpCase):
         self.assertFalse(user.moh_national_tax_code, "the level-1 sign-in proves no business")
         self.assertEqual(user.partner_id.parent_id, company, "the link is not moved")
         before = self.env["moh.dossier"].search_count([])
-        _page, response = self._apply()
+        # the procedure's page says why instead of offering the form (not "in your own name")
+        page = self.url_open(f"/public-services/{self.procedure.id}")
+        self._assert_says(page, "requires level 2", "yêu cầu mức độ 2")
+        self.assertNotIn(f"/public-services/{self.procedure.id}/apply", page.text)
+        self.assertNotIn("own name", page.text)
+        self.assertNotIn("tư cách cá nhân", html.unescape(page.text))
+        response = self.url_open(
+            f"/public-services/{self.procedure.id}/apply",
+            data={"csrf_token": self._csrf(self.url_open("/my/account"))},
+        )
         self._assert_says(response, "requires level 2", "yêu cầu mức độ 2")
         self.assertEqual(self.env["moh.dossier"].search_count([]), before, "no dossier in the company's name")
         with self.assertRaises(Exception) as caught:
