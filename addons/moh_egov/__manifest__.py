@@ -39,6 +39,7 @@
         "wizard/moh_dossier_action_wizard_views.xml",
         "wizard/moh_dossier_register_print_wizard_views.xml",
         "wizard/moh_dossier_intake_views.xml",
+        "wizard/moh_dvcqg_late_refund_views.xml",
         "views/res_company_views.xml",
         "views/portal_templates.xml",
         "views/portal_transparency_templates.xml",

@@ -280,6 +280,13 @@ class MohDossier(models.Model):
         help="The electronic receipt (biên lai điện tử) the national payment platform issued for the fee.",
     )
     payment_receipt_url = fields.Char(string="Receipt Link", compute="_compute_payment_receipt", compute_sudo=True)
+    payment_late_reference = fields.Char(
+        string="Paid After Closing",
+        compute="_compute_payment_late_reference",
+        compute_sudo=True,
+        help="A payment the national payment platform reported paid after it was closed here (with the "
+        "platform's transaction): the money was taken; accept the payment or record its refund.",
+    )
 
     result_document_id = fields.Many2one("moh.outgoing.document", readonly=True, copy=False)
     result_attachment_id = fields.Many2one("ir.attachment", string="Signed E-Result", readonly=True, copy=False)
@@ -1279,33 +1286,40 @@ class MohDossier(models.Model):
         handled = self.sudo().handover_ids.sorted(lambda h: (h.started_at, h.id), reverse=True).mapped("user_id")
         return next((user for user in handled if user in officers), officers[:1]) or self.env.ref("base.user_admin")
 
+    def _moh_payment_mismatch(self, transaction, fees):
+        """Why ``transaction`` does not pay this dossier's fee (``fees``: the fees it must cover,
+        of all the dossiers it was made for), as a message; None when it pays it: made by the
+        applicant's business, in the fee's currency, covering the fees. Called in sudo by the
+        payment's steps."""
+        self.ensure_one()
+        payer = transaction.partner_id.commercial_partner_id
+        if payer != self.partner_id.commercial_partner_id:
+            return self.env._(
+                "A payment (%(reference)s) made by %(payer)s, not by the applicant, was not counted.",
+                reference=transaction.reference,
+                payer=payer.name,
+            )
+        if transaction.currency_id != self.currency_id or transaction.amount < fees:
+            return self.env._(
+                "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
+                amount=transaction.amount,
+                currency=transaction.currency_id.name,
+                reference=transaction.reference,
+            )
+        return None
+
     def _moh_payment_done(self, transaction):
         """A confirmed online payment pays the fee of the dossiers it was made for: only a
-        transaction the payment provider confirmed (state done), made by the applicant's business,
-        in the fee's currency, covering the fees."""
+        transaction the payment provider confirmed (state done) that pays the fee
+        (:meth:`_moh_payment_mismatch`)."""
         if transaction.state != "done":
             return
         pending = self.sudo().filtered(lambda d: d.payment_state == "pending")
-        payer = transaction.partner_id.commercial_partner_id
+        fees = sum(pending.mapped("fee_amount"))
         for dossier in pending:
-            if payer != dossier.partner_id.commercial_partner_id:
-                dossier.message_post(
-                    body=self.env._(
-                        "A payment (%(reference)s) made by %(payer)s, not by the applicant, was not counted.",
-                        reference=transaction.reference,
-                        payer=payer.name,
-                    )
-                )
-                continue
-            if transaction.currency_id != dossier.currency_id or transaction.amount < sum(pending.mapped("fee_amount")):
-                dossier.sudo().message_post(
-                    body=self.env._(
-                        "A payment of %(amount)s %(currency)s (%(reference)s) does not cover the fee.",
-                        amount=transaction.amount,
-                        currency=transaction.currency_id.name,
-                        reference=transaction.reference,
-                    )
-                )
+            mismatch = dossier._moh_payment_mismatch(transaction, fees)
+            if mismatch:
+                dossier.message_post(body=mismatch)
                 continue
             dossier.sudo().write({"payment_state": "paid", "paid_online": True})
             dossier.sudo().message_post(
@@ -1316,6 +1330,63 @@ class MohDossier(models.Model):
                     reference=transaction.reference,
                 )
             )
+
+    # -- a payment made after it was closed (national payment platform) ------------------------
+
+    @api.depends(
+        "transaction_ids.state", "transaction_ids.moh_dvcqg_late_paid_at", "transaction_ids.moh_dvcqg_late_decision"
+    )
+    def _compute_payment_late_reference(self):
+        """The dossier's payment reported paid after it was closed and not decided yet (read as
+        superuser, like the receipt)."""
+        for dossier in self:
+            late = dossier._moh_late_transactions()[:1]
+            dossier.payment_late_reference = (
+                f"{late.reference} ({late.moh_dvcqg_late_reference})"
+                if late.moh_dvcqg_late_reference
+                else late.reference or False
+            )
+
+    def _moh_late_transactions(self):
+        self.ensure_one()
+        return (
+            self.sudo()
+            .transaction_ids.filtered(
+                lambda t: (
+                    t.provider_code == "dvcqg"
+                    and t.moh_dvcqg_late_paid_at
+                    and not t.moh_dvcqg_late_decision
+                    and t.state in ("cancel", "error")
+                )
+            )
+            .sorted("id")
+        )
+
+    def _moh_late_transaction(self):
+        """Before a decision from the dossier's form: the caller may decide and read the dossier;
+        returns the payment waiting for the decision, in the caller's environment (the step checks
+        again as the caller)."""
+        self.ensure_one()
+        self.env["payment.transaction"]._moh_dvcqg_check_decider()
+        self._moh_check_readable()
+        late = self._moh_late_transactions()[:1]
+        if not late:
+            raise UserError(
+                self.env._(
+                    "No payment of dossier %(name)s made after it was closed waits for a decision; nothing was "
+                    "changed.",
+                    name=self.name,
+                )
+            )
+        return late.with_env(self.env)
+
+    def action_accept_late_payment(self):
+        """Accept the payment made after it was closed: it pays the fee (one-stop officer)."""
+        return self._moh_late_transaction()._moh_dvcqg_late_accept()
+
+    def action_refund_late_payment(self):
+        """The dialog recording the refund of the payment made after it was closed (one-stop officer)."""
+        return self._moh_late_transaction().action_moh_dvcqg_late_refund()
 
     # -- demo data ------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PaymentProvider(models.Model):
@@ -45,6 +46,32 @@ class PaymentProvider(models.Model):
         help="TKThuHuong: the account the fees are paid into.",
         groups="base.group_system",
     )
+    # How long the platform is still asked about a payment: settings of the account, as the
+    # platform's operator may keep receipts or late payments longer (or shorter) than the defaults.
+    dvcqg_bill_days = fields.Integer(
+        string="Receipt Window (Days)",
+        default=7,
+        help="Days after a payment was confirmed during which its electronic receipt is still asked for "
+        "(GET_BILL) while the platform does not give it.",
+        groups="base.group_system",
+    )
+    dvcqg_query_days = fields.Integer(
+        string="Reconciliation Window (Days)",
+        default=3,
+        help="Days after a payment started during which the platform is still asked about it (QUERY) when its "
+        "callback did not come, or when it was cancelled or failed here (to find a payment made after all).",
+        groups="base.group_system",
+    )
+
+    @api.constrains("dvcqg_bill_days", "dvcqg_query_days")
+    def _check_dvcqg_windows(self):
+        for provider in self:
+            if provider.code == "dvcqg" and (provider.dvcqg_bill_days < 1 or provider.dvcqg_query_days < 1):
+                raise ValidationError(
+                    self.env._(
+                        "The receipt and reconciliation windows of %(name)s are at least one day.", name=provider.name
+                    )
+                )
 
     @api.model
     def _moh_enable_demo_provider(self):

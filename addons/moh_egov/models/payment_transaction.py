@@ -2,20 +2,21 @@ import logging
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from markupsafe import Markup
-from odoo import api, fields, models
-from odoo.exceptions import LockError, ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, LockError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import urls
 
 _logger = logging.getLogger(__name__)
 
 DVCQG_RETURN_URL = "/payment/dvcqg/return"
 DVCQG_NOTIFY_URL = "/payment/dvcqg/notify"
-#: Days after a payment was confirmed during which its receipt is still asked for (GET_BILL).
-DVCQG_BILL_DAYS = 7
-#: Transactions asked about per run of a cron (the rest wait for the next run).
+#: Transactions asked about per run of a cron (the rest wait for the next run). How many days
+#: the platform is asked about a payment (QUERY) or its receipt (GET_BILL) is set on each
+#: provider (payment.provider.dvcqg_query_days, dvcqg_bill_days).
 DVCQG_BATCH = 200
-#: Days after a payment started during which the platform is still asked about it (QUERY).
-DVCQG_QUERY_DAYS = 3
+#: Who decides on a payment made after it was closed (refund or accept).
+DVCQG_LATE_DECIDERS = ("moh_egov.group_onestop", "moh_documents.group_moh_admin")
 
 
 class PaymentTransaction(models.Model):
@@ -28,6 +29,11 @@ class PaymentTransaction(models.Model):
         "moh_dvcqg_bill_at",
         "moh_dvcqg_late_paid_at",
         "moh_dvcqg_late_reference",
+        "moh_dvcqg_late_activity_ids",
+        "moh_dvcqg_late_decision",
+        "moh_dvcqg_late_decided_by",
+        "moh_dvcqg_late_decided_at",
+        "moh_dvcqg_late_note",
     )
 
     moh_dossier_ids = fields.Many2many(
@@ -53,6 +59,28 @@ class PaymentTransaction(models.Model):
         readonly=True,
         copy=False,
         help="MaGiaoDich of the payment reported after the transaction was closed.",
+    )
+    moh_dvcqg_late_activity_ids = fields.Many2many(
+        "mail.activity",
+        "moh_payment_transaction_late_activity_rel",
+        "transaction_id",
+        "activity_id",
+        string="Late Payment's To-Dos",
+        readonly=True,
+        copy=False,
+        help="The one-stop officer's to-dos to refund or accept the payment, done by the decision.",
+    )
+    moh_dvcqg_late_decision = fields.Selection(
+        [("accepted", "Payment Accepted"), ("refunded", "Refunded")],
+        string="Late Payment Decision",
+        readonly=True,
+        copy=False,
+        help="Accepted: the payment pays the dossier's fee. Refunded: the money was given back to the payer.",
+    )
+    moh_dvcqg_late_decided_by = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False)
+    moh_dvcqg_late_decided_at = fields.Datetime(string="Decided On", readonly=True, copy=False)
+    moh_dvcqg_late_note = fields.Text(
+        string="Refund Note", readonly=True, copy=False, help="How and when the money was refunded."
     )
 
     def _set_done(self, **kwargs):
@@ -209,20 +237,33 @@ class PaymentTransaction(models.Model):
         return updated
 
     @api.model
+    def _moh_dvcqg_recent(self, setting, date_field):
+        """The ``dvcqg`` transactions whose ``date_field`` falls within the window of days their
+        provider sets (``setting``: an administrator's field, read in sudo by the crons)."""
+        now = fields.Datetime.now()
+        providers = self.env["payment.provider"].sudo().search([("code", "=", "dvcqg")])
+        return Domain.OR(
+            Domain("provider_id", "=", provider.id)
+            & Domain(date_field, ">=", fields.Datetime.subtract(now, days=provider[setting]))
+            for provider in providers
+        )
+
+    @api.model
     def _cron_moh_dvcqg_reconcile(self):
         """Payments on the national platform whose callback did not come, and payments closed here
-        (cancelled, in error) not known to be paid there: ask the platform."""
-        since = fields.Datetime.subtract(fields.Datetime.now(), days=DVCQG_QUERY_DAYS)
+        (cancelled, in error) not known to be paid there, started within their provider's
+        reconciliation window: ask the platform."""
         waiting = self.sudo().search(
-            [
-                ("provider_code", "=", "dvcqg"),
-                ("create_date", ">=", since),
-                "|",
-                ("state", "in", ("draft", "pending")),
-                "&",
-                ("state", "in", ("cancel", "error")),
-                ("moh_dvcqg_late_paid_at", "=", False),
-            ],
+            self._moh_dvcqg_recent("dvcqg_query_days", "create_date")
+            & Domain(
+                [
+                    "|",
+                    ("state", "in", ("draft", "pending")),
+                    "&",
+                    ("state", "in", ("cancel", "error")),
+                    ("moh_dvcqg_late_paid_at", "=", False),
+                ]
+            ),
             order="id",
             limit=DVCQG_BATCH,
         )
@@ -235,7 +276,8 @@ class PaymentTransaction(models.Model):
         paid (``status``: paid, amount checked) although it is cancelled or in error here: the
         money was taken while the product thinks it was not. Nothing is applied; the transaction
         is flagged once, the dossiers' chatter says so and the responsible one-stop officer gets
-        a to-do to refund or accept the payment. Returns True when flagged now, False when it
+        a to-do to refund or accept the payment (:meth:`_moh_dvcqg_late_accept`,
+        :meth:`_moh_dvcqg_late_refund`, which mark it done). Returns True when flagged now, False when it
         was already (a repeat). Raises LockError while another process handles the same one."""
         self.ensure_one()
         tx = self.sudo()
@@ -266,15 +308,185 @@ class PaymentTransaction(models.Model):
         )
         summary = self.env._("Payment %(reference)s arrived after it was closed", reference=tx.reference)
         root = self.env.ref("base.partner_root")
+        activities = self.env["mail.activity"]
         for dossier in tx.moh_dossier_ids:
             dossier.message_post(body=note, author_id=root.id, subtype_xmlid="mail.mt_note")
-            dossier.activity_schedule(
+            activities |= dossier.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=dossier._moh_onestop_responsible().id,
                 summary=summary,
                 note=note,
             )
+        tx.write({"moh_dvcqg_late_activity_ids": [Command.set(activities.ids)]})
         return True
+
+    # -- the decision on a late payment: accept it or record its refund ----------------------------
+
+    @api.model
+    def _moh_dvcqg_check_decider(self):
+        """The caller decides on late payments: a one-stop officer or the e-office administrator."""
+        user = self.env.user
+        if not (self.env.su or any(user.has_group(group) for group in DVCQG_LATE_DECIDERS)):
+            raise AccessError(
+                self.env._(
+                    "Only the one-stop shop or the e-office administrator decides on a payment made after it "
+                    "was closed."
+                )
+            )
+
+    def _moh_dvcqg_late_check(self):
+        """Before a decision: the caller may decide (:meth:`_moh_dvcqg_check_decider`) and read the
+        dossiers the payment was made for; the transaction is a ``dvcqg`` one, closed here,
+        reported paid after it was closed, and not decided yet. Returns it in sudo."""
+        self.ensure_one()
+        self._moh_dvcqg_check_decider()
+        tx = self.sudo()
+        if not self.env.su:
+            tx.moh_dossier_ids.with_env(self.env).check_access("read")
+        if (
+            tx.provider_code != "dvcqg"
+            or not tx.moh_dossier_ids
+            or not tx.moh_dvcqg_late_paid_at
+            or tx.state not in ("cancel", "error")
+        ):
+            raise UserError(
+                self.env._(
+                    "Payment %(reference)s of a dossier was not reported paid after it was closed: there is "
+                    "nothing to decide; nothing was changed.",
+                    reference=tx.reference,
+                )
+            )
+        if tx.moh_dvcqg_late_decision:
+            decision = dict(tx._fields["moh_dvcqg_late_decision"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "The payment %(reference)s made after it was closed was already decided (%(decision)s, by "
+                    "%(user)s); nothing was changed.",
+                    reference=tx.reference,
+                    decision=decision[tx.moh_dvcqg_late_decision],
+                    user=tx.moh_dvcqg_late_decided_by.name or "-",
+                )
+            )
+        return tx
+
+    def _moh_dvcqg_late_lock(self):
+        """:meth:`_moh_dvcqg_late_check`, then the transaction's row locked and checked again: two
+        officers deciding at once decide once (the other is told it was decided, or to retry)."""
+        tx = self._moh_dvcqg_late_check()
+        tx.lock_for_update()
+        tx.invalidate_recordset()
+        return tx._moh_dvcqg_late_check()
+
+    def _moh_dvcqg_late_decided(self, decision, body, note=None):
+        """Record the decision (who, when) on the transaction (in sudo, from the checked steps),
+        say it on its dossiers' chatter as the caller and mark the officer's to-dos done."""
+        tx = self
+        values = {
+            "moh_dvcqg_late_decision": decision,
+            "moh_dvcqg_late_decided_by": self.env.user.id,
+            "moh_dvcqg_late_decided_at": fields.Datetime.now(),
+        }
+        if note:
+            values["moh_dvcqg_late_note"] = note
+        tx.write(values)
+        for dossier in tx.moh_dossier_ids:
+            dossier._moh_post(body, note)
+        # Done as the caller (the to-do may be another officer's): archived, with a message.
+        tx.moh_dvcqg_late_activity_ids.action_feedback(feedback=body)
+
+    def _moh_dvcqg_late_accept(self):
+        """Accept a payment made after it was closed: it pays the fee of its dossiers, as if its
+        callback had come in time.
+
+        The same transaction is set done, with the platform's ``MaGiaoDich`` as its provider
+        reference, through Odoo's payment state machine (``_set_done``), which allows it from
+        ``cancel`` when asked to (``extra_allowed_states``) and from ``error`` anyway. So the
+        dossiers' fee is paid by ``_moh_payment_done`` exactly as on the normal path, and the
+        receipt is fetched by the receipt cron (GET_BILL knows the payment by this transaction's
+        reference); a second, new transaction would stand for a payment the platform never saw.
+
+        Refused when a dossier's fee is no longer to pay (paid meanwhile by another payment or at
+        the counter) or when the payment does not pay it (another payer, currency or amount):
+        the money must then be refunded."""
+        tx = self._moh_dvcqg_late_lock()
+        dossiers = tx.moh_dossier_ids
+        for dossier in dossiers:
+            if dossier.payment_state != "pending":
+                raise UserError(
+                    self.env._(
+                        "The fee of dossier %(name)s is no longer to pay (it was paid meanwhile): payment "
+                        "%(reference)s cannot be accepted and must be refunded; nothing was changed.",
+                        name=dossier.name,
+                        reference=tx.reference,
+                    )
+                )
+            mismatch = dossier._moh_payment_mismatch(tx, sum(dossiers.mapped("fee_amount")))
+            if mismatch:
+                raise UserError(
+                    self.env._(
+                        "%(reason)s It cannot be accepted and must be refunded; nothing was changed.",
+                        reason=mismatch,
+                    )
+                )
+        body = self.env._(
+            "Payment %(reference)s, made on the national payment platform after it was closed (platform "
+            "transaction %(platform)s), accepted by %(user)s: it pays the fee.",
+            reference=tx.reference,
+            platform=tx.moh_dvcqg_late_reference or "-",
+            user=self.env.user.name,
+        )
+        if tx.moh_dvcqg_late_reference:
+            tx.provider_reference = tx.moh_dvcqg_late_reference
+        tx._set_done(state_message=body, extra_allowed_states=("cancel",))
+        if tx.state != "done" or any(dossier.payment_state != "paid" for dossier in dossiers):
+            raise UserError(
+                self.env._("Payment %(reference)s could not be accepted; nothing was changed.", reference=tx.reference)
+            )
+        tx._moh_dvcqg_late_decided("accepted", body)
+        return True
+
+    def _moh_dvcqg_late_refund(self, note):
+        """Record that a payment made after it was closed was refunded to the payer (``note``: how
+        and when, e.g. the platform's refund reference). No money moves here: the refund is made
+        on the platform or by the agency's accounts; the transaction stays closed."""
+        tx = self._moh_dvcqg_late_lock()
+        note = (note or "").strip() if isinstance(note, str) else ""
+        if not note:
+            raise UserError(
+                self.env._(
+                    "Say how and when payment %(reference)s was refunded (e.g. the platform's refund reference); "
+                    "nothing was changed.",
+                    reference=tx.reference,
+                )
+            )
+        body = self.env._(
+            "Payment %(reference)s, made on the national payment platform after it was closed (platform "
+            "transaction %(platform)s), refunded, as recorded by %(user)s.",
+            reference=tx.reference,
+            platform=tx.moh_dvcqg_late_reference or "-",
+            user=self.env.user.name,
+        )
+        tx._moh_dvcqg_late_decided("refunded", body, note)
+        return True
+
+    def action_moh_dvcqg_late_accept(self):
+        """Button of the transaction's form: accept the payment made after it was closed
+        (:meth:`_moh_dvcqg_late_accept`, which checks the caller first)."""
+        self.ensure_one()
+        return self._moh_dvcqg_late_accept()
+
+    def action_moh_dvcqg_late_refund(self):
+        """Button of the transaction's and the dossier's forms: the dialog asking how the payment
+        was refunded, after the decision's checks (:meth:`_moh_dvcqg_late_check`)."""
+        tx = self._moh_dvcqg_late_check()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record the Refund"),
+            "res_model": "moh.dvcqg.late.refund",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_transaction_id": tx.id},
+        }
 
     # -- receipts (GET_BILL) ---------------------------------------------------------------------
 
@@ -325,15 +537,11 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _cron_moh_dvcqg_bills(self):
-        """Receipts of the payments confirmed in the last days that have none yet."""
-        since = fields.Datetime.subtract(fields.Datetime.now(), days=DVCQG_BILL_DAYS)
+        """Receipts of the payments confirmed within their provider's receipt window that have
+        none yet."""
         missing = self.sudo().search(
-            [
-                ("provider_code", "=", "dvcqg"),
-                ("state", "=", "done"),
-                ("moh_dvcqg_bill_number", "=", False),
-                ("last_state_change", ">=", since),
-            ],
+            self._moh_dvcqg_recent("dvcqg_bill_days", "last_state_change")
+            & Domain([("state", "=", "done"), ("moh_dvcqg_bill_number", "=", False)]),
             order="id",
             limit=DVCQG_BATCH,
         )

@@ -1,8 +1,9 @@
 """Fees paid through the national payment platform (provider ``dvcqg``), against the test
 platform of moh_core started over real HTTP: the whole payment from the dossier's page, a forged,
 replayed or wrong-amount callback, the platform down then asked later, the receipt fetched after
-the payment (GET_BILL), a payment reported after the transaction was closed, and attackers who try
-to mark a fee paid themselves."""
+the payment (GET_BILL), a payment reported after the transaction was closed and the one-stop
+shop's decision on it (accept or refund), the windows of the crons set on the provider, and
+attackers who try to mark a fee paid or decide on a late payment themselves."""
 
 import datetime as dt
 import json
@@ -11,9 +12,9 @@ from urllib.parse import urlsplit
 
 import requests
 from odoo.addons.moh_documents.tests.common import RpcAttackMixin
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from moh_core.payments import Settings, callback_message
 from moh_core.testing.dvcqg_payment import DvcqgPaymentPlatform
@@ -63,8 +64,16 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
     def test_installed_disabled_with_admin_only_credentials(self):
         self.assertEqual(self.installed_state, "disabled")
         self.assertTrue(self.method.active, "enabling the provider activates its payment method")
-        for name in ("dvcqg_partner_code", "dvcqg_secret", "dvcqg_endpoint", "dvcqg_token"):
+        for name in (
+            "dvcqg_partner_code",
+            "dvcqg_secret",
+            "dvcqg_endpoint",
+            "dvcqg_token",
+            "dvcqg_query_days",
+            "dvcqg_bill_days",
+        ):
             self.assertEqual(self.dvcqg._fields[name].groups, "base.group_system", name)
+        self.assertEqual((self.dvcqg.sudo().dvcqg_query_days, self.dvcqg.sudo().dvcqg_bill_days), (3, 7))
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -445,6 +454,199 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual(len(self.platform.entries("QUERY")), queries, "a flagged payment is not asked about again")
         self.assertEqual(len(self._late_activities(dossier, tx)), 1)
 
+    # -- the one-stop shop's decision on a late payment -----------------------------------------
+
+    def _late_paid(self):
+        """A dossier the one-stop officer handled, whose payment was cancelled here, then reported
+        paid by the platform's callback: flagged, with the officer's to-do."""
+        dossier = self._submitted()
+        dossier.with_user(self.onestop).action_request_supplement("Bổ sung nhãn sản phẩm.")
+        tx, _page = self._start_payment(dossier)
+        tx.sudo()._set_canceled()
+        # Paid on the platform all the same; its callback comes (sent here by the test).
+        self.platform.send_callbacks = False
+        self.platform.pay(tx.reference)
+        self.platform.send_callbacks = True
+        with self.assertLogs(TRANSACTION_LOGGER, "WARNING"):
+            self.assertEqual(self._notify(self.platform.callback_for(tx.reference)).status_code, 200)
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.moh_dvcqg_late_reference, self.platform.payments[tx.reference].transaction_id)
+        self.assertEqual(len(self._late_activities(dossier, tx)), 1)
+        return dossier.sudo(), tx
+
+    def _assert_undecided(self, dossier, tx):
+        self._fresh(tx, dossier)
+        self.assertEqual(tx.state, "cancel")
+        self.assertFalse(tx.moh_dvcqg_late_decision or tx.moh_dvcqg_late_decided_by or tx.moh_dvcqg_late_note)
+        self.assertEqual(len(self._late_activities(dossier, tx)), 1)
+
+    def test_late_payment_accepted_pays_the_fee(self):
+        dossier, tx = self._late_paid()
+        platform_id = tx.moh_dvcqg_late_reference
+        activity = self._late_activities(dossier, tx)
+        self.assertEqual(dossier.with_user(self.onestop).payment_late_reference, f"{tx.reference} ({platform_id})")
+        # The officer accepts it from the dossier's form (its button, over JSON-RPC).
+        result, error = self._rpc(self.onestop, "moh.dossier", "action_accept_late_payment", [dossier.ids])
+        self.assertIsNone(error)
+        self.assertTrue(result)
+        self._fresh(tx, dossier, activity)
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(tx.provider_reference, platform_id)
+        self.assertEqual(tx.moh_dvcqg_late_decision, "accepted")
+        self.assertEqual(tx.moh_dvcqg_late_decided_by, self.onestop)
+        self.assertTrue(tx.moh_dvcqg_late_decided_at)
+        self.assertEqual((dossier.payment_state, dossier.paid_online), ("paid", True))
+        self.assertFalse(dossier.payment_late_reference)
+        # The to-do is done (archived, with its message), the chatter says who accepted it.
+        self.assertFalse(self._late_activities(dossier, tx))
+        self.assertFalse(activity.active)
+        said = dossier.message_ids.filtered(lambda m: "accepted" in (m.body or "") and tx.reference in m.body)
+        self.assertEqual(said.author_id, self.onestop.partner_id)
+        self.assertTrue(dossier.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_activities")))
+        # The receipt is then fetched as for any confirmed payment.
+        self.assertTrue(self._fetch_bills())
+        self._fresh(dossier)
+        self.assertEqual(dossier.payment_receipt_number, f"BL-{platform_id}")
+        # Decided once: a second decision, from either form, is refused.
+        for model, method, ids in (
+            ("moh.dossier", "action_accept_late_payment", dossier.ids),
+            ("moh.dossier", "action_refund_late_payment", dossier.ids),
+            ("payment.transaction", "action_moh_dvcqg_late_accept", tx.ids),
+            ("payment.transaction", "action_moh_dvcqg_late_refund", tx.ids),
+        ):
+            with self.subTest(method=method):
+                self.assertRpcRefused(self.onestop, model, method, [ids], errors=("odoo.exceptions.UserError",))
+        self._fresh(tx)
+        self.assertEqual((tx.state, tx.moh_dvcqg_late_decision), ("done", "accepted"))
+
+    def test_late_payment_refused_when_paid_meanwhile_then_refunded(self):
+        dossier, tx = self._late_paid()
+        # Meanwhile the business paid again, through a new payment that was confirmed.
+        other, page_url = self._start_payment(dossier)
+        self._pay_on_the_platform(page_url)
+        self._fresh(other, dossier)
+        self.assertEqual((other.state, dossier.payment_state), ("done", "paid"))
+        officer = dossier.with_user(self.onestop)
+        self.assertTrue(officer.payment_late_reference, "still to decide")
+        with self.assertRaisesRegex(UserError, "must be refunded"):
+            officer.action_accept_late_payment()
+        with self.assertRaisesRegex(UserError, "must be refunded"):
+            tx.with_user(self.onestop).action_moh_dvcqg_late_accept()
+        self._assert_undecided(dossier, tx)
+        # The e-office administrator records the refund, through the dialog; the note is required.
+        eoffice_admin = new_test_user(
+            self.env, login="t_pay_eoffice_admin", groups="base.group_user,moh_documents.group_moh_admin"
+        )
+        action = dossier.with_user(eoffice_admin).action_refund_late_payment()
+        self.assertEqual(action["res_model"], "moh.dvcqg.late.refund")
+        Wizard = self.env["moh.dvcqg.late.refund"].with_user(eoffice_admin).with_context(**action["context"])
+        wizard = Wizard.create({"note": "  "})
+        self.assertIn(tx.reference, wizard.payment)
+        with self.assertRaisesRegex(UserError, "refunded"):
+            wizard.action_confirm()
+        self._assert_undecided(dossier, tx)
+        note = "Cổng DVCQG hoàn tiền ngày 12/01/2027, mã hoàn HT0001"
+        wizard.note = note
+        activity = self._late_activities(dossier, tx)
+        wizard.action_confirm()
+        self._fresh(tx, dossier, activity)
+        self.assertEqual(tx.state, "cancel", "a refund leaves the payment closed")
+        self.assertEqual(tx.moh_dvcqg_late_decision, "refunded")
+        self.assertEqual(tx.moh_dvcqg_late_note, note)
+        self.assertEqual(tx.moh_dvcqg_late_decided_by, eoffice_admin)
+        self.assertEqual((dossier.payment_state, other.state), ("paid", "done"), "the other payment stays")
+        self.assertFalse(dossier.payment_late_reference)
+        self.assertFalse(activity.active)
+        said = dossier.message_ids.filtered(lambda m: note in (m.body or ""))
+        self.assertEqual(said.author_id, eoffice_admin.partner_id)
+        # Decided once.
+        with self.assertRaisesRegex(UserError, "already decided"):
+            tx.with_user(self.onestop).action_moh_dvcqg_late_accept()
+        with self.assertRaisesRegex(UserError, "already decided"):
+            self.env["moh.dvcqg.late.refund"].with_user(self.onestop).create({"transaction_id": tx.id, "note": "x"})
+        with self.assertRaisesRegex(UserError, "waits for a decision"):
+            dossier.with_user(self.onestop).action_refund_late_payment()
+        self._fresh(tx)
+        self.assertEqual((tx.moh_dvcqg_late_decision, tx.moh_dvcqg_late_note), ("refunded", note))
+
+    def test_only_the_one_stop_shop_decides_on_a_late_payment(self):
+        dossier, tx = self._late_paid()
+        for user in (self.portal_a, self.portal_b, self.plain_user, self.specialist):
+            if user._is_portal():
+                self._login(user)
+            for model, method, args in (
+                ("moh.dossier", "action_accept_late_payment", [dossier.ids]),
+                ("moh.dossier", "action_refund_late_payment", [dossier.ids]),
+                ("payment.transaction", "action_moh_dvcqg_late_accept", [tx.ids]),
+                ("payment.transaction", "action_moh_dvcqg_late_refund", [tx.ids]),
+                ("payment.transaction", "_moh_dvcqg_late_accept", [tx.ids]),
+                ("payment.transaction", "_moh_dvcqg_late_refund", [tx.ids, "refunded"]),
+                ("payment.transaction", "write", [tx.ids, {"moh_dvcqg_late_decision": "refunded"}]),
+                ("moh.dvcqg.late.refund", "create", [{"transaction_id": tx.id, "note": "refunded"}]),
+            ):
+                with self.subTest(user=user.login, method=method):
+                    self.assertRpcRefused(user, model, method, args)
+            with self.subTest(user=user.login, orm=True):
+                for call in (
+                    lambda user=user: dossier.with_user(user).action_accept_late_payment(),
+                    lambda user=user: tx.with_user(user).action_moh_dvcqg_late_accept(),
+                    lambda user=user: tx.with_user(user)._moh_dvcqg_late_refund("refunded"),
+                ):
+                    with self.assertRaises(AccessError):
+                        call()
+        self._assert_undecided(dossier, tx)
+        self.assertEqual(dossier.payment_state, "pending")
+        # The decision's fields change through the decision only, for officers and administrators too.
+        for user in (self.onestop, self.env.ref("base.user_admin")):
+            for values in (
+                {"moh_dvcqg_late_decision": "accepted"},
+                {"moh_dvcqg_late_decided_by": user.id},
+                {"moh_dvcqg_late_note": "refunded"},
+            ):
+                with self.subTest(user=user.login, values=values), self.assertRaises(AccessError):
+                    tx.with_user(user).write(values)
+        self._assert_undecided(dossier, tx)
+
+    # -- the crons' windows, set on the provider -------------------------------------------------
+
+    def _age(self, tx, column, days):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE payment_transaction SET %s = now() - make_interval(days => %s) WHERE id = %s",
+                SQL.identifier(column),
+                days,
+                tx.id,
+            )
+        )
+        self.env.invalidate_all()
+
+    def test_crons_ask_within_the_provider_s_windows(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        self.platform.send_callbacks = False
+        self.platform.pay(tx.reference)
+        Transaction = self.env["payment.transaction"]
+        # Started 5 days ago: beyond the 3 days of reconciliation; within 7 once the provider says so.
+        self._age(tx, "create_date", 5)
+        self.assertFalse(Transaction._cron_moh_dvcqg_reconcile())
+        self.assertFalse(self.platform.entries("QUERY"))
+        self.dvcqg.sudo().dvcqg_query_days = 7
+        self.assertTrue(Transaction._cron_moh_dvcqg_reconcile())
+        self._fresh(tx, dossier)
+        self.assertEqual((tx.state, dossier.payment_state), ("done", "paid"))
+        # Confirmed 10 days ago without a receipt: beyond the 7 days of receipts; within 14.
+        self._age(tx, "last_state_change", 10)
+        self.assertFalse(self._fetch_bills())
+        self.assertFalse(self.platform.entries("GET_BILL"))
+        self.dvcqg.sudo().dvcqg_bill_days = 14
+        self.assertTrue(self._fetch_bills())
+        self._fresh(tx)
+        self.assertTrue(tx.moh_dvcqg_bill_number)
+        for name in ("dvcqg_query_days", "dvcqg_bill_days"):
+            with self.subTest(name), self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.dvcqg.sudo().write({name: 0})
+
     # -- attackers ------------------------------------------------------------------------------
 
     def test_attackers_cannot_mark_a_fee_paid(self):
@@ -469,6 +671,7 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
                 ("moh.dossier", "_moh_payment_done", [dossier.ids, tx.id], {}),
                 ("payment.provider", "read", [self.dvcqg.ids, ["dvcqg_secret"]], {}),
                 ("payment.provider", "write", [self.dvcqg.ids, {"dvcqg_secret": "mine"}], {}),
+                ("payment.provider", "write", [self.dvcqg.ids, {"dvcqg_bill_days": 365}], {}),
             ):
                 with self.subTest(user=user.login, method=method):
                     self.assertRpcRefused(
@@ -483,6 +686,7 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
         self.assertEqual((tx.state, dossier.payment_state), ("draft", "pending"))
         self.assertFalse(tx.moh_dvcqg_bill_number or tx.moh_dvcqg_late_paid_at)
         self.assertEqual(self.dvcqg.sudo().dvcqg_secret, SECRET)
+        self.assertEqual(self.dvcqg.sudo().dvcqg_bill_days, 7)
         # Administrators read the receipt and late payment fields, but only the steps write them.
         admin = self.env.ref("base.user_admin")
         for values in ({"moh_dvcqg_bill_number": "BL-FAKE"}, {"moh_dvcqg_late_paid_at": "2026-01-01 00:00:00"}):
