@@ -169,19 +169,24 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
         self.assertIn("/payment/status", response.headers["Location"])
         self.assertFalse(self.platform.entries("QUERY"), "a payment already confirmed is not asked about")
 
-    # -- callbacks that must change nothing -----------------------------------------------------
-
-    def test_forged_wrong_amount_and_replayed_callbacks_change_nothing(self):
-        dossier = self._submitted()
-        tx, _page = self._start_payment(dossier)
-        self.authenticate(None, None)
-        forged = callback_message(
+    @staticmethod
+    def _forged_callback(tx):
+        """A "paid" callback for ``tx`` signed with a guessed secret."""
+        return callback_message(
             Settings(partner_code="BYT", secret="guessed"),
             reference=tx.reference,
             amount=500000,
             transaction_id="GD1",
             moment=dt.datetime.now(),
         )
+
+    # -- callbacks that must change nothing -----------------------------------------------------
+
+    def test_forged_wrong_amount_and_replayed_callbacks_change_nothing(self):
+        dossier = self._submitted()
+        tx, _page = self._start_payment(dossier)
+        self.authenticate(None, None)
+        forged = self._forged_callback(tx)
         cases = [
             ("forged", forged, 403),
             ("tampered", self._callback(tx, SoTien="1000"), 403),
@@ -381,13 +386,7 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
         messages = len(dossier.message_ids)
         self.authenticate(None, None)
         # Unverified, or not a payment: nothing.
-        forged = callback_message(
-            Settings(partner_code="BYT", secret="guessed"),
-            reference=tx.reference,
-            amount=500000,
-            transaction_id="GD1",
-            moment=dt.datetime.now(),
-        )
+        forged = self._forged_callback(tx)
         failed = callback_message(
             self.settings, reference=tx.reference, amount=500000, transaction_id="", moment=dt.datetime.now(), code="07"
         )
