@@ -117,6 +117,39 @@ def test_late_share_and_bottleneck(plan):
     assert 0.03 <= sum(d.late for d in dossiers) / len(dossiers) <= 0.3
 
 
+def test_heads_give_the_work_to_specialists_within_a_working_day_mostly(plan):
+    """The step the bottleneck map measures as "assign specialists" (due the next working day):
+    mostly in time, late now and then and more often at the slow department, never after the
+    work was done nor after the history's end; a cooperating department still open has not
+    started."""
+    end = D(2026, 11, 30)
+    handed = []
+    for item in plan.incoming:
+        for a in item.assignments:
+            if a.role == "cooperate" and a.done_at is None:
+                assert a.specialist_at is None
+            if a.specialist_at is None:
+                continue
+            assert item.directed_at < a.specialist_at and a.specialist_at.date() <= end
+            assert a.done_at is None or a.specialist_at <= a.done_at
+            late = a.specialist_at.date() > CALENDAR.add_working_days(item.directed_at.date(), 1)
+            handed.append((a.department, late))
+    assert len(handed) > 0.9 * sum(1 for i in plan.incoming for a in i.assignments if a.done_at)
+    late_share = sum(late for _d, late in handed) / len(handed)
+    assert 0.01 <= late_share <= 0.12
+    slow = [late for d, late in handed if d == 2]
+    normal = [late for d, late in handed if d != 2]
+    assert sum(slow) / len(slow) > sum(normal) / len(normal)
+
+
+def test_the_specialists_stream_leaves_the_rest_of_the_plan_as_it_was(plan):
+    """The hand-overs are drawn from their own stream: without them the plan is unchanged."""
+    again = plan_history(spec())
+    assert [dataclasses.replace(a, specialist_at=None) for i in again.incoming for a in i.assignments] == [
+        dataclasses.replace(a, specialist_at=None) for i in plan.incoming for a in i.assignments
+    ]
+
+
 def test_open_and_overdue_at_the_end(plan):
     end = D(2026, 11, 30)
     open_ = [i for i in plan.incoming if i.done_at is None]

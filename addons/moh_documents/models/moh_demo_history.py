@@ -204,7 +204,7 @@ class MohDemoHistory(models.AbstractModel):
                 number, year = numbers[index]
                 heads = self.env["res.users"].union(*(people[a.department][0] for a in plan.assignments))
                 specialists = self.env["res.users"].union(
-                    *(people[a.department][1][:1] for a in plan.assignments if a.done_at or a.role == "lead")
+                    *(people[a.department][1][:1] for a in plan.assignments if a.specialist_at or a.done_at)
                 )
                 leader = self.env["res.users"].browse(plan.leader) if plan.leader else self.env["res.users"]
                 doc_vals.append(
@@ -235,7 +235,7 @@ class MohDemoHistory(models.AbstractModel):
             for document, plan in zip(documents, chunk, strict=True):
                 for item in plan.assignments:
                     heads, specialists = people[item.department]
-                    started = bool(item.done_at) or item.role == "lead"
+                    started = bool(item.specialist_at or item.done_at)
                     assignment_vals.append(
                         {
                             "document_id": document.id,
@@ -271,6 +271,22 @@ class MohDemoHistory(models.AbstractModel):
                         "department_id": plan.lead.department,
                     },
                 ]
+            planned = [item for plan in chunk for item in plan.assignments]
+            for assignment, item in zip(assignments, planned, strict=True):
+                if not (item.specialist_at and assignment.user_ids):
+                    continue
+                heads = people[item.department][0]
+                trace_vals.append(
+                    {
+                        "document_id": assignment.document_id.id,
+                        "assignment_id": assignment.id,
+                        "action": "assign_specialist",
+                        "date": self._moh_utc(item.specialist_at),
+                        "user_id": (heads[:1] or clerk).id,
+                        "department_id": assignment.department_id.id,
+                        "target_user_ids": [(6, 0, assignment.user_ids.ids)],
+                    }
+                )
             for assignment in assignments.filtered("done_date"):
                 trace_vals.append(
                     {

@@ -194,6 +194,8 @@ class AssignmentPlan:
     role: str  # lead | cooperate
     deadline: dt.date
     done_at: dt.datetime | None
+    #: When the department's head gave the work to a specialist (None: nobody yet).
+    specialist_at: dt.datetime | None = None
 
     @property
     def late(self) -> bool:
@@ -287,6 +289,9 @@ class _Planner:
         self.spec = spec
         self.cal = spec.calendar
         self.rng = random.Random(spec.seed)
+        # The heads' hand-overs to specialists are drawn from a stream of their own, so that
+        # the rest of a seed's history stays what it was before they were planned.
+        self.step_rng = random.Random(f"{spec.seed}/specialists")
         self.by_abbreviation = {d.abbreviation: d for d in spec.departments}
         days = []
         weights = []
@@ -345,6 +350,22 @@ class _Planner:
             done = start + dt.timedelta(minutes=30)
         return done if done.date() <= self.spec.end else None
 
+    def specialist_assigned(
+        self, received: dt.datetime, done: dt.datetime | None, slowness: float
+    ) -> dt.datetime | None:
+        """When the head of a department that received work at ``received`` gave it to a
+        specialist: mostly that day or the next working day (Decree 30/2020's pace for
+        presenting a document), later now and then, more often at a slow department; never
+        after the work was done; None when it falls after the end of the history."""
+        late = 0.05 * slowness
+        days = self.step_rng.choices((0, 1, 2, 3), weights=(0.6, 0.35 - late, late * 0.6, late * 0.4))[0]
+        day = self.cal.add_working_days(received.date(), days)
+        moment = dt.datetime.combine(day, dt.time(self.step_rng.randint(8, 16), self.step_rng.randrange(0, 60, 5)))
+        moment = max(moment, received + dt.timedelta(minutes=20))
+        if done is not None:
+            moment = min(moment, done)
+        return moment if moment.date() <= self.spec.end else None
+
     def department(self, preferred: Sequence[str]) -> DepartmentSpec:
         candidates = [self.by_abbreviation[a] for a in preferred if a in self.by_abbreviation]
         if candidates and self.rng.random() < 0.85:
@@ -378,14 +399,19 @@ class _Planner:
             directed_at = max(received_at + dt.timedelta(hours=1), self.at(directed_day))
             deadline = self.cal.add_working_days(directed_at.date(), allowed)
             stuck = self.rng.random() < self.spec.stuck_share
+            done = self.finish(directed_at, allowed, lead.slowness, stuck)
             assignments = [
-                AssignmentPlan(lead.key, "lead", deadline, self.finish(directed_at, allowed, lead.slowness, stuck))
+                AssignmentPlan(
+                    lead.key, "lead", deadline, done, self.specialist_assigned(directed_at, done, lead.slowness)
+                )
             ]
             others = [d for d in self.spec.departments if d.key != lead.key]
             extra = self.rng.choices((0, 1, 2), weights=(0.65, 0.28, 0.07))[0]
             for other in self.rng.sample(others, min(extra, len(others))):
                 done = self.finish(directed_at, allowed, other.slowness * 0.8, stuck and self.rng.random() < 0.5)
-                assignments.append(AssignmentPlan(other.key, "cooperate", deadline, done))
+                # A cooperating department still open has not started on it yet.
+                specialist_at = self.specialist_assigned(directed_at, done, other.slowness) if done else None
+                assignments.append(AssignmentPlan(other.key, "cooperate", deadline, done, specialist_at))
             plans.append(
                 IncomingPlan(
                     received_at=received_at,
