@@ -216,6 +216,48 @@ class TestLeadershipDashboard(MohUsersMixin, RpcAttackMixin, ScreenshotMixin, Ht
 
 
 @tagged("post_install", "-at_install")
+class TestDashboardOnTheDemo(RpcAttackMixin, ScreenshotMixin, HttpCase):
+    """The demo database as installed, nothing set aside: its year of history (moh.demo.history)
+    gives the minister's dashboard curves, not a handful of points; the screenshot of this year's
+    dashboard is kept as a test artefact."""
+
+    def test_the_demo_year_draws_curves(self):
+        minister = self.env.ref("moh_documents.user_botruong")
+        data, error = self._rpc(minister, MODEL, "get_dashboard_data", [], {"period": "year"})
+        self.assertFalse(error, error)
+        points = data["trend"]["points"]
+        self.assertEqual((data["trend"]["unit"], len(points)), ("month", 12))
+        received = [point["received"] for point in points]
+        completed = [point["completed"] for point in points]
+        self.assertGreaterEqual(sum(received), 250, received)
+        self.assertGreaterEqual(sum(1 for n in received if n), 11, f"documents received in most months: {received}")
+        self.assertGreaterEqual(sum(1 for n in completed if n), 10, f"work completed in most months: {completed}")
+        rates = [d["on_time_rate"] for d in data["on_time"] if d["on_time_rate"] is not None]
+        self.assertGreaterEqual(len(rates), 5, "on-time rates for the ministry's departments")
+        self.assertGreater(max(rates) - min(rates), 5, f"departments differ: {rates}")
+        self.assertGreater(data["totals"]["completed_late"], 0)
+        self.assertGreater(data["totals"]["completed_on_time"], data["totals"]["completed_late"])
+        cells = data["bottlenecks"]["cells"]
+        self.assertTrue(cells, "a bottleneck map with overdue steps")
+        # Heads give the work to a specialist within the next working day most of the time:
+        # the history records when (an "assign_specialist" step of the routing timeline).
+        handed = [c for c in cells if c["stage"] == "specialist_assignment"]
+        overdue, steps = sum(c["overdue_steps"] for c in handed), sum(c["steps"] for c in handed)
+        self.assertTrue(steps)
+        self.assertLess(overdue / steps, 0.25, f"{overdue} of {steps} hand-overs to specialists late")
+        self.assertGreaterEqual(sum(1 for bucket in data["ageing"] if bucket["count"]), 2, data["ageing"])
+
+        self.browser_size = "1366x1800"
+        target = self._with_screenshot(
+            "leadership_dashboard_demo_year",
+            lambda: self.start_tour(
+                "/odoo/leadership-dashboard", "moh_leadership_dashboard_year", login=minister.login
+            ),
+        )
+        self.assertTrue(target.exists(), target)
+
+
+@tagged("post_install", "-at_install")
 class TestLanding(HttpCase):
     """Each demo role lands where its work is (res.users._moh_landing_action)."""
 

@@ -90,6 +90,12 @@ export class LeadershipDashboard extends Component {
         return this.state.data.on_time.some((d) => d.on_time_rate !== null);
     }
 
+    /** The on-time chart grows with the departments, so that each bar keeps its name. */
+    get onTimeHeight() {
+        const rated = this.state.data.on_time.filter((d) => d.on_time_rate !== null).length;
+        return `height: ${Math.max(220, 24 * rated + 40)}px`;
+    }
+
     formatRate(rate) {
         return rate === null || rate === undefined ? "–" : `${rate.toFixed(1)}%`;
     }
@@ -224,7 +230,7 @@ export class LeadershipDashboard extends Component {
                 options: {
                     indexAxis: "y",
                     plugins: { legend: { display: false } },
-                    scales: { x: { min: 0, max: 100 } },
+                    scales: { x: { min: 0, max: 100 }, y: { ticks: { autoSkip: false } } },
                 },
             },
             (dataset, index) => this.drill(departments[index].domain, departments[index].name)

@@ -6,6 +6,13 @@ import { registry } from "@web/core/registry";
  * and the way back returns to the dashboard. Run at desktop size and at a phone's (390 px) by
  * moh_documents/tests/test_dashboard.py, which keeps a screenshot of each.
  */
+/** Chart.js grows its charts for a second after drawing them: the screenshot waits for the end. */
+const CHARTS_DRAWN = {
+    content: "The charts have finished drawing",
+    trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
+    run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+};
+
 registry.category("web_tour.tours").add("moh_leadership_dashboard", {
     url: "/odoo/leadership-dashboard",
     steps: () => [
@@ -55,5 +62,43 @@ registry.category("web_tour.tours").add("moh_leadership_dashboard", {
             content: "Its layout has settled",
             trigger: ".o_moh_dashboard .o_moh_dashboard_figure[data-figure=open_overdue]",
         },
+        CHARTS_DRAWN,
+    ],
+});
+
+/**
+ * The minister opens the dashboard of the demo database as installed and shows this year: the
+ * demo's year of history draws curves, rates per department and a bottleneck map. Run by
+ * moh_documents/tests/test_dashboard.py (TestDashboardOnTheDemo), which keeps its screenshot.
+ */
+registry.category("web_tour.tours").add("moh_leadership_dashboard_year", {
+    url: "/odoo/leadership-dashboard",
+    steps: () => [
+        {
+            content: "The dashboard is drawn",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
+        },
+        {
+            content: "Show this year",
+            trigger: ".o_moh_dashboard button[data-period=year]",
+            run: "click",
+        },
+        {
+            content: "This year's figures are shown, month by month",
+            trigger: ".o_moh_dashboard button[data-period=year].btn-primary",
+        },
+        {
+            content: "The departments' on-time rates are drawn",
+            trigger: ".o_moh_dashboard_on_time:not(:has(.o_moh_dashboard_no_rate)) canvas",
+        },
+        {
+            content: "The bottleneck map has cells",
+            trigger: ".o_moh_dashboard_bottlenecks .o_moh_heat_cell",
+        },
+        {
+            content: "Its layout has settled",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_figure[data-figure=open_overdue]",
+        },
+        CHARTS_DRAWN,
     ],
 });

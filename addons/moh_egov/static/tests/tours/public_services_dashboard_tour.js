@@ -44,5 +44,10 @@ registry.category("web_tour.tours").add("moh_public_services_dashboard", {
             content: "Its layout has settled",
             trigger: ".o_moh_dashboard .o_moh_dashboard_bottlenecks",
         },
+        {
+            content: "The charts have finished drawing (Chart.js grows them for a second)",
+            trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
+            run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+        },
     ],
 });
