@@ -241,9 +241,10 @@ class MohKpiDashboard(models.TransientModel):
 
     def _moh_scorecard(self, total=None):
         """The five groups of Decision 766 with their points (moh_core.indicators.service_quality)."""
-        from moh_core.indicators import scorecard  # noqa: PLC0415
+        from moh_core.indicators import localized, scorecard  # noqa: PLC0415
 
-        return scorecard(self._moh_service_counts(total), self.env["moh.service.indicator"]._moh_indicators())
+        indicators = self.env["moh.service.indicator"]._moh_indicators()
+        return scorecard(self._moh_service_counts(total), [localized(i, self.env.lang) for i in indicators])
 
     def _moh_result_texts(self, result):
         """How one indicator's result reads: (figure, count, points), e.g. ("50.0%", "1/2",
@@ -269,6 +270,8 @@ class MohKpiDashboard(models.TransientModel):
     def _moh_scorecard_html(self, card):
         """The scorecard as a table: each group with its points and how many were measurable, each
         indicator with its figure, what it counts, its formula, its source and its points."""
+        from moh_core.indicators import group_label  # noqa: PLC0415
+
         _ = self.env._
         rows = []
         for group in card.groups:
@@ -280,7 +283,7 @@ class MohKpiDashboard(models.TransientModel):
                 )
                 % (
                     group.group.code,
-                    group.group.label,
+                    group_label(group.group, self.env.lang),
                     points,
                     _(
                         "%(points)s of %(measurable)s measurable points (the group has %(max)s)",
@@ -364,6 +367,8 @@ class MohKpiDashboard(models.TransientModel):
     def _moh_scorecard_json(self, card):
         """The scorecard as JSON: the total, and per group its indicators with their figure,
         count, points, definition, source and, where they count items, the items' domains."""
+        from moh_core.indicators import group_label  # noqa: PLC0415
+
         _ = self.env._
         domains = self._moh_scorecard_domains()
         groups = []
@@ -400,7 +405,7 @@ class MohKpiDashboard(models.TransientModel):
             groups.append(
                 {
                     "code": group.group.code,
-                    "label": group.group.label,
+                    "label": group_label(group.group, self.env.lang),
                     "points": group.points,
                     "measurable": group.measurable_points,
                     "max": group.group.points,

@@ -28,7 +28,10 @@ class TestPublicServicesDashboard(EgovCase, HttpCase, RpcAttackMixin, Screenshot
     def _data(self, user, **kwargs):
         with freeze_time(NOW):
             return (
-                self.env[MODEL].with_user(user).get_dashboard_data(**{"period": "month", "kind": "dossier", **kwargs})
+                self.env[MODEL]
+                .with_user(user)
+                .with_context(user.env.context)
+                .get_dashboard_data(**{"period": "month", "kind": "dossier", **kwargs})
             )
 
     def _old_card(self, user):
@@ -82,6 +85,46 @@ class TestPublicServicesDashboard(EgovCase, HttpCase, RpcAttackMixin, Screenshot
         self.assertEqual(Item.search_count(by_code["2.1"]["out_of_domain"]), 4)
         self.assertEqual(Item.search_count(by_code["2.2"]["domain"]), 2)
         self.assertEqual(set(Item.search(by_code["2.1"]["out_of_domain"]).mapped("kind")), {"dossier"})
+
+    def test_the_scorecard_speaks_the_users_language(self):
+        """Decision 766's groups and indicators in Vietnamese for a Vietnamese user (the form's
+        table too), with the same figures and points as in English."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        english = self._data(self.leader.with_context(lang="en_US"))["scorecard"]
+        vietnamese = self._data(self.leader.with_context(lang="vi_VN"))["scorecard"]
+        self.assertEqual(english["groups"][0]["label"], "Transparency")
+        self.assertEqual(
+            [g["label"] for g in vietnamese["groups"]],
+            [
+                "Công khai, minh bạch",
+                "Tiến độ, kết quả giải quyết",
+                "Dịch vụ trực tuyến và thanh toán trực tuyến",
+                "Số hóa hồ sơ, kết quả giải quyết",
+                "Mức độ hài lòng",
+            ],
+        )
+        by_code = {i["code"]: i for g in vietnamese["groups"] for i in g["indicators"]}
+        english_by_code = {i["code"]: i for g in english["groups"] for i in g["indicators"]}
+        self.assertEqual(by_code["2.1"]["label"], "Hồ sơ giải quyết đúng hạn")
+        self.assertEqual(by_code["5.3"]["counted"][:27], "hồ sơ giải quyết xong đúng ")
+        self.assertIn("Cổng Dịch vụ công quốc gia", by_code["2.1"]["source"])
+        for code, indicator in by_code.items():
+            with self.subTest(indicator=code):
+                self.assertNotEqual(indicator["label"], english_by_code[code]["label"])
+                self.assertEqual(indicator["points"], english_by_code[code]["points"])
+        self.assertEqual(vietnamese["points"], english["points"])
+        self.assertIn("Công khai, minh bạch", self._old_card_html(self.leader.with_context(lang="vi_VN")))
+
+    def _old_card_html(self, user):
+        with freeze_time(NOW):
+            dashboard = (
+                self.env[MODEL]
+                .with_user(user)
+                .with_context(user.env.context)
+                .create({"kind": "dossier", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
+            )
+            dashboard.action_refresh()
+            return str(dashboard.service_indicators)
 
     def test_one_department_and_documents_without_scorecard(self):
         legal = self._data(self.leader, department_id=self.department_legal.id)["scorecard"]

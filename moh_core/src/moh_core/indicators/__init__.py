@@ -33,6 +33,10 @@ from moh_core.indicators.service_quality import (
     check_indicators,
     scorecard,
 )
+from moh_core.indicators.service_quality_vi import (
+    group_label,
+    localized,
+)
 
 __all__ = [
     "AGEING_BUCKETS",
@@ -50,7 +54,9 @@ __all__ = [
     "UNIT_DAYS",
     "bottlenecks",
     "check_indicators",
+    "group_label",
     "likely_late",
+    "localized",
     "scorecard",
     "service_indicators_from_counts",
 ]
