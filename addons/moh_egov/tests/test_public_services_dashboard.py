@@ -30,7 +30,7 @@ class TestPublicServicesDashboard(EgovCase, HttpCase, RpcAttackMixin, Screenshot
             return (
                 self.env[MODEL]
                 .with_user(user)
-                .with_context(user.env.context)
+                .with_context(**user.env.context)
                 .get_dashboard_data(**{"period": "month", "kind": "dossier", **kwargs})
             )
 
@@ -120,7 +120,7 @@ class TestPublicServicesDashboard(EgovCase, HttpCase, RpcAttackMixin, Screenshot
             dashboard = (
                 self.env[MODEL]
                 .with_user(user)
-                .with_context(user.env.context)
+                .with_context(**user.env.context)
                 .create({"kind": "dossier", "date_from": D(2026, 11, 1), "date_to": D(2026, 11, 30)})
             )
             dashboard.action_refresh()
