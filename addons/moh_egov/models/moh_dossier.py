@@ -1348,19 +1348,10 @@ class MohDossier(models.Model):
             )
 
     def _moh_late_transactions(self):
+        """The dossier's payments reported paid after they were closed, not decided yet (sudo)."""
         self.ensure_one()
-        return (
-            self.sudo()
-            .transaction_ids.filtered(
-                lambda t: (
-                    t.provider_code == "dvcqg"
-                    and t.moh_dvcqg_late_paid_at
-                    and not t.moh_dvcqg_late_decision
-                    and t.state in ("cancel", "error")
-                )
-            )
-            .sorted("id")
-        )
+        late = self.sudo().transaction_ids._moh_dvcqg_paid_late()
+        return late.filtered(lambda t: not t.moh_dvcqg_late_decision).sorted("id")
 
     def _moh_late_transaction(self):
         """Before a decision from the dossier's form: the caller may decide and read the dossier;

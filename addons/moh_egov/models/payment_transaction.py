@@ -334,6 +334,13 @@ class PaymentTransaction(models.Model):
                 )
             )
 
+    def _moh_dvcqg_paid_late(self):
+        """Those of these transactions the national platform reported paid after they were closed
+        here (cancelled or in error, flagged by :meth:`_moh_dvcqg_late_payment`), decided or not."""
+        return self.filtered(
+            lambda t: t.provider_code == "dvcqg" and t.moh_dvcqg_late_paid_at and t.state in ("cancel", "error")
+        )
+
     def _moh_dvcqg_late_check(self):
         """Before a decision: the caller may decide (:meth:`_moh_dvcqg_check_decider`) and read the
         dossiers the payment was made for; the transaction is a ``dvcqg`` one, closed here,
@@ -343,12 +350,7 @@ class PaymentTransaction(models.Model):
         tx = self.sudo()
         if not self.env.su:
             tx.moh_dossier_ids.with_env(self.env).check_access("read")
-        if (
-            tx.provider_code != "dvcqg"
-            or not tx.moh_dossier_ids
-            or not tx.moh_dvcqg_late_paid_at
-            or tx.state not in ("cancel", "error")
-        ):
+        if not tx.moh_dossier_ids or not tx._moh_dvcqg_paid_late():
             raise UserError(
                 self.env._(
                     "Payment %(reference)s of a dossier was not reported paid after it was closed: there is "
