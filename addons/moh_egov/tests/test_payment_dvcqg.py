@@ -570,6 +570,10 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
 
     def test_only_the_one_stop_shop_decides_on_a_late_payment(self):
         dossier, tx = self._late_paid()
+        # An officer's open refund dialog, confirmed by someone else.
+        wizard = (
+            self.env["moh.dvcqg.late.refund"].with_user(self.onestop).create({"transaction_id": tx.id, "note": "x"})
+        )
         for user in (self.portal_a, self.portal_b, self.plain_user, self.specialist):
             if user._is_portal():
                 self._login(user)
@@ -582,6 +586,7 @@ class TestDvcqgPayment(RpcAttackMixin, EgovCase, HttpCase):
                 ("payment.transaction", "_moh_dvcqg_late_refund", [tx.ids, "refunded"]),
                 ("payment.transaction", "write", [tx.ids, {"moh_dvcqg_late_decision": "refunded"}]),
                 ("moh.dvcqg.late.refund", "create", [{"transaction_id": tx.id, "note": "refunded"}]),
+                ("moh.dvcqg.late.refund", "action_confirm", [wizard.ids]),
             ):
                 with self.subTest(user=user.login, method=method):
                     self.assertRpcRefused(user, model, method, args)
