@@ -75,6 +75,7 @@ if find_odoo; then
     odoo_state=ran
     TEST_DB="moh_test_$(date +%Y%m%d%H%M%S)_$$"
     odoo_log="$CACHE/odoo-test.log"
+    warm_chromium
     log "Odoo tests: installing moh_documents and moh_egov with demo data into $TEST_DB (log: $odoo_log)"
     # shellcheck disable=SC2046
     $ODOO_BIN $(odoo_args) -d "$TEST_DB" -i moh_documents,moh_egov,payment_demo --with-demo --load-language=vi_VN \

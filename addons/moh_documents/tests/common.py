@@ -1,7 +1,9 @@
 import socket
+from unittest.mock import patch
 
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
+from odoo.tests import common as odoo_tests_common
 
 
 def free_port():
@@ -9,6 +11,23 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class BrowserCase(HttpCase):
+    """An HttpCase whose headless Chrome may take its time to start.
+
+    Odoo waits 10 s for Chrome's devtools port (``CHECK_BROWSER_ITERATIONS`` × ``CHECK_BROWSER_SLEEP``
+    in odoo/tests/common.py) and otherwise *skips* the browser test with a warning, so a cold
+    Chromium on a busy two-core machine can leave a tour unrun. The project's browser tests wait
+    up to ``BROWSER_START_SECONDS`` instead; a browser that never starts still ends in Odoo's skip,
+    which scripts/check_odoo_log.py counts as a failed run."""
+
+    BROWSER_START_SECONDS = 60
+
+    def browser_js(self, *args, **kwargs):
+        iterations = round(self.BROWSER_START_SECONDS / odoo_tests_common.CHECK_BROWSER_SLEEP)
+        with patch.object(odoo_tests_common, "CHECK_BROWSER_ITERATIONS", iterations):
+            return super().browser_js(*args, **kwargs)
 
 
 class ExchangeTestMixin:

@@ -12,11 +12,11 @@ from unittest.mock import patch
 
 import pytz
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
 from odoo.tools import config
 
-from .common import MohUsersMixin, RpcAttackMixin
+from .common import BrowserCase, MohUsersMixin, RpcAttackMixin
 
 _logger = logging.getLogger(__name__)
 MODEL = "moh.kpi.dashboard"
@@ -74,7 +74,7 @@ class ScreenshotMixin:
 
 
 @tagged("post_install", "-at_install")
-class TestLeadershipDashboard(MohUsersMixin, RpcAttackMixin, ScreenshotMixin, HttpCase):
+class TestLeadershipDashboard(MohUsersMixin, RpcAttackMixin, ScreenshotMixin, BrowserCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -216,7 +216,7 @@ class TestLeadershipDashboard(MohUsersMixin, RpcAttackMixin, ScreenshotMixin, Ht
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardOnTheDemo(RpcAttackMixin, ScreenshotMixin, HttpCase):
+class TestDashboardOnTheDemo(RpcAttackMixin, ScreenshotMixin, BrowserCase):
     """The demo database as installed, nothing set aside: its year of history (moh.demo.history)
     gives the minister's dashboard curves, not a handful of points; the screenshot of this year's
     dashboard is kept as a test artefact."""
@@ -258,7 +258,7 @@ class TestDashboardOnTheDemo(RpcAttackMixin, ScreenshotMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLanding(HttpCase):
+class TestLanding(BrowserCase):
     """Each demo role lands where its work is (res.users._moh_landing_action)."""
 
     def _action(self, xmlid):

@@ -1,11 +1,13 @@
 """The back office in a real browser (Odoo's tours, headless Chromium): a records clerk registers
 a document received on paper, as in the office."""
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestIncomingRegistrationTour(HttpCase):
+class TestIncomingRegistrationTour(BrowserCase):
     def test_clerk_registers_a_paper_document(self):
         clerk = new_test_user(
             self.env, login="t_tour_clerk", groups="moh_documents.group_clerk", name="Tour Clerk", tz="Asia/Ho_Chi_Minh"

@@ -1,12 +1,13 @@
 """The one-stop officer lands on the dossier queue; the portal shows the ministry's name and
 emblem instead of Odoo's placeholder logo."""
 
+from odoo.addons.moh_documents.tests.common import BrowserCase
 from odoo.addons.moh_documents.tests.test_dashboard import LANDING_JS
 from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")
-class TestOneStopLanding(HttpCase):
+class TestOneStopLanding(BrowserCase):
     def test_one_stop_officer_lands_on_the_dossier_queue(self):
         officer = self.env.ref("moh_egov.user_motcua")
         queue = self.env.ref("moh_egov.action_moh_dossier")

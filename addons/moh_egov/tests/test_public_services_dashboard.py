@@ -5,9 +5,9 @@ JSON-RPC, and drawn in a real browser at desktop and phone size, with screenshot
 
 import datetime as dt
 
-from odoo.addons.moh_documents.tests.common import RpcAttackMixin
+from odoo.addons.moh_documents.tests.common import BrowserCase, RpcAttackMixin
 from odoo.addons.moh_documents.tests.test_dashboard import ScreenshotMixin
-from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import EgovCase
 
@@ -18,7 +18,7 @@ NOW = "2026-11-30 02:00:00"
 
 
 @tagged("post_install", "-at_install")
-class TestPublicServicesDashboard(EgovCase, HttpCase, RpcAttackMixin, ScreenshotMixin):
+class TestPublicServicesDashboard(EgovCase, BrowserCase, RpcAttackMixin, ScreenshotMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
