@@ -23,6 +23,7 @@ from . import moh_signing_key
 from . import moh_kpi_item
 from . import moh_kpi_dashboard
 from . import ir_attachment
+from . import ir_module_module
 from . import moh_work_item
 from . import moh_demo_history
 from . import moh_records_file

@@ -11,10 +11,25 @@ from odoo.exceptions import ValidationError
 BELOW = [("scaled", "Proportional Below It"), ("zero", "None Below It")]
 
 
-def _groups():
-    from moh_core.indicators import GROUPS  # noqa: PLC0415
+#: The table's texts that have a Vietnamese by default (moh_core.indicators.service_quality_vi), by
+#: field, with the name of the Indicator attribute they hold.
+TEXTS = {
+    "name": "label",
+    "formula": "formula",
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "product_measure": "product_measure",
+    "source": "source",
+}
 
-    return [(group.code, f"{group.code}. {group.label} ({group.points:g})") for group in GROUPS]
+
+def _groups(model):
+    """The five groups, named in the user's language (Odoo translates only a fixed list of choices,
+    so this one, built from moh_core, names them itself)."""
+    from moh_core.indicators import GROUPS, group_label  # noqa: PLC0415
+
+    lang = model.env.lang
+    return [(group.code, f"{group.code}. {group_label(group, lang)} ({group.points:g})") for group in GROUPS]
 
 
 class MohServiceIndicator(models.Model):
@@ -38,7 +53,7 @@ class MohServiceIndicator(models.Model):
     code = fields.Char(required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     group = fields.Selection(_groups, required=True, readonly=True)
-    name = fields.Char(string="Indicator", required=True, readonly=True)
+    name = fields.Char(string="Indicator", required=True, readonly=True, translate=True)
     max_points = fields.Float(string="Points", digits=(5, 2), help="Points at full marks (0: shown without points).")
     full_at = fields.Float(
         string="Full Points From (%)",
@@ -53,17 +68,19 @@ class MohServiceIndicator(models.Model):
         default="scaled",
         help="Proportional: points × rate / full-points rate.",
     )
-    formula = fields.Text(readonly=True)
-    numerator = fields.Text(string="Counted", readonly=True)
-    denominator = fields.Text(string="Out Of", readonly=True)
+    formula = fields.Text(readonly=True, translate=True)
+    numerator = fields.Text(string="Counted", readonly=True, translate=True)
+    denominator = fields.Text(string="Out Of", readonly=True, translate=True)
     product_measure = fields.Text(
-        readonly=True, help="Where the product counts something close to the Decision's terms: what it counts."
+        readonly=True,
+        translate=True,
+        help="Where the product counts something close to the Decision's terms: what it counts.",
     )
     measured_here = fields.Boolean(readonly=True, help="The product holds the data of this indicator.")
     unit = fields.Selection(
         [("share", "Share"), ("days", "Working Days")], required=True, default="share", readonly=True
     )
-    source = fields.Text(required=True)
+    source = fields.Text(required=True, translate=True)
     verified = fields.Boolean(help="The points and formula were checked against the Decision's text.")
 
     _code_unique = models.Constraint("UNIQUE(code)", "Each indicator appears once.")
@@ -97,6 +114,33 @@ class MohServiceIndicator(models.Model):
                 if indicator.code not in present
             ]
         )
+        self._moh_translate([code for code, _name in self.env["res.lang"].get_installed()])
+
+    @api.model
+    def _moh_translate(self, langs):
+        """Give the table's texts their Vietnamese (moh_core.indicators.service_quality_vi) in each
+        Vietnamese language of ``langs``, at installation and when such a language is added
+        (ir.module.module._load_module_terms). Only a text still equal to the product's English
+        default and not yet translated is given one: what the e-office wrote, in any language,
+        is kept."""
+        from moh_core.indicators import localized  # noqa: PLC0415
+        from moh_core.indicators.service_quality import INDICATOR_BY_CODE  # noqa: PLC0415
+
+        langs = [lang for lang in langs if lang.lower().startswith("vi")]
+        if not langs:
+            return
+        rows = self.sudo().with_context(lang="en_US").search([])
+        for lang in langs:
+            for row in rows:
+                default = INDICATOR_BY_CODE.get(row.code)
+                if default is None:
+                    continue
+                vietnamese = localized(default, lang)
+                in_lang = row.with_context(lang=lang)
+                for name, attribute in TEXTS.items():
+                    english, target = getattr(default, attribute), getattr(vietnamese, attribute)
+                    if target and target != english and row[name] == english and in_lang[name] == english:
+                        row.update_field_translations(name, {lang: target})
 
     @api.model
     def _moh_indicators(self):

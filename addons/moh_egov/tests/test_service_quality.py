@@ -293,3 +293,80 @@ class TestComplaintPortal(EgovCase, HttpCase, RpcAttackMixin):
         self.assertTrue(any(tail in response.text for tail in tails), tails)
         for private in ("Nội dung khiếu nại riêng tư", self.business_a.name, dossier.sudo().code):
             self.assertNotIn(private, response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestIndicatorTable(EgovCase, HttpCase, RpcAttackMixin):
+    """Configuration → Service Quality Indicators as the e-office administrator opens it, over
+    JSON-RPC: the screen loads, in the user's language; a language added later gets the texts;
+    what the office wrote is kept; the product's texts cannot be rewritten through translations."""
+
+    MODEL = "moh.service.indicator"
+
+    def _open(self, lang):
+        views, error = self._rpc(
+            self.admin, self.MODEL, "get_views", [[[False, "list"], [False, "form"]]], {"context": {"lang": lang}}
+        )
+        self.assertFalse(error, error)
+        rows, error = self._rpc(
+            self.admin,
+            self.MODEL,
+            "search_read",
+            [[]],
+            {"fields": ["code", "group", "name", "formula", "source"], "context": {"lang": lang}},
+        )
+        self.assertFalse(error, error)
+        groups = dict(views["models"][self.MODEL]["fields"]["group"]["selection"])
+        return groups, {row["code"]: row for row in rows}
+
+    def test_the_table_opens_in_the_users_language(self):
+        from moh_core.indicators.service_quality import INDICATOR_BY_CODE
+        from moh_core.indicators.service_quality_vi import GROUP_LABELS, INDICATOR_TEXTS, SOURCES
+
+        groups, rows = self._open("vi_VN")
+        self.assertEqual(len(groups), 5)
+        for code, label in GROUP_LABELS.items():
+            self.assertIn(label, groups[code])
+        self.assertEqual(len(rows), len(INDICATOR_BY_CODE))
+        self.assertEqual(rows["1.1"]["name"], INDICATOR_TEXTS["1.1"][0])
+        self.assertEqual(rows["1.2"]["formula"], INDICATOR_TEXTS["1.2"][1])
+        self.assertEqual(rows["5.3"]["source"], SOURCES[INDICATOR_BY_CODE["5.3"].source])
+
+        groups, rows = self._open("en_US")
+        self.assertEqual(groups["5"], "5. Satisfaction (18)")
+        self.assertEqual(rows["1.1"]["name"], INDICATOR_BY_CODE["1.1"].label)
+        self.assertEqual(rows["5.3"]["source"], INDICATOR_BY_CODE["5.3"].source)
+
+    def test_a_language_added_later_gets_the_texts_and_the_offices_own_are_kept(self):
+        from moh_core.indicators.service_quality_vi import INDICATOR_TEXTS
+
+        Indicator = self.env[self.MODEL].sudo()
+        first = Indicator.search([("code", "=", "1.1")])
+        last = Indicator.search([("code", "=", "5.3")])
+        # As before Vietnamese was installed: no Vietnamese text.
+        first.update_field_translations("name", {"vi_VN": False})
+        self.assertEqual(first.with_context(lang="vi_VN").name, first.with_context(lang="en_US").name)
+        # The office corrects a source, in Vietnamese.
+        last.with_user(self.admin).with_context(lang="vi_VN").write({"source": "Phụ lục QĐ 766 (đã đối chiếu)"})
+        self.env["ir.module.module"]._load_module_terms(["moh_egov"], ["vi_VN"])
+        self.assertEqual(first.with_context(lang="vi_VN").name, INDICATOR_TEXTS["1.1"][0])
+        self.assertEqual(last.with_context(lang="vi_VN").source, "Phụ lục QĐ 766 (đã đối chiếu)")
+
+    def test_the_products_texts_cannot_be_rewritten_through_their_translations(self):
+        row = self.env[self.MODEL].search([("code", "=", "1.1")])
+        before = row.with_context(lang="vi_VN").name
+        for field in ("name", "formula", "numerator"):
+            with self.subTest(field=field):
+                self.assertRpcRefused(
+                    self.admin, self.MODEL, "update_field_translations", [row.ids, field, {"vi_VN": "Chỉ số giả"}]
+                )
+        self.assertEqual(row.with_context(lang="vi_VN").name, before)
+        # The source is the office's to correct, in any language; a department head may not.
+        self.assertRpcRefused(
+            self.head, self.MODEL, "update_field_translations", [row.ids, "source", {"vi_VN": "Nguồn khác"}]
+        )
+        _result, error = self._rpc(
+            self.admin, self.MODEL, "update_field_translations", [row.ids, "source", {"vi_VN": "Phụ lục QĐ 766"}]
+        )
+        self.assertFalse(error, error)
+        self.assertEqual(row.with_context(lang="vi_VN").source, "Phụ lục QĐ 766")
