@@ -405,7 +405,9 @@ class MohKpiDashboard(models.TransientModel):
         leader (from submission), assignment of specialists in each department (from the
         department's receipt), and each department's processing (up to its deadline). Decree
         30/2020/ND-CP has documents registered and presented on the day they arrive or the next
-        working day: the first three steps are due at the end of the next working day."""
+        working day: the first three steps are due at the end of the next working day. A step's key
+        is (what, id): ("register" or "direct", the document) or ("department" or "specialist",
+        the routing)."""
         from moh_core.indicators import Step  # noqa: PLC0415
 
         if self.kind != "document":
@@ -462,7 +464,7 @@ class MohKpiDashboard(models.TransientModel):
             received = local(document.received_date)
             steps.append(
                 Step(
-                    key=f"register-{document.id}",
+                    key=("register", document.id),
                     item_key=document.id,
                     stage="registration",
                     department=None,
@@ -476,7 +478,7 @@ class MohKpiDashboard(models.TransientModel):
                 submitted = local(submitted)
                 steps.append(
                     Step(
-                        key=f"direct-{document.id}",
+                        key=("direct", document.id),
                         item_key=document.id,
                         stage="direction",
                         department=None,
@@ -489,7 +491,7 @@ class MohKpiDashboard(models.TransientModel):
             started = local(a.create_date)
             steps.append(
                 Step(
-                    key=f"department-{a.id}",
+                    key=("department", a.id),
                     item_key=a.document_id.id,
                     stage="department",
                     department=a.department_id.id,
@@ -500,7 +502,7 @@ class MohKpiDashboard(models.TransientModel):
             )
             steps.append(
                 Step(
-                    key=f"specialist-{a.id}",
+                    key=("specialist", a.id),
                     item_key=a.document_id.id,
                     stage="specialist_assignment",
                     department=a.department_id.id,

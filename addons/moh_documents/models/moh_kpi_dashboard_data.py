@@ -16,6 +16,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .moh_kpi_dashboard import AGEING
+from .moh_kpi_item import assignment_item_ids
 
 PERIODS = ("month", "quarter", "year")
 #: How far back completed items teach the forecast how long a department takes.
@@ -210,11 +211,10 @@ class MohKpiDashboard(models.TransientModel):
             start = following
         return {"unit": unit, "points": points}
 
-    def _moh_bottleneck_loads(self):
+    def _moh_bottleneck_loads(self, steps):
         """The overdue load of each (step, department) of the period (moh_core.indicators)."""
         from moh_core.indicators import Period, bottlenecks  # noqa: PLC0415
 
-        steps = self._moh_steps()
         if not steps:
             return []
         company_calendar = self.env.company.sudo()._moh_calendar()
@@ -227,19 +227,30 @@ class MohKpiDashboard(models.TransientModel):
             steps, Period(self.date_from, self.date_to), reference, company_calendar._moh_working_calendar()
         )
 
+    def _moh_step_drill(self, steps):
+        """What a bottleneck cell opens, as (model, domain): the work late at these steps of the
+        routing timeline (``_moh_steps``, all of one stage). A department's step (assignment of
+        specialists, processing) is its routing, an item of moh.kpi.item; a step of the document as
+        a whole (registration, direction) opens the documents, which have no item before they are
+        routed."""
+        if any(step.key[0] in ("register", "direct") for step in steps):
+            return "moh.incoming.document", Domain("id", "in", sorted({step.item_key for step in steps}))
+        return "moh.kpi.item", Domain("id", "in", assignment_item_ids(sorted({step.key[1] for step in steps})))
+
     def _moh_bottleneck_json(self):
         """The bottleneck map: a row per department, a column per step, each cell the overdue
-        working hours, with the domain of the department's late items of the period."""
+        working hours, with what it opens: the work overdue at that step (``_moh_step_drill``)."""
         stage_labels = dict(self.env["moh.kpi.dashboard.bottleneck"]._fields["stage"]._description_selection(self.env))
-        loads = self._moh_bottleneck_loads()
-        late = self._moh_figure_domain("open_overdue") | self._moh_figure_domain("completed_late")
+        steps = self._moh_steps()
+        loads = self._moh_bottleneck_loads(steps)
+        by_key = {step.key: step for step in steps}
         stages, departments, cells = [], [], []
         for load in loads:
             if load.stage not in stages:
                 stages.append(load.stage)
             if load.department not in departments:
                 departments.append(load.department)
-            domain = late & Domain("department_id", "=", load.department) if load.department else late
+            model, domain = self._moh_step_drill([by_key[key] for key in load.overdue_step_keys])
             cells.append(
                 {
                     "stage": load.stage,
@@ -247,6 +258,7 @@ class MohKpiDashboard(models.TransientModel):
                     "hours": round(load.overdue_hours, 1),
                     "overdue_steps": load.overdue_steps,
                     "steps": load.steps,
+                    "model": model,
                     "domain": _json_domain(domain),
                 }
             )

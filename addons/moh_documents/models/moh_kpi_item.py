@@ -20,6 +20,15 @@ from odoo.tools import SQL
 
 KINDS = [("document", "Incoming Document"), ("dossier", "Public Service Dossier"), ("task", "Task")]
 
+#: An item's id is its source row's id × ID_STRIDE + the source's offset: 0 for a routing
+#: (moh.document.assignment), 1 for a dossier (moh_egov), 2 for a task.
+ID_STRIDE = 4
+
+
+def assignment_item_ids(assignment_ids):
+    """The ids of the items of these routings (moh.document.assignment ids)."""
+    return [assignment_id * ID_STRIDE for assignment_id in assignment_ids]
+
 
 class MohKpiItem(models.Model):
     _name = "moh.kpi.item"
@@ -152,7 +161,7 @@ class MohKpiItem(models.Model):
             (
                 "moh_document_assignment",
                 f"""
-            SELECT a.id * 4 AS id, 'document' AS kind,
+            SELECT a.id * {ID_STRIDE} AS id, 'document' AS kind,
                    CASE WHEN d.confidentiality = 'normal' THEN d.name ELSE '***' END AS name,
                    'moh.incoming.document' AS res_model, a.document_id AS res_id, a.company_id AS company_id,
                    a.department_id AS department_id,
@@ -175,7 +184,7 @@ class MohKpiItem(models.Model):
             (
                 "moh_task",
                 f"""
-            SELECT t.id * 4 + 2 AS id, 'task' AS kind,
+            SELECT t.id * {ID_STRIDE} + 2 AS id, 'task' AS kind,
                    CASE WHEN t.confidentiality = 'confidential' THEN '***' ELSE t.name END AS name,
                    'moh.task' AS res_model, t.id AS res_id, t.company_id AS company_id,
                    t.department_id AS department_id,

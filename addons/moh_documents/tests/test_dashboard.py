@@ -188,6 +188,32 @@ class TestLeadershipDashboard(MohUsersMixin, RpcAttackMixin, ScreenshotMixin, Br
         self.assertGreater(row["expected"], row["deadline"])
         self.assertGreaterEqual(row["deadline"], fields.Date.to_string(self.today))
 
+    def test_a_bottleneck_cell_opens_the_items_late_at_that_step(self):
+        cells = {(c["stage"], c["department_id"]): c for c in self._data(self.leader)["bottlenecks"]["cells"]}
+        for (stage, department), cell in cells.items():
+            with self.subTest(stage=stage, department=department):
+                if department:
+                    # A department's step is its routing: one item per overdue step.
+                    self.assertEqual(cell["model"], ITEM)
+                    items = self._items(self.leader, cell["domain"])
+                    self.assertEqual(len(items), cell["overdue_steps"])
+                    self.assertEqual({row["department_id"][0] for row in items}, {department} if items else set())
+                else:
+                    # Registration and direction: the documents, routed or not yet.
+                    self.assertEqual(cell["model"], "moh.incoming.document")
+                    documents, error = self._rpc(self.leader, cell["model"], "search", [cell["domain"]])
+                    self.assertFalse(error, error)
+                    self.assertEqual(len(documents), cell["overdue_steps"])
+        # The drug department finishes on time but hands its work to specialists days late (the
+        # test writes no hand-over): its hand-over cell opens those items, its processing cell none.
+        drug = self.department_drug.id
+        handed = self._items(self.leader, cells["specialist_assignment", drug]["domain"])
+        self.assertGreaterEqual(len(handed), 4)
+        self.assertEqual(self._items(self.leader, cells["department", drug]["domain"]), [])
+        legal = self._items(self.leader, cells["department", self.department_legal.id]["domain"])
+        self.assertEqual([row["res_id"] for row in legal], [self.assignments[-1].document_id.id])
+        self.assertEqual(self.env[ITEM].browse([row["id"] for row in legal]).department_id, self.department_legal)
+
     def test_other_roles_are_refused(self):
         for user in (self.specialist, self.clerk, self.portal, self.plain_user):
             with self.subTest(user=user.login):

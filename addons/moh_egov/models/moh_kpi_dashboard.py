@@ -12,6 +12,7 @@ import pytz
 from markupsafe import Markup
 from odoo import fields, models
 from odoo.addons.moh_documents.models.moh_kpi_dashboard_data import _json_domain
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 
@@ -85,6 +86,13 @@ class MohKpiDashboard(models.TransientModel):
             )
             for h in handovers
         ]
+
+    def _moh_step_drill(self, steps):
+        """A dossier's hand-over step opens the dossier (one not yet received, late at reception,
+        has no processing item)."""
+        if self.kind != "dossier":
+            return super()._moh_step_drill(steps)
+        return "moh.dossier", Domain("id", "in", sorted({step.item_key for step in steps}))
 
     def _moh_service_indicators(self, total=None):
         """The product's service measures of the visible dossiers of the period, added up from the

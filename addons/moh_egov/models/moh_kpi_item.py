@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.addons.moh_documents.models.moh_kpi_item import ID_STRIDE
 
 
 class MohKpiItem(models.Model):
@@ -32,7 +33,7 @@ class MohKpiItem(models.Model):
             (
                 "moh_dossier",
                 f"""
-            SELECT d.id * 4 + 1 AS id, 'dossier' AS kind, d.code AS name,
+            SELECT d.id * {ID_STRIDE} + 1 AS id, 'dossier' AS kind, d.code AS name,
                    'moh.dossier' AS res_model, d.id AS res_id, d.company_id AS company_id,
                    d.department_id AS department_id, d.specialist_id AS user_id, FALSE AS cooperating,
                    (d.received_at AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date AS received_date,

@@ -5,6 +5,7 @@ JSON-RPC, and drawn in a real browser at desktop and phone size, with screenshot
 
 import datetime as dt
 
+from odoo import fields
 from odoo.addons.moh_documents.tests.common import BrowserCase, RpcAttackMixin
 from odoo.addons.moh_documents.tests.test_dashboard import ScreenshotMixin
 from odoo.tests import freeze_time, tagged
@@ -51,6 +52,35 @@ class TestPublicServicesDashboard(EgovCase, BrowserCase, RpcAttackMixin, Screens
         dashboard = self._saved_dashboard(user)
         with freeze_time(NOW):
             return dashboard._moh_scorecard()
+
+    def test_a_bottleneck_cell_opens_the_dossiers_late_at_that_step(self):
+        cells = self._data(self.leader)["bottlenecks"]["cells"]
+        late = [cell for cell in cells if cell["overdue_steps"]]
+        self.assertTrue(late, cells)
+        kinds = {"reception": ("submit", "supplement_done"), "appraisal": ("assign",), "approval": ("propose",)}
+        now = fields.Datetime.to_datetime(NOW)
+        for cell in cells:
+            with self.subTest(stage=cell["stage"], department=cell["department_id"]):
+                # The dossiers themselves: one late at reception has no processing item yet.
+                self.assertEqual(cell["model"], "moh.dossier")
+                dossiers = self.env["moh.dossier"].with_user(self.leader).search(cell["domain"])
+                self.assertEqual(bool(dossiers), bool(cell["overdue_steps"]))
+                self.assertLessEqual(len(dossiers), cell["overdue_steps"])  # a dossier may be late twice
+                for dossier in dossiers.sudo():
+                    # Each has a hand-over of that step, of that department, past its due time.
+                    self.assertTrue(
+                        any(
+                            h.kind in kinds[cell["stage"]]
+                            and (
+                                cell["stage"] == "reception"
+                                or (h.department_id or dossier.department_id).id == cell["department_id"]
+                            )
+                            and h.due_at
+                            and h.due_at < (h.done_at or now)
+                            for h in self.env["moh.dossier.handover"].sudo().search([("dossier_id", "=", dossier.id)])
+                        ),
+                        dossier.code,
+                    )
 
     def test_the_scorecard_is_the_forms(self):
         data = self._data(self.leader)

@@ -6,11 +6,13 @@ import { registry } from "@web/core/registry";
  * and the way back returns to the dashboard. Run at desktop size and at a phone's (390 px) by
  * moh_documents/tests/test_dashboard.py, which keeps a screenshot of each.
  */
-/** Chart.js grows its charts for a second after drawing them: the screenshot waits for the end. */
+/**
+ * Chart.js grows its charts for a second after drawing them: the screenshot waits until every
+ * canvas says it has finished (data-moh-drawn, set by the dashboard at the end of the animation).
+ */
 const CHARTS_DRAWN = {
     content: "The charts have finished drawing",
-    trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
-    run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+    trigger: ".o_moh_dashboard:has(canvas):not(:has(canvas:not([data-moh-drawn])))",
 };
 
 registry.category("web_tour.tours").add("moh_leadership_dashboard", {
@@ -39,6 +41,20 @@ registry.category("web_tour.tours").add("moh_leadership_dashboard", {
         {
             content: "The bottleneck map is there",
             trigger: ".o_moh_dashboard_bottlenecks",
+        },
+        {
+            content: "A department's late hand-overs to specialists open the items late at that step",
+            trigger: ".o_moh_heat_cell[data-stage=specialist_assignment]:not([data-overdue='0'])",
+            run: "click",
+        },
+        {
+            content: "Those items are listed",
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_back_button",
+            run: "click",
         },
         {
             content: "Open the items received in the period",

@@ -46,8 +46,7 @@ registry.category("web_tour.tours").add("moh_public_services_dashboard", {
         },
         {
             content: "The charts have finished drawing (Chart.js grows them for a second)",
-            trigger: ".o_moh_dashboard .o_moh_dashboard_trend canvas",
-            run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+            trigger: ".o_moh_dashboard:has(canvas):not(:has(canvas:not([data-moh-drawn])))",
         },
     ],
 });
