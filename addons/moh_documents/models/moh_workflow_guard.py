@@ -112,12 +112,13 @@ class MohWorkflowGuard(models.AbstractModel):
             self._moh_check_content_update(vals)
         return super().write(vals)
 
-    def update_field_translations(self, field_name, translations, source_lang=""):
-        # The translation dialog's way in (public, over RPC) writes a field's text in a language
-        # without ``write``: a workflow field's translations change only in superuser mode too.
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=""):
+        # Behind the translation dialog's public ``update_field_translations`` (reachable over
+        # RPC), which writes a field's text in a language without ``write``: a workflow field's
+        # translations change only in superuser mode too.
         if not self.env.su and field_name in self._moh_guarded_fields():
             self._moh_refuse_workflow_fields({field_name})
-        return super().update_field_translations(field_name, translations, source_lang=source_lang)
+        return super()._update_field_translations(field_name, translations, digest=digest, source_lang=source_lang)
 
 
 class MohSettingsGuard(models.AbstractModel):
