@@ -249,10 +249,10 @@ class MohKpiDashboard(models.TransientModel):
 
     def _moh_scorecard(self, total=None):
         """The five groups of Decision 766 with their points (moh_core.indicators.service_quality)."""
-        from moh_core.indicators import localized, scorecard  # noqa: PLC0415
+        from moh_core.indicators import scorecard  # noqa: PLC0415
 
-        indicators = self.env["moh.service.indicator"]._moh_indicators()
-        return scorecard(self._moh_service_counts(total), [localized(i, self.env.lang) for i in indicators])
+        # The indicators' texts come in the user's language (moh.service.indicator translations).
+        return scorecard(self._moh_service_counts(total), self.env["moh.service.indicator"]._moh_indicators())
 
     def _moh_result_texts(self, result):
         """How one indicator's result reads: (figure, count, points), e.g. ("50.0%", "1/2",

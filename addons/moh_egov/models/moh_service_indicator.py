@@ -144,16 +144,16 @@ class MohServiceIndicator(models.Model):
 
     @api.model
     def _moh_indicators(self):
-        """The table as moh_core.indicators.service_quality.Indicator values (every indicator of the product,
-        the defaults for any missing row)."""
-        from moh_core.indicators import INDICATORS, Indicator  # noqa: PLC0415
+        """The table as moh_core.indicators.service_quality.Indicator values, texts in the user's
+        language (the rows' translations; for any missing row, the product's default)."""
+        from moh_core.indicators import INDICATORS, Indicator, localized  # noqa: PLC0415
 
         rows = {row.code: row for row in self.sudo().search([])}
         result = []
         for default in INDICATORS:
             row = rows.get(default.code)
             if not row:
-                result.append(default)
+                result.append(localized(default, self.env.lang))
                 continue
             result.append(
                 Indicator(

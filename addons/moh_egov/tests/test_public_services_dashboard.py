@@ -77,7 +77,7 @@ class TestPublicServicesDashboard(EgovCase, BrowserCase, RpcAttackMixin, Screens
                             )
                             and h.due_at
                             and h.due_at < (h.done_at or now)
-                            for h in self.env["moh.dossier.handover"].sudo().search([("dossier_id", "=", dossier.id)])
+                            for h in dossier.handover_ids
                         ),
                         dossier.code,
                     )
